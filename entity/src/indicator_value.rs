@@ -1,0 +1,29 @@
+//! A yearly value of an indicator. Only `published` values are public.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "indicator_value")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Natural key for values imported from the document; None for submitted values.
+    #[sea_orm(unique)]
+    pub key: Option<String>,
+    pub indicator_id: i32,
+    pub year: i32,
+    pub value: f64,
+    /// published, submitted, rejected, superseded.
+    pub status: String,
+    /// document (stated in the plan) or submission.
+    pub origin: String,
+    pub version: i32,
+    pub line_start: Option<i32>,
+    pub line_end: Option<i32>,
+    pub source_text: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,19 @@
+//! SeaORM entities: one module per table of the plangraph store.
+//!
+//! These mirror the tables the `migration` crate creates and nothing more; what the public
+//! API says about them is decided in the main crate's `graphql` modules, so renaming a column
+//! can never silently change the published schema.
+//!
+//! Every imported row carries a natural `key` (stable across re-imports of the same document,
+//! so IDs stay stable) and its provenance: the source line range and the exact source text.
+
+pub mod department;
+pub mod department_alias;
+pub mod document;
+pub mod domain;
+pub mod goal;
+pub mod goal_department;
+pub mod goal_group;
+pub mod indicator;
+pub mod indicator_value;
+pub mod plan;

@@ -1,0 +1,13 @@
+//! Schema migrations of the plangraph store. They run on SQLite and PostgreSQL alike.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_plans;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_plans::Migration)]
+    }
+}

@@ -1,0 +1,68 @@
+//! Opening the store and bringing its schema up to date.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// Connects to SQLite or PostgreSQL and runs pending migrations.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_file(url) {
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's model: a single connection serialises writes
+        // instead of failing them with "database is locked"; WAL lets readers proceed.
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.busy_timeout(Duration::from_secs(5))
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+            });
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The file path of a `sqlite://path?…` URL, None for in-memory or other stores.
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_sqlite_file() {
+        assert_eq!(
+            sqlite_file("sqlite://var/plangraph.db?mode=rwc"),
+            Some("var/plangraph.db")
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://localhost/x"), None);
+    }
+}

@@ -1,0 +1,63 @@
+//! The one error type of the API, mapped once to GraphQL error codes.
+//!
+//! Clients see a fixed message and a stable `extensions.code`; the cause of an internal error
+//! goes to the log only, never to the client (no SQL, table names or stack).
+
+use async_graphql::ErrorExtensions;
+
+///
+/// Deliberately not `Display`: async-graphql converts any `Display` type into an error without
+/// a code, so this type can only reach a client through the mapping below.
+#[derive(Debug)]
+pub enum AppError {
+    BadUserInput(String),
+    NotFound(String),
+    Unavailable(sea_orm::DbErr),
+    Internal(String),
+}
+
+impl AppError {
+    /// What the client is told.
+    pub fn message(&self) -> &str {
+        match self {
+            AppError::BadUserInput(m) | AppError::NotFound(m) => m,
+            AppError::Unavailable(_) => "the store is unavailable, try again later",
+            AppError::Internal(_) => "internal error",
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadUserInput(_) => "BAD_USER_INPUT",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        match err {
+            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
+                AppError::Unavailable(err)
+            }
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        match &err {
+            AppError::Unavailable(cause) => tracing::error!(error = %cause, "store unavailable"),
+            AppError::Internal(cause) => tracing::error!(error = %cause, "internal error"),
+            _ => {}
+        }
+        let code = err.code();
+        async_graphql::Error::new(err.message()).extend_with(|_, e| e.set("code", code))
+    }
+}
+
+/// Result of a resolver.
+pub type ApiResult<T> = Result<T, async_graphql::Error>;

@@ -1,0 +1,53 @@
+//! `Domain`: a 发展领域 or a task / project section of a plan.
+
+use async_graphql::{Context, Object};
+use entity::domain;
+
+use super::goal::Goal;
+use super::load_one;
+use super::loaders::{GoalsOfDomain, PlanById};
+use super::plan::Plan;
+use super::source::Source;
+use crate::error::ApiResult;
+
+/// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
+pub struct Domain(pub domain::Model);
+
+#[Object]
+impl Domain {
+    /// Number as published, e.g. （一）.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// Title as published, e.g. 妇女与健康.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Position within the plan, from 1.
+    async fn position(&self) -> i32 {
+        self.0.ordinal
+    }
+
+    /// Title of the chapter the domain belongs to, as published.
+    async fn chapter(&self) -> &str {
+        &self.0.chapter
+    }
+
+    /// The plan the domain belongs to.
+    async fn plan(&self, ctx: &Context<'_>) -> ApiResult<Plan> {
+        Ok(Plan(load_one(ctx, PlanById(self.0.plan_id)).await?))
+    }
+
+    /// The domain's goals, measures, tasks, projects and project boxes in document order.
+    async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Vec<Goal>> {
+        let rows = load_one(ctx, GoalsOfDomain(self.0.id)).await?;
+        Ok(rows.into_iter().map(Goal).collect())
+    }
+
+    /// Where the domain's heading stands in the source document.
+    async fn source(&self) -> Source {
+        Source::new(self.0.line_start, self.0.line_end, &self.0.source_text)
+    }
+}

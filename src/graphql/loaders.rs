@@ -1,0 +1,101 @@
+//! Batch loaders: every list or parent a resolver needs is fetched for all rows of a level in
+//! one statement, so the statement count grows with the query's depth, not with its rows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{
+    department, department_alias, document, domain, goal, goal_department, goal_group, plan,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+/// The store as the loaders see it.
+#[derive(Clone)]
+pub struct Store {
+    pub db: DatabaseConnection,
+}
+
+pub type Loaders = DataLoader<Store>;
+
+pub fn loaders(db: DatabaseConnection) -> Loaders {
+    DataLoader::new(Store { db }, tokio::spawn)
+}
+
+pub type LoadError = Arc<DbErr>;
+
+/// Rows by primary key.
+macro_rules! by_id {
+    ($key:ident, $entity:ident) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
+
+        impl Loader<$key> for Store {
+            type Value = $entity::Model;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0)))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+            }
+        }
+    };
+}
+
+/// Child rows by parent id, in their published order.
+macro_rules! children {
+    ($key:ident, $entity:ident, $parent:ident, $order:ident, $parent_of:expr) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
+
+        impl Loader<$key> for Store {
+            type Value = Vec<$entity::Model>;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$parent.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc($entity::Column::$order)
+                    .order_by_asc($entity::Column::Id)
+                    .all(&self.db)
+                    .await?;
+                let parent_of: fn(&$entity::Model) -> Option<i32> = $parent_of;
+                let mut out: HashMap<$key, Self::Value> =
+                    keys.iter().map(|k| (*k, Vec::new())).collect();
+                for row in rows {
+                    if let Some(parent) = parent_of(&row) {
+                        out.entry($key(parent)).or_default().push(row);
+                    }
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+by_id!(DocumentById, document);
+by_id!(PlanById, plan);
+by_id!(DomainById, domain);
+by_id!(DepartmentById, department);
+children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
+children!(GoalsOfPlan, goal, PlanId, Ordinal, |r| Some(r.plan_id));
+children!(GoalsOfDomain, goal, DomainId, Ordinal, |r| r.domain_id);
+children!(LinksOfGoal, goal_department, GoalId, Ordinal, |r| Some(
+    r.goal_id
+));
+children!(GroupsOfGoal, goal_group, GoalId, Ordinal, |r| Some(
+    r.goal_id
+));
+children!(
+    AliasesOfDepartment,
+    department_alias,
+    DepartmentId,
+    Id,
+    |r| Some(r.department_id)
+);
+children!(LinksOfDepartment, goal_department, DepartmentId, Id, |r| {
+    Some(r.department_id)
+});

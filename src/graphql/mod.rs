@@ -1,0 +1,57 @@
+//! The public GraphQL schema: one module per domain type, merged here.
+
+pub mod department;
+pub mod domain;
+pub mod enums;
+pub mod goal;
+pub mod loaders;
+pub mod plan;
+pub mod source;
+
+use async_graphql::dataloader::Loader;
+use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::error::{ApiResult, AppError};
+use loaders::{LoadError, Loaders, Store};
+
+/// The root of all public read queries.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(plan::PlanQuery, department::DepartmentQuery);
+
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema; the server, `plangraph schema` and the schema test all call this.
+pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
+    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription);
+    if let Some(db) = db {
+        builder = builder.data(loaders::loaders(db.clone())).data(db);
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None).sdl()
+}
+
+pub(crate) fn store<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| AppError::Internal("no store in the schema".into()).into())
+}
+
+/// Loads one key; a missing row behind a foreign key is an internal error.
+pub(crate) async fn load_one<K>(ctx: &Context<'_>, key: K) -> ApiResult<<Store as Loader<K>>::Value>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
+    Store: Loader<K, Error = LoadError>,
+{
+    let loader = ctx.data::<Loaders>().map_err(|_| {
+        async_graphql::Error::from(AppError::Internal("no loaders in the schema".into()))
+    })?;
+    match loader.load_one(key.clone()).await {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Err(AppError::Internal(format!("dangling reference {key:?}")).into()),
+        Err(err) => Err(AppError::Internal(err.to_string()).into()),
+    }
+}

@@ -1,0 +1,127 @@
+//! `Plan`: one of the four plans, and the root fields that find plans.
+
+use async_graphql::{Context, Object, SimpleObject};
+use entity::plan;
+use sea_orm::{EntityTrait, QueryOrder};
+
+use super::domain::Domain;
+use super::goal::Goal;
+use super::loaders::{DocumentById, DomainsOfPlan, GoalsOfPlan};
+use super::source::Source;
+use super::{load_one, store};
+use crate::error::{ApiResult, AppError};
+
+/// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
+pub struct Plan(pub plan::Model);
+
+/// The years a plan covers.
+#[derive(SimpleObject)]
+pub struct Period {
+    /// First year of the plan period.
+    pub start: i32,
+    /// Last year of the plan period (the target year).
+    pub end: i32,
+}
+
+/// The published document the plans come from.
+#[derive(SimpleObject)]
+pub struct SourceDocument {
+    /// Document number as published, e.g. 乐政字〔2022〕16号.
+    pub number: String,
+    /// Issuing authority, e.g. 昌乐县人民政府.
+    pub issuer: String,
+    /// Issue date (ISO 8601).
+    pub date: String,
+    /// Title of the covering notice.
+    pub title: String,
+    /// SHA-256 of the imported text file, hex.
+    pub sha256: String,
+}
+
+#[Object]
+impl Plan {
+    /// Stable code: `women`, `children`, `health` or `earthquake`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Title as the plan's heading gives it.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Title as the covering notice cites it, where it differs from the heading.
+    async fn notice_title(&self) -> Option<&str> {
+        self.0.notice_title.as_deref()
+    }
+
+    /// The plan period.
+    async fn period(&self) -> Period {
+        Period {
+            start: self.0.period_start,
+            end: self.0.period_end,
+        }
+    }
+
+    /// The 总体目标 (overall goal) paragraph, where the plan has one.
+    async fn overall_goal(&self) -> Option<&str> {
+        self.0.overall_goal.as_deref()
+    }
+
+    /// The document the plan was published in.
+    async fn source_document(&self, ctx: &Context<'_>) -> ApiResult<SourceDocument> {
+        let doc = load_one(ctx, DocumentById(self.0.document_id)).await?;
+        Ok(SourceDocument {
+            number: doc.number,
+            issuer: doc.issuer,
+            date: doc.issue_date.to_string(),
+            title: doc.title,
+            sha256: doc.sha256,
+        })
+    }
+
+    /// Domains (发展领域, task and project sections) in document order.
+    async fn domains(&self, ctx: &Context<'_>) -> ApiResult<Vec<Domain>> {
+        let rows = load_one(ctx, DomainsOfPlan(self.0.id)).await?;
+        Ok(rows.into_iter().map(Domain).collect())
+    }
+
+    /// Every goal, measure, task, project, project box and implementation item, in document order.
+    async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Vec<Goal>> {
+        let rows = load_one(ctx, GoalsOfPlan(self.0.id)).await?;
+        Ok(rows.into_iter().map(Goal).collect())
+    }
+
+    /// Where the plan stands in the source document.
+    async fn source(&self) -> Source {
+        Source::new(self.0.line_start, self.0.line_end, &self.0.source_text)
+    }
+}
+
+/// Root fields for plans.
+#[derive(Default)]
+pub struct PlanQuery;
+
+#[Object]
+impl PlanQuery {
+    /// All plans, in the order the document publishes them.
+    async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<Plan>> {
+        let rows = plan::Entity::find()
+            .order_by_asc(plan::Column::Ordinal)
+            .all(store(ctx)?)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(Plan).collect())
+    }
+
+    /// One plan by its code (`women`, `children`, `health`, `earthquake`); null if there is none.
+    async fn plan(&self, ctx: &Context<'_>, code: String) -> ApiResult<Option<Plan>> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let row = plan::Entity::find()
+            .filter(plan::Column::Code.eq(code))
+            .one(store(ctx)?)
+            .await
+            .map_err(AppError::from)?;
+        Ok(row.map(Plan))
+    }
+}

@@ -1,0 +1,710 @@
+//! Stage 2: lines → document header, plans, chapters, domains and numbered items.
+//!
+//! The document's outline is read from its numbering (一、 / （一） / 1． / （1） / 专栏N / 表N)
+//! and the chapter titles decide what the numbered items of a chapter are: 发展领域 chapters hold
+//! domains with 主要目标 (goals) and 策略措施 (measures); 主要任务 / 重点任务 chapters hold task
+//! sections, 重点项目 project sections; a 具体目标 / 主要目标 section holds plan-level goals; any
+//! other numbered paragraph that carries a department tag is an implementation item.
+
+use super::dataset::{
+    Baseline, DocumentData, DomainData, GoalData, GoalDepartmentData, GoalGroupData, IndicatorData,
+    PlanData, Source, StatedValue, Target,
+};
+use super::departments::Entry;
+use super::text::Line;
+use super::{table, tags, targets, ImportError};
+use crate::domain::{GoalKind, Nature};
+
+/// The plans a document may hold, by a word of their title.
+const PLAN_CODES: &[(&str, &str)] = &[
+    ("妇女", "women"),
+    ("儿童", "children"),
+    ("卫生与健康", "health"),
+    ("防震减灾", "earthquake"),
+];
+
+const CN_NUMERALS: &str = "一二三四五六七八九十";
+
+/// Outline levels, by how the document numbers them.
+#[derive(Debug, PartialEq)]
+enum Numbered<'a> {
+    /// 一、总体目标
+    Chapter(&'a str, &'a str),
+    /// （一）妇女与健康 — or a paragraph （一）坚持党的全面领导。…
+    Section(&'a str, &'a str),
+    /// 1．主要目标 — or a paragraph 1．完善地震监测台网。…
+    Point(&'a str, &'a str),
+    /// （1）…
+    Item(&'a str, &'a str),
+}
+
+fn numbered(text: &str) -> Option<Numbered<'_>> {
+    let cn_len = text
+        .chars()
+        .take_while(|c| CN_NUMERALS.contains(*c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    if cn_len > 0 {
+        if let Some(rest) = text[cn_len..].strip_prefix('、') {
+            return Some(Numbered::Chapter(&text[..cn_len], rest.trim()));
+        }
+    }
+    if let Some(inner) = text.strip_prefix('（') {
+        let cn = inner
+            .chars()
+            .take_while(|c| CN_NUMERALS.contains(*c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        if cn > 0 {
+            if let Some(rest) = inner[cn..].strip_prefix('）') {
+                return Some(Numbered::Section(&inner[..cn], rest.trim()));
+            }
+        }
+        let digits = inner.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            if let Some(rest) = inner[digits..].strip_prefix('）') {
+                return Some(Numbered::Item(&inner[..digits], rest.trim()));
+            }
+        }
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        let rest = &text[digits..];
+        if let Some(rest) = rest.strip_prefix('．').or_else(|| rest.strip_prefix('.')) {
+            return Some(Numbered::Point(&text[..digits], rest.trim()));
+        }
+    }
+    None
+}
+
+/// A heading names a section; a numbered paragraph says something (it has a full stop).
+fn is_paragraph(body: &str) -> bool {
+    body.contains('。')
+}
+
+fn box_heading(text: &str) -> Option<(&str, &str)> {
+    let rest = text.trim().strip_prefix("专栏")?;
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0).then(|| (&rest[..digits], rest[digits..].trim()))
+}
+
+fn source(line: &Line) -> Source {
+    Source {
+        line_start: line.no,
+        line_end: line.no,
+        text: line.text.clone(),
+    }
+}
+
+/// The covering notice: number, issuer, title, date, and the plan titles it lists.
+pub fn header(lines: &[Line]) -> Result<(DocumentData, Vec<String>, usize), ImportError> {
+    let first_text = |from: usize| {
+        lines
+            .iter()
+            .skip(from)
+            .position(|l| !l.trimmed().is_empty())
+            .map(|p| p + from)
+    };
+    let number_at = lines
+        .iter()
+        .position(|l| {
+            let t = l.trimmed();
+            t.contains("〔") && t.ends_with('号') && t.chars().count() < 30
+        })
+        .ok_or_else(|| ImportError::general("no document number (…〔YYYY〕N号) found"))?;
+    let issuer_at = first_text(number_at + 1)
+        .ok_or_else(|| ImportError::general("the document ends after its number"))?;
+    let title_at = first_text(issuer_at + 1)
+        .ok_or_else(|| ImportError::general("the document has no title"))?;
+    let date_at = lines
+        .iter()
+        .position(|l| parse_date(l.trimmed()).is_some())
+        .ok_or_else(|| ImportError::general("no issue date (YYYY年M月D日) found"))?;
+    let issue_date = parse_date(lines[date_at].trimmed()).unwrap_or((0, 0, 0));
+    let notice = lines[..date_at]
+        .iter()
+        .find(|l| l.text.contains("印发") && l.text.contains('《') && !l.text.contains("关于印发"))
+        .ok_or_else(|| ImportError::general("the notice names no plans (《…》)"))?;
+    let titles = notice
+        .text
+        .split('《')
+        .skip(1)
+        .filter_map(|s| s.split('》').next())
+        .filter(|t| t.ends_with("规划"))
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let document = DocumentData {
+        number: lines[number_at].trimmed().to_string(),
+        issuer: lines[issuer_at].trimmed().to_string(),
+        issue_date,
+        title: lines[title_at].trimmed().to_string(),
+        sha256: String::new(),
+        line_count: lines.len(),
+    };
+    Ok((document, titles, date_at + 1))
+}
+
+/// `2022年7月14日` → (2022, 7, 14).
+fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+    let (year, rest) = text.split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let day = rest.strip_suffix('日')?;
+    let date = (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+    (year.len() == 4 && (1..=12).contains(&date.1) && (1..=31).contains(&date.2)).then_some(date)
+}
+
+fn plan_code(title: &str) -> Option<&'static str> {
+    PLAN_CODES
+        .iter()
+        .find(|(word, _)| title.contains(word))
+        .map(|(_, code)| *code)
+}
+
+fn is_plan_heading(text: &str) -> bool {
+    text.starts_with("昌乐县")
+        && text.ends_with("规划")
+        && !text.contains('。')
+        && text.chars().count() < 40
+}
+
+/// Splits the body into plans and parses each.
+pub fn plans(
+    lines: &[Line],
+    body_start: usize,
+    notice_titles: &[String],
+) -> Result<Vec<PlanData>, ImportError> {
+    let starts: Vec<usize> = (body_start..lines.len())
+        .filter(|i| is_plan_heading(lines[*i].trimmed()))
+        .collect();
+    if starts.len() < notice_titles.len() {
+        let last = lines
+            .iter()
+            .rev()
+            .find(|l| !l.trimmed().is_empty())
+            .map_or(0, |l| l.no);
+        return Err(ImportError::at(
+            last,
+            format!(
+                "the document is truncated: the notice lists {} plans, the text has {}",
+                notice_titles.len(),
+                starts.len()
+            ),
+        ));
+    }
+    let mut plans = Vec::new();
+    for (n, start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        let heading = &lines[*start];
+        let title = heading.trimmed().to_string();
+        let code = plan_code(&title)
+            .ok_or_else(|| ImportError::at(heading.no, format!("unknown plan {title}")))?;
+        let notice_title = notice_titles
+            .iter()
+            .find(|t| plan_code(t) == Some(code))
+            .cloned();
+        let mut parser = PlanParser::new(code, title, notice_title, &lines[*start..end])?;
+        parser.run()?;
+        plans.push(parser.finish()?);
+    }
+    Ok(plans)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ChapterRole {
+    /// 发展领域: domains whose 主要目标 / 策略措施 hold goals and measures.
+    Domains,
+    /// 主要任务 / 重点任务 / 重点项目: domains whose numbered points are tasks or projects.
+    Sections(GoalKind),
+    /// A chapter or section of plan-level goals.
+    Goals,
+    /// 总体目标.
+    Overall,
+    Other,
+}
+
+fn chapter_role(title: &str) -> ChapterRole {
+    if title.contains("发展领域") {
+        ChapterRole::Domains
+    } else if title.contains("主要任务") || title.contains("重点任务") {
+        ChapterRole::Sections(GoalKind::Task)
+    } else if title.contains("重点项目") {
+        ChapterRole::Sections(GoalKind::Project)
+    } else if title.contains("主要目标") || title.contains("具体目标") {
+        ChapterRole::Goals
+    } else if title.contains("总体目标") {
+        ChapterRole::Overall
+    } else {
+        ChapterRole::Other
+    }
+}
+
+struct PlanParser<'a> {
+    lines: &'a [Line],
+    plan: PlanData,
+    chapter: (ChapterRole, String),
+    /// Role of the current （一） section inside an Other chapter.
+    section: ChapterRole,
+    /// Within a 发展领域 domain: goal under 主要目标, measure under 策略措施.
+    sub_kind: Option<GoalKind>,
+    domain: Option<usize>,
+    /// The open 专栏 box, if any.
+    open_box: Option<usize>,
+    last_goal: Option<usize>,
+}
+
+impl<'a> PlanParser<'a> {
+    fn new(
+        code: &str,
+        title: String,
+        notice_title: Option<String>,
+        lines: &'a [Line],
+    ) -> Result<Self, ImportError> {
+        let heading = &lines[0];
+        let period = period(&title, lines).ok_or_else(|| {
+            ImportError::at(
+                heading.no,
+                format!("{title}: no plan period (十四五 or 规划期为YYYY-YYYY年) found"),
+            )
+        })?;
+        Ok(PlanParser {
+            lines,
+            plan: PlanData {
+                code: code.to_string(),
+                title,
+                notice_title,
+                period,
+                overall_goal: None,
+                source: source(heading),
+                domains: Vec::new(),
+                goals: Vec::new(),
+                indicators: Vec::new(),
+            },
+            chapter: (ChapterRole::Other, String::new()),
+            section: ChapterRole::Other,
+            sub_kind: None,
+            domain: None,
+            open_box: None,
+            last_goal: None,
+        })
+    }
+
+    fn run(&mut self) -> Result<(), ImportError> {
+        let mut i = 1;
+        while i < self.lines.len() {
+            let line = &self.lines[i];
+            let text = line.trimmed();
+            if text.is_empty() {
+                self.open_box = None;
+            } else if let Some((number, title)) = table::heading(text) {
+                let table = table::parse(self.lines, i)?;
+                debug_assert_eq!(number, table.number);
+                let _ = title;
+                self.add_table(&table);
+                i = table.end;
+                continue;
+            } else if let Some((number, title)) = box_heading(text) {
+                let kind = GoalKind::ProjectBox;
+                let goal = self.new_goal(
+                    kind,
+                    Some(number.to_string()),
+                    title.to_string(),
+                    None,
+                    line,
+                )?;
+                self.open_box = Some(goal);
+            } else if let Some(goal) = self.open_box {
+                let g = &mut self.plan.goals[goal];
+                g.text.push('\n');
+                g.text.push_str(text);
+                g.source.line_end = line.no;
+                g.source.text.push('\n');
+                g.source.text.push_str(&line.text);
+            } else {
+                self.line(line)?;
+            }
+            self.plan.source.line_end = line.no;
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, line: &Line) -> Result<(), ImportError> {
+        let text = line.trimmed();
+        match numbered(text) {
+            Some(Numbered::Chapter(_, title)) if !is_paragraph(title) => {
+                self.chapter = (chapter_role(title), title.to_string());
+                self.section = ChapterRole::Other;
+                self.domain = None;
+                self.sub_kind = None;
+                self.last_goal = None;
+            }
+            Some(Numbered::Section(number, title)) if !is_paragraph(title) => {
+                self.sub_kind = None;
+                self.last_goal = None;
+                match self.chapter.0 {
+                    ChapterRole::Domains | ChapterRole::Sections(_) => {
+                        self.new_domain(number, title, line)
+                    }
+                    _ => {
+                        self.section = chapter_role(title);
+                        self.domain = None;
+                    }
+                }
+            }
+            Some(Numbered::Point(_, title))
+                if !is_paragraph(title) && self.chapter.0 == ChapterRole::Domains =>
+            {
+                self.sub_kind = if title.contains("主要目标") {
+                    Some(GoalKind::Goal)
+                } else if title.contains("策略措施") {
+                    Some(GoalKind::Measure)
+                } else {
+                    None
+                };
+            }
+            Some(Numbered::Section(number, body)) => self.item(number, body, false, line)?,
+            Some(Numbered::Point(number, body)) => self.item(number, body, true, line)?,
+            Some(Numbered::Item(number, body)) => self.item(number, body, true, line)?,
+            Some(Numbered::Chapter(..)) | None => self.paragraph(line)?,
+        }
+        Ok(())
+    }
+
+    /// What a numbered paragraph is, from where it stands.
+    fn item(
+        &mut self,
+        number: &str,
+        body: &str,
+        arabic: bool,
+        line: &Line,
+    ) -> Result<(), ImportError> {
+        let tagged = tags::split(body);
+        let kind = match (self.chapter.0, self.section) {
+            (ChapterRole::Domains, _) if arabic && self.domain.is_some() => self.sub_kind,
+            (ChapterRole::Sections(kind), _) if arabic && self.domain.is_some() => Some(kind),
+            (ChapterRole::Goals, _) | (_, ChapterRole::Goals) if arabic => Some(GoalKind::Goal),
+            _ if tagged.tag.is_some() => Some(GoalKind::Implementation),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            let goal = self.new_goal(
+                kind,
+                Some(number.to_string()),
+                tagged.body,
+                tagged.tag,
+                line,
+            )?;
+            self.attach_tag(goal, tagged.entries);
+            self.last_goal = Some(goal);
+        }
+        Ok(())
+    }
+
+    /// An unnumbered paragraph: the overall goal, a section's only statement, or prose.
+    fn paragraph(&mut self, line: &Line) -> Result<(), ImportError> {
+        let text = line.trimmed();
+        let in_overall =
+            self.chapter.0 == ChapterRole::Overall || self.section == ChapterRole::Overall;
+        if in_overall {
+            let overall = self.plan.overall_goal.get_or_insert_with(String::new);
+            if !overall.is_empty() {
+                overall.push('\n');
+            }
+            overall.push_str(text);
+            return Ok(());
+        }
+        // A section whose whole content is one unnumbered statement (防震减灾 （四）, 主要目标).
+        let unnumbered_kind = match self.chapter.0 {
+            ChapterRole::Sections(kind) if self.domain.is_some() => Some(kind),
+            ChapterRole::Goals => Some(GoalKind::Goal),
+            _ => None,
+        };
+        if let (Some(kind), None) = (unnumbered_kind, self.last_goal) {
+            let tagged = tags::split(text);
+            let goal = self.new_goal(kind, None, tagged.body, tagged.tag, line)?;
+            self.attach_tag(goal, tagged.entries);
+            self.last_goal = Some(goal);
+        }
+        Ok(())
+    }
+
+    fn new_domain(&mut self, number: &str, title: &str, line: &Line) {
+        let ordinal = self.plan.domains.len() + 1;
+        self.plan.domains.push(DomainData {
+            key: format!("{}/d{ordinal}", self.plan.code),
+            number: format!("（{number}）"),
+            title: title.to_string(),
+            chapter: self.chapter.1.clone(),
+            source: source(line),
+        });
+        self.domain = Some(ordinal - 1);
+    }
+
+    fn new_goal(
+        &mut self,
+        kind: GoalKind,
+        number: Option<String>,
+        text: String,
+        tag: Option<String>,
+        line: &Line,
+    ) -> Result<usize, ImportError> {
+        let scope = self
+            .domain
+            .map_or_else(|| "plan".to_string(), |d| format!("d{}", d + 1));
+        let label = number.clone().unwrap_or_else(|| {
+            let unnumbered = self
+                .plan
+                .goals
+                .iter()
+                .filter(|g| g.domain == self.domain && g.kind == kind && g.number.is_none())
+                .count();
+            format!("u{}", unnumbered + 1)
+        });
+        let key = format!("{}/{scope}/{}/{label}", self.plan.code, kind.as_str());
+        if self.plan.goals.iter().any(|g| g.key == key) {
+            return Err(ImportError::at(
+                line.no,
+                format!("item {label} is numbered twice in its section ({key})"),
+            ));
+        }
+        self.plan.goals.push(GoalData {
+            key,
+            domain: self.domain,
+            kind,
+            number,
+            text,
+            tag,
+            departments: Vec::new(),
+            groups: Vec::new(),
+            source: source(line),
+        });
+        Ok(self.plan.goals.len() - 1)
+    }
+
+    fn attach_tag(&mut self, goal: usize, entries: Vec<(crate::domain::Role, Entry)>) {
+        let g = &mut self.plan.goals[goal];
+        for (n, (role, entry)) in entries.into_iter().enumerate() {
+            match entry {
+                Entry::Department { name, raw } => {
+                    // A department named twice under one role counts once.
+                    if !g
+                        .departments
+                        .iter()
+                        .any(|d| d.department == name && d.role == role)
+                    {
+                        g.departments.push(GoalDepartmentData {
+                            department: name,
+                            role,
+                            ordinal: n + 1,
+                            raw,
+                        });
+                    }
+                }
+                Entry::Group { phrase } => g.groups.push(GoalGroupData {
+                    role,
+                    ordinal: n + 1,
+                    phrase,
+                }),
+            }
+        }
+    }
+
+    fn add_table(&mut self, table: &table::Table) {
+        for row in &table.rows {
+            let direction = row.direction();
+            let comparator = row.target_comparator();
+            let source = Source {
+                line_start: row.line_start,
+                line_end: row.line_end,
+                text: row.source_text.clone(),
+            };
+            let baseline =
+                (row.baseline.raw != "-" && !row.baseline.raw.is_empty()).then(|| Baseline {
+                    year: row.baseline_year,
+                    value: row.baseline.value,
+                    raw: Some(row.baseline.raw.clone()),
+                });
+            let values = row
+                .baseline
+                .value
+                .map(|value| StatedValue {
+                    year: row.baseline_year,
+                    value,
+                    source: source.clone(),
+                })
+                .into_iter()
+                .collect();
+            self.plan.indicators.push(IndicatorData {
+                key: format!("{}/table{}/{}", self.plan.code, table.number, row.number),
+                domain: None,
+                goal: None,
+                name: row.name.clone(),
+                unit: row.unit.clone(),
+                direction,
+                nature: row.nature,
+                nature_raw: row.nature_raw.clone(),
+                table_category: Some(row.category.clone()),
+                table_number: Some(row.number),
+                baseline,
+                target: Target {
+                    year: row.target_year,
+                    comparator,
+                    value: row.target.value,
+                    basis: row.target.basis,
+                    raw: row.target.raw.clone(),
+                },
+                values,
+                source,
+            });
+        }
+    }
+
+    /// Targets in goal sentences, and values the plan states for past years.
+    fn finish(mut self) -> Result<PlanData, ImportError> {
+        if self.plan.domains.is_empty() || self.plan.goals.is_empty() {
+            return Err(ImportError::at(
+                self.plan.source.line_end,
+                format!(
+                    "the document is truncated: {} has no domains or goals",
+                    self.plan.title
+                ),
+            ));
+        }
+        let mut from_goals = Vec::new();
+        for (index, goal) in self
+            .plan
+            .goals
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.kind == GoalKind::Goal)
+        {
+            for (n, found) in targets::extract(&goal.text).into_iter().enumerate() {
+                from_goals.push(IndicatorData {
+                    key: format!("{}/t{}", goal.key, n + 1),
+                    domain: goal.domain,
+                    goal: Some(index),
+                    name: found.name,
+                    unit: Some(found.unit),
+                    direction: found.direction,
+                    nature: Nature::Unspecified,
+                    nature_raw: None,
+                    table_category: None,
+                    table_number: None,
+                    baseline: found.baseline_year.map(|year| Baseline {
+                        year,
+                        value: None,
+                        raw: None,
+                    }),
+                    target: Target {
+                        year: self.plan.period.1,
+                        comparator: Some(found.comparator),
+                        value: Some(found.value),
+                        basis: found.basis,
+                        raw: found.raw,
+                    },
+                    values: Vec::new(),
+                    source: Source {
+                        line_start: goal.source.line_start,
+                        line_end: goal.source.line_end,
+                        text: found.clause,
+                    },
+                });
+            }
+        }
+        // Keep document order: goal-sentence targets and table rows by their first line.
+        self.plan.indicators.extend(from_goals);
+        self.plan.indicators.sort_by_key(|i| i.source.line_start);
+        for line in self.lines {
+            for change in targets::stated_changes(line.trimmed()) {
+                for indicator in self
+                    .plan
+                    .indicators
+                    .iter_mut()
+                    .filter(|i| i.name == change.subject)
+                {
+                    let src = Source {
+                        line_start: line.no,
+                        line_end: line.no,
+                        text: line.text.clone(),
+                    };
+                    for (year, value) in [change.from, change.to] {
+                        if !indicator.values.iter().any(|v| v.year == year) {
+                            indicator.values.push(StatedValue {
+                                year,
+                                value,
+                                source: src.clone(),
+                            });
+                        }
+                    }
+                    if indicator
+                        .baseline
+                        .as_ref()
+                        .is_none_or(|b| b.value.is_none())
+                    {
+                        indicator.baseline = Some(Baseline {
+                            year: change.to.0,
+                            value: Some(change.to.1),
+                            raw: Some(line.trimmed().to_string()),
+                        });
+                    }
+                    indicator.values.sort_by_key(|v| v.year);
+                }
+            }
+        }
+        Ok(self.plan)
+    }
+}
+
+/// 十四五 plans run 2021–2025; a plan may also state 规划期为2021-2025年.
+fn period(title: &str, lines: &[Line]) -> Option<(i32, i32)> {
+    for line in lines {
+        if let Some(at) = line.text.find("规划期为") {
+            let rest = &line.text[at + "规划期为".len()..];
+            let (from, to) = rest.split_once(['-', '—', '至'])?;
+            let to = to.get(..4)?;
+            return Some((from.get(..4)?.parse().ok()?, to.parse().ok()?));
+        }
+    }
+    (title.contains("十四五") || title.contains("第十四个五年")).then_some((2021, 2025))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_numbering() {
+        assert_eq!(
+            numbered("三、发展领域、主要目标和策略措施"),
+            Some(Numbered::Chapter("三", "发展领域、主要目标和策略措施"))
+        );
+        assert_eq!(
+            numbered("（十一）提升卫生健康信息化和智能化水平"),
+            Some(Numbered::Section("十一", "提升卫生健康信息化和智能化水平"))
+        );
+        assert_eq!(
+            numbered("1．主要目标"),
+            Some(Numbered::Point("1", "主要目标"))
+        );
+        assert_eq!(
+            numbered("1.居民健康水平走在前列。"),
+            Some(Numbered::Point("1", "居民健康水平走在前列。"))
+        );
+        assert_eq!(
+            numbered("（12）以推进健康城市"),
+            Some(Numbered::Item("12", "以推进健康城市"))
+        );
+        assert_eq!(
+            numbered("（3） 做好儿童医疗保障工作。"),
+            Some(Numbered::Item("3", "做好儿童医疗保障工作。"))
+        );
+        assert_eq!(numbered("2020年，全县"), None);
+    }
+
+    #[test]
+    fn reads_dates() {
+        assert_eq!(parse_date("2022年7月14日"), Some((2022, 7, 14)));
+        assert_eq!(parse_date("2022年13月1日"), None);
+        assert_eq!(parse_date("到2025年"), None);
+    }
+}

@@ -1,0 +1,755 @@
+//! Stage 6: a [`Dataset`] → rows, in one transaction, by natural key.
+//!
+//! Rows are matched on their natural key (plan code, domain/goal/indicator key, department
+//! name …), so re-importing the same document changes nothing and IDs stay stable; a changed
+//! document updates rows in place and the report lists what changed. Stale rows are deleted
+//! children first; submitted values hold their indicator (a foreign key), so an import can
+//! never silently drop reported figures.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use chrono::{NaiveDate, Utc};
+use entity::{
+    department, department_alias, document, domain, goal, goal_department, goal_group, indicator,
+    indicator_value, plan,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter, TransactionTrait,
+};
+
+use super::dataset::{Dataset, Source};
+use crate::domain::ValueStatus;
+
+/// What one import changed, per table.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub tables: Vec<TableChanges>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TableChanges {
+    pub table: &'static str,
+    pub inserted: Vec<String>,
+    pub updated: Vec<String>,
+    pub deleted: Vec<String>,
+}
+
+impl Report {
+    pub fn is_unchanged(&self) -> bool {
+        self.tables
+            .iter()
+            .all(|t| t.inserted.is_empty() && t.updated.is_empty() && t.deleted.is_empty())
+    }
+
+    fn table(&mut self, table: &'static str) -> &mut TableChanges {
+        if let Some(at) = self.tables.iter().position(|t| t.table == table) {
+            return &mut self.tables[at];
+        }
+        self.tables.push(TableChanges {
+            table,
+            ..Default::default()
+        });
+        self.tables
+            .last_mut()
+            .unwrap_or_else(|| unreachable!("just pushed"))
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_unchanged() {
+            return writeln!(f, "store unchanged: the document was imported before");
+        }
+        for t in &self.tables {
+            if t.inserted.is_empty() && t.updated.is_empty() && t.deleted.is_empty() {
+                continue;
+            }
+            writeln!(
+                f,
+                "{:<18} +{} ~{} -{}",
+                t.table,
+                t.inserted.len(),
+                t.updated.len(),
+                t.deleted.len()
+            )?;
+            for (sign, keys) in [("~", &t.updated), ("-", &t.deleted)] {
+                for key in keys.iter().take(20) {
+                    writeln!(f, "    {sign} {key}")?;
+                }
+                if keys.len() > 20 {
+                    writeln!(f, "    {sign} … and {} more", keys.len() - 20)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A model with a natural key; `adopt` takes over what the store assigned (id, timestamps).
+trait Keyed: Clone + PartialEq {
+    fn key(&self) -> String;
+    fn id(&self) -> i32;
+    fn adopt(&mut self, existing: &Self);
+}
+
+macro_rules! keyed {
+    ($model:ty, |$m:ident| $key:expr) => {
+        impl Keyed for $model {
+            fn key(&self) -> String {
+                let $m = self;
+                $key
+            }
+            fn id(&self) -> i32 {
+                self.id
+            }
+            fn adopt(&mut self, existing: &Self) {
+                self.id = existing.id;
+            }
+        }
+    };
+}
+
+keyed!(plan::Model, |m| m.code.clone());
+keyed!(domain::Model, |m| m.key.clone());
+keyed!(goal::Model, |m| m.key.clone());
+keyed!(department::Model, |m| m.name.clone());
+keyed!(department_alias::Model, |m| m.alias.clone());
+keyed!(indicator::Model, |m| m.key.clone());
+
+impl Keyed for indicator_value::Model {
+    fn key(&self) -> String {
+        self.key.clone().unwrap_or_default()
+    }
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn adopt(&mut self, existing: &Self) {
+        self.id = existing.id;
+        self.created_at = existing.created_at;
+    }
+}
+
+/// A row with the natural key it is matched on (link rows are keyed by what they link).
+struct Linked<M> {
+    key: String,
+    model: M,
+}
+
+/// Imports a parsed document into the store in one transaction.
+pub async fn import(db: &DatabaseConnection, data: &Dataset) -> Result<Report, DbErr> {
+    let txn = db.begin().await?;
+    let report = write(&txn, data).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbErr> {
+    let mut report = Report::default();
+    let now = Utc::now();
+
+    // The document row: updated only when the text itself changed.
+    let doc_id = {
+        let (y, m, d) = data.document.issue_date;
+        let issue_date = NaiveDate::from_ymd_opt(y, m, d)
+            .ok_or_else(|| DbErr::Custom(format!("invalid issue date {y}-{m}-{d}")))?;
+        let existing = document::Entity::find()
+            .filter(document::Column::Number.eq(&data.document.number))
+            .one(db)
+            .await?;
+        let desired = document::Model {
+            id: existing.as_ref().map_or(0, |e| e.id),
+            number: data.document.number.clone(),
+            issuer: data.document.issuer.clone(),
+            issue_date,
+            title: data.document.title.clone(),
+            sha256: data.document.sha256.clone(),
+            line_count: to_i32(data.document.line_count),
+            imported_at: existing.as_ref().map_or(now, |e| e.imported_at),
+        };
+        match existing {
+            Some(e) if e == desired => e.id,
+            Some(e) => {
+                document::Model {
+                    imported_at: now,
+                    ..desired
+                }
+                .into_active_model()
+                .reset_all()
+                .update(db)
+                .await?;
+                report.table("document").updated.push(e.number);
+                e.id
+            }
+            None => {
+                let mut am = desired.into_active_model().reset_all();
+                am.id = sea_orm::ActiveValue::NotSet;
+                let res = document::Entity::insert(am).exec(db).await?;
+                report
+                    .table("document")
+                    .inserted
+                    .push(data.document.number.clone());
+                res.last_insert_id
+            }
+        }
+    };
+
+    // Existing rows, and their natural keys.
+    let plans_now = plan::Entity::find().all(db).await?;
+    let domains_now = domain::Entity::find().all(db).await?;
+    let goals_now = goal::Entity::find().all(db).await?;
+    let departments_now = department::Entity::find().all(db).await?;
+    let aliases_now = department_alias::Entity::find().all(db).await?;
+    let links_now = goal_department::Entity::find().all(db).await?;
+    let groups_now = goal_group::Entity::find().all(db).await?;
+    let indicators_now = indicator::Entity::find().all(db).await?;
+    let values_now = indicator_value::Entity::find()
+        .filter(indicator_value::Column::Origin.eq("document"))
+        .all(db)
+        .await?;
+    let goal_key_by_id: HashMap<i32, String> =
+        goals_now.iter().map(|g| (g.id, g.key.clone())).collect();
+    let dept_name_by_id: HashMap<i32, String> = departments_now
+        .iter()
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    let link_key = |goal_id: i32, dept: &str, role: &str| {
+        format!(
+            "{}|{dept}|{role}",
+            goal_key_by_id.get(&goal_id).map_or("?", String::as_str)
+        )
+    };
+    let links_now: Vec<Linked<goal_department::Model>> = links_now
+        .into_iter()
+        .map(|l| Linked {
+            key: link_key(
+                l.goal_id,
+                dept_name_by_id
+                    .get(&l.department_id)
+                    .map_or("?", String::as_str),
+                &l.role,
+            ),
+            model: l,
+        })
+        .collect();
+    let groups_now: Vec<Linked<goal_group::Model>> = groups_now
+        .into_iter()
+        .map(|g| Linked {
+            key: format!(
+                "{}|{}",
+                goal_key_by_id.get(&g.goal_id).map_or("?", String::as_str),
+                g.ordinal
+            ),
+            model: g,
+        })
+        .collect();
+
+    // Desired keys, to delete what the document no longer holds (children first).
+    let plans = &data.plans;
+    let goals = || plans.iter().flat_map(|p| p.goals.iter());
+    let indicators = || plans.iter().flat_map(|p| p.indicators.iter());
+    let want_values: HashSet<String> = indicators()
+        .flat_map(|i| i.values.iter().map(move |v| value_key(&i.key, v.year)))
+        .collect();
+    let want_links: HashSet<String> = goals()
+        .flat_map(|g| {
+            g.departments
+                .iter()
+                .map(move |d| format!("{}|{}|{}", g.key, d.department, d.role.as_str()))
+        })
+        .collect();
+    let want_groups: HashSet<String> = goals()
+        .flat_map(|g| {
+            g.groups
+                .iter()
+                .map(move |x| format!("{}|{}", g.key, x.ordinal))
+        })
+        .collect();
+    let want_aliases: HashSet<String> = data
+        .departments
+        .iter()
+        .flat_map(|d| d.aliases.iter().map(|(a, _)| a.clone()))
+        .collect();
+    let want_indicators: HashSet<String> = indicators().map(|i| i.key.clone()).collect();
+    let want_goals: HashSet<String> = goals().map(|g| g.key.clone()).collect();
+    let want_domains: HashSet<String> = plans
+        .iter()
+        .flat_map(|p| p.domains.iter().map(|d| d.key.clone()))
+        .collect();
+    let want_departments: HashSet<String> =
+        data.departments.iter().map(|d| d.name.clone()).collect();
+    let want_plans: HashSet<String> = plans.iter().map(|p| p.code.clone()).collect();
+
+    delete_stale::<indicator_value::Entity, _>(
+        db,
+        &mut report,
+        "indicator_value",
+        values_now.iter().map(|m| (m.key(), m.id)),
+        &want_values,
+    )
+    .await?;
+    delete_stale::<indicator::Entity, _>(
+        db,
+        &mut report,
+        "indicator",
+        indicators_now.iter().map(|m| (m.key(), m.id)),
+        &want_indicators,
+    )
+    .await?;
+    delete_stale::<goal_group::Entity, _>(
+        db,
+        &mut report,
+        "goal_group",
+        groups_now.iter().map(|l| (l.key.clone(), l.model.id)),
+        &want_groups,
+    )
+    .await?;
+    delete_stale::<goal_department::Entity, _>(
+        db,
+        &mut report,
+        "goal_department",
+        links_now.iter().map(|l| (l.key.clone(), l.model.id)),
+        &want_links,
+    )
+    .await?;
+    delete_stale::<department_alias::Entity, _>(
+        db,
+        &mut report,
+        "department_alias",
+        aliases_now.iter().map(|m| (m.key(), m.id)),
+        &want_aliases,
+    )
+    .await?;
+    delete_stale::<goal::Entity, _>(
+        db,
+        &mut report,
+        "goal",
+        goals_now.iter().map(|m| (m.key(), m.id)),
+        &want_goals,
+    )
+    .await?;
+    delete_stale::<domain::Entity, _>(
+        db,
+        &mut report,
+        "domain",
+        domains_now.iter().map(|m| (m.key(), m.id)),
+        &want_domains,
+    )
+    .await?;
+    delete_stale::<department::Entity, _>(
+        db,
+        &mut report,
+        "department",
+        departments_now.iter().map(|m| (m.key(), m.id)),
+        &want_departments,
+    )
+    .await?;
+    delete_stale::<plan::Entity, _>(
+        db,
+        &mut report,
+        "plan",
+        plans_now.iter().map(|m| (m.key(), m.id)),
+        &want_plans,
+    )
+    .await?;
+
+    // Upserts, parents first.
+    let plan_models = plans
+        .iter()
+        .enumerate()
+        .map(|(n, p)| plan::Model {
+            id: 0,
+            document_id: doc_id,
+            code: p.code.clone(),
+            ordinal: to_i32(n + 1),
+            title: p.title.clone(),
+            notice_title: p.notice_title.clone(),
+            period_start: p.period.0,
+            period_end: p.period.1,
+            overall_goal: p.overall_goal.clone(),
+            line_start: to_i32(p.source.line_start),
+            line_end: to_i32(p.source.line_end),
+            source_text: p.source.text.clone(),
+        })
+        .collect();
+    let plan_ids = upsert(db, &mut report, "plan", plans_now, plan_models).await?;
+
+    let domain_models = plans
+        .iter()
+        .flat_map(|p| {
+            let plan_id = plan_ids[&p.code];
+            p.domains.iter().enumerate().map(move |(n, d)| {
+                let (line_start, line_end, source_text) = provenance(&d.source);
+                domain::Model {
+                    id: 0,
+                    key: d.key.clone(),
+                    plan_id,
+                    ordinal: to_i32(n + 1),
+                    number: d.number.clone(),
+                    title: d.title.clone(),
+                    chapter: d.chapter.clone(),
+                    line_start,
+                    line_end,
+                    source_text,
+                }
+            })
+        })
+        .collect();
+    let domain_ids = upsert(db, &mut report, "domain", domains_now, domain_models).await?;
+
+    let goal_models = plans
+        .iter()
+        .flat_map(|p| {
+            let plan_id = plan_ids[&p.code];
+            let domain_ids = &domain_ids;
+            p.goals.iter().enumerate().map(move |(n, g)| {
+                let (line_start, line_end, source_text) = provenance(&g.source);
+                goal::Model {
+                    id: 0,
+                    key: g.key.clone(),
+                    plan_id,
+                    domain_id: g.domain.map(|d| domain_ids[&p.domains[d].key]),
+                    ordinal: to_i32(n + 1),
+                    kind: g.kind.as_str().to_string(),
+                    number: g.number.clone(),
+                    text: g.text.clone(),
+                    department_tag: g.tag.clone(),
+                    line_start,
+                    line_end,
+                    source_text,
+                }
+            })
+        })
+        .collect();
+    let goal_ids = upsert(db, &mut report, "goal", goals_now, goal_models).await?;
+
+    let department_models = data
+        .departments
+        .iter()
+        .map(|d| {
+            let (line_start, line_end, source_text) = provenance(&d.source);
+            department::Model {
+                id: 0,
+                name: d.name.clone(),
+                kind: d.kind.as_str().to_string(),
+                line_start,
+                line_end,
+                source_text,
+            }
+        })
+        .collect();
+    let department_ids = upsert(
+        db,
+        &mut report,
+        "department",
+        departments_now,
+        department_models,
+    )
+    .await?;
+
+    let alias_models = data
+        .departments
+        .iter()
+        .flat_map(|d| {
+            let department_id = department_ids[&d.name];
+            d.aliases.iter().map(move |(alias, src)| {
+                let (line_start, line_end, source_text) = provenance(src);
+                department_alias::Model {
+                    id: 0,
+                    alias: alias.clone(),
+                    department_id,
+                    line_start,
+                    line_end,
+                    source_text,
+                }
+            })
+        })
+        .collect();
+    upsert(
+        db,
+        &mut report,
+        "department_alias",
+        aliases_now,
+        alias_models,
+    )
+    .await?;
+
+    let link_models = goals()
+        .flat_map(|g| {
+            let goal_id = goal_ids[&g.key];
+            let department_ids = &department_ids;
+            g.departments.iter().map(move |d| Linked {
+                key: format!("{}|{}|{}", g.key, d.department, d.role.as_str()),
+                model: goal_department::Model {
+                    id: 0,
+                    goal_id,
+                    department_id: department_ids[&d.department],
+                    role: d.role.as_str().to_string(),
+                    ordinal: to_i32(d.ordinal),
+                    raw: d.raw.clone(),
+                    line_start: to_i32(g.source.line_start),
+                    line_end: to_i32(g.source.line_end),
+                    source_text: g.tag.clone().unwrap_or_default(),
+                },
+            })
+        })
+        .collect();
+    upsert_linked(
+        db,
+        &mut report,
+        "goal_department",
+        links_now,
+        link_models,
+        |m, old| m.id = old.id,
+        |m| m.id,
+    )
+    .await?;
+
+    let group_models = goals()
+        .flat_map(|g| {
+            let goal_id = goal_ids[&g.key];
+            g.groups.iter().map(move |x| Linked {
+                key: format!("{}|{}", g.key, x.ordinal),
+                model: goal_group::Model {
+                    id: 0,
+                    goal_id,
+                    role: x.role.as_str().to_string(),
+                    ordinal: to_i32(x.ordinal),
+                    phrase: x.phrase.clone(),
+                    line_start: to_i32(g.source.line_start),
+                    line_end: to_i32(g.source.line_end),
+                    source_text: g.tag.clone().unwrap_or_default(),
+                },
+            })
+        })
+        .collect();
+    upsert_linked(
+        db,
+        &mut report,
+        "goal_group",
+        groups_now,
+        group_models,
+        |m, old| m.id = old.id,
+        |m| m.id,
+    )
+    .await?;
+
+    let indicator_models = plans
+        .iter()
+        .flat_map(|p| {
+            let plan_id = plan_ids[&p.code];
+            let (domain_ids, goal_ids) = (&domain_ids, &goal_ids);
+            p.indicators.iter().enumerate().map(move |(n, i)| {
+                let (line_start, line_end, source_text) = provenance(&i.source);
+                indicator::Model {
+                    id: 0,
+                    key: i.key.clone(),
+                    plan_id,
+                    domain_id: i.domain.map(|d| domain_ids[&p.domains[d].key]),
+                    goal_id: i.goal.map(|g| goal_ids[&p.goals[g].key]),
+                    ordinal: to_i32(n + 1),
+                    name: i.name.clone(),
+                    unit: i.unit.clone(),
+                    direction: i.direction.as_str().to_string(),
+                    nature: i.nature.as_str().to_string(),
+                    nature_raw: i.nature_raw.clone(),
+                    table_category: i.table_category.clone(),
+                    table_number: i.table_number,
+                    baseline_year: i.baseline.as_ref().map(|b| b.year),
+                    baseline_value: i.baseline.as_ref().and_then(|b| b.value),
+                    baseline_raw: i.baseline.as_ref().and_then(|b| b.raw.clone()),
+                    target_year: i.target.year,
+                    target_comparator: i.target.comparator.map(|c| c.as_str().to_string()),
+                    target_value: i.target.value,
+                    target_basis: i.target.basis.as_str().to_string(),
+                    target_raw: i.target.raw.clone(),
+                    line_start,
+                    line_end,
+                    source_text,
+                }
+            })
+        })
+        .collect();
+    let indicator_ids = upsert(
+        db,
+        &mut report,
+        "indicator",
+        indicators_now,
+        indicator_models,
+    )
+    .await?;
+
+    let value_models = indicators()
+        .flat_map(|i| {
+            let indicator_id = indicator_ids[&i.key];
+            i.values.iter().map(move |v| indicator_value::Model {
+                id: 0,
+                key: Some(value_key(&i.key, v.year)),
+                indicator_id,
+                year: v.year,
+                value: v.value,
+                status: ValueStatus::Published.as_str().to_string(),
+                origin: "document".to_string(),
+                version: 1,
+                line_start: Some(to_i32(v.source.line_start)),
+                line_end: Some(to_i32(v.source.line_end)),
+                source_text: Some(v.source.text.clone()),
+                created_at: now,
+            })
+        })
+        .collect();
+    upsert(db, &mut report, "indicator_value", values_now, value_models).await?;
+
+    Ok(report)
+}
+
+fn value_key(indicator_key: &str, year: i32) -> String {
+    format!("{indicator_key}/{year}")
+}
+
+fn provenance(source: &Source) -> (i32, i32, String) {
+    (
+        to_i32(source.line_start),
+        to_i32(source.line_end),
+        source.text.clone(),
+    )
+}
+
+/// Line numbers and counts of a ~1,000-line document always fit.
+fn to_i32(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+async fn delete_stale<E, I>(
+    db: &impl ConnectionTrait,
+    report: &mut Report,
+    table: &'static str,
+    existing: I,
+    wanted: &HashSet<String>,
+) -> Result<(), DbErr>
+where
+    E: EntityTrait,
+    I: Iterator<Item = (String, i32)>,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let stale: Vec<(String, i32)> = existing.filter(|(key, _)| !wanted.contains(key)).collect();
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let id_column = primary_column::<E>()?;
+    for chunk in stale.chunks(500) {
+        E::delete_many()
+            .filter(id_column.is_in(chunk.iter().map(|(_, id)| *id)))
+            .exec(db)
+            .await?;
+    }
+    report
+        .table(table)
+        .deleted
+        .extend(stale.into_iter().map(|(k, _)| k));
+    Ok(())
+}
+
+fn primary_column<E: EntityTrait>() -> Result<E::Column, DbErr> {
+    use sea_orm::Iterable;
+    E::PrimaryKey::iter()
+        .next()
+        .map(|pk| pk.into_column())
+        .ok_or_else(|| DbErr::Custom("entity without a primary key".into()))
+}
+
+/// Inserts new rows and updates changed ones; returns key → id for every desired row.
+async fn upsert<M, E, A>(
+    db: &impl ConnectionTrait,
+    report: &mut Report,
+    table: &'static str,
+    existing: Vec<M>,
+    desired: Vec<M>,
+) -> Result<HashMap<String, i32>, DbErr>
+where
+    M: Keyed + IntoActiveModel<A> + Send + Sync,
+    E: EntityTrait<Model = M, ActiveModel = A>,
+    A: ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+{
+    let existing = existing
+        .into_iter()
+        .map(|m| Linked {
+            key: m.key(),
+            model: m,
+        })
+        .collect();
+    let desired = desired
+        .into_iter()
+        .map(|m| Linked {
+            key: m.key(),
+            model: m,
+        })
+        .collect();
+    let inserted = upsert_linked(db, report, table, existing, desired, M::adopt, M::id).await?;
+    let mut ids = inserted.kept;
+    if inserted.any_inserted {
+        // Insert statements do not return ids on every backend: read the new ones back.
+        for model in E::find().all(db).await? {
+            ids.entry(model.key()).or_insert(model.id());
+        }
+    }
+    Ok(ids)
+}
+
+struct Upserted {
+    /// key → id of the rows that existed already.
+    kept: HashMap<String, i32>,
+    any_inserted: bool,
+}
+
+async fn upsert_linked<M, E, A>(
+    db: &impl ConnectionTrait,
+    report: &mut Report,
+    table: &'static str,
+    existing: Vec<Linked<M>>,
+    desired: Vec<Linked<M>>,
+    adopt: impl Fn(&mut M, &M),
+    id_of: impl Fn(&M) -> i32,
+) -> Result<Upserted, DbErr>
+where
+    M: Clone + PartialEq + IntoActiveModel<A> + Send + Sync,
+    E: EntityTrait<Model = M, ActiveModel = A>,
+    A: ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+{
+    let id_column = primary_column::<E>()?;
+    let mut by_key: HashMap<String, M> = existing.into_iter().map(|l| (l.key, l.model)).collect();
+    let mut kept = HashMap::new();
+    let mut inserts = Vec::new();
+    for Linked { key, mut model } in desired {
+        match by_key.remove(&key) {
+            Some(old) => {
+                adopt(&mut model, &old);
+                if model != old {
+                    model
+                        .clone()
+                        .into_active_model()
+                        .reset_all()
+                        .update(db)
+                        .await?;
+                    report.table(table).updated.push(key.clone());
+                }
+                kept.insert(key, id_of(&old));
+            }
+            None => {
+                let mut am = model.into_active_model().reset_all();
+                am.not_set(id_column);
+                inserts.push(am);
+                report.table(table).inserted.push(key);
+            }
+        }
+    }
+    let any_inserted = !inserts.is_empty();
+    // Chunks keep each statement well under SQLite's bound-parameter limit.
+    let mut inserts = inserts.into_iter().peekable();
+    while inserts.peek().is_some() {
+        let chunk: Vec<A> = inserts.by_ref().take(100).collect();
+        E::insert_many(chunk).exec(db).await?;
+    }
+    Ok(Upserted { kept, any_inserted })
+}

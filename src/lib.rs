@@ -1,0 +1,12 @@
+//! plangraph: an open-data GraphQL API over Changle County's 2021–2025 development plans.
+//!
+//! `startup::build` assembles the whole application (store, schema, HTTP server); `main.rs`
+//! and the integration tests both go through it.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod import;
+pub mod startup;
