@@ -12,6 +12,7 @@ use crate::error::{ApiResult, AppError};
 /// A department, normalised to one canonical name (县卫健局, 县委宣传部, 团县委 …).
 pub struct Department(pub department::Model);
 
+/// A department, normalised to one canonical name (县卫健局, 县委宣传部, 团县委 …).
 #[Object]
 impl Department {
     /// Canonical name.

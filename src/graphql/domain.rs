@@ -13,6 +13,7 @@ use crate::error::ApiResult;
 /// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
 pub struct Domain(pub domain::Model);
 
+/// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
 #[Object]
 impl Domain {
     /// Number as published, e.g. （一）.

@@ -15,6 +15,7 @@ use crate::error::ApiResult;
 /// A numbered item of a plan, with the departments its tag names.
 pub struct Goal(pub goal::Model);
 
+/// A numbered item of a plan, with the departments its tag names.
 #[Object]
 impl Goal {
     /// What kind of item this is.
@@ -71,6 +72,7 @@ impl Goal {
 /// A department named in a goal's tag, with its role there.
 pub struct GoalDepartment(pub goal_department::Model);
 
+/// A department named in a goal's tag, with its role there.
 #[Object]
 impl GoalDepartment {
     /// The department's role on this goal.

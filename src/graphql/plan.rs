@@ -38,6 +38,7 @@ pub struct SourceDocument {
     pub sha256: String,
 }
 
+/// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
 #[Object]
 impl Plan {
     /// Stable code: `women`, `children`, `health` or `earthquake`.

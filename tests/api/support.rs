@@ -1,0 +1,201 @@
+//! Throwaway stores and a real server on a random port, for every test that needs one.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use plangraph::config::Settings;
+use plangraph::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// Which store a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test and is removed when the test ends, pass or fail.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// The server PostgreSQL tests use; `PLANGRAPH_TEST_PG` overrides it.
+fn pg_admin_url() -> String {
+    std::env::var("PLANGRAPH_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Whether a missing PostgreSQL fails the tests (CI) or only skips them (a laptop without one).
+fn postgres_required() -> bool {
+    std::env::var("PLANGRAPH_REQUIRE_PG").is_ok_and(|v| v == "1")
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{}.db", unique("plangraph_test")));
+                Some(TestDb {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    cleanup: Cleanup::File(path),
+                })
+            }
+            Backend::Postgres => {
+                let admin_url = pg_admin_url();
+                let admin = match Database::connect(&admin_url).await {
+                    Ok(db) => db,
+                    Err(err) if !postgres_required() => {
+                        eprintln!(
+                            "\n*** SKIPPED (PostgreSQL): no server at {admin_url} ({err}).\n\
+                             *** Set PLANGRAPH_REQUIRE_PG=1 to make this a failure (CI does).\n"
+                        );
+                        return None;
+                    }
+                    Err(err) => panic!(
+                        "PostgreSQL is required (PLANGRAPH_REQUIRE_PG=1) but unreachable: {err}"
+                    ),
+                };
+                let name = unique("plangraph_test");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap_or_else(|e| panic!("create database {name}: {e}"));
+                let _ = admin.close().await;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                Some(TestDb {
+                    url: format!("{base}/{name}"),
+                    cleanup: Cleanup::Postgres {
+                        admin_url: admin_url.clone(),
+                        name,
+                    },
+                })
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        plangraph::db::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("connect {}: {e}", self.url))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                // Drop runs outside any runtime guarantee: use a thread with its own runtime.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running server on a random port over its own fresh store.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    _store: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let store = TestDb::new(backend).await?;
+        let settings = Settings {
+            database_url: store.url.clone(),
+            bind: "127.0.0.1:0".into(),
+            import_bundled: true,
+        };
+        let app = Application::build(&settings)
+            .await
+            .unwrap_or_else(|e| panic!("build app: {e:#}"));
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+        Some(TestApp {
+            address,
+            client: reqwest::Client::new(),
+            db,
+            _store: store,
+        })
+    }
+
+    /// POSTs a query and returns the whole JSON response.
+    pub async fn query(&self, query: &str) -> serde_json::Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .json(&serde_json::json!({ "query": query }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST /graphql: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("response is not JSON: {e}"))
+    }
+}
+
+/// Runs a test body against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(#[$meta:meta])* $name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let run = $body;
+                run($crate::support::Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let run = $body;
+                run($crate::support::Backend::Postgres).await;
+            }
+        }
+    };
+}
