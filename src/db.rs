@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait,
+};
 
 /// Connects to SQLite or PostgreSQL and runs pending migrations.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -39,8 +42,38 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16).min_connections(1);
     }
     let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
+    migrate(&db).await?;
     Ok(db)
+}
+
+/// Arbitrary key of the PostgreSQL advisory lock that serialises migrations.
+const MIGRATION_LOCK: i64 = 0x706c_616e_6772;
+
+/// Brings the schema up to date. Two processes starting together on one store would both try
+/// to create the tables; each backend's lock makes the second wait and then find nothing left
+/// to do: an advisory lock on PostgreSQL, a write transaction taken up front on SQLite.
+async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                .await?;
+            Migrator::up(&txn, None).await?;
+            txn.commit().await
+        }
+        DbBackend::Sqlite => {
+            // The SQLite pool has exactly one connection, so these statements share it.
+            db.execute_unprepared("BEGIN IMMEDIATE").await?;
+            match Migrator::up(db, None).await {
+                Ok(()) => db.execute_unprepared("COMMIT").await.map(|_| ()),
+                Err(err) => {
+                    let _ = db.execute_unprepared("ROLLBACK").await;
+                    Err(err)
+                }
+            }
+        }
+        _ => Migrator::up(db, None).await,
+    }
 }
 
 /// The file path of a `sqlite://path?…` URL, None for in-memory or other stores.

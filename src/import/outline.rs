@@ -295,10 +295,8 @@ impl<'a> PlanParser<'a> {
             let text = line.trimmed();
             if text.is_empty() {
                 self.open_box = None;
-            } else if let Some((number, title)) = table::heading(text) {
+            } else if table::heading(text).is_some() {
                 let table = table::parse(self.lines, i)?;
-                debug_assert_eq!(number, table.number);
-                let _ = title;
                 self.add_table(&table);
                 i = table.end;
                 continue;

@@ -219,7 +219,6 @@ fn counts_per_domain() {
         }
     }
     assert_eq!(actual, expected);
-    let _ = count;
 }
 
 #[test]

@@ -257,3 +257,21 @@ async fn postgres_holds_exactly_the_rows_sqlite_holds() {
     }
     assert!(pg_rows.len() > 1500);
 }
+
+on_both_backends!(
+    servers_starting_together_migrate_once,
+    |backend| async move {
+        let Some(test_db) = TestDb::new(backend).await else {
+            return;
+        };
+        let (a, b, c) = tokio::join!(
+            plangraph::db::connect(&test_db.url),
+            plangraph::db::connect(&test_db.url),
+            plangraph::db::connect(&test_db.url)
+        );
+        for db in [a, b, c] {
+            let db = db.unwrap_or_else(|e| panic!("concurrent start: {e}"));
+            assert_eq!(count(&db, "plan").await, 0);
+        }
+    }
+);
