@@ -26,8 +26,14 @@ impl Application {
         let db = crate::db::connect(&settings.database_url).await?;
         if settings.import_bundled && plan::Entity::find().count(&db).await? == 0 {
             let data = import::parse(import::BUNDLED_DOCUMENT)?;
-            import::store::import(&db, &data).await?;
-            tracing::info!("imported the bundled document into the empty store");
+            match import::store::import(&db, &data).await {
+                Ok(_) => tracing::info!("imported the bundled document into the empty store"),
+                // Another process starting on the same store may have imported it first.
+                Err(err) if plan::Entity::find().count(&db).await? > 0 => {
+                    tracing::info!(error = %err, "the bundled document was imported by another process")
+                }
+                Err(err) => return Err(err.into()),
+            }
         }
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();

@@ -574,7 +574,7 @@ impl<'a> PlanParser<'a> {
             .goals
             .iter()
             .enumerate()
-            .filter(|(_, g)| g.kind == GoalKind::Goal)
+            .filter(|(_, g)| g.kind != GoalKind::ProjectBox)
         {
             for (n, found) in targets::extract(&goal.text).into_iter().enumerate() {
                 from_goals.push(IndicatorData {
@@ -594,7 +594,7 @@ impl<'a> PlanParser<'a> {
                         raw: None,
                     }),
                     target: Target {
-                        year: self.plan.period.1,
+                        year: found.year.unwrap_or(self.plan.period.1),
                         comparator: Some(found.comparator),
                         value: Some(found.value),
                         basis: found.basis,

@@ -18,6 +18,8 @@ pub struct Found {
     pub direction: Direction,
     pub basis: TargetBasis,
     pub baseline_year: Option<i32>,
+    /// The year the sentence sets (到2023年，…); None means the plan's end year.
+    pub year: Option<i32>,
     /// The target phrase as published, from the verb to the qualifier.
     pub raw: String,
     /// The clause it was found in.
@@ -46,9 +48,21 @@ const POPULATIONS: &[&str] = &[
     "人群",
     "居民",
     "学生",
+    "患者",
 ];
+/// Words before a subject that say how, not what (确保…, 力争…, 全县…).
+const SUBJECT_LEAD_INS: &[&str] = &["其中", "确保", "力争", "实现", "全县"];
 /// Predicates of the reversed form `90%的城市社区…建立…`.
-const PREDICATES: &[&str] = &["建立", "设立", "配备", "开展", "建成", "具备"];
+const PREDICATES: &[&str] = &[
+    "建立",
+    "设立",
+    "配备",
+    "开展",
+    "建成",
+    "具备",
+    "建有",
+    "能够提供",
+];
 
 struct Verb {
     text: &'static str,
@@ -148,21 +162,34 @@ const OBJECT_VERBS: &[&str] = &["提供", "开展", "实施", "进行", "接受"
 pub fn extract(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
     for sentence in text.split(['。', '；']) {
+        let year = sentence_year(sentence);
         let mut previous: Option<&str> = None;
         for clause in sentence.split('，') {
-            if let Some(targets) = reversed(clause) {
-                found.extend(targets);
-            } else {
-                found.extend(
-                    forward(clause)
-                        .into_iter()
-                        .map(|f| with_context(f, previous)),
-                );
-            }
+            let in_clause = match reversed(clause) {
+                Some(targets) => targets,
+                None => forward(clause)
+                    .into_iter()
+                    .map(|f| with_context(f, previous))
+                    .collect(),
+            };
+            found.extend(in_clause.into_iter().map(|f| Found { year, ..f }));
             previous = Some(clause);
         }
     }
     found
+}
+
+/// `到2023年，…` / `力争到2025年` / `至2025年末`: the year a sentence's targets are for.
+fn sentence_year(sentence: &str) -> Option<i32> {
+    ["到", "至"].iter().find_map(|word| {
+        sentence.match_indices(word).find_map(|(at, _)| {
+            let rest = &sentence[at + word.len()..];
+            let len = number_prefix(rest).filter(|l| *l == 4)?;
+            rest[len..]
+                .starts_with('年')
+                .then(|| rest[..len].parse().ok())?
+        })
+    })
 }
 
 /// `…提供宫颈癌、乳腺癌免费检查，检查率均达到80%` — a bare rate takes its object from the
@@ -186,18 +213,41 @@ fn with_context(mut found: Found, previous: Option<&str>) -> Found {
     found
 }
 
-/// `<subject><verb><values><qualifier>` — the usual way a target is stated.
+/// `<subject><verb><values><qualifier>` — the usual way a target is stated; a clause may
+/// list several (规范管理率达到95%以上、服药率达到90%以上).
 fn forward(clause: &str) -> Vec<Found> {
-    let Some((at, verb, baseline_year, verb_len)) = find_verb(clause) else {
-        return Vec::new();
-    };
-    let after = &clause[at + verb_len..];
+    let mut found: Vec<Found> = Vec::new();
+    let mut rest = clause;
+    while let Some((targets, consumed)) = forward_one(rest, clause) {
+        let population = found
+            .first()
+            .and_then(|f| population_prefix(&f.name))
+            .map(str::to_string);
+        for mut target in targets {
+            // 服药率 after 严重精神障碍患者规范管理率 is the same patients' rate.
+            if let Some(population) = &population {
+                if target.name.chars().count() <= 3 {
+                    target.name = format!("{population}{}", target.name);
+                }
+            }
+            found.push(target);
+        }
+        rest = rest[consumed..].trim_start_matches('、');
+    }
+    found
+}
+
+/// The first target of `text` and how many bytes of it the target took.
+fn forward_one(text: &str, clause: &str) -> Option<(Vec<Found>, usize)> {
+    let (at, verb, baseline_year, verb_len) = find_verb(text)?;
+    let after = &text[at + verb_len..];
     let (values, mut consumed) = value_list(after);
     if values.is_empty() {
-        return Vec::new();
+        return None;
     }
     let mut comparator = verb.comparator;
     let mut direction = verb.direction;
+    let mut basis = verb.basis;
     if let Some((q, cmp)) = QUALIFIERS
         .iter()
         .find(|(q, _)| after[consumed..].starts_with(*q))
@@ -212,21 +262,26 @@ fn forward(clause: &str) -> Vec<Found> {
             };
         }
     }
-    let subject = clause[..at]
+    let mut subject = text[..at]
         .trim()
-        .trim_start_matches("其中")
-        .trim_start_matches("全县")
         .trim_end_matches('均')
         .trim_end_matches("分别")
         .trim();
-    if subject.is_empty() {
-        return Vec::new();
+    while let Some(lead_in) = SUBJECT_LEAD_INS.iter().find(|l| subject.starts_with(**l)) {
+        subject = subject[lead_in.len()..].trim();
     }
-    let raw = clause[at..at + verb_len + consumed].to_string();
-    let Some(names) = names_for(subject, values.len()) else {
-        return Vec::new();
-    };
-    names
+    // 总体近视率每年降低不少于1个百分点: the change per year is the target.
+    for change in ["每年降低", "每年下降"] {
+        if let Some(stripped) = subject.strip_suffix(change) {
+            subject = stripped;
+            basis = TargetBasis::AnnualChange;
+            direction = Direction::LowerIsBetter;
+        }
+    }
+    let end = at + verb_len + consumed;
+    let raw = text[at..end].to_string();
+    let names = names_for(subject, values.len()).filter(|_| !subject.is_empty())?;
+    let targets = names
         .into_iter()
         .zip(values.iter().cycle())
         .map(|(name, q)| Found {
@@ -235,12 +290,14 @@ fn forward(clause: &str) -> Vec<Found> {
             value: q.value,
             comparator,
             direction,
-            basis: verb.basis,
+            basis,
             baseline_year,
+            year: None,
             raw: raw.clone(),
             clause: clause.trim().to_string(),
         })
-        .collect()
+        .collect();
+    Some((targets, end))
 }
 
 /// Finds the first verb followed by a quantity; also the form 以2020年为基数下降20%.
@@ -400,6 +457,7 @@ fn reversed(clause: &str) -> Option<Vec<Found>> {
             direction: Direction::HigherIsBetter,
             basis: TargetBasis::Level,
             baseline_year: None,
+            year: None,
             raw: format!("{}的{subject}", &rest[..q.len]),
             clause: clause.to_string(),
         });
@@ -539,6 +597,42 @@ mod tests {
         let found = extract("为全县适龄（35-64岁）妇女提供宫颈癌、乳腺癌免费检查，检查率均达到80%以上。妇女常见病筛查率达到85%以上。");
         let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["宫颈癌、乳腺癌免费检查率", "妇女常见病筛查率"]);
+    }
+
+    #[test]
+    fn several_targets_in_one_clause_and_the_sentence_year() {
+        let found = extract("到2025年，严重精神障碍患者规范管理率达到95%以上、服药率达到90%以上，抑郁症治疗率大幅提高。");
+        let got: Vec<(&str, f64, Option<i32>)> = found
+            .iter()
+            .map(|f| (f.name.as_str(), f.value, f.year))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("严重精神障碍患者规范管理率", 95.0, Some(2025)),
+                ("严重精神障碍患者服药率", 90.0, Some(2025))
+            ]
+        );
+        let found = extract("到2023年，全县…基本建立，每千人口3岁以下婴幼儿托位数达到2.4个。");
+        assert_eq!((found[0].year, found[0].value), (Some(2023), 2.4));
+        assert_eq!(extract("孕产妇系统管理率达到90%以上。")[0].year, None);
+    }
+
+    #[test]
+    fn lead_ins_and_yearly_changes_in_the_subject() {
+        let found = extract("确保女童义务教育巩固率达100%。");
+        assert_eq!(found[0].name, "女童义务教育巩固率");
+        let found =
+            extract("学生常见病及健康影响因素监测全覆盖，总体近视率每年降低不少于1个百分点。");
+        assert_eq!(found[0].name, "总体近视率");
+        assert_eq!(
+            (found[0].basis, found[0].direction),
+            (TargetBasis::AnnualChange, Direction::LowerIsBetter)
+        );
+        assert_eq!(
+            (found[0].comparator, found[0].value),
+            (Comparator::AtLeast, 1.0)
+        );
     }
 
     #[test]

@@ -113,14 +113,14 @@ fn counts_per_plan() {
                 "women".to_string(),
                 8,
                 vec![(GoalKind::Goal, 75), (GoalKind::Measure, 90)],
-                16,
+                24,
                 39
             ),
             (
                 "children".to_string(),
                 7,
                 vec![(GoalKind::Goal, 62), (GoalKind::Measure, 77)],
-                21,
+                27,
                 35
             ),
             (
@@ -132,7 +132,7 @@ fn counts_per_plan() {
                     (GoalKind::ProjectBox, 8),
                     (GoalKind::Implementation, 4)
                 ],
-                38,
+                63,
                 36
             ),
             (
@@ -599,6 +599,50 @@ fn targets_in_goal_sentences() {
         i.baseline.as_ref().map(|b| (b.year, b.value)),
         Some((2020, None))
     );
+}
+
+#[test]
+fn targets_in_measures_and_tasks() {
+    let data = data();
+    // （7）保障母婴安全。…孕产妇系统管理率达到90%以上。
+    let i = indicator(&data, "women/d1/measure/7/t1");
+    assert_eq!(
+        (i.name.as_str(), i.target.value, i.target.year),
+        ("孕产妇系统管理率", Some(90.0), 2025)
+    );
+    // 到2023年 …托位数达到2.4个；到2025年 …达到4.5个: two targets, two years
+    let (a, b) = (
+        indicator(&data, "health/d6/task/3/t1"),
+        indicator(&data, "health/d6/task/3/t2"),
+    );
+    assert_eq!(
+        (a.name.as_str(), a.target.value, a.target.year),
+        ("每千人口3岁以下婴幼儿托位数", Some(2.4), 2023)
+    );
+    assert_eq!((b.target.value, b.target.year), (Some(4.5), 2025));
+    // 严重精神障碍患者规范管理率达到95%以上、服药率达到90%以上
+    assert_eq!(
+        indicator(&data, "health/d8/task/5/t2").name,
+        "严重精神障碍患者服药率"
+    );
+    // 15岁以上人群吸烟率下降至22%以下
+    let i = indicator(&data, "health/d8/task/7/t3");
+    assert_eq!(
+        (i.target.comparator, i.target.value, i.direction),
+        (
+            Some(Comparator::AtMost),
+            Some(22.0),
+            Direction::LowerIsBetter
+        )
+    );
+    // 总体近视率每年降低不少于1个百分点
+    let i = indicator(&data, "health/d7/task/2/t1");
+    assert_eq!(
+        (i.name.as_str(), i.target.basis, i.unit.as_deref()),
+        ("总体近视率", TargetBasis::AnnualChange, Some("个百分点"))
+    );
+    // no numbers in the earthquake plan's tasks and projects are targets
+    assert!(plan(&data, "earthquake").indicators.is_empty());
 }
 
 #[test]

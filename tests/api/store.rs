@@ -93,7 +93,7 @@ on_both_backends!(importing_twice_changes_nothing, |backend| async move {
     assert_eq!(count(&db, "goal_group").await, 36);
     assert_eq!(count(&db, "department").await, 46);
     assert_eq!(count(&db, "department_alias").await, 40);
-    assert_eq!(count(&db, "indicator").await, 75);
+    assert_eq!(count(&db, "indicator").await, 114);
     assert_eq!(count(&db, "indicator_value").await, 25);
 });
 
