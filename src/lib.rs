@@ -9,4 +9,5 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod import;
+pub mod rules;
 pub mod startup;

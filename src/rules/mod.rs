@@ -1,0 +1,3 @@
+//! Business rules as pure functions over plain values: no I/O, tested directly.
+
+pub mod progress;
