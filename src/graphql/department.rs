@@ -1,20 +1,39 @@
 //! `Department`: a department under its canonical name, and the root fields that find them.
 
-use async_graphql::{Context, Object};
+use async_graphql::{Context, InputObject, Object, ID};
 use entity::{department, department_alias};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-use super::enums::DepartmentKind;
+use super::enums::{DepartmentKind, Role};
+use super::goal::{self, GoalConnection, GoalFilter};
+use super::ids::{self, Kind};
+use super::indicator::{self, IndicatorConnection, IndicatorFilter, IndicatorOrder};
 use super::loaders::AliasesOfDepartment;
+use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
 use super::{load_one, store};
+use crate::domain;
 use crate::error::{ApiResult, AppError};
 
 /// A department, normalised to one canonical name (县卫健局, 县委宣传部, 团县委 …).
+#[derive(Clone)]
 pub struct Department(pub department::Model);
+
+connection!(
+    DepartmentConnection,
+    DepartmentEdge,
+    Department,
+    "departments"
+);
 
 /// A department, normalised to one canonical name (县卫健局, 县委宣传部, 团县委 …).
 #[Object]
 impl Department {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Department, self.0.id)
+    }
+
     /// Canonical name.
     async fn name(&self) -> &str {
         &self.0.name
@@ -30,6 +49,69 @@ impl Department {
         let rows = load_one(ctx, AliasesOfDepartment(self.0.id)).await?;
         Ok(rows.into_iter().map(|a| a.alias).collect())
     }
+
+    /// Goals whose tag names the department, in document order; `role` narrows to one role.
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only goals where the department has this role.")] role: Option<Role>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<GoalConnection> {
+        let filter = GoalFilter {
+            department: Some(self.0.name.clone()),
+            role,
+            ..Default::default()
+        };
+        goal::list(
+            ctx,
+            filter,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            None,
+        )
+        .await
+    }
+
+    /// Indicators stated by goals whose tag names the department; `role` narrows to one role.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only indicators whose goal gives the department this role.")]
+        role: Option<Role>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<IndicatorConnection> {
+        let filter = IndicatorFilter {
+            department: Some(self.0.name.clone()),
+            role,
+            ..Default::default()
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        indicator::list(ctx, filter, IndicatorOrder::default(), args, None).await
+    }
+}
+
+/// Which departments to list; all conditions must hold.
+#[derive(InputObject, Default, Clone)]
+pub struct DepartmentFilter {
+    /// What sort of body.
+    pub kind: Option<DepartmentKind>,
+    /// Substring of the canonical name or of any published spelling.
+    pub text: Option<String>,
 }
 
 /// Root fields for departments.
@@ -38,37 +120,91 @@ pub struct DepartmentQuery;
 
 #[Object]
 impl DepartmentQuery {
-    /// All departments, by canonical name.
-    async fn departments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
-        let rows = department::Entity::find()
-            .order_by_asc(department::Column::Name)
-            .all(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(Department).collect())
+    /// Departments by canonical name, filtered and paged (Relay connection, 1–100 per page).
+    async fn departments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which departments.")] filter: Option<DepartmentFilter>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<DepartmentConnection> {
+        let filter = filter.unwrap_or_default();
+        let mut select = department::Entity::find();
+        if let Some(kind) = filter.kind {
+            select = select
+                .filter(department::Column::Kind.eq(domain::DepartmentKind::from(kind).as_str()));
+        }
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            select = select.filter(
+                Condition::any()
+                    .add(pagination::contains(department::Column::Name, text))
+                    .add(
+                        department::Column::Id.in_subquery(
+                            Query::select()
+                                .column(department_alias::Column::DepartmentId)
+                                .from(department_alias::Entity)
+                                .and_where(pagination::contains(
+                                    department_alias::Column::Alias,
+                                    text,
+                                ))
+                                .to_owned(),
+                        ),
+                    ),
+            );
+        }
+        let keyset = Keyset {
+            first: Expr::col(department::Column::Name),
+            second: Expr::col(department::Column::Id),
+            descending: false,
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(pagination::page(
+            store(ctx)?,
+            select,
+            &keyset,
+            &args,
+            |m| SortKey::Text(m.name.clone(), m.id),
+            Department,
+        )
+        .await?
+        .into())
     }
 
     /// One department by its canonical name or any spelling the document uses; null if none.
-    async fn department(&self, ctx: &Context<'_>, name: String) -> ApiResult<Option<Department>> {
+    async fn department(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Canonical name (县发改局) or a published spelling (发改局).")]
+        name: String,
+    ) -> ApiResult<Option<Department>> {
         let db = store(ctx)?;
         let name = name.trim().to_string();
-        if let Some(row) = department::Entity::find()
-            .filter(department::Column::Name.eq(name.as_str()))
-            .one(db)
-            .await
-            .map_err(AppError::from)?
-        {
-            return Ok(Some(Department(row)));
-        }
-        let Some(alias) = department_alias::Entity::find()
-            .filter(department_alias::Column::Alias.eq(name))
-            .one(db)
-            .await
-            .map_err(AppError::from)?
-        else {
-            return Ok(None);
-        };
-        let row = department::Entity::find_by_id(alias.department_id)
+        let row = department::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(department::Column::Name.eq(name.as_str()))
+                    .add(
+                        department::Column::Id.in_subquery(
+                            Query::select()
+                                .column(department_alias::Column::DepartmentId)
+                                .from(department_alias::Entity)
+                                .and_where(department_alias::Column::Alias.eq(name.as_str()))
+                                .to_owned(),
+                        ),
+                    ),
+            )
             .one(db)
             .await
             .map_err(AppError::from)?;

@@ -1,9 +1,10 @@
 //! `Domain`: a 发展领域 or a task / project section of a plan.
 
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, ID};
 use entity::domain;
 
 use super::goal::Goal;
+use super::ids::{self, Kind};
 use super::load_one;
 use super::loaders::{GoalsOfDomain, PlanById};
 use super::plan::Plan;
@@ -11,11 +12,17 @@ use super::source::Source;
 use crate::error::ApiResult;
 
 /// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
+#[derive(Clone)]
 pub struct Domain(pub domain::Model);
 
 /// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
 #[Object]
 impl Domain {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Domain, self.0.id)
+    }
+
     /// Number as published, e.g. （一）.
     async fn number(&self) -> &str {
         &self.0.number

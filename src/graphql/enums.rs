@@ -80,3 +80,96 @@ public_enum!(
         Other,
     }
 );
+
+public_enum!(
+    /// Which way an indicator should move.
+    Direction from domain::Direction {
+        /// Higher values are better (a coverage rate).
+        HigherIsBetter,
+        /// Lower values are better (a death rate).
+        LowerIsBetter,
+        /// The value should stay at a level (…左右).
+        Keep,
+        /// The document gives no target to tell.
+        Unspecified,
+    }
+);
+
+public_enum!(
+    /// 预期性 or 约束性, as the plan's table marks the indicator.
+    Nature from domain::Nature {
+        /// 预期性: an expected (indicative) target.
+        Expected,
+        /// 约束性: a binding target.
+        Binding,
+        /// The document does not say.
+        Unspecified,
+    }
+);
+
+public_enum!(
+    /// How a value is compared with the target value.
+    Comparator from domain::Comparator {
+        /// The value must be at least the target (以上, 不低于, ≥, 达到).
+        AtLeast,
+        /// The value must be at most the target (以下, 以内, ≤, 控制在).
+        AtMost,
+        /// The value must be within 5% of the target (左右).
+        About,
+        /// The value must equal the target (为).
+        Exactly,
+    }
+);
+
+public_enum!(
+    /// What the target value measures.
+    TargetBasis from domain::TargetBasis {
+        /// A level of the indicator itself.
+        Level,
+        /// A change per year, e.g. 每年降低1个百分点 (1 point less each year).
+        AnnualChange,
+        /// A relative change from the baseline, in percent, e.g. 以2020年为基数下降20%.
+        ChangeFromBaseline,
+    }
+);
+
+/// Where an indicator stands against its target; see `Indicator.status` for the rules.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorStatus {
+    /// The latest published value meets the target.
+    Achieved,
+    /// At or ahead of the linear trajectory from the start to the target.
+    OnTrack,
+    /// Behind the trajectory by at most 25 points of the way (expected indicators only).
+    AtRisk,
+    /// Further behind, past the target year without meeting it, or a binding indicator behind.
+    OffTrack,
+    /// No published value after the starting point.
+    NoData,
+    /// The target has no number (e.g. 同比例增加).
+    NotQuantified,
+}
+
+impl From<crate::rules::progress::Status> for IndicatorStatus {
+    fn from(status: crate::rules::progress::Status) -> Self {
+        use crate::rules::progress::Status as S;
+        match status {
+            S::Achieved => IndicatorStatus::Achieved,
+            S::OnTrack => IndicatorStatus::OnTrack,
+            S::AtRisk => IndicatorStatus::AtRisk,
+            S::OffTrack => IndicatorStatus::OffTrack,
+            S::NoData => IndicatorStatus::NoData,
+            S::NotQuantified => IndicatorStatus::NotQuantified,
+        }
+    }
+}
+
+/// Sort direction.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    /// Ascending.
+    #[default]
+    Asc,
+    /// Descending.
+    Desc,
+}

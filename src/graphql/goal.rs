@@ -1,23 +1,39 @@
 //! `Goal`: a numbered goal, measure, task, project, project box or implementation item.
 
-use async_graphql::{Context, Object};
-use entity::{goal, goal_department};
+use async_graphql::{Context, InputObject, Object, ID};
+use entity::{goal, goal_department, plan};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use super::department::Department;
 use super::domain::Domain;
 use super::enums::{GoalKind, Role};
-use super::load_one;
-use super::loaders::{DepartmentById, DomainById, GroupsOfGoal, LinksOfGoal, PlanById};
+use super::ids::{self, Kind};
+use super::indicator::{goals_of_department, Indicator};
+use super::loaders::{
+    DepartmentById, DomainById, GroupsOfGoal, IndicatorsOfGoal, LinksOfGoal, PlanById,
+};
+use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
 use super::plan::Plan;
 use super::source::Source;
-use crate::error::ApiResult;
+use super::{load_one, store};
+use crate::domain;
+use crate::error::{ApiResult, AppError};
 
 /// A numbered item of a plan, with the departments its tag names.
+#[derive(Clone)]
 pub struct Goal(pub goal::Model);
+
+connection!(GoalConnection, GoalEdge, Goal, "goals");
 
 /// A numbered item of a plan, with the departments its tag names.
 #[Object]
 impl Goal {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Goal, self.0.id)
+    }
+
     /// What kind of item this is.
     async fn kind(&self) -> ApiResult<GoalKind> {
         Ok(GoalKind::from_stored(&self.0.kind)?)
@@ -48,6 +64,15 @@ impl Goal {
     async fn groups(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
         let rows = load_one(ctx, GroupsOfGoal(self.0.id)).await?;
         Ok(rows.into_iter().map(|g| g.phrase).collect())
+    }
+
+    /// Indicators whose targets the item's sentences state, in order.
+    async fn indicators(&self, ctx: &Context<'_>) -> ApiResult<Vec<Indicator>> {
+        Ok(load_one(ctx, IndicatorsOfGoal(self.0.id))
+            .await?
+            .into_iter()
+            .map(Indicator)
+            .collect())
     }
 
     /// The domain the item belongs to; null for plan-level items (具体目标, 组织实施).
@@ -90,5 +115,134 @@ impl GoalDepartment {
     /// The spelling the tag uses (e.g. 发改局 for 县发改局).
     async fn spelled_as(&self) -> &str {
         &self.0.raw
+    }
+}
+
+/// Which goals to list; all conditions must hold.
+#[derive(InputObject, Default, Clone)]
+pub struct GoalFilter {
+    /// Plan code (`women`, `children`, `health`, `earthquake`).
+    pub plan_code: Option<String>,
+    /// Global ID of a domain.
+    pub domain_id: Option<ID>,
+    /// Kind of item.
+    pub kind: Option<GoalKind>,
+    /// A department, by canonical name or any published spelling, that the tag names.
+    pub department: Option<String>,
+    /// With `department`: the role it must have.
+    pub role: Option<Role>,
+    /// Substring of the text (Chinese text matches without word splitting).
+    pub text: Option<String>,
+}
+
+fn filtered(filter: &GoalFilter) -> Result<Select<goal::Entity>, AppError> {
+    let mut select = goal::Entity::find();
+    if let Some(code) = &filter.plan_code {
+        select = select.filter(
+            goal::Column::PlanId.in_subquery(
+                Query::select()
+                    .column(plan::Column::Id)
+                    .from(plan::Entity)
+                    .and_where(plan::Column::Code.eq(code.trim()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(id) = &filter.domain_id {
+        select = select.filter(goal::Column::DomainId.eq(ids::decode_as(id, Kind::Domain)?));
+    }
+    if let Some(kind) = filter.kind {
+        select = select.filter(goal::Column::Kind.eq(domain::GoalKind::from(kind).as_str()));
+    }
+    if let Some(name) = &filter.department {
+        select =
+            select.filter(goal::Column::Id.in_subquery(goals_of_department(name, filter.role)));
+    } else if filter.role.is_some() {
+        return Err(AppError::BadUserInput(
+            "`role` filters by a `department`; give one".into(),
+        ));
+    }
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        select = select.filter(pagination::contains(goal::Column::Text, text));
+    }
+    Ok(select)
+}
+
+/// One page of goals in document order; `plan_id` pins the plan (Plan.goals).
+pub async fn list(
+    ctx: &Context<'_>,
+    filter: GoalFilter,
+    args: PageArgs,
+    plan_id: Option<i32>,
+) -> ApiResult<GoalConnection> {
+    let mut select = filtered(&filter)?;
+    if let Some(plan_id) = plan_id {
+        select = select.filter(goal::Column::PlanId.eq(plan_id));
+    }
+    let keyset = Keyset {
+        first: Expr::col(goal::Column::LineStart),
+        second: Expr::col(goal::Column::Id),
+        descending: false,
+    };
+    Ok(pagination::page(
+        store(ctx)?,
+        select,
+        &keyset,
+        &args,
+        |m| SortKey::Ints(m.line_start, m.id),
+        Goal,
+    )
+    .await?
+    .into())
+}
+
+/// Root fields for goals.
+#[derive(Default)]
+pub struct GoalQuery;
+
+#[Object]
+impl GoalQuery {
+    /// Goals, measures, tasks, projects, project boxes and implementation items, filtered and
+    /// paged in document order (Relay connection, 1–100 per page).
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which goals.")] filter: Option<GoalFilter>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<GoalConnection> {
+        list(
+            ctx,
+            filter.unwrap_or_default(),
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            None,
+        )
+        .await
+    }
+
+    /// One goal by global ID; null if there is none.
+    async fn goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ID.")] id: ID,
+    ) -> ApiResult<Option<Goal>> {
+        let id = ids::decode_as(&id, Kind::Goal)?;
+        Ok(goal::Entity::find_by_id(id)
+            .one(store(ctx)?)
+            .await
+            .map_err(AppError::from)?
+            .map(Goal))
     }
 }

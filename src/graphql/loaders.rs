@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    department, department_alias, document, domain, goal, goal_department, goal_group, plan,
+    department, department_alias, document, domain, goal, goal_department, goal_group, indicator,
+    indicator_value, plan,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -80,6 +81,8 @@ by_id!(DocumentById, document);
 by_id!(PlanById, plan);
 by_id!(DomainById, domain);
 by_id!(DepartmentById, department);
+by_id!(GoalById, goal);
+by_id!(IndicatorById, indicator);
 children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
 children!(GoalsOfPlan, goal, PlanId, Ordinal, |r| Some(r.plan_id));
 children!(GoalsOfDomain, goal, DomainId, Ordinal, |r| r.domain_id);
@@ -99,3 +102,35 @@ children!(
 children!(LinksOfDepartment, goal_department, DepartmentId, Id, |r| {
     Some(r.department_id)
 });
+children!(IndicatorsOfGoal, indicator, GoalId, Ordinal, |r| r.goal_id);
+
+/// Published values of an indicator, by year: the only values the public sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PublishedValues(pub i32);
+
+impl Loader<PublishedValues> for Store {
+    type Value = Vec<indicator_value::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[PublishedValues],
+    ) -> Result<HashMap<PublishedValues, Self::Value>, Self::Error> {
+        let rows = indicator_value::Entity::find()
+            .filter(indicator_value::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .filter(
+                indicator_value::Column::Status.eq(crate::domain::ValueStatus::Published.as_str()),
+            )
+            .order_by_asc(indicator_value::Column::Year)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<PublishedValues, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(PublishedValues(row.indicator_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}

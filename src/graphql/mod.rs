@@ -4,8 +4,13 @@ pub mod department;
 pub mod domain;
 pub mod enums;
 pub mod goal;
+pub mod ids;
+pub mod indicator;
 pub mod loaders;
+pub mod node;
+pub mod pagination;
 pub mod plan;
+pub mod search;
 pub mod source;
 
 use async_graphql::dataloader::Loader;
@@ -17,13 +22,21 @@ use loaders::{LoadError, Loaders, Store};
 
 /// The root of all public read queries.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(plan::PlanQuery, department::DepartmentQuery);
+pub struct QueryRoot(
+    plan::PlanQuery,
+    goal::GoalQuery,
+    indicator::IndicatorQuery,
+    department::DepartmentQuery,
+    search::SearchQuery,
+    node::NodeQuery,
+);
 
 pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema; the server, `plangraph schema` and the schema test all call this.
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription);
+    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .register_output_type::<node::Node>();
     if let Some(db) = db {
         builder = builder.data(loaders::loaders(db.clone())).data(db);
     }
@@ -38,6 +51,24 @@ pub fn sdl() -> String {
 pub(crate) fn store<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| AppError::Internal("no store in the schema".into()).into())
+}
+
+/// Loads one key that may name no row (a client-given ID).
+pub(crate) async fn load_one_opt<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> ApiResult<Option<<Store as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
+    Store: Loader<K, Error = LoadError>,
+{
+    let loader = ctx.data::<Loaders>().map_err(|_| {
+        async_graphql::Error::from(AppError::Internal("no loaders in the schema".into()))
+    })?;
+    loader
+        .load_one(key)
+        .await
+        .map_err(|err| AppError::Internal(err.to_string()).into())
 }
 
 /// Loads one key; a missing row behind a foreign key is an internal error.

@@ -1,17 +1,21 @@
 //! `Plan`: one of the four plans, and the root fields that find plans.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject, ID};
 use entity::plan;
 use sea_orm::{EntityTrait, QueryOrder};
 
 use super::domain::Domain;
-use super::goal::Goal;
-use super::loaders::{DocumentById, DomainsOfPlan, GoalsOfPlan};
+use super::goal::{self, GoalConnection, GoalFilter};
+use super::ids::{self, Kind};
+use super::indicator::{self, IndicatorConnection, IndicatorFilter, IndicatorOrder};
+use super::loaders::{DocumentById, DomainsOfPlan};
+use super::pagination::PageArgs;
 use super::source::Source;
 use super::{load_one, store};
 use crate::error::{ApiResult, AppError};
 
 /// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
+#[derive(Clone)]
 pub struct Plan(pub plan::Model);
 
 /// The years a plan covers.
@@ -41,6 +45,11 @@ pub struct SourceDocument {
 /// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
 #[Object]
 impl Plan {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Plan, self.0.id)
+    }
+
     /// Stable code: `women`, `children`, `health` or `earthquake`.
     async fn code(&self) -> &str {
         &self.0.code
@@ -87,10 +96,67 @@ impl Plan {
         Ok(rows.into_iter().map(Domain).collect())
     }
 
-    /// Every goal, measure, task, project, project box and implementation item, in document order.
-    async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Vec<Goal>> {
-        let rows = load_one(ctx, GoalsOfPlan(self.0.id)).await?;
-        Ok(rows.into_iter().map(Goal).collect())
+    /// The plan's goals, measures, tasks, projects, project boxes and implementation items in
+    /// document order; same arguments as the root `goals` (the plan is fixed).
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which goals (planCode is ignored).")] filter: Option<GoalFilter>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<GoalConnection> {
+        let filter = GoalFilter {
+            plan_code: None,
+            ..filter.unwrap_or_default()
+        };
+        goal::list(
+            ctx,
+            filter,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Some(self.0.id),
+        )
+        .await
+    }
+
+    /// The plan's indicators; same arguments as the root `indicators` (the plan is fixed).
+    #[allow(clippy::too_many_arguments)]
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which indicators (planCode is ignored).")] filter: Option<
+            IndicatorFilter,
+        >,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+        #[graphql(desc = "Sort order (default: document order).")] order_by: Option<IndicatorOrder>,
+    ) -> ApiResult<IndicatorConnection> {
+        let filter = IndicatorFilter {
+            plan_code: None,
+            ..filter.unwrap_or_default()
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        indicator::list(
+            ctx,
+            filter,
+            order_by.unwrap_or_default(),
+            args,
+            Some(self.0.id),
+        )
+        .await
     }
 
     /// Where the plan stands in the source document.
@@ -116,7 +182,11 @@ impl PlanQuery {
     }
 
     /// One plan by its code (`women`, `children`, `health`, `earthquake`); null if there is none.
-    async fn plan(&self, ctx: &Context<'_>, code: String) -> ApiResult<Option<Plan>> {
+    async fn plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Plan code.")] code: String,
+    ) -> ApiResult<Option<Plan>> {
         use sea_orm::{ColumnTrait, QueryFilter};
         let row = plan::Entity::find()
             .filter(plan::Column::Code.eq(code))

@@ -57,7 +57,7 @@ on_both_backends!(
             return;
         };
         let body = app
-        .query(r#"{ plan(code: "health") { title period { start end } sourceDocument { number issuer date } goals { kind } }
+        .query(r#"{ plan(code: "health") { title period { start end } sourceDocument { number issuer date } goals { totalCount } }
                     department(name: "发改局") { name kind aliases }
                     none: plan(code: "nope") { code } }"#)
         .await;
@@ -69,7 +69,7 @@ on_both_backends!(
             plan["sourceDocument"],
             json!({ "number": "乐政字〔2022〕16号", "issuer": "昌乐县人民政府", "date": "2022-07-14" })
         );
-        assert_eq!(plan["goals"].as_array().map(Vec::len), Some(68));
+        assert_eq!(plan["goals"]["totalCount"], 68);
         assert_eq!(
             body["data"]["department"],
             json!({ "name": "县发改局", "kind": "COUNTY_GOVERNMENT", "aliases": ["发改局"] })

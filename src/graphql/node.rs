@@ -1,0 +1,81 @@
+//! `node` / `nodes`: any object by its global ID (Relay).
+
+use async_graphql::{Context, Interface, Object, ID};
+
+use super::department::Department;
+use super::domain::Domain;
+use super::goal::Goal;
+use super::ids::{self, Kind};
+use super::indicator::Indicator;
+use super::load_one_opt;
+use super::loaders::{DepartmentById, DomainById, GoalById, IndicatorById, PlanById};
+use super::plan::Plan;
+use crate::error::ApiResult;
+
+/// An object with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global ID."))]
+pub enum Node {
+    Plan(Plan),
+    Domain(Domain),
+    Goal(Goal),
+    Indicator(Indicator),
+    Department(Department),
+}
+
+async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
+    let (kind, n) = ids::decode(id)?;
+    Ok(match kind {
+        Kind::Plan => load_one_opt(ctx, PlanById(n))
+            .await?
+            .map(|m| Node::Plan(Plan(m))),
+        Kind::Domain => load_one_opt(ctx, DomainById(n))
+            .await?
+            .map(|m| Node::Domain(Domain(m))),
+        Kind::Goal => load_one_opt(ctx, GoalById(n))
+            .await?
+            .map(|m| Node::Goal(Goal(m))),
+        Kind::Indicator => load_one_opt(ctx, IndicatorById(n))
+            .await?
+            .map(|m| Node::Indicator(Indicator(m))),
+        Kind::Department => load_one_opt(ctx, DepartmentById(n))
+            .await?
+            .map(|m| Node::Department(Department(m))),
+    })
+}
+
+/// Root fields for global IDs.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global ID; null if there is none.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ID.")] id: ID,
+    ) -> ApiResult<Option<Node>> {
+        resolve(ctx, &id).await
+    }
+
+    /// Objects by global IDs, in the order given (null where there is none); at most 100.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs.")] ids: Vec<ID>,
+    ) -> ApiResult<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(crate::error::AppError::BadUserInput(format!(
+                "at most 100 ids, got {}",
+                ids.len()
+            ))
+            .into());
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            out.push(resolve(ctx, id).await?);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,274 @@
+//! Relay connections over keyset pagination: a cursor holds the sort key of its row, the next
+//! page starts strictly after it, and every page is one `LIMIT n + 1` statement plus a count.
+
+use async_graphql::connection::{CursorType, OpaqueCursor, PageInfo};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{
+    Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Value,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Largest page a client may ask for (GitHub's public API uses the same bound).
+pub const MAX_PAGE_SIZE: i32 = 100;
+/// Page size when the client gives neither `first` nor `last`.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+
+/// The sort key of a row, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SortKey {
+    Ints(i32, i32),
+    Text(String, i32),
+}
+
+impl SortKey {
+    fn values(&self) -> (Value, Value) {
+        match self {
+            SortKey::Ints(a, b) => (Value::from(*a), Value::from(*b)),
+            SortKey::Text(a, b) => (Value::from(a.clone()), Value::from(*b)),
+        }
+    }
+}
+
+pub type Cursor = OpaqueCursor<SortKey>;
+
+/// One page of nodes with their cursors, before it becomes a typed connection.
+pub struct Page<N> {
+    pub edges: Vec<(String, N)>,
+    pub page_info: PageInfo,
+    pub total_count: u64,
+}
+
+fn page_info<N>(edges: &[(String, N)], has_previous_page: bool, has_next_page: bool) -> PageInfo {
+    PageInfo {
+        has_previous_page,
+        has_next_page,
+        start_cursor: edges.first().map(|(c, _)| c.clone()),
+        end_cursor: edges.last().map(|(c, _)| c.clone()),
+    }
+}
+
+/// A Relay connection type and its edge type for one node type, with descriptions.
+macro_rules! connection {
+    ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
+        #[doc = concat!("A page of ", $what, " (Relay connection).")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $connection {
+            #[doc = concat!("The ", $what, " of this page, each with its cursor.")]
+            pub edges: Vec<$edge>,
+            #[doc = concat!("The ", $what, " of this page.")]
+            pub nodes: Vec<$node>,
+            /// Cursors and whether there are pages before and after this one.
+            pub page_info: async_graphql::connection::PageInfo,
+            /// How many items match the filter, over all pages.
+            pub total_count: u64,
+        }
+
+        #[doc = concat!("One of ", $what, " with its cursor.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            /// Opaque cursor: pass it as `after` or `before` to continue from here.
+            pub cursor: String,
+            /// The item.
+            pub node: $node,
+        }
+
+        impl From<$crate::graphql::pagination::Page<$node>> for $connection {
+            fn from(page: $crate::graphql::pagination::Page<$node>) -> Self {
+                let nodes = page.edges.iter().map(|(_, n)| n.clone()).collect();
+                $connection {
+                    edges: page
+                        .edges
+                        .into_iter()
+                        .map(|(cursor, node)| $edge { cursor, node })
+                        .collect(),
+                    nodes,
+                    page_info: page.page_info,
+                    total_count: page.total_count,
+                }
+            }
+        }
+    };
+}
+pub(crate) use connection;
+
+/// `first` / `after` / `last` / `before`, checked.
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+struct Window {
+    size: u64,
+    backward: bool,
+    after: Option<SortKey>,
+    before: Option<SortKey>,
+}
+
+impl PageArgs {
+    fn window(&self) -> Result<Window, AppError> {
+        for (name, value) in [("first", self.first), ("last", self.last)] {
+            if let Some(n) = value {
+                if !(1..=MAX_PAGE_SIZE).contains(&n) {
+                    return Err(AppError::BadUserInput(format!(
+                        "`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {n}"
+                    )));
+                }
+            }
+        }
+        if self.first.is_some() && self.last.is_some() {
+            return Err(AppError::BadUserInput(
+                "give `first` or `last`, not both".into(),
+            ));
+        }
+        let cursor = |name: &str, text: &Option<String>| -> Result<Option<SortKey>, AppError> {
+            text.as_deref()
+                .map(|c| {
+                    Cursor::decode_cursor(c).map(|c| c.0).map_err(|_| {
+                        AppError::BadUserInput(format!("`{name}` is not a cursor this API issued"))
+                    })
+                })
+                .transpose()
+        };
+        let backward = self.last.is_some();
+        let size = self.first.or(self.last).unwrap_or(DEFAULT_PAGE_SIZE);
+        Ok(Window {
+            size: u64::try_from(size).unwrap_or(20),
+            backward,
+            after: cursor("after", &self.after)?,
+            before: cursor("before", &self.before)?,
+        })
+    }
+}
+
+/// Two columns that order rows totally (the second breaks ties), and which way.
+pub struct Keyset {
+    pub first: SimpleExpr,
+    pub second: SimpleExpr,
+    pub descending: bool,
+}
+
+impl Keyset {
+    /// Rows strictly after (`later`) or before the key in this order.
+    fn beyond(&self, key: &SortKey, later: bool) -> Condition {
+        let (a, b) = key.values();
+        let forward = later != self.descending;
+        let cmp = |col: SimpleExpr, v: Value| if forward { col.gt(v) } else { col.lt(v) };
+        Condition::any()
+            .add(cmp(self.first.clone(), a.clone()))
+            .add(
+                Condition::all()
+                    .add(self.first.clone().eq(a))
+                    .add(cmp(self.second.clone(), b)),
+            )
+    }
+
+    fn order(&self, reverse: bool) -> Order {
+        if self.descending != reverse {
+            Order::Desc
+        } else {
+            Order::Asc
+        }
+    }
+}
+
+/// Runs one page of `select` (already filtered) and its count.
+pub async fn page<E, N>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    keyset: &Keyset,
+    args: &PageArgs,
+    key_of: impl Fn(&E::Model) -> SortKey,
+    node: impl Fn(E::Model) -> N,
+) -> Result<Page<N>, AppError>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    let window = args.window()?;
+    let total = select.clone().count(db).await?;
+    let mut query = select;
+    if let Some(after) = &window.after {
+        query = query.filter(keyset.beyond(after, true));
+    }
+    if let Some(before) = &window.before {
+        query = query.filter(keyset.beyond(before, false));
+    }
+    let order = keyset.order(window.backward);
+    let mut rows = query
+        .order_by(keyset.first.clone(), order.clone())
+        .order_by(keyset.second.clone(), order)
+        .limit(window.size + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > window.size;
+    rows.truncate(usize::try_from(window.size).unwrap_or(usize::MAX));
+    if window.backward {
+        rows.reverse();
+    }
+    let (has_previous, has_next) = if window.backward {
+        (more, window.before.is_some())
+    } else {
+        (window.after.is_some(), more)
+    };
+    let edges: Vec<(String, N)> = rows
+        .into_iter()
+        .map(|row| (OpaqueCursor(key_of(&row)).encode_cursor(), node(row)))
+        .collect();
+    Ok(Page {
+        page_info: page_info(&edges, has_previous, has_next),
+        edges,
+        total_count: total,
+    })
+}
+
+/// A connection over rows already in memory, in order (search results).
+pub fn page_in_memory<N>(
+    items: Vec<(SortKey, N)>,
+    args: &PageArgs,
+    rank: impl Fn(&SortKey) -> (i32, i32),
+) -> Result<Page<N>, AppError> {
+    let window = args.window()?;
+    let total = items.len() as u64;
+    let mut rows: Vec<(SortKey, N)> = items
+        .into_iter()
+        .filter(|(k, _)| window.after.as_ref().is_none_or(|a| rank(k) > rank(a)))
+        .filter(|(k, _)| window.before.as_ref().is_none_or(|b| rank(k) < rank(b)))
+        .collect();
+    let size = usize::try_from(window.size).unwrap_or(usize::MAX);
+    let more = rows.len() > size;
+    if window.backward {
+        rows = rows.split_off(rows.len().saturating_sub(size));
+    } else {
+        rows.truncate(size);
+    }
+    let (has_previous, has_next) = if window.backward {
+        (more, window.before.is_some())
+    } else {
+        (window.after.is_some(), more)
+    };
+    let edges: Vec<(String, N)> = rows
+        .into_iter()
+        .map(|(k, n)| (OpaqueCursor(k).encode_cursor(), n))
+        .collect();
+    Ok(Page {
+        page_info: page_info(&edges, has_previous, has_next),
+        edges,
+        total_count: total,
+    })
+}
+
+/// `LIKE` pattern for a substring, with the wildcards of the user's text escaped. Substring
+/// matching suits Chinese, which has no spaces to split words on.
+pub fn contains(column: impl sea_orm::sea_query::IntoColumnRef, text: &str) -> SimpleExpr {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::col(column).like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
