@@ -2,6 +2,7 @@
 
 mod facts;
 mod http;
+mod read_api;
 mod schema;
 mod store;
 mod support;

@@ -1,0 +1,363 @@
+//! The public read API over HTTP: IDs, connections, filters, search, status and warnings.
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+fn ok(body: &Value) -> &Value {
+    assert_eq!(body.get("errors"), None, "{body}");
+    &body["data"]
+}
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// Publishes a value the way an approved submission would be stored.
+async fn publish(app: &TestApp, indicator_key: &str, year: i32, value: f64) {
+    let sql = format!(
+        "INSERT INTO indicator_value (key, indicator_id, year, value, status, origin, version, created_at) \
+         SELECT NULL, id, {year}, {value}, 'published', 'submission', 1, CURRENT_TIMESTAMP FROM indicator WHERE key = '{indicator_key}'"
+    );
+    let done = app
+        .db
+        .execute_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.rows_affected(), 1, "no indicator {indicator_key}");
+}
+
+fn names(connection: &Value) -> Vec<String> {
+    connection["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| n["name"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+on_both_backends!(global_ids_and_nodes, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let body = app.query(r#"{ indicators(filter: { planCode: "health", text: "居民健康素养" }, first: 5) { nodes { id name } } }"#).await;
+    let nodes = ok(&body)["indicators"]["nodes"].clone();
+    assert_eq!(
+        names(&ok(&body)["indicators"]),
+        ["居民健康素养水平", "居民健康素养水平", "居民健康素养水平"]
+    );
+    let id = nodes[1]["id"].as_str().unwrap_or("").to_string();
+    let body = app
+        .query(&format!(
+            r#"{{ node(id: "{id}") {{ id ... on Indicator {{ name tableNumber unit baseline {{ year value }} target {{ year value raw comparator }} nature }} }}
+                 nodes(ids: ["{id}", "{id}"]) {{ id }} }}"#
+        ))
+        .await;
+    let data = ok(&body);
+    assert_eq!(
+        data["node"],
+        json!({ "id": id, "name": "居民健康素养水平", "tableNumber": 7, "unit": "%",
+                "baseline": { "year": 2020, "value": 23.16 },
+                "target": { "year": 2025, "value": 30.32, "raw": "30.32", "comparator": "AT_LEAST" },
+                "nature": "EXPECTED" })
+    );
+    assert_eq!(data["nodes"], json!([{ "id": id }, { "id": id }]));
+    let body = app.query(r#"{ node(id: "bm9wZQ") { id } }"#).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+});
+
+on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let all = app.query(r#"{ indicators(filter: { planCode: "health" }, first: 100) { totalCount nodes { name } } }"#).await;
+    let all = names(&ok(&all)["indicators"]);
+    assert_eq!(all.len(), 63);
+    // forwards in pages of 25
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    loop {
+        let cursor = if after.is_empty() {
+            String::new()
+        } else {
+            format!(r#", after: "{after}""#)
+        };
+        let body = app
+            .query(&format!(r#"{{ indicators(filter: {{ planCode: "health" }}, first: 25{cursor}) {{ totalCount nodes {{ name }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }}"#))
+            .await;
+        let page = ok(&body)["indicators"].clone();
+        assert_eq!(page["totalCount"], 63);
+        assert_eq!(page["pageInfo"]["hasPreviousPage"], !after.is_empty());
+        seen.extend(names(&page));
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+    }
+    assert_eq!(seen, all);
+    // backwards: the last 10, then the 10 before them
+    let body = app.query(r#"{ indicators(filter: { planCode: "health" }, last: 10) { nodes { name } pageInfo { hasPreviousPage hasNextPage startCursor } } }"#).await;
+    let page = ok(&body)["indicators"].clone();
+    assert_eq!(names(&page), all[53..]);
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
+    let before = page["pageInfo"]["startCursor"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let body = app
+        .query(&format!(r#"{{ indicators(filter: {{ planCode: "health" }}, last: 10, before: "{before}") {{ nodes {{ name }} }} }}"#))
+        .await;
+    assert_eq!(names(&ok(&body)["indicators"]), all[43..53]);
+    // by name, descending
+    let body = app.query(r#"{ indicators(filter: { planCode: "health" }, first: 3, orderBy: { field: NAME, direction: DESC }) { nodes { name } } }"#).await;
+    let mut sorted = all.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(names(&ok(&body)["indicators"]), sorted[..3]);
+});
+
+on_both_backends!(page_sizes_and_cursors_are_checked, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    for args in [
+        "first: 0",
+        "first: 101",
+        "last: -1",
+        "first: 5, last: 5",
+        r#"after: "garbage""#,
+    ] {
+        let body = app
+            .query(&format!("{{ indicators({args}) {{ totalCount }} }}"))
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{args}: {body}");
+    }
+    let body = app
+        .query("{ indicators(first: 100) { nodes { id } } }")
+        .await;
+    assert_eq!(
+        ok(&body)["indicators"]["nodes"].as_array().map(Vec::len),
+        Some(100)
+    );
+    let body = app.query("{ indicators { nodes { id } } }").await;
+    assert_eq!(
+        ok(&body)["indicators"]["nodes"].as_array().map(Vec::len),
+        Some(20),
+        "default page size"
+    );
+});
+
+on_both_backends!(every_filter, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let count = |filter: &'static str| {
+        let app = &app;
+        async move {
+            let body = app
+                .query(&format!(
+                    "{{ indicators(filter: {{ {filter} }}) {{ totalCount }} }}"
+                ))
+                .await;
+            ok(&body)["indicators"]["totalCount"]
+                .as_u64()
+                .unwrap_or(u64::MAX)
+        }
+    };
+    assert_eq!(count(r#"planCode: "women""#).await, 24);
+    assert_eq!(count(r#"planCode: "nope""#).await, 0);
+    assert_eq!(count("nature: BINDING").await, 3);
+    assert_eq!(count(r#"text: "死亡率""#).await, 13);
+    assert_eq!(count(r#"department: "县卫健局", role: LEAD"#).await, 33);
+    assert_eq!(
+        count(r#"department: "发改局", role: RESPONSIBLE"#).await,
+        16
+    );
+    assert_eq!(count("status: NO_DATA").await, 110);
+    assert_eq!(count("status: NOT_QUANTIFIED").await, 4);
+    // a domain by its ID
+    let body = app
+        .query(r#"{ plan(code: "children") { domains { id title } } }"#)
+        .await;
+    let domain = ok(&body)["plan"]["domains"][0].clone();
+    assert_eq!(domain["title"], "儿童与健康");
+    let body = app
+        .query(&format!(r#"{{ indicators(filter: {{ domainId: "{}" }}, first: 100) {{ totalCount }} goals(filter: {{ domainId: "{}", kind: GOAL }}) {{ totalCount }} }}"#, domain["id"].as_str().unwrap_or(""), domain["id"].as_str().unwrap_or("")))
+        .await;
+    assert_eq!(ok(&body)["indicators"]["totalCount"], 14);
+    assert_eq!(ok(&body)["goals"]["totalCount"], 12);
+    // goals by department, role, kind and text
+    let body = app
+        .query(
+            r#"{ a: goals(filter: { department: "团县委", role: LEAD }) { totalCount }
+                    b: goals(filter: { kind: PROJECT_BOX }) { totalCount nodes { number } }
+                    c: goals(filter: { text: "溺水" }) { totalCount }
+                    d: goals(filter: { role: LEAD }) { totalCount } }"#,
+        )
+        .await;
+    assert_eq!(body["data"]["a"]["totalCount"], 1);
+    assert_eq!(body["data"]["b"]["totalCount"], 8);
+    assert_eq!(body["data"]["c"]["totalCount"], 2);
+    assert_eq!(code(&body), "BAD_USER_INPUT", "role without department");
+    // departments by kind and by text (canonical name or spelling)
+    let body = app
+        .query(r#"{ a: departments(filter: { kind: PARTY_COMMITTEE }, first: 100) { totalCount nodes { name } }
+                    b: departments(filter: { text: "生态环境局" }) { nodes { name } } }"#)
+        .await;
+    let data = ok(&body);
+    assert_eq!(data["a"]["totalCount"], 8);
+    assert_eq!(
+        data["b"]["nodes"],
+        json!([{ "name": "市生态环境局昌乐分局" }])
+    );
+});
+
+on_both_backends!(
+    a_department_lists_its_goals_and_indicators_by_role,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let body = app
+        .query(r#"{ department(name: "县卫健局") { lead: goals(role: LEAD) { totalCount } all: goals { totalCount }
+                      leadIndicators: indicators(role: LEAD) { totalCount } } }"#)
+        .await;
+        let d = &ok(&body)["department"];
+        assert_eq!(d["lead"]["totalCount"], 61);
+        assert_eq!(d["all"]["totalCount"], 111);
+        assert_eq!(d["leadIndicators"]["totalCount"], 33);
+    }
+);
+
+on_both_backends!(search_over_every_type, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let body = app
+        .query(r#"{ search(text: "卫健", first: 3) { totalCount nodes { __typename ... on Department { name } } } }"#)
+        .await;
+    let s = &ok(&body)["search"];
+    assert_eq!(
+        s["nodes"][0],
+        json!({ "__typename": "Department", "name": "县卫健局" })
+    );
+    let body = app
+        .query(r#"{ search(text: "卫生与健康") { nodes { __typename ... on Plan { code } } } }"#)
+        .await;
+    assert_eq!(
+        ok(&body)["search"]["nodes"][0],
+        json!({ "__typename": "Plan", "code": "health" })
+    );
+    let body = app
+        .query(r#"{ search(text: "龋患率") { totalCount nodes { __typename } } }"#)
+        .await;
+    let s = &ok(&body)["search"];
+    assert_eq!(s["totalCount"], 2);
+    assert_eq!(
+        s["nodes"],
+        json!([{ "__typename": "Indicator" }, { "__typename": "Goal" }])
+    );
+    let body = app.query(r#"{ search(text: "  ") { totalCount } }"#).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+});
+
+on_both_backends!(
+    status_progress_and_early_warnings_follow_published_values,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // 居民健康素养水平 (表1 row 7): 23.16 in 2020, 30.32 by 2025
+        publish(&app, "health/table1/7", 2022, 25.0).await;
+        // 肺结核发病率 (row 8): 21.46 → 20.13, lower is better; 2023 far behind
+        publish(&app, "health/table1/8", 2023, 22.0).await;
+        // 每万人口全科医生数 (row 24, 约束性): 2 → 3; 2022 slightly behind → binding → OFF_TRACK
+        publish(&app, "health/table1/24", 2022, 2.35).await;
+        // 每千人口医疗卫生机构床位数 (row 17): 6.03 → 6.5, reached
+        publish(&app, "health/table1/17", 2023, 6.6).await;
+        let query = r#"{ plan(code: "health") { indicators(filter: { text: "" }, first: 100) { nodes { tableNumber status progress latestValue { year value } } } } }"#;
+        let body = app.query(query).await;
+        let nodes = ok(&body)["plan"]["indicators"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let row = |n: i64| {
+            nodes
+                .iter()
+                .find(|i| i["tableNumber"] == n)
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        assert_eq!(row(7)["status"], "AT_RISK");
+        assert!(
+            (row(7)["progress"].as_f64().unwrap_or(0.0) - (25.0 - 23.16) / (30.32 - 23.16)).abs()
+                < 1e-9
+        );
+        assert_eq!(
+            row(7)["latestValue"],
+            json!({ "year": 2022, "value": 25.0 })
+        );
+        assert_eq!(row(8)["status"], "OFF_TRACK");
+        assert_eq!(row(24)["status"], "OFF_TRACK");
+        assert_eq!(row(17)["status"], "ACHIEVED");
+        assert_eq!(row(1)["status"], "NO_DATA");
+        assert_eq!(row(1)["progress"], Value::Null);
+        assert_eq!(row(2)["status"], "NOT_QUANTIFIED");
+
+        let body = app.query(r#"{ earlyWarnings(planCode: "health") { status reason indicator { tableNumber } } }"#).await;
+        let warnings = ok(&body)["earlyWarnings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let flagged: Vec<(i64, String)> = warnings
+            .iter()
+            .map(|w| {
+                (
+                    w["indicator"]["tableNumber"].as_i64().unwrap_or(0),
+                    w["status"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            flagged,
+            [
+                (7, "AT_RISK".to_string()),
+                (8, "OFF_TRACK".to_string()),
+                (24, "OFF_TRACK".to_string())
+            ]
+        );
+        assert!(warnings[0]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("26% of the way done, 40% of the time elapsed"));
+        // as of 2021 nothing was known yet
+        let body = app
+            .query(r#"{ earlyWarnings(planCode: "health", year: 2021) { status } }"#)
+            .await;
+        assert_eq!(ok(&body)["earlyWarnings"], json!([]));
+        // the status filter sees the same
+        let body = app
+            .query(r#"{ indicators(filter: { status: OFF_TRACK }) { nodes { tableNumber } } }"#)
+            .await;
+        assert_eq!(
+            ok(&body)["indicators"]["nodes"],
+            json!([{ "tableNumber": 8 }, { "tableNumber": 24 }])
+        );
+        // values are public only when published
+        let body = app.query(r#"{ indicators(filter: { planCode: "health", text: "人均期望寿命" }) { nodes { values { year value } values2: values(fromYear: 2016) { year } source { lineStart } } } }"#).await;
+        let n = &ok(&body)["indicators"]["nodes"][0];
+        assert_eq!(
+            n["values"],
+            json!([{ "year": 2015, "value": 78.74 }, { "year": 2020, "value": 80.11 }])
+        );
+        assert_eq!(n["values2"], json!([{ "year": 2020 }]));
+        assert_eq!(n["source"]["lineStart"], 481);
+    }
+);
