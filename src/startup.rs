@@ -4,13 +4,13 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::{web, App, HttpResponse, HttpServer};
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use actix_web::{middleware, web, App, HttpServer};
 use entity::plan;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::config::Settings;
-use crate::graphql::{build_schema, AppSchema};
+use crate::graphql::build_schema_with;
+use crate::http::{self, cache::ResponseCache, graphql::GraphqlState};
 use crate::import;
 
 pub struct Application {
@@ -37,8 +37,7 @@ impl Application {
         }
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let schema = build_schema(Some(db.clone()));
-        let server = run(listener, schema, db.clone())?;
+        let server = run(listener, settings, db.clone())?;
         Ok(Application { port, server, db })
     }
 
@@ -58,33 +57,30 @@ impl Application {
 
 fn run(
     listener: TcpListener,
-    schema: AppSchema,
+    settings: &Settings,
     db: DatabaseConnection,
 ) -> std::io::Result<Server> {
+    let schema = build_schema_with(Some(db.clone()), &settings.limits);
+    let state = web::Data::new(GraphqlState {
+        executor: schema,
+        limits: settings.limits.clone(),
+        cache: Some(ResponseCache::new(
+            db.clone(),
+            settings.limits.cached_responses,
+        )),
+    });
+    let settings = settings.clone();
     let server = HttpServer::new(move || {
         App::new()
-            .app_data(web::Data::new(schema.clone()))
+            .wrap(http::cors(&settings))
+            .wrap(middleware::Compress::default())
             .app_data(web::Data::new(db.clone()))
-            .route("/graphql", web::post().to(graphql))
-            .route("/graphql", web::get().to(graphql))
-            .route("/healthz", web::get().to(healthz))
+            .configure(|cfg| http::graphql::routes(cfg, state.clone()))
+            .route("/healthz", web::get().to(http::health::healthz))
+            .route("/", web::get().to(http::ide::page))
+            .route("/ide/{name}", web::get().to(http::ide::asset))
     })
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-async fn graphql(schema: web::Data<AppSchema>, request: GraphQLRequest) -> GraphQLResponse {
-    schema.execute(request.into_inner()).await.into()
-}
-
-/// 200 when the store answers, 503 when it does not.
-async fn healthz(db: web::Data<DatabaseConnection>) -> HttpResponse {
-    match db.ping().await {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
-        Err(err) => {
-            tracing::warn!(error = %err, "health check: store unreachable");
-            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
-        }
-    }
 }

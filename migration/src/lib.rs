@@ -2,12 +2,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_plans;
+mod m20261129_000002_data_version;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_plans::Migration)]
+        vec![
+            Box::new(m20261129_000001_plans::Migration),
+            Box::new(m20261129_000002_data_version::Migration),
+        ]
     }
 }

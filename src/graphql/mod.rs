@@ -35,8 +35,19 @@ pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema; the server, `plangraph schema` and the schema test all call this.
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
+    build_schema_with(db, &crate::config::Limits::default())
+}
+
+/// The schema with the request limits (depth and complexity) it enforces during validation.
+pub fn build_schema_with(
+    db: Option<DatabaseConnection>,
+    limits: &crate::config::Limits,
+) -> AppSchema {
     let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .register_output_type::<node::Node>();
+        .register_output_type::<node::Node>()
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_directives(10);
     if let Some(db) = db {
         builder = builder.data(loaders::loaders(db.clone())).data(db);
     }

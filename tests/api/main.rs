@@ -6,3 +6,4 @@ mod read_api;
 mod schema;
 mod store;
 mod support;
+mod transport;

@@ -145,11 +145,7 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
         let store = TestDb::new(backend).await?;
-        let settings = Settings {
-            database_url: store.url.clone(),
-            bind: "127.0.0.1:0".into(),
-            import_bundled: true,
-        };
+        let settings = Settings::new(store.url.clone(), "127.0.0.1:0");
         let app = Application::build(&settings)
             .await
             .unwrap_or_else(|e| panic!("build app: {e:#}"));

@@ -1,0 +1,462 @@
+//! GraphQL over HTTP: methods, media types, status codes, limits, caching, the IDE, failures.
+
+use std::net::TcpListener;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+use plangraph::config::Limits;
+use plangraph::http::graphql::{routes, GraphqlState};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestApp, TestDb};
+
+const DASHBOARD: &str =
+    r#"{ plan(code: "health") { indicators(first: 5) { nodes { name latestValue { value } } } } }"#;
+
+/// The introspection query GraphiQL sends (graphql-js getIntrospectionQuery, all options on).
+const IDE_INTROSPECTION: &str = r#"query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name }
+  types { ...FullType } directives { name description isRepeatable locations args(includeDeprecated: true) { ...InputValue } } } }
+fragment FullType on __Type { kind name description specifiedByURL
+  fields(includeDeprecated: true) { name description args(includeDeprecated: true) { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields(includeDeprecated: true) { ...InputValue } interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue isDeprecated deprecationReason }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } }"#;
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+async fn get(app: &TestApp, query: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", query)]);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap_or_else(|e| panic!("GET: {e}"))
+}
+
+async fn post_raw(app: &TestApp, body: String, accept: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("accept", accept)
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST: {e}"))
+}
+
+async fn publish(db: &sea_orm::DatabaseConnection, key: &str, year: i32, value: f64) {
+    let sql = format!(
+        "INSERT INTO indicator_value (key, indicator_id, year, value, status, origin, version, created_at) \
+         SELECT NULL, id, {year}, {value}, 'published', 'submission', 1, CURRENT_TIMESTAMP FROM indicator WHERE key = '{key}'"
+    );
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+on_both_backends!(
+    get_runs_queries_and_refuses_mutations,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let r = get(&app, "{ plans { code } }", &[]).await;
+        assert_eq!(r.status().as_u16(), 200);
+        let body: Value = r.json().await.unwrap_or_default();
+        assert_eq!(body["data"]["plans"][0]["code"], "women");
+        let r = get(&app, "mutation { submitValue }", &[]).await;
+        assert_eq!(r.status().as_u16(), 405);
+        assert_eq!(
+            r.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some("POST")
+        );
+        let r = app
+            .client
+            .put(format!("{}/graphql", app.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status().as_u16(), 405);
+        let r = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("content-type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status().as_u16(), 415);
+    }
+);
+
+on_both_backends!(media_types_and_status_codes, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let invalid = json!({ "query": "{ plans { nope } }" }).to_string();
+    let r = post_raw(&app, invalid.clone(), "application/graphql-response+json").await;
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/graphql-response+json")
+    );
+    let body: Value = r.json().await.unwrap_or_default();
+    assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED");
+    let r = post_raw(&app, invalid, "application/json").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    let r = post_raw(&app, "{ not json".into(), "application/json").await;
+    assert_eq!(r.status().as_u16(), 400);
+    let r = post_raw(
+        &app,
+        json!({ "query": "{ plans { code" }).to_string(),
+        "application/graphql-response+json",
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let body: Value = r.json().await.unwrap_or_default();
+    assert_eq!(code(&body), "GRAPHQL_PARSE_FAILED");
+    // a field error is still 200 with data
+    let r = post_raw(
+        &app,
+        json!({ "query": "{ indicators(first: 500) { totalCount } }" }).to_string(),
+        "application/graphql-response+json",
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let body: Value = r.json().await.unwrap_or_default();
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+});
+
+on_both_backends!(limits_reject_before_the_database, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let limits = Limits::default();
+    // depth
+    let levels = limits.depth; // plans + `levels` more levels of domains/plan, then code
+    let mut deep = String::from("plans { ");
+    for n in 0..levels {
+        deep.push_str(if n % 2 == 0 { "domains { " } else { "plan { " });
+    }
+    deep.push_str("title ");
+    deep.push_str(&"} ".repeat(levels + 1));
+    let body: Value = post_raw(
+        &app,
+        json!({ "query": format!("{{ {deep} }}") }).to_string(),
+        "application/json",
+    )
+    .await
+    .json()
+    .await
+    .unwrap_or_default();
+    assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+    // aliases
+    let aliases: String = (0..=limits.aliases)
+        .map(|i| format!("a{i}: plans {{ code }} "))
+        .collect();
+    let body: Value = post_raw(
+        &app,
+        json!({ "query": format!("{{ {aliases} }}") }).to_string(),
+        "application/json",
+    )
+    .await
+    .json()
+    .await
+    .unwrap_or_default();
+    assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+    // body size: refused with 413 before parsing
+    let big =
+        json!({ "query": format!("{{ plans {{ code }} }} #{}", "x".repeat(limits.body_bytes)) })
+            .to_string();
+    assert_eq!(
+        post_raw(&app, big, "application/json")
+            .await
+            .status()
+            .as_u16(),
+        413
+    );
+    // batches
+    let one = json!({ "query": "{ plans { code } }" });
+    let too_many = Value::Array(vec![one.clone(); limits.batch + 1]).to_string();
+    let body: Value = post_raw(&app, too_many, "application/json")
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+    let two: Value = post_raw(
+        &app,
+        Value::Array(vec![one.clone(), one]).to_string(),
+        "application/json",
+    )
+    .await
+    .json()
+    .await
+    .unwrap_or_default();
+    assert_eq!(two[1]["data"]["plans"][3]["code"], "earthquake");
+    // the IDE's own introspection query passes
+    let body: Value = post_raw(
+        &app,
+        json!({ "query": IDE_INTROSPECTION }).to_string(),
+        "application/json",
+    )
+    .await
+    .json()
+    .await
+    .unwrap_or_default();
+    assert_eq!(body.get("errors"), None, "{body}");
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "QueryRoot");
+});
+
+/// Rejections are decided before any statement: they still answer with the store closed.
+#[tokio::test]
+async fn rejections_need_no_database() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    app.db
+        .clone()
+        .close()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let aliases: String = (0..=Limits::default().aliases)
+        .map(|i| format!("a{i}: plans {{ code }} "))
+        .collect();
+    let body: Value = post_raw(
+        &app,
+        json!({ "query": format!("{{ {aliases} }}") }).to_string(),
+        "application/json",
+    )
+    .await
+    .json()
+    .await
+    .unwrap_or_default();
+    assert_eq!(code(&body), "LIMIT_EXCEEDED");
+    assert_eq!(
+        get(&app, "mutation { x }", &[]).await.status().as_u16(),
+        405
+    );
+    // and a store failure reaches the client as a fixed message with a code, no SQL
+    let r = post_raw(
+        &app,
+        json!({ "query": "{ plans { code } }" }).to_string(),
+        "application/json",
+    )
+    .await;
+    let text = r.text().await.unwrap_or_default();
+    assert!(
+        text.contains("SERVICE_UNAVAILABLE") || text.contains("INTERNAL_SERVER_ERROR"),
+        "{text}"
+    );
+    for leak in ["SELECT", "data_version", "sqlx", "pool", "plan"] {
+        assert!(!text.contains(leak), "{leak} leaked: {text}");
+    }
+}
+
+on_both_backends!(etags_and_cache_follow_the_data, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let first = get(&app, DASHBOARD, &[]).await;
+    let etag = first
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(etag.starts_with("\"v"), "{etag}");
+    assert_eq!(
+        first
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=0, must-revalidate")
+    );
+    let again = get(&app, DASHBOARD, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status().as_u16(), 304);
+    // a value published through the store shows up in the next read, with a new ETag
+    publish(&app.db, "health/plan/goal/1/t1", 2023, 80.3).await;
+    let after = get(&app, DASHBOARD, &[("if-none-match", &etag)]).await;
+    assert_eq!(after.status().as_u16(), 200);
+    assert_ne!(
+        after.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some(etag.as_str())
+    );
+    let body: Value = after.json().await.unwrap_or_default();
+    assert_eq!(
+        body["data"]["plan"]["indicators"]["nodes"][0]["latestValue"]["value"],
+        80.3
+    );
+});
+
+/// Two server processes on one PostgreSQL database: a change made next to both is seen by both.
+#[tokio::test]
+async fn two_servers_on_one_postgres_database_both_see_a_change() {
+    let Some(store) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let spawn = || async {
+        let app = plangraph::startup::Application::build(&plangraph::config::Settings::new(
+            store.url.clone(),
+            "127.0.0.1:0",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        let address = format!("http://127.0.0.1:{}/graphql", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    };
+    let (a, b) = (spawn().await, spawn().await);
+    let client = reqwest::Client::new();
+    let read = |address: String| {
+        let client = client.clone();
+        async move {
+            let body: Value = client
+                .post(address)
+                .json(&json!({ "query": DASHBOARD }))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .json()
+                .await
+                .unwrap_or_default();
+            body["data"]["plan"]["indicators"]["nodes"][0]["latestValue"]["value"].clone()
+        }
+    };
+    assert_eq!(read(a.clone()).await, json!(80.11));
+    assert_eq!(read(b.clone()).await, json!(80.11));
+    let db = store.connect().await;
+    publish(&db, "health/plan/goal/1/t1", 2024, 80.2).await;
+    assert_eq!(read(a).await, json!(80.2));
+    assert_eq!(read(b).await, json!(80.2));
+}
+
+struct Boom;
+
+#[Object]
+impl Boom {
+    /// Panics.
+    async fn boom(&self) -> i32 {
+        "not a number".parse::<i32>().unwrap_or_else(|_| panic!("resolver bug"))
+    }
+
+    /// Works.
+    async fn fine(&self) -> i32 {
+        1
+    }
+}
+
+/// A panic in a resolver answers 500 and the server keeps serving.
+#[tokio::test]
+async fn a_panicking_resolver_answers_500_and_the_server_carries_on() {
+    let schema = Schema::build(Boom, EmptyMutation, EmptySubscription).finish();
+    let state = actix_web::web::Data::new(GraphqlState {
+        executor: schema,
+        limits: Limits::default(),
+        cache: None,
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new().configure(|cfg| routes(cfg, state.clone()))
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap_or_else(|e| panic!("{e}"))
+    .run();
+    tokio::spawn(server);
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/graphql");
+    let r = client
+        .post(&url)
+        .json(&json!({ "query": "{ boom }" }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status().as_u16(), 500);
+    let body: Value = r.json().await.unwrap_or_default();
+    assert_eq!(
+        body,
+        json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }] })
+    );
+    let r = client
+        .post(&url)
+        .json(&json!({ "query": "{ fine }" }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+on_both_backends!(
+    the_ide_works_offline_and_cors_is_open,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let page = app
+            .client
+            .get(format!("{}/", app.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(page.contains(r#"<script src="/ide/graphiql.min.js"></script>"#));
+        assert!(
+            !page.contains("https://"),
+            "the IDE must not load anything from the internet"
+        );
+        for asset in [
+            "graphiql.min.js",
+            "graphiql.min.css",
+            "react.production.min.js",
+            "react-dom.production.min.js",
+        ] {
+            let r = app
+                .client
+                .get(format!("{}/ide/{asset}", app.address))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(r.status().as_u16(), 200, "{asset}");
+            assert!(
+                r.bytes().await.map(|b| b.len()).unwrap_or(0) > 10_000,
+                "{asset}"
+            );
+        }
+        let r = app
+            .client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+            .header("origin", "https://data.example.org")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(r.status().is_success());
+        assert_eq!(
+            r.headers()
+                .get("access-control-allow-origin")
+                .and_then(|v| v.to_str().ok()),
+            Some("*")
+        );
+    }
+);
