@@ -1,5 +1,7 @@
 //! Opening the store and bringing its schema up to date.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -10,6 +12,12 @@ use sea_orm::{
 
 /// Connects to SQLite or PostgreSQL and runs pending migrations.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    Ok(connect_counted(url).await?.0)
+}
+
+/// Like [`connect`], with a count of the SQL statements the connection runs (for the statement
+/// budget per request: the tests and the benchmark read it).
+pub async fn connect_counted(url: &str) -> Result<(DatabaseConnection, Arc<AtomicU64>), DbErr> {
     if let Some(path) = sqlite_file(url) {
         if let Some(dir) = std::path::Path::new(path)
             .parent()
@@ -41,9 +49,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else {
         options.max_connections(16).min_connections(1);
     }
-    let db = Database::connect(options).await?;
+    let mut db = Database::connect(options).await?;
     migrate(&db).await?;
-    Ok(db)
+    let statements = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&statements);
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((db, statements))
 }
 
 /// Arbitrary key of the PostgreSQL advisory lock that serialises migrations.

@@ -2,6 +2,8 @@
 //! tests both call [`Application::build`], so tests run the real server.
 
 use std::net::TcpListener;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
@@ -17,13 +19,14 @@ pub struct Application {
     port: u16,
     server: Server,
     db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
 }
 
 impl Application {
     /// Connects and migrates the store, imports the bundled document into an empty store,
     /// and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
-        let db = crate::db::connect(&settings.database_url).await?;
+        let (db, statements) = crate::db::connect_counted(&settings.database_url).await?;
         if settings.import_bundled && plan::Entity::find().count(&db).await? == 0 {
             let data = import::parse(import::BUNDLED_DOCUMENT)?;
             match import::store::import(&db, &data).await {
@@ -38,7 +41,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = run(listener, settings, db.clone())?;
-        Ok(Application { port, server, db })
+        Ok(Application {
+            port,
+            server,
+            db,
+            statements,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -47,6 +55,11 @@ impl Application {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// SQL statements the server's store connection has run so far.
+    pub fn statement_counter(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.statements)
     }
 
     /// Serves until the server is stopped.

@@ -4,6 +4,7 @@ mod facts;
 mod http;
 mod read_api;
 mod schema;
+mod statements;
 mod store;
 mod support;
 mod transport;

@@ -139,6 +139,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    /// SQL statements the server has run.
+    pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     _store: TestDb,
 }
 
@@ -151,11 +153,13 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("build app: {e:#}"));
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
+        let statements = app.statement_counter();
         tokio::spawn(app.run_until_stopped());
         Some(TestApp {
             address,
             client: reqwest::Client::new(),
             db,
+            statements,
             _store: store,
         })
     }

@@ -353,7 +353,9 @@ struct Boom;
 impl Boom {
     /// Panics.
     async fn boom(&self) -> i32 {
-        "not a number".parse::<i32>().unwrap_or_else(|_| panic!("resolver bug"))
+        "not a number"
+            .parse::<i32>()
+            .unwrap_or_else(|_| panic!("resolver bug"))
     }
 
     /// Works.
