@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_plans;
 mod m20261129_000002_data_version;
+mod m20261129_000003_read_indexes;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_plans::Migration),
             Box::new(m20261129_000002_data_version::Migration),
+            Box::new(m20261129_000003_read_indexes::Migration),
         ]
     }
 }

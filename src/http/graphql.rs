@@ -120,6 +120,17 @@ fn preflight(request: &Request, limits: &Limits, via_get: bool) -> Result<(), Re
             ),
         ));
     }
+    let fields = count_fields(&document);
+    if fields > limits.complexity {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "LIMIT_EXCEEDED",
+            format!(
+                "the query selects {fields} fields; at most {} are allowed",
+                limits.complexity
+            ),
+        ));
+    }
     let aliases = count_aliases(&document);
     if aliases > limits.aliases {
         return Err(Refusal::new(
@@ -202,6 +213,47 @@ fn max_depth(document: &ExecutableDocument) -> usize {
         .map(|(_, op)| in_set(&op.node.selection_set.node, document, &mut Vec::new()))
         .max()
         .unwrap_or(0)
+}
+
+/// Fields selected, fragments expanded where they are spread: the complexity async-graphql
+/// computes (one per field), known before anything runs. A fragment cycle counts as too many.
+fn count_fields(document: &ExecutableDocument) -> usize {
+    fn in_set(
+        set: &SelectionSet,
+        document: &ExecutableDocument,
+        visiting: &mut Vec<String>,
+    ) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    1usize.saturating_add(in_set(&f.node.selection_set.node, document, visiting))
+                }
+                Selection::InlineFragment(i) => {
+                    in_set(&i.node.selection_set.node, document, visiting)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.to_string();
+                    if visiting.contains(&name) {
+                        return usize::MAX / 4;
+                    }
+                    let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
+                    else {
+                        return 0;
+                    };
+                    visiting.push(name);
+                    let n = in_set(&fragment.node.selection_set.node, document, visiting);
+                    visiting.pop();
+                    n
+                }
+            })
+            .fold(0usize, usize::saturating_add)
+    }
+    document
+        .operations
+        .iter()
+        .map(|(_, op)| in_set(&op.node.selection_set.node, document, &mut Vec::new()))
+        .fold(0usize, usize::saturating_add)
 }
 
 fn count_aliases(document: &ExecutableDocument) -> usize {

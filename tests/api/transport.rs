@@ -462,3 +462,39 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    too_many_fields_are_refused_before_running,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // No aliases, shallow, small body — but a fragment of 21 fields spread 1,000 times.
+        let spreads = "...F ".repeat(1_000);
+        let fields = "code title ".repeat(10);
+        let query = format!("{{ plans {{ {spreads} }} }} fragment F on Plan {{ {fields} id }}");
+        let before = app.statements.load(std::sync::atomic::Ordering::SeqCst);
+        let body: Value = post_raw(
+            &app,
+            json!({ "query": query }).to_string(),
+            "application/json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+        assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("fields"),
+            "{body}"
+        );
+        assert_eq!(
+            app.statements.load(std::sync::atomic::Ordering::SeqCst),
+            before,
+            "a rejection ran SQL"
+        );
+    }
+);
