@@ -12,6 +12,10 @@ use async_graphql::ErrorExtensions;
 pub enum AppError {
     BadUserInput(String),
     NotFound(String),
+    Unauthenticated(String),
+    Forbidden(String),
+    Conflict(String),
+    RateLimited(String),
     Unavailable(sea_orm::DbErr),
     Internal(String),
 }
@@ -20,7 +24,12 @@ impl AppError {
     /// What the client is told.
     pub fn message(&self) -> &str {
         match self {
-            AppError::BadUserInput(m) | AppError::NotFound(m) => m,
+            AppError::BadUserInput(m)
+            | AppError::NotFound(m)
+            | AppError::Unauthenticated(m)
+            | AppError::Forbidden(m)
+            | AppError::Conflict(m)
+            | AppError::RateLimited(m) => m,
             AppError::Unavailable(_) => "the store is unavailable, try again later",
             AppError::Internal(_) => "internal error",
         }
@@ -30,6 +39,10 @@ impl AppError {
         match self {
             AppError::BadUserInput(_) => "BAD_USER_INPUT",
             AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited(_) => "RATE_LIMITED",
             AppError::Unavailable(_) => "SERVICE_UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
         }

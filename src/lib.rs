@@ -3,6 +3,7 @@
 //! `startup::build` assembles the whole application (store, schema, HTTP server); `main.rs`
 //! and the integration tests both go through it.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -21,6 +21,14 @@ pub struct Model {
     pub line_end: Option<i32>,
     pub source_text: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The department a submission reports for.
+    pub department_id: Option<i32>,
+    pub note: Option<String>,
+    pub submitted_by: Option<i32>,
+    pub reviewed_by: Option<i32>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    pub review_comment: Option<String>,
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

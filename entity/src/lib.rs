@@ -7,6 +7,8 @@
 //! Every imported row carries a natural `key` (stable across re-imports of the same document,
 //! so IDs stay stable) and its provenance: the source line range and the exact source text.
 
+pub mod app_user;
+pub mod audit_log;
 pub mod department;
 pub mod department_alias;
 pub mod document;
@@ -15,5 +17,7 @@ pub mod goal;
 pub mod goal_department;
 pub mod goal_group;
 pub mod indicator;
+pub mod indicator_assignment;
 pub mod indicator_value;
 pub mod plan;
+pub mod value_event;

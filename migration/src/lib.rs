@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_plans;
 mod m20261129_000002_data_version;
 mod m20261129_000003_read_indexes;
+mod m20261129_000004_submissions;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_plans::Migration),
             Box::new(m20261129_000002_data_version::Migration),
             Box::new(m20261129_000003_read_indexes::Migration),
+            Box::new(m20261129_000004_submissions::Migration),
         ]
     }
 }

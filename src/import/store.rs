@@ -596,6 +596,13 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
                 line_end: Some(to_i32(v.source.line_end)),
                 source_text: Some(v.source.text.clone()),
                 created_at: now,
+                department_id: None,
+                note: None,
+                submitted_by: None,
+                reviewed_by: None,
+                reviewed_at: None,
+                review_comment: None,
+                updated_at: None,
             })
         })
         .collect();

@@ -1,0 +1,180 @@
+//! Signed bearer tokens (JWT, HS256): issued at login, verified on every request with the
+//! algorithm pinned and `exp`, `iss` and `aud` checked. The claims only say who; what the user
+//! may do is read from the store each time.
+
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub const ISSUER: &str = "plangraph";
+pub const AUDIENCE: &str = "plangraph-api";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id.
+    pub sub: String,
+    pub role: String,
+    /// The department of a submitter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<i32>,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    pub aud: String,
+    pub jti: String,
+    /// The user's token version when issued: bumping it revokes every older token.
+    pub ver: i32,
+}
+
+/// The signing key. Never printed.
+#[derive(Clone)]
+pub struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    pub lifetime_secs: i64,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(redacted)")
+    }
+}
+
+impl Keys {
+    pub fn from_secret(secret: &[u8], lifetime_secs: i64) -> Result<Keys, AppError> {
+        if secret.len() < 32 {
+            return Err(AppError::Internal("the token signing secret needs at least 32 bytes".into()));
+        }
+        let encoding = EncodingKey::from_secret(secret).map_err(|e| AppError::Internal(format!("signing key: {e}")))?;
+        let decoding = DecodingKey::from_secret(secret).map_err(|e| AppError::Internal(format!("signing key: {e}")))?;
+        Ok(Keys { encoding, decoding, lifetime_secs })
+    }
+
+    /// The key from `PLANGRAPH_JWT_SECRET`, else from the key file, else a random key created
+    /// once in the data directory (mode 0600) — never a built-in constant.
+    pub fn load(secret: Option<&str>, key_file: &Path, lifetime_secs: i64) -> Result<Keys, AppError> {
+        if let Some(secret) = secret {
+            return Keys::from_secret(secret.as_bytes(), lifetime_secs);
+        }
+        if let Ok(text) = std::fs::read_to_string(key_file) {
+            let bytes = STANDARD
+                .decode(text.trim())
+                .map_err(|_| AppError::Internal(format!("{} is not a base64 key", key_file.display())))?;
+            return Keys::from_secret(&bytes, lifetime_secs);
+        }
+        let mut bytes = [0u8; 64];
+        getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness for a key: {e}")))?;
+        if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| AppError::Internal(format!("{}: {e}", dir.display())))?;
+        }
+        write_private(key_file, STANDARD.encode(bytes).as_bytes())?;
+        tracing::info!(path = %key_file.display(), "generated a token signing key");
+        Keys::from_secret(&bytes, lifetime_secs)
+    }
+
+    pub fn issue(&self, user_id: i32, role: &str, department: Option<i32>, version: i32, now: i64) -> Result<(String, Claims), AppError> {
+        let mut jti = [0u8; 16];
+        getrandom::fill(&mut jti).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+        let claims = Claims {
+            sub: user_id.to_string(),
+            role: role.to_string(),
+            department,
+            iat: now,
+            exp: now + self.lifetime_secs,
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            jti: jti.iter().map(|b| format!("{b:02x}")).collect(),
+            ver: version,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| AppError::Internal(format!("token signing failed: {e}")))?;
+        Ok((token, claims))
+    }
+
+    /// Verifies signature (HS256 only: `none` and every other algorithm are refused), expiry,
+    /// issuer and audience.
+    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 0;
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| AppError::Unauthenticated("the token is invalid or expired".into()))
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+    file.write_all(bytes).map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    std::fs::write(path, bytes).map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::from_secret(&[7u8; 32], 3600).unwrap()
+    }
+
+    #[test]
+    fn issues_and_verifies() {
+        let now = chrono::Utc::now().timestamp();
+        let (token, claims) = keys().issue(5, "submitter", Some(3), 1, now).unwrap();
+        assert_eq!(keys().verify(&token).unwrap(), claims);
+        assert_eq!(claims.exp - claims.iat, 3600);
+        assert_eq!(claims.jti.len(), 32);
+    }
+
+    #[test]
+    fn refuses_other_keys_expiry_and_none() {
+        let now = chrono::Utc::now().timestamp();
+        let (token, _) = keys().issue(5, "admin", None, 1, now).unwrap();
+        let other = Keys::from_secret(&[8u8; 32], 3600).unwrap();
+        assert!(other.verify(&token).is_err());
+        let (old, _) = keys().issue(5, "admin", None, 1, now - 7200).unwrap();
+        assert!(keys().verify(&old).is_err());
+        // alg: none, same claims, no signature
+        let payload = token.split('.').nth(1).unwrap();
+        let none = format!("{}.{payload}.", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#));
+        assert!(keys().verify(&none).is_err());
+        assert!(Keys::from_secret(b"short", 60).is_err());
+    }
+
+    #[test]
+    fn generates_and_keeps_a_key_file() {
+        let dir = std::env::temp_dir().join(format!("plangraph-key-{}", std::process::id()));
+        let path = dir.join("jwt.key");
+        let _ = std::fs::remove_file(&path);
+        let a = Keys::load(None, &path, 60).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let (token, _) = a.issue(1, "admin", None, 1, now).unwrap();
+        let b = Keys::load(None, &path, 60).unwrap();
+        assert!(b.verify(&token).is_ok(), "the same key is read back");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
