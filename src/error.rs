@@ -11,6 +11,11 @@ use async_graphql::ErrorExtensions;
 #[derive(Debug)]
 pub enum AppError {
     BadUserInput(String),
+    /// BAD_USER_INPUT with details a client can act on (which field, which row).
+    Invalid {
+        message: String,
+        details: serde_json::Value,
+    },
     NotFound(String),
     Unauthenticated(String),
     Forbidden(String),
@@ -24,6 +29,7 @@ impl AppError {
     /// What the client is told.
     pub fn message(&self) -> &str {
         match self {
+            AppError::Invalid { message, .. } => message,
             AppError::BadUserInput(m)
             | AppError::NotFound(m)
             | AppError::Unauthenticated(m)
@@ -37,7 +43,7 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::BadUserInput(_) => "BAD_USER_INPUT",
+            AppError::BadUserInput(_) | AppError::Invalid { .. } => "BAD_USER_INPUT",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
@@ -68,7 +74,18 @@ impl From<AppError> for async_graphql::Error {
             _ => {}
         }
         let code = err.code();
-        async_graphql::Error::new(err.message()).extend_with(|_, e| e.set("code", code))
+        let details = match &err {
+            AppError::Invalid { details, .. } => {
+                async_graphql::Value::from_json(details.clone()).ok()
+            }
+            _ => None,
+        };
+        async_graphql::Error::new(err.message()).extend_with(|_, e| {
+            e.set("code", code);
+            if let Some(details) = &details {
+                e.set("details", details.clone());
+            }
+        })
     }
 }
 

@@ -12,4 +12,5 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod rules;
+pub mod service;
 pub mod startup;

@@ -73,7 +73,13 @@ fn run(
     settings: &Settings,
     db: DatabaseConnection,
 ) -> std::io::Result<Server> {
-    let schema = build_schema_with(Some(db.clone()), &settings.limits);
+    let keys = crate::auth::token::Keys::load(
+        settings.jwt_secret.as_deref(),
+        &settings.jwt_key_file,
+        settings.token_lifetime_secs,
+    )
+    .map_err(|e| std::io::Error::other(e.message().to_string()))?;
+    let schema = build_schema_with(Some(db.clone()), &settings.limits, Some(keys));
     let state = web::Data::new(GraphqlState {
         executor: schema,
         limits: settings.limits.clone(),

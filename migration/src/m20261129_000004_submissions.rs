@@ -131,7 +131,10 @@ impl MigrationTrait for Migration {
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_assignment_department")
-                            .from(IndicatorAssignment::Table, IndicatorAssignment::DepartmentId)
+                            .from(
+                                IndicatorAssignment::Table,
+                                IndicatorAssignment::DepartmentId,
+                            )
                             .to(Department::Table, Department::Id)
                             .on_delete(ForeignKeyAction::Restrict),
                     )
@@ -161,7 +164,12 @@ impl MigrationTrait for Migration {
         ] {
             let mut column = column;
             manager
-                .alter_table(Table::alter().table(IndicatorValue::Table).add_column(&mut column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(IndicatorValue::Table)
+                        .add_column(&mut column)
+                        .to_owned(),
+                )
                 .await?;
         }
         // One row per (indicator, year, version): two concurrent submissions cannot both win.
@@ -199,7 +207,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_value_event_value").table(ValueEvent::Table).col(ValueEvent::ValueId).to_owned(),
+                Index::create()
+                    .name("idx_value_event_value")
+                    .table(ValueEvent::Table)
+                    .col(ValueEvent::ValueId)
+                    .to_owned(),
             )
             .await?;
         manager
@@ -230,11 +242,21 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_audit_at").table(AuditLog::Table).col(AuditLog::At).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_audit_at")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::At)
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_audit_actor").table(AuditLog::Table).col(AuditLog::Actor).to_owned(),
+                Index::create()
+                    .name("idx_audit_actor")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::Actor)
+                    .to_owned(),
             )
             .await?;
         // The audit log is append-only for everyone, the application included.
@@ -269,13 +291,24 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         if manager.get_database_backend() == DbBackend::Postgres {
-            db.execute_unprepared("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log").await?;
-            db.execute_unprepared("DROP FUNCTION IF EXISTS audit_log_is_append_only()").await?;
+            db.execute_unprepared("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+                .await?;
+            db.execute_unprepared("DROP FUNCTION IF EXISTS audit_log_is_append_only()")
+                .await?;
         }
-        manager.drop_table(Table::drop().table(AuditLog::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(ValueEvent::Table).to_owned()).await?;
         manager
-            .drop_index(Index::drop().name("idx_value_slot_version").table(IndicatorValue::Table).to_owned())
+            .drop_table(Table::drop().table(AuditLog::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(ValueEvent::Table).to_owned())
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_value_slot_version")
+                    .table(IndicatorValue::Table)
+                    .to_owned(),
+            )
             .await?;
         for column in [
             IndicatorValue::UpdatedAt,
@@ -287,11 +320,20 @@ impl MigrationTrait for Migration {
             IndicatorValue::DepartmentId,
         ] {
             manager
-                .alter_table(Table::alter().table(IndicatorValue::Table).drop_column(column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(IndicatorValue::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
                 .await?;
         }
-        manager.drop_table(Table::drop().table(IndicatorAssignment::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(AppUser::Table).to_owned()).await?;
+        manager
+            .drop_table(Table::drop().table(IndicatorAssignment::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(AppUser::Table).to_owned())
+            .await?;
         Ok(())
     }
 }

@@ -56,9 +56,15 @@ pub struct Actor {
 
 impl Actor {
     pub fn from_user(user: &app_user::Model) -> Result<Actor, AppError> {
-        let role = UserRole::parse(&user.role)
-            .ok_or_else(|| AppError::Internal(format!("user {} has unknown role {:?}", user.id, user.role)))?;
-        Ok(Actor { user_id: user.id, username: user.username.clone(), role, department_id: user.department_id })
+        let role = UserRole::parse(&user.role).ok_or_else(|| {
+            AppError::Internal(format!("user {} has unknown role {:?}", user.id, user.role))
+        })?;
+        Ok(Actor {
+            user_id: user.id,
+            username: user.username.clone(),
+            role,
+            department_id: user.department_id,
+        })
     }
 
     /// Refuses unless the actor has one of `roles`.
@@ -66,7 +72,14 @@ impl Actor {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!("this needs the role {}", roles.iter().map(|r| r.as_str().to_uppercase()).collect::<Vec<_>>().join(" or "))))
+            Err(AppError::Forbidden(format!(
+                "this needs the role {}",
+                roles
+                    .iter()
+                    .map(|r| r.as_str().to_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )))
         }
     }
 }

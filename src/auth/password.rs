@@ -10,7 +10,9 @@ pub const MIN_LENGTH: usize = 10;
 
 pub fn hash(password: &str) -> Result<String, AppError> {
     if password.chars().count() < MIN_LENGTH {
-        return Err(AppError::BadUserInput(format!("a password needs at least {MIN_LENGTH} characters")));
+        return Err(AppError::BadUserInput(format!(
+            "a password needs at least {MIN_LENGTH} characters"
+        )));
     }
     Argon2::default()
         .hash_password(password.as_bytes())
@@ -19,7 +21,9 @@ pub fn hash(password: &str) -> Result<String, AppError> {
 }
 
 pub fn verify(password: &str, phc: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), phc).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), phc)
+        .is_ok()
 }
 
 /// A hash to verify against when the user does not exist, so that a wrong username takes as

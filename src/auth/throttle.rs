@@ -26,11 +26,16 @@ pub enum Verdict {
 
 impl LoginThrottle {
     fn keys(username: &str, address: &str) -> [String; 2] {
-        [format!("user:{}", username.trim().to_lowercase()), format!("addr:{address}")]
+        [
+            format!("user:{}", username.trim().to_lowercase()),
+            format!("addr:{address}"),
+        ]
     }
 
     pub fn check(&self, username: &str, address: &str, now: Instant) -> Verdict {
-        let Ok(mut map) = self.failures.lock() else { return Verdict::Proceed(Duration::ZERO) };
+        let Ok(mut map) = self.failures.lock() else {
+            return Verdict::Proceed(Duration::ZERO);
+        };
         let mut worst = 0;
         let mut since = now;
         for key in Self::keys(username, address) {
@@ -51,7 +56,9 @@ impl LoginThrottle {
     }
 
     pub fn failed(&self, username: &str, address: &str, now: Instant) {
-        let Ok(mut map) = self.failures.lock() else { return };
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
         for key in Self::keys(username, address) {
             let entry = map.entry(key).or_insert((0, now));
             entry.0 += 1;
@@ -77,11 +84,25 @@ mod tests {
         for _ in 0..MAX_FAILURES - 1 {
             t.failed("ann", "1.2.3.4", start);
         }
-        assert!(matches!(t.check("ann", "9.9.9.9", start), Verdict::Proceed(d) if d == DELAY_PER_FAILURE * 4));
+        assert!(
+            matches!(t.check("ann", "9.9.9.9", start), Verdict::Proceed(d) if d == DELAY_PER_FAILURE * 4)
+        );
         t.failed("ann", "1.2.3.4", start);
-        assert!(matches!(t.check("ann", "9.9.9.9", start), Verdict::Refused(_)), "per user");
-        assert!(matches!(t.check("bob", "1.2.3.4", start), Verdict::Refused(_)), "per address");
-        assert!(matches!(t.check("bob", "5.5.5.5", start), Verdict::Proceed(_)));
-        assert!(matches!(t.check("ann", "9.9.9.9", start + WINDOW + Duration::from_secs(1)), Verdict::Proceed(_)));
+        assert!(
+            matches!(t.check("ann", "9.9.9.9", start), Verdict::Refused(_)),
+            "per user"
+        );
+        assert!(
+            matches!(t.check("bob", "1.2.3.4", start), Verdict::Refused(_)),
+            "per address"
+        );
+        assert!(matches!(
+            t.check("bob", "5.5.5.5", start),
+            Verdict::Proceed(_)
+        ));
+        assert!(matches!(
+            t.check("ann", "9.9.9.9", start + WINDOW + Duration::from_secs(1)),
+            Verdict::Proceed(_)
+        ));
     }
 }

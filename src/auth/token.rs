@@ -48,36 +48,63 @@ impl std::fmt::Debug for Keys {
 impl Keys {
     pub fn from_secret(secret: &[u8], lifetime_secs: i64) -> Result<Keys, AppError> {
         if secret.len() < 32 {
-            return Err(AppError::Internal("the token signing secret needs at least 32 bytes".into()));
+            return Err(AppError::Internal(
+                "the token signing secret needs at least 32 bytes".into(),
+            ));
         }
-        let encoding = EncodingKey::from_secret(secret).map_err(|e| AppError::Internal(format!("signing key: {e}")))?;
-        let decoding = DecodingKey::from_secret(secret).map_err(|e| AppError::Internal(format!("signing key: {e}")))?;
-        Ok(Keys { encoding, decoding, lifetime_secs })
+        let encoding = EncodingKey::from_secret(secret)
+            .map_err(|e| AppError::Internal(format!("signing key: {e}")))?;
+        let decoding = DecodingKey::from_secret(secret)
+            .map_err(|e| AppError::Internal(format!("signing key: {e}")))?;
+        Ok(Keys {
+            encoding,
+            decoding,
+            lifetime_secs,
+        })
     }
 
     /// The key from `PLANGRAPH_JWT_SECRET`, else from the key file, else a random key created
     /// once in the data directory (mode 0600) — never a built-in constant.
-    pub fn load(secret: Option<&str>, key_file: &Path, lifetime_secs: i64) -> Result<Keys, AppError> {
+    pub fn load(
+        secret: Option<&str>,
+        key_file: &Path,
+        lifetime_secs: i64,
+    ) -> Result<Keys, AppError> {
         if let Some(secret) = secret {
             return Keys::from_secret(secret.as_bytes(), lifetime_secs);
         }
         if let Ok(text) = std::fs::read_to_string(key_file) {
-            let bytes = STANDARD
-                .decode(text.trim())
-                .map_err(|_| AppError::Internal(format!("{} is not a base64 key", key_file.display())))?;
+            let bytes = STANDARD.decode(text.trim()).map_err(|_| {
+                AppError::Internal(format!("{} is not a base64 key", key_file.display()))
+            })?;
             return Keys::from_secret(&bytes, lifetime_secs);
         }
         let mut bytes = [0u8; 64];
-        getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness for a key: {e}")))?;
+        getrandom::fill(&mut bytes)
+            .map_err(|e| AppError::Internal(format!("no randomness for a key: {e}")))?;
         if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| AppError::Internal(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| AppError::Internal(format!("{}: {e}", dir.display())))?;
         }
-        write_private(key_file, STANDARD.encode(bytes).as_bytes())?;
-        tracing::info!(path = %key_file.display(), "generated a token signing key");
-        Keys::from_secret(&bytes, lifetime_secs)
+        match write_private(key_file, STANDARD.encode(bytes).as_bytes()) {
+            Ok(()) => {
+                tracing::info!(path = %key_file.display(), "generated a token signing key");
+                Keys::from_secret(&bytes, lifetime_secs)
+            }
+            // Another process created it first: use theirs.
+            Err(_) if key_file.exists() => Keys::load(None, key_file, lifetime_secs),
+            Err(e) => Err(e),
+        }
     }
 
-    pub fn issue(&self, user_id: i32, role: &str, department: Option<i32>, version: i32, now: i64) -> Result<(String, Claims), AppError> {
+    pub fn issue(
+        &self,
+        user_id: i32,
+        role: &str,
+        department: Option<i32>,
+        version: i32,
+        now: i64,
+    ) -> Result<(String, Claims), AppError> {
         let mut jti = [0u8; 16];
         getrandom::fill(&mut jti).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
         let claims = Claims {
@@ -120,7 +147,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         .mode(0o600)
         .open(path)
         .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
-    file.write_all(bytes).map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))
+    file.write_all(bytes)
+        .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))
 }
 
 #[cfg(not(unix))]
@@ -155,7 +183,11 @@ mod tests {
         assert!(keys().verify(&old).is_err());
         // alg: none, same claims, no signature
         let payload = token.split('.').nth(1).unwrap();
-        let none = format!("{}.{payload}.", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#));
+        let none = format!(
+            "{}.{payload}.",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(r#"{"alg":"none","typ":"JWT"}"#)
+        );
         assert!(keys().verify(&none).is_err());
         assert!(Keys::from_secret(b"short", 60).is_err());
     }
@@ -173,7 +205,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -13,6 +13,7 @@ pub enum Kind {
     Goal,
     Indicator,
     Department,
+    Value,
 }
 
 impl Kind {
@@ -23,6 +24,7 @@ impl Kind {
             Kind::Goal => "Goal",
             Kind::Indicator => "Indicator",
             Kind::Department => "Department",
+            Kind::Value => "ReportedValue",
         }
     }
 

@@ -285,6 +285,21 @@ impl Indicator {
         Ok(self.assess(ctx, year).await?.reason)
     }
 
+    /// Departments that may report this indicator: those leading or responsible for its goal,
+    /// and any an admin assigned (表1 rows name none until one is assigned).
+    async fn reporters(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::department::Department>> {
+        super::submission::reporters_of(ctx, &self.0).await
+    }
+
+    /// Every approval of a reported value for this indicator, oldest first (the public
+    /// publication history).
+    async fn publication_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<super::submission::Publication>> {
+        super::submission::publications_of(ctx, self.0.id).await
+    }
+
     /// The clause the indicator comes from: line numbers and exact text.
     async fn source(&self) -> Source {
         Source::new(self.0.line_start, self.0.line_end, &self.0.source_text)

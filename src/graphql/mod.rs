@@ -11,10 +11,12 @@ pub mod node;
 pub mod pagination;
 pub mod plan;
 pub mod search;
+pub mod session;
 pub mod source;
+pub mod submission;
 
 use async_graphql::dataloader::Loader;
-use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiResult, AppError};
@@ -29,27 +31,44 @@ pub struct QueryRoot(
     department::DepartmentQuery,
     search::SearchQuery,
     node::NodeQuery,
+    session::SessionQuery,
+    submission::SubmissionQuery,
 );
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// The root of all mutations: sessions, accounts, and the reporting workflow.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(session::SessionMutation, submission::SubmissionMutation);
 
-/// Builds the schema; the server, `plangraph schema` and the schema test all call this.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Builds the schema without signing keys (`plangraph schema` and the schema tests).
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    build_schema_with(db, &crate::config::Limits::default())
+    build_schema_with(db, &crate::config::Limits::default(), None)
 }
 
-/// The schema with the request limits (depth and complexity) it enforces during validation.
+/// The schema with the request limits (depth and complexity) it enforces during validation,
+/// and the keys tokens are signed with.
 pub fn build_schema_with(
     db: Option<DatabaseConnection>,
     limits: &crate::config::Limits,
+    keys: Option<crate::auth::token::Keys>,
 ) -> AppSchema {
-    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .register_output_type::<node::Node>()
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .limit_directives(10);
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .register_output_type::<node::Node>()
+    .limit_depth(limits.depth)
+    .limit_complexity(limits.complexity)
+    .limit_directives(10);
     if let Some(db) = db {
         builder = builder.data(loaders::loaders(db.clone())).data(db);
+    }
+    if let Some(keys) = keys {
+        builder = builder
+            .data(keys)
+            .data(crate::auth::throttle::LoginThrottle::default());
     }
     builder.finish()
 }

@@ -41,6 +41,8 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
         Kind::Department => load_one_opt(ctx, DepartmentById(n))
             .await?
             .map(|m| Node::Department(Department(m))),
+        // Reported values are not public nodes: read them through `reportedValue`.
+        Kind::Value => None,
     })
 }
 

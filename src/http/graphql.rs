@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::cache::{self, Cached, ResponseCache};
 use crate::config::Limits;
+use crate::graphql::session::Caller;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -101,7 +102,11 @@ impl Refusal {
 }
 
 /// Checks what the schema's own limits do not: aliases, and the operation a GET may run.
-fn preflight(request: &Request, limits: &Limits, via_get: bool) -> Result<(), Refusal> {
+fn preflight(
+    request: &Request,
+    limits: &Limits,
+    via_get: bool,
+) -> Result<Option<OperationType>, Refusal> {
     let document = async_graphql::parser::parse_query(&request.query).map_err(|e| {
         Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -142,17 +147,15 @@ fn preflight(request: &Request, limits: &Limits, via_get: bool) -> Result<(), Re
             ),
         ));
     }
-    if via_get
-        && selected_operation(&document, request.operation_name.as_deref())
-            == Some(OperationType::Mutation)
-    {
+    let operation = selected_operation(&document, request.operation_name.as_deref());
+    if via_get && operation == Some(OperationType::Mutation) {
         return Err(Refusal::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "METHOD_NOT_ALLOWED",
             "mutations must be sent with POST",
         ));
     }
-    Ok(())
+    Ok(operation)
 }
 
 fn selected_operation(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
@@ -309,6 +312,22 @@ fn with_codes(mut response: Response) -> Response {
     response
 }
 
+/// The caller as the HTTP request shows it: bearer token and client address.
+fn caller(req: &HttpRequest) -> Caller {
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let address = req.peer_addr().map(|a| a.ip().to_string());
+    Caller { bearer, address }
+}
+
 /// Runs one request; a panic becomes a 500 and the server carries on.
 async fn execute<E: Executor>(executor: &E, request: Request) -> Result<Response, HttpResponse> {
     match AssertUnwindSafe(executor.execute(request))
@@ -352,10 +371,15 @@ async fn single<E: Executor>(
     content_type: &'static str,
     via_get: bool,
 ) -> HttpResponse {
-    if let Err(refusal) = preflight(&request, &state.limits, via_get) {
-        return refusal.response(content_type);
-    }
-    let cache = state.cache.as_ref();
+    let operation = match preflight(&request, &state.limits, via_get) {
+        Ok(op) => op,
+        Err(refusal) => return refusal.response(content_type),
+    };
+    let who = caller(req);
+    // Only anonymous queries are public answers; anything else is never cached or tagged.
+    let public = who.bearer.is_none() && operation == Some(OperationType::Query);
+    let request = request.data(who);
+    let cache = state.cache.as_ref().filter(|_| public);
     let (key, request_text) = cache::request_key(
         &request.query,
         variables_text,
@@ -511,6 +535,7 @@ pub async fn post<E: Executor>(
                     out.push(error_body(&refusal.message, refusal.code));
                     continue;
                 }
+                let request = request.data(caller(&req));
                 match execute(&state.executor, request).await {
                     Ok(response) => out.push(serde_json::to_value(&response).unwrap_or_default()),
                     Err(r) => return r,

@@ -1,3 +1,4 @@
 //! Business rules as pure functions over plain values: no I/O, tested directly.
 
 pub mod progress;
+pub mod workflow;

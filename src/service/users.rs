@@ -1,0 +1,188 @@
+//! Accounts: creation, changes, disabling, revoking tokens, and authenticating a token.
+
+use chrono::Utc;
+use entity::{app_user, department, department_alias};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+
+use crate::auth::token::Claims;
+use crate::auth::{Actor, UserRole};
+use crate::error::AppError;
+
+/// Finds a department by canonical name or published spelling.
+pub async fn department_by_name(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> Result<department::Model, AppError> {
+    let name = name.trim();
+    if let Some(d) = department::Entity::find()
+        .filter(department::Column::Name.eq(name))
+        .one(db)
+        .await?
+    {
+        return Ok(d);
+    }
+    if let Some(alias) = department_alias::Entity::find()
+        .filter(department_alias::Column::Alias.eq(name))
+        .one(db)
+        .await?
+    {
+        if let Some(d) = department::Entity::find_by_id(alias.department_id)
+            .one(db)
+            .await?
+        {
+            return Ok(d);
+        }
+    }
+    Err(AppError::NotFound(format!("no department {name}")))
+}
+
+fn check_username(username: &str) -> Result<(), AppError> {
+    let ok = (3..=64).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::BadUserInput(
+            "a username has 3–64 characters: a–z, 0–9, '.', '_' or '-'".into(),
+        ))
+    }
+}
+
+/// A submitter reports for exactly one department; the other roles for none.
+async fn department_for(
+    db: &impl ConnectionTrait,
+    role: UserRole,
+    department: Option<&str>,
+) -> Result<Option<i32>, AppError> {
+    match (role, department.map(str::trim).filter(|d| !d.is_empty())) {
+        (UserRole::Submitter, Some(name)) => Ok(Some(department_by_name(db, name).await?.id)),
+        (UserRole::Submitter, None) => Err(AppError::BadUserInput(
+            "a submitter needs a department".into(),
+        )),
+        (_, Some(_)) => Err(AppError::BadUserInput(
+            "only a submitter has a department".into(),
+        )),
+        (_, None) => Ok(None),
+    }
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    username: &str,
+    password: &str,
+    role: UserRole,
+    department: Option<&str>,
+) -> Result<app_user::Model, AppError> {
+    let username = username.trim().to_string();
+    check_username(&username)?;
+    let department_id = department_for(db, role, department).await?;
+    if find(db, &username).await.is_ok() {
+        return Err(AppError::Conflict(format!(
+            "the username {username} is taken"
+        )));
+    }
+    let hash = crate::auth::password::hash(password)?;
+    let now = Utc::now();
+    let user = app_user::ActiveModel {
+        username: Set(username),
+        password_hash: Set(hash),
+        role: Set(role.as_str().to_string()),
+        department_id: Set(department_id),
+        disabled: Set(false),
+        token_version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(user)
+}
+
+pub async fn find(db: &impl ConnectionTrait, username: &str) -> Result<app_user::Model, AppError> {
+    app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(username.trim()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user {}", username.trim())))
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<app_user::Model>, AppError> {
+    Ok(app_user::Entity::find()
+        .order_by_asc(app_user::Column::Username)
+        .all(db)
+        .await?)
+}
+
+/// Changes role, department and/or the disabled flag; any change revokes the user's tokens.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    username: &str,
+    role: Option<UserRole>,
+    department: Option<&str>,
+    disabled: Option<bool>,
+) -> Result<app_user::Model, AppError> {
+    let user = find(db, username).await?;
+    let current = UserRole::parse(&user.role).unwrap_or(UserRole::Submitter);
+    let new_role = role.unwrap_or(current);
+    let department_id = match (role, department) {
+        (None, None) => user.department_id,
+        _ => {
+            let name = match department {
+                Some(d) => Some(d.to_string()),
+                None if new_role == UserRole::Submitter => match user.department_id {
+                    Some(id) => department::Entity::find_by_id(id)
+                        .one(db)
+                        .await?
+                        .map(|d| d.name),
+                    None => None,
+                },
+                None => None,
+            };
+            department_for(db, new_role, name.as_deref()).await?
+        }
+    };
+    let mut am = user.clone().into_active_model();
+    am.role = Set(new_role.as_str().to_string());
+    am.department_id = Set(department_id);
+    if let Some(disabled) = disabled {
+        am.disabled = Set(disabled);
+    }
+    am.token_version = Set(user.token_version + 1);
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+/// Revokes every token issued to the user so far.
+pub async fn revoke_tokens(db: &impl ConnectionTrait, user_id: i32) -> Result<(), AppError> {
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such user".into()))?;
+    let version = user.token_version + 1;
+    let mut am = user.into_active_model();
+    am.token_version = Set(version);
+    am.updated_at = Set(Utc::now());
+    am.update(db).await?;
+    Ok(())
+}
+
+/// The actor a verified token stands for, as the store says now: a disabled user, a revoked
+/// token or a token of a deleted account is UNAUTHENTICATED.
+pub async fn authenticate(db: &impl ConnectionTrait, claims: &Claims) -> Result<Actor, AppError> {
+    let refused = || AppError::Unauthenticated("the token is no longer valid; log in again".into());
+    let id: i32 = claims.sub.parse().map_err(|_| refused())?;
+    let user = app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(refused)?;
+    if user.disabled || user.token_version != claims.ver {
+        return Err(refused());
+    }
+    Actor::from_user(&user)
+}

@@ -1,0 +1,465 @@
+//! The yearly reporting workflow: submit, review, history, and who still owes what.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Utc;
+use entity::{
+    goal_department, indicator, indicator_assignment, indicator_value, plan, value_event,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    SqlErr,
+};
+
+use crate::auth::{Actor, UserRole};
+use crate::domain::{Role, ValueStatus};
+use crate::error::AppError;
+use crate::rules::workflow::{self, Decision, FieldError, Years};
+
+/// One value to submit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub indicator_id: i32,
+    pub year: i32,
+    pub value: f64,
+    pub note: Option<String>,
+    /// The version of the latest value of that indicator and year the submitter has seen
+    /// (0 for none); a different one is a CONFLICT. None skips the check.
+    pub expected_version: Option<i32>,
+}
+
+/// Departments that may report an indicator: those leading or responsible for its goal, and
+/// those an admin assigned.
+pub async fn reporters(
+    db: &impl ConnectionTrait,
+    indicator: &indicator::Model,
+) -> Result<Vec<i32>, AppError> {
+    let mut ids = Vec::new();
+    if let Some(goal_id) = indicator.goal_id {
+        let links = goal_department::Entity::find()
+            .filter(goal_department::Column::GoalId.eq(goal_id))
+            .filter(
+                goal_department::Column::Role
+                    .is_in([Role::Lead.as_str(), Role::Responsible.as_str()]),
+            )
+            .order_by_asc(goal_department::Column::Ordinal)
+            .all(db)
+            .await?;
+        ids.extend(links.into_iter().map(|l| l.department_id));
+    }
+    let assigned = indicator_assignment::Entity::find()
+        .filter(indicator_assignment::Column::IndicatorId.eq(indicator.id))
+        .order_by_asc(indicator_assignment::Column::Id)
+        .all(db)
+        .await?;
+    for a in assigned {
+        if !ids.contains(&a.department_id) {
+            ids.push(a.department_id);
+        }
+    }
+    Ok(ids)
+}
+
+fn invalid(errors: &[FieldError]) -> AppError {
+    AppError::Invalid {
+        message: errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        details: serde_json::json!(errors
+            .iter()
+            .map(|e| serde_json::json!({ "field": e.field, "message": e.message }))
+            .collect::<Vec<_>>()),
+    }
+}
+
+async fn event(
+    db: &impl ConnectionTrait,
+    value: &indicator_value::Model,
+    action: &str,
+    actor: &Actor,
+    old: Option<(f64, &str)>,
+    new_status: ValueStatus,
+    comment: Option<String>,
+) -> Result<(), AppError> {
+    value_event::ActiveModel {
+        value_id: Set(value.id),
+        indicator_id: Set(value.indicator_id),
+        year: Set(value.year),
+        action: Set(action.to_string()),
+        actor_id: Set(Some(actor.user_id)),
+        actor_name: Set(actor.username.clone()),
+        at: Set(Utc::now()),
+        old_value: Set(old.map(|(v, _)| v)),
+        new_value: Set(Some(value.value)),
+        old_status: Set(old.map(|(_, s)| s.to_string())),
+        new_status: Set(new_status.as_str().to_string()),
+        comment: Set(comment),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The latest value (highest version) of an indicator for a year.
+async fn latest(
+    db: &impl ConnectionTrait,
+    indicator_id: i32,
+    year: i32,
+) -> Result<Option<indicator_value::Model>, AppError> {
+    Ok(indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.eq(indicator_id))
+        .filter(indicator_value::Column::Year.eq(year))
+        .order_by_desc(indicator_value::Column::Version)
+        .one(db)
+        .await?)
+}
+
+/// Sets a value's status only if it still has the status it had when read.
+async fn move_status(
+    db: &impl ConnectionTrait,
+    value: &indicator_value::Model,
+    to: ValueStatus,
+    review: Option<(&Actor, Option<&str>)>,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let mut update = indicator_value::Entity::update_many()
+        .col_expr(indicator_value::Column::Status, Expr::value(to.as_str()))
+        .col_expr(indicator_value::Column::UpdatedAt, Expr::value(now))
+        .filter(indicator_value::Column::Id.eq(value.id))
+        .filter(indicator_value::Column::Status.eq(value.status.as_str()));
+    if let Some((actor, comment)) = review {
+        update = update
+            .col_expr(
+                indicator_value::Column::ReviewedBy,
+                Expr::value(actor.user_id),
+            )
+            .col_expr(indicator_value::Column::ReviewedAt, Expr::value(now))
+            .col_expr(
+                indicator_value::Column::ReviewComment,
+                Expr::value(comment.map(str::to_string)),
+            );
+    }
+    let done = update.exec(db).await?;
+    if done.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "the value changed meanwhile; read it again".into(),
+        ))
+    }
+}
+
+/// Submits one value for the actor's department. The value is not public until approved.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: &Submission,
+) -> Result<indicator_value::Model, AppError> {
+    actor.require(&[UserRole::Submitter])?;
+    let indicator = indicator::Entity::find_by_id(input.indicator_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
+    let department_id = actor
+        .department_id
+        .ok_or_else(|| AppError::Forbidden("the account has no department".into()))?;
+    if !reporters(db, &indicator).await?.contains(&department_id) {
+        return Err(AppError::Forbidden(
+            "your department does not report this indicator".into(),
+        ));
+    }
+    let plan = plan::Entity::find_by_id(indicator.plan_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal("indicator without plan".into()))?;
+    let mut baselines: Vec<i32> = indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.eq(indicator.id))
+        .filter(indicator_value::Column::Origin.eq("document"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| v.year)
+        .collect();
+    baselines.extend(indicator.baseline_year);
+    baselines.push(plan.period_start - 1);
+    let years = Years {
+        first: plan.period_start,
+        last: plan.period_end,
+        baselines,
+    };
+    let errors = workflow::validate(
+        input.value,
+        indicator.unit.as_deref(),
+        input.year,
+        &years,
+        input.note.as_deref(),
+    );
+    if !errors.is_empty() {
+        return Err(invalid(&errors));
+    }
+    let previous = latest(db, indicator.id, input.year).await?;
+    let current_version = previous.as_ref().map_or(0, |p| p.version);
+    if let Some(expected) = input.expected_version {
+        if expected != current_version {
+            return Err(AppError::Conflict(format!(
+                "expectedVersion {expected} is stale: the latest value for {} is version {current_version}",
+                input.year
+            )));
+        }
+    }
+    if let Some(pending) = previous
+        .as_ref()
+        .filter(|p| p.status == ValueStatus::Submitted.as_str())
+    {
+        move_status(db, pending, ValueStatus::Superseded, None).await?;
+        event(
+            db,
+            pending,
+            "supersede",
+            actor,
+            Some((pending.value, &pending.status)),
+            ValueStatus::Superseded,
+            Some("replaced by a newer submission".into()),
+        )
+        .await?;
+    }
+    let now = Utc::now();
+    let inserted = indicator_value::ActiveModel {
+        key: Set(None),
+        indicator_id: Set(indicator.id),
+        year: Set(input.year),
+        value: Set(input.value),
+        status: Set(ValueStatus::Submitted.as_str().to_string()),
+        origin: Set("submission".to_string()),
+        version: Set(current_version + 1),
+        line_start: Set(None),
+        line_end: Set(None),
+        source_text: Set(None),
+        created_at: Set(now),
+        department_id: Set(Some(department_id)),
+        note: Set(input.note.clone()),
+        submitted_by: Set(Some(actor.user_id)),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_comment: Set(None),
+        updated_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match e.sql_err() {
+        // Another submission for the same indicator and year got this version first.
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Conflict("another submission for this year came first; read it again".into())
+        }
+        _ => AppError::from(e),
+    })?;
+    event(
+        db,
+        &inserted,
+        "submit",
+        actor,
+        previous.as_ref().map(|p| (p.value, p.status.as_str())),
+        ValueStatus::Submitted,
+        input.note.clone(),
+    )
+    .await?;
+    Ok(inserted)
+}
+
+/// Approves or rejects a submitted value. Approval publishes it and supersedes the value
+/// published before for that year.
+pub async fn review(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    value_id: i32,
+    decision: Decision,
+    comment: Option<String>,
+) -> Result<indicator_value::Model, AppError> {
+    actor.require(&[UserRole::Reviewer])?;
+    if comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > workflow::MAX_COMMENT_CHARS)
+    {
+        return Err(invalid(&[FieldError {
+            field: "comment",
+            message: format!(
+                "the comment has more than {} characters",
+                workflow::MAX_COMMENT_CHARS
+            ),
+        }]));
+    }
+    let value = indicator_value::Entity::find_by_id(value_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such value".into()))?;
+    if value.submitted_by == Some(actor.user_id) {
+        return Err(AppError::Forbidden(
+            "a reviewer cannot review their own submission".into(),
+        ));
+    }
+    let status = ValueStatus::parse(&value.status)
+        .ok_or_else(|| AppError::Internal("unknown value status".into()))?;
+    let to = workflow::review(status, decision).map_err(AppError::Conflict)?;
+    if decision == Decision::Approve {
+        let newest = latest(db, value.indicator_id, value.year).await?;
+        if newest.as_ref().is_some_and(|n| n.id != value.id) {
+            return Err(AppError::Conflict(
+                "a newer value for this year exists; review that one".into(),
+            ));
+        }
+    }
+    move_status(db, &value, to, Some((actor, comment.as_deref()))).await?;
+    if to == ValueStatus::Published {
+        let published_before = indicator_value::Entity::find()
+            .filter(indicator_value::Column::IndicatorId.eq(value.indicator_id))
+            .filter(indicator_value::Column::Year.eq(value.year))
+            .filter(indicator_value::Column::Status.eq(ValueStatus::Published.as_str()))
+            .filter(indicator_value::Column::Id.ne(value.id))
+            .all(db)
+            .await?;
+        for old in published_before {
+            move_status(db, &old, ValueStatus::Superseded, None).await?;
+            event(
+                db,
+                &old,
+                "supersede",
+                actor,
+                Some((old.value, &old.status)),
+                ValueStatus::Superseded,
+                Some("replaced by a newer approved value".into()),
+            )
+            .await?;
+        }
+    }
+    let action = if to == ValueStatus::Published {
+        "approve"
+    } else {
+        "reject"
+    };
+    event(
+        db,
+        &value,
+        action,
+        actor,
+        Some((value.value, &value.status)),
+        to,
+        comment,
+    )
+    .await?;
+    indicator_value::Entity::find_by_id(value.id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal("the reviewed value vanished".into()))
+}
+
+/// Whether the actor may read a value's full history: reviewers, admins and the submitting
+/// department.
+pub fn may_read(actor: &Actor, value: &indicator_value::Model) -> bool {
+    matches!(actor.role, UserRole::Reviewer | UserRole::Admin)
+        || (actor.department_id.is_some() && actor.department_id == value.department_id)
+}
+
+pub async fn history(
+    db: &impl ConnectionTrait,
+    value_id: i32,
+) -> Result<Vec<value_event::Model>, AppError> {
+    Ok(value_event::Entity::find()
+        .filter(value_event::Column::ValueId.eq(value_id))
+        .order_by_asc(value_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A department's reporting for a year: which indicators it owes, and how far each got.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DepartmentReport {
+    pub department_id: i32,
+    /// Indicators with no submission from the department for the year.
+    pub owed: Vec<i32>,
+    pub submitted: Vec<i32>,
+    pub approved: Vec<i32>,
+    pub rejected: Vec<i32>,
+}
+
+/// Per department, the indicators it reports and the state of its latest value for `year`.
+pub async fn reporting_status(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> Result<Vec<DepartmentReport>, AppError> {
+    let indicators = indicator::Entity::find()
+        .order_by_asc(indicator::Column::Id)
+        .all(db)
+        .await?;
+    let links = goal_department::Entity::find()
+        .filter(
+            goal_department::Column::Role.is_in([Role::Lead.as_str(), Role::Responsible.as_str()]),
+        )
+        .all(db)
+        .await?;
+    let assignments = indicator_assignment::Entity::find().all(db).await?;
+    let values = indicator_value::Entity::find()
+        .filter(indicator_value::Column::Year.eq(year))
+        .filter(indicator_value::Column::Origin.eq("submission"))
+        .order_by_asc(indicator_value::Column::Version)
+        .all(db)
+        .await?;
+    let mut departments_of_goal: HashMap<i32, Vec<i32>> = HashMap::new();
+    for l in links {
+        departments_of_goal
+            .entry(l.goal_id)
+            .or_default()
+            .push(l.department_id);
+    }
+    let mut latest: HashMap<(i32, i32), String> = HashMap::new();
+    for v in values {
+        if let Some(d) = v.department_id {
+            latest.insert((d, v.indicator_id), v.status);
+        }
+    }
+    let mut reports: BTreeMap<i32, DepartmentReport> = BTreeMap::new();
+    let owe =
+        |department_id: i32, indicator_id: i32, reports: &mut BTreeMap<i32, DepartmentReport>| {
+            let r = reports
+                .entry(department_id)
+                .or_insert_with(|| DepartmentReport {
+                    department_id,
+                    ..Default::default()
+                });
+            let list = match latest
+                .get(&(department_id, indicator_id))
+                .map(String::as_str)
+            {
+                Some("submitted") => &mut r.submitted,
+                Some("published") => &mut r.approved,
+                Some("rejected") => &mut r.rejected,
+                _ => &mut r.owed,
+            };
+            if !list.contains(&indicator_id) {
+                list.push(indicator_id);
+            }
+        };
+    for i in &indicators {
+        let mut departments: Vec<i32> = i
+            .goal_id
+            .and_then(|g| departments_of_goal.get(&g))
+            .cloned()
+            .unwrap_or_default();
+        departments.extend(
+            assignments
+                .iter()
+                .filter(|a| a.indicator_id == i.id)
+                .map(|a| a.department_id),
+        );
+        departments.sort_unstable();
+        departments.dedup();
+        for d in departments {
+            owe(d, i.id, &mut reports);
+        }
+    }
+    Ok(reports.into_values().collect())
+}
