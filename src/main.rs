@@ -33,6 +33,30 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Manage accounts on the same store as `serve` (also while it runs).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input (one line).
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, reviewer or submitter.
+        #[arg(long)]
+        role: String,
+        /// The department a submitter reports for (canonical name or published spelling).
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account: it cannot log in and its tokens stop working at once.
+    Disable { username: String },
 }
 
 #[tokio::main]
@@ -81,6 +105,76 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("took {} ms", started.elapsed().as_millis());
         }
         Command::Schema => print!("{}", graphql::sdl()),
+        Command::User { command } => user(command, &settings).await?,
+    }
+    Ok(())
+}
+
+async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
+    use plangraph::auth::{Actor, UserRole};
+    use plangraph::service::{audit, users};
+    let db = plangraph::db::connect(&settings.database_url).await?;
+    plangraph::startup::import_if_empty(&db, settings).await?;
+    let fail = |e: plangraph::error::AppError| anyhow::anyhow!("{}: {}", e.code(), e.message());
+    // The command line acts as the machine's operator; the audit log says so.
+    let operator = Actor {
+        user_id: 0,
+        username: "cli".into(),
+        role: UserRole::Admin,
+        department_id: None,
+    };
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            department,
+        } => {
+            let role = UserRole::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role is admin, reviewer or submitter"))?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let user = users::create(&db, &username, password, role, department.as_deref())
+                .await
+                .map_err(fail)?;
+            audit::record(&db, audit::Entry { actor: Some(&operator), username: None, action: "user add", target: Some(user.username.clone()), outcome: "ok", before: None, after: Some(serde_json::json!({ "role": user.role, "department_id": user.department_id })), address: None }).await?;
+            println!("created {} ({})", user.username, user.role);
+        }
+        UserCommand::List => {
+            for u in users::list(&db).await.map_err(fail)? {
+                let department = match u.department_id {
+                    Some(id) => users::department_name(&db, id).await.map_err(fail)?,
+                    None => String::new(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.role,
+                    department,
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            let user = users::update(&db, &username, None, None, Some(true))
+                .await
+                .map_err(fail)?;
+            audit::record(
+                &db,
+                audit::Entry {
+                    actor: Some(&operator),
+                    username: None,
+                    action: "user disable",
+                    target: Some(user.username.clone()),
+                    outcome: "ok",
+                    before: None,
+                    after: None,
+                    address: None,
+                },
+            )
+            .await?;
+            println!("disabled {}", user.username);
+        }
     }
     Ok(())
 }

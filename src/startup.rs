@@ -27,17 +27,7 @@ impl Application {
     /// and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
         let (db, statements) = crate::db::connect_counted(&settings.database_url).await?;
-        if settings.import_bundled && plan::Entity::find().count(&db).await? == 0 {
-            let data = import::parse(import::BUNDLED_DOCUMENT)?;
-            match import::store::import(&db, &data).await {
-                Ok(_) => tracing::info!("imported the bundled document into the empty store"),
-                // Another process starting on the same store may have imported it first.
-                Err(err) if plan::Entity::find().count(&db).await? > 0 => {
-                    tracing::info!(error = %err, "the bundled document was imported by another process")
-                }
-                Err(err) => return Err(err.into()),
-            }
-        }
+        import_if_empty(&db, settings).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = run(listener, settings, db.clone())?;
@@ -66,6 +56,23 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Imports the bundled document into an empty store (serve, and the `user` commands, which
+/// need the departments).
+pub async fn import_if_empty(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
+    if settings.import_bundled && plan::Entity::find().count(db).await? == 0 {
+        let data = import::parse(import::BUNDLED_DOCUMENT)?;
+        match import::store::import(db, &data).await {
+            Ok(_) => tracing::info!("imported the bundled document into the empty store"),
+            // Another process starting on the same store may have imported it first.
+            Err(err) if plan::Entity::find().count(db).await? > 0 => {
+                tracing::info!(error = %err, "the bundled document was imported by another process")
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(())
 }
 
 fn run(

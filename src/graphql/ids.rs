@@ -35,6 +35,7 @@ impl Kind {
             Kind::Goal,
             Kind::Indicator,
             Kind::Department,
+            Kind::Value,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -82,5 +83,15 @@ mod tests {
         assert!(decode(&ID("not-an-id".into())).is_err());
         assert!(decode(&ID(URL_SAFE_NO_PAD.encode("Secret:1"))).is_err());
         assert!(!id.as_str().contains("Indicator"), "IDs are opaque");
+        for kind in [
+            Kind::Plan,
+            Kind::Domain,
+            Kind::Goal,
+            Kind::Indicator,
+            Kind::Department,
+            Kind::Value,
+        ] {
+            assert_eq!(decode(&encode(kind, 7)).unwrap(), (kind, 7));
+        }
     }
 }

@@ -39,6 +39,15 @@ pub async fn department_by_name(
     Err(AppError::NotFound(format!("no department {name}")))
 }
 
+/// The canonical name of a department by id.
+pub async fn department_name(db: &impl ConnectionTrait, id: i32) -> Result<String, AppError> {
+    Ok(department::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default())
+}
+
 fn check_username(username: &str) -> Result<(), AppError> {
     let ok = (3..=64).contains(&username.len())
         && username

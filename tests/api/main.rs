@@ -8,3 +8,4 @@ mod statements;
 mod store;
 mod support;
 mod transport;
+mod workflow;

@@ -141,6 +141,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// SQL statements the server has run.
     pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The server's token signing secret (to forge tokens in tests).
+    pub jwt_secret: String,
     _store: TestDb,
 }
 
@@ -160,8 +162,32 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             statements,
+            jwt_secret: settings.jwt_secret.clone().unwrap_or_default(),
             _store: store,
         })
+    }
+
+    /// POSTs a query with variables and a bearer token.
+    pub async fn query_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&serde_json::json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST /graphql: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("response is not JSON: {e}"))
     }
 
     /// POSTs a query and returns the whole JSON response.
