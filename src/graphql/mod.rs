@@ -37,7 +37,11 @@ pub struct QueryRoot(
 
 /// The root of all mutations: sessions, accounts, and the reporting workflow.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(session::SessionMutation, submission::SubmissionMutation);
+pub struct MutationRoot(
+    session::SessionMutation,
+    submission::SubmissionMutation,
+    submission::CorrectionMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

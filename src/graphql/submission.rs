@@ -575,6 +575,80 @@ impl SubmissionMutation {
     }
 }
 
+/// Corrections to an indicator's metadata; fields left out stay as they are.
+#[derive(InputObject)]
+pub struct IndicatorCorrection {
+    /// Corrected name.
+    pub name: Option<String>,
+    /// Corrected unit.
+    pub unit: Option<String>,
+    /// Corrected nature.
+    pub nature: Option<super::enums::Nature>,
+    /// Corrected direction.
+    pub direction: Option<super::enums::Direction>,
+}
+
+/// Admin corrections of indicator metadata.
+#[derive(Default)]
+pub struct CorrectionMutation;
+
+#[Object]
+impl CorrectionMutation {
+    /// Corrects an indicator's name, unit, nature or direction (ADMIN); the audit log keeps
+    /// the values before and after. Re-importing the document restores the published text
+    /// (the import report lists it).
+    async fn update_indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ID of the indicator.")] id: ID,
+        #[graphql(desc = "What to correct.")] changes: IndicatorCorrection,
+    ) -> ApiResult<Indicator> {
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let actor = actor(ctx).await?;
+        let db = store(ctx)?;
+        let id = ids::decode_as(&id, Kind::Indicator)?;
+        let snapshot = |i: &indicator::Model| serde_json::json!({ "name": i.name, "unit": i.unit, "nature": i.nature, "direction": i.direction });
+        let mut before = None;
+        let result: Result<indicator::Model, AppError> = async {
+            actor.require(&[UserRole::Admin])?;
+            let current = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
+            before = Some(snapshot(&current));
+            let mut am = current.into_active_model();
+            if let Some(name) = changes.name.map(|n| n.trim().to_string()) {
+                if name.is_empty() || name.chars().count() > 200 {
+                    return Err(AppError::Invalid { message: "name: 1 to 200 characters".into(), details: serde_json::json!([{ "field": "name", "message": "1 to 200 characters" }]) });
+                }
+                am.name = Set(name);
+            }
+            if let Some(unit) = changes.unit {
+                let unit = unit.trim().to_string();
+                am.unit = Set((!unit.is_empty()).then_some(unit));
+            }
+            if let Some(nature) = changes.nature {
+                am.nature = Set(crate::domain::Nature::from(nature).as_str().to_string());
+            }
+            if let Some(direction) = changes.direction {
+                am.direction = Set(crate::domain::Direction::from(direction).as_str().to_string());
+            }
+            Ok(am.update(db).await?)
+        }
+        .await;
+        let outcome = result.as_ref().map_or_else(|e| e.code(), |_| "ok");
+        let after = result.as_ref().ok().map(snapshot);
+        audit_outcome(
+            ctx,
+            &actor,
+            "updateIndicator",
+            format!("indicator:{id}"),
+            outcome,
+            before,
+            after,
+        )
+        .await?;
+        Ok(Indicator(result?))
+    }
+}
+
 /// Submits in one transaction; in a batch every bad row is reported, and nothing is stored.
 async fn submit_all(
     ctx: &Context<'_>,

@@ -792,3 +792,55 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    admins_correct_indicator_metadata_with_an_audit_trail,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        cast(&app).await;
+        let (fu, dai) = (
+            login(&app, "admin.fu").await,
+            login(&app, "stats.dai").await,
+        );
+        let id = indicator_id(&app, "health/table1/12").await;
+        let update = "mutation($i: ID!) { updateIndicator(id: $i, changes: { nature: EXPECTED, unit: \"‰\" }) { nature unit name } }";
+        assert_eq!(
+            code(&app.query_as(Some(&dai), update, json!({ "i": id })).await),
+            "FORBIDDEN"
+        );
+        let body = app.query_as(Some(&fu), update, json!({ "i": id })).await;
+        assert_eq!(
+            body["data"]["updateIndicator"],
+            json!({ "nature": "EXPECTED", "unit": "‰", "name": "重点慢性病防治核心信息人群知晓率" }),
+            "{body}"
+        );
+        let audit = app
+            .query_as(
+                Some(&dai),
+                "{ auditLog(action: \"updateIndicator\") { actor outcome before after } }",
+                json!({}),
+            )
+            .await;
+        let entries = audit["data"]["auditLog"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(entries.len(), 2, "{audit}");
+        assert_eq!(entries[0]["outcome"], "ok");
+        let before: Value =
+            serde_json::from_str(entries[0]["before"].as_str().unwrap_or("{}")).unwrap_or_default();
+        let after: Value =
+            serde_json::from_str(entries[0]["after"].as_str().unwrap_or("{}")).unwrap_or_default();
+        assert_eq!(
+            (before["nature"].as_str(), before["unit"].as_str()),
+            (Some("unspecified"), Some("%"))
+        );
+        assert_eq!(
+            (after["nature"].as_str(), after["unit"].as_str()),
+            (Some("expected"), Some("‰"))
+        );
+        assert_eq!(entries[1]["outcome"], "FORBIDDEN");
+    }
+);
