@@ -114,7 +114,7 @@ fn preflight(
             e.to_string(),
         )
     })?;
-    let depth = max_depth(&document);
+    let Measure { depth, fields } = measure(&document);
     if depth > limits.depth {
         return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -125,7 +125,6 @@ fn preflight(
             ),
         ));
     }
-    let fields = count_fields(&document);
     if fields > limits.complexity {
         return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -171,66 +170,35 @@ fn selected_operation(document: &ExecutableDocument, name: Option<&str>) -> Opti
     }
 }
 
-/// Deepest nesting of fields, through fragments (a cycle counts as too deep).
-fn max_depth(document: &ExecutableDocument) -> usize {
-    fn in_set(
-        set: &SelectionSet,
-        document: &ExecutableDocument,
-        visiting: &mut Vec<String>,
-    ) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => {
-                    let children = &f.node.selection_set.node;
-                    if children.items.is_empty() {
-                        1
-                    } else {
-                        1 + in_set(children, document, visiting)
-                    }
-                }
-                Selection::InlineFragment(i) => {
-                    in_set(&i.node.selection_set.node, document, visiting)
-                }
-                Selection::FragmentSpread(spread) => {
-                    let name = spread.node.fragment_name.node.to_string();
-                    if visiting.contains(&name) {
-                        return usize::MAX / 2;
-                    }
-                    let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
-                    else {
-                        return 0;
-                    };
-                    visiting.push(name);
-                    let depth = in_set(&fragment.node.selection_set.node, document, visiting);
-                    visiting.pop();
-                    depth
-                }
-            })
-            .max()
-            .unwrap_or(0)
-    }
-    document
-        .operations
-        .iter()
-        .map(|(_, op)| in_set(&op.node.selection_set.node, document, &mut Vec::new()))
-        .max()
-        .unwrap_or(0)
+/// Size of a query before it runs: the deepest nesting of fields and the number of fields
+/// selected (async-graphql's complexity: one per field), fragments expanded where spread. A
+/// fragment cycle measures as too large.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Measure {
+    depth: usize,
+    fields: usize,
 }
 
-/// Fields selected, fragments expanded where they are spread: the complexity async-graphql
-/// computes (one per field), known before anything runs. A fragment cycle counts as too many.
-fn count_fields(document: &ExecutableDocument) -> usize {
+const TOO_LARGE: Measure = Measure {
+    depth: usize::MAX / 4,
+    fields: usize::MAX / 4,
+};
+
+fn measure(document: &ExecutableDocument) -> Measure {
     fn in_set(
         set: &SelectionSet,
         document: &ExecutableDocument,
         visiting: &mut Vec<String>,
-    ) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
+    ) -> Measure {
+        let mut total = Measure::default();
+        for item in &set.items {
+            let m = match &item.node {
                 Selection::Field(f) => {
-                    1usize.saturating_add(in_set(&f.node.selection_set.node, document, visiting))
+                    let children = in_set(&f.node.selection_set.node, document, visiting);
+                    Measure {
+                        depth: children.depth.saturating_add(1),
+                        fields: children.fields.saturating_add(1),
+                    }
                 }
                 Selection::InlineFragment(i) => {
                     in_set(&i.node.selection_set.node, document, visiting)
@@ -238,25 +206,35 @@ fn count_fields(document: &ExecutableDocument) -> usize {
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.to_string();
                     if visiting.contains(&name) {
-                        return usize::MAX / 4;
+                        return TOO_LARGE;
                     }
                     let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
                     else {
-                        return 0;
+                        continue;
                     };
                     visiting.push(name);
-                    let n = in_set(&fragment.node.selection_set.node, document, visiting);
+                    let m = in_set(&fragment.node.selection_set.node, document, visiting);
                     visiting.pop();
-                    n
+                    m
                 }
-            })
-            .fold(0usize, usize::saturating_add)
+            };
+            total = Measure {
+                depth: total.depth.max(m.depth),
+                fields: total.fields.saturating_add(m.fields),
+            };
+        }
+        total
     }
     document
         .operations
         .iter()
-        .map(|(_, op)| in_set(&op.node.selection_set.node, document, &mut Vec::new()))
-        .fold(0usize, usize::saturating_add)
+        .fold(Measure::default(), |total, (_, op)| {
+            let m = in_set(&op.node.selection_set.node, document, &mut Vec::new());
+            Measure {
+                depth: total.depth.max(m.depth),
+                fields: total.fields.saturating_add(m.fields),
+            }
+        })
 }
 
 fn count_aliases(document: &ExecutableDocument) -> usize {
@@ -590,4 +568,49 @@ pub async fn get<E: Executor>(
         request = request.operation_name(name);
     }
     single(&req, &state, request, &variables_text, content_type, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(query: &str) -> ExecutableDocument {
+        async_graphql::parser::parse_query(query).unwrap()
+    }
+
+    #[test]
+    fn measures_depth_and_fields_through_fragments() {
+        assert_eq!(
+            measure(&parsed("{ plans { code title } }")),
+            Measure {
+                depth: 2,
+                fields: 3
+            }
+        );
+        let q = "{ plans { ...F ...F } } fragment F on Plan { domains { title } }";
+        assert_eq!(
+            measure(&parsed(q)),
+            Measure {
+                depth: 3,
+                fields: 5
+            }
+        );
+        let cycle = "{ plans { ...A } } fragment A on Plan { domains { plan { ...A } } }";
+        assert!(measure(&parsed(cycle)).depth > 1_000);
+    }
+
+    #[test]
+    fn counts_aliases_and_finds_the_operation() {
+        let doc = parsed("query A { a: plans { b: code } } mutation B { c: x }");
+        assert_eq!(count_aliases(&doc), 3);
+        assert_eq!(
+            selected_operation(&doc, Some("B")),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(
+            selected_operation(&doc, Some("A")),
+            Some(OperationType::Query)
+        );
+        assert_eq!(selected_operation(&doc, Some("C")), None);
+    }
 }
