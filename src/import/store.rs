@@ -16,7 +16,8 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter, TransactionTrait,
+    IntoActiveModel, PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter, QueryTrait,
+    TransactionTrait,
 };
 
 use super::dataset::{Dataset, Source};
@@ -755,13 +756,21 @@ where
         }
     }
     let any_inserted = !inserts.is_empty();
-    // Few large statements: on PostgreSQL every statement of more than a packet waits out a
-    // delayed ACK (the driver leaves Nagle on), so 100-row chunks cost ~40 ms each. 1,000 rows of
-    // at most 26 columns stay under SQLite's 32,766 bound parameters.
+    // Few large statements, each well within SQLite's statement limits.
     let mut inserts = inserts.into_iter().peekable();
     while inserts.peek().is_some() {
         let chunk: Vec<A> = inserts.by_ref().take(INSERT_CHUNK).collect();
-        E::insert_many(chunk).exec(db).await?;
+        // Sent as one simple-protocol statement with the values inlined (sea-query escapes them):
+        // the extended protocol's several messages per statement each wait out a delayed ACK
+        // on PostgreSQL, because the driver leaves Nagle on.
+        let insert = E::insert_many(chunk).into_query();
+        let sql = match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                insert.to_string(sea_orm::sea_query::PostgresQueryBuilder)
+            }
+            _ => insert.to_string(sea_orm::sea_query::SqliteQueryBuilder),
+        };
+        db.execute_unprepared(&sql).await?;
     }
     Ok(Upserted { kept, any_inserted })
 }
