@@ -11,6 +11,8 @@ pub const MAX_FAILURES: u32 = 5;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Added delay per failure before the limit (slows down guessing).
 pub const DELAY_PER_FAILURE: Duration = Duration::from_millis(200);
+/// Entries kept at most: guessing with many names or addresses cannot grow memory without end.
+pub const MAX_ENTRIES: usize = 100_000;
 
 #[derive(Default)]
 pub struct LoginThrottle {
@@ -59,6 +61,20 @@ impl LoginThrottle {
         let Ok(mut map) = self.failures.lock() else {
             return;
         };
+        if map.len() >= MAX_ENTRIES {
+            map.retain(|_, (_, first)| now.duration_since(*first) <= WINDOW);
+            if map.len() >= MAX_ENTRIES {
+                // Still full: single failures go first, they are the least likely attackers.
+                map.retain(|_, (count, _)| *count > 1);
+            }
+            if map.len() >= MAX_ENTRIES {
+                // Still full of live entries: keep the newest half.
+                let mut firsts: Vec<Instant> = map.values().map(|(_, first)| *first).collect();
+                firsts.sort_unstable();
+                let cut = firsts[firsts.len() / 2];
+                map.retain(|_, (_, first)| *first >= cut);
+            }
+        }
         for key in Self::keys(username, address) {
             let entry = map.entry(key).or_insert((0, now));
             entry.0 += 1;
@@ -103,6 +119,23 @@ mod tests {
         assert!(matches!(
             t.check("ann", "9.9.9.9", start + WINDOW + Duration::from_secs(1)),
             Verdict::Proceed(_)
+        ));
+    }
+
+    #[test]
+    fn memory_stays_bounded() {
+        let t = LoginThrottle::default();
+        let start = Instant::now();
+        for n in 0..(MAX_ENTRIES + 10) {
+            let later = start + Duration::from_micros(u64::try_from(n).unwrap());
+            t.failed(&format!("user{n}"), "1.1.1.1", later);
+        }
+        let len = t.failures.lock().map(|m| m.len()).unwrap_or(0);
+        assert!(len <= MAX_ENTRIES, "{len}");
+        // the address is still remembered as the worst offender
+        assert!(matches!(
+            t.check("someone", "1.1.1.1", start + Duration::from_secs(1)),
+            Verdict::Refused(_)
         ));
     }
 }
