@@ -10,7 +10,8 @@ pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+# Exit 3 when the client library cannot be installed (no registry): the caller says so loudly.
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt" || exit 3
 
 DATABASE_URL="sqlite://$work/client.db?mode=rwc" RUST_LOG=warn "$binary" serve --bind "127.0.0.1:$port" &
 pid=$!
