@@ -189,25 +189,10 @@ impl DepartmentQuery {
         #[graphql(desc = "Canonical name (县发改局) or a published spelling (发改局).")]
         name: String,
     ) -> ApiResult<Option<Department>> {
-        let db = store(ctx)?;
-        let name = name.trim().to_string();
-        let row = department::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(department::Column::Name.eq(name.as_str()))
-                    .add(
-                        department::Column::Id.in_subquery(
-                            Query::select()
-                                .column(department_alias::Column::DepartmentId)
-                                .from(department_alias::Entity)
-                                .and_where(department_alias::Column::Alias.eq(name.as_str()))
-                                .to_owned(),
-                        ),
-                    ),
-            )
-            .one(db)
-            .await
-            .map_err(AppError::from)?;
-        Ok(row.map(Department))
+        match crate::service::users::department_by_name(store(ctx)?, &name).await {
+            Ok(row) => Ok(Some(Department(row))),
+            Err(AppError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 }

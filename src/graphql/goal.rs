@@ -1,15 +1,15 @@
 //! `Goal`: a numbered goal, measure, task, project, project box or implementation item.
 
 use async_graphql::{Context, InputObject, Object, ID};
-use entity::{goal, goal_department, plan};
-use sea_orm::sea_query::{Expr, Query};
+use entity::{goal, goal_department};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use super::department::Department;
 use super::domain::Domain;
 use super::enums::{GoalKind, Role};
 use super::ids::{self, Kind};
-use super::indicator::{goals_of_department, Indicator};
+use super::indicator::{goals_of_department, plan_ids, Indicator};
 use super::loaders::{
     DepartmentById, DomainById, GroupsOfGoal, IndicatorsOfGoal, LinksOfGoal, PlanById,
 };
@@ -138,15 +138,7 @@ pub struct GoalFilter {
 fn filtered(filter: &GoalFilter) -> Result<Select<goal::Entity>, AppError> {
     let mut select = goal::Entity::find();
     if let Some(code) = &filter.plan_code {
-        select = select.filter(
-            goal::Column::PlanId.in_subquery(
-                Query::select()
-                    .column(plan::Column::Id)
-                    .from(plan::Entity)
-                    .and_where(plan::Column::Code.eq(code.trim()))
-                    .to_owned(),
-            ),
-        );
+        select = select.filter(goal::Column::PlanId.in_subquery(plan_ids(code)));
     }
     if let Some(id) = &filter.domain_id {
         select = select.filter(goal::Column::DomainId.eq(ids::decode_as(id, Kind::Domain)?));

@@ -382,7 +382,8 @@ pub fn goals_of_department(name: &str, role: Option<Role>) -> sea_orm::sea_query
     q.to_owned()
 }
 
-fn plan_ids(code: &str) -> sea_orm::sea_query::SelectStatement {
+/// Ids of the plan with this code, as a subquery.
+pub fn plan_ids(code: &str) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(plan::Column::Id)
         .from(plan::Entity)

@@ -84,7 +84,6 @@ by_id!(DepartmentById, department);
 by_id!(GoalById, goal);
 by_id!(IndicatorById, indicator);
 children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
-children!(GoalsOfPlan, goal, PlanId, Ordinal, |r| Some(r.plan_id));
 children!(GoalsOfDomain, goal, DomainId, Ordinal, |r| r.domain_id);
 children!(LinksOfGoal, goal_department, GoalId, Ordinal, |r| Some(
     r.goal_id
@@ -99,9 +98,6 @@ children!(
     Id,
     |r| Some(r.department_id)
 );
-children!(LinksOfDepartment, goal_department, DepartmentId, Id, |r| {
-    Some(r.department_id)
-});
 children!(IndicatorsOfGoal, indicator, GoalId, Ordinal, |r| r.goal_id);
 
 /// Published values of an indicator, by year: the only values the public sees.

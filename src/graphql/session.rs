@@ -4,11 +4,11 @@ use std::time::Instant;
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, TimeZone, Utc};
-use entity::{app_user, department};
+use entity::app_user;
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
 use super::department::Department;
-use super::store;
+use super::{load_one, store};
 use crate::auth::throttle::{LoginThrottle, Verdict};
 use crate::auth::token::Keys;
 use crate::auth::{self, Actor, UserRole};
@@ -99,11 +99,9 @@ impl User {
         let Some(id) = self.0.department_id else {
             return Ok(None);
         };
-        Ok(department::Entity::find_by_id(id)
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?
-            .map(Department))
+        Ok(Some(Department(
+            load_one(ctx, super::loaders::DepartmentById(id)).await?,
+        )))
     }
 
     /// A disabled account cannot log in and its tokens stop working.

@@ -10,7 +10,7 @@ use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
 use super::session::{actor, address};
-use super::store;
+use super::{load_one, store};
 use crate::auth::{Actor, UserRole};
 use crate::domain::ValueStatus as StoredStatus;
 use crate::error::{ApiResult, AppError};
@@ -63,13 +63,9 @@ impl ReportedValue {
 
     /// The indicator.
     async fn indicator(&self, ctx: &Context<'_>) -> ApiResult<Indicator> {
-        let row = indicator::Entity::find_by_id(self.0.indicator_id)
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Indicator(row.ok_or_else(|| {
-            AppError::Internal("value without indicator".into())
-        })?))
+        Ok(Indicator(
+            load_one(ctx, super::loaders::IndicatorById(self.0.indicator_id)).await?,
+        ))
     }
 
     /// The year the value is for.
@@ -110,11 +106,9 @@ impl ReportedValue {
         let Some(id) = self.0.department_id else {
             return Ok(None);
         };
-        Ok(department::Entity::find_by_id(id)
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?
-            .map(Department))
+        Ok(Some(Department(
+            load_one(ctx, super::loaders::DepartmentById(id)).await?,
+        )))
     }
 
     /// When it was reported (or imported).

@@ -1,34 +1,13 @@
 //! The public read API over HTTP: IDs, connections, filters, search, status and warnings.
 
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{code, publish, TestApp};
 
 fn ok(body: &Value) -> &Value {
     assert_eq!(body.get("errors"), None, "{body}");
     &body["data"]
-}
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("")
-}
-
-/// Publishes a value the way an approved submission would be stored.
-async fn publish(app: &TestApp, indicator_key: &str, year: i32, value: f64) {
-    let sql = format!(
-        "INSERT INTO indicator_value (key, indicator_id, year, value, status, origin, version, created_at) \
-         SELECT NULL, id, {year}, {value}, 'published', 'submission', 1, CURRENT_TIMESTAMP FROM indicator WHERE key = '{indicator_key}'"
-    );
-    let done = app
-        .db
-        .execute_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(done.rows_affected(), 1, "no indicator {indicator_key}");
 }
 
 fn names(connection: &Value) -> Vec<String> {
@@ -275,13 +254,13 @@ on_both_backends!(
             return;
         };
         // 居民健康素养水平 (表1 row 7): 23.16 in 2020, 30.32 by 2025
-        publish(&app, "health/table1/7", 2022, 25.0).await;
+        publish(&app.db, "health/table1/7", 2022, 25.0).await;
         // 肺结核发病率 (row 8): 21.46 → 20.13, lower is better; 2023 far behind
-        publish(&app, "health/table1/8", 2023, 22.0).await;
+        publish(&app.db, "health/table1/8", 2023, 22.0).await;
         // 每万人口全科医生数 (row 24, 约束性): 2 → 3; 2022 slightly behind → binding → OFF_TRACK
-        publish(&app, "health/table1/24", 2022, 2.35).await;
+        publish(&app.db, "health/table1/24", 2022, 2.35).await;
         // 每千人口医疗卫生机构床位数 (row 17): 6.03 → 6.5, reached
-        publish(&app, "health/table1/17", 2023, 6.6).await;
+        publish(&app.db, "health/table1/17", 2023, 6.6).await;
         let query = r#"{ plan(code: "health") { indicators(filter: { text: "" }, first: 100) { nodes { tableNumber status progress latestValue { year value } } } } }"#;
         let body = app.query(query).await;
         let nodes = ok(&body)["plan"]["indicators"]["nodes"]

@@ -225,3 +225,27 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The `extensions.code` of a response's first error ("" when there is none).
+pub fn code(body: &serde_json::Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// Publishes a value the way an approved submission is stored, straight into the store
+/// (another process, as far as the server knows).
+pub async fn publish(db: &DatabaseConnection, indicator_key: &str, year: i32, value: f64) {
+    let sql = format!(
+        "INSERT INTO indicator_value (key, indicator_id, year, value, status, origin, version, created_at) \
+         SELECT NULL, id, {year}, {value}, 'published', 'submission', 1, CURRENT_TIMESTAMP FROM indicator WHERE key = '{indicator_key}'"
+    );
+    let done = db
+        .execute_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.rows_affected(), 1, "no indicator {indicator_key}");
+}

@@ -5,11 +5,10 @@ use std::net::TcpListener;
 use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
 use plangraph::config::Limits;
 use plangraph::http::graphql::{routes, GraphqlState};
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestApp, TestDb};
+use crate::support::{code, publish, Backend, TestApp, TestDb};
 
 const DASHBOARD: &str =
     r#"{ plan(code: "health") { indicators(first: 5) { nodes { name latestValue { value } } } } }"#;
@@ -23,12 +22,6 @@ fragment FullType on __Type { kind name description specifiedByURL
   enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
 fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue isDeprecated deprecationReason }
 fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } }"#;
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("")
-}
 
 async fn get(app: &TestApp, query: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = app
@@ -50,16 +43,6 @@ async fn post_raw(app: &TestApp, body: String, accept: &str) -> reqwest::Respons
         .send()
         .await
         .unwrap_or_else(|e| panic!("POST: {e}"))
-}
-
-async fn publish(db: &sea_orm::DatabaseConnection, key: &str, year: i32, value: f64) {
-    let sql = format!(
-        "INSERT INTO indicator_value (key, indicator_id, year, value, status, origin, version, created_at) \
-         SELECT NULL, id, {year}, {value}, 'published', 'submission', 1, CURRENT_TIMESTAMP FROM indicator WHERE key = '{key}'"
-    );
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 on_both_backends!(

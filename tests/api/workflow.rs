@@ -7,7 +7,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{code, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 /// 宫颈癌、乳腺癌免费检查率 (妇女与健康 goal （4）: lead 县卫健局, responsible 县发改局 …).
@@ -17,12 +17,6 @@ const LITERACY: &str = "health/table1/7";
 
 const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $n: String, $e: Int) { submitValue(indicatorId: $i, year: $y, value: $v, note: $n, expectedVersion: $e) { id status version value } }";
 const REVIEW: &str = "mutation($id: ID!, $d: ReviewDecision!, $c: String) { reviewValue(id: $id, decision: $d, comment: $c) { id status version value } }";
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("")
-}
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
     let row = app
