@@ -288,7 +288,7 @@ impl Indicator {
     /// Departments that may report this indicator: those leading or responsible for its goal,
     /// and any an admin assigned (表1 rows name none until one is assigned).
     async fn reporters(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::department::Department>> {
-        super::submission::reporters_of(ctx, &self.0).await
+        super::submission::reporters_of(ctx, self.0.id).await
     }
 
     /// Every approval of a reported value for this indicator, oldest first (the public

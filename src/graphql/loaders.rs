@@ -130,3 +130,76 @@ impl Loader<PublishedValues> for Store {
         Ok(out)
     }
 }
+
+/// Departments that may report an indicator (the rule lives in `service::values`), fetched
+/// with their rows in the same batch: two statements however many indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReportersOf(pub i32);
+
+impl Loader<ReportersOf> for Store {
+    type Value = Vec<department::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[ReportersOf],
+    ) -> Result<HashMap<ReportersOf, Self::Value>, Self::Error> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let found = crate::service::values::reporters_of_many(&self.db, &ids)
+            .await
+            .map_err(|e| Arc::new(DbErr::Custom(e.message().to_string())))?;
+        let wanted: Vec<i32> = found.values().flatten().copied().collect();
+        let rows: HashMap<i32, department::Model> = if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            department::Entity::find()
+                .filter(department::Column::Id.is_in(wanted))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d))
+                .collect()
+        };
+        Ok(found
+            .into_iter()
+            .map(|(id, departments)| {
+                (
+                    ReportersOf(id),
+                    departments
+                        .iter()
+                        .filter_map(|d| rows.get(d).cloned())
+                        .collect(),
+                )
+            })
+            .collect())
+    }
+}
+
+/// Approvals of an indicator's reported values: its public publication history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApprovalsOf(pub i32);
+
+impl Loader<ApprovalsOf> for Store {
+    type Value = Vec<entity::value_event::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[ApprovalsOf],
+    ) -> Result<HashMap<ApprovalsOf, Self::Value>, Self::Error> {
+        let rows = entity::value_event::Entity::find()
+            .filter(entity::value_event::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .filter(entity::value_event::Column::Action.eq("approve"))
+            .order_by_asc(entity::value_event::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<ApprovalsOf, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(ApprovalsOf(row.indicator_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}

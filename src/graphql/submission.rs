@@ -721,32 +721,17 @@ fn target_of(input: &[SubmitValueInput]) -> String {
 }
 
 /// Who may report an indicator, for `Indicator.reporters`.
-pub async fn reporters_of(
-    ctx: &Context<'_>,
-    indicator: &indicator::Model,
-) -> ApiResult<Vec<Department>> {
-    let db = store(ctx)?;
-    let ids = values::reporters(db, indicator).await?;
-    let rows = department::Entity::find()
-        .filter(department::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await
-        .map_err(AppError::from)?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| rows.iter().find(|d| d.id == *id).cloned().map(Department))
+pub async fn reporters_of(ctx: &Context<'_>, indicator_id: i32) -> ApiResult<Vec<Department>> {
+    Ok(load_one(ctx, super::loaders::ReportersOf(indicator_id))
+        .await?
+        .into_iter()
+        .map(Department)
         .collect())
 }
 
 /// Publication history of an indicator (public): every value that was published, with when.
 pub async fn publications_of(ctx: &Context<'_>, indicator_id: i32) -> ApiResult<Vec<Publication>> {
-    let events = entity::value_event::Entity::find()
-        .filter(entity::value_event::Column::IndicatorId.eq(indicator_id))
-        .filter(entity::value_event::Column::Action.eq("approve"))
-        .order_by_asc(entity::value_event::Column::Id)
-        .all(store(ctx)?)
-        .await
-        .map_err(AppError::from)?;
+    let events = load_one(ctx, super::loaders::ApprovalsOf(indicator_id)).await?;
     Ok(events
         .into_iter()
         .map(|e| Publication {

@@ -35,30 +35,54 @@ pub async fn reporters(
     db: &impl ConnectionTrait,
     indicator: &indicator::Model,
 ) -> Result<Vec<i32>, AppError> {
-    let mut ids = Vec::new();
-    if let Some(goal_id) = indicator.goal_id {
-        let links = goal_department::Entity::find()
-            .filter(goal_department::Column::GoalId.eq(goal_id))
-            .filter(
-                goal_department::Column::Role
-                    .is_in([Role::Lead.as_str(), Role::Responsible.as_str()]),
-            )
-            .order_by_asc(goal_department::Column::Ordinal)
-            .all(db)
-            .await?;
-        ids.extend(links.into_iter().map(|l| l.department_id));
+    Ok(reporters_of_many(db, &[indicator.id])
+        .await?
+        .remove(&indicator.id)
+        .unwrap_or_default())
+}
+
+/// The reporters of many indicators in one statement: the goal's lead and responsible
+/// departments in tag order, then admin assignments in the order they were made.
+pub async fn reporters_of_many(
+    db: &impl ConnectionTrait,
+    indicator_ids: &[i32],
+) -> Result<HashMap<i32, Vec<i32>>, AppError> {
+    let mut out: HashMap<i32, Vec<i32>> =
+        indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if indicator_ids.is_empty() {
+        return Ok(out);
     }
-    let assigned = indicator_assignment::Entity::find()
-        .filter(indicator_assignment::Column::IndicatorId.eq(indicator.id))
-        .order_by_asc(indicator_assignment::Column::Id)
-        .all(db)
+    // The ids are integers from the store, so inlining them is safe.
+    let ids = indicator_ids
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT i.id, gd.department_id, 0 AS source, gd.ordinal AS position \
+         FROM indicator i JOIN goal_department gd ON gd.goal_id = i.goal_id \
+         WHERE i.id IN ({ids}) AND gd.role IN ('{lead}', '{responsible}') \
+         UNION ALL \
+         SELECT a.indicator_id, a.department_id, 1, a.id FROM indicator_assignment a WHERE a.indicator_id IN ({ids}) \
+         ORDER BY 1, 3, 4",
+        lead = Role::Lead.as_str(),
+        responsible = Role::Responsible.as_str(),
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
         .await?;
-    for a in assigned {
-        if !ids.contains(&a.department_id) {
-            ids.push(a.department_id);
+    for row in rows {
+        let indicator: i32 = row.try_get_by_index(0)?;
+        let department: i32 = row.try_get_by_index(1)?;
+        let list = out.entry(indicator).or_default();
+        if !list.contains(&department) {
+            list.push(department);
         }
     }
-    Ok(ids)
+    Ok(out)
 }
 
 fn invalid(errors: &[FieldError]) -> AppError {
