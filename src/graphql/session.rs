@@ -151,10 +151,11 @@ pub struct UserChanges {
 }
 
 /// Runs an account change for an admin in one transaction and audits it.
-async fn as_admin<T: serde::Serialize>(
+async fn as_admin<T>(
     ctx: &Context<'_>,
     action: &str,
     target: String,
+    describe: impl Fn(&T) -> serde_json::Value,
     run: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T, AppError>,
 ) -> ApiResult<T> {
     let actor = actor(ctx).await?;
@@ -173,10 +174,7 @@ async fn as_admin<T: serde::Serialize>(
         }
         Err(e) => Err(e),
     };
-    let after = result
-        .as_ref()
-        .ok()
-        .and_then(|v| serde_json::to_value(v).ok());
+    let after = result.as_ref().ok().map(describe);
     let outcome = result.as_ref().map_or_else(|e| e.code(), |_| "ok");
     audit::record(
         db,
@@ -196,23 +194,9 @@ async fn as_admin<T: serde::Serialize>(
     Ok(result?)
 }
 
-#[derive(serde::Serialize)]
-struct UserSummary {
-    username: String,
-    role: String,
-    department_id: Option<i32>,
-    disabled: bool,
-}
-
-impl From<&app_user::Model> for UserSummary {
-    fn from(u: &app_user::Model) -> Self {
-        UserSummary {
-            username: u.username.clone(),
-            role: u.role.clone(),
-            department_id: u.department_id,
-            disabled: u.disabled,
-        }
-    }
+/// What the audit log keeps of an account (never its password hash).
+fn summary(u: &app_user::Model) -> serde_json::Value {
+    serde_json::json!({ "username": u.username, "role": u.role, "department_id": u.department_id, "disabled": u.disabled })
 }
 
 /// Root fields for the signed-in user and accounts.
@@ -381,19 +365,18 @@ impl SessionMutation {
         #[graphql(desc = "The account.")] input: NewUser,
     ) -> ApiResult<User> {
         let target = input.username.clone();
-        let user = as_admin(ctx, "createUser", target, async |txn| {
-            let u = users::create(
+        let user = as_admin(ctx, "createUser", target, summary, async |txn| {
+            users::create(
                 txn,
                 &input.username,
                 &input.password,
                 input.role.into(),
                 input.department.as_deref(),
             )
-            .await?;
-            Ok(UserSummaryWith(UserSummary::from(&u), u))
+            .await
         })
         .await?;
-        Ok(User(user.1))
+        Ok(User(user))
     }
 
     /// Changes an account's role, department or disabled flag (admins only); its tokens stop working.
@@ -403,19 +386,18 @@ impl SessionMutation {
         #[graphql(desc = "Login name.")] username: String,
         #[graphql(desc = "What to change.")] changes: UserChanges,
     ) -> ApiResult<User> {
-        let user = as_admin(ctx, "updateUser", username.clone(), async |txn| {
-            let u = users::update(
+        let user = as_admin(ctx, "updateUser", username.clone(), summary, async |txn| {
+            users::update(
                 txn,
                 &username,
                 changes.role.map(Into::into),
                 changes.department.as_deref(),
                 changes.disabled,
             )
-            .await?;
-            Ok(UserSummaryWith(UserSummary::from(&u), u))
+            .await
         })
         .await?;
-        Ok(User(user.1))
+        Ok(User(user))
     }
 
     /// Revokes every token of an account (admins only).
@@ -424,20 +406,17 @@ impl SessionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Login name.")] username: String,
     ) -> ApiResult<bool> {
-        as_admin(ctx, "revokeUserTokens", username.clone(), async |txn| {
-            let user = users::find(txn, &username).await?;
-            users::revoke_tokens(txn, user.id).await?;
-            Ok(true)
-        })
+        as_admin(
+            ctx,
+            "revokeUserTokens",
+            username.clone(),
+            |_| serde_json::json!({ "revoked": true }),
+            async |txn| {
+                let user = users::find(txn, &username).await?;
+                users::revoke_tokens(txn, user.id).await?;
+                Ok(true)
+            },
+        )
         .await
-    }
-}
-
-/// A user row with its summary for the audit log.
-struct UserSummaryWith(UserSummary, app_user::Model);
-
-impl serde::Serialize for UserSummaryWith {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
     }
 }

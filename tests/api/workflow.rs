@@ -838,3 +838,61 @@ on_both_backends!(
         assert_eq!(entries[1]["outcome"], "FORBIDDEN");
     }
 );
+
+on_both_backends!(
+    admins_manage_accounts_through_the_api,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        cast(&app).await;
+        let fu = login(&app, "admin.fu").await;
+        let create = "mutation { createUser(input: { username: \"edu.new\", password: \"correct horse battery\", role: SUBMITTER, department: \"教育和体育局\" }) { username role department { name } disabled } }";
+        let body = app.query_as(Some(&fu), create, json!({})).await;
+        assert_eq!(
+            body["data"]["createUser"],
+            json!({ "username": "edu.new", "role": "SUBMITTER", "department": { "name": "县教育和体育局" }, "disabled": false }),
+            "{body}"
+        );
+        assert_eq!(
+            code(&app.query_as(Some(&fu), create, json!({})).await),
+            "CONFLICT",
+            "the name is taken"
+        );
+        let new = login(&app, "edu.new").await;
+        let body = app.query_as(Some(&fu), "mutation { updateUser(username: \"edu.new\", changes: { disabled: true }) { disabled } }", json!({})).await;
+        assert_eq!(body["data"]["updateUser"]["disabled"], true, "{body}");
+        assert_eq!(
+            code(
+                &app.query_as(Some(&new), "{ me { username } }", json!({}))
+                    .await
+            ),
+            "UNAUTHENTICATED"
+        );
+        let body = app
+            .query_as(Some(&fu), "{ users { username } }", json!({}))
+            .await;
+        assert_eq!(body["data"]["users"].as_array().map(Vec::len), Some(7));
+        let audit = app
+            .query_as(
+                Some(&fu),
+                "{ auditLog(action: \"createUser\") { outcome after } }",
+                json!({}),
+            )
+            .await;
+        let entries = audit["data"]["auditLog"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let outcomes: Vec<&str> = entries
+            .iter()
+            .filter_map(|e| e["outcome"].as_str())
+            .collect();
+        assert_eq!(outcomes, ["CONFLICT", "ok"]);
+        let after = entries[1]["after"].as_str().unwrap_or("");
+        assert!(
+            after.contains("\"username\":\"edu.new\"") && !after.contains("argon2"),
+            "{after}"
+        );
+    }
+);
