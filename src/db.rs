@@ -49,7 +49,19 @@ pub async fn connect_counted(url: &str) -> Result<(DatabaseConnection, Arc<Atomi
     } else {
         options.max_connections(16).min_connections(1);
     }
-    let mut db = Database::connect(options).await?;
+    // A fresh SQLite file opened by several processes at once: switching it to WAL needs a
+    // lock the busy timeout does not wait for, so the loser retries briefly.
+    let mut attempt = 0;
+    let mut db = loop {
+        match Database::connect(options.clone()).await {
+            Ok(db) => break db,
+            Err(err) if attempt < 50 && is_locked(&err) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(20 + 10 * attempt)).await;
+            }
+            Err(err) => return Err(err),
+        }
+    };
     migrate(&db).await?;
     let statements = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&statements);
@@ -87,6 +99,11 @@ async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         }
         _ => Migrator::up(db, None).await,
     }
+}
+
+/// SQLite's "database is locked" (SQLITE_BUSY), which only means: try again shortly.
+fn is_locked(err: &DbErr) -> bool {
+    err.to_string().contains("database is locked")
 }
 
 /// The file path of a `sqlite://path?…` URL, None for in-memory or other stores.
