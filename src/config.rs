@@ -1,10 +1,51 @@
 //! Configuration, read in one place: command-line flags over environment over defaults.
+//!
+//! A variable that is set but malformed stops the start with an error that names it; it never
+//! falls back to the default silently.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
 
 /// The default store: a SQLite file under `./var/`, created on first use.
 pub const DEFAULT_DATA_DIR: &str = "var";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// A configuration value that is present but wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub variable: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.variable, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A value that never prints (the token signing secret).
+#[derive(Clone, PartialEq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
 
 #[derive(Clone)]
 pub struct Settings {
@@ -15,113 +56,338 @@ pub struct Settings {
     /// Import the bundled document when the store is empty.
     pub import_bundled: bool,
     pub limits: Limits,
+    pub rate: RateLimits,
+    /// Proxies whose `X-Forwarded-For` names the client (`PLANGRAPH_TRUSTED_PROXIES`); from
+    /// anyone else the header is ignored, so a client cannot choose its own address.
+    pub trusted_proxies: Vec<IpNetwork>,
     /// Origins allowed to call the API from a browser; `*` (the default) allows any.
     pub cors_origins: Vec<String>,
+    /// GraphiQL, introspection and field suggestions (`PLANGRAPH_DISCOVERY`, on by default:
+    /// this is open data). Off, the API answers queries but does not describe itself.
+    pub discovery: bool,
     /// Token signing secret (`PLANGRAPH_JWT_SECRET`, at least 32 bytes); when unset the key
     /// file is used, created with a random key on first start.
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
     /// `PLANGRAPH_JWT_KEY_FILE`, default `var/jwt.key`.
     pub jwt_key_file: PathBuf,
     /// Token lifetime in seconds (`PLANGRAPH_TOKEN_TTL_SECS`, default 3600).
     pub token_lifetime_secs: i64,
+    /// How long a request waits for a PostgreSQL connection before the store counts as down
+    /// (`PLANGRAPH_STORE_TIMEOUT_MS`).
+    pub store_timeout: Duration,
 }
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// A value that never prints.
-pub struct Secret;
 
 /// Limits on what one request may ask for, with defaults in the spirit of GitHub's public API.
-/// Each is `PLANGRAPH_MAX_<NAME>` in the environment.
+/// Each is `PLANGRAPH_MAX_<NAME>` (or `PLANGRAPH_<NAME>`) in the environment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
-    /// Nesting depth of a query (the IDE's introspection query needs 13).
+    /// Nesting depth of fields (the IDE's introspection query needs 13).
     pub depth: usize,
-    /// Query complexity: one per field, list connections multiply their children by the page size.
-    pub complexity: usize,
+    /// Nesting of brackets in the raw request — query text and JSON — checked before parsing.
+    pub nesting: usize,
+    /// Estimated cost: fields, with lists multiplied by their page size or largest size.
+    pub cost: usize,
+    /// Fields resolved for one answer, counted while it runs.
+    pub fields: usize,
     /// Aliased fields in one request.
     pub aliases: usize,
+    /// Size of one answer in bytes.
+    pub response_bytes: usize,
+    /// Time one request may run before it is cancelled.
+    pub timeout: Duration,
     /// Request body size in bytes.
     pub body_bytes: usize,
+    /// Time to receive the request body.
+    pub body_timeout: Duration,
     /// Operations in one batched request.
     pub batch: usize,
-    /// Answers kept in the in-memory response cache.
-    pub cached_responses: usize,
+    /// Bytes of answers kept in the in-memory response cache (0 turns it off).
+    pub cache_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             depth: 15,
-            complexity: 20_000,
+            nesting: 64,
+            cost: 250_000,
+            fields: 250_000,
             aliases: 50,
+            response_bytes: 16 * 1024 * 1024,
+            timeout: Duration::from_secs(5),
             body_bytes: 64 * 1024,
+            body_timeout: Duration::from_secs(10),
             batch: 10,
-            cached_responses: 1_000,
+            cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
 
-impl Limits {
-    fn from_env() -> Limits {
-        let d = Limits::default();
-        let read = |name: &str, default: usize| {
-            std::env::var(format!("PLANGRAPH_MAX_{name}"))
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(default)
-        };
-        Limits {
-            depth: read("DEPTH", d.depth),
-            complexity: read("COMPLEXITY", d.complexity),
-            aliases: read("ALIASES", d.aliases),
-            body_bytes: read("BODY_BYTES", d.body_bytes),
-            batch: read("BATCH", d.batch),
-            cached_responses: read("CACHED_RESPONSES", d.cached_responses),
+/// Requests per client address: a token bucket of `burst` requests refilled at `per_second`;
+/// a mutation takes `mutation_cost` tokens. `PLANGRAPH_RATE_LIMIT=off` turns it off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimits {
+    pub enabled: bool,
+    pub per_second: f64,
+    pub burst: f64,
+    pub mutation_cost: f64,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            enabled: true,
+            per_second: 50.0,
+            burst: 200.0,
+            mutation_cost: 10.0,
         }
+    }
+}
+
+/// An address or a network (`10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNetwork {
+    address: IpAddr,
+    prefix: u8,
+}
+
+impl IpNetwork {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        fn masked(bits: u128, width: u8, prefix: u8) -> u128 {
+            if prefix == 0 {
+                0
+            } else {
+                bits >> (width - prefix)
+            }
+        }
+        match (self.address, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                masked(u32::from(net).into(), 32, self.prefix)
+                    == masked(u32::from(ip).into(), 32, self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                masked(u128::from(net), 128, self.prefix)
+                    == masked(u128::from(ip), 128, self.prefix)
+            }
+            // An IPv4 client seen on an IPv6 socket arrives as ::ffff:a.b.c.d, and back.
+            (IpAddr::V4(_), IpAddr::V6(ip)) => ip
+                .to_ipv4_mapped()
+                .is_some_and(|v4| self.contains(v4.into())),
+            (IpAddr::V6(_), IpAddr::V4(ip)) => self.contains(ip.to_ipv6_mapped().into()),
+        }
+    }
+}
+
+impl FromStr for IpNetwork {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (address, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let address: IpAddr = address
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not an IP address or network"))?;
+        let width = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= width)
+                .ok_or_else(|| format!("{s:?}: the prefix length must be 0–{width}"))?,
+            None => width,
+        };
+        Ok(IpNetwork { address, prefix })
+    }
+}
+
+/// Reads the environment through one function, so tests can hand in their own.
+pub trait Environment {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment.
+pub struct ProcessEnv;
+
+impl Environment for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+}
+
+impl<const N: usize> Environment for [(&str, &str); N] {
+    fn var(&self, name: &str) -> Option<String> {
+        self.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+struct Reader<'a> {
+    env: &'a dyn Environment,
+}
+
+impl Reader<'_> {
+    /// The value of a variable that is set and not blank.
+    fn text(&self, name: &str) -> Option<String> {
+        self.env.var(name).filter(|v| !v.trim().is_empty())
+    }
+
+    fn parse<T: FromStr>(&self, name: &str, default: T, what: &str) -> Result<T, ConfigError> {
+        match self.text(name) {
+            None => Ok(default),
+            Some(v) => v.trim().parse().map_err(|_| ConfigError {
+                variable: name.into(),
+                message: format!("{v:?} is not {what}"),
+            }),
+        }
+    }
+
+    fn positive(&self, name: &str, default: usize) -> Result<usize, ConfigError> {
+        let n = self.parse(name, default, "a whole number")?;
+        if n == 0 {
+            return Err(ConfigError {
+                variable: name.into(),
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(n)
+    }
+
+    fn millis(&self, name: &str, default: Duration) -> Result<Duration, ConfigError> {
+        let ms: u64 = self.parse(
+            name,
+            u64::try_from(default.as_millis()).unwrap_or(u64::MAX),
+            "a number of milliseconds",
+        )?;
+        if ms == 0 {
+            return Err(ConfigError {
+                variable: name.into(),
+                message: "must be at least 1 millisecond".into(),
+            });
+        }
+        Ok(Duration::from_millis(ms))
+    }
+
+    fn switch(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.text(name).map(|v| v.trim().to_ascii_lowercase()) {
+            None => Ok(default),
+            Some(v) => match v.as_str() {
+                "on" | "true" | "1" | "yes" => Ok(true),
+                "off" | "false" | "0" | "no" => Ok(false),
+                _ => Err(ConfigError {
+                    variable: name.into(),
+                    message: format!("{v:?} is not on or off"),
+                }),
+            },
+        }
+    }
+
+    fn limits(&self) -> Result<Limits, ConfigError> {
+        let d = Limits::default();
+        Ok(Limits {
+            depth: self.positive("PLANGRAPH_MAX_DEPTH", d.depth)?,
+            nesting: self.positive("PLANGRAPH_MAX_NESTING", d.nesting)?,
+            cost: self.positive("PLANGRAPH_MAX_COST", d.cost)?,
+            fields: self.positive("PLANGRAPH_MAX_FIELDS", d.fields)?,
+            aliases: self.parse("PLANGRAPH_MAX_ALIASES", d.aliases, "a whole number")?,
+            response_bytes: self.positive("PLANGRAPH_MAX_RESPONSE_BYTES", d.response_bytes)?,
+            timeout: self.millis("PLANGRAPH_TIMEOUT_MS", d.timeout)?,
+            body_bytes: self.positive("PLANGRAPH_MAX_BODY_BYTES", d.body_bytes)?,
+            body_timeout: self.millis("PLANGRAPH_BODY_TIMEOUT_MS", d.body_timeout)?,
+            batch: self.positive("PLANGRAPH_MAX_BATCH", d.batch)?,
+            cache_bytes: self.parse("PLANGRAPH_CACHE_BYTES", d.cache_bytes, "a number of bytes")?,
+        })
+    }
+
+    fn rate(&self) -> Result<RateLimits, ConfigError> {
+        let d = RateLimits::default();
+        let number = |name: &str, default: f64| -> Result<f64, ConfigError> {
+            let n: f64 = self.parse(name, default, "a number")?;
+            if !(n.is_finite() && n > 0.0) {
+                return Err(ConfigError {
+                    variable: name.into(),
+                    message: "must be a number above 0".into(),
+                });
+            }
+            Ok(n)
+        };
+        Ok(RateLimits {
+            enabled: self.switch("PLANGRAPH_RATE_LIMIT", d.enabled)?,
+            per_second: number("PLANGRAPH_RATE_PER_SECOND", d.per_second)?,
+            burst: number("PLANGRAPH_RATE_BURST", d.burst)?,
+            mutation_cost: number("PLANGRAPH_RATE_MUTATION_COST", d.mutation_cost)?,
+        })
+    }
+
+    fn list(&self, name: &str) -> Vec<String> {
+        self.text(name)
+            .map(|v| {
+                v.split(',')
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
 impl Settings {
-    /// Settings from the environment (`DATABASE_URL`, `PLANGRAPH_BIND`) and defaults.
-    pub fn from_env() -> Settings {
-        Settings {
-            database_url: std::env::var("DATABASE_URL")
-                .ok()
-                .filter(|u| !u.trim().is_empty())
-                .unwrap_or_else(default_database_url),
-            bind: std::env::var("PLANGRAPH_BIND")
-                .ok()
-                .filter(|b| !b.trim().is_empty())
+    /// Settings from the process environment and defaults.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::read(&ProcessEnv)
+    }
+
+    /// Settings from the given environment and defaults.
+    pub fn read(env: &dyn Environment) -> Result<Settings, ConfigError> {
+        let r = Reader { env };
+        let trusted_proxies = r
+            .list("PLANGRAPH_TRUSTED_PROXIES")
+            .iter()
+            .map(|p| p.parse())
+            .collect::<Result<Vec<IpNetwork>, String>>()
+            .map_err(|message| ConfigError {
+                variable: "PLANGRAPH_TRUSTED_PROXIES".into(),
+                message,
+            })?;
+        let mut cors_origins = r.list("PLANGRAPH_CORS_ORIGINS");
+        if cors_origins.is_empty() {
+            cors_origins.push("*".into());
+        }
+        let token_lifetime_secs: i64 =
+            r.parse("PLANGRAPH_TOKEN_TTL_SECS", 3600, "a number of seconds")?;
+        if token_lifetime_secs <= 0 {
+            return Err(ConfigError {
+                variable: "PLANGRAPH_TOKEN_TTL_SECS".into(),
+                message: "must be at least 1 second".into(),
+            });
+        }
+        Ok(Settings {
+            database_url: r.text("DATABASE_URL").unwrap_or_else(default_database_url),
+            bind: r
+                .text("PLANGRAPH_BIND")
                 .unwrap_or_else(|| DEFAULT_BIND.to_string()),
             import_bundled: true,
-            limits: Limits::from_env(),
-            cors_origins: std::env::var("PLANGRAPH_CORS_ORIGINS")
-                .ok()
-                .map(|v| {
-                    v.split(',')
-                        .map(|o| o.trim().to_string())
-                        .filter(|o| !o.is_empty())
-                        .collect()
-                })
-                .filter(|v: &Vec<String>| !v.is_empty())
-                .unwrap_or_else(|| vec!["*".to_string()]),
-            jwt_secret: std::env::var("PLANGRAPH_JWT_SECRET")
-                .ok()
-                .filter(|s| !s.is_empty()),
-            jwt_key_file: std::env::var("PLANGRAPH_JWT_KEY_FILE")
+            limits: r.limits()?,
+            rate: r.rate()?,
+            trusted_proxies,
+            cors_origins,
+            discovery: r.switch("PLANGRAPH_DISCOVERY", true)?,
+            // Not trimmed: a secret is used exactly as given.
+            jwt_secret: env
+                .var("PLANGRAPH_JWT_SECRET")
+                .filter(|s| !s.is_empty())
+                .map(Secret),
+            jwt_key_file: r
+                .text("PLANGRAPH_JWT_KEY_FILE")
                 .map(PathBuf::from)
-                .unwrap_or_else(|_| [DEFAULT_DATA_DIR, "jwt.key"].iter().collect()),
-            token_lifetime_secs: std::env::var("PLANGRAPH_TOKEN_TTL_SECS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .filter(|v| *v > 0)
-                .unwrap_or(3600),
-        }
+                .unwrap_or_else(|| [DEFAULT_DATA_DIR, "jwt.key"].iter().collect()),
+            token_lifetime_secs,
+            store_timeout: r.millis("PLANGRAPH_STORE_TIMEOUT_MS", Duration::from_millis(800))?,
+        })
     }
 
     /// Defaults for a store and an address, as the tests use them.
@@ -131,11 +397,15 @@ impl Settings {
             bind: bind.into(),
             import_bundled: true,
             limits: Limits::default(),
+            rate: RateLimits::default(),
+            trusted_proxies: Vec::new(),
             cors_origins: vec!["*".to_string()],
+            discovery: true,
             // A fresh random secret: nothing is written to disk for a throwaway server.
-            jwt_secret: Some(random_secret()),
+            jwt_secret: Some(Secret(random_secret())),
             jwt_key_file: PathBuf::new(),
             token_lifetime_secs: 3600,
+            store_timeout: Duration::from_millis(800),
         }
     }
 }
@@ -146,8 +416,11 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("bind", &self.bind)
             .field("limits", &self.limits)
+            .field("rate", &self.rate)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("cors_origins", &self.cors_origins)
-            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| Secret))
+            .field("discovery", &self.discovery)
+            .field("jwt_secret", &self.jwt_secret)
             .field("jwt_key_file", &self.jwt_key_file)
             .finish_non_exhaustive()
     }
@@ -169,4 +442,67 @@ fn random_secret() -> String {
 pub fn default_database_url() -> String {
     let path: PathBuf = [DEFAULT_DATA_DIR, "plangraph.db"].iter().collect();
     format!("sqlite://{}?mode=rwc", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_variables() {
+        let s = Settings::read(&[] as &[(&str, &str); 0]).unwrap();
+        assert_eq!(s.limits, Limits::default());
+        assert_eq!(s.rate, RateLimits::default());
+        assert_eq!(s.bind, DEFAULT_BIND);
+        assert!(s.discovery);
+        assert!(s.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn reads_values() {
+        let s = Settings::read(&[
+            ("PLANGRAPH_MAX_COST", "1000"),
+            ("PLANGRAPH_TIMEOUT_MS", "250"),
+            ("PLANGRAPH_RATE_LIMIT", "off"),
+            ("PLANGRAPH_DISCOVERY", "off"),
+            ("PLANGRAPH_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
+        ])
+        .unwrap();
+        assert_eq!(s.limits.cost, 1000);
+        assert_eq!(s.limits.timeout, Duration::from_millis(250));
+        assert!(!s.rate.enabled);
+        assert!(!s.discovery);
+        assert_eq!(s.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn a_malformed_value_names_its_variable() {
+        for (name, value) in [
+            ("PLANGRAPH_MAX_DEPTH", "ten"),
+            ("PLANGRAPH_MAX_DEPTH", "0"),
+            ("PLANGRAPH_TIMEOUT_MS", "-5"),
+            ("PLANGRAPH_RATE_LIMIT", "maybe"),
+            ("PLANGRAPH_RATE_PER_SECOND", "NaN"),
+            ("PLANGRAPH_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("PLANGRAPH_TOKEN_TTL_SECS", "0"),
+        ] {
+            let err = Settings::read(&[(name, value)]).unwrap_err();
+            assert_eq!(err.variable, name, "{value}");
+        }
+    }
+
+    #[test]
+    fn networks_contain_addresses() {
+        let net: IpNetwork = "10.0.0.0/8".parse().unwrap();
+        assert!(net.contains("10.1.2.3".parse().unwrap()));
+        assert!(!net.contains("11.0.0.1".parse().unwrap()));
+        assert!(net.contains("::ffff:10.0.0.1".parse().unwrap()));
+        let one: IpNetwork = "127.0.0.1".parse().unwrap();
+        assert!(one.contains("127.0.0.1".parse().unwrap()));
+        assert!(!one.contains("127.0.0.2".parse().unwrap()));
+        let v6: IpNetwork = "fd00::/8".parse().unwrap();
+        assert!(v6.contains("fd12::1".parse().unwrap()));
+        let all: IpNetwork = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains("8.8.8.8".parse().unwrap()));
+    }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod limits;
 pub mod rules;
 pub mod service;
 pub mod startup;

@@ -78,7 +78,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
-    let mut settings = Settings::from_env();
+    let mut settings = Settings::from_env()?;
     match command {
         Command::Serve { bind } => {
             if let Some(bind) = bind {

@@ -14,6 +14,9 @@ use crate::config::Settings;
 use crate::graphql::build_schema_with;
 use crate::http::{self, cache::ResponseCache, graphql::GraphqlState};
 use crate::import;
+use crate::limits::bounds::LiveBounds;
+use crate::limits::extension::Checker;
+use crate::limits::rate::RateLimiter;
 
 pub struct Application {
     port: u16,
@@ -30,7 +33,10 @@ impl Application {
         import_if_empty(&db, settings).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, settings, db.clone())?;
+        let bounds = Arc::new(LiveBounds::default());
+        let version = crate::http::cache::data_version(&db).await?;
+        bounds.refresh(&db, version).await?;
+        let server = run(listener, settings, db.clone(), bounds)?;
         Ok(Application {
             port,
             server,
@@ -79,32 +85,49 @@ fn run(
     listener: TcpListener,
     settings: &Settings,
     db: DatabaseConnection,
+    bounds: Arc<LiveBounds>,
 ) -> std::io::Result<Server> {
     let keys = crate::auth::token::Keys::load(
-        settings.jwt_secret.as_deref(),
+        settings.jwt_secret.as_ref(),
         &settings.jwt_key_file,
         settings.token_lifetime_secs,
     )
-    .map_err(|e| std::io::Error::other(e.message().to_string()))?;
-    let schema = build_schema_with(Some(db.clone()), &settings.limits, Some(keys));
+    .map_err(std::io::Error::other)?;
+    let checker = Arc::new(Checker::new(settings.limits.clone(), bounds));
+    let schema = build_schema_with(
+        Some(db.clone()),
+        Arc::clone(&checker),
+        Some(keys),
+        settings.discovery,
+    );
+    let rate = Arc::new(RateLimiter::new(settings.rate.clone()));
     let state = web::Data::new(GraphqlState {
         executor: schema,
         limits: settings.limits.clone(),
-        cache: Some(ResponseCache::new(
-            db.clone(),
-            settings.limits.cached_responses,
-        )),
+        store: Some(db.clone()),
+        cache: ResponseCache::new(settings.limits.cache_bytes),
+        checker,
+        rate: Arc::clone(&rate),
     });
+    let trusted = Arc::new(settings.trusted_proxies.clone());
     let settings = settings.clone();
     let server = HttpServer::new(move || {
-        App::new()
+        let (rate, trusted) = (Arc::clone(&rate), Arc::clone(&trusted));
+        let mut app = App::new()
+            .wrap(middleware::from_fn(move |req, next| {
+                http::client::rate_limit(Arc::clone(&rate), Arc::clone(&trusted), req, next)
+            }))
             .wrap(http::cors(&settings))
             .wrap(middleware::Compress::default())
             .app_data(web::Data::new(db.clone()))
             .configure(|cfg| http::graphql::routes(cfg, state.clone()))
-            .route("/healthz", web::get().to(http::health::healthz))
-            .route("/", web::get().to(http::ide::page))
-            .route("/ide/{name}", web::get().to(http::ide::asset))
+            .route("/healthz", web::get().to(http::health::healthz));
+        if settings.discovery {
+            app = app
+                .route("/", web::get().to(http::ide::page))
+                .route("/ide/{name}", web::get().to(http::ide::asset));
+        }
+        app
     })
     .listen(listener)?
     .run();

@@ -15,11 +15,15 @@ pub mod session;
 pub mod source;
 pub mod submission;
 
+use std::sync::Arc;
+
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiResult, AppError};
+use crate::limits::bounds::LiveBounds;
+use crate::limits::extension::{Checker, RequestLimits};
 use loaders::{LoadError, Loaders, Store};
 
 /// The root of all public read queries.
@@ -47,25 +51,38 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema without signing keys (`plangraph schema` and the schema tests).
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    build_schema_with(db, &crate::config::Limits::default(), None)
+    let checker = Checker::new(
+        crate::config::Limits::default(),
+        Arc::new(LiveBounds::default()),
+    );
+    build_schema_with(db, Arc::new(checker), None, true)
 }
 
-/// The schema with the request limits (depth and complexity) it enforces during validation,
-/// and the keys tokens are signed with.
+/// The schema with the request limits it enforces (an extension: before execution and while
+/// it runs), the keys tokens are signed with, and whether it describes itself (introspection
+/// and field suggestions).
 pub fn build_schema_with(
     db: Option<DatabaseConnection>,
-    limits: &crate::config::Limits,
+    checker: Arc<Checker>,
     keys: Option<crate::auth::token::Keys>,
+    discovery: bool,
 ) -> AppSchema {
+    let limits = checker.limits.clone();
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
     .register_output_type::<node::Node>()
+    .extension(RequestLimits::new(Arc::clone(&checker)))
+    // The limits extension checks depth and nesting first, with codes; async-graphql's own
+    // checks stay as a second line (its complexity, which counts fields only, is not used).
     .limit_depth(limits.depth)
-    .limit_complexity(limits.complexity)
+    .limit_recursive_depth(limits.nesting)
     .limit_directives(10);
+    if !discovery {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
     if let Some(db) = db {
         builder = builder.data(loaders::loaders(db.clone())).data(db);
     }
@@ -74,7 +91,10 @@ pub fn build_schema_with(
             .data(keys)
             .data(crate::auth::throttle::LoginThrottle::default());
     }
-    builder.finish()
+    let schema = builder.finish();
+    // The cost estimate needs the schema's own types; the schema has them once it is built.
+    checker.learn_schema(&schema.sdl());
+    schema
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

@@ -1,12 +1,12 @@
-//! The response cache: answers keyed by request and data version.
+//! The response cache and ETags: answers keyed by request and data version.
 //!
 //! Every write bumps `data_version` in the same transaction (triggers, so writes by other
-//! processes count too). Each request reads the version first — one cheap statement — so a
-//! cached answer or an ETag can never outlive a change of the data it came from.
+//! processes count too). Each public request reads the version first — one cheap statement —
+//! so a cached answer or an ETag can never outlive a change of the data it came from. The
+//! cache is bounded by bytes (answers weigh what they hold), not only by entries.
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use actix_web::web::Bytes;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
@@ -19,10 +19,11 @@ pub struct Cached {
     pub content_type: &'static str,
 }
 
+/// What an entry costs beyond its bytes (key, bookkeeping).
+const ENTRY_OVERHEAD: usize = 256;
+
 pub struct ResponseCache {
-    db: DatabaseConnection,
-    capacity: usize,
-    entries: Mutex<HashMap<u64, Cached>>,
+    entries: moka::sync::Cache<u64, Arc<Cached>>,
 }
 
 /// What identifies an answer: the request as sent and the response type asked for.
@@ -45,50 +46,94 @@ pub fn etag(version: i64, key: u64) -> String {
     format!("\"v{version}-{key:016x}\"")
 }
 
+/// Whether an `If-None-Match` header value matches the ETag.
+pub fn matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match
+        .split(',')
+        .any(|t| t.trim() == etag || t.trim() == "*")
+}
+
+/// The current data version.
+pub async fn data_version(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM data_version WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("data_version".into()))?;
+    row.try_get_by_index(0)
+}
+
 impl ResponseCache {
-    pub fn new(db: DatabaseConnection, capacity: usize) -> Self {
-        ResponseCache {
-            db,
-            capacity,
-            entries: Mutex::new(HashMap::new()),
-        }
+    /// A cache holding at most `bytes` of answers; None when `bytes` is 0.
+    pub fn new(bytes: u64) -> Option<Self> {
+        (bytes > 0).then(|| ResponseCache {
+            entries: moka::sync::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|_, v: &Arc<Cached>| {
+                    u32::try_from(v.body.len() + v.request.len() + ENTRY_OVERHEAD)
+                        .unwrap_or(u32::MAX)
+                })
+                .build(),
+        })
     }
 
-    /// The current data version.
-    pub async fn version(&self) -> Result<i64, DbErr> {
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(
-                self.db.get_database_backend(),
-                "SELECT version FROM data_version WHERE id = 1",
-            ))
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("data_version".into()))?;
-        row.try_get_by_index(0)
-    }
-
-    pub fn get(&self, key: u64, request: &str, version: i64) -> Option<Cached> {
-        let entries = self.entries.lock().ok()?;
-        entries
+    pub fn get(&self, key: u64, request: &str, version: i64) -> Option<Arc<Cached>> {
+        self.entries
             .get(&key)
             .filter(|c| c.version == version && c.request == request)
-            .cloned()
     }
 
     pub fn put(&self, key: u64, entry: Cached) {
-        if self.capacity == 0 {
-            return;
+        self.entries.insert(key, Arc::new(entry));
+    }
+
+    /// Bytes held now (after pending evictions are applied).
+    pub fn weighted_size(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.weighted_size()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: usize, version: i64) -> Cached {
+        Cached {
+            version,
+            request: format!("q{n}"),
+            body: Bytes::from(vec![b'x'; 10_000]),
+            content_type: "application/json",
         }
-        let Ok(mut entries) = self.entries.lock() else {
-            return;
-        };
-        if entries.len() >= self.capacity {
-            let current = entry.version;
-            entries.retain(|_, c| c.version == current);
-            if entries.len() >= self.capacity {
-                entries.clear();
-            }
+    }
+
+    #[test]
+    fn stays_within_its_bytes() {
+        let cache = ResponseCache::new(100_000).unwrap();
+        for n in 0..1_000 {
+            cache.put(n as u64, entry(n, 1));
         }
-        entries.insert(key, entry);
+        let held = cache.weighted_size();
+        assert!(held <= 100_000, "{held}");
+        assert!(held > 0);
+    }
+
+    #[test]
+    fn an_older_version_or_another_request_misses() {
+        let cache = ResponseCache::new(1_000_000).unwrap();
+        cache.put(7, entry(7, 1));
+        assert!(cache.get(7, "q7", 1).is_some());
+        assert!(cache.get(7, "q7", 2).is_none());
+        assert!(cache.get(7, "q8", 1).is_none(), "same hash, other request");
+        assert!(ResponseCache::new(0).is_none());
+    }
+
+    #[test]
+    fn if_none_match_lists() {
+        assert!(matches("\"a\", \"b\"", "\"b\""));
+        assert!(matches("*", "\"b\""));
+        assert!(!matches("\"a\"", "\"b\""));
     }
 }

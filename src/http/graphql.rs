@@ -1,22 +1,31 @@
 //! GraphQL over HTTP (the GraphQL-over-HTTP specification): POST with JSON, GET for queries
-//! only, `application/graphql-response+json` when asked, batches, request limits checked
-//! before anything reaches the database, panics answered with 500.
+//! only, `application/graphql-response+json` when asked, batches, panics answered with 500.
+//!
+//! What HTTP must refuse before async-graphql sees a request is refused here: a body too
+//! large or too slow, JSON or query text nested too deep (the parsers recurse), too many
+//! operations in a batch, a mutation by GET. Everything else about a request's size is the
+//! limits extension's (`crate::limits`), which every transport shares.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, Executor, Request, Response, Variables};
-use futures_util::FutureExt;
+use futures_util::{FutureExt, StreamExt};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use super::cache::{self, Cached, ResponseCache};
+use super::client;
 use crate::config::Limits;
 use crate::graphql::session::Caller;
+use crate::limits::extension::Checker;
+use crate::limits::rate::{Decision, RateLimiter};
+use crate::limits::{cost, nesting, LIMIT_EXCEEDED, TIMEOUT};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -25,15 +34,18 @@ const JSON: &str = "application/json";
 pub struct GraphqlState<E> {
     pub executor: E,
     pub limits: Limits,
+    /// The store, for the data version behind ETags, the cache and the list bounds; None for
+    /// an executor without one (the tests mount a panicking executor).
+    pub store: Option<DatabaseConnection>,
     pub cache: Option<ResponseCache>,
+    /// The document checks the schema's limits extension makes, made here before the store.
+    pub checker: Arc<Checker>,
+    pub rate: Arc<RateLimiter>,
 }
 
-/// Routes `/graphql` (POST and GET) for any executor (the tests mount a panicking one).
+/// Routes `/graphql` (POST and GET) for any executor.
 pub fn routes<E: Executor>(cfg: &mut web::ServiceConfig, state: web::Data<GraphqlState<E>>) {
-    let body_limit = state.limits.body_bytes;
     cfg.app_data(state)
-        // actix answers 413 by itself when the body is larger, before any parsing.
-        .app_data(web::PayloadConfig::new(body_limit))
         .route("/graphql", web::post().to(post::<E>))
         .route("/graphql", web::get().to(get::<E>))
         .route(
@@ -50,10 +62,11 @@ fn error_body(message: &str, code: &str) -> serde_json::Value {
     serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
 }
 
-fn reply(status: StatusCode, content_type: &str, body: serde_json::Value) -> HttpResponse {
+/// An error answer in the API's one error shape.
+pub fn reply(status: StatusCode, content_type: &str, message: &str, code: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(content_type)
-        .json(body)
+        .json(error_body(message, code))
 }
 
 /// The response type the client accepts: the spec's own type when listed, JSON otherwise.
@@ -75,6 +88,10 @@ struct Refusal {
     status: StatusCode,
     message: String,
     code: &'static str,
+    /// Refused for what its GraphQL document says (it parsed, or failed to, as a document):
+    /// a well-formed request, answered 200 under plain JSON as the specification asks.
+    /// Input refused before any parser may see it stays 400.
+    document: bool,
 }
 
 impl Refusal {
@@ -83,187 +100,97 @@ impl Refusal {
             status,
             message: message.into(),
             code,
+            document: false,
         }
     }
 
+    fn document(code: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            document: true,
+            ..Refusal::new(StatusCode::BAD_REQUEST, code, message)
+        }
+    }
+
+    fn too_deep(limits: &Limits) -> Self {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            LIMIT_EXCEEDED,
+            crate::limits::nesting_message(limits.nesting),
+        )
+    }
+
     fn response(&self, content_type: &str) -> HttpResponse {
-        let status = if content_type == JSON && self.status == StatusCode::BAD_REQUEST {
+        let status = if content_type == JSON && self.document {
             StatusCode::OK
         } else {
             self.status
         };
-        let mut r = reply(status, content_type, error_body(&self.message, self.code));
-        if self.status == StatusCode::METHOD_NOT_ALLOWED {
-            r.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        let mut r = reply(status, content_type, &self.message, self.code);
+        match self.status {
+            StatusCode::METHOD_NOT_ALLOWED => {
+                r.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            _ => {}
         }
         r
     }
 }
 
-/// Checks what the schema's own limits do not: aliases, and the operation a GET may run.
-fn preflight(
-    request: &Request,
-    limits: &Limits,
+/// Checks a request before async-graphql sees it and parses it once: nesting of the text, the
+/// operation a GET may run, and the price of a mutation. Returns the operation's type.
+fn prepare<E>(
+    request: &mut Request,
+    state: &GraphqlState<E>,
+    address: Option<std::net::IpAddr>,
     via_get: bool,
 ) -> Result<Option<OperationType>, Refusal> {
-    let document = async_graphql::parser::parse_query(&request.query).map_err(|e| {
-        Refusal::new(
-            StatusCode::BAD_REQUEST,
-            "GRAPHQL_PARSE_FAILED",
-            e.to_string(),
-        )
-    })?;
-    let Measure { depth, fields } = measure(&document);
-    if depth > limits.depth {
-        return Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            "LIMIT_EXCEEDED",
-            format!(
-                "the query is nested {depth} levels deep; at most {} are allowed",
-                limits.depth
-            ),
-        ));
+    let limits = &state.limits;
+    if nesting::graphql_depth(&request.query, limits.nesting) > limits.nesting {
+        return Err(Refusal::too_deep(limits));
     }
-    if fields > limits.complexity {
-        return Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            "LIMIT_EXCEEDED",
-            format!(
-                "the query selects {fields} fields; at most {} are allowed",
-                limits.complexity
-            ),
-        ));
-    }
-    let aliases = count_aliases(&document);
-    if aliases > limits.aliases {
-        return Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            "LIMIT_EXCEEDED",
-            format!(
-                "the query uses {aliases} aliases; at most {} are allowed",
-                limits.aliases
-            ),
-        ));
-    }
-    let operation = selected_operation(&document, request.operation_name.as_deref());
-    if via_get && operation == Some(OperationType::Mutation) {
-        return Err(Refusal::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
-            "mutations must be sent with POST",
-        ));
+    let operation_name = request.operation_name.clone();
+    let variables = request.variables.clone();
+    let document = request
+        .parsed_query()
+        .map_err(|e| Refusal::document("GRAPHQL_PARSE_FAILED", e.message.clone()))?;
+    state
+        .checker
+        .check(document, &variables)
+        .map_err(|e| Refusal::document(e.code, e.message))?;
+    let operation = cost::selected_operation(document, operation_name.as_deref());
+    if operation == Some(OperationType::Mutation) {
+        if via_get {
+            return Err(Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "mutations must be sent with POST",
+            ));
+        }
+        if let Some(address) = address {
+            if let Decision::Deny(_) =
+                state
+                    .rate
+                    .take(address, state.rate.mutation_surcharge(), Instant::now())
+            {
+                tracing::warn!(event = "rate_limited", address = %address, "mutation refused: rate limit");
+                return Err(Refusal::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "RATE_LIMITED",
+                    "too many requests from this address; mutations cost more: try again shortly",
+                ));
+            }
+        }
     }
     Ok(operation)
 }
 
-fn selected_operation(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
-    match &document.operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match name {
-            Some(name) => ops
-                .iter()
-                .find(|(n, _)| n.as_str() == name)
-                .map(|(_, op)| op.node.ty),
-            None => ops.values().next().map(|op| op.node.ty),
-        },
-    }
-}
-
-/// Size of a query before it runs: the deepest nesting of fields and the number of fields
-/// selected (async-graphql's complexity: one per field), fragments expanded where spread. A
-/// fragment cycle measures as too large.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Measure {
-    depth: usize,
-    fields: usize,
-}
-
-const TOO_LARGE: Measure = Measure {
-    depth: usize::MAX / 4,
-    fields: usize::MAX / 4,
-};
-
-fn measure(document: &ExecutableDocument) -> Measure {
-    fn in_set(
-        set: &SelectionSet,
-        document: &ExecutableDocument,
-        visiting: &mut Vec<String>,
-    ) -> Measure {
-        let mut total = Measure::default();
-        for item in &set.items {
-            let m = match &item.node {
-                Selection::Field(f) => {
-                    let children = in_set(&f.node.selection_set.node, document, visiting);
-                    Measure {
-                        depth: children.depth.saturating_add(1),
-                        fields: children.fields.saturating_add(1),
-                    }
-                }
-                Selection::InlineFragment(i) => {
-                    in_set(&i.node.selection_set.node, document, visiting)
-                }
-                Selection::FragmentSpread(spread) => {
-                    let name = spread.node.fragment_name.node.to_string();
-                    if visiting.contains(&name) {
-                        return TOO_LARGE;
-                    }
-                    let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
-                    else {
-                        continue;
-                    };
-                    visiting.push(name);
-                    let m = in_set(&fragment.node.selection_set.node, document, visiting);
-                    visiting.pop();
-                    m
-                }
-            };
-            total = Measure {
-                depth: total.depth.max(m.depth),
-                fields: total.fields.saturating_add(m.fields),
-            };
-        }
-        total
-    }
-    document
-        .operations
-        .iter()
-        .fold(Measure::default(), |total, (_, op)| {
-            let m = in_set(&op.node.selection_set.node, document, &mut Vec::new());
-            Measure {
-                depth: total.depth.max(m.depth),
-                fields: total.fields.saturating_add(m.fields),
-            }
-        })
-}
-
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    fn in_set(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + in_set(&f.node.selection_set.node)
-                }
-                Selection::InlineFragment(i) => in_set(&i.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let operations: usize = document
-        .operations
-        .iter()
-        .map(|(_, op)| in_set(&op.node.selection_set.node))
-        .sum();
-    let fragments: usize = document
-        .fragments
-        .values()
-        .map(|f| in_set(&f.node.selection_set.node))
-        .sum();
-    operations + fragments
-}
-
-/// Gives every error a stable `extensions.code`, also those async-graphql raises itself.
+/// Gives every error a stable `extensions.code`, also those async-graphql raises itself
+/// (validation: request errors; argument coercion: field errors).
 fn with_codes(mut response: Response) -> Response {
     let request_error = is_request_error(&response);
     for error in &mut response.errors {
@@ -274,14 +201,11 @@ fn with_codes(mut response: Response) -> Response {
         {
             continue;
         }
-        let code =
-            if error.message.contains("nested too deep") || error.message.contains("too complex") {
-                "LIMIT_EXCEEDED"
-            } else if request_error {
-                "GRAPHQL_VALIDATION_FAILED"
-            } else {
-                "BAD_USER_INPUT"
-            };
+        let code = if request_error {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            "BAD_USER_INPUT"
+        };
         error
             .extensions
             .get_or_insert_with(Default::default)
@@ -290,19 +214,26 @@ fn with_codes(mut response: Response) -> Response {
     response
 }
 
-/// The caller as the HTTP request shows it: bearer token and client address.
+fn has_code(response: &Response, code: &str) -> bool {
+    response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(code))
+    })
+}
+
+/// The caller as the HTTP request shows it: bearer token (the scheme in any case) and address.
 fn caller(req: &HttpRequest) -> Caller {
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(|t| t.trim().to_string())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_string())
         .filter(|t| !t.is_empty());
-    let address = req.peer_addr().map(|a| a.ip().to_string());
+    let address = client::address_of(req).map(|a| a.to_string());
     Caller { bearer, address }
 }
 
@@ -318,7 +249,8 @@ async fn execute<E: Executor>(executor: &E, request: Request) -> Result<Response
             Err(reply(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 JSON,
-                error_body("internal error", "INTERNAL_SERVER_ERROR"),
+                "internal error",
+                "INTERNAL_SERVER_ERROR",
             ))
         }
     }
@@ -333,53 +265,79 @@ fn is_request_error(response: &Response) -> bool {
 }
 
 fn status_of(response: &Response, content_type: &str) -> StatusCode {
-    if content_type == GRAPHQL_RESPONSE_JSON && is_request_error(response) {
+    if has_code(response, TIMEOUT) {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if content_type == GRAPHQL_RESPONSE_JSON && is_request_error(response) {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     }
 }
 
+/// The answer as bytes, or an error in its place (LIMIT_EXCEEDED when it is too large); the
+/// flag says whether it is the answer.
+fn serialize(response: &Response, limits: &Limits) -> (web::Bytes, bool) {
+    let Ok(body) = serde_json::to_vec(response) else {
+        let error = error_body("internal error", "INTERNAL_SERVER_ERROR");
+        return (web::Bytes::from(error.to_string()), false);
+    };
+    if body.len() > limits.response_bytes {
+        tracing::warn!(bytes = body.len(), "answer refused: too large");
+        let message = format!(
+            "the answer would be {} bytes; at most {} are allowed: ask for smaller pages (first/last)",
+            body.len(),
+            limits.response_bytes
+        );
+        return (
+            web::Bytes::from(error_body(&message, LIMIT_EXCEEDED).to_string()),
+            false,
+        );
+    }
+    (web::Bytes::from(body), true)
+}
+
 /// One query through the cache (when there is one), honouring If-None-Match.
 async fn single<E: Executor>(
     req: &HttpRequest,
     state: &GraphqlState<E>,
-    request: Request,
+    mut request: Request,
     variables_text: &str,
     content_type: &'static str,
     via_get: bool,
 ) -> HttpResponse {
-    let operation = match preflight(&request, &state.limits, via_get) {
+    let who = caller(req);
+    let operation = match prepare(&mut request, state, client::address_of(req), via_get) {
         Ok(op) => op,
         Err(refusal) => return refusal.response(content_type),
     };
-    let who = caller(req);
     // Only anonymous queries are public answers; anything else is never cached or tagged.
     let public = who.bearer.is_none() && operation == Some(OperationType::Query);
-    let request = request.data(who);
-    let cache = state.cache.as_ref().filter(|_| public);
     let (key, request_text) = cache::request_key(
         &request.query,
         variables_text,
         request.operation_name.as_deref(),
         content_type,
     );
-    let version = match cache {
-        Some(cache) => match cache.version().await {
-            Ok(v) => Some(v),
+    let request = request.data(who);
+    let version = match (&state.store, public) {
+        (Some(db), true) => match cache::data_version(db).await {
+            Ok(v) => {
+                if let Err(err) = state.checker.bounds.refresh(db, v).await {
+                    tracing::warn!(error = %err, "list bounds not measured");
+                }
+                Some(v)
+            }
             Err(err) => {
                 tracing::error!(error = %err, "data version unreadable");
                 return reply(
                     StatusCode::SERVICE_UNAVAILABLE,
                     content_type,
-                    error_body(
-                        "the store is unavailable, try again later",
-                        "SERVICE_UNAVAILABLE",
-                    ),
+                    "the store is unavailable, try again later",
+                    "SERVICE_UNAVAILABLE",
                 );
             }
         },
-        None => None,
+        _ => None,
     };
     let etag = version.map(|v| cache::etag(v, key));
     if let (true, Some(etag)) = (via_get, &etag) {
@@ -387,7 +345,7 @@ async fn single<E: Executor>(
             .headers()
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+            .is_some_and(|v| cache::matches(v, etag));
         if matches {
             return HttpResponse::NotModified()
                 .insert_header((header::ETAG, etag.clone()))
@@ -401,7 +359,7 @@ async fn single<E: Executor>(
             }
         }
         // Revalidate every time: the ETag answers 304 for as long as the data is unchanged.
-        let policy = if via_get {
+        let policy = if via_get && public {
             "public, max-age=0, must-revalidate"
         } else {
             "no-store"
@@ -410,12 +368,13 @@ async fn single<E: Executor>(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
         r
     };
+    let cache = state.cache.as_ref().filter(|_| public);
     if let (Some(cache), Some(version)) = (cache, version) {
         if let Some(hit) = cache.get(key, &request_text, version) {
             return finish(
                 HttpResponse::Ok()
                     .content_type(hit.content_type)
-                    .body(hit.body),
+                    .body(hit.body.clone()),
             );
         }
     }
@@ -424,17 +383,10 @@ async fn single<E: Executor>(
         Err(r) => return r,
     };
     let status = status_of(&response, content_type);
-    let body = match serde_json::to_vec(&response) {
-        Ok(b) => web::Bytes::from(b),
-        Err(_) => {
-            return reply(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                JSON,
-                error_body("internal error", "INTERNAL_SERVER_ERROR"),
-            )
-        }
-    };
-    if let (Some(cache), Some(version), true) = (cache, version, response.errors.is_empty()) {
+    let (body, whole) = serialize(&response, &state.limits);
+    if let (Some(cache), Some(version), true) =
+        (cache, version, whole && response.errors.is_empty())
+    {
         cache.put(
             key,
             Cached {
@@ -452,10 +404,78 @@ async fn single<E: Executor>(
     )
 }
 
+/// Reads the body within the size limit and the time limit.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limits: &Limits,
+    content_type: &str,
+) -> Result<web::Bytes, HttpResponse> {
+    let too_large = || {
+        reply(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            content_type,
+            &format!(
+                "the request body is larger than {} bytes, the most allowed",
+                limits.body_bytes
+            ),
+            "PAYLOAD_TOO_LARGE",
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limits.body_bytes) {
+        return Err(too_large());
+    }
+    let read = async {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| {
+                reply(
+                    StatusCode::BAD_REQUEST,
+                    content_type,
+                    "the request body could not be read",
+                    "BAD_REQUEST",
+                )
+            })?;
+            if body.len() + chunk.len() > limits.body_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    };
+    match tokio::time::timeout(limits.body_timeout, read).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                event = "slow_body",
+                address = ?client::address_of(req),
+                "request refused: body not received in time"
+            );
+            let mut r = reply(
+                StatusCode::REQUEST_TIMEOUT,
+                content_type,
+                &format!(
+                    "the request body did not arrive within {} ms",
+                    limits.body_timeout.as_millis()
+                ),
+                "REQUEST_TIMEOUT",
+            );
+            r.head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+            Err(r)
+        }
+    }
+}
+
 /// `POST /graphql` with `application/json`: one request or a batch.
 pub async fn post<E: Executor>(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<GraphqlState<E>>,
 ) -> HttpResponse {
     let content_type = response_type(&req);
@@ -468,11 +488,16 @@ pub async fn post<E: Executor>(
         return reply(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             content_type,
-            error_body(
-                "send the request as application/json",
-                "UNSUPPORTED_MEDIA_TYPE",
-            ),
+            "send the request as application/json",
+            "UNSUPPORTED_MEDIA_TYPE",
         );
+    }
+    let body = match read_body(&req, payload, &state.limits, content_type).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if nesting::json_depth(&body, state.limits.nesting) > state.limits.nesting {
+        return Refusal::too_deep(&state.limits).response(content_type);
     }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
@@ -480,10 +505,8 @@ pub async fn post<E: Executor>(
             return reply(
                 StatusCode::BAD_REQUEST,
                 content_type,
-                error_body(
-                    &format!("the body is not a GraphQL request: {e}"),
-                    "BAD_REQUEST",
-                ),
+                &format!("the body is not a GraphQL request: {e}"),
+                "BAD_REQUEST",
             )
         }
     };
@@ -492,39 +515,65 @@ pub async fn post<E: Executor>(
             let variables = serde_json::to_string(&request.variables).unwrap_or_default();
             single(&req, &state, request, &variables, content_type, false).await
         }
-        BatchRequest::Batch(requests) => {
-            if requests.len() > state.limits.batch {
-                return reply(
-                    StatusCode::BAD_REQUEST,
-                    content_type,
-                    error_body(
-                        &format!(
-                            "a batch may hold at most {} operations, got {}",
-                            state.limits.batch,
-                            requests.len()
-                        ),
-                        "LIMIT_EXCEEDED",
-                    ),
-                );
-            }
-            let mut out = Vec::with_capacity(requests.len());
-            for request in requests {
-                if let Err(refusal) = preflight(&request, &state.limits, false) {
-                    out.push(error_body(&refusal.message, refusal.code));
-                    continue;
-                }
-                let request = request.data(caller(&req));
-                match execute(&state.executor, request).await {
-                    Ok(response) => out.push(serde_json::to_value(&response).unwrap_or_default()),
-                    Err(r) => return r,
-                }
-            }
-            HttpResponse::Ok()
-                .content_type(JSON)
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(out)
+        BatchRequest::Batch(requests) => batch_of(&req, &state, requests).await,
+    }
+}
+
+/// A batch: each operation refused or run on its own, answered together (never cached).
+async fn batch_of<E: Executor>(
+    req: &HttpRequest,
+    state: &GraphqlState<E>,
+    requests: Vec<Request>,
+) -> HttpResponse {
+    if requests.len() > state.limits.batch {
+        return reply(
+            StatusCode::BAD_REQUEST,
+            JSON,
+            &format!(
+                "a batch may hold at most {} operations, got {}",
+                state.limits.batch,
+                requests.len()
+            ),
+            LIMIT_EXCEEDED,
+        );
+    }
+    let address = client::address_of(req);
+    // The middleware took one token for the HTTP request; each further operation takes one.
+    if let Some(address) = address {
+        let extra = requests.len().saturating_sub(1) as f64;
+        if let Decision::Deny(wait) = state.rate.take(address, extra, Instant::now()) {
+            return client::too_many_requests(wait);
         }
     }
+    let mut out = Vec::with_capacity(requests.len());
+    for mut request in requests {
+        if let Err(refusal) = prepare(&mut request, state, address, false) {
+            out.push(error_body(&refusal.message, refusal.code));
+            continue;
+        }
+        let request = request.data(caller(req));
+        match execute(&state.executor, request).await {
+            Ok(response) => out.push(serde_json::to_value(&response).unwrap_or_default()),
+            Err(r) => return r,
+        }
+    }
+    let body = serde_json::Value::Array(out).to_string();
+    if body.len() > state.limits.response_bytes {
+        return reply(
+            StatusCode::OK,
+            JSON,
+            &format!(
+                "the answers would be {} bytes; at most {} are allowed",
+                body.len(),
+                state.limits.response_bytes
+            ),
+            LIMIT_EXCEEDED,
+        );
+    }
+    HttpResponse::Ok()
+        .content_type(JSON)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
 }
 
 #[derive(Deserialize)]
@@ -547,11 +596,15 @@ pub async fn get<E: Executor>(
         return reply(
             StatusCode::BAD_REQUEST,
             content_type,
-            error_body("give the query in the `query` parameter", "BAD_REQUEST"),
+            "give the query in the `query` parameter",
+            "BAD_REQUEST",
         );
     };
     let mut request = Request::new(query);
     let variables_text = params.variables.unwrap_or_default();
+    if nesting::json_depth(variables_text.as_bytes(), state.limits.nesting) > state.limits.nesting {
+        return Refusal::too_deep(&state.limits).response(content_type);
+    }
     if !variables_text.trim().is_empty() {
         match serde_json::from_str::<serde_json::Value>(&variables_text) {
             Ok(v) => request = request.variables(Variables::from_json(v)),
@@ -559,7 +612,8 @@ pub async fn get<E: Executor>(
                 return reply(
                     StatusCode::BAD_REQUEST,
                     content_type,
-                    error_body(&format!("`variables` is not JSON: {e}"), "BAD_REQUEST"),
+                    &format!("`variables` is not JSON: {e}"),
+                    "BAD_REQUEST",
                 )
             }
         }
@@ -568,49 +622,4 @@ pub async fn get<E: Executor>(
         request = request.operation_name(name);
     }
     single(&req, &state, request, &variables_text, content_type, true).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parsed(query: &str) -> ExecutableDocument {
-        async_graphql::parser::parse_query(query).unwrap()
-    }
-
-    #[test]
-    fn measures_depth_and_fields_through_fragments() {
-        assert_eq!(
-            measure(&parsed("{ plans { code title } }")),
-            Measure {
-                depth: 2,
-                fields: 3
-            }
-        );
-        let q = "{ plans { ...F ...F } } fragment F on Plan { domains { title } }";
-        assert_eq!(
-            measure(&parsed(q)),
-            Measure {
-                depth: 3,
-                fields: 5
-            }
-        );
-        let cycle = "{ plans { ...A } } fragment A on Plan { domains { plan { ...A } } }";
-        assert!(measure(&parsed(cycle)).depth > 1_000);
-    }
-
-    #[test]
-    fn counts_aliases_and_finds_the_operation() {
-        let doc = parsed("query A { a: plans { b: code } } mutation B { c: x }");
-        assert_eq!(count_aliases(&doc), 3);
-        assert_eq!(
-            selected_operation(&doc, Some("B")),
-            Some(OperationType::Mutation)
-        );
-        assert_eq!(
-            selected_operation(&doc, Some("A")),
-            Some(OperationType::Query)
-        );
-        assert_eq!(selected_operation(&doc, Some("C")), None);
-    }
 }

@@ -1,6 +1,7 @@
 //! HTTP: routes, CORS and the pieces each route is made of.
 
 pub mod cache;
+pub mod client;
 pub mod graphql;
 pub mod health;
 pub mod ide;

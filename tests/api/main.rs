@@ -1,5 +1,6 @@
 //! Integration tests: one binary (one link), modules by subject.
 
+mod attacks;
 mod facts;
 mod http;
 mod read_api;

@@ -147,9 +147,21 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A server with the default settings, except the per-address rate limit: every test
+    /// client is 127.0.0.1, and the tests that are not about the rate limit send faster than
+    /// one person would.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_with(backend, |s| s.rate.enabled = false).await
+    }
+
+    /// A server with settings adjusted by `adjust`.
+    pub async fn spawn_with(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
         let store = TestDb::new(backend).await?;
-        let settings = Settings::new(store.url.clone(), "127.0.0.1:0");
+        let mut settings = Settings::new(store.url.clone(), "127.0.0.1:0");
+        adjust(&mut settings);
         let app = Application::build(&settings)
             .await
             .unwrap_or_else(|e| panic!("build app: {e:#}"));
@@ -162,7 +174,11 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             statements,
-            jwt_secret: settings.jwt_secret.clone().unwrap_or_default(),
+            jwt_secret: settings
+                .jwt_secret
+                .as_ref()
+                .map(|s| s.expose().to_string())
+                .unwrap_or_default(),
             _store: store,
         })
     }

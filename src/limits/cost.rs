@@ -1,0 +1,610 @@
+//! What a query will cost, measured on the parsed document before it runs.
+//!
+//! In the spirit of GitHub's node limit: a field costs one plus what its selection costs, and
+//! a list multiplies that by the most items it can hold — a connection by its page size
+//! (`first` / `last`, default 20), `nodes(ids:)` by the IDs given, and a plain list by the
+//! bound declared for it in [`LIST_BOUNDS`]. `plans { domains { plan { domains … } } }`
+//! therefore grows as 10 × 30 × 30 × … and is refused before a single row is read.
+//! Fragments are measured once each and reused, so the measure itself stays linear in the
+//! size of the document however fragments are spread.
+
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection,
+    SelectionSet, ServiceDocument, Type, TypeKind, TypeSystemDefinition,
+};
+use async_graphql::{Name, Positioned, Value as ConstValue, Variables};
+use async_graphql_value::Value;
+
+use super::bounds::Bounds;
+use crate::graphql::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// How large a plain (non-connection) list of objects can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// A fixed most, enforced by a rule or an argument (years in range, a page of 100).
+    Fixed(usize),
+    /// The largest such list in the store now, measured by [`super::bounds`].
+    Measured(super::bounds::Measured),
+}
+
+/// The bound of every plain list of objects in the schema, as `(type, field, bound)`; a test
+/// makes sure none is missing. A list not named here counts as [`DEFAULT_LIST_BOUND`].
+pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
+    use super::bounds::Measured::*;
+    use Bound::*;
+    &[
+        ("QueryRoot", "plans", Measured(Plans)),
+        ("QueryRoot", "earlyWarnings", Measured(Indicators)),
+        ("QueryRoot", "users", Measured(Users)),
+        ("QueryRoot", "reportingStatus", Measured(Departments)),
+        ("QueryRoot", "reportedValues", Fixed(100)),
+        ("QueryRoot", "auditLog", Fixed(100)),
+        ("MutationRoot", "submitValues", Fixed(100)),
+        ("Plan", "domains", Measured(DomainsPerPlan)),
+        ("Domain", "goals", Measured(GoalsPerDomain)),
+        ("Goal", "departments", Measured(DepartmentsPerGoal)),
+        ("Goal", "indicators", Measured(IndicatorsPerGoal)),
+        ("Indicator", "departments", Measured(DepartmentsPerGoal)),
+        // Years are checked against the plan period and its baseline years.
+        ("Indicator", "values", Fixed(20)),
+        ("Indicator", "reporters", Measured(ReportersPerIndicator)),
+        (
+            "Indicator",
+            "publicationHistory",
+            Measured(ApprovalsPerIndicator),
+        ),
+        ("DepartmentReporting", "owed", Measured(Indicators)),
+        ("DepartmentReporting", "submitted", Measured(Indicators)),
+        ("DepartmentReporting", "approved", Measured(Indicators)),
+        ("DepartmentReporting", "rejected", Measured(Indicators)),
+        ("ReportedValue", "history", Measured(EventsPerValue)),
+    ]
+};
+
+/// What a list without a declared bound counts as.
+pub const DEFAULT_LIST_BOUND: usize = 100;
+
+/// The size of a query: the deepest nesting of fields, the aliases it uses, and its cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Measure {
+    pub depth: usize,
+    pub aliases: usize,
+    pub cost: usize,
+}
+
+impl Measure {
+    fn add(self, other: Measure) -> Measure {
+        Measure {
+            depth: self.depth.max(other.depth),
+            aliases: self.aliases.saturating_add(other.aliases),
+            cost: self.cost.saturating_add(other.cost),
+        }
+    }
+}
+
+/// A fragment cycle (refused by validation anyway) measures as too large.
+const TOO_LARGE: Measure = Measure {
+    depth: usize::MAX / 4,
+    aliases: usize::MAX / 4,
+    cost: usize::MAX / 4,
+};
+
+#[derive(Debug, Clone)]
+struct FieldType {
+    /// The named type at the bottom of any list wrappers.
+    named: String,
+    list: bool,
+}
+
+/// The output fields of the schema's object and interface types, read from its SDL.
+#[derive(Debug, Clone, Default)]
+pub struct TypeTable {
+    fields: HashMap<(String, String), FieldType>,
+    query: String,
+    mutation: String,
+    subscription: String,
+}
+
+impl TypeTable {
+    pub fn from_sdl(sdl: &str) -> Result<TypeTable, String> {
+        let document: ServiceDocument =
+            async_graphql::parser::parse_schema(sdl).map_err(|e| e.to_string())?;
+        let mut table = TypeTable {
+            query: "Query".into(),
+            mutation: "Mutation".into(),
+            subscription: "Subscription".into(),
+            ..TypeTable::default()
+        };
+        for definition in document.definitions {
+            match definition {
+                TypeSystemDefinition::Schema(schema) => {
+                    let s = schema.node;
+                    if let Some(q) = s.query {
+                        table.query = q.node.to_string();
+                    }
+                    if let Some(m) = s.mutation {
+                        table.mutation = m.node.to_string();
+                    }
+                    if let Some(s) = s.subscription {
+                        table.subscription = s.node.to_string();
+                    }
+                }
+                TypeSystemDefinition::Type(ty) => {
+                    let ty = ty.node;
+                    let fields = match ty.kind {
+                        TypeKind::Object(o) => o.fields,
+                        TypeKind::Interface(i) => i.fields,
+                        _ => continue,
+                    };
+                    for field in fields {
+                        let field = field.node;
+                        table.fields.insert(
+                            (ty.name.node.to_string(), field.name.node.to_string()),
+                            field_type(&field.ty.node),
+                        );
+                    }
+                }
+                TypeSystemDefinition::Directive(_) => {}
+            }
+        }
+        Ok(table)
+    }
+
+    /// Every `(type, field)` whose value is a plain list of objects: the lists that need a
+    /// bound in [`LIST_BOUNDS`].
+    pub fn object_lists(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .filter(|((parent, _), ft)| {
+                ft.list && !is_connection(parent) && self.fields.keys().any(|(t, _)| *t == ft.named)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+fn field_type(ty: &Type) -> FieldType {
+    match &ty.base {
+        BaseType::Named(name) => FieldType {
+            named: name.to_string(),
+            list: false,
+        },
+        BaseType::List(inner) => FieldType {
+            list: true,
+            ..field_type(inner)
+        },
+    }
+}
+
+fn is_connection(type_name: &str) -> bool {
+    type_name.ends_with("Connection")
+}
+
+fn bound(parent: &str, field: &str, measured: &Bounds) -> usize {
+    match LIST_BOUNDS
+        .iter()
+        .find(|(t, f, _)| *t == parent && *f == field)
+        .map(|(_, _, b)| *b)
+    {
+        Some(Bound::Fixed(n)) => n,
+        Some(Bound::Measured(m)) => measured.get(m),
+        None => DEFAULT_LIST_BOUND,
+    }
+}
+
+struct Walker<'a> {
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+    table: &'a TypeTable,
+    bounds: &'a Bounds,
+    fragments: HashMap<Name, Measure>,
+    visiting: Vec<Name>,
+}
+
+impl Walker<'_> {
+    /// An integer argument, literal or through a variable.
+    fn int_argument(&self, value: &Value) -> Option<i64> {
+        match value {
+            Value::Number(n) => n.as_i64(),
+            Value::Variable(name) => match self.variables.get(name) {
+                Some(ConstValue::Number(n)) => n.as_i64(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// How many items a list argument holds, literal or through a variable.
+    fn list_len(&self, value: &Value) -> Option<usize> {
+        match value {
+            Value::List(items) => Some(items.len()),
+            Value::Variable(name) => match self.variables.get(name) {
+                Some(ConstValue::List(items)) => Some(items.len()),
+                Some(_) => Some(1),
+                None => None,
+            },
+            _ => Some(1),
+        }
+    }
+
+    fn multiplier(
+        &self,
+        parent: &str,
+        field: &async_graphql::parser::types::Field,
+        ty: Option<&FieldType>,
+    ) -> usize {
+        let Some(ty) = ty else { return 1 };
+        if is_connection(&ty.named) && !ty.list {
+            let page = ["first", "last"]
+                .iter()
+                .find_map(|name| field.get_argument(name))
+                .and_then(|v| self.int_argument(&v.node))
+                .unwrap_or(i64::from(DEFAULT_PAGE_SIZE));
+            return usize::try_from(page.clamp(1, i64::from(MAX_PAGE_SIZE))).unwrap_or(1);
+        }
+        if !ty.list || is_connection(parent) || field.selection_set.node.items.is_empty() {
+            // A connection's edges and nodes are its page, counted on the connection; a list
+            // of scalars is one field's worth of work (the answer's size bounds its length).
+            return 1;
+        }
+        if parent == self.table.query && field.name.node == "nodes" {
+            return field
+                .get_argument("ids")
+                .and_then(|v| self.list_len(&v.node))
+                .unwrap_or(1)
+                .max(1);
+        }
+        bound(parent, &field.name.node, self.bounds)
+    }
+
+    fn set(&mut self, set: &SelectionSet, parent: &str) -> Measure {
+        let mut total = Measure::default();
+        for item in &set.items {
+            let m = match &item.node {
+                Selection::Field(f) => {
+                    let field = &f.node;
+                    let ty = self
+                        .table
+                        .fields
+                        .get(&(parent.to_string(), field.name.node.to_string()))
+                        .cloned();
+                    // Introspection types are not in the table: their lists count once each,
+                    // and the per-request field budget bounds what they return.
+                    let child_type = ty.as_ref().map_or("", |t| t.named.as_str()).to_string();
+                    let children = self.set(&field.selection_set.node, &child_type);
+                    let multiplier = self.multiplier(parent, field, ty.as_ref());
+                    Measure {
+                        depth: children.depth.saturating_add(1),
+                        aliases: children
+                            .aliases
+                            .saturating_add(usize::from(field.alias.is_some())),
+                        cost: multiplier.saturating_mul(children.cost.saturating_add(1)),
+                    }
+                }
+                Selection::InlineFragment(i) => {
+                    let inline = &i.node;
+                    let on = inline
+                        .type_condition
+                        .as_ref()
+                        .map_or(parent.to_string(), |c| c.node.on.node.to_string());
+                    self.set(&inline.selection_set.node, &on)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    match self.document.fragments.get(name) {
+                        Some(fragment) => self.fragment(name, &fragment.node),
+                        None => Measure::default(),
+                    }
+                }
+            };
+            total = total.add(m);
+        }
+        total
+    }
+
+    fn fragment(&mut self, name: &Name, fragment: &FragmentDefinition) -> Measure {
+        if let Some(m) = self.fragments.get(name) {
+            return *m;
+        }
+        if self.visiting.contains(name) {
+            return TOO_LARGE;
+        }
+        self.visiting.push(name.clone());
+        let on = fragment.type_condition.node.on.node.to_string();
+        let m = self.set(&fragment.selection_set.node, &on);
+        self.visiting.pop();
+        self.fragments.insert(name.clone(), m);
+        m
+    }
+}
+
+/// Measures every operation in the document (a document that holds several is measured as
+/// their sum: only one runs, but which is decided later).
+pub fn measure(
+    document: &ExecutableDocument,
+    variables: &Variables,
+    table: &TypeTable,
+    bounds: &Bounds,
+) -> Measure {
+    let mut walker = Walker {
+        document,
+        variables,
+        table,
+        bounds,
+        fragments: HashMap::new(),
+        visiting: Vec::new(),
+    };
+    let mut total = Measure::default();
+    for (_, operation) in document.operations.iter() {
+        let root = match operation.node.ty {
+            OperationType::Query => table.query.clone(),
+            OperationType::Mutation => table.mutation.clone(),
+            OperationType::Subscription => table.subscription.clone(),
+        };
+        total = total.add(walker.set(&operation.node.selection_set.node, &root));
+    }
+    total
+}
+
+/// The type of the operation that will run: the named one, or the only one.
+pub fn selected_operation(
+    document: &ExecutableDocument,
+    name: Option<&str>,
+) -> Option<OperationType> {
+    match &document.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(ops) => match name {
+            Some(name) => ops
+                .iter()
+                .find(|(n, _)| n.as_str() == name)
+                .map(|(_, op)| op.node.ty),
+            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+            None => None,
+        },
+    }
+}
+
+/// Whether any string the request carries — an argument, a directive argument, a variable's
+/// default or value — holds a NUL character, which PostgreSQL cannot store or compare.
+pub fn carries_nul(document: &ExecutableDocument, variables: &Variables) -> bool {
+    fn value(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains('\0'),
+            Value::List(items) => items.iter().any(value),
+            Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || value(v)),
+            _ => false,
+        }
+    }
+    fn constant(v: &ConstValue) -> bool {
+        match v {
+            ConstValue::String(s) => s.contains('\0'),
+            ConstValue::List(items) => items.iter().any(constant),
+            ConstValue::Object(fields) => {
+                fields.iter().any(|(k, v)| k.contains('\0') || constant(v))
+            }
+            _ => false,
+        }
+    }
+    fn directives(list: &[Positioned<async_graphql::parser::types::Directive>]) -> bool {
+        list.iter()
+            .any(|d| d.node.arguments.iter().any(|(_, v)| value(&v.node)))
+    }
+    fn set(s: &SelectionSet) -> bool {
+        s.items.iter().any(|item| match &item.node {
+            Selection::Field(f) => {
+                f.node.arguments.iter().any(|(_, v)| value(&v.node))
+                    || directives(&f.node.directives)
+                    || set(&f.node.selection_set.node)
+            }
+            Selection::InlineFragment(i) => {
+                directives(&i.node.directives) || set(&i.node.selection_set.node)
+            }
+            Selection::FragmentSpread(s) => directives(&s.node.directives),
+        })
+    }
+    let in_variables = variables
+        .iter()
+        .any(|(k, v)| k.contains('\0') || constant(v));
+    let in_operations = document.operations.iter().any(|(_, op)| {
+        op.node.variable_definitions.iter().any(|d| {
+            d.node
+                .default_value
+                .as_ref()
+                .is_some_and(|v| constant(&v.node))
+        }) || directives(&op.node.directives)
+            || set(&op.node.selection_set.node)
+    });
+    let in_fragments = document
+        .fragments
+        .values()
+        .any(|f| directives(&f.node.directives) || set(&f.node.selection_set.node));
+    in_variables || in_operations || in_fragments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::bounds::Measured;
+    use super::*;
+
+    fn table() -> TypeTable {
+        TypeTable::from_sdl(&crate::graphql::sdl()).unwrap()
+    }
+
+    fn cost(query: &str) -> Measure {
+        cost_with(query, serde_json::json!({}))
+    }
+
+    /// Ten plans of thirty domains each: round numbers to check the arithmetic with.
+    fn bounds() -> Bounds {
+        Bounds::default()
+            .with(Measured::Plans, 10)
+            .with(Measured::DomainsPerPlan, 30)
+    }
+
+    fn cost_with(query: &str, variables: serde_json::Value) -> Measure {
+        let doc = async_graphql::parser::parse_query(query).unwrap();
+        measure(&doc, &Variables::from_json(variables), &table(), &bounds())
+    }
+
+    #[test]
+    fn fields_cost_one_and_lists_multiply() {
+        // plans (10) × (code + title)
+        assert_eq!(cost("{ plans { code title } }").cost, 10 * 3);
+        // plans × (domains (30) × (title + 1) + 1)
+        assert_eq!(
+            cost("{ plans { domains { title } } }").cost,
+            10 * (30 * 2 + 1)
+        );
+        assert_eq!(cost("{ plans { domains { title } } }").depth, 3);
+    }
+
+    #[test]
+    fn connections_multiply_by_their_page_size() {
+        let default = cost("{ indicators { nodes { name } totalCount } }").cost;
+        assert_eq!(default, 20 * (1 + 2 + 1));
+        let five = cost("{ indicators(first: 5) { nodes { name } } }").cost;
+        assert_eq!(five, 5 * (1 + 2));
+        let var = cost_with(
+            "query Q($n: Int) { indicators(last: $n) { edges { node { name } } } }",
+            serde_json::json!({ "n": 50 }),
+        )
+        .cost;
+        assert_eq!(var, 50 * (1 + 3));
+        // A page size outside 1–100 is refused by the resolver; the estimate clamps it.
+        let huge = cost("{ indicators(first: 100000) { nodes { name } } }").cost;
+        assert_eq!(huge, 100 * 3);
+    }
+
+    #[test]
+    fn nodes_multiply_by_the_ids_given() {
+        assert_eq!(
+            cost(r#"{ nodes(ids: ["a", "b", "c"]) { id } }"#).cost,
+            3 * 2
+        );
+        assert_eq!(
+            cost_with(
+                "query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+                serde_json::json!({ "ids": ["a", "b"] })
+            )
+            .cost,
+            2 * 2
+        );
+    }
+
+    #[test]
+    fn the_fan_out_attack_is_enormous() {
+        let mut q = String::from("{ plans { ");
+        for n in 0..12 {
+            q.push_str(if n % 2 == 0 { "domains { " } else { "plan { " });
+        }
+        q.push_str("title ");
+        q.push_str(&"} ".repeat(13));
+        q.push('}');
+        let m = cost(&q);
+        assert!(m.cost > 1_000_000_000, "{m:?}");
+        assert_eq!(m.depth, 14);
+    }
+
+    #[test]
+    fn fragments_are_measured_once_and_cycles_are_too_large() {
+        let q = "{ plans { ...F ...F } } fragment F on Plan { domains { title } }";
+        assert_eq!(cost(q).cost, 10 * (2 * (30 * 2) + 1));
+        // 40 levels of fragments spreading the next one twice: 2^40 expansions if walked
+        // naively; measured in microseconds.
+        let mut q = String::from("{ plans { ...F0 } }");
+        for n in 0..40 {
+            q.push_str(&format!(
+                " fragment F{n} on Plan {{ ...F{} ...F{} }}",
+                n + 1,
+                n + 1
+            ));
+        }
+        q.push_str(" fragment F40 on Plan { code }");
+        let started = std::time::Instant::now();
+        let m = cost(&q);
+        assert!(started.elapsed().as_millis() < 1_000);
+        assert!(m.cost > 1_000_000_000, "{m:?}");
+        let cycle = "{ plans { ...A } } fragment A on Plan { domains { plan { ...A } } }";
+        assert!(cost(cycle).depth > 1_000);
+    }
+
+    #[test]
+    fn counts_aliases() {
+        assert_eq!(
+            cost("{ a: plans { b: code } c: plans { code } }").aliases,
+            3
+        );
+    }
+
+    #[test]
+    fn finds_the_operation() {
+        let doc = async_graphql::parser::parse_query("query A { plans { code } } mutation B { x }")
+            .unwrap();
+        assert_eq!(
+            selected_operation(&doc, Some("B")),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(
+            selected_operation(&doc, Some("A")),
+            Some(OperationType::Query)
+        );
+        assert_eq!(selected_operation(&doc, Some("C")), None);
+        assert_eq!(selected_operation(&doc, None), None);
+    }
+
+    #[test]
+    fn every_plain_list_of_objects_has_a_bound() {
+        let declared: Vec<(String, String)> = LIST_BOUNDS
+            .iter()
+            .map(|(t, f, _)| (t.to_string(), f.to_string()))
+            .collect();
+        let mut missing = Vec::new();
+        for list in table().object_lists() {
+            if !declared.contains(&list) && list != ("QueryRoot".into(), "nodes".into()) {
+                missing.push(list);
+            }
+        }
+        assert!(missing.is_empty(), "lists without a bound: {missing:?}");
+        for (t, f) in &declared {
+            assert!(
+                table().object_lists().contains(&(t.clone(), f.clone())),
+                "{t}.{f} is not a plain list of objects"
+            );
+        }
+    }
+
+    #[test]
+    fn finds_nul_in_any_string() {
+        let nul = |q: &str, v: serde_json::Value| {
+            carries_nul(
+                &async_graphql::parser::parse_query(q).unwrap(),
+                &Variables::from_json(v),
+            )
+        };
+        assert!(!nul(
+            r#"{ search(text: "婴儿") { totalCount } }"#,
+            serde_json::json!({})
+        ));
+        assert!(nul(
+            r#"{ search(text: "a\u0000b") { totalCount } }"#,
+            serde_json::json!({})
+        ));
+        assert!(nul(
+            r#"query Q($t: String = "\u0000") { search(text: $t) { totalCount } }"#,
+            serde_json::json!({})
+        ));
+        assert!(nul(
+            "query Q($t: String!) { search(text: $t) { totalCount } }",
+            serde_json::json!({ "t": "x\u{0}" })
+        ));
+        assert!(nul(
+            r#"{ plans @include(if: true) { code @skip(if: false) } } fragment F on Plan { domains(x: {a: ["\u0000"]}) { title } }"#,
+            serde_json::json!({})
+        ));
+    }
+}

@@ -1,0 +1,491 @@
+//! Attacks on the public API, performed against the real server: each is refused with its
+//! status and `extensions.code`, and the server answers a normal query afterwards.
+//!
+//! These run in the debug build, whose stack frames are larger than release ones: a parser
+//! that recursed into 100,000 levels would abort this test process, so passing here shows the
+//! nesting is refused before any parser sees it, not saved by a large stack.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::on_both_backends;
+use crate::support::{code, TestApp};
+
+const LEVELS: usize = 100_000;
+const NORMAL: &str = "{ plans { code } }";
+
+async fn post(app: &TestApp, body: String) -> (u16, Value) {
+    let r = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST: {e}"));
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+async fn get(app: &TestApp, params: &[(&str, &str)]) -> (u16, Value) {
+    let r = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(params)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET: {e}"));
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// The server still answers a normal query, correctly.
+async fn still_serves(app: &TestApp) {
+    let body = app.query(NORMAL).await;
+    assert_eq!(body["data"]["plans"][3]["code"], "earthquake", "{body}");
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("healthz: {e}"));
+    assert_eq!(health.status().as_u16(), 200);
+}
+
+fn assert_too_deep(status: u16, body: &Value, what: &str) {
+    assert_eq!(status, 400, "{what}: {body}");
+    assert_eq!(code(body), "LIMIT_EXCEEDED", "{what}: {body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("nests brackets"), "{what}: {message}");
+}
+
+fn nested_object(levels: usize) -> String {
+    format!("{}1{}", "{a:".repeat(levels), "}".repeat(levels))
+}
+
+fn nested_list(levels: usize) -> String {
+    format!("{}\"x\"{}", "[".repeat(levels), "]".repeat(levels))
+}
+
+on_both_backends!(
+    deeply_nested_input_is_refused_on_every_path,
+    |backend| async move {
+        // Bodies of 100,000 levels are larger than the default 64 KiB; a larger body limit
+        // lets them reach the nesting check itself.
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.enabled = false;
+            s.limits.body_bytes = 4 * 1024 * 1024;
+        })
+        .await
+        else {
+            return;
+        };
+        let statements = app.statements.load(Ordering::SeqCst);
+        let object = nested_object(LEVELS);
+        let list = nested_list(LEVELS);
+        let queries = [
+            (
+                "argument object",
+                format!("{{ plans(x: {object}) {{ code }} }}"),
+            ),
+            ("id list", format!("{{ nodes(ids: {list}) {{ id }} }}")),
+            (
+                "variable default",
+                format!("query Q($x: String = {object}) {{ plans {{ code }} }}"),
+            ),
+            (
+                "directive argument",
+                format!("{{ plans @include(if: {object}) {{ code }} }}"),
+            ),
+            (
+                "selection sets",
+                format!("{}{}", "{ plans ".repeat(LEVELS), "}".repeat(LEVELS)),
+            ),
+        ];
+        for (what, query) in &queries {
+            let (status, body) = post(&app, json!({ "query": query }).to_string()).await;
+            assert_too_deep(status, &body, what);
+        }
+        assert_eq!(
+            app.statements.load(Ordering::SeqCst),
+            statements,
+            "a refusal ran SQL"
+        );
+        for (what, query) in &queries {
+            // the same inside a batch, beside a query that runs
+            let (status, body) = post(
+                &app,
+                json!([{ "query": NORMAL }, { "query": query }]).to_string(),
+            )
+            .await;
+            assert_eq!(status, 200, "batch {what}");
+            assert_eq!(body[0]["data"]["plans"][0]["code"], "women");
+            assert_eq!(body[1]["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+        }
+        // variables JSON, and batch JSON itself
+        let deep_json = format!("{}1{}", "[".repeat(LEVELS), "]".repeat(LEVELS));
+        let variables = format!(
+            r#"{{"query":"query Q($x: [ID!]) {{ nodes(ids: $x) {{ id }} }}","variables":{{"x":{deep_json}}}}}"#
+        );
+        let (status, body) = post(&app, variables).await;
+        assert_too_deep(status, &body, "variables");
+        let (status, body) = post(&app, deep_json.clone()).await;
+        assert_too_deep(status, &body, "batch JSON");
+        let (status, body) = post(
+            &app,
+            format!("[{{\"query\":\"{{ plans {{ code }} }}\"}}, {deep_json}]"),
+        )
+        .await;
+        assert_too_deep(status, &body, "batch member");
+        // GET: the largest request line actix reads (32 KiB) holds 4,000 levels of `[` once
+        // encoded, three times what overflowed a release build's stack
+        let get_levels = 4_000;
+        let (status, body) = get(
+            &app,
+            &[(
+                "query",
+                &format!("{{ nodes(ids: {}) {{ id }} }}", nested_list(get_levels)),
+            )],
+        )
+        .await;
+        assert_too_deep(status, &body, "GET query");
+        let (status, body) = get(
+            &app,
+            &[
+                ("query", "query Q($x: [ID!]) { nodes(ids: $x) { id } }"),
+                (
+                    "variables",
+                    &format!("{{\"x\":{}}}", nested_list(get_levels)),
+                ),
+            ],
+        )
+        .await;
+        assert_too_deep(status, &body, "GET variables");
+        // and at 100,000 levels actix itself refuses the request line (or drops it)
+        let r = app
+            .client
+            .get(format!("{}/graphql", app.address))
+            .query(&[("query", &format!("{{ plans(x: {object}) {{ code }} }}"))])
+            .send()
+            .await;
+        if let Ok(r) = r {
+            assert!(r.status().is_client_error(), "{}", r.status());
+        }
+        // just past the limit is refused by the limit, not by the size of anything
+        let (status, body) = post(
+            &app,
+            json!({ "query": format!("{{ plans(x: {}) {{ code }} }}", nested_object(64)) })
+                .to_string(),
+        )
+        .await;
+        assert_too_deep(status, &body, "65 levels");
+        still_serves(&app).await;
+    }
+);
+
+/// `plans { domains { plan { domains … } } }`: depth 13, within the depth limit, multiplied.
+fn fan_out(levels: usize) -> String {
+    let mut q = String::from("{ plans { ");
+    for n in 0..levels {
+        q.push_str(if n % 2 == 0 { "domains { " } else { "plan { " });
+    }
+    q.push_str("title ");
+    q.push_str(&"} ".repeat(levels + 1));
+    q.push('}');
+    q
+}
+
+on_both_backends!(fan_out_is_refused_before_any_work, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let statements = app.statements.load(Ordering::SeqCst);
+    let started = Instant::now();
+    let (status, body) = post(&app, json!({ "query": fan_out(12) }).to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or("");
+    // 4 plans × 11 domains × 1 plan × 11 domains … as the store holds them
+    assert!(message.contains("would cost 22675976;"), "{message}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        app.statements.load(Ordering::SeqCst),
+        statements,
+        "the refusal ran SQL"
+    );
+    // a list of connections multiplies by every page size too
+    let pages = "{ departments(first: 100) { nodes { goals(first: 100) { nodes { indicators { nodes { departments { department { goals(first: 100) { totalCount } } } } } } } } } }";
+    let (_, body) = post(&app, json!({ "query": pages }).to_string()).await;
+    assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+    // the whole corpus in one query is well within the limit
+    let (status, body) = post(
+            &app,
+            json!({ "query": "{ plans { code domains { title goals { kind number text departments { role department { name } } groups } } } }" })
+                .to_string(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body.get("errors"), None, "{body}");
+    still_serves(&app).await;
+});
+
+on_both_backends!(
+    answers_are_bounded_in_fields_bytes_and_time,
+    |backend| async move {
+        let whole = "{ plans { code domains { title goals { kind number text departments { role department { name aliases } } } } } }";
+        // fields counted while the answer is made: the estimate is generous, the count is not
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.enabled = false;
+            s.limits.fields = 2_000;
+        })
+        .await
+        else {
+            return;
+        };
+        let (status, body) = post(&app, json!({ "query": whole }).to_string()).await;
+        assert_eq!(status, 200);
+        assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+        assert_eq!(body["data"], Value::Null, "no partial answer");
+        assert_eq!(body["errors"].as_array().map(Vec::len), Some(1));
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("more than 2000 fields"),
+            "{body}"
+        );
+        still_serves(&app).await;
+
+        // bytes
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.enabled = false;
+            s.limits.response_bytes = 20_000;
+        })
+        .await
+        else {
+            return;
+        };
+        let (_, body) = post(&app, json!({ "query": whole }).to_string()).await;
+        assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+        assert!(body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("at most 20000 are allowed"));
+        still_serves(&app).await;
+
+        // time: the work is cancelled and the client told so
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.enabled = false;
+            s.limits.timeout = Duration::from_millis(20);
+            s.limits.cache_bytes = 0;
+        })
+        .await
+        else {
+            return;
+        };
+        let heavy = "{ plans { domains { goals { text departments { department { name } } indicators { name status progress } } } } }";
+        let started = Instant::now();
+        let r = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .json(&json!({ "query": heavy }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status().as_u16(), 503);
+        let body: Value = r.json().await.unwrap_or_default();
+        assert_eq!(code(&body), "TIMEOUT", "{body}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let body = app.query("{ __typename }").await;
+        assert_eq!(body["data"]["__typename"], "QueryRoot");
+    }
+);
+
+on_both_backends!(bodies_are_bounded_in_size_and_time, |backend| async move {
+    let Some(app) = TestApp::spawn_with(backend, |s| {
+        s.rate.enabled = false;
+        s.limits.body_timeout = Duration::from_millis(500);
+    })
+    .await
+    else {
+        return;
+    };
+    // too large: the same JSON error shape as every other refusal, declared or streamed
+    let big = json!({ "query": format!("{NORMAL} #{}", "x".repeat(70 * 1024)) }).to_string();
+    let (status, body) = post(&app, big.clone()).await;
+    assert_eq!(status, 413);
+    assert_eq!(code(&body), "PAYLOAD_TOO_LARGE", "{body}");
+    // streamed in chunks with no length declared: counted as it arrives
+    let address = app.address.trim_start_matches("http://").to_string();
+    let stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let sender = tokio::spawn(async move {
+        let _ = writer.write_all(head.as_bytes()).await;
+        for chunk in big.as_bytes().chunks(8 * 1024) {
+            let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
+            if writer.write_all(&framed).await.is_err() {
+                return;
+            }
+        }
+        let _ = writer.write_all(b"0\r\n\r\n").await;
+    });
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(3), reader.read(&mut answer))
+        .await
+        .unwrap_or_else(|_| panic!("no answer to a chunked body"))
+        .unwrap_or(0);
+    sender.abort();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "chunked: {answer}");
+    assert!(answer.contains("PAYLOAD_TOO_LARGE"), "chunked: {answer}");
+    // a body trickled a byte at a time is cut off at the body timeout
+    let stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut reader, mut writer) = stream.into_split();
+    let started = Instant::now();
+    writer
+        .write_all(
+            format!(
+                "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let trickle = tokio::spawn(async move {
+        for _ in 0..40 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if writer.write_all(b" ").await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(3), reader.read(&mut answer))
+        .await
+        .unwrap_or_else(|_| panic!("no answer to a trickled body"))
+        .unwrap_or(0);
+    trickle.abort();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    still_serves(&app).await;
+});
+
+on_both_backends!(
+    one_address_is_rate_limited_and_others_are_not,
+    |backend| async move {
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.per_second = 5.0;
+            s.rate.burst = 20.0;
+            s.rate.mutation_cost = 10.0;
+            s.trusted_proxies = vec!["127.0.0.1".parse().unwrap_or_else(|e| panic!("{e}"))];
+        })
+        .await
+        else {
+            return;
+        };
+        let from = |address: &'static str| {
+            let client = app.client.clone();
+            let url = format!("{}/graphql", app.address);
+            async move {
+                client
+                    .post(url)
+                    .header("x-forwarded-for", address)
+                    .json(&json!({ "query": NORMAL }))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+            }
+        };
+        let mut statuses = Vec::new();
+        for _ in 0..30 {
+            statuses.push(from("203.0.113.7").await.status().as_u16());
+        }
+        let ok = statuses.iter().filter(|s| **s == 200).count();
+        assert!((20..=23).contains(&ok), "{statuses:?}");
+        let refused = from("203.0.113.7").await;
+        assert_eq!(refused.status().as_u16(), 429);
+        let retry: u64 = refused
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        assert!((1..=2).contains(&retry), "Retry-After {retry}");
+        let body: Value = refused.json().await.unwrap_or_default();
+        assert_eq!(code(&body), "RATE_LIMITED");
+        // another client behind the same proxy is not affected
+        assert_eq!(from("198.51.100.9").await.status().as_u16(), 200);
+        // a mutation costs ten: two fit in a fresh burst of twenty, a third does not
+        let mutate = |address: &'static str| {
+            let client = app.client.clone();
+            let url = format!("{}/graphql", app.address);
+            async move {
+                client
+                    .post(url)
+                    .header("x-forwarded-for", address)
+                    .json(&json!({ "query": "mutation { revokeMyTokens }" }))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(mutate("192.0.2.1").await, 200);
+        assert_eq!(mutate("192.0.2.1").await, 200);
+        assert_eq!(mutate("192.0.2.1").await, 429);
+        // the refill: 5 per second
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        assert_eq!(from("203.0.113.7").await.status().as_u16(), 200);
+        // /healthz is never limited (load balancers poll it)
+        for _ in 0..50 {
+            let r = app
+                .client
+                .get(format!("{}/healthz", app.address))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(r.status().as_u16(), 200);
+        }
+    }
+);
+
+on_both_backends!(
+    a_forwarded_address_counts_only_from_a_trusted_proxy,
+    |backend| async move {
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.per_second = 1.0;
+            s.rate.burst = 3.0;
+        })
+        .await
+        else {
+            return;
+        };
+        let mut last = 0;
+        for n in 0..5 {
+            last = app
+                .client
+                .post(format!("{}/graphql", app.address))
+                .header("x-forwarded-for", format!("10.9.9.{n}"))
+                .json(&json!({ "query": NORMAL }))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .status()
+                .as_u16();
+        }
+        assert_eq!(last, 429, "a client chose its own address");
+    }
+);
