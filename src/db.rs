@@ -74,7 +74,8 @@ pub async fn connect_counted(url: &str) -> Result<(DatabaseConnection, Arc<Atomi
 /// Arbitrary key of the PostgreSQL advisory lock that serialises migrations.
 const MIGRATION_LOCK: i64 = 0x706c_616e_6772;
 
-/// Brings the schema up to date. Two processes starting together on one store would both try
+/// Brings the schema up to date, and gives every versioned table its data-version triggers
+/// (`migration::versioning`). Two processes starting together on one store would both try
 /// to create the tables; each backend's lock makes the second wait and then find nothing left
 /// to do: an advisory lock on PostgreSQL, a write transaction taken up front on SQLite.
 async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -84,12 +85,17 @@ async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
             txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
                 .await?;
             Migrator::up(&txn, None).await?;
+            migration::versioning::ensure(&txn).await?;
             txn.commit().await
         }
         DbBackend::Sqlite => {
             // The SQLite pool has exactly one connection, so these statements share it.
             db.execute_unprepared("BEGIN IMMEDIATE").await?;
-            match Migrator::up(db, None).await {
+            let migrated = match Migrator::up(db, None).await {
+                Ok(()) => migration::versioning::ensure(db).await,
+                Err(err) => Err(err),
+            };
+            match migrated {
                 Ok(()) => db.execute_unprepared("COMMIT").await.map(|_| ()),
                 Err(err) => {
                     let _ = db.execute_unprepared("ROLLBACK").await;

@@ -5,6 +5,9 @@ mod m20261129_000001_plans;
 mod m20261129_000002_data_version;
 mod m20261129_000003_read_indexes;
 mod m20261129_000004_submissions;
+mod m20261129_000005_append_only;
+
+pub mod versioning;
 
 pub struct Migrator;
 
@@ -16,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_data_version::Migration),
             Box::new(m20261129_000003_read_indexes::Migration),
             Box::new(m20261129_000004_submissions::Migration),
+            Box::new(m20261129_000005_append_only::Migration),
         ]
     }
 }

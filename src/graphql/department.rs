@@ -163,6 +163,7 @@ impl DepartmentQuery {
             first: Expr::col(department::Column::Name),
             second: Expr::col(department::Column::Id),
             descending: false,
+            text: true,
         };
         let args = PageArgs {
             first,

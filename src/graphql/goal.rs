@@ -180,6 +180,7 @@ pub async fn list(
         first: Expr::col(goal::Column::LineStart),
         second: Expr::col(goal::Column::Id),
         descending: false,
+        text: false,
     };
     Ok(pagination::page(
         store(ctx)?,

@@ -452,6 +452,7 @@ pub async fn list(
                 first: Expr::col(indicator::Column::LineStart),
                 second: Expr::col(indicator::Column::Ordinal),
                 descending,
+                text: false,
             };
             pagination::page(
                 db,
@@ -469,6 +470,7 @@ pub async fn list(
                 first: Expr::col(indicator::Column::Name),
                 second: Expr::col(indicator::Column::Id),
                 descending,
+                text: true,
             };
             pagination::page(
                 db,

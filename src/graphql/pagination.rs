@@ -127,13 +127,17 @@ impl PageArgs {
             ));
         }
         let cursor = |name: &str, text: &Option<String>| -> Result<Option<SortKey>, AppError> {
-            text.as_deref()
-                .map(|c| {
-                    Cursor::decode_cursor(c).map(|c| c.0).map_err(|_| {
-                        AppError::BadUserInput(format!("`{name}` is not a cursor this API issued"))
-                    })
-                })
-                .transpose()
+            let refused =
+                || AppError::BadUserInput(format!("`{name}` is not a cursor this API issued"));
+            let key = text
+                .as_deref()
+                .map(|c| Cursor::decode_cursor(c).map(|c| c.0).map_err(|_| refused()))
+                .transpose()?;
+            // Only a forged cursor holds a NUL, which PostgreSQL cannot compare.
+            if matches!(&key, Some(SortKey::Text(t, _)) if t.contains('\0')) {
+                return Err(refused());
+            }
+            Ok(key)
         };
         let backward = self.last.is_some();
         let size = self.first.or(self.last).unwrap_or(DEFAULT_PAGE_SIZE);
@@ -151,6 +155,8 @@ pub struct Keyset {
     pub first: SimpleExpr,
     pub second: SimpleExpr,
     pub descending: bool,
+    /// The first column is text ([`SortKey::Text`]), not a number.
+    pub text: bool,
 }
 
 impl Keyset {
@@ -191,6 +197,18 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
 {
     let window = args.window()?;
+    for (name, key) in [("after", &window.after), ("before", &window.before)] {
+        if key
+            .as_ref()
+            .is_some_and(|k| matches!(k, SortKey::Text(..)) != keyset.text)
+        {
+            // A cursor of another order (a name where a position is expected, or back): the
+            // store would be asked to compare text with numbers.
+            return Err(AppError::BadUserInput(format!(
+                "`{name}` is a cursor of another order or list; start again without it"
+            )));
+        }
+    }
     let total = select.clone().count(db).await?;
     let mut query = select;
     if let Some(after) = &window.after {

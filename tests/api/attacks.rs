@@ -489,3 +489,90 @@ on_both_backends!(
         assert_eq!(last, 429, "a client chose its own address");
     }
 );
+
+on_both_backends!(
+    cursors_of_another_order_and_nul_bytes_are_bad_input,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let cursor = |order: &str| {
+            let q = format!(
+                "{{ indicators(first: 1, orderBy: {{ field: {order} }}) {{ pageInfo {{ endCursor }} }} }}"
+            );
+            let app = &app;
+            async move {
+                let body = app.query(&q).await;
+                body["data"]["indicators"]["pageInfo"]["endCursor"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{body}"))
+                    .to_string()
+            }
+        };
+        let by_name = cursor("NAME").await;
+        let by_position = cursor("POSITION").await;
+        for (order, foreign) in [("POSITION", &by_name), ("NAME", &by_position)] {
+            for direction in ["after", "before"] {
+                let body = app
+                    .query(&format!(
+                        "{{ indicators(first: 2, {direction}: \"{foreign}\", orderBy: {{ field: {order} }}) {{ totalCount }} }}"
+                    ))
+                    .await;
+                assert_eq!(code(&body), "BAD_USER_INPUT", "{order} {direction}: {body}");
+            }
+        }
+        // a goal's cursor (a position) on the departments (names)
+        let body = app
+            .query("{ goals(first: 1) { pageInfo { endCursor } } }")
+            .await;
+        let goal_cursor = body["data"]["goals"]["pageInfo"]["endCursor"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let body = app
+            .query(&format!(
+                "{{ departments(after: \"{goal_cursor}\") {{ totalCount }} }}"
+            ))
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        // a well-formed cursor forged to hold a NUL
+        use async_graphql::connection::CursorType;
+        let forged = async_graphql::connection::OpaqueCursor(
+            plangraph::graphql::pagination::SortKey::Text("a\u{0}b".into(), 1),
+        )
+        .encode_cursor();
+        let body = app
+            .query(&format!(
+                "{{ departments(after: \"{forged}\") {{ totalCount }} }}"
+            ))
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        // NUL in any string argument, literal or variable, query or mutation
+        for query in [
+            r#"{ search(text: "婴儿\u0000") { totalCount } }"#,
+            r#"{ department(name: "县\u0000卫健局") { name } }"#,
+            r#"{ indicators(filter: { text: "\u0000" }) { totalCount } }"#,
+            r#"{ plan(code: "health\u0000") { code } }"#,
+            r#"mutation { login(username: "a\u0000", password: "b") { token } }"#,
+        ] {
+            let body = app.query(query).await;
+            assert_eq!(code(&body), "BAD_USER_INPUT", "{query}: {body}");
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("NUL"),
+                "{body}"
+            );
+        }
+        let body = app
+            .query_as(
+                None,
+                "query Q($t: String!) { search(text: $t) { totalCount } }",
+                json!({ "t": "a\u{0}" }),
+            )
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        still_serves(&app).await;
+    }
+);

@@ -2,6 +2,7 @@
 
 mod attacks;
 mod facts;
+mod freshness;
 mod http;
 mod read_api;
 mod schema;

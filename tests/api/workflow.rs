@@ -9,16 +9,16 @@ use serde_json::{json, Value};
 use crate::on_both_backends;
 use crate::support::{code, TestApp};
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 /// 宫颈癌、乳腺癌免费检查率 (妇女与健康 goal （4）: lead 县卫健局, responsible 县发改局 …).
-const SCREENING: &str = "women/d1/goal/4/t1";
+pub(crate) const SCREENING: &str = "women/d1/goal/4/t1";
 /// 居民健康素养水平 (表1 row 7: no department named).
-const LITERACY: &str = "health/table1/7";
+pub(crate) const LITERACY: &str = "health/table1/7";
 
-const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $n: String, $e: Int) { submitValue(indicatorId: $i, year: $y, value: $v, note: $n, expectedVersion: $e) { id status version value } }";
-const REVIEW: &str = "mutation($id: ID!, $d: ReviewDecision!, $c: String) { reviewValue(id: $id, decision: $d, comment: $c) { id status version value } }";
+pub(crate) const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $n: String, $e: Int) { submitValue(indicatorId: $i, year: $y, value: $v, note: $n, expectedVersion: $e) { id status version value } }";
+pub(crate) const REVIEW: &str = "mutation($id: ID!, $d: ReviewDecision!, $c: String) { reviewValue(id: $id, decision: $d, comment: $c) { id status version value } }";
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn scalar(app: &TestApp, sql: &str) -> i64 {
     let row = app
         .db
         .query_one_raw(Statement::from_string(
@@ -36,7 +36,7 @@ async fn values_count(app: &TestApp) -> i64 {
     scalar(app, "SELECT COUNT(*) FROM indicator_value").await
 }
 
-async fn indicator_id(app: &TestApp, key: &str) -> String {
+pub(crate) async fn indicator_id(app: &TestApp, key: &str) -> String {
     let id = scalar(
         app,
         &format!("SELECT CAST(id AS BIGINT) FROM indicator WHERE key = '{key}'"),
@@ -49,13 +49,13 @@ async fn indicator_id(app: &TestApp, key: &str) -> String {
     .0
 }
 
-async fn user(app: &TestApp, name: &str, role: UserRole, department: Option<&str>) {
+pub(crate) async fn user(app: &TestApp, name: &str, role: UserRole, department: Option<&str>) {
     users::create(&app.db, name, PASSWORD, role, department)
         .await
         .unwrap_or_else(|e| panic!("create {name}: {e:?}"));
 }
 
-async fn login(app: &TestApp, name: &str) -> String {
+pub(crate) async fn login(app: &TestApp, name: &str) -> String {
     let body = app
         .query_as(None, "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { username } } }", json!({ "u": name, "p": PASSWORD }))
         .await;

@@ -1,0 +1,243 @@
+//! Cached answers and ETags never outlive a change: every public field a mutation can change
+//! is read anonymously (cached, tagged), changed through the API, and read again. And the
+//! tables behind them all bump the data version, by one rule.
+
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::{code, TestApp};
+use crate::workflow::{indicator_id, login, scalar, user, LITERACY, REVIEW, SCREENING, SUBMIT};
+use plangraph::auth::UserRole;
+
+/// GETs a query as the public; returns the ETag and the data.
+async fn read(app: &TestApp, query: &str, etag: Option<&str>) -> (u16, String, Value) {
+    let mut request = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", query)]);
+    if let Some(etag) = etag {
+        request = request.header("if-none-match", etag);
+    }
+    let r = request.send().await.unwrap_or_else(|e| panic!("GET: {e}"));
+    let status = r.status().as_u16();
+    let etag = r
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body: Value = if status == 304 {
+        Value::Null
+    } else {
+        r.json().await.unwrap_or_default()
+    };
+    (status, etag, body["data"].clone())
+}
+
+/// Reads, checks the cache answers 304 while nothing changed, runs `change`, and returns the
+/// data before and after — after having checked that the old ETag no longer matches.
+async fn around<F, Fut>(app: &TestApp, query: &str, change: F) -> (Value, Value)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let (_, etag, before) = read(app, query, None).await;
+    assert!(!etag.is_empty(), "no ETag for {query}");
+    let (status, _, _) = read(app, query, Some(&etag)).await;
+    assert_eq!(status, 304, "unchanged data answers 304");
+    change().await;
+    let (status, new_etag, after) = read(app, query, Some(&etag)).await;
+    assert_eq!(status, 200, "a stale ETag matched after a change: {query}");
+    assert_ne!(new_etag, etag);
+    (before, after)
+}
+
+on_both_backends!(
+    every_public_field_a_mutation_changes_is_fresh,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        user(&app, "admin.fu", UserRole::Admin, None).await;
+        let (ann, dai, fu) = (
+            login(&app, "wj.ann").await,
+            login(&app, "stats.dai").await,
+            login(&app, "admin.fu").await,
+        );
+        let literacy = indicator_id(&app, LITERACY).await;
+        let screening = indicator_id(&app, SCREENING).await;
+        let fields = "name unit nature direction reporters { name } values { year value } latestValue { year value } progress status statusReason publicationHistory { year value }";
+
+        // assignReporter → Indicator.reporters (a table that bumped no version before)
+        let query =
+            format!(r#"{{ node(id: "{literacy}") {{ ... on Indicator {{ {fields} }} }} }}"#);
+        let (before, after) = around(&app, &query, || async {
+            let body = app.query_as(Some(&fu), "mutation($i: ID!) { assignReporter(indicatorId: $i, department: \"卫健局\") { id } }", json!({ "i": literacy })).await;
+            assert_eq!(body.get("errors"), None, "{body}");
+        })
+        .await;
+        assert_eq!(before["node"]["reporters"], json!([]));
+        assert_eq!(after["node"]["reporters"], json!([{ "name": "县卫健局" }]));
+
+        // updateIndicator → name, unit, nature, direction
+        let (before, after) = around(&app, &query, || async {
+            let body = app.query_as(Some(&fu), "mutation($i: ID!) { updateIndicator(id: $i, changes: { unit: \"‰\", nature: BINDING }) { id } }", json!({ "i": literacy })).await;
+            assert_eq!(body.get("errors"), None, "{body}");
+        })
+        .await;
+        assert_eq!(before["node"]["unit"], "%");
+        assert_eq!(after["node"]["unit"], "‰");
+        assert_eq!(after["node"]["nature"], "BINDING");
+
+        // a submission changes nothing public (and may leave the ETag as it was or not);
+        // its approval changes values, the latest value, progress, status and history
+        let query =
+            format!(r#"{{ node(id: "{screening}") {{ ... on Indicator {{ {fields} }} }} }}"#);
+        let submitted = app
+            .query_as(
+                Some(&ann),
+                SUBMIT,
+                json!({ "i": screening, "y": 2021, "v": 90.0, "e": 0 }),
+            )
+            .await;
+        let id = submitted["data"]["submitValue"]["id"].clone();
+        assert!(id.is_string(), "{submitted}");
+        let (before, after) = around(&app, &query, || async {
+            let body = app
+                .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+                .await;
+            assert_eq!(body["data"]["reviewValue"]["status"], "PUBLISHED", "{body}");
+        })
+        .await;
+        assert_eq!(before["node"]["latestValue"], Value::Null);
+        assert_eq!(before["node"]["status"], "NO_DATA");
+        assert_eq!(
+            after["node"]["latestValue"],
+            json!({ "year": 2021, "value": 90.0 })
+        );
+        assert_eq!(
+            after["node"]["values"],
+            json!([{ "year": 2021, "value": 90.0 }])
+        );
+        assert_eq!(
+            after["node"]["publicationHistory"],
+            json!([{ "year": 2021, "value": 90.0 }])
+        );
+
+        // the early-warning list and the status filter follow the same values
+        let warnings = r#"{ earlyWarnings(planCode: "women") { indicator { id } } indicators(filter: { planCode: "women", status: NO_DATA }) { totalCount } }"#;
+        let (before, after) = around(&app, warnings, || async {
+            let body = app
+                .query_as(
+                    Some(&ann),
+                    SUBMIT,
+                    json!({ "i": screening, "y": 2022, "v": 1.0, "e": 0 }),
+                )
+                .await;
+            let id = body["data"]["submitValue"]["id"].clone();
+            let body = app
+                .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+                .await;
+            assert_eq!(code(&body), "", "{body}");
+        })
+        .await;
+        assert_ne!(before, after, "a fall to 1% is an early warning");
+    }
+);
+
+on_both_backends!(
+    every_table_is_versioned_or_exempt_by_name,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let missing = migration::versioning::missing(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            missing.is_empty(),
+            "tables without version triggers: {missing:?}"
+        );
+        let versioned = migration::versioning::versioned(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for table in [
+            "indicator_assignment",
+            "value_event",
+            "indicator",
+            "indicator_value",
+        ] {
+            assert!(
+                versioned.iter().any(|t| t == table),
+                "{table} is not versioned"
+            );
+        }
+        for table in ["audit_log", "app_user"] {
+            assert!(
+                !versioned.iter().any(|t| t == table),
+                "{table} is versioned"
+            );
+        }
+        // a new table, as a future migration would add it, is versioned at the next start
+        let create = "CREATE TABLE future_table (id INTEGER PRIMARY KEY)";
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, create)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let missing = migration::versioning::missing(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(missing, ["future_table"]);
+        migration::versioning::ensure(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let version = scalar(&app, "SELECT version FROM data_version").await;
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &app.db,
+            "INSERT INTO future_table (id) VALUES (1)",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(scalar(&app, "SELECT version FROM data_version").await > version);
+    }
+);
+
+on_both_backends!(histories_are_append_only, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+    let ann = login(&app, "wj.ann").await;
+    let screening = indicator_id(&app, SCREENING).await;
+    let body = app
+        .query_as(
+            Some(&ann),
+            SUBMIT,
+            json!({ "i": screening, "y": 2021, "v": 90.0, "e": 0 }),
+        )
+        .await;
+    assert_eq!(code(&body), "", "{body}");
+    let mut attempts = vec![
+        "UPDATE value_event SET new_value = 1",
+        "DELETE FROM value_event",
+        "UPDATE audit_log SET outcome = 'ok'",
+        "DELETE FROM audit_log",
+    ];
+    if backend == crate::support::Backend::Postgres {
+        attempts.extend(["TRUNCATE value_event", "TRUNCATE audit_log"]);
+    }
+    let events = scalar(&app, "SELECT COUNT(*) FROM value_event").await;
+    let audits = scalar(&app, "SELECT COUNT(*) FROM audit_log").await;
+    assert!(events > 0 && audits > 0);
+    for sql in attempts {
+        let result = sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql).await;
+        let err = result.err().unwrap_or_else(|| panic!("{sql} was allowed"));
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM value_event").await,
+        events
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM audit_log").await, audits);
+});
