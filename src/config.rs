@@ -57,6 +57,9 @@ pub struct Settings {
     pub import_bundled: bool,
     pub limits: Limits,
     pub rate: RateLimits,
+    /// The login throttle's numbers (documented in `auth::throttle`; not read from the
+    /// environment: they are policy, not deployment).
+    pub login: crate::auth::throttle::Policy,
     /// Proxies whose `X-Forwarded-For` names the client (`PLANGRAPH_TRUSTED_PROXIES`); from
     /// anyone else the header is ignored, so a client cannot choose its own address.
     pub trusted_proxies: Vec<IpNetwork>,
@@ -373,6 +376,7 @@ impl Settings {
             import_bundled: true,
             limits: r.limits()?,
             rate: r.rate()?,
+            login: crate::auth::throttle::Policy::default(),
             trusted_proxies,
             cors_origins,
             discovery: r.switch("PLANGRAPH_DISCOVERY", true)?,
@@ -398,6 +402,7 @@ impl Settings {
             import_bundled: true,
             limits: Limits::default(),
             rate: RateLimits::default(),
+            login: crate::auth::throttle::Policy::default(),
             trusted_proxies: Vec::new(),
             cors_origins: vec!["*".to_string()],
             discovery: true,

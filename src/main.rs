@@ -112,7 +112,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
 
 async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
     use plangraph::auth::{Actor, UserRole};
-    use plangraph::service::{audit, users};
+    use plangraph::service::{self, users, Done, Operation};
     let db = plangraph::db::connect(&settings.database_url).await?;
     plangraph::startup::import_if_empty(&db, settings).await?;
     let fail = |e: plangraph::error::AppError| anyhow::anyhow!("{}: {}", e.code(), e.message());
@@ -133,11 +133,21 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("--role is admin, reviewer or submitter"))?;
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            let user = users::create(&db, &username, password, role, department.as_deref())
-                .await
-                .map_err(fail)?;
-            audit::record(&db, audit::Entry { actor: Some(&operator), username: None, action: "user add", target: Some(user.username.clone()), outcome: "ok", before: None, after: Some(serde_json::json!({ "role": user.role, "department_id": user.department_id })), address: None }).await?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let operation = Operation {
+                action: "user add",
+                target: username.clone(),
+                roles: &[UserRole::Admin],
+            };
+            let user = service::run(&db, &operator, None, operation, async |txn, _| {
+                let user =
+                    users::create(txn, &username, &password, role, department.as_deref()).await?;
+                let after =
+                    serde_json::json!({ "role": user.role, "department_id": user.department_id });
+                Ok(Done::new(user).after(after))
+            })
+            .await
+            .map_err(fail)?;
             println!("created {} ({})", user.username, user.role);
         }
         UserCommand::List => {
@@ -156,23 +166,17 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
             }
         }
         UserCommand::Disable { username } => {
-            let user = users::update(&db, &username, None, None, Some(true))
-                .await
-                .map_err(fail)?;
-            audit::record(
-                &db,
-                audit::Entry {
-                    actor: Some(&operator),
-                    username: None,
-                    action: "user disable",
-                    target: Some(user.username.clone()),
-                    outcome: "ok",
-                    before: None,
-                    after: None,
-                    address: None,
-                },
-            )
-            .await?;
+            let operation = Operation {
+                action: "user disable",
+                target: username.clone(),
+                roles: &[UserRole::Admin],
+            };
+            let user = service::run(&db, &operator, None, operation, async |txn, _| {
+                let user = users::update(txn, &username, None, None, Some(true)).await?;
+                Ok(Done::new(user))
+            })
+            .await
+            .map_err(fail)?;
             println!("disabled {}", user.username);
         }
     }

@@ -97,7 +97,7 @@ fn run(
     let schema = build_schema_with(
         Some(db.clone()),
         Arc::clone(&checker),
-        Some(keys),
+        Some((keys, settings.login.clone())),
         settings.discovery,
     );
     let rate = Arc::new(RateLimiter::new(settings.rate.clone()));

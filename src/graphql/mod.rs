@@ -59,12 +59,12 @@ pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
 }
 
 /// The schema with the request limits it enforces (an extension: before execution and while
-/// it runs), the keys tokens are signed with, and whether it describes itself (introspection
+/// it runs), the keys tokens are signed with and the login throttle's policy, and whether it describes itself (introspection
 /// and field suggestions).
 pub fn build_schema_with(
     db: Option<DatabaseConnection>,
     checker: Arc<Checker>,
-    keys: Option<crate::auth::token::Keys>,
+    auth: Option<(crate::auth::token::Keys, crate::auth::throttle::Policy)>,
     discovery: bool,
 ) -> AppSchema {
     let limits = checker.limits.clone();
@@ -86,10 +86,11 @@ pub fn build_schema_with(
     if let Some(db) = db {
         builder = builder.data(loaders::loaders(db.clone())).data(db);
     }
-    if let Some(keys) = keys {
+    if let Some((keys, policy)) = auth {
         builder = builder
             .data(keys)
-            .data(crate::auth::throttle::LoginThrottle::default());
+            .data(crate::auth::throttle::LoginThrottle::new(policy))
+            .data(crate::service::audit::AuditGate::default());
     }
     let schema = builder.finish();
     // The cost estimate needs the schema's own types; the schema has them once it is built.

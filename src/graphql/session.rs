@@ -5,15 +5,16 @@ use std::time::Instant;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, TimeZone, Utc};
 use entity::app_user;
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait};
 
 use super::department::Department;
 use super::{load_one, store};
-use crate::auth::throttle::{LoginThrottle, Verdict};
+use crate::auth::throttle::{LoginThrottle, Refusal};
 use crate::auth::token::Keys;
 use crate::auth::{self, Actor, UserRole};
 use crate::error::{ApiResult, AppError};
-use crate::service::{audit, users};
+use crate::service::audit::{self, Admit, AuditGate};
+use crate::service::{self, users, Done, Operation};
 
 /// What the HTTP layer knows about the caller: the bearer token and the address.
 #[derive(Debug, Clone, Default)]
@@ -150,48 +151,60 @@ pub struct UserChanges {
     pub disabled: Option<bool>,
 }
 
-/// Runs an account change for an admin in one transaction and audits it.
-async fn as_admin<T>(
+/// Runs a mutation through the service wrapper ([`service::run`]): one transaction with its
+/// audit entry. A caller without a valid token is refused before the store is touched, and
+/// the attempt is audited too — a few rows per address and window, the rest counted.
+pub async fn mutate<T>(
     ctx: &Context<'_>,
-    action: &str,
-    target: String,
-    describe: impl Fn(&T) -> serde_json::Value,
-    run: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T, AppError>,
+    operation: Operation,
+    work: impl AsyncFnOnce(&DatabaseTransaction, &Actor) -> Result<Done<T>, AppError>,
 ) -> ApiResult<T> {
-    let actor = actor(ctx).await?;
     let db = store(ctx)?;
     let address = address(ctx);
-    let result = match actor.require(&[UserRole::Admin]) {
-        Ok(()) => {
-            let txn = db.begin().await.map_err(AppError::from)?;
-            match run(&txn).await {
-                Ok(value) => txn.commit().await.map(|_| value).map_err(AppError::from),
-                Err(e) => {
-                    let _ = txn.rollback().await;
-                    Err(e)
-                }
-            }
+    let actor = match actor(ctx).await {
+        Ok(actor) => actor,
+        Err(e) => {
+            refused_without_token(ctx, &operation, &e).await?;
+            return Err(e.into());
         }
-        Err(e) => Err(e),
     };
-    let after = result.as_ref().ok().map(describe);
-    let outcome = result.as_ref().map_or_else(|e| e.code(), |_| "ok");
-    audit::record(
-        db,
-        audit::Entry {
-            actor: Some(&actor),
-            username: None,
-            action,
-            target: Some(target),
-            outcome,
-            before: None,
-            after,
-            address: address.as_deref(),
-        },
-    )
-    .await
-    .map_err(AppError::from)?;
-    Ok(result?)
+    Ok(service::run(db, &actor, address.as_deref(), operation, work).await?)
+}
+
+/// Logs and (boundedly) audits a mutation attempted without a valid token.
+async fn refused_without_token(
+    ctx: &Context<'_>,
+    operation: &Operation,
+    error: &AppError,
+) -> ApiResult<()> {
+    let address = address(ctx).unwrap_or_default();
+    tracing::warn!(
+        event = "mutation_without_valid_token",
+        operation = operation.action,
+        code = error.code(),
+        address = %address,
+    );
+    let gate = ctx
+        .data::<AuditGate>()
+        .map_err(|_| AppError::Internal("no audit gate".into()))?;
+    if let Admit::Write { suppressed } = gate.admit(&format!("token:{address}"), Instant::now()) {
+        audit::record(
+            store(ctx)?,
+            audit::Entry {
+                actor: None,
+                username: None,
+                action: operation.action,
+                target: Some(operation.target.clone()),
+                outcome: error.code(),
+                before: None,
+                after: (suppressed > 0).then(|| serde_json::json!({ "suppressed": suppressed })),
+                address: Some(&address),
+            },
+        )
+        .await
+        .map_err(AppError::from)?;
+    }
+    Ok(())
 }
 
 /// What the audit log keeps of an account (never its password hash).
@@ -250,57 +263,77 @@ impl SessionMutation {
         let throttle = ctx
             .data::<LoginThrottle>()
             .map_err(|_| AppError::Internal("no throttle".into()))?;
+        let gate = ctx
+            .data::<AuditGate>()
+            .map_err(|_| AppError::Internal("no audit gate".into()))?;
         let address = address(ctx).unwrap_or_default();
-        let audit_login = |outcome: &'static str| {
-            let (username, address) = (username.clone(), address.clone());
+        let name = audit::cap(&username, audit::MAX_NAME_CHARS);
+        let record = |outcome: &'static str, after: Option<serde_json::Value>| {
+            let (name, address) = (name.clone(), address.clone());
             async move {
                 audit::record(
                     db,
                     audit::Entry {
                         actor: None,
-                        username: Some(&username),
+                        username: Some(&name),
                         action: "login",
                         target: None,
                         outcome,
                         before: None,
-                        after: None,
+                        after,
                         address: Some(&address),
                     },
                 )
                 .await
+                .map_err(AppError::from)
             }
         };
-        match throttle.check(&username, &address, Instant::now()) {
-            Verdict::Refused(wait) => {
-                audit_login("RATE_LIMITED").await.map_err(AppError::from)?;
+        let attempt = match throttle.begin(&username, &address, Instant::now()) {
+            Ok(attempt) => attempt,
+            Err(refusal) => {
+                let reason = match refusal {
+                    Refusal::Pair(_) => "this account from this address",
+                    Refusal::Address(_) => "this address, over all accounts",
+                    Refusal::Account(_) => "this account, from new addresses",
+                };
+                tracing::warn!(event = "login_refused", user = %name, address = %address, reason);
+                let burst = format!("login:{}:{address}", name.to_lowercase());
+                if let Admit::Write { suppressed } = gate.admit(&burst, Instant::now()) {
+                    let after =
+                        serde_json::json!({ "reason": reason, "suppressedBefore": suppressed });
+                    record("RATE_LIMITED", Some(after)).await?;
+                }
                 return Err(AppError::RateLimited(format!(
-                    "too many failed logins; try again in {} minutes",
-                    wait.as_secs().div_ceil(60)
+                    "too many failed logins for {reason}; try again in {} s",
+                    refusal.wait().as_secs().max(1)
                 ))
                 .into());
             }
-            Verdict::Proceed(delay) => tokio::time::sleep(delay).await,
-        }
+        };
         let user = users::find(db, &username).await.ok();
-        // Verify against a decoy for unknown users, so timing does not reveal who exists.
+        // Verify against a decoy for unknown users, so timing does not reveal who exists; off
+        // the async workers, which a slow hash would otherwise hold up.
         let hash = user
             .as_ref()
-            .map_or(auth::password::decoy(), |u| u.password_hash.as_str());
-        let password_ok = auth::password::verify(&password, hash);
+            .map_or(auth::password::decoy(), |u| u.password_hash.as_str())
+            .to_string();
+        let password_ok =
+            tokio::task::spawn_blocking(move || auth::password::verify(&password, &hash))
+                .await
+                .unwrap_or(false);
         let user = match user {
             Some(u) if password_ok && !u.disabled => u,
             _ => {
-                throttle.failed(&username, &address, Instant::now());
-                audit_login("UNAUTHENTICATED")
-                    .await
-                    .map_err(AppError::from)?;
+                attempt.failed();
+                tracing::warn!(event = "login_failed", user = %name, address = %address);
+                record("UNAUTHENTICATED", None).await?;
                 return Err(AppError::Unauthenticated(
                     "wrong username or password, or the account is disabled".into(),
                 )
                 .into());
             }
         };
-        throttle.succeeded(&username);
+        attempt.succeeded();
         let now = Utc::now().timestamp();
         let (token, claims) = keys.issue(
             user.id,
@@ -310,6 +343,7 @@ impl SessionMutation {
             now,
         )?;
         let actor = Actor::from_user(&user)?;
+        tracing::info!(event = "login", user = %actor.username, address = %address);
         audit::record(
             db,
             audit::Entry {
@@ -337,25 +371,16 @@ impl SessionMutation {
 
     /// Revokes every token of the signed-in user (log out everywhere).
     async fn revoke_my_tokens(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let actor = actor(ctx).await?;
-        let db = store(ctx)?;
-        users::revoke_tokens(db, actor.user_id).await?;
-        audit::record(
-            db,
-            audit::Entry {
-                actor: Some(&actor),
-                username: None,
-                action: "revokeMyTokens",
-                target: Some(actor.username.clone()),
-                outcome: "ok",
-                before: None,
-                after: None,
-                address: address(ctx).as_deref(),
-            },
-        )
+        let operation = Operation {
+            action: "revokeMyTokens",
+            target: "self".into(),
+            roles: &[UserRole::Admin, UserRole::Reviewer, UserRole::Submitter],
+        };
+        mutate(ctx, operation, async |txn, actor| {
+            users::revoke_tokens(txn, actor.user_id).await?;
+            Ok(Done::new(true))
+        })
         .await
-        .map_err(AppError::from)?;
-        Ok(true)
     }
 
     /// Creates an account (admins only).
@@ -364,16 +389,21 @@ impl SessionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account.")] input: NewUser,
     ) -> ApiResult<User> {
-        let target = input.username.clone();
-        let user = as_admin(ctx, "createUser", target, summary, async |txn| {
-            users::create(
+        let operation = Operation {
+            action: "createUser",
+            target: input.username.clone(),
+            roles: &[UserRole::Admin],
+        };
+        let user = mutate(ctx, operation, async |txn, _| {
+            let user = users::create(
                 txn,
                 &input.username,
                 &input.password,
                 input.role.into(),
                 input.department.as_deref(),
             )
-            .await
+            .await?;
+            Ok(Done::new(user.clone()).after(summary(&user)))
         })
         .await?;
         Ok(User(user))
@@ -386,15 +416,22 @@ impl SessionMutation {
         #[graphql(desc = "Login name.")] username: String,
         #[graphql(desc = "What to change.")] changes: UserChanges,
     ) -> ApiResult<User> {
-        let user = as_admin(ctx, "updateUser", username.clone(), summary, async |txn| {
-            users::update(
+        let operation = Operation {
+            action: "updateUser",
+            target: username.clone(),
+            roles: &[UserRole::Admin],
+        };
+        let user = mutate(ctx, operation, async |txn, _| {
+            let before = summary(&users::find(txn, &username).await?);
+            let user = users::update(
                 txn,
                 &username,
                 changes.role.map(Into::into),
                 changes.department.as_deref(),
                 changes.disabled,
             )
-            .await
+            .await?;
+            Ok(Done::new(user.clone()).before(before).after(summary(&user)))
         })
         .await?;
         Ok(User(user))
@@ -406,17 +443,16 @@ impl SessionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Login name.")] username: String,
     ) -> ApiResult<bool> {
-        as_admin(
-            ctx,
-            "revokeUserTokens",
-            username.clone(),
-            |_| serde_json::json!({ "revoked": true }),
-            async |txn| {
-                let user = users::find(txn, &username).await?;
-                users::revoke_tokens(txn, user.id).await?;
-                Ok(true)
-            },
-        )
+        let operation = Operation {
+            action: "revokeUserTokens",
+            target: username.clone(),
+            roles: &[UserRole::Admin],
+        };
+        mutate(ctx, operation, async |txn, _| {
+            let user = users::find(txn, &username).await?;
+            users::revoke_tokens(txn, user.id).await?;
+            Ok(Done::new(true).after(serde_json::json!({ "revoked": true })))
+        })
         .await
     }
 }

@@ -4,18 +4,18 @@
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::{audit_log, department, indicator, indicator_value};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
-use super::session::{actor, address};
+use super::session::{actor, mutate};
 use super::{load_one, store};
-use crate::auth::{Actor, UserRole};
+use crate::auth::UserRole;
 use crate::domain::ValueStatus as StoredStatus;
 use crate::error::{ApiResult, AppError};
 use crate::rules::workflow::Decision;
-use crate::service::{audit, values};
+use crate::service::{indicators, values, Done, Operation};
 
 /// Where a reported value is in the workflow.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,32 +198,6 @@ fn to_submission(input: &SubmitValueInput) -> Result<values::Submission, AppErro
 
 fn summary(v: &indicator_value::Model) -> serde_json::Value {
     serde_json::json!({ "id": v.id, "indicator": v.indicator_id, "year": v.year, "value": v.value, "status": v.status, "version": v.version })
-}
-
-async fn audit_outcome(
-    ctx: &Context<'_>,
-    actor: &Actor,
-    action: &str,
-    target: String,
-    outcome: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> ApiResult<()> {
-    audit::record(
-        store(ctx)?,
-        audit::Entry {
-            actor: Some(actor),
-            username: None,
-            action,
-            target: Some(target),
-            outcome,
-            before,
-            after,
-            address: address(ctx).as_deref(),
-        },
-    )
-    .await
-    .map_err(|e| AppError::from(e).into())
 }
 
 /// A department's reporting for a year.
@@ -482,39 +456,24 @@ impl SubmissionMutation {
         #[graphql(desc = "Comment, up to 1,000 characters (say why when rejecting).")]
         comment: Option<String>,
     ) -> ApiResult<ReportedValue> {
-        let actor = actor(ctx).await?;
-        let db = store(ctx)?;
         let value_id = ids::decode_as(&id, Kind::Value)?;
         let decision = match decision {
             ReviewDecision::Approve => Decision::Approve,
             ReviewDecision::Reject => Decision::Reject,
         };
-        let before = indicator_value::Entity::find_by_id(value_id)
-            .one(db)
-            .await
-            .map_err(AppError::from)?
-            .map(|v| summary(&v));
-        let txn = db.begin().await.map_err(AppError::from)?;
-        let result = match values::review(&txn, &actor, value_id, decision, comment).await {
-            Ok(v) => txn.commit().await.map(|_| v).map_err(AppError::from),
-            Err(e) => {
-                let _ = txn.rollback().await;
-                Err(e)
-            }
+        let operation = Operation {
+            action: "reviewValue",
+            target: format!("value:{value_id}"),
+            roles: &[UserRole::Reviewer],
         };
-        let outcome = result.as_ref().map_or_else(|e| e.code(), |_| "ok");
-        let after = result.as_ref().ok().map(summary);
-        audit_outcome(
-            ctx,
-            &actor,
-            "reviewValue",
-            format!("value:{value_id}"),
-            outcome,
-            before,
-            after,
-        )
+        let value = mutate(ctx, operation, async |txn, actor| {
+            let (before, after) = values::review(txn, actor, value_id, decision, comment).await?;
+            Ok(Done::new(after.clone())
+                .before(summary(&before))
+                .after(summary(&after)))
+        })
         .await?;
-        Ok(ReportedValue(result?))
+        Ok(ReportedValue(value))
     }
 
     /// Lets a department report an indicator its goal does not name (ADMIN), e.g. the health
@@ -525,47 +484,18 @@ impl SubmissionMutation {
         #[graphql(desc = "Global ID of the indicator.")] indicator_id: ID,
         #[graphql(desc = "Department (canonical name or published spelling).")] department: String,
     ) -> ApiResult<Indicator> {
-        let actor = actor(ctx).await?;
-        let db = store(ctx)?;
         let id = ids::decode_as(&indicator_id, Kind::Indicator)?;
-        let result: Result<indicator::Model, AppError> = async {
-            actor.require(&[UserRole::Admin])?;
-            let indicator = indicator::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
-            let dept = crate::service::users::department_by_name(db, &department).await?;
-            let exists = entity::indicator_assignment::Entity::find()
-                .filter(entity::indicator_assignment::Column::IndicatorId.eq(id))
-                .filter(entity::indicator_assignment::Column::DepartmentId.eq(dept.id))
-                .one(db)
-                .await?;
-            if exists.is_none() {
-                use sea_orm::{ActiveModelTrait, Set};
-                entity::indicator_assignment::ActiveModel {
-                    indicator_id: Set(id),
-                    department_id: Set(dept.id),
-                    created_at: Set(Utc::now()),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await?;
-            }
-            Ok(indicator)
-        }
-        .await;
-        let outcome = result.as_ref().map_or_else(|e| e.code(), |_| "ok");
-        audit_outcome(
-            ctx,
-            &actor,
-            "assignReporter",
-            format!("indicator:{id}"),
-            outcome,
-            None,
-            Some(serde_json::json!({ "department": department })),
-        )
+        let operation = Operation {
+            action: "assignReporter",
+            target: format!("indicator:{id}"),
+            roles: &[UserRole::Admin],
+        };
+        let indicator = mutate(ctx, operation, async |txn, _| {
+            let indicator = indicators::assign_reporter(txn, id, &department).await?;
+            Ok(Done::new(indicator).after(serde_json::json!({ "department": department })))
+        })
         .await?;
-        Ok(Indicator(result?))
+        Ok(Indicator(indicator))
     }
 }
 
@@ -597,117 +527,70 @@ impl CorrectionMutation {
         #[graphql(desc = "Global ID of the indicator.")] id: ID,
         #[graphql(desc = "What to correct.")] changes: IndicatorCorrection,
     ) -> ApiResult<Indicator> {
-        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
-        let actor = actor(ctx).await?;
-        let db = store(ctx)?;
         let id = ids::decode_as(&id, Kind::Indicator)?;
-        let snapshot = |i: &indicator::Model| serde_json::json!({ "name": i.name, "unit": i.unit, "nature": i.nature, "direction": i.direction });
-        let mut before = None;
-        let result: Result<indicator::Model, AppError> = async {
-            actor.require(&[UserRole::Admin])?;
-            let current = indicator::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
-            before = Some(snapshot(&current));
-            let mut am = current.into_active_model();
-            if let Some(name) = changes.name.map(|n| n.trim().to_string()) {
-                if name.is_empty() || name.chars().count() > 200 {
-                    return Err(AppError::Invalid { message: "name: 1 to 200 characters".into(), details: serde_json::json!([{ "field": "name", "message": "1 to 200 characters" }]) });
-                }
-                am.name = Set(name);
-            }
-            if let Some(unit) = changes.unit {
-                let unit = unit.trim().to_string();
-                am.unit = Set((!unit.is_empty()).then_some(unit));
-            }
-            if let Some(nature) = changes.nature {
-                am.nature = Set(crate::domain::Nature::from(nature).as_str().to_string());
-            }
-            if let Some(direction) = changes.direction {
-                am.direction = Set(crate::domain::Direction::from(direction).as_str().to_string());
-            }
-            Ok(am.update(db).await?)
-        }
-        .await;
-        let outcome = result.as_ref().map_or_else(|e| e.code(), |_| "ok");
-        let after = result.as_ref().ok().map(snapshot);
-        audit_outcome(
-            ctx,
-            &actor,
-            "updateIndicator",
-            format!("indicator:{id}"),
-            outcome,
-            before,
-            after,
-        )
+        let operation = Operation {
+            action: "updateIndicator",
+            target: format!("indicator:{id}"),
+            roles: &[UserRole::Admin],
+        };
+        let correction = indicators::Correction {
+            name: changes.name,
+            unit: changes.unit,
+            nature: changes.nature.map(Into::into),
+            direction: changes.direction.map(Into::into),
+        };
+        let indicator = mutate(ctx, operation, async |txn, _| {
+            let (before, after) = indicators::correct(txn, id, correction).await?;
+            Ok(Done::new(after.clone())
+                .before(indicators::snapshot(&before))
+                .after(indicators::snapshot(&after)))
+        })
         .await?;
-        Ok(Indicator(result?))
+        Ok(Indicator(indicator))
     }
 }
 
 /// Submits in one transaction; in a batch every bad row is reported, and nothing is stored.
 async fn submit_all(
     ctx: &Context<'_>,
-    action: &str,
+    action: &'static str,
     input: Vec<SubmitValueInput>,
     batch: bool,
 ) -> ApiResult<Vec<ReportedValue>> {
-    let actor = actor(ctx).await?;
-    let db = store(ctx)?;
-    let txn = db.begin().await.map_err(AppError::from)?;
-    let mut stored = Vec::new();
-    let mut errors = Vec::new();
-    for (index, row) in input.iter().enumerate() {
-        let result = match to_submission(row) {
-            Ok(s) => values::submit(&txn, &actor, &s).await,
-            Err(e) => Err(e),
-        };
-        match result {
-            Ok(v) => stored.push(v),
-            Err(e) if batch => errors.push(
-                serde_json::json!({ "index": index, "code": e.code(), "message": e.message() }),
-            ),
-            Err(e) => {
-                errors.push(
+    let operation = Operation {
+        action,
+        target: target_of(&input),
+        roles: &[UserRole::Submitter],
+    };
+    let stored = mutate(ctx, operation, async |txn, actor| {
+        let mut stored = Vec::new();
+        let mut errors = Vec::new();
+        for (index, row) in input.iter().enumerate() {
+            let result = match to_submission(row) {
+                Ok(s) => values::submit(txn, actor, &s).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(v) => stored.push(v),
+                Err(e) if batch => errors.push(
                     serde_json::json!({ "index": index, "code": e.code(), "message": e.message() }),
-                );
-                let _ = txn.rollback().await;
-                audit_outcome(ctx, &actor, action, target_of(&input), e.code(), None, None).await?;
-                return Err(e.into());
+                ),
+                Err(e) => return Err(e),
             }
         }
-    }
-    if !errors.is_empty() {
-        let _ = txn.rollback().await;
-        audit_outcome(
-            ctx,
-            &actor,
-            action,
-            target_of(&input),
-            "BAD_USER_INPUT",
-            None,
-            Some(serde_json::Value::Array(errors.clone())),
-        )
-        .await?;
-        return Err(AppError::Invalid {
-            message: format!(
-                "{} of {} rows were refused; nothing was stored",
-                errors.len(),
-                input.len()
-            ),
-            details: serde_json::Value::Array(errors),
+        if !errors.is_empty() {
+            return Err(AppError::Invalid {
+                message: format!(
+                    "{} of {} rows were refused; nothing was stored",
+                    errors.len(),
+                    input.len()
+                ),
+                details: serde_json::Value::Array(errors),
+            });
         }
-        .into());
-    }
-    txn.commit().await.map_err(AppError::from)?;
-    let after = serde_json::Value::Array(stored.iter().map(summary).collect());
-    audit_outcome(
-        ctx,
-        &actor,
-        action,
-        target_of(&input),
-        "ok",
-        None,
-        Some(after),
-    )
+        let after = serde_json::Value::Array(stored.iter().map(summary).collect());
+        Ok(Done::new(stored).after(after))
+    })
     .await?;
     Ok(stored.into_iter().map(ReportedValue).collect())
 }

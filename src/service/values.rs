@@ -296,14 +296,14 @@ pub async fn submit(
 }
 
 /// Approves or rejects a submitted value. Approval publishes it and supersedes the value
-/// published before for that year.
+/// published before for that year. Returns the value before and after.
 pub async fn review(
     db: &impl ConnectionTrait,
     actor: &Actor,
     value_id: i32,
     decision: Decision,
     comment: Option<String>,
-) -> Result<indicator_value::Model, AppError> {
+) -> Result<(indicator_value::Model, indicator_value::Model), AppError> {
     actor.require(&[UserRole::Reviewer])?;
     if comment
         .as_ref()
@@ -375,10 +375,11 @@ pub async fn review(
         comment,
     )
     .await?;
-    indicator_value::Entity::find_by_id(value.id)
+    let after = indicator_value::Entity::find_by_id(value.id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::Internal("the reviewed value vanished".into()))
+        .ok_or_else(|| AppError::Internal("the reviewed value vanished".into()))?;
+    Ok((value, after))
 }
 
 /// Whether the actor may read a value's full history: reviewers, admins and the submitting

@@ -4,6 +4,7 @@ mod attacks;
 mod facts;
 mod freshness;
 mod http;
+mod logins;
 mod read_api;
 mod schema;
 mod statements;
