@@ -1,6 +1,6 @@
 //! Opening the store and bringing its schema up to date.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,22 +10,24 @@ use sea_orm::{
     TransactionTrait,
 };
 
+/// How long the command line waits for a connection (an import may wait for a server).
+const PATIENT: Duration = Duration::from_secs(5);
+
 /// Connects to SQLite or PostgreSQL and runs pending migrations.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    Ok(connect_counted(url).await?.0)
+    Ok(connect_counted(url, PATIENT).await?.0)
 }
 
 /// Like [`connect`], with a count of the SQL statements the connection runs (for the statement
-/// budget per request: the tests and the benchmark read it).
-pub async fn connect_counted(url: &str) -> Result<(DatabaseConnection, Arc<AtomicU64>), DbErr> {
+/// budget per request: the tests and the benchmark read it). A PostgreSQL connection that
+/// takes longer than `store_timeout` to get counts as the store being down, so a request
+/// during an outage is answered quickly instead of waiting out a long connect timeout.
+pub async fn connect_counted(
+    url: &str,
+    store_timeout: Duration,
+) -> Result<(DatabaseConnection, Arc<AtomicU64>), DbErr> {
     if let Some(path) = sqlite_file(url) {
-        if let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
-        }
+        create_private(std::path::Path::new(path))?;
     }
     let mut options = ConnectOptions::new(url.to_string());
     options
@@ -47,7 +49,11 @@ pub async fn connect_counted(url: &str) -> Result<(DatabaseConnection, Arc<Atomi
                     .foreign_keys(true)
             });
     } else {
-        options.max_connections(16).min_connections(1);
+        options
+            .max_connections(16)
+            .min_connections(1)
+            .connect_timeout(store_timeout)
+            .acquire_timeout(store_timeout);
     }
     // A fresh SQLite file opened by several processes at once: switching it to WAL needs a
     // lock the busy timeout does not wait for, so the loser retries briefly.
@@ -69,6 +75,67 @@ pub async fn connect_counted(url: &str) -> Result<(DatabaseConnection, Arc<Atomi
         counter.fetch_add(1, Ordering::Relaxed);
     });
     Ok((db, statements))
+}
+
+/// Whether the store answers, as the requests and a probe find it. While it is down, requests
+/// are answered 503 at once instead of each waiting for a connection; a probe pings it every
+/// quarter second and lets requests through again as soon as it answers.
+pub struct StoreHealth {
+    db: DatabaseConnection,
+    down: AtomicBool,
+}
+
+/// How often the probe pings a store that is down.
+const PROBE_EVERY: Duration = Duration::from_millis(250);
+
+impl StoreHealth {
+    pub fn new(db: DatabaseConnection) -> Arc<StoreHealth> {
+        Arc::new(StoreHealth {
+            db,
+            down: AtomicBool::new(false),
+        })
+    }
+
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Acquire)
+    }
+
+    /// Records that the store failed to answer; the first report starts the probe.
+    pub fn report_down(self: &Arc<Self>) {
+        if self.down.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::error!("the store is down; answering 503 until it is back");
+        let health = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(PROBE_EVERY).await;
+                let ping = tokio::time::timeout(Duration::from_secs(1), health.db.ping()).await;
+                if matches!(ping, Ok(Ok(()))) {
+                    health.down.store(false, Ordering::Release);
+                    tracing::info!("the store is back");
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// Whether a store error means the store cannot be reached (as opposed to a bad statement):
+/// no connection to be had, or one that broke under a statement.
+pub fn is_unreachable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed
+            )
+        }
+        _ => false,
+    }
 }
 
 /// Arbitrary key of the PostgreSQL advisory lock that serialises migrations.
@@ -104,6 +171,49 @@ async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
             }
         }
         _ => Migrator::up(db, None).await,
+    }
+}
+
+/// Creates a new SQLite file, and its directory, readable by the owner only: the store holds
+/// password hashes. SQLite gives its `-wal` and `-shm` files the same mode as the database.
+/// An existing file is left as it is, with a warning when others may read it.
+fn create_private(path: &std::path::Path) -> Result<(), DbErr> {
+    let fail = |what: &std::path::Path, e: std::io::Error| {
+        DbErr::Custom(format!("cannot create {}: {e}", what.display()))
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(|e| fail(dir, e))?;
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(path)
+                    .map(|m| m.permissions().mode())
+                    .unwrap_or(0);
+                if mode & 0o077 != 0 {
+                    tracing::warn!(
+                        path = %path.display(),
+                        mode = format!("{:o}", mode & 0o777),
+                        "the store is open to other users and holds password hashes: chmod 600 it"
+                    );
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(fail(path, e)),
     }
 }
 

@@ -57,11 +57,10 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        match err {
-            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
-                AppError::Unavailable(err)
-            }
-            other => AppError::Internal(other.to_string()),
+        if crate::db::is_unreachable(&err) {
+            AppError::Unavailable(err)
+        } else {
+            AppError::Internal(err.to_string())
         }
     }
 }

@@ -11,6 +11,7 @@ use entity::plan;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::config::Settings;
+use crate::db::StoreHealth;
 use crate::graphql::build_schema_with;
 use crate::http::{self, cache::ResponseCache, graphql::GraphqlState};
 use crate::import;
@@ -29,7 +30,8 @@ impl Application {
     /// Connects and migrates the store, imports the bundled document into an empty store,
     /// and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
-        let (db, statements) = crate::db::connect_counted(&settings.database_url).await?;
+        let (db, statements) =
+            crate::db::connect_counted(&settings.database_url, settings.store_timeout).await?;
         import_if_empty(&db, settings).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
@@ -101,10 +103,12 @@ fn run(
         settings.discovery,
     );
     let rate = Arc::new(RateLimiter::new(settings.rate.clone()));
+    let health = StoreHealth::new(db.clone());
     let state = web::Data::new(GraphqlState {
         executor: schema,
         limits: settings.limits.clone(),
         store: Some(db.clone()),
+        health: Some(Arc::clone(&health)),
         cache: ResponseCache::new(settings.limits.cache_bytes),
         checker,
         rate: Arc::clone(&rate),
@@ -120,6 +124,7 @@ fn run(
             .wrap(http::cors(&settings))
             .wrap(middleware::Compress::default())
             .app_data(web::Data::new(db.clone()))
+            .app_data(web::Data::new(Arc::clone(&health)))
             .configure(|cfg| http::graphql::routes(cfg, state.clone()))
             .route("/healthz", web::get().to(http::health::healthz));
         if settings.discovery {

@@ -35,7 +35,13 @@ pub async fn actor(ctx: &Context<'_>) -> Result<Actor, AppError> {
     let keys = ctx
         .data::<Keys>()
         .map_err(|_| AppError::Internal("no signing keys in the schema".into()))?;
-    let claims = keys.verify(&token)?;
+    let claims = keys.verify(&token).inspect_err(|_| {
+        // Never the token itself.
+        tracing::warn!(
+            event = "bad_token",
+            address = caller.address.as_deref().unwrap_or("")
+        );
+    })?;
     let db = ctx
         .data::<DatabaseConnection>()
         .map_err(|_| AppError::Internal("no store".into()))?;

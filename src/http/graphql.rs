@@ -22,6 +22,7 @@ use serde::Deserialize;
 use super::cache::{self, Cached, ResponseCache};
 use super::client;
 use crate::config::Limits;
+use crate::db::StoreHealth;
 use crate::graphql::session::Caller;
 use crate::limits::extension::Checker;
 use crate::limits::rate::{Decision, RateLimiter};
@@ -29,6 +30,32 @@ use crate::limits::{cost, nesting, LIMIT_EXCEEDED, TIMEOUT};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+
+/// The answer while the store is down: at once, with a hint when to try again.
+fn unavailable(content_type: &str) -> HttpResponse {
+    let mut r = reply(
+        StatusCode::SERVICE_UNAVAILABLE,
+        content_type,
+        "the store is unavailable, try again later",
+        UNAVAILABLE,
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
+}
+
+impl<E> GraphqlState<E> {
+    fn store_down(&self) -> bool {
+        self.health.as_ref().is_some_and(|h| h.is_down())
+    }
+
+    fn report_down(&self) {
+        if let Some(h) = &self.health {
+            h.report_down();
+        }
+    }
+}
 
 /// What the GraphQL routes share.
 pub struct GraphqlState<E> {
@@ -37,6 +64,8 @@ pub struct GraphqlState<E> {
     /// The store, for the data version behind ETags, the cache and the list bounds; None for
     /// an executor without one (the tests mount a panicking executor).
     pub store: Option<DatabaseConnection>,
+    /// Whether the store answers; while it does not, requests are answered 503 at once.
+    pub health: Option<Arc<StoreHealth>>,
     pub cache: Option<ResponseCache>,
     /// The document checks the schema's limits extension makes, made here before the store.
     pub checker: Arc<Checker>,
@@ -265,7 +294,7 @@ fn is_request_error(response: &Response) -> bool {
 }
 
 fn status_of(response: &Response, content_type: &str) -> StatusCode {
-    if has_code(response, TIMEOUT) {
+    if has_code(response, TIMEOUT) || has_code(response, UNAVAILABLE) {
         StatusCode::SERVICE_UNAVAILABLE
     } else if content_type == GRAPHQL_RESPONSE_JSON && is_request_error(response) {
         StatusCode::BAD_REQUEST
@@ -305,6 +334,9 @@ async fn single<E: Executor>(
     content_type: &'static str,
     via_get: bool,
 ) -> HttpResponse {
+    if state.store_down() {
+        return unavailable(content_type);
+    }
     let who = caller(req);
     let operation = match prepare(&mut request, state, client::address_of(req), via_get) {
         Ok(op) => op,
@@ -329,12 +361,10 @@ async fn single<E: Executor>(
             }
             Err(err) => {
                 tracing::error!(error = %err, "data version unreadable");
-                return reply(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    content_type,
-                    "the store is unavailable, try again later",
-                    "SERVICE_UNAVAILABLE",
-                );
+                if crate::db::is_unreachable(&err) {
+                    state.report_down();
+                }
+                return unavailable(content_type);
             }
         },
         _ => None,
@@ -382,6 +412,9 @@ async fn single<E: Executor>(
         Ok(r) => r,
         Err(r) => return r,
     };
+    if has_code(&response, UNAVAILABLE) {
+        state.report_down();
+    }
     let status = status_of(&response, content_type);
     let (body, whole) = serialize(&response, &state.limits);
     if let (Some(cache), Some(version), true) =
@@ -537,6 +570,9 @@ async fn batch_of<E: Executor>(
             LIMIT_EXCEEDED,
         );
     }
+    if state.store_down() {
+        return unavailable(JSON);
+    }
     let address = client::address_of(req);
     // The middleware took one token for the HTTP request; each further operation takes one.
     if let Some(address) = address {
@@ -553,7 +589,12 @@ async fn batch_of<E: Executor>(
         }
         let request = request.data(caller(req));
         match execute(&state.executor, request).await {
-            Ok(response) => out.push(serde_json::to_value(&response).unwrap_or_default()),
+            Ok(response) => {
+                if has_code(&response, UNAVAILABLE) {
+                    state.report_down();
+                }
+                out.push(serde_json::to_value(&response).unwrap_or_default());
+            }
             Err(r) => return r,
         }
     }

@@ -576,3 +576,169 @@ on_both_backends!(
         still_serves(&app).await;
     }
 );
+
+/// PostgreSQL only: a SQLite store is a file that cannot go away while the server has it open.
+#[tokio::test]
+async fn an_outage_is_answered_at_once_and_recovered_from() {
+    let Some(store) = crate::support::TestDb::new(crate::support::Backend::Postgres).await else {
+        return;
+    };
+    let (address, template) = crate::support::authority(&store.url);
+    let proxy = crate::support::ChaosProxy::start(address).await;
+    let through = template.replace("{}", &format!("127.0.0.1:{}", proxy.port));
+    let mut settings = plangraph::config::Settings::new(through, "127.0.0.1:0");
+    settings.rate.enabled = false;
+    let app = plangraph::startup::Application::build(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let ask = |query: &'static str| {
+        let (client, base) = (client.clone(), base.clone());
+        async move {
+            let started = Instant::now();
+            let r = client
+                .post(format!("{base}/graphql"))
+                .json(&json!({ "query": query }))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = r.status().as_u16();
+            let body: Value = r.json().await.unwrap_or_default();
+            (status, body, started.elapsed())
+        }
+    };
+    let (status, body, _) = ask(NORMAL).await;
+    assert_eq!((status, code(&body)), (200, ""), "{body}");
+    proxy.cut();
+    for query in [NORMAL, NORMAL, "mutation { revokeMyTokens }", NORMAL] {
+        let (status, body, took) = ask(query).await;
+        assert_eq!(status, 503, "{query}: {body}");
+        assert_eq!(code(&body), "SERVICE_UNAVAILABLE", "{body}");
+        assert!(took < Duration::from_secs(1), "{query} took {took:?}");
+    }
+    let health = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(health.status().as_u16(), 503);
+    proxy.restore();
+    let back = Instant::now();
+    loop {
+        let (status, body, _) = ask(NORMAL).await;
+        if status == 200 {
+            assert_eq!(body["data"]["plans"][0]["code"], "women", "{body}");
+            break;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(2),
+            "not recovered 2 s after the store came back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+on_both_backends!(
+    discovery_can_be_turned_off_and_the_api_still_answers,
+    |backend| async move {
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.enabled = false;
+            s.discovery = false;
+        })
+        .await
+        else {
+            return;
+        };
+        let ide = app
+            .client
+            .get(format!("{}/", app.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ide.status().as_u16(), 404, "GraphiQL is off");
+        let body = app.query("{ __schema { types { name } } }").await;
+        assert_eq!(
+            body["data"]["__schema"],
+            Value::Null,
+            "introspection is off: {body}"
+        );
+        let body = app.query("{ plans { cod } }").await;
+        let message = body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(!message.contains("Did you mean"), "{message}");
+        still_serves(&app).await;
+        // on by default
+        let Some(open) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let body = open.query("{ plans { cod } }").await;
+        let message = body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.contains("Did you mean"), "{message}");
+    }
+);
+
+on_both_backends!(
+    the_bearer_scheme_is_case_insensitive,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        crate::workflow::user(&app, "stats.dai", plangraph::auth::UserRole::Reviewer, None).await;
+        let token = crate::workflow::login(&app, "stats.dai").await;
+        for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+            let body: Value = app
+                .client
+                .post(format!("{}/graphql", app.address))
+                .header("authorization", format!("{scheme} {token}"))
+                .json(&json!({ "query": "{ me { username } }" }))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .json()
+                .await
+                .unwrap_or_default();
+            assert_eq!(
+                body["data"]["me"]["username"], "stats.dai",
+                "{scheme}: {body}"
+            );
+        }
+        let body: Value = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("authorization", format!("Basic {token}"))
+            .json(&json!({ "query": "{ me { username } }" }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        assert_eq!(code(&body), "UNAUTHENTICATED", "another scheme");
+    }
+);
+
+/// The SQLite store holds password hashes: only its owner may read it.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_store_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(app) = TestApp::spawn(crate::support::Backend::Sqlite).await else {
+        return;
+    };
+    crate::workflow::user(&app, "stats.dai", plangraph::auth::UserRole::Reviewer, None).await;
+    let path = app
+        .url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    for file in [path.clone(), format!("{path}-wal")] {
+        let mode = std::fs::metadata(&file)
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{file}");
+    }
+}

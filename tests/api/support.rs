@@ -143,6 +143,8 @@ pub struct TestApp {
     pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The server's token signing secret (to forge tokens in tests).
     pub jwt_secret: String,
+    /// The store's URL.
+    pub url: String,
     _store: TestDb,
 }
 
@@ -179,6 +181,7 @@ impl TestApp {
                 .as_ref()
                 .map(|s| s.expose().to_string())
                 .unwrap_or_default(),
+            url: store.url.clone(),
             _store: store,
         })
     }
@@ -264,4 +267,66 @@ pub async fn publish(db: &DatabaseConnection, indicator_key: &str, year: i32, va
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(done.rows_affected(), 1, "no indicator {indicator_key}");
+}
+
+/// A TCP proxy to the store that a test can cut and restore, as a network or a database
+/// outage would: cut, it drops every open connection and every new one.
+pub struct ChaosProxy {
+    pub port: u16,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    kill: tokio::sync::broadcast::Sender<()>,
+}
+
+impl ChaosProxy {
+    pub async fn start(target: String) -> ChaosProxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("proxy: {e}"));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (kill, _) = tokio::sync::broadcast::channel(16);
+        let (flag, killer) = (down.clone(), kill.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if flag.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let mut killed = killer.subscribe();
+                let target = target.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = killed.recv() => {}
+                    }
+                });
+            }
+        });
+        ChaosProxy { port, down, kill }
+    }
+
+    /// The store is gone: open connections drop, new ones are closed at once.
+    pub fn cut(&self) {
+        self.down.store(true, Ordering::SeqCst);
+        let _ = self.kill.send(());
+    }
+
+    pub fn restore(&self) {
+        self.down.store(false, Ordering::SeqCst);
+    }
+}
+
+/// The host and port of a `scheme://user@host:port/db` URL, and the URL with another one.
+pub fn authority(url: &str) -> (String, String) {
+    let start = url
+        .find('@')
+        .map_or_else(|| url.find("//").map_or(0, |i| i + 2), |i| i + 1);
+    let end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    (
+        url[start..end].to_string(),
+        format!("{}{{}}{}", &url[..start], &url[end..]),
+    )
 }

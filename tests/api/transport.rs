@@ -355,6 +355,7 @@ async fn a_panicking_resolver_answers_500_and_the_server_carries_on() {
         executor: schema,
         limits: Limits::default(),
         store: None,
+        health: None,
         cache: None,
         checker: std::sync::Arc::new(plangraph::limits::extension::Checker::new(
             Limits::default(),
