@@ -43,8 +43,9 @@ LUA
 }
 lua dashboard "$dashboard"; lua deep "$deep"; lua search "$search"
 
-start_server() { # $1 database url, $2 cached responses
-  PLANGRAPH_MAX_CACHED_RESPONSES="$2" DATABASE_URL="$1" RUST_LOG=warn \
+start_server() { # $1 database url, $2 cache bytes (0: off)
+  # One load generator is one address: the per-address rate limit is off for the benchmark.
+  PLANGRAPH_CACHE_BYTES="$2" PLANGRAPH_RATE_LIMIT=off DATABASE_URL="$1" RUST_LOG=warn \
     taskset -c 0 target/release/plangraph serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
@@ -57,7 +58,7 @@ echo "| store | cache | query | connections | requests/s | p50 | p99 |"
 echo "|---|---|---|---|---|---|---|"
 for store in sqlite postgres; do
   [ "$stores" = both ] || [ "$stores" = "$store" ] || continue
-  for cached in 1000 0; do
+  for cached in 67108864 0; do
     if [ "$store" = sqlite ]; then
       url="sqlite://$work/bench.db?mode=rwc"; rm -f "$work"/bench.db*
     else

@@ -90,8 +90,6 @@ pub struct Limits {
     pub nesting: usize,
     /// Estimated cost: fields, with lists multiplied by their page size or largest size.
     pub cost: usize,
-    /// Fields resolved for one answer, counted while it runs.
-    pub fields: usize,
     /// Aliased fields in one request.
     pub aliases: usize,
     /// Size of one answer in bytes.
@@ -113,8 +111,7 @@ impl Default for Limits {
         Limits {
             depth: 15,
             nesting: 64,
-            cost: 250_000,
-            fields: 250_000,
+            cost: 500_000,
             aliases: 50,
             response_bytes: 16 * 1024 * 1024,
             timeout: Duration::from_secs(5),
@@ -295,7 +292,6 @@ impl Reader<'_> {
             depth: self.positive("PLANGRAPH_MAX_DEPTH", d.depth)?,
             nesting: self.positive("PLANGRAPH_MAX_NESTING", d.nesting)?,
             cost: self.positive("PLANGRAPH_MAX_COST", d.cost)?,
-            fields: self.positive("PLANGRAPH_MAX_FIELDS", d.fields)?,
             aliases: self.parse("PLANGRAPH_MAX_ALIASES", d.aliases, "a whole number")?,
             response_bytes: self.positive("PLANGRAPH_MAX_RESPONSE_BYTES", d.response_bytes)?,
             timeout: self.millis("PLANGRAPH_TIMEOUT_MS", d.timeout)?,

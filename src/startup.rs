@@ -16,7 +16,7 @@ use crate::graphql::build_schema_with;
 use crate::http::{self, cache::ResponseCache, graphql::GraphqlState};
 use crate::import;
 use crate::limits::bounds::LiveBounds;
-use crate::limits::extension::Checker;
+use crate::limits::check::Checker;
 use crate::limits::rate::RateLimiter;
 
 pub struct Application {
@@ -30,6 +30,13 @@ impl Application {
     /// Connects and migrates the store, imports the bundled document into an empty store,
     /// and binds the listener (port 0 picks a free port).
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        // A bad key stops the start before the store is touched.
+        let keys = crate::auth::token::Keys::load(
+            settings.jwt_secret.as_ref(),
+            &settings.jwt_key_file,
+            settings.token_lifetime_secs,
+        )
+        .map_err(anyhow::Error::msg)?;
         let (db, statements) =
             crate::db::connect_counted(&settings.database_url, settings.store_timeout).await?;
         import_if_empty(&db, settings).await?;
@@ -38,7 +45,7 @@ impl Application {
         let bounds = Arc::new(LiveBounds::default());
         let version = crate::http::cache::data_version(&db).await?;
         bounds.refresh(&db, version).await?;
-        let server = run(listener, settings, db.clone(), bounds)?;
+        let server = run(listener, settings, db.clone(), bounds, keys)?;
         Ok(Application {
             port,
             server,
@@ -88,13 +95,8 @@ fn run(
     settings: &Settings,
     db: DatabaseConnection,
     bounds: Arc<LiveBounds>,
+    keys: crate::auth::token::Keys,
 ) -> std::io::Result<Server> {
-    let keys = crate::auth::token::Keys::load(
-        settings.jwt_secret.as_ref(),
-        &settings.jwt_key_file,
-        settings.token_lifetime_secs,
-    )
-    .map_err(std::io::Error::other)?;
     let checker = Arc::new(Checker::new(settings.limits.clone(), bounds));
     let schema = build_schema_with(
         Some(db.clone()),

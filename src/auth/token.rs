@@ -64,7 +64,7 @@ pub fn weakness(secret: &[u8]) -> Option<String> {
     distinct.dedup();
     if secret.iter().all(u8::is_ascii_whitespace) || distinct.len() < 8 {
         return Some(format!(
-            "it repeats {} distinct bytes; use random bytes (for example `openssl rand -base64 48`)",
+            "it uses only {} distinct characters; use random bytes (for example `openssl rand -base64 48`)",
             distinct.len()
         ));
     }

@@ -23,7 +23,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiResult, AppError};
 use crate::limits::bounds::LiveBounds;
-use crate::limits::extension::{Checker, RequestLimits};
+use crate::limits::check::Checker;
 use loaders::{LoadError, Loaders, Store};
 
 /// The root of all public read queries.
@@ -58,8 +58,8 @@ pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
     build_schema_with(db, Arc::new(checker), None, true)
 }
 
-/// The schema with the request limits it enforces (an extension: before execution and while
-/// it runs), the keys tokens are signed with and the login throttle's policy, and whether it describes itself (introspection
+/// The schema with the limits it checks as a second line (after `limits::check`, whose type
+/// table it fills), the keys tokens are signed with and the login throttle's policy, and whether it describes itself (introspection
 /// and field suggestions).
 pub fn build_schema_with(
     db: Option<DatabaseConnection>,
@@ -74,9 +74,8 @@ pub fn build_schema_with(
         EmptySubscription,
     )
     .register_output_type::<node::Node>()
-    .extension(RequestLimits::new(Arc::clone(&checker)))
-    // The limits extension checks depth and nesting first, with codes; async-graphql's own
-    // checks stay as a second line (its complexity, which counts fields only, is not used).
+    // The HTTP layer's checks (`limits::check`) come first, with codes; async-graphql's own
+    // stay as a second line (its complexity, which counts fields only, is not used).
     .limit_depth(limits.depth)
     .limit_recursive_depth(limits.nesting)
     .limit_directives(10);

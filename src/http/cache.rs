@@ -85,6 +85,12 @@ impl ResponseCache {
             .filter(|c| c.version == version && c.request == request)
     }
 
+    /// Whether this exact request was answered and cached before (under any version): it is a
+    /// public query that passed every check then.
+    pub fn knows(&self, key: u64, request: &str) -> bool {
+        self.entries.get(&key).is_some_and(|c| c.request == request)
+    }
+
     pub fn put(&self, key: u64, entry: Cached) {
         self.entries.insert(key, Arc::new(entry));
     }

@@ -24,7 +24,7 @@ use super::client;
 use crate::config::Limits;
 use crate::db::StoreHealth;
 use crate::graphql::session::Caller;
-use crate::limits::extension::Checker;
+use crate::limits::check::{refusal, Checker};
 use crate::limits::rate::{Decision, RateLimiter};
 use crate::limits::{cost, nesting, LIMIT_EXCEEDED, TIMEOUT};
 
@@ -266,14 +266,30 @@ fn caller(req: &HttpRequest) -> Caller {
     Caller { bearer, address }
 }
 
-/// Runs one request; a panic becomes a 500 and the server carries on.
-async fn execute<E: Executor>(executor: &E, request: Request) -> Result<Response, HttpResponse> {
-    match AssertUnwindSafe(executor.execute(request))
-        .catch_unwind()
-        .await
-    {
-        Ok(response) => Ok(with_codes(response)),
+/// Runs one request within the time limit (past it the work is dropped, which cancels it); a
+/// panic becomes a 500 and the server carries on.
+async fn execute<E: Executor>(
+    executor: &E,
+    request: Request,
+    limits: &Limits,
+) -> Result<Response, HttpResponse> {
+    let run = AssertUnwindSafe(executor.execute(request)).catch_unwind();
+    match tokio::time::timeout(limits.timeout, run).await {
+        Ok(Ok(response)) => Ok(with_codes(response)),
         Err(_) => {
+            tracing::warn!(
+                timeout_ms = limits.timeout.as_millis(),
+                "request cancelled: out of time"
+            );
+            Ok(Response::from_errors(vec![refusal(
+                TIMEOUT,
+                format!(
+                    "the request took longer than {} ms and was cancelled; ask for less",
+                    limits.timeout.as_millis()
+                ),
+            )]))
+        }
+        Ok(Err(_)) => {
             tracing::error!("a resolver panicked; answered 500");
             Err(reply(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -338,18 +354,29 @@ async fn single<E: Executor>(
         return unavailable(content_type);
     }
     let who = caller(req);
-    let operation = match prepare(&mut request, state, client::address_of(req), via_get) {
-        Ok(op) => op,
-        Err(refusal) => return refusal.response(content_type),
-    };
-    // Only anonymous queries are public answers; anything else is never cached or tagged.
-    let public = who.bearer.is_none() && operation == Some(OperationType::Query);
     let (key, request_text) = cache::request_key(
         &request.query,
         variables_text,
         request.operation_name.as_deref(),
         content_type,
     );
+    // A request the cache has answered before is a public query that passed every check:
+    // neither parsing nor checking it again can change that (the limits are fixed).
+    let known = who.bearer.is_none()
+        && state
+            .cache
+            .as_ref()
+            .is_some_and(|c| c.knows(key, &request_text));
+    let operation = if known {
+        Some(OperationType::Query)
+    } else {
+        match prepare(&mut request, state, client::address_of(req), via_get) {
+            Ok(op) => op,
+            Err(refusal) => return refusal.response(content_type),
+        }
+    };
+    // Only anonymous queries are public answers; anything else is never cached or tagged.
+    let public = who.bearer.is_none() && operation == Some(OperationType::Query);
     let request = request.data(who);
     let version = match (&state.store, public) {
         (Some(db), true) => match cache::data_version(db).await {
@@ -408,7 +435,7 @@ async fn single<E: Executor>(
             );
         }
     }
-    let response = match execute(&state.executor, request).await {
+    let response = match execute(&state.executor, request, &state.limits).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -588,7 +615,7 @@ async fn batch_of<E: Executor>(
             continue;
         }
         let request = request.data(caller(req));
-        match execute(&state.executor, request).await {
+        match execute(&state.executor, request, &state.limits).await {
             Ok(response) => {
                 if has_code(&response, UNAVAILABLE) {
                     state.report_down();

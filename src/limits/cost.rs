@@ -5,8 +5,10 @@
 //! (`first` / `last`, default 20), `nodes(ids:)` by the IDs given, and a plain list by the
 //! bound declared for it in [`LIST_BOUNDS`]. `plans { domains { plan { domains … } } }`
 //! therefore grows as 10 × 30 × 30 × … and is refused before a single row is read.
-//! Fragments are measured once each and reused, so the measure itself stays linear in the
-//! size of the document however fragments are spread.
+//! Introspection counts the same way, its lists sized by the schema itself (its types, the
+//! fields of a type and the arguments of a field on average). Fragments are measured once
+//! each and reused, so the measure itself stays linear in the size of the document however
+//! fragments are spread.
 
 use std::collections::HashMap;
 
@@ -98,14 +100,44 @@ struct FieldType {
     list: bool,
 }
 
-/// The output fields of the schema's object and interface types, read from its SDL.
+/// The output fields of the schema's object and interface types, read from its SDL, and the
+/// introspection types every schema has, with the largest lists they can return.
 #[derive(Debug, Clone, Default)]
 pub struct TypeTable {
     fields: HashMap<(String, String), FieldType>,
+    /// The bounds of the introspection lists (`__Schema.types` …), measured on the SDL.
+    introspection: HashMap<(String, String), usize>,
     query: String,
     mutation: String,
     subscription: String,
 }
+
+/// The introspection types' output fields (GraphQL specification, section 4.2), as
+/// `(type, field, named type, list)`.
+const INTROSPECTION: &[(&str, &str, &str, bool)] = &[
+    ("__Schema", "types", "__Type", true),
+    ("__Schema", "queryType", "__Type", false),
+    ("__Schema", "mutationType", "__Type", false),
+    ("__Schema", "subscriptionType", "__Type", false),
+    ("__Schema", "directives", "__Directive", true),
+    ("__Type", "fields", "__Field", true),
+    ("__Type", "interfaces", "__Type", true),
+    ("__Type", "possibleTypes", "__Type", true),
+    ("__Type", "enumValues", "__EnumValue", true),
+    ("__Type", "inputFields", "__InputValue", true),
+    ("__Type", "ofType", "__Type", false),
+    ("__Field", "args", "__InputValue", true),
+    ("__Field", "type", "__Type", false),
+    ("__InputValue", "type", "__Type", false),
+    ("__Directive", "args", "__InputValue", true),
+];
+
+/// `__Type` as reached one at a time (a field's type), not by listing every type.
+const ONE_TYPE: &str = "__Type (one)";
+
+/// Types every schema has that its SDL leaves out: the built-in scalars and the eight
+/// introspection types.
+const UNLISTED_TYPES: usize = 5 + 8;
 
 impl TypeTable {
     pub fn from_sdl(sdl: &str) -> Result<TypeTable, String> {
@@ -117,6 +149,7 @@ impl TypeTable {
             subscription: "Subscription".into(),
             ..TypeTable::default()
         };
+        let mut sizes = IntrospectionSizes::default();
         for definition in document.definitions {
             match definition {
                 TypeSystemDefinition::Schema(schema) => {
@@ -133,23 +166,105 @@ impl TypeTable {
                 }
                 TypeSystemDefinition::Type(ty) => {
                     let ty = ty.node;
-                    let fields = match ty.kind {
-                        TypeKind::Object(o) => o.fields,
-                        TypeKind::Interface(i) => i.fields,
-                        _ => continue,
+                    sizes.types += 1;
+                    let (fields, implements) = match ty.kind {
+                        TypeKind::Object(o) => (o.fields, o.implements.len()),
+                        TypeKind::Interface(i) => (i.fields, i.implements.len()),
+                        TypeKind::Enum(e) => {
+                            sizes.enums += 1;
+                            sizes.enum_values += e.values.len();
+                            sizes.most_enum_values = sizes.most_enum_values.max(e.values.len());
+                            continue;
+                        }
+                        TypeKind::InputObject(i) => {
+                            sizes.inputs += 1;
+                            sizes.input_fields += i.fields.len();
+                            sizes.most_input_fields = sizes.most_input_fields.max(i.fields.len());
+                            continue;
+                        }
+                        TypeKind::Union(_) | TypeKind::Scalar => continue,
                     };
+                    sizes.with_fields += 1;
+                    sizes.fields += fields.len();
+                    sizes.interfaces += implements;
+                    sizes.most_fields = sizes.most_fields.max(fields.len());
+                    sizes.most_interfaces = sizes.most_interfaces.max(implements);
                     for field in fields {
                         let field = field.node;
+                        sizes.with_args += 1;
+                        sizes.args += field.arguments.len();
                         table.fields.insert(
                             (ty.name.node.to_string(), field.name.node.to_string()),
                             field_type(&field.ty.node),
                         );
                     }
                 }
-                TypeSystemDefinition::Directive(_) => {}
+                TypeSystemDefinition::Directive(d) => {
+                    sizes.directives += 1;
+                    sizes.with_args += 1;
+                    sizes.args += d.node.arguments.len();
+                }
             }
         }
+        table.learn_introspection(&sizes);
         Ok(table)
+    }
+
+    fn learn_introspection(&mut self, sizes: &IntrospectionSizes) {
+        let (query, builtin_directives) = (self.query.clone(), 4);
+        self.fields.insert(
+            (query.clone(), "__schema".into()),
+            FieldType {
+                named: "__Schema".into(),
+                list: false,
+            },
+        );
+        self.fields.insert(
+            (query, "__type".into()),
+            FieldType {
+                named: "__Type".into(),
+                list: false,
+            },
+        );
+        for (parent, field, named, list) in INTROSPECTION {
+            self.fields.insert(
+                (parent.to_string(), field.to_string()),
+                FieldType {
+                    named: named.to_string(),
+                    list: *list,
+                },
+            );
+            if !list {
+                continue;
+            }
+            let average = IntrospectionSizes::average;
+            let bound = match (*parent, *field) {
+                ("__Schema", "types") => sizes.types + UNLISTED_TYPES,
+                ("__Schema", "directives") => sizes.directives.max(builtin_directives),
+                ("__Type", "fields") => average(sizes.fields, sizes.with_fields),
+                ("__Type", "interfaces") => average(sizes.interfaces, sizes.with_fields),
+                // An interface's possible types: at most every type with fields.
+                ("__Type", "possibleTypes") => sizes.with_fields.max(1),
+                ("__Type", "enumValues") => average(sizes.enum_values, sizes.enums),
+                ("__Type", "inputFields") => average(sizes.input_fields, sizes.inputs),
+                _ => average(sizes.args, sizes.with_args),
+            };
+            self.introspection
+                .insert((parent.to_string(), field.to_string()), bound);
+        }
+        // A type reached through a field, an argument or `ofType` may be any type: its lists
+        // count at the longest such list of the schema (the introspection types have at most
+        // 9 fields and 8 enum values themselves).
+        for (field, bound) in [
+            ("fields", sizes.most_fields.max(9)),
+            ("interfaces", sizes.most_interfaces.max(1)),
+            ("possibleTypes", sizes.with_fields.max(1)),
+            ("enumValues", sizes.most_enum_values.max(8)),
+            ("inputFields", sizes.most_input_fields.max(1)),
+        ] {
+            self.introspection
+                .insert((ONE_TYPE.to_string(), field.to_string()), bound);
+        }
     }
 
     /// Every `(type, field)` whose value is a plain list of objects: the lists that need a
@@ -159,12 +274,48 @@ impl TypeTable {
             .fields
             .iter()
             .filter(|((parent, _), ft)| {
-                ft.list && !is_connection(parent) && self.fields.keys().any(|(t, _)| *t == ft.named)
+                ft.list
+                    && !parent.starts_with("__")
+                    && !is_connection(parent)
+                    && self.fields.keys().any(|(t, _)| *t == ft.named)
             })
             .map(|(k, _)| k.clone())
             .collect();
         out.sort();
         out
+    }
+}
+
+/// The sizes of the schema's introspection lists: the number of types and directives, and
+/// the average length of the lists each type, field or directive has. Averages, not maxima: a
+/// query walks each type's fields under the list of all types, so count × average is the
+/// exact total, where count × maximum overstated the IDE's own query fourfold.
+#[derive(Debug, Default)]
+struct IntrospectionSizes {
+    types: usize,
+    directives: usize,
+    /// Types with fields (objects and interfaces), and their fields.
+    with_fields: usize,
+    fields: usize,
+    /// Fields and directives, and their arguments.
+    with_args: usize,
+    args: usize,
+    enums: usize,
+    enum_values: usize,
+    inputs: usize,
+    input_fields: usize,
+    interfaces: usize,
+    /// The longest of each list on one type, for a type reached one at a time (a field's
+    /// type), where any type may be the one.
+    most_fields: usize,
+    most_enum_values: usize,
+    most_input_fields: usize,
+    most_interfaces: usize,
+}
+
+impl IntrospectionSizes {
+    fn average(total: usize, count: usize) -> usize {
+        total.div_ceil(count.max(1)).max(1)
     }
 }
 
@@ -252,6 +403,13 @@ impl Walker<'_> {
             // of scalars is one field's worth of work (the answer's size bounds its length).
             return 1;
         }
+        if let Some(n) = self
+            .table
+            .introspection
+            .get(&(parent.to_string(), field.name.node.to_string()))
+        {
+            return *n;
+        }
         if parent == self.table.query && field.name.node == "nodes" {
             return field
                 .get_argument("ids")
@@ -268,14 +426,17 @@ impl Walker<'_> {
             let m = match &item.node {
                 Selection::Field(f) => {
                     let field = &f.node;
+                    let looked_up = if parent == ONE_TYPE { "__Type" } else { parent };
                     let ty = self
                         .table
                         .fields
-                        .get(&(parent.to_string(), field.name.node.to_string()))
+                        .get(&(looked_up.to_string(), field.name.node.to_string()))
                         .cloned();
-                    // Introspection types are not in the table: their lists count once each,
-                    // and the per-request field budget bounds what they return.
-                    let child_type = ty.as_ref().map_or("", |t| t.named.as_str()).to_string();
+                    let child_type = match &ty {
+                        Some(t) if t.named == "__Type" && !t.list => ONE_TYPE.to_string(),
+                        Some(t) => t.named.clone(),
+                        None => String::new(),
+                    };
                     let children = self.set(&field.selection_set.node, &child_type);
                     let multiplier = self.multiplier(parent, field, ty.as_ref());
                     Measure {
@@ -531,6 +692,22 @@ mod tests {
         assert!(m.cost > 1_000_000_000, "{m:?}");
         let cycle = "{ plans { ...A } } fragment A on Plan { domains { plan { ...A } } }";
         assert!(cost(cycle).depth > 1_000);
+    }
+
+    /// The introspection query GraphiQL sends (graphql-js getIntrospectionQuery).
+    const IDE: &str = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name } types { ...FullType } directives { name description isRepeatable locations args(includeDeprecated: true) { ...InputValue } } } } fragment FullType on __Type { kind name description specifiedByURL fields(includeDeprecated: true) { name description args(includeDeprecated: true) { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields(includeDeprecated: true) { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } } fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue isDeprecated deprecationReason } fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } }";
+
+    #[test]
+    fn introspection_multiplies_by_the_schemas_sizes() {
+        let ide = cost(IDE).cost;
+        let limit = crate::config::Limits::default().cost;
+        eprintln!("the IDE's introspection query costs {ide}");
+        assert!(ide < limit, "the IDE's own query costs {ide}");
+        let nested = cost("{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }");
+        assert!(nested.cost > limit, "{nested:?}");
+        // ofType is one type, not a list
+        let chain = cost("{ __type(name: \"Plan\") { ofType { ofType { ofType { name } } } } }");
+        assert_eq!(chain.cost, 5);
     }
 
     #[test]

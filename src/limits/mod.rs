@@ -1,10 +1,11 @@
 //! What one request may cost, checked before the work is done: bracket nesting on the raw
-//! text, then depth, aliases and estimated cost on the parsed document; while it runs, the
-//! fields it resolves and the time it takes; per client address, how often it may ask.
+//! text, then depth, aliases and estimated cost on the parsed document; while it runs, the time
+//! it takes (and the size of its answer, in the HTTP layer); per client address, how often it
+//! may ask.
 
 pub mod bounds;
+pub mod check;
 pub mod cost;
-pub mod extension;
 pub mod nesting;
 pub mod rate;
 

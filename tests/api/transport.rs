@@ -357,7 +357,7 @@ async fn a_panicking_resolver_answers_500_and_the_server_carries_on() {
         store: None,
         health: None,
         cache: None,
-        checker: std::sync::Arc::new(plangraph::limits::extension::Checker::new(
+        checker: std::sync::Arc::new(plangraph::limits::check::Checker::new(
             Limits::default(),
             Default::default(),
         )),
