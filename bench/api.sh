@@ -27,8 +27,8 @@ cleanup() {
 trap cleanup EXIT
 
 # The three queries of the issue; tests/api/statements.rs holds the same text.
-dashboard='{ plan(code: "health") { indicators(first: 100) { totalCount nodes { id name unit nature target { value raw } latestValue { year value } progress status } } } }'
-deep='{ plans { code title domains { title goals { kind number text departments { role department { name } } groups } } } }'
+dashboard='{ plan(code: "health") { targets(first: 100) { totalCount nodes { id name unit nature value raw indicator { latestValue { year value } } progress status } } } }'
+deep='{ plans { code title domains { title goals(first: 100) { nodes { kind number text departments { role department { name } } groups } } } } }'
 search='{ search(text: "健康", first: 20) { totalCount nodes { __typename ... on Indicator { name } ... on Goal { text } ... on Department { name } ... on Plan { title } } } }'
 
 lua() { # $1 name, $2 query: the JSON body in a file, and a wrk script that sends it

@@ -157,18 +157,27 @@ async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         }
         DbBackend::Sqlite => {
             // The SQLite pool has exactly one connection, so these statements share it.
+            // Foreign keys are off while the schema changes (SQLite rebuilds a table to drop a
+            // column, which its RESTRICT keys would refuse) and checked before the commit.
+            db.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
             db.execute_unprepared("BEGIN IMMEDIATE").await?;
             let migrated = match Migrator::up(db, None).await {
                 Ok(()) => migration::versioning::ensure(db).await,
                 Err(err) => Err(err),
             };
-            match migrated {
+            let checked = match migrated {
+                Ok(()) => foreign_keys_hold(db).await,
+                Err(err) => Err(err),
+            };
+            let result = match checked {
                 Ok(()) => db.execute_unprepared("COMMIT").await.map(|_| ()),
                 Err(err) => {
                     let _ = db.execute_unprepared("ROLLBACK").await;
                     Err(err)
                 }
-            }
+            };
+            db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+            result
         }
         _ => Migrator::up(db, None).await,
     }
@@ -215,6 +224,24 @@ fn create_private(path: &std::path::Path) -> Result<(), DbErr> {
         }
         Err(e) => Err(fail(path, e)),
     }
+}
+
+/// Refuses a SQLite schema change that left a row pointing at nothing.
+async fn foreign_keys_hold(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let broken = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA foreign_key_check",
+        ))
+        .await?;
+    if let Some(row) = broken.first() {
+        let table: String = row.try_get_by_index(0).unwrap_or_default();
+        return Err(DbErr::Migration(format!(
+            "the migration left {} rows pointing at nothing (first in {table})",
+            broken.len()
+        )));
+    }
+    Ok(())
 }
 
 /// SQLite's "database is locked" (SQLITE_BUSY), which only means: try again shortly.

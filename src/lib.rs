@@ -12,6 +12,7 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod limits;
+pub mod repo;
 pub mod rules;
 pub mod service;
 pub mod startup;

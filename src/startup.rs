@@ -74,9 +74,14 @@ impl Application {
 }
 
 /// Imports the bundled document into an empty store (serve, and the `user` commands, which
-/// need the departments).
+/// need the departments), and brings a store written by an older plangraph up to date: its
+/// document is imported again in the current model, which moves reported values, assignments
+/// and history onto the new rows (see `import::store`).
 pub async fn import_if_empty(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
-    if settings.import_bundled && plan::Entity::find().count(db).await? == 0 {
+    if !settings.import_bundled {
+        return Ok(());
+    }
+    if plan::Entity::find().count(db).await? == 0 {
         let data = import::parse(import::BUNDLED_DOCUMENT)?;
         match import::store::import(db, &data).await {
             Ok(_) => tracing::info!("imported the bundled document into the empty store"),
@@ -86,6 +91,50 @@ pub async fn import_if_empty(db: &DatabaseConnection, settings: &Settings) -> an
             }
             Err(err) => return Err(err.into()),
         }
+        return Ok(());
+    }
+    upgrade(db).await
+}
+
+/// Re-imports the document of a store written in an older data model. Only the bundled
+/// document can be re-imported unasked; another one must be given again (`plangraph import`).
+async fn upgrade(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let outdated = |db: &DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            Ok::<_, sea_orm::DbErr>(
+                entity::document::Entity::find()
+                    .all(&db)
+                    .await?
+                    .into_iter()
+                    .find(|d| d.model_version < import::store::MODEL_VERSION),
+            )
+        }
+    };
+    let Some(document) = outdated(db).await? else {
+        return Ok(());
+    };
+    let data = import::parse(import::BUNDLED_DOCUMENT)?;
+    if document.sha256 != data.document.sha256 {
+        anyhow::bail!(
+            "the store holds {} ({}) imported by an older plangraph (data model {}), and it is not \
+             the bundled document: run `plangraph import <that file>` once to bring it to data \
+             model {}",
+            document.number,
+            document.sha256,
+            document.model_version,
+            import::store::MODEL_VERSION
+        );
+    }
+    match import::store::import(db, &data).await {
+        Ok(report) => {
+            tracing::info!(%report, "upgraded the store to data model {}", import::store::MODEL_VERSION)
+        }
+        // Another process starting on the same store may have upgraded it first.
+        Err(err) if outdated(db).await?.is_none() => {
+            tracing::info!(error = %err, "the store was upgraded by another process")
+        }
+        Err(err) => return Err(err.into()),
     }
     Ok(())
 }

@@ -4,6 +4,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 binary="${1:-$here/../../target/debug/plangraph}"
+if [ ! -x "$binary" ]; then
+  if [ -z "${1:-}" ] && command -v cargo >/dev/null; then
+    echo "building plangraph (cargo build) for the client check"
+    (cd "$here/../.." && cargo build --quiet)
+  else
+    echo "no plangraph binary at $binary: run \`cargo build\` in the repository, or pass the binary's path" >&2
+    exit 2
+  fi
+fi
 work="$(mktemp -d)"
 port="${CLIENT_PORT:-18282}"
 pid=""

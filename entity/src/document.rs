@@ -16,6 +16,9 @@ pub struct Model {
     pub sha256: String,
     pub line_count: i32,
     pub imported_at: DateTimeUtc,
+    /// The data model the rows were written in (2: indicators as series with targets); a
+    /// store written by an older plangraph is brought up to date at start.
+    pub model_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,5 @@
-//! A quantified indicator: a row of a table or a target stated in a goal sentence.
+//! An indicator: one measure (one unit, one direction) with one series of yearly values. What
+//! each plan commits to for it is a `target`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,36 +7,19 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
+    /// `measure/<name>` for a measure of `data/measures.json`, else its only target's key.
     #[sea_orm(unique)]
     pub key: String,
-    pub plan_id: i32,
-    pub domain_id: Option<i32>,
-    pub goal_id: Option<i32>,
-    /// Position within the plan, from 1.
-    pub ordinal: i32,
     pub name: String,
     pub unit: Option<String>,
-    /// higher_is_better, lower_is_better, keep.
+    /// higher_is_better, lower_is_better, keep, unspecified.
     pub direction: String,
-    /// expected (预期性), binding (约束性), unspecified.
-    pub nature: String,
-    pub nature_raw: Option<String>,
-    /// For table rows: the table's 领域 column (健康素质 …) and 序号.
-    pub table_category: Option<String>,
-    pub table_number: Option<i32>,
-    pub baseline_year: Option<i32>,
-    pub baseline_value: Option<f64>,
-    pub baseline_raw: Option<String>,
-    pub target_year: i32,
-    /// at_least, at_most, about, exactly; None when the target is not numeric.
-    pub target_comparator: Option<String>,
-    pub target_value: Option<f64>,
-    /// level, annual_change, change_from_baseline.
-    pub target_basis: String,
-    pub target_raw: String,
+    /// The direction was read off a target's verb rather than decided in `data/measures.json`.
+    pub direction_inferred: bool,
+    /// Position in the document (of its first target), from 1.
+    pub ordinal: i32,
+    /// The line of its first target.
     pub line_start: i32,
-    pub line_end: i32,
-    pub source_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

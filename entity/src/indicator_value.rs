@@ -29,6 +29,10 @@ pub struct Model {
     pub reviewed_at: Option<DateTimeUtc>,
     pub review_comment: Option<String>,
     pub updated_at: Option<DateTimeUtc>,
+    /// A document figure whose year comes from its context, not its sentence.
+    pub year_inferred: bool,
+    /// A document figure as written (2020年的80.11岁, 2.27‰).
+    pub raw: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

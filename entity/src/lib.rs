@@ -20,4 +20,5 @@ pub mod indicator;
 pub mod indicator_assignment;
 pub mod indicator_value;
 pub mod plan;
+pub mod target;
 pub mod value_event;

@@ -6,6 +6,7 @@ mod m20261129_000002_data_version;
 mod m20261129_000003_read_indexes;
 mod m20261129_000004_submissions;
 mod m20261129_000005_append_only;
+mod m20261129_000006_series;
 
 pub mod versioning;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_read_indexes::Migration),
             Box::new(m20261129_000004_submissions::Migration),
             Box::new(m20261129_000005_append_only::Migration),
+            Box::new(m20261129_000006_series::Migration),
         ]
     }
 }

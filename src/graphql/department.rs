@@ -6,11 +6,12 @@ use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
 use super::enums::{DepartmentKind, Role};
-use super::goal::{self, GoalConnection, GoalFilter};
+use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
-use super::indicator::{self, IndicatorConnection, IndicatorFilter, IndicatorOrder};
-use super::loaders::AliasesOfDepartment;
+use super::indicator::{Indicator, IndicatorConnection};
+use super::loaders::{AliasesOfDepartment, CountsOf, Scope, Work, WorkOf};
 use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
+use super::target::{self, StatusCount, Target, TargetConnection};
 use super::{load_one, store};
 use crate::domain;
 use crate::error::{ApiResult, AppError};
@@ -60,26 +61,59 @@ impl Department {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
-        let filter = GoalFilter {
-            department: Some(self.0.name.clone()),
-            role,
-            ..Default::default()
+        let work = self.work(ctx, role).await?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        goal::list(
-            ctx,
-            filter,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            None,
-        )
-        .await
+        Ok(pagination::nested(work.goals, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
-    /// Indicators stated by goals whose tag names the department; `role` narrows to one role.
+    /// Targets set by goals whose tag names the department, in document order; `role`
+    /// narrows to one role.
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only targets whose goal gives the department this role.")] role: Option<
+            Role,
+        >,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<TargetConnection> {
+        let work = self.work(ctx, role).await?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(pagination::nested(work.targets, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+    }
+
+    /// How many of the targets the department's goals set have each status (every status
+    /// listed); `role` narrows to one role.
+    async fn status_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only targets whose goal gives the department this role.")] role: Option<
+            Role,
+        >,
+        #[graphql(desc = "Assess as of this year (default: every value).")] year: Option<i32>,
+    ) -> ApiResult<Vec<StatusCount>> {
+        let scope = Scope::Department(self.0.id, role.map(Into::into));
+        Ok(load_one(ctx, CountsOf(scope, year))
+            .await?
+            .into_iter()
+            .map(target::to_count)
+            .collect())
+    }
+
+    /// Indicators with a target set by a goal whose tag names the department, in document
+    /// order; `role` narrows to one role.
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -90,18 +124,26 @@ impl Department {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<IndicatorConnection> {
-        let filter = IndicatorFilter {
-            department: Some(self.0.name.clone()),
-            role,
-            ..Default::default()
-        };
+        let work = self.work(ctx, role).await?;
         let args = PageArgs {
             first,
             after,
             last,
             before,
         };
-        indicator::list(ctx, filter, IndicatorOrder::default(), args, None).await
+        Ok(pagination::nested(
+            work.indicators,
+            &args,
+            |(line, i)| (*line, i.id),
+            |(_, i)| Indicator(i),
+        )?
+        .into())
+    }
+}
+
+impl Department {
+    async fn work(&self, ctx: &Context<'_>, role: Option<Role>) -> ApiResult<Work> {
+        load_one(ctx, WorkOf(self.0.id, role.map(Into::into))).await
     }
 }
 

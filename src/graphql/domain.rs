@@ -3,12 +3,14 @@
 use async_graphql::{Context, Object, ID};
 use entity::domain;
 
-use super::goal::Goal;
+use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
 use super::load_one;
-use super::loaders::{GoalsOfDomain, PlanById};
+use super::loaders::{CountsOf, GoalsOfDomain, PlanById, Scope, TargetsOfDomain};
+use super::pagination::{self, PageArgs};
 use super::plan::Plan;
 use super::source::Source;
+use super::target::{self, StatusCount, Target, TargetConnection};
 use crate::error::ApiResult;
 
 /// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
@@ -48,10 +50,56 @@ impl Domain {
         Ok(Plan(load_one(ctx, PlanById(self.0.plan_id)).await?))
     }
 
-    /// The domain's goals, measures, tasks, projects and project boxes in document order.
-    async fn goals(&self, ctx: &Context<'_>) -> ApiResult<Vec<Goal>> {
+    /// The domain's goals, measures, tasks, projects and project boxes in document order
+    /// (Relay connection, 1–100 per page).
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<GoalConnection> {
         let rows = load_one(ctx, GoalsOfDomain(self.0.id)).await?;
-        Ok(rows.into_iter().map(Goal).collect())
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(pagination::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
+    }
+
+    /// The targets the domain's items set, in document order (Relay connection).
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<TargetConnection> {
+        let rows = load_one(ctx, TargetsOfDomain(self.0.id)).await?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(pagination::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+    }
+
+    /// How many of the domain's targets have each status (every status listed, zeros too).
+    async fn status_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Assess as of this year (default: every value).")] year: Option<i32>,
+    ) -> ApiResult<Vec<StatusCount>> {
+        Ok(load_one(ctx, CountsOf(Scope::Domain(self.0.id), year))
+            .await?
+            .into_iter()
+            .map(target::to_count)
+            .collect())
     }
 
     /// Where the domain's heading stands in the source document.

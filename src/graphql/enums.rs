@@ -133,35 +133,89 @@ public_enum!(
     }
 );
 
-/// Where an indicator stands against its target; see `Indicator.status` for the rules.
+/// Where a target stands; see `Target` for the rules.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IndicatorStatus {
-    /// The latest published value meets the target.
+pub enum TargetStatus {
+    /// The latest value meets the target (also a figure the document gives for the start year).
     Achieved,
     /// At or ahead of the linear trajectory from the start to the target.
     OnTrack,
-    /// Behind the trajectory by at most 25 points of the way (expected indicators only).
+    /// Behind the trajectory by at most 25 points of the way (expected targets only).
     AtRisk,
-    /// Further behind, past the target year without meeting it, or a binding indicator behind.
+    /// Further behind, past the target year without meeting it, or a binding target behind.
     OffTrack,
-    /// No published value after the starting point.
+    /// No value after the starting point.
     NoData,
-    /// The target has no number (e.g. 同比例增加).
+    /// The target has no number (同比例增加, 四级甲等, 抗御6级地震).
     NotQuantified,
 }
 
-impl From<crate::rules::progress::Status> for IndicatorStatus {
+impl From<crate::rules::progress::Status> for TargetStatus {
     fn from(status: crate::rules::progress::Status) -> Self {
         use crate::rules::progress::Status as S;
         match status {
-            S::Achieved => IndicatorStatus::Achieved,
-            S::OnTrack => IndicatorStatus::OnTrack,
-            S::AtRisk => IndicatorStatus::AtRisk,
-            S::OffTrack => IndicatorStatus::OffTrack,
-            S::NoData => IndicatorStatus::NoData,
-            S::NotQuantified => IndicatorStatus::NotQuantified,
+            S::Achieved => TargetStatus::Achieved,
+            S::OnTrack => TargetStatus::OnTrack,
+            S::AtRisk => TargetStatus::AtRisk,
+            S::OffTrack => TargetStatus::OffTrack,
+            S::NoData => TargetStatus::NoData,
+            S::NotQuantified => TargetStatus::NotQuantified,
         }
     }
+}
+
+impl From<TargetStatus> for crate::rules::progress::Status {
+    fn from(status: TargetStatus) -> Self {
+        use crate::rules::progress::Status as S;
+        match status {
+            TargetStatus::Achieved => S::Achieved,
+            TargetStatus::OnTrack => S::OnTrack,
+            TargetStatus::AtRisk => S::AtRisk,
+            TargetStatus::OffTrack => S::OffTrack,
+            TargetStatus::NoData => S::NoData,
+            TargetStatus::NotQuantified => S::NotQuantified,
+        }
+    }
+}
+
+/// A part of a target the document does not write, read into it by the importer.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetPart {
+    /// No comparator word (以上, 不低于, 至少 …): taken from the verb (达到 → at least) or, in 表1,
+    /// from the move of the figures.
+    Comparator,
+    /// Higher or lower is better: taken from the verb, the move of the figures or the name.
+    Direction,
+    /// No year in the sentence: the plan's last year.
+    Year,
+}
+
+/// The language of a status reason.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    /// Chinese (the default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl From<Language> for crate::rules::progress::Language {
+    fn from(l: Language) -> Self {
+        match l {
+            Language::Zh => crate::rules::progress::Language::Chinese,
+            Language::En => crate::rules::progress::Language::English,
+        }
+    }
+}
+
+/// Where a value of a series comes from.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueOrigin {
+    /// A figure the document gives (表1's 2020 column, a 规划背景 sentence).
+    Document,
+    /// A department's report, approved by a reviewer.
+    Report,
 }
 
 /// Sort direction.

@@ -9,13 +9,13 @@ use super::department::Department;
 use super::domain::Domain;
 use super::enums::{GoalKind, Role};
 use super::ids::{self, Kind};
-use super::indicator::{goals_of_department, plan_ids, Indicator};
 use super::loaders::{
-    DepartmentById, DomainById, GroupsOfGoal, IndicatorsOfGoal, LinksOfGoal, PlanById,
+    DepartmentById, DomainById, GroupsOfGoal, LinksOfGoal, PlanById, TargetsOfGoal,
 };
 use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
 use super::plan::Plan;
 use super::source::Source;
+use super::target::{Target, TargetConnection};
 use super::{load_one, store};
 use crate::domain;
 use crate::error::{ApiResult, AppError};
@@ -66,13 +66,23 @@ impl Goal {
         Ok(rows.into_iter().map(|g| g.phrase).collect())
     }
 
-    /// Indicators whose targets the item's sentences state, in order.
-    async fn indicators(&self, ctx: &Context<'_>) -> ApiResult<Vec<Indicator>> {
-        Ok(load_one(ctx, IndicatorsOfGoal(self.0.id))
-            .await?
-            .into_iter()
-            .map(Indicator)
-            .collect())
+    /// The targets the item's sentences set, in order (Relay connection, 1–100 per page).
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<TargetConnection> {
+        let rows = load_one(ctx, TargetsOfGoal(self.0.id)).await?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(pagination::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 
     /// The domain the item belongs to; null for plan-level items (具体目标, 组织实施).
@@ -135,10 +145,11 @@ pub struct GoalFilter {
     pub text: Option<String>,
 }
 
-fn filtered(filter: &GoalFilter) -> Result<Select<goal::Entity>, AppError> {
+/// The goals a filter selects; a plan or department that does not exist is an error.
+fn filtered(filter: &GoalFilter) -> ApiResult<Select<goal::Entity>> {
     let mut select = goal::Entity::find();
     if let Some(code) = &filter.plan_code {
-        select = select.filter(goal::Column::PlanId.in_subquery(plan_ids(code)));
+        select = select.filter(crate::repo::in_plan(goal::Column::PlanId, code));
     }
     if let Some(id) = &filter.domain_id {
         select = select.filter(goal::Column::DomainId.eq(ids::decode_as(id, Kind::Domain)?));
@@ -150,9 +161,9 @@ fn filtered(filter: &GoalFilter) -> Result<Select<goal::Entity>, AppError> {
         select =
             select.filter(goal::Column::Id.in_subquery(goals_of_department(name, filter.role)));
     } else if filter.role.is_some() {
-        return Err(AppError::BadUserInput(
-            "`role` filters by a `department`; give one".into(),
-        ));
+        return Err(
+            AppError::BadUserInput("`role` filters by a `department`; give one".into()).into(),
+        );
     }
     if let Some(text) = filter
         .text
@@ -165,24 +176,43 @@ fn filtered(filter: &GoalFilter) -> Result<Select<goal::Entity>, AppError> {
     Ok(select)
 }
 
-/// One page of goals in document order; `plan_id` pins the plan (Plan.goals).
-pub async fn list(
-    ctx: &Context<'_>,
-    filter: GoalFilter,
-    args: PageArgs,
-    plan_id: Option<i32>,
-) -> ApiResult<GoalConnection> {
-    let mut select = filtered(&filter)?;
-    if let Some(plan_id) = plan_id {
-        select = select.filter(goal::Column::PlanId.eq(plan_id));
+/// After a filter found nothing: NOT_FOUND for a plan code or department that names nothing.
+async fn check_names(ctx: &Context<'_>, filter: &GoalFilter) -> ApiResult<()> {
+    let db = store(ctx)?;
+    if let Some(code) = &filter.plan_code {
+        crate::repo::plan_by_code(db, code).await?;
     }
+    if let Some(name) = &filter.department {
+        crate::repo::department_by_name(db, name).await?;
+    }
+    Ok(())
+}
+
+/// The goals a department is linked to, optionally in one role, as a subquery.
+fn goals_of_department(name: &str, role: Option<Role>) -> sea_orm::sea_query::SelectStatement {
+    let mut q = sea_orm::sea_query::Query::select();
+    q.column(goal_department::Column::GoalId)
+        .from(goal_department::Entity)
+        .cond_where(crate::repo::in_department(
+            goal_department::Column::DepartmentId,
+            name,
+        ));
+    if let Some(role) = role {
+        q.and_where(goal_department::Column::Role.eq(domain::Role::from(role).as_str()));
+    }
+    q.to_owned()
+}
+
+/// One page of goals in document order.
+async fn list(ctx: &Context<'_>, filter: GoalFilter, args: PageArgs) -> ApiResult<GoalConnection> {
+    let select = filtered(&filter)?;
     let keyset = Keyset {
         first: Expr::col(goal::Column::LineStart),
         second: Expr::col(goal::Column::Id),
         descending: false,
         text: false,
     };
-    Ok(pagination::page(
+    let page = pagination::page(
         store(ctx)?,
         select,
         &keyset,
@@ -190,8 +220,11 @@ pub async fn list(
         |m| SortKey::Ints(m.line_start, m.id),
         Goal,
     )
-    .await?
-    .into())
+    .await?;
+    if page.total_count == 0 {
+        check_names(ctx, &filter).await?;
+    }
+    Ok(page.into())
 }
 
 /// Root fields for goals.
@@ -220,7 +253,6 @@ impl GoalQuery {
                 last,
                 before,
             },
-            None,
         )
         .await
     }

@@ -12,6 +12,7 @@ pub enum Kind {
     Domain,
     Goal,
     Indicator,
+    Target,
     Department,
     Value,
 }
@@ -23,6 +24,7 @@ impl Kind {
             Kind::Domain => "Domain",
             Kind::Goal => "Goal",
             Kind::Indicator => "Indicator",
+            Kind::Target => "Target",
             Kind::Department => "Department",
             Kind::Value => "ReportedValue",
         }
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Domain,
             Kind::Goal,
             Kind::Indicator,
+            Kind::Target,
             Kind::Department,
             Kind::Value,
         ]

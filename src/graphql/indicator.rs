@@ -1,123 +1,195 @@
-//! `Indicator`: a quantified target, its published values, progress and status; the root
-//! fields that list, find and flag indicators.
+//! `Indicator`: a measure with one unit and direction and one series of yearly values, and the
+//! targets the plans set for it; the root fields that list and find indicators.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
-use entity::{department, department_alias, goal_department, indicator, indicator_value, plan};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use entity::{indicator, indicator_value, target};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
-use super::domain::Domain;
-use super::enums::{
-    Comparator, Direction, IndicatorStatus, Nature, OrderDirection, Role, TargetBasis,
-};
-use super::goal::{Goal, GoalDepartment};
+use super::department::Department;
+use super::enums::{Direction, Language, OrderDirection, Role, ValueOrigin};
 use super::ids::{self, Kind};
-use super::loaders::{DomainById, GoalById, LinksOfGoal, PlanById, PublishedValues};
+use super::loaders::{DepartmentById, PlanById, PublishedValues, Series, TargetsOfIndicator};
 use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
 use super::plan::Plan;
 use super::source::Source;
+use super::target::Target;
 use super::{load_one, store};
 use crate::domain;
-use crate::error::{ApiResult, AppError};
-use crate::rules::progress::{self, Assessment};
-use sea_orm::Condition;
+use crate::error::ApiResult;
+use crate::rules::discrepancy::{self, Kind as Disagreement};
 
-/// A quantified indicator: a row of the health plan's 表1 or a target stated in a sentence.
+/// A measure (婴儿死亡率, 居民健康素养水平 …) with one series of yearly values.
 #[derive(Clone)]
 pub struct Indicator(pub indicator::Model);
 
 connection!(IndicatorConnection, IndicatorEdge, Indicator, "indicators");
 
-/// The starting point of an indicator as the document states it.
-#[derive(SimpleObject)]
-pub struct Baseline {
-    /// Year of the baseline (2020 for the 十四五 plans).
-    pub year: i32,
-    /// The baseline value; null when the document names the year but gives no number.
-    pub value: Option<f64>,
-    /// The baseline as published (e.g. ≤3.2), where the document gives one.
-    pub raw: Option<String>,
-}
-
-/// The target of an indicator.
-#[derive(SimpleObject)]
-pub struct Target {
-    /// Year the target is for.
-    pub year: i32,
-    /// The target value; null when the target has no number (同比例增加).
-    pub value: Option<f64>,
-    /// How a value compares with the target value; null when there is no number.
-    pub comparator: Option<Comparator>,
-    /// Whether the value is a level, a change per year or a change from the baseline.
-    pub basis: TargetBasis,
-    /// The target as published (e.g. 80.15以上, 控制在8.2/10万以下, 同比例增加).
-    pub raw: String,
-}
-
-/// A published value of an indicator.
+/// One year of an indicator's series.
 #[derive(SimpleObject)]
 pub struct YearValue {
-    /// The year the value is for.
+    /// The year.
     pub year: i32,
     /// The value, in the indicator's unit.
     pub value: f64,
 }
 
-/// An indicator flagged by the early-warning rules, with the reason in plain words.
-#[derive(SimpleObject)]
-pub struct EarlyWarning {
-    /// The indicator.
-    pub indicator: Indicator,
-    /// AT_RISK or OFF_TRACK.
-    pub status: IndicatorStatus,
-    /// Why, with the numbers: value, expected value on the trajectory, share of the way done.
-    pub reason: String,
-}
+/// A published value: a figure the document gives, or an approved department report.
+pub struct IndicatorValue(pub indicator_value::Model);
 
-impl Indicator {
-    fn rules(&self) -> progress::Indicator {
-        let m = &self.0;
-        progress::Indicator {
-            direction: domain::Direction::parse(&m.direction)
-                .unwrap_or(domain::Direction::Unspecified),
-            nature: domain::Nature::parse(&m.nature).unwrap_or(domain::Nature::Unspecified),
-            baseline: m.baseline_year.zip(m.baseline_value),
-            target_year: m.target_year,
-            target_value: m.target_value,
-            comparator: m
-                .target_comparator
-                .as_deref()
-                .and_then(domain::Comparator::parse),
-            basis: domain::TargetBasis::parse(&m.target_basis)
-                .unwrap_or(domain::TargetBasis::Level),
+/// A published value: a figure the document gives, or an approved department report.
+#[Object]
+impl IndicatorValue {
+    /// The year the value is for.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+
+    /// The value, in the indicator's unit.
+    async fn value(&self) -> f64 {
+        self.0.value
+    }
+
+    /// A document figure or a department's report.
+    async fn origin(&self) -> ValueOrigin {
+        if self.0.origin == "document" {
+            ValueOrigin::Document
+        } else {
+            ValueOrigin::Report
         }
     }
 
-    async fn published(&self, ctx: &Context<'_>) -> ApiResult<Vec<indicator_value::Model>> {
-        load_one(ctx, PublishedValues(self.0.id)).await
+    /// For a document figure: the year comes from its context (a 规划背景 paragraph about
+    /// 2020), not from its sentence.
+    async fn year_inferred(&self) -> bool {
+        self.0.year_inferred
     }
 
-    pub async fn assess(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<Assessment> {
-        let values: Vec<progress::Point> = self
-            .published(ctx)
-            .await?
-            .iter()
-            .map(|v| (v.year, v.value))
-            .collect();
-        Ok(progress::assess(&self.rules(), &values, year))
+    /// A document figure as written (2020年的80.11岁, 2.27‰, ≤3.2).
+    async fn raw(&self) -> Option<&str> {
+        self.0.raw.as_deref()
+    }
+
+    /// Version within the indicator and year: the highest published one is the series' value.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Where the document gives the figure; null for a report.
+    async fn source(&self) -> Option<Source> {
+        match (self.0.line_start, self.0.line_end, &self.0.source_text) {
+            (Some(start), Some(end), Some(text)) => Some(Source::new(start, end, text)),
+            _ => None,
+        }
+    }
+
+    /// The department that reported it; null for a document figure.
+    async fn department(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
+        match self.0.department_id {
+            Some(id) => Ok(Some(Department(load_one(ctx, DepartmentById(id)).await?))),
+            None => Ok(None),
+        }
     }
 }
 
-/// A quantified indicator: a row of the health plan's 表1 or a target stated in a sentence.
-///
-/// Status rules (see also `IndicatorStatus`): a linear trajectory runs from the start (the
-/// stated baseline, or the first published value) to the target level. ACHIEVED when the latest
-/// published value meets the target (AT_LEAST ≥, AT_MOST ≤, ABOUT within 5%, EXACTLY equal);
-/// ON_TRACK when the share of the way done is at least the share of time elapsed; AT_RISK when
-/// behind by at most 0.25 of the way; OFF_TRACK when further behind, when the target year has
-/// passed unmet, or for a BINDING indicator behind at all; ABOUT/EXACTLY targets are AT_RISK
-/// within twice their tolerance and OFF_TRACK beyond; NO_DATA without a value after the start;
-/// NOT_QUANTIFIED when the target has no number.
+/// What two or more statements of the document disagree on.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscrepancyKind {
+    /// Targets for the same year give different values.
+    TargetValue,
+    /// Targets for the same year give different comparators.
+    TargetComparator,
+    /// Targets for the same year give different natures (预期性 / 约束性).
+    TargetNature,
+    /// The document gives different figures for the same year.
+    FigureValue,
+}
+
+/// A disagreement within the document about one indicator, with every statement involved (each
+/// with its source); the API does not pick a winner.
+pub struct Discrepancy {
+    kind: DiscrepancyKind,
+    year: i32,
+    targets: Vec<Target>,
+    figures: Vec<indicator_value::Model>,
+}
+
+/// A disagreement within the document about one indicator, with every statement involved (each
+/// with its source); the API does not pick a winner.
+#[Object]
+impl Discrepancy {
+    /// What they disagree on.
+    async fn kind(&self) -> DiscrepancyKind {
+        self.kind
+    }
+
+    /// The year they are for.
+    async fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The targets that disagree (empty for figures).
+    async fn targets(&self) -> Vec<Target> {
+        self.targets.clone()
+    }
+
+    /// The figures that disagree (empty for targets).
+    async fn figures(&self) -> Vec<IndicatorValue> {
+        self.figures.iter().cloned().map(IndicatorValue).collect()
+    }
+
+    /// The disagreement in words, with what each statement says.
+    async fn description(
+        &self,
+        #[graphql(desc = "Chinese (default) or English.", default)] language: Language,
+    ) -> String {
+        let said: Vec<String> = if self.targets.is_empty() {
+            self.figures
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} (L{})",
+                        f.raw.as_deref().unwrap_or(""),
+                        f.line_start.unwrap_or(0)
+                    )
+                })
+                .collect()
+        } else {
+            self.targets
+                .iter()
+                .map(|t| format!("{} (L{})", t.0.raw, t.0.line_start))
+                .collect()
+        };
+        let what = match (self.kind, language) {
+            (DiscrepancyKind::TargetValue, Language::Zh) => "目标数值不一致",
+            (DiscrepancyKind::TargetComparator, Language::Zh) => "目标的比较方式不一致",
+            (DiscrepancyKind::TargetNature, Language::Zh) => "指标性质不一致",
+            (DiscrepancyKind::FigureValue, Language::Zh) => "文件给出的数据不一致",
+            (DiscrepancyKind::TargetValue, Language::En) => "targets give different values",
+            (DiscrepancyKind::TargetComparator, Language::En) => {
+                "targets give different comparators"
+            }
+            (DiscrepancyKind::TargetNature, Language::En) => "targets give different natures",
+            (DiscrepancyKind::FigureValue, Language::En) => "the document gives different figures",
+        };
+        match language {
+            Language::Zh => format!("{}年{}：{}", self.year, what, said.join("；")),
+            Language::En => format!("{}: {what}: {}", self.year, said.join("; ")),
+        }
+    }
+}
+
+impl Indicator {
+    async fn target_rows(&self, ctx: &Context<'_>) -> ApiResult<Vec<target::Model>> {
+        load_one(ctx, TargetsOfIndicator(self.0.id)).await
+    }
+}
+
+/// A measure (婴儿死亡率, 居民健康素养水平 …): one unit, one direction and one series of yearly
+/// values — the document's figures and approved department reports. Every target the plans
+/// set for it (`targets`) is measured against that one series; values are reported once per
+/// indicator and year. Which clauses name the same measure is decided in
+/// `data/measures.json`; where they disagree, `discrepancies` says so.
 #[Object]
 impl Indicator {
     /// Global ID.
@@ -125,19 +197,14 @@ impl Indicator {
         ids::encode(Kind::Indicator, self.0.id)
     }
 
-    /// Name as published (表1's 主要指标, or the subject of the target sentence).
+    /// The measure's name (as `data/measures.json` gives it, or as its only clause writes it).
     async fn name(&self) -> &str {
         &self.0.name
     }
 
-    /// Unit as published (%, ‰, /10万, 岁, 人, 张 …); null where the table leaves it blank.
+    /// Unit (%, ‰, /10万, 岁, 人, 张 …); null where the document gives none.
     async fn unit(&self) -> Option<&str> {
         self.0.unit.as_deref()
-    }
-
-    /// 预期性 (EXPECTED), 约束性 (BINDING) or UNSPECIFIED.
-    async fn nature(&self) -> ApiResult<Nature> {
-        Ok(Nature::from_stored(&self.0.nature)?)
     }
 
     /// Which way the indicator should move.
@@ -145,149 +212,140 @@ impl Indicator {
         Ok(Direction::from_stored(&self.0.direction)?)
     }
 
-    /// The 领域 column of 表1 (健康素质, 健康生活 …) for table rows.
-    async fn table_category(&self) -> Option<&str> {
-        self.0.table_category.as_deref()
+    /// The direction is read off a target's words (控制在 → lower is better) rather than
+    /// decided in `data/measures.json`.
+    async fn direction_inferred(&self) -> bool {
+        self.0.direction_inferred
     }
 
-    /// The 序号 of the row in 表1, for table rows.
-    async fn table_number(&self) -> Option<i32> {
-        self.0.table_number
-    }
-
-    /// The plan the indicator belongs to.
-    async fn plan(&self, ctx: &Context<'_>) -> ApiResult<Plan> {
-        Ok(Plan(load_one(ctx, PlanById(self.0.plan_id)).await?))
-    }
-
-    /// The domain of the goal that states it; null for plan-level indicators (表1, 具体目标).
-    async fn domain(&self, ctx: &Context<'_>) -> ApiResult<Option<Domain>> {
-        match self.0.domain_id {
-            Some(id) => Ok(Some(Domain(load_one(ctx, DomainById(id)).await?))),
-            None => Ok(None),
+    /// The plans that set a target for it, in plan order.
+    async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<Plan>> {
+        let mut ids: Vec<i32> = self
+            .target_rows(ctx)
+            .await?
+            .iter()
+            .map(|t| t.plan_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut plans = Vec::new();
+        for id in ids {
+            plans.push(Plan(load_one(ctx, PlanById(id)).await?));
         }
+        plans.sort_by_key(|p| p.0.ordinal);
+        Ok(plans)
     }
 
-    /// The goal, measure or task whose sentence states it; null for 表1 rows.
-    async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
-        match self.0.goal_id {
-            Some(id) => Ok(Some(Goal(load_one(ctx, GoalById(id)).await?))),
-            None => Ok(None),
-        }
+    /// What each clause of each plan commits to for it, in document order.
+    async fn targets(&self, ctx: &Context<'_>) -> ApiResult<Vec<Target>> {
+        Ok(self
+            .target_rows(ctx)
+            .await?
+            .into_iter()
+            .map(Target)
+            .collect())
     }
 
-    /// Departments of the stating goal's tag, with their roles; empty for 表1 rows.
-    async fn departments(&self, ctx: &Context<'_>) -> ApiResult<Vec<GoalDepartment>> {
-        match self.0.goal_id {
-            Some(id) => Ok(load_one(ctx, LinksOfGoal(id))
-                .await?
-                .into_iter()
-                .map(GoalDepartment)
-                .collect()),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// The baseline the document states; null when it states none.
-    async fn baseline(&self) -> Option<Baseline> {
-        self.0.baseline_year.map(|year| Baseline {
-            year,
-            value: self.0.baseline_value,
-            raw: self.0.baseline_raw.clone(),
-        })
-    }
-
-    /// The target.
-    async fn target(&self) -> ApiResult<Target> {
-        let comparator = match self.0.target_comparator.as_deref() {
-            Some(text) => Some(Comparator::from_stored(text)?),
-            None => None,
-        };
-        Ok(Target {
-            year: self.0.target_year,
-            value: self.0.target_value,
-            comparator,
-            basis: TargetBasis::from_stored(&self.0.target_basis)?,
-            raw: self.0.target_raw.clone(),
-        })
-    }
-
-    /// Published values by year (the document's own figures and approved submissions).
+    /// Every published value (document figures and approved reports), by year and version.
     async fn values(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "First year to include.")] from_year: Option<i32>,
         #[graphql(desc = "Last year to include.")] to_year: Option<i32>,
-    ) -> ApiResult<Vec<YearValue>> {
-        Ok(self
-            .published(ctx)
+    ) -> ApiResult<Vec<IndicatorValue>> {
+        Ok(load_one(ctx, PublishedValues(self.0.id))
             .await?
             .into_iter()
             .filter(|v| {
                 from_year.is_none_or(|y| v.year >= y) && to_year.is_none_or(|y| v.year <= y)
             })
-            .map(|v| YearValue {
-                year: v.year,
-                value: v.value,
+            .map(IndicatorValue)
+            .collect())
+    }
+
+    /// The series: per year, the newest published value (what statuses are measured with).
+    async fn series(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First year to include.")] from_year: Option<i32>,
+        #[graphql(desc = "Last year to include.")] to_year: Option<i32>,
+    ) -> ApiResult<Vec<YearValue>> {
+        Ok(load_one(ctx, Series(self.0.id))
+            .await?
+            .into_iter()
+            .filter(|(y, _)| from_year.is_none_or(|f| *y >= f) && to_year.is_none_or(|t| *y <= t))
+            .map(|(year, value)| YearValue { year, value })
+            .collect())
+    }
+
+    /// The series' latest year; null when it has no value.
+    async fn latest_value(&self, ctx: &Context<'_>) -> ApiResult<Option<YearValue>> {
+        Ok(load_one(ctx, Series(self.0.id))
+            .await?
+            .last()
+            .map(|(year, value)| YearValue {
+                year: *year,
+                value: *value,
+            }))
+    }
+
+    /// Where the document disagrees with itself about this indicator: targets for one year with
+    /// different values, comparators or natures, figures for one year with different values.
+    async fn discrepancies(&self, ctx: &Context<'_>) -> ApiResult<Vec<Discrepancy>> {
+        let targets = self.target_rows(ctx).await?;
+        let figures: Vec<indicator_value::Model> = load_one(ctx, PublishedValues(self.0.id))
+            .await?
+            .into_iter()
+            .filter(|v| v.origin == "document")
+            .collect();
+        let said: Vec<discrepancy::Said> = targets
+            .iter()
+            .map(|t| discrepancy::Said {
+                id: t.id,
+                year: t.year,
+                value: t.value,
+                comparator: t.comparator.as_deref().and_then(domain::Comparator::parse),
+                nature: domain::Nature::parse(&t.nature).unwrap_or(domain::Nature::Unspecified),
+            })
+            .collect();
+        let stated: Vec<(i32, i32, f64)> =
+            figures.iter().map(|f| (f.id, f.year, f.value)).collect();
+        Ok(discrepancy::find(&said, &stated)
+            .into_iter()
+            .map(|d| Discrepancy {
+                kind: match d.kind {
+                    Disagreement::Value => DiscrepancyKind::TargetValue,
+                    Disagreement::Comparator => DiscrepancyKind::TargetComparator,
+                    Disagreement::Nature => DiscrepancyKind::TargetNature,
+                    Disagreement::Figure => DiscrepancyKind::FigureValue,
+                },
+                year: d.year,
+                targets: if d.kind == Disagreement::Figure {
+                    Vec::new()
+                } else {
+                    targets
+                        .iter()
+                        .filter(|t| d.ids.contains(&t.id))
+                        .cloned()
+                        .map(Target)
+                        .collect()
+                },
+                figures: if d.kind == Disagreement::Figure {
+                    figures
+                        .iter()
+                        .filter(|f| d.ids.contains(&f.id))
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect())
     }
 
-    /// The most recent published value; null when there is none.
-    async fn latest_value(&self, ctx: &Context<'_>) -> ApiResult<Option<YearValue>> {
-        Ok(self
-            .published(ctx)
-            .await?
-            .into_iter()
-            .last()
-            .map(|v| YearValue {
-                year: v.year,
-                value: v.value,
-            }))
-    }
-
-    /// Share of the way from the start to the target reached by the latest value (may exceed 1
-    /// or be negative); null without a start, a numeric target or a later value.
-    async fn progress(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Assess as of this year (values after it are ignored).")] year: Option<
-            i32,
-        >,
-    ) -> ApiResult<Option<f64>> {
-        let a = self.assess(ctx, year).await?;
-        Ok(if a.status == progress::Status::NoData {
-            None
-        } else {
-            a.progress
-        })
-    }
-
-    /// Where the indicator stands against its target (rules in the type's description).
-    async fn status(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Assess as of this year (values after it are ignored).")] year: Option<
-            i32,
-        >,
-    ) -> ApiResult<IndicatorStatus> {
-        Ok(self.assess(ctx, year).await?.status.into())
-    }
-
-    /// Why the indicator has its status, in plain words with the numbers.
-    async fn status_reason(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Assess as of this year (values after it are ignored).")] year: Option<
-            i32,
-        >,
-    ) -> ApiResult<String> {
-        Ok(self.assess(ctx, year).await?.reason)
-    }
-
-    /// Departments that may report this indicator: those leading or responsible for its goal,
-    /// and any an admin assigned (表1 rows name none until one is assigned).
-    async fn reporters(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::department::Department>> {
+    /// Departments that may report this indicator: those leading or responsible for the goal
+    /// of any of its targets, and any an admin assigned (表1 rows name none until then).
+    async fn reporters(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
         super::submission::reporters_of(ctx, self.0.id).await
     }
 
@@ -299,36 +357,26 @@ impl Indicator {
     ) -> ApiResult<Vec<super::submission::Publication>> {
         super::submission::publications_of(ctx, self.0.id).await
     }
-
-    /// The clause the indicator comes from: line numbers and exact text.
-    async fn source(&self) -> Source {
-        Source::new(self.0.line_start, self.0.line_end, &self.0.source_text)
-    }
 }
 
-/// Which indicators to list; all conditions must hold.
+/// Which indicators to list: those with at least one target that matches; a plan or
+/// department that does not exist is an error.
 #[derive(InputObject, Default, Clone)]
 pub struct IndicatorFilter {
-    /// Plan code (`women`, `children`, `health`, `earthquake`).
+    /// Plan code (`women`, `children`, `health`, `earthquake`): a plan sets a target for it.
     pub plan_code: Option<String>,
-    /// Global ID of a domain.
-    pub domain_id: Option<ID>,
-    /// A department, by canonical name or any published spelling; the indicator's goal must name it.
+    /// A department, by canonical name or any published spelling: a target's goal names it.
     pub department: Option<String>,
     /// With `department`: the role it must have on the goal.
     pub role: Option<Role>,
-    /// 预期性 / 约束性.
-    pub nature: Option<Nature>,
-    /// Current status (as of the latest published values).
-    pub status: Option<IndicatorStatus>,
     /// Substring of the name (Chinese text matches without word splitting).
     pub text: Option<String>,
 }
 
 /// What to sort indicators by.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum IndicatorOrderField {
-    /// Document order.
+    /// Document order (of each indicator's first target).
     #[default]
     Position,
     /// Name (by code point).
@@ -346,70 +394,38 @@ pub struct IndicatorOrder {
     pub direction: OrderDirection,
 }
 
-/// `department_id` of a department named by canonical name or alias, as a subquery.
-pub fn department_ids(name: &str) -> Condition {
-    let name = name.trim().to_string();
-    Condition::any()
-        .add(
-            goal_department::Column::DepartmentId.in_subquery(
-                Query::select()
-                    .column(department::Column::Id)
-                    .from(department::Entity)
-                    .and_where(department::Column::Name.eq(name.clone()))
-                    .to_owned(),
-            ),
-        )
-        .add(
-            goal_department::Column::DepartmentId.in_subquery(
-                Query::select()
-                    .column(department_alias::Column::DepartmentId)
-                    .from(department_alias::Entity)
-                    .and_where(department_alias::Column::Alias.eq(name))
-                    .to_owned(),
-            ),
-        )
-}
-
-/// Goals a department (name or alias) is linked to, optionally in one role.
-pub fn goals_of_department(name: &str, role: Option<Role>) -> sea_orm::sea_query::SelectStatement {
-    let mut q = Query::select();
-    q.column(goal_department::Column::GoalId)
-        .from(goal_department::Entity)
-        .cond_where(department_ids(name));
-    if let Some(role) = role {
-        q.and_where(goal_department::Column::Role.eq(domain::Role::from(role).as_str()));
-    }
-    q.to_owned()
-}
-
-/// Ids of the plan with this code, as a subquery.
-pub fn plan_ids(code: &str) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(plan::Column::Id)
-        .from(plan::Entity)
-        .and_where(plan::Column::Code.eq(code.trim()))
-        .to_owned()
-}
-
-/// The indicators a filter selects, status aside.
-fn filtered(filter: &IndicatorFilter) -> Result<Select<indicator::Entity>, AppError> {
-    let mut select = indicator::Entity::find();
-    if let Some(code) = &filter.plan_code {
-        select = select.filter(indicator::Column::PlanId.in_subquery(plan_ids(code)));
-    }
-    if let Some(id) = &filter.domain_id {
-        select = select.filter(indicator::Column::DomainId.eq(ids::decode_as(id, Kind::Domain)?));
-    }
-    if let Some(name) = &filter.department {
-        select = select
-            .filter(indicator::Column::GoalId.in_subquery(goals_of_department(name, filter.role)));
-    } else if filter.role.is_some() {
-        return Err(AppError::BadUserInput(
+/// The indicators a filter selects; plan code and department are resolved in the query.
+fn filtered(filter: &IndicatorFilter) -> ApiResult<Select<indicator::Entity>> {
+    if filter.role.is_some() && filter.department.is_none() {
+        return Err(crate::error::AppError::BadUserInput(
             "`role` filters by a `department`; give one".into(),
-        ));
+        )
+        .into());
     }
-    if let Some(nature) = filter.nature {
-        select = select.filter(indicator::Column::Nature.eq(domain::Nature::from(nature).as_str()));
+    let mut select = indicator::Entity::find();
+    if filter.plan_code.is_some() || filter.department.is_some() {
+        let mut ids = Query::select();
+        ids.column(target::Column::IndicatorId).from(target::Entity);
+        if let Some(code) = &filter.plan_code {
+            ids.and_where(crate::repo::in_plan(target::Column::PlanId, code));
+        }
+        if let Some(name) = &filter.department {
+            let mut goals = Query::select();
+            goals
+                .column(entity::goal_department::Column::GoalId)
+                .from(entity::goal_department::Entity)
+                .cond_where(crate::repo::in_department(
+                    entity::goal_department::Column::DepartmentId,
+                    name,
+                ));
+            if let Some(role) = filter.role {
+                goals.and_where(
+                    entity::goal_department::Column::Role.eq(domain::Role::from(role).as_str()),
+                );
+            }
+            ids.and_where(target::Column::GoalId.in_subquery(goals.to_owned()));
+        }
+        select = select.filter(indicator::Column::Id.in_subquery(ids.to_owned()));
     }
     if let Some(text) = filter
         .text
@@ -422,31 +438,29 @@ fn filtered(filter: &IndicatorFilter) -> Result<Select<indicator::Entity>, AppEr
     Ok(select)
 }
 
-/// One page of indicators; `plan_id` pins the plan (Plan.indicators).
-pub async fn list(
+/// After a filter found nothing: NOT_FOUND for a plan code or department that names nothing.
+async fn check_names(ctx: &Context<'_>, filter: &IndicatorFilter) -> ApiResult<()> {
+    let db = store(ctx)?;
+    if let Some(code) = &filter.plan_code {
+        crate::repo::plan_by_code(db, code).await?;
+    }
+    if let Some(name) = &filter.department {
+        crate::repo::department_by_name(db, name).await?;
+    }
+    Ok(())
+}
+
+/// One page of indicators.
+async fn list(
     ctx: &Context<'_>,
     filter: IndicatorFilter,
     order: IndicatorOrder,
     args: PageArgs,
-    plan_id: Option<i32>,
 ) -> ApiResult<IndicatorConnection> {
     let db = store(ctx)?;
-    let mut select = filtered(&filter)?;
-    if let Some(plan_id) = plan_id {
-        select = select.filter(indicator::Column::PlanId.eq(plan_id));
-    }
-    if let Some(wanted) = filter.status {
-        // Status is computed, not stored: assess the candidates, keep the ids that match.
-        let candidates = select.clone().all(db).await.map_err(AppError::from)?;
-        let assessed = assess_many(db, candidates, None).await?;
-        let keep = assessed
-            .into_iter()
-            .filter(|(_, a)| IndicatorStatus::from(a.status) == wanted)
-            .map(|(i, _)| i.0.id);
-        select = select.filter(indicator::Column::Id.is_in(keep.collect::<Vec<_>>()));
-    }
+    let select = filtered(&filter)?;
     let descending = order.direction == OrderDirection::Desc;
-    let page = match order.field {
+    let page: IndicatorConnection = match order.field {
         IndicatorOrderField::Position => {
             let keyset = Keyset {
                 first: Expr::col(indicator::Column::LineStart),
@@ -484,40 +498,10 @@ pub async fn list(
             .into()
         }
     };
-    Ok(page)
-}
-
-/// Assesses many indicators with one query for all their published values.
-async fn assess_many(
-    db: &sea_orm::DatabaseConnection,
-    rows: Vec<indicator::Model>,
-    year: Option<i32>,
-) -> ApiResult<Vec<(Indicator, Assessment)>> {
-    let values = indicator_value::Entity::find()
-        .filter(indicator_value::Column::IndicatorId.is_in(rows.iter().map(|r| r.id)))
-        .filter(indicator_value::Column::Status.eq(domain::ValueStatus::Published.as_str()))
-        .all(db)
-        .await
-        .map_err(AppError::from)?;
-    let mut by_indicator: std::collections::HashMap<i32, Vec<progress::Point>> =
-        std::collections::HashMap::new();
-    for v in values {
-        by_indicator
-            .entry(v.indicator_id)
-            .or_default()
-            .push((v.year, v.value));
+    if page.total_count == 0 {
+        check_names(ctx, &filter).await?;
     }
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let indicator = Indicator(row);
-            let points = by_indicator
-                .get(&indicator.0.id)
-                .map_or(&[][..], Vec::as_slice);
-            let a = progress::assess(&indicator.rules(), points, year);
-            (indicator, a)
-        })
-        .collect())
+    Ok(page)
 }
 
 /// Root fields for indicators.
@@ -548,57 +532,39 @@ impl IndicatorQuery {
                 last,
                 before,
             },
-            None,
         )
         .await
     }
 
-    /// One indicator by global ID; null if there is none.
+    /// One indicator by global ID; null if there is none. The ID of an indicator that was
+    /// merged into another (one measure the document states several times) finds that one.
     async fn indicator(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global ID.")] id: ID,
     ) -> ApiResult<Option<Indicator>> {
         let id = ids::decode_as(&id, Kind::Indicator)?;
-        let row = indicator::Entity::find_by_id(id)
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
-        Ok(row.map(Indicator))
+        find(ctx, id).await
     }
+}
 
-    /// Indicators of a plan that are AT_RISK or OFF_TRACK as of a year (预警), with reasons, in
-    /// document order.
-    async fn early_warnings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Plan code.")] plan_code: String,
-        #[graphql(desc = "Assess as of this year; default: all published values.")] year: Option<
-            i32,
-        >,
-    ) -> ApiResult<Vec<EarlyWarning>> {
-        let db = store(ctx)?;
-        let rows = indicator::Entity::find()
-            .filter(indicator::Column::PlanId.in_subquery(plan_ids(&plan_code)))
-            .order_by_asc(indicator::Column::LineStart)
-            .order_by_asc(indicator::Column::Ordinal)
-            .all(db)
-            .await
-            .map_err(AppError::from)?;
-        Ok(assess_many(db, rows, year)
-            .await?
-            .into_iter()
-            .filter(|(_, a)| {
-                matches!(
-                    a.status,
-                    progress::Status::AtRisk | progress::Status::OffTrack
-                )
-            })
-            .map(|(indicator, a)| EarlyWarning {
-                indicator,
-                status: a.status.into(),
-                reason: a.reason,
-            })
-            .collect())
+/// An indicator by id, or the one a merged-away indicator's id now belongs to (a store
+/// written before indicators were series kept one per clause; each became a target with its id).
+pub async fn find(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Indicator>> {
+    if let Some(row) = super::load_one_opt(ctx, super::loaders::IndicatorById(id)).await? {
+        return Ok(Some(Indicator(row)));
     }
+    let db = store(ctx)?;
+    let Some(t) = target::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(crate::error::AppError::from)?
+    else {
+        return Ok(None);
+    };
+    Ok(
+        super::load_one_opt(ctx, super::loaders::IndicatorById(t.indicator_id))
+            .await?
+            .map(Indicator),
+    )
 }

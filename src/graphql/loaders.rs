@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     department, department_alias, document, domain, goal, goal_department, goal_group, indicator,
-    indicator_value, plan,
+    indicator_value, plan, target, value_event,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -17,10 +17,22 @@ pub struct Store {
     pub db: DatabaseConnection,
 }
 
-pub type Loaders = DataLoader<Store>;
+pub type Loaders = DataLoader<Store, HashMapCache>;
 
+/// Loaders that remember nothing: the schema's own, for callers that bring none.
 pub fn loaders(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(Store { db }, tokio::spawn)
+    let loaders = DataLoader::with_cache(Store { db }, tokio::spawn, HashMapCache::default());
+    loaders.enable_all_cache(false);
+    loaders
+}
+
+/// Loaders for one request. A query's remember what they loaded, so a row or series asked
+/// for at two depths (a target's status and its indicator's latest value) is read once; a
+/// mutation's do not, since its fields run in turn and each may change what the next reads.
+pub fn for_request(db: DatabaseConnection, query: bool) -> Loaders {
+    let loaders = DataLoader::with_cache(Store { db }, tokio::spawn, HashMapCache::default());
+    loaders.enable_all_cache(query);
+    loaders
 }
 
 pub type LoadError = Arc<DbErr>;
@@ -83,8 +95,10 @@ by_id!(DomainById, domain);
 by_id!(DepartmentById, department);
 by_id!(GoalById, goal);
 by_id!(IndicatorById, indicator);
+by_id!(TargetById, target);
 children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
 children!(GoalsOfDomain, goal, DomainId, Ordinal, |r| r.domain_id);
+children!(GoalsOfPlan, goal, PlanId, LineStart, |r| Some(r.plan_id));
 children!(LinksOfGoal, goal_department, GoalId, Ordinal, |r| Some(
     r.goal_id
 ));
@@ -98,7 +112,39 @@ children!(
     Id,
     |r| Some(r.department_id)
 );
-children!(IndicatorsOfGoal, indicator, GoalId, Ordinal, |r| r.goal_id);
+children!(EventsOfValue, value_event, ValueId, Id, |r| Some(
+    r.value_id
+));
+children!(TargetsOfGoal, target, GoalId, LineStart, |r| r.goal_id);
+children!(
+    TargetsOfIndicator,
+    target,
+    IndicatorId,
+    LineStart,
+    |r| Some(r.indicator_id)
+);
+children!(TargetsOfPlan, target, PlanId, LineStart, |r| Some(
+    r.plan_id
+));
+children!(TargetsOfDomain, target, DomainId, LineStart, |r| r
+    .domain_id);
+
+/// An indicator's series: per year, the newest published value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Series(pub i32);
+
+impl Loader<Series> for Store {
+    type Value = Vec<crate::rules::progress::Point>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Series]) -> Result<HashMap<Series, Self::Value>, Self::Error> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let found = crate::repo::targets::series_of_many(&self.db, &ids)
+            .await
+            .map_err(|e| Arc::new(DbErr::Custom(e.message().to_string())))?;
+        Ok(found.into_iter().map(|(id, s)| (Series(id), s)).collect())
+    }
+}
 
 /// Published values of an indicator, by year: the only values the public sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,6 +164,7 @@ impl Loader<PublishedValues> for Store {
                 indicator_value::Column::Status.eq(crate::domain::ValueStatus::Published.as_str()),
             )
             .order_by_asc(indicator_value::Column::Year)
+            .order_by_asc(indicator_value::Column::Version)
             .all(&self.db)
             .await?;
         let mut out: HashMap<PublishedValues, Self::Value> =
@@ -175,7 +222,8 @@ impl Loader<ReportersOf> for Store {
     }
 }
 
-/// Approvals of an indicator's reported values: its public publication history.
+/// Approvals of an indicator's reported values: its public publication history. The history
+/// records the indicator of its time; the value says which it belongs to now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ApprovalsOf(pub i32);
 
@@ -187,18 +235,258 @@ impl Loader<ApprovalsOf> for Store {
         &self,
         keys: &[ApprovalsOf],
     ) -> Result<HashMap<ApprovalsOf, Self::Value>, Self::Error> {
+        use sea_orm::sea_query::Query;
+        let values = Query::select()
+            .column(indicator_value::Column::Id)
+            .from(indicator_value::Entity)
+            .and_where(indicator_value::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .to_owned();
         let rows = entity::value_event::Entity::find()
-            .filter(entity::value_event::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+            .filter(entity::value_event::Column::ValueId.in_subquery(values))
             .filter(entity::value_event::Column::Action.eq("approve"))
             .order_by_asc(entity::value_event::Column::Id)
             .all(&self.db)
             .await?;
+        let owner: HashMap<i32, i32> = indicator_value::Entity::find()
+            .filter(indicator_value::Column::Id.is_in(rows.iter().map(|r| r.value_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v.indicator_id))
+            .collect();
         let mut out: HashMap<ApprovalsOf, Self::Value> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
-            out.entry(ApprovalsOf(row.indicator_id))
-                .or_default()
-                .push(row);
+            if let Some(indicator) = owner.get(&row.value_id) {
+                out.entry(ApprovalsOf(*indicator)).or_default().push(row);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What a status count is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Plan(i32),
+    Domain(i32),
+    /// A department's targets, through its goal links (in one role, or any).
+    Department(i32, Option<crate::domain::Role>),
+}
+
+/// Status counts of a scope's targets as of a year: every plan's (or domain's, or
+/// department's) in one batch — two statements for all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CountsOf(pub Scope, pub Option<i32>);
+
+impl Loader<CountsOf> for Store {
+    type Value = Vec<(crate::rules::progress::Status, usize)>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CountsOf]) -> Result<HashMap<CountsOf, Self::Value>, Self::Error> {
+        use crate::repo::targets;
+        let fail = |e: crate::error::AppError| Arc::new(DbErr::Custom(e.message().to_string()));
+        let mut years: Vec<Option<i32>> = keys.iter().map(|k| k.1).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut out = HashMap::new();
+        for year in years {
+            let scopes: Vec<Scope> = keys.iter().filter(|k| k.1 == year).map(|k| k.0).collect();
+            let pick =
+                |f: fn(&Scope) -> Option<i32>| scopes.iter().filter_map(f).collect::<Vec<i32>>();
+            let plans = pick(|s| {
+                if let Scope::Plan(id) = s {
+                    Some(*id)
+                } else {
+                    None
+                }
+            });
+            let domains = pick(|s| {
+                if let Scope::Domain(id) = s {
+                    Some(*id)
+                } else {
+                    None
+                }
+            });
+            let departments = pick(|s| {
+                if let Scope::Department(id, _) = s {
+                    Some(*id)
+                } else {
+                    None
+                }
+            });
+            // goal → the department scopes asked for that its links put it in
+            let mut goals_of: HashMap<i32, Vec<Scope>> = HashMap::new();
+            if !departments.is_empty() {
+                for link in goal_department::Entity::find()
+                    .filter(goal_department::Column::DepartmentId.is_in(departments.clone()))
+                    .all(&self.db)
+                    .await?
+                {
+                    let role = crate::domain::Role::parse(&link.role);
+                    for scope in [
+                        Scope::Department(link.department_id, None),
+                        Scope::Department(link.department_id, role),
+                    ] {
+                        let list = goals_of.entry(link.goal_id).or_default();
+                        if scopes.contains(&scope) && !list.contains(&scope) {
+                            list.push(scope);
+                        }
+                    }
+                }
+            }
+            let mut wanted = sea_orm::Condition::any()
+                .add(target::Column::PlanId.is_in(plans.clone()))
+                .add(target::Column::DomainId.is_in(domains.clone()));
+            if !goals_of.is_empty() {
+                wanted = wanted.add(target::Column::GoalId.is_in(goals_of.keys().copied()));
+            }
+            let rows = target::Entity::find().filter(wanted).all(&self.db).await?;
+            let counts = targets::counts_by(
+                &self.db,
+                rows,
+                |t| {
+                    let mut of = Vec::new();
+                    if plans.contains(&t.plan_id) {
+                        of.push(Scope::Plan(t.plan_id));
+                    }
+                    if let Some(d) = t.domain_id.filter(|d| domains.contains(d)) {
+                        of.push(Scope::Domain(d));
+                    }
+                    if let Some(g) = t.goal_id {
+                        of.extend(goals_of.get(&g).into_iter().flatten().copied());
+                    }
+                    of
+                },
+                year,
+            )
+            .await
+            .map_err(fail)?;
+            let zeros: Vec<(crate::rules::progress::Status, usize)> =
+                crate::rules::progress::Status::ALL
+                    .iter()
+                    .map(|s| (*s, 0))
+                    .collect();
+            for scope in scopes {
+                out.insert(
+                    CountsOf(scope, year),
+                    counts.get(&scope).cloned().unwrap_or_else(|| zeros.clone()),
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The indicators a plan sets targets for, in document order (of their first target there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorsOfPlan(pub i32);
+
+impl Loader<IndicatorsOfPlan> for Store {
+    type Value = Vec<(i32, indicator::Model)>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[IndicatorsOfPlan],
+    ) -> Result<HashMap<IndicatorsOfPlan, Self::Value>, Self::Error> {
+        let targets = target::Entity::find()
+            .filter(target::Column::PlanId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(target::Column::LineStart)
+            .order_by_asc(target::Column::Ordinal)
+            .all(&self.db)
+            .await?;
+        let rows: HashMap<i32, indicator::Model> = indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        let mut out: HashMap<IndicatorsOfPlan, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for t in targets {
+            let list = out.entry(IndicatorsOfPlan(t.plan_id)).or_default();
+            if !list.iter().any(|(_, i)| i.id == t.indicator_id) {
+                if let Some(i) = rows.get(&t.indicator_id) {
+                    // Positioned by the plan's first target for it.
+                    list.push((t.line_start, i.clone()));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What a department's goal links give it (optionally in one role): its goals, the targets
+/// they set and the indicators of those, in document order. One batch for every department
+/// of a page, four statements however many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WorkOf(pub i32, pub Option<crate::domain::Role>);
+
+/// A department's goals, targets and indicators (indicators positioned by their first target).
+#[derive(Debug, Clone, Default)]
+pub struct Work {
+    pub goals: Vec<goal::Model>,
+    pub targets: Vec<target::Model>,
+    pub indicators: Vec<(i32, indicator::Model)>,
+}
+
+impl Loader<WorkOf> for Store {
+    type Value = Work;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[WorkOf]) -> Result<HashMap<WorkOf, Self::Value>, Self::Error> {
+        let links = goal_department::Entity::find()
+            .filter(goal_department::Column::DepartmentId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await?;
+        let goal_ids: Vec<i32> = links.iter().map(|l| l.goal_id).collect();
+        let goals = goal::Entity::find()
+            .filter(goal::Column::Id.is_in(goal_ids.clone()))
+            .order_by_asc(goal::Column::LineStart)
+            .order_by_asc(goal::Column::Id)
+            .all(&self.db)
+            .await?;
+        let targets = target::Entity::find()
+            .filter(target::Column::GoalId.is_in(goal_ids))
+            .order_by_asc(target::Column::LineStart)
+            .order_by_asc(target::Column::Ordinal)
+            .all(&self.db)
+            .await?;
+        let indicators: HashMap<i32, indicator::Model> = indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        let mut out = HashMap::new();
+        for key in keys {
+            let linked = |goal_id: i32| {
+                links.iter().any(|l| {
+                    l.goal_id == goal_id
+                        && l.department_id == key.0
+                        && key.1.is_none_or(|r| l.role == r.as_str())
+                })
+            };
+            let mut work = Work {
+                goals: goals.iter().filter(|g| linked(g.id)).cloned().collect(),
+                targets: targets
+                    .iter()
+                    .filter(|t| t.goal_id.is_some_and(linked))
+                    .cloned()
+                    .collect(),
+                indicators: Vec::new(),
+            };
+            for t in &work.targets {
+                if !work.indicators.iter().any(|(_, i)| i.id == t.indicator_id) {
+                    if let Some(i) = indicators.get(&t.indicator_id) {
+                        work.indicators.push((t.line_start, i.clone()));
+                    }
+                }
+            }
+            out.insert(*key, work);
         }
         Ok(out)
     }

@@ -14,6 +14,7 @@ pub mod search;
 pub mod session;
 pub mod source;
 pub mod submission;
+pub mod target;
 
 use std::sync::Arc;
 
@@ -26,12 +27,16 @@ use crate::limits::bounds::LiveBounds;
 use crate::limits::check::Checker;
 use loaders::{LoadError, Loaders, Store};
 
-/// The root of all public read queries.
+/// Everything the API answers: plans, domains, goals, indicators and their targets, values,
+/// departments, search, statuses and early warnings (public), and accounts and the reporting
+/// workflow (signed-in users).
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     plan::PlanQuery,
     goal::GoalQuery,
     indicator::IndicatorQuery,
+    target::TargetQuery,
     department::DepartmentQuery,
     search::SearchQuery,
     node::NodeQuery,
@@ -39,8 +44,10 @@ pub struct QueryRoot(
     submission::SubmissionQuery,
 );
 
-/// The root of all mutations: sessions, accounts, and the reporting workflow.
+/// Everything that changes the store: sessions, accounts, and the reporting workflow. Each
+/// mutation takes one `input` object and returns a payload.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     session::SessionMutation,
     submission::SubmissionMutation,
@@ -74,6 +81,12 @@ pub fn build_schema_with(
         EmptySubscription,
     )
     .register_output_type::<node::Node>()
+    .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
+        "A moment in time, as an RFC 3339 / ISO 8601 string in UTC (2026-11-29T07:30:00Z).",
+    )
+    .override_output_type_description::<async_graphql::Json<serde_json::Value>>(
+        "A JSON value: an object holding the fields a change touched, as they were or became.",
+    )
     // The HTTP layer's checks (`limits::check`) come first, with codes; async-graphql's own
     // stay as a second line (its complexity, which counts fields only, is not used).
     .limit_depth(limits.depth)
@@ -97,9 +110,22 @@ pub fn build_schema_with(
     schema
 }
 
+/// What the schema is, at the head of its SDL (async-graphql's introspection answers
+/// `__Schema.description` with a fixed text of its own).
+pub const DESCRIPTION: &str = "plangraph: the four 2021–2025 plans of Changle County \
+(乐政字〔2022〕16号) — women's and children's development, health, earthquake prevention — as \
+open data: plans, domains, goals, indicators (one series of yearly values per measure) and the \
+targets each plan sets for them, with progress, status and early warnings; departments and \
+their roles; and the departments' yearly reporting. Errors carry a stable `extensions.code`.";
+
 /// The schema in SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None).sdl()
+    let sdl = build_schema(None).sdl();
+    sdl.replacen(
+        "schema {",
+        &format!("\"\"\"\n{DESCRIPTION}\n\"\"\"\nschema {{"),
+        1,
+    )
 }
 
 pub(crate) fn store<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {

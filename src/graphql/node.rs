@@ -8,18 +8,22 @@ use super::goal::Goal;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
 use super::load_one_opt;
-use super::loaders::{DepartmentById, DomainById, GoalById, IndicatorById, PlanById};
+use super::loaders::{DepartmentById, DomainById, GoalById, PlanById, TargetById};
 use super::plan::Plan;
+use super::target::Target;
 use crate::error::ApiResult;
 
 /// An object with a global ID.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Global ID."))]
+// One value per node looked up, never stored in bulk: boxing the large row would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Node {
     Plan(Plan),
     Domain(Domain),
     Goal(Goal),
     Indicator(Indicator),
+    Target(Target),
     Department(Department),
 }
 
@@ -35,9 +39,10 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
         Kind::Goal => load_one_opt(ctx, GoalById(n))
             .await?
             .map(|m| Node::Goal(Goal(m))),
-        Kind::Indicator => load_one_opt(ctx, IndicatorById(n))
+        Kind::Indicator => super::indicator::find(ctx, n).await?.map(Node::Indicator),
+        Kind::Target => load_one_opt(ctx, TargetById(n))
             .await?
-            .map(|m| Node::Indicator(Indicator(m))),
+            .map(|m| Node::Target(Target(m))),
         Kind::Department => load_one_opt(ctx, DepartmentById(n))
             .await?
             .map(|m| Node::Department(Department(m))),

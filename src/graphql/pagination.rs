@@ -281,6 +281,37 @@ pub fn page_in_memory<N>(
     })
 }
 
+/// A nested connection over rows a loader fetched for many parents at once (one statement per
+/// level, not per parent), paged in memory by a position key.
+pub fn nested<M, N>(
+    rows: Vec<M>,
+    args: &PageArgs,
+    key: impl Fn(&M) -> (i32, i32),
+    node: impl Fn(M) -> N,
+) -> Result<Page<N>, AppError> {
+    let window = args.window()?;
+    if [&window.after, &window.before]
+        .into_iter()
+        .flatten()
+        .any(|k| matches!(k, SortKey::Text(..)))
+    {
+        return Err(AppError::BadUserInput(
+            "the cursor is of another order or list; start again without it".into(),
+        ));
+    }
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            let (a, b) = key(&m);
+            (SortKey::Ints(a, b), node(m))
+        })
+        .collect();
+    page_in_memory(items, args, |k| match k {
+        SortKey::Ints(a, b) => (*a, *b),
+        SortKey::Text(_, b) => (i32::MAX, *b),
+    })
+}
+
 /// `LIKE` pattern for a substring, with the wildcards of the user's text escaped. Substring
 /// matching suits Chinese, which has no spaces to split words on.
 pub fn contains(column: impl sea_orm::sea_query::IntoColumnRef, text: &str) -> SimpleExpr {

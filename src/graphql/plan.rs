@@ -5,12 +5,15 @@ use entity::plan;
 use sea_orm::{EntityTrait, QueryOrder};
 
 use super::domain::Domain;
-use super::goal::{self, GoalConnection, GoalFilter};
+use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
-use super::indicator::{self, IndicatorConnection, IndicatorFilter, IndicatorOrder};
-use super::loaders::{DocumentById, DomainsOfPlan};
-use super::pagination::PageArgs;
+use super::indicator::{Indicator, IndicatorConnection};
+use super::loaders::{
+    CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, Scope, TargetsOfPlan,
+};
+use super::pagination::{self, PageArgs};
 use super::source::Source;
+use super::target::{self, StatusCount, Target, TargetConnection};
 use super::{load_one, store};
 use crate::error::{ApiResult, AppError};
 
@@ -96,67 +99,83 @@ impl Plan {
         Ok(rows.into_iter().map(Domain).collect())
     }
 
-    /// The plan's goals, measures, tasks, projects, project boxes and implementation items in
-    /// document order; same arguments as the root `goals` (the plan is fixed).
+    /// The plan's goals, measures, tasks, projects and implementation items in document order
+    /// (Relay connection; for filters use the root `goals` with `planCode`).
     async fn goals(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Which goals (planCode is ignored).")] filter: Option<GoalFilter>,
         #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
-        let filter = GoalFilter {
-            plan_code: None,
-            ..filter.unwrap_or_default()
-        };
-        goal::list(
-            ctx,
-            filter,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Some(self.0.id),
-        )
-        .await
-    }
-
-    /// The plan's indicators; same arguments as the root `indicators` (the plan is fixed).
-    #[allow(clippy::too_many_arguments)]
-    async fn indicators(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which indicators (planCode is ignored).")] filter: Option<
-            IndicatorFilter,
-        >,
-        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
-        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
-        #[graphql(desc = "Sort order (default: document order).")] order_by: Option<IndicatorOrder>,
-    ) -> ApiResult<IndicatorConnection> {
-        let filter = IndicatorFilter {
-            plan_code: None,
-            ..filter.unwrap_or_default()
-        };
+        let rows = load_one(ctx, GoalsOfPlan(self.0.id)).await?;
         let args = PageArgs {
             first,
             after,
             last,
             before,
         };
-        indicator::list(
-            ctx,
-            filter,
-            order_by.unwrap_or_default(),
-            args,
-            Some(self.0.id),
-        )
-        .await
+        Ok(pagination::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
+    }
+
+    /// The indicators the plan sets targets for, in document order (Relay connection; for
+    /// filters use the root `indicators` with `planCode`).
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<IndicatorConnection> {
+        let rows = load_one(ctx, IndicatorsOfPlan(self.0.id)).await?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(pagination::nested(
+            rows,
+            &args,
+            |(line, i)| (*line, i.id),
+            |(_, i)| Indicator(i),
+        )?
+        .into())
+    }
+
+    /// The targets the plan sets, in document order (Relay connection; for filters use the
+    /// root `targets` with `planCode`).
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<TargetConnection> {
+        let rows = load_one(ctx, TargetsOfPlan(self.0.id)).await?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(pagination::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+    }
+
+    /// How many of the plan's targets have each status (every status listed, zeros too).
+    async fn status_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Assess as of this year (default: every value).")] year: Option<i32>,
+    ) -> ApiResult<Vec<StatusCount>> {
+        Ok(load_one(ctx, CountsOf(Scope::Plan(self.0.id), year))
+            .await?
+            .into_iter()
+            .map(target::to_count)
+            .collect())
     }
 
     /// Where the plan stands in the source document.

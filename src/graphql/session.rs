@@ -21,12 +21,26 @@ use crate::service::{self, users, Done, Operation};
 pub struct Caller {
     pub bearer: Option<String>,
     pub address: Option<String>,
+    /// The actor, once checked, for the rest of a query (one lookup, not one per field).
+    pub checked: std::sync::Arc<tokio::sync::OnceCell<Actor>>,
 }
 
 /// The authenticated actor of this request, checked against the store; UNAUTHENTICATED without
-/// a valid token.
+/// a valid token. A query checks once; each mutation field checks again, since the one before
+/// it may have revoked the token or changed the account.
 pub async fn actor(ctx: &Context<'_>) -> Result<Actor, AppError> {
     let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
+    if ctx.query_env.operation.node.ty == async_graphql::parser::types::OperationType::Query {
+        let checked = caller.checked.clone();
+        return checked
+            .get_or_try_init(|| authenticate(ctx, caller))
+            .await
+            .cloned();
+    }
+    authenticate(ctx, caller).await
+}
+
+async fn authenticate(ctx: &Context<'_>, caller: Caller) -> Result<Actor, AppError> {
     let Some(token) = caller.bearer else {
         return Err(AppError::Unauthenticated(
             "log in and send the token as `Authorization: Bearer …`".into(),
@@ -122,9 +136,23 @@ impl User {
     }
 }
 
+/// Input of `login`.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    #[graphql(secret)]
+    pub password: String,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
 /// A successful login.
 #[derive(SimpleObject)]
-pub struct Session {
+pub struct LoginPayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
     /// Bearer token for `Authorization: Bearer <token>`.
     pub token: String,
     /// When the token expires.
@@ -133,28 +161,70 @@ pub struct Session {
     pub user: User,
 }
 
-/// A new account.
+/// Input of `createUser`.
 #[derive(InputObject)]
-pub struct NewUser {
+pub struct CreateUserInput {
     /// Login name: 3–64 characters a–z, 0–9, '.', '_' or '-'.
     pub username: String,
     /// At least 10 characters.
+    #[graphql(secret)]
     pub password: String,
     /// Role.
     pub role: AccountRole,
     /// For a submitter: the department (canonical name or published spelling).
     pub department: Option<String>,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
 }
 
-/// Changes to an account; fields left out stay as they are. Any change revokes its tokens.
+/// Input of `updateUser`: fields left out stay as they are; any change revokes the account's
+/// tokens.
 #[derive(InputObject)]
-pub struct UserChanges {
+pub struct UpdateUserInput {
+    /// Login name of the account.
+    pub username: String,
     /// New role.
     pub role: Option<AccountRole>,
     /// New department (submitters).
     pub department: Option<String>,
     /// Disable or enable the account.
     pub disabled: Option<bool>,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Input of `revokeUserTokens`.
+#[derive(InputObject)]
+pub struct RevokeUserTokensInput {
+    /// Login name of the account.
+    pub username: String,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// Input of `revokeMyTokens`.
+#[derive(InputObject, Default)]
+pub struct RevokeMyTokensInput {
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// What an account mutation did.
+#[derive(SimpleObject)]
+pub struct UserPayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+    /// The account after the change.
+    pub user: User,
+}
+
+/// What `revokeMyTokens` did.
+#[derive(SimpleObject)]
+pub struct RevokeMyTokensPayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+    /// Every token issued so far no longer works.
+    pub revoked: bool,
 }
 
 /// Runs a mutation through the service wrapper ([`service::run`]): one transaction with its
@@ -259,9 +329,13 @@ impl SessionMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Login name.")] username: String,
-        #[graphql(desc = "Password.", secret)] password: String,
-    ) -> ApiResult<Session> {
+        #[graphql(desc = "The credentials.")] input: LoginInput,
+    ) -> ApiResult<LoginPayload> {
+        let LoginInput {
+            username,
+            password,
+            client_mutation_id,
+        } = input;
         let db = store(ctx)?;
         let keys = ctx
             .data::<Keys>()
@@ -365,7 +439,8 @@ impl SessionMutation {
         )
         .await
         .map_err(AppError::from)?;
-        Ok(Session {
+        Ok(LoginPayload {
+            client_mutation_id,
             token,
             expires_at: Utc
                 .timestamp_opt(claims.exp, 0)
@@ -376,7 +451,11 @@ impl SessionMutation {
     }
 
     /// Revokes every token of the signed-in user (log out everywhere).
-    async fn revoke_my_tokens(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+    async fn revoke_my_tokens(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Nothing but a `clientMutationId`.")] input: Option<RevokeMyTokensInput>,
+    ) -> ApiResult<RevokeMyTokensPayload> {
         let operation = Operation {
             action: "revokeMyTokens",
             target: "self".into(),
@@ -384,17 +463,21 @@ impl SessionMutation {
         };
         mutate(ctx, operation, async |txn, actor| {
             users::revoke_tokens(txn, actor.user_id).await?;
-            Ok(Done::new(true))
+            Ok(Done::new(()))
         })
-        .await
+        .await?;
+        Ok(RevokeMyTokensPayload {
+            client_mutation_id: input.unwrap_or_default().client_mutation_id,
+            revoked: true,
+        })
     }
 
     /// Creates an account (admins only).
     async fn create_user(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The account.")] input: NewUser,
-    ) -> ApiResult<User> {
+        #[graphql(desc = "The account.")] input: CreateUserInput,
+    ) -> ApiResult<UserPayload> {
         let operation = Operation {
             action: "createUser",
             target: input.username.clone(),
@@ -412,53 +495,63 @@ impl SessionMutation {
             Ok(Done::new(user.clone()).after(summary(&user)))
         })
         .await?;
-        Ok(User(user))
+        Ok(UserPayload {
+            client_mutation_id: input.client_mutation_id,
+            user: User(user),
+        })
     }
 
-    /// Changes an account's role, department or disabled flag (admins only); its tokens stop working.
+    /// Changes an account's role, department or disabled flag (admins only); its tokens stop
+    /// working.
     async fn update_user(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Login name.")] username: String,
-        #[graphql(desc = "What to change.")] changes: UserChanges,
-    ) -> ApiResult<User> {
+        #[graphql(desc = "The changes.")] input: UpdateUserInput,
+    ) -> ApiResult<UserPayload> {
         let operation = Operation {
             action: "updateUser",
-            target: username.clone(),
+            target: input.username.clone(),
             roles: &[UserRole::Admin],
         };
         let user = mutate(ctx, operation, async |txn, _| {
-            let before = summary(&users::find(txn, &username).await?);
+            let before = summary(&users::find(txn, &input.username).await?);
             let user = users::update(
                 txn,
-                &username,
-                changes.role.map(Into::into),
-                changes.department.as_deref(),
-                changes.disabled,
+                &input.username,
+                input.role.map(Into::into),
+                input.department.as_deref(),
+                input.disabled,
             )
             .await?;
             Ok(Done::new(user.clone()).before(before).after(summary(&user)))
         })
         .await?;
-        Ok(User(user))
+        Ok(UserPayload {
+            client_mutation_id: input.client_mutation_id,
+            user: User(user),
+        })
     }
 
     /// Revokes every token of an account (admins only).
     async fn revoke_user_tokens(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Login name.")] username: String,
-    ) -> ApiResult<bool> {
+        #[graphql(desc = "The account.")] input: RevokeUserTokensInput,
+    ) -> ApiResult<UserPayload> {
         let operation = Operation {
             action: "revokeUserTokens",
-            target: username.clone(),
+            target: input.username.clone(),
             roles: &[UserRole::Admin],
         };
-        mutate(ctx, operation, async |txn, _| {
-            let user = users::find(txn, &username).await?;
+        let user = mutate(ctx, operation, async |txn, _| {
+            let user = users::find(txn, &input.username).await?;
             users::revoke_tokens(txn, user.id).await?;
-            Ok(Done::new(true).after(serde_json::json!({ "revoked": true })))
+            Ok(Done::new(user).after(serde_json::json!({ "revoked": true })))
         })
-        .await
+        .await?;
+        Ok(UserPayload {
+            client_mutation_id: input.client_mutation_id,
+            user: User(user),
+        })
     }
 }

@@ -1,15 +1,17 @@
 //! The reporting workflow over GraphQL: submitted values, their review and history, who still
 //! owes what, and the audit log.
 
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::{audit_log, department, indicator, indicator_value};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
-use super::session::{actor, mutate};
+use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
+use super::session::{actor, mutate, AccountRole};
 use super::{load_one, store};
 use crate::auth::UserRole;
 use crate::domain::ValueStatus as StoredStatus;
@@ -41,6 +43,17 @@ impl From<StoredStatus> for ValueStatus {
     }
 }
 
+impl From<ValueStatus> for StoredStatus {
+    fn from(s: ValueStatus) -> Self {
+        match s {
+            ValueStatus::Submitted => StoredStatus::Submitted,
+            ValueStatus::Published => StoredStatus::Published,
+            ValueStatus::Rejected => StoredStatus::Rejected,
+            ValueStatus::Superseded => StoredStatus::Superseded,
+        }
+    }
+}
+
 /// A reviewer's decision.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewDecision {
@@ -51,6 +64,7 @@ pub enum ReviewDecision {
 }
 
 /// A yearly value as reported: by the document, or by a department and reviewed.
+#[derive(Clone)]
 pub struct ReportedValue(pub indicator_value::Model);
 
 /// A yearly value as reported: by the document, or by a department and reviewed.
@@ -126,53 +140,92 @@ impl ReportedValue {
             )
             .into());
         }
-        Ok(values::history(store(ctx)?, self.0.id)
+        Ok(load_one(ctx, super::loaders::EventsOfValue(self.0.id))
             .await?
             .into_iter()
-            .map(ValueEvent::from)
+            .map(ValueEvent)
             .collect())
     }
 }
 
-/// One state change of a reported value.
-#[derive(SimpleObject)]
-pub struct ValueEvent {
-    /// submit, approve, reject or supersede.
-    pub action: String,
-    /// Who did it.
-    pub actor: String,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The value before (for a submission: the previous value of that year).
-    pub old_value: Option<f64>,
-    /// The value after.
-    pub new_value: Option<f64>,
-    /// The status before.
-    pub old_status: Option<String>,
-    /// The status after.
-    pub new_status: String,
-    /// Note or review comment.
-    pub comment: Option<String>,
+/// What happened to a reported value.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueAction {
+    /// A department submitted it.
+    Submit,
+    /// A reviewer approved (published) it.
+    Approve,
+    /// A reviewer sent it back.
+    Reject,
+    /// A newer value for the same indicator and year replaced it.
+    Supersede,
 }
 
-impl From<entity::value_event::Model> for ValueEvent {
-    fn from(e: entity::value_event::Model) -> Self {
-        ValueEvent {
-            action: e.action,
-            actor: e.actor_name,
-            at: e.at,
-            old_value: e.old_value,
-            new_value: e.new_value,
-            old_status: e.old_status,
-            new_status: e.new_status,
-            comment: e.comment,
-        }
+/// One state change of a reported value.
+pub struct ValueEvent(entity::value_event::Model);
+
+/// One state change of a reported value.
+#[Object]
+impl ValueEvent {
+    /// What happened.
+    async fn action(&self) -> ApiResult<ValueAction> {
+        Ok(match self.0.action.as_str() {
+            "submit" => ValueAction::Submit,
+            "approve" => ValueAction::Approve,
+            "reject" => ValueAction::Reject,
+            "supersede" => ValueAction::Supersede,
+            other => return Err(AppError::Internal(format!("unknown action {other}")).into()),
+        })
     }
+
+    /// Who did it (an account, or `plangraph import` when an import merged two copies).
+    async fn actor(&self) -> &str {
+        &self.0.actor_name
+    }
+
+    /// When.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+
+    /// The value before (for a submission: the previous value of that year).
+    async fn old_value(&self) -> Option<f64> {
+        self.0.old_value
+    }
+
+    /// The value after.
+    async fn new_value(&self) -> Option<f64> {
+        self.0.new_value
+    }
+
+    /// The status before.
+    async fn old_status(&self) -> ApiResult<Option<ValueStatus>> {
+        Ok(match self.0.old_status.as_deref() {
+            Some(s) => Some(status_of(s)?),
+            None => None,
+        })
+    }
+
+    /// The status after.
+    async fn new_status(&self) -> ApiResult<ValueStatus> {
+        Ok(status_of(&self.0.new_status)?)
+    }
+
+    /// Note or review comment.
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+}
+
+fn status_of(stored: &str) -> Result<ValueStatus, AppError> {
+    StoredStatus::parse(stored)
+        .map(Into::into)
+        .ok_or_else(|| AppError::Internal(format!("unknown status {stored}")))
 }
 
 /// One value to submit.
 #[derive(InputObject, Clone)]
-pub struct SubmitValueInput {
+pub struct ValueInput {
     /// Global ID of the indicator.
     pub indicator_id: ID,
     /// Year the value is for (within the plan period, or a baseline year).
@@ -186,7 +239,7 @@ pub struct SubmitValueInput {
     pub expected_version: Option<i32>,
 }
 
-fn to_submission(input: &SubmitValueInput) -> Result<values::Submission, AppError> {
+fn to_submission(input: &ValueInput) -> Result<values::Submission, AppError> {
     Ok(values::Submission {
         indicator_id: ids::decode_as(&input.indicator_id, Kind::Indicator)?,
         year: input.year,
@@ -216,26 +269,103 @@ pub struct DepartmentReporting {
 }
 
 /// An entry of the audit log.
-#[derive(SimpleObject)]
-pub struct AuditEntry {
+#[derive(Clone)]
+pub struct AuditEntry(audit_log::Model);
+
+connection!(
+    AuditEntryConnection,
+    AuditEntryEdge,
+    AuditEntry,
+    "audit entries"
+);
+connection!(
+    ReportedValueConnection,
+    ReportedValueEdge,
+    ReportedValue,
+    "reported values"
+);
+
+/// An entry of the audit log.
+#[Object]
+impl AuditEntry {
     /// When.
-    pub at: DateTime<Utc>,
-    /// Username (for a failed login: the name tried); null for the public.
-    pub actor: Option<String>,
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+
+    /// Username (for a failed login: the name tried, up to 64 characters); null for a caller
+    /// without a valid token.
+    async fn actor(&self) -> Option<&str> {
+        self.0.actor.as_deref()
+    }
+
     /// The actor's role then.
-    pub actor_role: Option<String>,
-    /// The mutation or `login`.
-    pub action: String,
+    async fn actor_role(&self) -> Option<AccountRole> {
+        self.0
+            .actor_role
+            .as_deref()
+            .and_then(crate::auth::UserRole::parse)
+            .map(Into::into)
+    }
+
+    /// The mutation (`submitValue`, `reviewValue` …), `login`, or a command-line action
+    /// (`user add`).
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
     /// What it acted on.
-    pub target: Option<String>,
+    async fn target(&self) -> Option<&str> {
+        self.0.target.as_deref()
+    }
+
     /// `ok`, or the error code that refused it.
-    pub outcome: String,
-    /// State before, as JSON.
-    pub before: Option<String>,
-    /// State after, as JSON.
-    pub after: Option<String>,
+    async fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+
+    /// State before.
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        self.0
+            .before
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .map(Json)
+    }
+
+    /// State after (for a refused batch: one error per row).
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        self.0
+            .after
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .map(Json)
+    }
+
     /// Client address.
-    pub address: Option<String>,
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+}
+
+/// Which reported values.
+#[derive(InputObject, Default)]
+pub struct ReportedValueFilter {
+    /// Only values with this status.
+    pub status: Option<ValueStatus>,
+    /// Only values for this year.
+    pub year: Option<i32>,
+    /// Only values of this indicator (global ID).
+    pub indicator_id: Option<ID>,
+}
+
+/// Which audit entries.
+#[derive(InputObject, Default)]
+pub struct AuditFilter {
+    /// Only entries of this username.
+    pub actor: Option<String>,
+    /// Only entries of this action (e.g. login, submitValue).
+    pub action: Option<String>,
 }
 
 /// Root fields of the reporting workflow (signed-in users).
@@ -244,20 +374,20 @@ pub struct SubmissionQuery;
 
 #[Object]
 impl SubmissionQuery {
-    /// Reported values, newest first: reviewers and admins see all, submitters their
-    /// department's. Filter by status and year.
+    /// Reported values, newest first (Relay connection): reviewers and admins see all,
+    /// submitters their department's.
+    #[allow(clippy::too_many_arguments)]
     async fn reported_values(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only values with this status.")] status: Option<ValueStatus>,
-        #[graphql(desc = "Only values for this year.")] year: Option<i32>,
-        #[graphql(desc = "At most this many (1–100, default 50).")] first: Option<i32>,
-    ) -> ApiResult<Vec<ReportedValue>> {
+        #[graphql(desc = "Which values.")] filter: Option<ReportedValueFilter>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<ReportedValueConnection> {
         let actor = actor(ctx).await?;
-        let limit = first.unwrap_or(50);
-        if !(1..=100).contains(&limit) {
-            return Err(AppError::BadUserInput("`first` must be between 1 and 100".into()).into());
-        }
+        let filter = filter.unwrap_or_default();
         let mut q = indicator_value::Entity::find()
             .filter(indicator_value::Column::Origin.eq("submission"));
         if actor.role == UserRole::Submitter {
@@ -265,25 +395,33 @@ impl SubmissionQuery {
                 indicator_value::Column::DepartmentId.eq(actor.department_id.unwrap_or(-1)),
             );
         }
-        if let Some(status) = status {
-            let stored = match status {
-                ValueStatus::Submitted => StoredStatus::Submitted,
-                ValueStatus::Published => StoredStatus::Published,
-                ValueStatus::Rejected => StoredStatus::Rejected,
-                ValueStatus::Superseded => StoredStatus::Superseded,
-            };
-            q = q.filter(indicator_value::Column::Status.eq(stored.as_str()));
+        if let Some(status) = filter.status {
+            q = q.filter(indicator_value::Column::Status.eq(StoredStatus::from(status).as_str()));
         }
-        if let Some(year) = year {
+        if let Some(year) = filter.year {
             q = q.filter(indicator_value::Column::Year.eq(year));
         }
-        let rows = q
-            .order_by_desc(indicator_value::Column::Id)
-            .limit(u64::try_from(limit).unwrap_or(50))
-            .all(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(ReportedValue).collect())
+        if let Some(id) = &filter.indicator_id {
+            q = q.filter(
+                indicator_value::Column::IndicatorId.eq(ids::decode_as(id, Kind::Indicator)?),
+            );
+        }
+        let keyset = newest_first(indicator_value::Column::Id);
+        Ok(pagination::page(
+            store(ctx)?,
+            q,
+            &keyset,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            |m| SortKey::Ints(m.id, m.id),
+            ReportedValue,
+        )
+        .await?
+        .into())
     }
 
     /// One reported value by ID (same visibility as `reportedValues`).
@@ -352,56 +490,145 @@ impl SubmissionQuery {
         Ok(out)
     }
 
-    /// The audit log, newest first (reviewers and admins): filter by actor and action.
+    /// The audit log, newest first (Relay connection; reviewers and admins).
+    #[allow(clippy::too_many_arguments)]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only entries of this username.")] actor_name: Option<String>,
-        #[graphql(desc = "Only entries of this action (e.g. login, submitValue).")] action: Option<
-            String,
-        >,
-        #[graphql(desc = "Only entries older than this entry's position (paging).")]
-        before_id: Option<i32>,
-        #[graphql(desc = "At most this many (1–100, default 50).")] first: Option<i32>,
-    ) -> ApiResult<Vec<AuditEntry>> {
+        #[graphql(desc = "Which entries.")] filter: Option<AuditFilter>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<AuditEntryConnection> {
         actor(ctx)
             .await?
             .require(&[UserRole::Reviewer, UserRole::Admin])?;
-        let limit = first.unwrap_or(50);
-        if !(1..=100).contains(&limit) {
-            return Err(AppError::BadUserInput("`first` must be between 1 and 100".into()).into());
-        }
+        let filter = filter.unwrap_or_default();
         let mut q = audit_log::Entity::find();
-        if let Some(name) = actor_name {
+        if let Some(name) = filter.actor {
             q = q.filter(audit_log::Column::Actor.eq(name));
         }
-        if let Some(action) = action {
+        if let Some(action) = filter.action {
             q = q.filter(audit_log::Column::Action.eq(action));
         }
-        if let Some(id) = before_id {
-            q = q.filter(audit_log::Column::Id.lt(id));
-        }
-        let rows = q
-            .order_by_desc(audit_log::Column::Id)
-            .limit(u64::try_from(limit).unwrap_or(50))
-            .all(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                at: r.at,
-                actor: r.actor,
-                actor_role: r.actor_role,
-                action: r.action,
-                target: r.target,
-                outcome: r.outcome,
-                before: r.before,
-                after: r.after,
-                address: r.address,
-            })
-            .collect())
+        let keyset = newest_first(audit_log::Column::Id);
+        Ok(pagination::page(
+            store(ctx)?,
+            q,
+            &keyset,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            |m| SortKey::Ints(m.id, m.id),
+            AuditEntry,
+        )
+        .await?
+        .into())
     }
+}
+
+/// Newest first, by id.
+fn newest_first(column: impl sea_orm::sea_query::IntoColumnRef + Copy) -> Keyset {
+    Keyset {
+        first: Expr::col(column),
+        second: Expr::col(column),
+        descending: true,
+        text: false,
+    }
+}
+
+/// Input of `submitValue`.
+#[derive(InputObject)]
+pub struct SubmitValueInput {
+    /// Global ID of the indicator.
+    pub indicator_id: ID,
+    /// Year the value is for (within the period of a plan that sets a target for it, or a
+    /// baseline year).
+    pub year: i32,
+    /// The value, in the indicator's unit; finite and within the unit's range.
+    pub value: f64,
+    /// Note for the reviewer, up to 1,000 characters.
+    pub note: Option<String>,
+    /// Version of the latest value of that indicator and year you have seen (0 for none); a
+    /// stale one is a CONFLICT instead of a lost update.
+    pub expected_version: Option<i32>,
+    /// Echoed in the payload, for clients that match answers to requests.
+    pub client_mutation_id: Option<String>,
+}
+
+/// What `submitValue` did.
+#[derive(SimpleObject)]
+pub struct SubmitValuePayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+    /// The value as stored (SUBMITTED: not public until approved).
+    pub value: ReportedValue,
+}
+
+/// Input of `submitValues`.
+#[derive(InputObject)]
+pub struct SubmitValuesInput {
+    /// The values, 1–100; all are stored or none.
+    pub values: Vec<ValueInput>,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// What `submitValues` did.
+#[derive(SimpleObject)]
+pub struct SubmitValuesPayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+    /// The values as stored, in input order.
+    pub values: Vec<ReportedValue>,
+}
+
+/// Input of `reviewValue`.
+#[derive(InputObject)]
+pub struct ReviewValueInput {
+    /// Global ID of the value.
+    pub id: ID,
+    /// Approve or reject.
+    pub decision: ReviewDecision,
+    /// Comment, up to 1,000 characters (say why when rejecting).
+    pub comment: Option<String>,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// What `reviewValue` did.
+#[derive(SimpleObject)]
+pub struct ReviewValuePayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+    /// The value after the review.
+    pub value: ReportedValue,
+    /// Its indicator, whose series and target statuses an approval changes.
+    pub indicator: Indicator,
+}
+
+/// Input of `assignReporter`.
+#[derive(InputObject)]
+pub struct AssignReporterInput {
+    /// Global ID of the indicator.
+    pub indicator_id: ID,
+    /// Department (canonical name or published spelling).
+    pub department: String,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// What `assignReporter` did.
+#[derive(SimpleObject)]
+pub struct AssignReporterPayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+    /// The indicator, with the department among its `reporters`.
+    pub indicator: Indicator,
 }
 
 /// Mutations of the reporting workflow.
@@ -411,26 +638,25 @@ pub struct SubmissionMutation;
 #[Object]
 impl SubmissionMutation {
     /// Submits a yearly value for your department (SUBMITTER; the department must lead or be
-    /// responsible for the indicator's goal, or be assigned to it). Not public until approved.
+    /// responsible for the goal of one of the indicator's targets, or be assigned to it). Not
+    /// public until approved; one value per indicator and year serves every target.
     async fn submit_value(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Global ID of the indicator.")] indicator_id: ID,
-        #[graphql(desc = "Year.")] year: i32,
-        #[graphql(desc = "Value in the indicator's unit.")] value: f64,
-        #[graphql(desc = "Note for the reviewer.")] note: Option<String>,
-        #[graphql(desc = "Version of the latest value of that year you have seen (0 for none).")]
-        expected_version: Option<i32>,
-    ) -> ApiResult<ReportedValue> {
-        let input = SubmitValueInput {
-            indicator_id,
-            year,
-            value,
-            note,
-            expected_version,
+        #[graphql(desc = "The value.")] input: SubmitValueInput,
+    ) -> ApiResult<SubmitValuePayload> {
+        let row = ValueInput {
+            indicator_id: input.indicator_id,
+            year: input.year,
+            value: input.value,
+            note: input.note,
+            expected_version: input.expected_version,
         };
-        let mut out = submit_all(ctx, "submitValue", vec![input], false).await?;
-        Ok(out.remove(0))
+        let mut out = submit_all(ctx, "submitValue", vec![row], false).await?;
+        Ok(SubmitValuePayload {
+            client_mutation_id: input.client_mutation_id,
+            value: out.remove(0),
+        })
     }
 
     /// Submits several values at once: all are stored or none; a refusal lists one error per
@@ -438,12 +664,15 @@ impl SubmissionMutation {
     async fn submit_values(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The values, 1–100.")] input: Vec<SubmitValueInput>,
-    ) -> ApiResult<Vec<ReportedValue>> {
-        if input.is_empty() || input.len() > 100 {
+        #[graphql(desc = "The values.")] input: SubmitValuesInput,
+    ) -> ApiResult<SubmitValuesPayload> {
+        if input.values.is_empty() || input.values.len() > 100 {
             return Err(AppError::BadUserInput("submit 1 to 100 values at once".into()).into());
         }
-        submit_all(ctx, "submitValues", input, true).await
+        Ok(SubmitValuesPayload {
+            client_mutation_id: input.client_mutation_id,
+            values: submit_all(ctx, "submitValues", input.values, true).await?,
+        })
     }
 
     /// Approves or rejects a submitted value (REVIEWER; not your own submission). Of two
@@ -451,13 +680,10 @@ impl SubmissionMutation {
     async fn review_value(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Global ID of the value.")] id: ID,
-        #[graphql(desc = "Approve or reject.")] decision: ReviewDecision,
-        #[graphql(desc = "Comment, up to 1,000 characters (say why when rejecting).")]
-        comment: Option<String>,
-    ) -> ApiResult<ReportedValue> {
-        let value_id = ids::decode_as(&id, Kind::Value)?;
-        let decision = match decision {
+        #[graphql(desc = "The review.")] input: ReviewValueInput,
+    ) -> ApiResult<ReviewValuePayload> {
+        let value_id = ids::decode_as(&input.id, Kind::Value)?;
+        let decision = match input.decision {
             ReviewDecision::Approve => Decision::Approve,
             ReviewDecision::Reject => Decision::Reject,
         };
@@ -466,6 +692,7 @@ impl SubmissionMutation {
             target: format!("value:{value_id}"),
             roles: &[UserRole::Reviewer],
         };
+        let comment = input.comment;
         let value = mutate(ctx, operation, async |txn, actor| {
             let (before, after) = values::review(txn, actor, value_id, decision, comment).await?;
             Ok(Done::new(after.clone())
@@ -473,43 +700,63 @@ impl SubmissionMutation {
                 .after(summary(&after)))
         })
         .await?;
-        Ok(ReportedValue(value))
+        let indicator =
+            Indicator(load_one(ctx, super::loaders::IndicatorById(value.indicator_id)).await?);
+        Ok(ReviewValuePayload {
+            client_mutation_id: input.client_mutation_id,
+            value: ReportedValue(value),
+            indicator,
+        })
     }
 
-    /// Lets a department report an indicator its goal does not name (ADMIN), e.g. the health
-    /// plan's 表1 rows, which name no department.
+    /// Lets a department report an indicator none of its targets' goals names (ADMIN), e.g.
+    /// the health plan's 表1 rows, which name no department.
     async fn assign_reporter(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Global ID of the indicator.")] indicator_id: ID,
-        #[graphql(desc = "Department (canonical name or published spelling).")] department: String,
-    ) -> ApiResult<Indicator> {
-        let id = ids::decode_as(&indicator_id, Kind::Indicator)?;
+        #[graphql(desc = "The assignment.")] input: AssignReporterInput,
+    ) -> ApiResult<AssignReporterPayload> {
+        let id = ids::decode_as(&input.indicator_id, Kind::Indicator)?;
         let operation = Operation {
             action: "assignReporter",
             target: format!("indicator:{id}"),
             roles: &[UserRole::Admin],
         };
+        let department = input.department;
         let indicator = mutate(ctx, operation, async |txn, _| {
             let indicator = indicators::assign_reporter(txn, id, &department).await?;
             Ok(Done::new(indicator).after(serde_json::json!({ "department": department })))
         })
         .await?;
-        Ok(Indicator(indicator))
+        Ok(AssignReporterPayload {
+            client_mutation_id: input.client_mutation_id,
+            indicator: Indicator(indicator),
+        })
     }
 }
 
-/// Corrections to an indicator's metadata; fields left out stay as they are.
+/// Input of `updateIndicator`: the corrections; fields left out stay as they are.
 #[derive(InputObject)]
-pub struct IndicatorCorrection {
+pub struct UpdateIndicatorInput {
+    /// Global ID of the indicator.
+    pub id: ID,
     /// Corrected name.
     pub name: Option<String>,
     /// Corrected unit.
     pub unit: Option<String>,
-    /// Corrected nature.
-    pub nature: Option<super::enums::Nature>,
     /// Corrected direction.
     pub direction: Option<super::enums::Direction>,
+    /// Echoed in the payload.
+    pub client_mutation_id: Option<String>,
+}
+
+/// What `updateIndicator` did.
+#[derive(SimpleObject)]
+pub struct UpdateIndicatorPayload {
+    /// The input's `clientMutationId`.
+    pub client_mutation_id: Option<String>,
+    /// The indicator after the correction.
+    pub indicator: Indicator,
 }
 
 /// Admin corrections of indicator metadata.
@@ -518,26 +765,24 @@ pub struct CorrectionMutation;
 
 #[Object]
 impl CorrectionMutation {
-    /// Corrects an indicator's name, unit, nature or direction (ADMIN); the audit log keeps
-    /// the values before and after. Re-importing the document restores the published text
-    /// (the import report lists it).
+    /// Corrects an indicator's name, unit or direction (ADMIN); the audit log keeps the values
+    /// before and after. Re-importing the document restores the published text (the import
+    /// report lists it).
     async fn update_indicator(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Global ID of the indicator.")] id: ID,
-        #[graphql(desc = "What to correct.")] changes: IndicatorCorrection,
-    ) -> ApiResult<Indicator> {
-        let id = ids::decode_as(&id, Kind::Indicator)?;
+        #[graphql(desc = "The corrections.")] input: UpdateIndicatorInput,
+    ) -> ApiResult<UpdateIndicatorPayload> {
+        let id = ids::decode_as(&input.id, Kind::Indicator)?;
         let operation = Operation {
             action: "updateIndicator",
             target: format!("indicator:{id}"),
             roles: &[UserRole::Admin],
         };
         let correction = indicators::Correction {
-            name: changes.name,
-            unit: changes.unit,
-            nature: changes.nature.map(Into::into),
-            direction: changes.direction.map(Into::into),
+            name: input.name,
+            unit: input.unit,
+            direction: input.direction.map(Into::into),
         };
         let indicator = mutate(ctx, operation, async |txn, _| {
             let (before, after) = indicators::correct(txn, id, correction).await?;
@@ -546,7 +791,10 @@ impl CorrectionMutation {
                 .after(indicators::snapshot(&after)))
         })
         .await?;
-        Ok(Indicator(indicator))
+        Ok(UpdateIndicatorPayload {
+            client_mutation_id: input.client_mutation_id,
+            indicator: Indicator(indicator),
+        })
     }
 }
 
@@ -554,7 +802,7 @@ impl CorrectionMutation {
 async fn submit_all(
     ctx: &Context<'_>,
     action: &'static str,
-    input: Vec<SubmitValueInput>,
+    input: Vec<ValueInput>,
     batch: bool,
 ) -> ApiResult<Vec<ReportedValue>> {
     let operation = Operation {
@@ -595,7 +843,7 @@ async fn submit_all(
     Ok(stored.into_iter().map(ReportedValue).collect())
 }
 
-fn target_of(input: &[SubmitValueInput]) -> String {
+fn target_of(input: &[ValueInput]) -> String {
     input
         .iter()
         .map(|r| format!("{}@{}", r.indicator_id.as_str(), r.year))

@@ -121,6 +121,8 @@ struct Refusal {
     /// a well-formed request, answered 200 under plain JSON as the specification asks.
     /// Input refused before any parser may see it stays 400.
     document: bool,
+    /// Where in the query text (a parse error's line and column).
+    locations: Vec<async_graphql::Pos>,
 }
 
 impl Refusal {
@@ -130,6 +132,7 @@ impl Refusal {
             message: message.into(),
             code,
             document: false,
+            locations: Vec::new(),
         }
     }
 
@@ -148,13 +151,29 @@ impl Refusal {
         )
     }
 
+    /// The refusal in the one error shape, with `locations` when it has them.
+    fn body(&self) -> serde_json::Value {
+        let mut error =
+            serde_json::json!({ "message": self.message, "extensions": { "code": self.code } });
+        if !self.locations.is_empty() {
+            error["locations"] = self
+                .locations
+                .iter()
+                .map(|p| serde_json::json!({ "line": p.line, "column": p.column }))
+                .collect();
+        }
+        serde_json::json!({ "errors": [error] })
+    }
+
     fn response(&self, content_type: &str) -> HttpResponse {
         let status = if content_type == JSON && self.document {
             StatusCode::OK
         } else {
             self.status
         };
-        let mut r = reply(status, content_type, &self.message, self.code);
+        let mut r = HttpResponse::build(status)
+            .content_type(content_type)
+            .json(self.body());
         match self.status {
             StatusCode::METHOD_NOT_ALLOWED => {
                 r.headers_mut()
@@ -184,9 +203,10 @@ fn prepare<E>(
     }
     let operation_name = request.operation_name.clone();
     let variables = request.variables.clone();
-    let document = request
-        .parsed_query()
-        .map_err(|e| Refusal::document("GRAPHQL_PARSE_FAILED", e.message.clone()))?;
+    let document = request.parsed_query().map_err(|e| Refusal {
+        locations: e.locations.clone(),
+        ..Refusal::document("GRAPHQL_PARSE_FAILED", e.message.clone())
+    })?;
     state
         .checker
         .check(document, &variables)
@@ -263,7 +283,11 @@ fn caller(req: &HttpRequest) -> Caller {
         .map(|(_, token)| token.trim().to_string())
         .filter(|t| !t.is_empty());
     let address = client::address_of(req).map(|a| a.to_string());
-    Caller { bearer, address }
+    Caller {
+        bearer,
+        address,
+        ..Caller::default()
+    }
 }
 
 /// Runs one request within the time limit (past it the work is dropped, which cancels it); a
@@ -377,7 +401,11 @@ async fn single<E: Executor>(
     };
     // Only anonymous queries are public answers; anything else is never cached or tagged.
     let public = who.bearer.is_none() && operation == Some(OperationType::Query);
-    let request = request.data(who);
+    let mut request = request.data(who);
+    if let Some(db) = &state.store {
+        let query = operation == Some(OperationType::Query);
+        request = request.data(crate::graphql::loaders::for_request(db.clone(), query));
+    }
     let version = match (&state.store, public) {
         (Some(db), true) => match cache::data_version(db).await {
             Ok(v) => {
@@ -608,24 +636,32 @@ async fn batch_of<E: Executor>(
             return client::too_many_requests(wait);
         }
     }
-    let mut out = Vec::with_capacity(requests.len());
+    // Each answer is serialized on its own, so its fields keep the order the query asked for.
+    let mut out: Vec<String> = Vec::with_capacity(requests.len());
     for mut request in requests {
-        if let Err(refusal) = prepare(&mut request, state, address, false) {
-            out.push(error_body(&refusal.message, refusal.code));
-            continue;
+        let operation = match prepare(&mut request, state, address, false) {
+            Ok(operation) => operation,
+            Err(refusal) => {
+                out.push(refusal.body().to_string());
+                continue;
+            }
+        };
+        let mut request = request.data(caller(req));
+        if let Some(db) = &state.store {
+            let query = operation == Some(OperationType::Query);
+            request = request.data(crate::graphql::loaders::for_request(db.clone(), query));
         }
-        let request = request.data(caller(req));
         match execute(&state.executor, request, &state.limits).await {
             Ok(response) => {
                 if has_code(&response, UNAVAILABLE) {
                     state.report_down();
                 }
-                out.push(serde_json::to_value(&response).unwrap_or_default());
+                out.push(serde_json::to_string(&response).unwrap_or_default());
             }
             Err(r) => return r,
         }
     }
-    let body = serde_json::Value::Array(out).to_string();
+    let body = format!("[{}]", out.join(","));
     if body.len() > state.limits.response_bytes {
         return reply(
             StatusCode::OK,

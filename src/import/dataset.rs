@@ -17,6 +17,8 @@ pub struct Dataset {
     pub document: DocumentData,
     pub plans: Vec<PlanData>,
     pub departments: Vec<DepartmentData>,
+    /// The measures: one per series of yearly values, each with the targets that name it.
+    pub indicators: Vec<IndicatorData>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +42,20 @@ pub struct PlanData {
     pub source: Source,
     pub domains: Vec<DomainData>,
     pub goals: Vec<GoalData>,
-    pub indicators: Vec<IndicatorData>,
+    /// What the plan commits to, clause by clause, in document order.
+    pub targets: Vec<TargetData>,
+    /// Figures the plan gives for past years, by the name it gives them.
+    pub figures: Vec<Figure>,
+}
+
+/// A dated figure as a plan states it: for a measure named so, or for one target's measure (a
+/// 表1 row's 2020 column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub name: String,
+    /// Index into the plan's `targets` when the figure belongs to that target's measure.
+    pub target: Option<usize>,
+    pub value: DocumentValue,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,13 +107,32 @@ pub struct DepartmentData {
     pub source: Source,
 }
 
+/// A measure: one unit, one direction, one series of yearly values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorData {
+    /// `measure/<name>` for a measure of `data/measures.json`, else its only target's key.
     pub key: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub direction: Direction,
+    /// The direction was read off a target's verb, not decided in `data/measures.json`.
+    pub direction_inferred: bool,
+    /// Figures the document gives for past years, in year order.
+    pub values: Vec<DocumentValue>,
+}
+
+/// What one clause of one plan commits to for an indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetData {
+    pub key: String,
+    /// Index into the dataset's `indicators`.
+    pub indicator: usize,
     pub domain: Option<usize>,
     /// Index into the plan's `goals`.
     pub goal: Option<usize>,
+    /// The measure's name as this clause writes it.
     pub name: String,
+    /// The unit of `value` as written (a change target's may differ from the measure's).
     pub unit: Option<String>,
     pub direction: Direction,
     pub nature: Nature,
@@ -107,9 +141,20 @@ pub struct IndicatorData {
     pub table_number: Option<i32>,
     pub baseline: Option<Baseline>,
     pub target: Target,
-    /// Values the document states for earlier years (the baseline among them).
-    pub values: Vec<StatedValue>,
+    /// Which parts the document does not write but the importer read into it.
+    pub inferred: Inferred,
     pub source: Source,
+}
+
+/// Parts of a target read into the text rather than written in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Inferred {
+    /// No comparator word (以上, 不低于, ≥ …): taken from the verb or the move of the figures.
+    pub comparator: bool,
+    /// Higher or lower is better: taken from the verb, the move of the figures or the name.
+    pub direction: bool,
+    /// No year in the sentence: the plan's last year.
+    pub year: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,15 +168,21 @@ pub struct Baseline {
 pub struct Target {
     pub year: i32,
     pub comparator: Option<Comparator>,
+    /// None for a target without a number (达到四级甲等, 抗御6级地震): not quantified.
     pub value: Option<f64>,
     pub basis: TargetBasis,
     pub raw: String,
 }
 
+/// A figure the document gives for a past year.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StatedValue {
+pub struct DocumentValue {
     pub year: i32,
     pub value: f64,
+    /// The year comes from the context (the plan's base year), not the sentence.
+    pub year_inferred: bool,
+    /// The figure as written (2020年的80.11岁, 2.27‰).
+    pub raw: String,
     pub source: Source,
 }
 
@@ -141,6 +192,8 @@ pub struct PlanSummary {
     pub code: String,
     pub domains: usize,
     pub goals_by_kind: Vec<(GoalKind, usize)>,
+    pub targets: usize,
+    /// Indicators with a target in this plan.
     pub indicators: usize,
     pub departments: usize,
 }
@@ -162,11 +215,15 @@ impl Dataset {
                     .collect();
                 departments.sort_unstable();
                 departments.dedup();
+                let mut indicators: Vec<usize> = plan.targets.iter().map(|t| t.indicator).collect();
+                indicators.sort_unstable();
+                indicators.dedup();
                 PlanSummary {
                     code: plan.code.clone(),
                     domains: plan.domains.len(),
                     goals_by_kind,
-                    indicators: plan.indicators.len(),
+                    targets: plan.targets.len(),
+                    indicators: indicators.len(),
                     departments: departments.len(),
                 }
             })

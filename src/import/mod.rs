@@ -3,10 +3,13 @@
 //! A pipeline of named stages, each testable on its own:
 //! `text` (bytes → clean numbered lines) → `outline` (header, plans, chapters, domains, items)
 //! → `tags` (department tags by role) → `departments` (canonical names, kinds, groups) →
-//! `targets` and `table` (indicators) → `store` (one transaction, keyed upserts, a diff report).
+//! `targets` and `table` (what each clause commits to) → `measures` (which clauses name the
+//! same indicator, and the figures for past years) → `store` (one transaction, keyed upserts,
+//! a diff report).
 
 pub mod dataset;
 pub mod departments;
+pub mod measures;
 pub mod outline;
 pub mod store;
 pub mod table;
@@ -78,13 +81,15 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset, ImportError> {
     }
     let (mut document, notice_titles, body_start) = outline::header(&lines)?;
     document.sha256 = hex(&Sha256::digest(bytes));
-    let plans = outline::plans(&lines, body_start, &notice_titles)?;
+    let mut plans = outline::plans(&lines, body_start, &notice_titles)?;
     let departments = collect_departments(&plans);
     check_aliases(&departments)?;
+    let indicators = measures::assemble(&mut plans, &measures::identity()?)?;
     Ok(Dataset {
         document,
         plans,
         departments,
+        indicators,
     })
 }
 

@@ -7,8 +7,8 @@
 //! other numbered paragraph that carries a department tag is an implementation item.
 
 use super::dataset::{
-    Baseline, DocumentData, DomainData, GoalData, GoalDepartmentData, GoalGroupData, IndicatorData,
-    PlanData, Source, StatedValue, Target,
+    Baseline, DocumentData, DocumentValue, DomainData, Figure, GoalData, GoalDepartmentData,
+    GoalGroupData, Inferred, PlanData, Source, Target, TargetData,
 };
 use super::departments::Entry;
 use super::text::Line;
@@ -219,6 +219,8 @@ enum ChapterRole {
     Goals,
     /// 总体目标.
     Overall,
+    /// 规划背景: what was achieved; its figures are the measures' past values.
+    Background,
     Other,
 }
 
@@ -233,6 +235,8 @@ fn chapter_role(title: &str) -> ChapterRole {
         ChapterRole::Goals
     } else if title.contains("总体目标") {
         ChapterRole::Overall
+    } else if title.contains("规划背景") || title.contains("发展基础") {
+        ChapterRole::Background
     } else {
         ChapterRole::Other
     }
@@ -250,6 +254,8 @@ struct PlanParser<'a> {
     /// The open 专栏 box, if any.
     open_box: Option<usize>,
     last_goal: Option<usize>,
+    /// Lines of the 规划背景 chapter.
+    background: Vec<&'a Line>,
 }
 
 impl<'a> PlanParser<'a> {
@@ -277,7 +283,8 @@ impl<'a> PlanParser<'a> {
                 source: source(heading),
                 domains: Vec::new(),
                 goals: Vec::new(),
-                indicators: Vec::new(),
+                targets: Vec::new(),
+                figures: Vec::new(),
             },
             chapter: (ChapterRole::Other, String::new()),
             section: ChapterRole::Other,
@@ -285,13 +292,15 @@ impl<'a> PlanParser<'a> {
             domain: None,
             open_box: None,
             last_goal: None,
+            background: Vec::new(),
         })
     }
 
     fn run(&mut self) -> Result<(), ImportError> {
         let mut i = 1;
-        while i < self.lines.len() {
-            let line = &self.lines[i];
+        let lines = self.lines;
+        while i < lines.len() {
+            let line = &lines[i];
             let text = line.trimmed();
             if text.is_empty() {
                 self.open_box = None;
@@ -326,8 +335,13 @@ impl<'a> PlanParser<'a> {
         Ok(())
     }
 
-    fn line(&mut self, line: &Line) -> Result<(), ImportError> {
+    fn line(&mut self, line: &'a Line) -> Result<(), ImportError> {
         let text = line.trimmed();
+        if self.chapter.0 == ChapterRole::Background
+            && !matches!(numbered(text), Some(Numbered::Chapter(..)))
+        {
+            self.background.push(line);
+        }
         match numbered(text) {
             Some(Numbered::Chapter(_, title)) if !is_paragraph(title) => {
                 self.chapter = (chapter_role(title), title.to_string());
@@ -509,8 +523,6 @@ impl<'a> PlanParser<'a> {
 
     fn add_table(&mut self, table: &table::Table) {
         for row in &table.rows {
-            let direction = row.direction();
-            let comparator = row.target_comparator();
             let source = Source {
                 line_start: row.line_start,
                 line_end: row.line_end,
@@ -522,23 +534,27 @@ impl<'a> PlanParser<'a> {
                     value: row.baseline.value,
                     raw: Some(row.baseline.raw.clone()),
                 });
-            let values = row
-                .baseline
-                .value
-                .map(|value| StatedValue {
-                    year: row.baseline_year,
-                    value,
-                    source: source.clone(),
-                })
-                .into_iter()
-                .collect();
-            self.plan.indicators.push(IndicatorData {
+            if let Some(value) = row.baseline.value {
+                self.plan.figures.push(Figure {
+                    name: row.name.clone(),
+                    target: Some(self.plan.targets.len()),
+                    value: DocumentValue {
+                        year: row.baseline_year,
+                        value,
+                        year_inferred: false,
+                        raw: row.baseline.raw.clone(),
+                        source: source.clone(),
+                    },
+                });
+            }
+            self.plan.targets.push(TargetData {
                 key: format!("{}/table{}/{}", self.plan.code, table.number, row.number),
+                indicator: usize::MAX,
                 domain: None,
                 goal: None,
                 name: row.name.clone(),
                 unit: row.unit.clone(),
-                direction,
+                direction: row.direction(),
                 nature: row.nature,
                 nature_raw: row.nature_raw.clone(),
                 table_category: Some(row.category.clone()),
@@ -546,18 +562,22 @@ impl<'a> PlanParser<'a> {
                 baseline,
                 target: Target {
                     year: row.target_year,
-                    comparator,
+                    comparator: row.target_comparator(),
                     value: row.target.value,
                     basis: row.target.basis,
                     raw: row.target.raw.clone(),
                 },
-                values,
+                inferred: Inferred {
+                    comparator: row.target.value.is_some() && row.target.comparator.is_none(),
+                    direction: row.direction_inferred(),
+                    year: false,
+                },
                 source,
             });
         }
     }
 
-    /// Targets in goal sentences, and values the plan states for past years.
+    /// Targets in the items' sentences, and the figures the plan gives for past years.
     fn finish(mut self) -> Result<PlanData, ImportError> {
         if self.plan.domains.is_empty() || self.plan.goals.is_empty() {
             return Err(ImportError::at(
@@ -569,20 +589,23 @@ impl<'a> PlanParser<'a> {
             ));
         }
         let mut from_goals = Vec::new();
-        for (index, goal) in self
-            .plan
-            .goals
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.kind != GoalKind::ProjectBox)
-        {
-            for (n, found) in targets::extract(&goal.text).into_iter().enumerate() {
-                from_goals.push(IndicatorData {
-                    key: format!("{}/t{}", goal.key, n + 1),
+        for (index, goal) in self.plan.goals.iter().enumerate() {
+            let mut numbers = [0usize; 4];
+            for found in targets::extract(&goal.text) {
+                let (form, letter) = match found.form {
+                    targets::Form::Level if found.is_first_grammar() => (0, 't'),
+                    targets::Form::Level => (1, 's'),
+                    targets::Form::Count => (2, 'c'),
+                    targets::Form::Grade => (3, 'g'),
+                };
+                numbers[form] += 1;
+                from_goals.push(TargetData {
+                    key: format!("{}/{letter}{}", goal.key, numbers[form]),
+                    indicator: usize::MAX,
                     domain: goal.domain,
                     goal: Some(index),
                     name: found.name,
-                    unit: Some(found.unit),
+                    unit: (!found.unit.is_empty()).then_some(found.unit),
                     direction: found.direction,
                     nature: Nature::Unspecified,
                     nature_raw: None,
@@ -595,12 +618,16 @@ impl<'a> PlanParser<'a> {
                     }),
                     target: Target {
                         year: found.year.unwrap_or(self.plan.period.1),
-                        comparator: Some(found.comparator),
-                        value: Some(found.value),
+                        comparator: found.comparator,
+                        value: found.value,
                         basis: found.basis,
                         raw: found.raw,
                     },
-                    values: Vec::new(),
+                    inferred: Inferred {
+                        comparator: found.comparator_inferred,
+                        direction: found.value.is_some() && found.comparator_inferred,
+                        year: found.year.is_none(),
+                    },
                     source: Source {
                         line_start: goal.source.line_start,
                         line_end: goal.source.line_end,
@@ -609,44 +636,55 @@ impl<'a> PlanParser<'a> {
                 });
             }
         }
-        // Keep document order: goal-sentence targets and table rows by their first line.
-        self.plan.indicators.extend(from_goals);
-        self.plan.indicators.sort_by_key(|i| i.source.line_start);
+        // Keep document order: sentence targets and table rows by their first line; a table
+        // row's figure follows its target.
+        let mut all: Vec<(TargetData, Option<usize>)> = self
+            .plan
+            .targets
+            .drain(..)
+            .enumerate()
+            .map(|(i, t)| (t, Some(i)))
+            .chain(from_goals.into_iter().map(|t| (t, None)))
+            .collect();
+        all.sort_by_key(|(t, _)| t.source.line_start);
+        let moved: Vec<Option<usize>> = all.iter().map(|(_, was)| *was).collect();
+        self.plan.targets = all.into_iter().map(|(t, _)| t).collect();
+        for figure in &mut self.plan.figures {
+            figure.target = figure
+                .target
+                .and_then(|old| moved.iter().position(|m| *m == Some(old)));
+        }
+        let base_year = self.plan.period.0 - 1;
         for line in self.lines {
             for change in targets::stated_changes(line.trimmed()) {
-                for indicator in self
-                    .plan
-                    .indicators
-                    .iter_mut()
-                    .filter(|i| i.name == change.subject)
-                {
-                    let src = Source {
-                        line_start: line.no,
-                        line_end: line.no,
-                        text: line.text.clone(),
-                    };
-                    for (year, value) in [change.from, change.to] {
-                        if !indicator.values.iter().any(|v| v.year == year) {
-                            indicator.values.push(StatedValue {
-                                year,
-                                value,
-                                source: src.clone(),
-                            });
-                        }
-                    }
-                    if indicator
-                        .baseline
-                        .as_ref()
-                        .is_none_or(|b| b.value.is_none())
-                    {
-                        indicator.baseline = Some(Baseline {
-                            year: change.to.0,
-                            value: Some(change.to.1),
-                            raw: Some(line.trimmed().to_string()),
-                        });
-                    }
-                    indicator.values.sort_by_key(|v| v.year);
+                for (year, value, raw) in [change.from, change.to] {
+                    self.plan.figures.push(Figure {
+                        name: change.subject.clone(),
+                        target: None,
+                        value: DocumentValue {
+                            year,
+                            value,
+                            year_inferred: false,
+                            raw,
+                            source: source(line),
+                        },
+                    });
                 }
+            }
+        }
+        for line in &self.background {
+            for stated in targets::stated_values(line.trimmed()) {
+                self.plan.figures.push(Figure {
+                    name: stated.name,
+                    target: None,
+                    value: DocumentValue {
+                        year: stated.year.unwrap_or(base_year),
+                        value: stated.value,
+                        year_inferred: stated.year.is_none(),
+                        raw: stated.raw,
+                        source: source(line),
+                    },
+                });
             }
         }
         Ok(self.plan)

@@ -1,10 +1,18 @@
-//! Stage 6: a [`Dataset`] → rows, in one transaction, by natural key.
+//! Stage 7: a [`Dataset`] → rows, in one transaction, by natural key.
 //!
-//! Rows are matched on their natural key (plan code, domain/goal/indicator key, department
-//! name …), so re-importing the same document changes nothing and IDs stay stable; a changed
-//! document updates rows in place and the report lists what changed. Stale rows are deleted
-//! children first; submitted values hold their indicator (a foreign key), so an import can
-//! never silently drop reported figures.
+//! Rows are matched on their natural key (plan code, domain/goal/target/indicator key,
+//! department name …), so re-importing the same document changes nothing and IDs stay stable;
+//! a changed document updates rows in place and the report lists what changed. Stale rows are
+//! deleted children first; submitted values hold their indicator (a foreign key), so an import
+//! can never silently drop reported figures.
+//!
+//! An indicator whose key is new is matched through its targets: it takes over the row of the
+//! indicator its first target had, and the rows of its other targets' indicators are merged
+//! into it — their reported values, assignments and history move with them (this is how a
+//! store written before indicators were series is brought up to date). Values of one
+//! indicator and year are then numbered again: the document's figures first, in line order,
+//! then the submissions in the order they came; of two published submissions only the later
+//! stays published.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -12,7 +20,7 @@ use std::fmt;
 use chrono::{NaiveDate, Utc};
 use entity::{
     department, department_alias, document, domain, goal, goal_department, goal_group, indicator,
-    indicator_value, plan,
+    indicator_value, plan, target, value_event,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -22,6 +30,10 @@ use sea_orm::{
 
 use super::dataset::{Dataset, Source};
 use crate::domain::ValueStatus;
+
+/// The data model the importer writes (2: indicators as series with targets); a store whose
+/// document row says less was written by an older plangraph.
+pub const MODEL_VERSION: i32 = 2;
 
 /// What one import changed, per table.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -118,6 +130,7 @@ keyed!(goal::Model, |m| m.key.clone());
 keyed!(department::Model, |m| m.name.clone());
 keyed!(department_alias::Model, |m| m.alias.clone());
 keyed!(indicator::Model, |m| m.key.clone());
+keyed!(target::Model, |m| m.key.clone());
 
 impl Keyed for indicator_value::Model {
     fn key(&self) -> String {
@@ -129,6 +142,9 @@ impl Keyed for indicator_value::Model {
     fn adopt(&mut self, existing: &Self) {
         self.id = existing.id;
         self.created_at = existing.created_at;
+        // Numbered by `renumber`, not by the document.
+        self.version = existing.version;
+        self.status = existing.status.clone();
     }
 }
 
@@ -168,6 +184,7 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             sha256: data.document.sha256.clone(),
             line_count: to_i32(data.document.line_count),
             imported_at: existing.as_ref().map_or(now, |e| e.imported_at),
+            model_version: MODEL_VERSION,
         };
         match existing {
             Some(e) if e == desired => e.id,
@@ -204,7 +221,8 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     let aliases_now = department_alias::Entity::find().all(db).await?;
     let links_now = goal_department::Entity::find().all(db).await?;
     let groups_now = goal_group::Entity::find().all(db).await?;
-    let indicators_now = indicator::Entity::find().all(db).await?;
+    let mut indicators_now = indicator::Entity::find().all(db).await?;
+    let targets_now = target::Entity::find().all(db).await?;
     let values_now = indicator_value::Entity::find()
         .filter(indicator_value::Column::Origin.eq("document"))
         .all(db)
@@ -249,9 +267,11 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     // Desired keys, to delete what the document no longer holds (children first).
     let plans = &data.plans;
     let goals = || plans.iter().flat_map(|p| p.goals.iter());
-    let indicators = || plans.iter().flat_map(|p| p.indicators.iter());
-    let want_values: HashSet<String> = indicators()
-        .flat_map(|i| i.values.iter().map(move |v| value_key(&i.key, v.year)))
+    let targets = || plans.iter().flat_map(|p| p.targets.iter());
+    let want_values: HashSet<String> = data
+        .indicators
+        .iter()
+        .flat_map(|i| i.values.iter().map(move |v| value_key(&i.key, v)))
         .collect();
     let want_links: HashSet<String> = goals()
         .flat_map(|g| {
@@ -272,7 +292,8 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
         .iter()
         .flat_map(|d| d.aliases.iter().map(|(a, _)| a.clone()))
         .collect();
-    let want_indicators: HashSet<String> = indicators().map(|i| i.key.clone()).collect();
+    let want_indicators: HashSet<String> = data.indicators.iter().map(|i| i.key.clone()).collect();
+    let want_targets: HashSet<String> = targets().map(|t| t.key.clone()).collect();
     let want_goals: HashSet<String> = goals().map(|g| g.key.clone()).collect();
     let want_domains: HashSet<String> = plans
         .iter()
@@ -290,12 +311,12 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
         &want_values,
     )
     .await?;
-    delete_stale::<indicator::Entity, _>(
+    delete_stale::<target::Entity, _>(
         db,
         &mut report,
-        "indicator",
-        indicators_now.iter().map(|m| (m.key(), m.id)),
-        &want_indicators,
+        "target",
+        targets_now.iter().map(|m| (m.key(), m.id)),
+        &want_targets,
     )
     .await?;
     delete_stale::<goal_group::Entity, _>(
@@ -536,35 +557,83 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     )
     .await?;
 
-    let indicator_models = plans
+    // Indicators: by key, or through their targets (see the module's notes).
+    let merges = match_through_targets(data, &mut indicators_now, &targets_now);
+    let first_line: HashMap<usize, usize> = targets()
+        .rev()
+        .map(|t| (t.indicator, t.source.line_start))
+        .collect();
+    let indicator_models = data
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(n, i)| indicator::Model {
+            id: 0,
+            key: i.key.clone(),
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            direction: i.direction.as_str().to_string(),
+            direction_inferred: i.direction_inferred,
+            ordinal: to_i32(n + 1),
+            line_start: to_i32(first_line.get(&n).copied().unwrap_or(0)),
+        })
+        .collect();
+    let indicator_ids = upsert(
+        db,
+        &mut report,
+        "indicator",
+        indicators_now.clone(),
+        indicator_models,
+    )
+    .await?;
+    for (from, into) in &merges {
+        merge_indicator(db, from.clone(), into.clone()).await?;
+        report
+            .table("indicator")
+            .deleted
+            .push(format!("{} (merged into {})", from.1, into.1));
+    }
+    let target_models = plans
         .iter()
         .flat_map(|p| {
             let plan_id = plan_ids[&p.code];
-            let (domain_ids, goal_ids) = (&domain_ids, &goal_ids);
-            p.indicators.iter().enumerate().map(move |(n, i)| {
-                let (line_start, line_end, source_text) = provenance(&i.source);
-                indicator::Model {
+            let (domain_ids, goal_ids, indicator_ids) = (&domain_ids, &goal_ids, &indicator_ids);
+            let indicators = &data.indicators;
+            p.targets.iter().enumerate().map(move |(n, t)| {
+                let (line_start, line_end, source_text) = provenance(&t.source);
+                let inferred: Vec<&str> = [
+                    ("comparator", t.inferred.comparator),
+                    ("direction", t.inferred.direction),
+                    ("year", t.inferred.year),
+                ]
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(part, _)| *part)
+                .collect();
+                target::Model {
                     id: 0,
-                    key: i.key.clone(),
+                    key: t.key.clone(),
+                    indicator_id: indicator_ids[&indicators[t.indicator].key],
                     plan_id,
-                    domain_id: i.domain.map(|d| domain_ids[&p.domains[d].key]),
-                    goal_id: i.goal.map(|g| goal_ids[&p.goals[g].key]),
+                    domain_id: t.domain.map(|d| domain_ids[&p.domains[d].key]),
+                    goal_id: t.goal.map(|g| goal_ids[&p.goals[g].key]),
                     ordinal: to_i32(n + 1),
-                    name: i.name.clone(),
-                    unit: i.unit.clone(),
-                    direction: i.direction.as_str().to_string(),
-                    nature: i.nature.as_str().to_string(),
-                    nature_raw: i.nature_raw.clone(),
-                    table_category: i.table_category.clone(),
-                    table_number: i.table_number,
-                    baseline_year: i.baseline.as_ref().map(|b| b.year),
-                    baseline_value: i.baseline.as_ref().and_then(|b| b.value),
-                    baseline_raw: i.baseline.as_ref().and_then(|b| b.raw.clone()),
-                    target_year: i.target.year,
-                    target_comparator: i.target.comparator.map(|c| c.as_str().to_string()),
-                    target_value: i.target.value,
-                    target_basis: i.target.basis.as_str().to_string(),
-                    target_raw: i.target.raw.clone(),
+                    name: t.name.clone(),
+                    unit: t.unit.clone(),
+                    direction: t.direction.as_str().to_string(),
+                    nature: t.nature.as_str().to_string(),
+                    nature_raw: t.nature_raw.clone(),
+                    table_category: t.table_category.clone(),
+                    table_number: t.table_number,
+                    baseline_year: t.baseline.as_ref().map(|b| b.year),
+                    baseline_value: t.baseline.as_ref().and_then(|b| b.value),
+                    baseline_raw: t.baseline.as_ref().and_then(|b| b.raw.clone()),
+                    year: t.target.year,
+                    comparator: t.target.comparator.map(|c| c.as_str().to_string()),
+                    value: t.target.value,
+                    basis: t.target.basis.as_str().to_string(),
+                    raw: t.target.raw.clone(),
+                    inferred: inferred.join(","),
                     line_start,
                     line_end,
                     source_text,
@@ -572,27 +641,48 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             })
         })
         .collect();
-    let indicator_ids = upsert(
+    upsert(db, &mut report, "target", targets_now, target_models).await?;
+    // Only now that every target points at its indicator of the new document can the
+    // indicators merged away, or no longer named, go.
+    let merged_keys: HashSet<&String> = merges.iter().map(|(from, _)| &from.1).collect();
+    delete_stale::<indicator::Entity, _>(
+        db,
+        &mut Report::default(),
+        "indicator",
+        indicators_now
+            .iter()
+            .filter(|m| merged_keys.contains(&m.key))
+            .map(|m| (m.key(), m.id)),
+        &want_indicators,
+    )
+    .await?;
+    delete_stale::<indicator::Entity, _>(
         db,
         &mut report,
         "indicator",
-        indicators_now,
-        indicator_models,
+        indicators_now
+            .iter()
+            .filter(|m| !merged_keys.contains(&m.key))
+            .map(|m| (m.key(), m.id)),
+        &want_indicators,
     )
     .await?;
 
-    let value_models = indicators()
+    // Document figures: new ones come in with a placeholder version, numbered below.
+    let value_models = data
+        .indicators
+        .iter()
         .flat_map(|i| {
             let indicator_id = indicator_ids[&i.key];
             i.values.iter().map(move |v| indicator_value::Model {
                 id: 0,
-                key: Some(value_key(&i.key, v.year)),
+                key: Some(value_key(&i.key, v)),
                 indicator_id,
                 year: v.year,
                 value: v.value,
                 status: ValueStatus::Published.as_str().to_string(),
                 origin: "document".to_string(),
-                version: 1,
+                version: 0,
                 line_start: Some(to_i32(v.source.line_start)),
                 line_end: Some(to_i32(v.source.line_end)),
                 source_text: Some(v.source.text.clone()),
@@ -604,16 +694,205 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
                 reviewed_at: None,
                 review_comment: None,
                 updated_at: None,
+                year_inferred: v.year_inferred,
+                raw: Some(v.raw.clone()),
             })
+        })
+        .enumerate()
+        .map(|(n, mut m)| {
+            // Unique until renumbered: no real version is negative.
+            m.version = -(10_000_000 + to_i32(n));
+            m
         })
         .collect();
     upsert(db, &mut report, "indicator_value", values_now, value_models).await?;
+    renumber(db, &mut report).await?;
 
     Ok(report)
 }
 
-fn value_key(indicator_key: &str, year: i32) -> String {
-    format!("{indicator_key}/{year}")
+/// A document figure's key: its indicator, year and line (one year may have figures on
+/// several lines).
+fn value_key(indicator_key: &str, v: &super::dataset::DocumentValue) -> String {
+    format!("{indicator_key}@{}/L{}", v.year, v.source.line_start)
+}
+
+/// Matches desired indicators whose key is new to existing rows through their targets: the
+/// row of the first target's indicator takes the new key (in `existing`, so the upsert updates
+/// it in place); the rows of its other targets' indicators are to be merged into it. Returns
+/// the merges as ((id, key) from, (id, key) into).
+fn match_through_targets(
+    data: &Dataset,
+    existing: &mut [indicator::Model],
+    targets_now: &[target::Model],
+) -> Vec<((i32, String), (i32, String))> {
+    let wanted: HashSet<&str> = data.indicators.iter().map(|i| i.key.as_str()).collect();
+    let mut claimed: HashSet<i32> = existing
+        .iter()
+        .filter(|m| wanted.contains(m.key.as_str()))
+        .map(|m| m.id)
+        .collect();
+    let had: HashMap<&str, i32> = targets_now
+        .iter()
+        .map(|t| (t.key.as_str(), t.indicator_id))
+        .collect();
+    let mut merges = Vec::new();
+    for (index, desired) in data.indicators.iter().enumerate() {
+        if existing.iter().any(|m| m.key == desired.key) {
+            continue;
+        }
+        let mut candidates: Vec<i32> = Vec::new();
+        for t in data
+            .plans
+            .iter()
+            .flat_map(|p| p.targets.iter())
+            .filter(|t| t.indicator == index)
+        {
+            if let Some(id) = had.get(t.key.as_str()) {
+                if !candidates.contains(id) && !claimed.contains(id) {
+                    candidates.push(*id);
+                }
+            }
+        }
+        let Some((&kept, others)) = candidates.split_first() else {
+            continue;
+        };
+        let mut into = (kept, desired.key.clone());
+        for m in existing.iter_mut() {
+            if m.id == kept {
+                into = (kept, desired.key.clone());
+                m.key = desired.key.clone();
+            }
+        }
+        claimed.insert(kept);
+        for other in others {
+            if let Some(m) = existing.iter().find(|m| m.id == *other) {
+                merges.push(((m.id, m.key.clone()), into.clone()));
+                claimed.insert(*other);
+            }
+        }
+    }
+    merges
+}
+
+/// Moves what belongs to indicator `from` to `into`: reported values (with a placeholder
+/// version, numbered by `renumber`) and reporting assignments. The value history keeps the
+/// indicator each event was recorded for; reads go through the value.
+async fn merge_indicator(
+    db: &impl ConnectionTrait,
+    from: (i32, String),
+    into: (i32, String),
+) -> Result<(), DbErr> {
+    let (from, into) = (from.0, into.0);
+    let backend = db.get_database_backend();
+    for sql in [
+        format!(
+            "UPDATE indicator_value SET indicator_id = {into}, version = -id \
+             WHERE indicator_id = {from}"
+        ),
+        format!(
+            "DELETE FROM indicator_assignment WHERE indicator_id = {from} AND department_id IN \
+             (SELECT department_id FROM indicator_assignment WHERE indicator_id = {into})"
+        ),
+        format!(
+            "UPDATE indicator_assignment SET indicator_id = {into} WHERE indicator_id = {from}"
+        ),
+    ] {
+        db.execute_raw(sea_orm::Statement::from_string(backend, sql))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Numbers the values of each indicator and year: the document's figures first (by line),
+/// then submissions as they came (by time, then id); of several published submissions only the
+/// last stays published, the others are superseded (and the history says so). Only rows whose
+/// number or status changes are written.
+async fn renumber(db: &impl ConnectionTrait, report: &mut Report) -> Result<(), DbErr> {
+    use sea_orm::QueryOrder;
+    let values = indicator_value::Entity::find()
+        .order_by_asc(indicator_value::Column::IndicatorId)
+        .order_by_asc(indicator_value::Column::Year)
+        .all(db)
+        .await?;
+    let mut groups: Vec<Vec<indicator_value::Model>> = Vec::new();
+    for v in values {
+        match groups.last_mut() {
+            Some(g) if g[0].indicator_id == v.indicator_id && g[0].year == v.year => g.push(v),
+            _ => groups.push(vec![v]),
+        }
+    }
+    let published = ValueStatus::Published.as_str();
+    let mut changes: Vec<(indicator_value::Model, i32, String)> = Vec::new();
+    for mut group in groups {
+        group.sort_by(|a, b| {
+            let doc = |v: &indicator_value::Model| v.origin != "document";
+            (doc(a), a.line_start, a.created_at, a.id).cmp(&(
+                doc(b),
+                b.line_start,
+                b.created_at,
+                b.id,
+            ))
+        });
+        let last_published_submission = group
+            .iter()
+            .rposition(|v| v.origin != "document" && v.status == published);
+        for (n, v) in group.into_iter().enumerate() {
+            let version = to_i32(n + 1);
+            let status = if v.origin != "document"
+                && v.status == published
+                && Some(n) != last_published_submission
+            {
+                ValueStatus::Superseded.as_str().to_string()
+            } else {
+                v.status.clone()
+            };
+            if version != v.version || status != v.status {
+                changes.push((v, version, status));
+            }
+        }
+    }
+    // Out of the way first (negative numbers are free), then into place.
+    for (v, _, _) in &changes {
+        let mut am = v.clone().into_active_model();
+        am.version = sea_orm::Set(-v.id - 20_000_000);
+        am.update(db).await?;
+    }
+    for (v, version, status) in changes {
+        let superseded = status != v.status;
+        let mut am = v.clone().into_active_model();
+        am.version = sea_orm::Set(version);
+        am.status = sea_orm::Set(status.clone());
+        am.update(db).await?;
+        if superseded {
+            value_event::ActiveModel {
+                value_id: sea_orm::Set(v.id),
+                indicator_id: sea_orm::Set(v.indicator_id),
+                year: sea_orm::Set(v.year),
+                action: sea_orm::Set("supersede".into()),
+                actor_id: sea_orm::Set(None),
+                actor_name: sea_orm::Set("plangraph import".into()),
+                at: sea_orm::Set(Utc::now()),
+                old_value: sea_orm::Set(Some(v.value)),
+                new_value: sea_orm::Set(Some(v.value)),
+                old_status: sea_orm::Set(Some(v.status.clone())),
+                new_status: sea_orm::Set(status),
+                comment: sea_orm::Set(Some(
+                    "another copy of the same measure published a later value for this year".into(),
+                )),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+        if v.origin != "document" {
+            report
+                .table("indicator_value")
+                .updated
+                .push(format!("value {} → version {version}", v.id));
+        }
+    }
+    Ok(())
 }
 
 fn provenance(source: &Source) -> (i32, i32, String) {

@@ -308,6 +308,16 @@ impl Row {
         }
     }
 
+    /// Whether the direction is read into the row (from the move of its figures or from what
+    /// it measures) rather than from its own words (以上, 以下, 降低, 增加 …).
+    pub fn direction_inferred(&self) -> bool {
+        let worded = self.target.basis == TargetBasis::AnnualChange
+            || ["降低", "增加", "提高"]
+                .iter()
+                .any(|w| self.target.raw.contains(w));
+        !worded && self.target.comparator.is_none()
+    }
+
     /// The comparator the target implies where the cell gives none: reaching a level means at
     /// least it for a rising indicator and at most it for a falling one.
     pub fn target_comparator(&self) -> Option<Comparator> {

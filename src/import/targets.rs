@@ -13,8 +13,11 @@ use crate::domain::{Comparator, Direction, TargetBasis};
 pub struct Found {
     pub name: String,
     pub unit: String,
-    pub value: f64,
-    pub comparator: Comparator,
+    /// None for a target stated without a number (a grade, a capability).
+    pub value: Option<f64>,
+    pub comparator: Option<Comparator>,
+    /// No comparator word is written (以上, 不低于, 至少 …): the comparator is the verb's reading.
+    pub comparator_inferred: bool,
     pub direction: Direction,
     pub basis: TargetBasis,
     pub baseline_year: Option<i32>,
@@ -24,11 +27,67 @@ pub struct Found {
     pub raw: String,
     /// The clause it was found in.
     pub clause: String,
+    /// Read by the first grammar (see [`Found::is_first_grammar`]).
+    pub first_grammar: bool,
+    /// Which form of statement it was read from (its key says so: t, s, c or g).
+    pub form: Form,
+}
+
+impl Found {
+    /// A level or share the first grammar read already (units 个百分点 /10万 % ‰ 岁 个, digits,
+    /// the verbs it knew): these keep their keys `…/t1`, `…/t2` from before; targets the
+    /// grammar reads since are numbered apart (`…/s1`), so no earlier key changes its meaning.
+    pub fn is_first_grammar(&self) -> bool {
+        self.form == Form::Level && self.first_grammar
+    }
+}
+
+/// The forms a target is stated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A rate, level or share (`…达到90%以上`, `90%的城市社区…`).
+    Level,
+    /// A count of things to build or staff (`建成1处…`).
+    Count,
+    /// A grade or capability without a number to measure (`四级甲等`, `抗御6级地震`).
+    Grade,
 }
 
 /// Units a target value may carry, longest first so that 个百分点 wins over 个.
-const UNITS: &[&str] = &["个百分点", "/10万", "%", "‰", "岁", "个"];
+const UNITS: &[&str] = &[
+    "个百分点",
+    "/10万",
+    "亿元",
+    "%",
+    "‰",
+    "岁",
+    "个",
+    "名",
+    "张",
+    "处",
+    "支",
+    "所",
+    "家",
+    "项",
+    "种",
+    "人",
+    "天",
+];
+/// The units the first grammar knew.
+const FIRST_UNITS: &[&str] = &["个百分点", "/10万", "%", "‰", "岁", "个"];
+/// Units that count things (a facility, a team, a person), as opposed to rates and levels.
+const COUNT_UNITS: &[&str] = &["个", "名", "张", "处", "支", "所", "家", "项", "种", "人"];
+/// Chinese numerals a count may be written with (一个特色专科).
+const NUMERALS: &[(&str, f64)] = &[("一", 1.0), ("两", 2.0), ("二", 2.0), ("三", 3.0)];
+/// Fractions written in words, as percentages.
+const FRACTIONS: &[(&str, f64)] = &[
+    ("三分之一", 100.0 / 3.0),
+    ("三分之二", 200.0 / 3.0),
+    ("四分之一", 25.0),
+    ("一半", 50.0),
+];
 const QUALIFIERS: &[(&str, Comparator)] = &[
+    ("及以上", Comparator::AtLeast),
     ("以上", Comparator::AtLeast),
     ("以下", Comparator::AtMost),
     ("以内", Comparator::AtMost),
@@ -38,6 +97,8 @@ const QUALIFIERS: &[(&str, Comparator)] = &[
 const HEADS: &[&str] = &["率", "比例", "占比", "寿命", "水平", "数"];
 /// Words naming a population; a prefix ending in one is shared by a list of rates.
 const POPULATIONS: &[&str] = &[
+    "每千人口",
+    "每万人口",
     "新生儿",
     "婴儿",
     "儿童",
@@ -51,9 +112,22 @@ const POPULATIONS: &[&str] = &[
     "患者",
 ];
 /// Words before a subject that say how, not what (确保…, 力争…, 全县…).
-const SUBJECT_LEAD_INS: &[&str] = &["其中", "确保", "力争", "实现", "全县"];
+const SUBJECT_LEAD_INS: &[&str] = &[
+    "其中",
+    "确保",
+    "力争",
+    "实现",
+    "全县",
+    "分年度",
+    "逐步",
+    "再",
+    "先期",
+    "应保证",
+];
 /// Predicates of the reversed form `90%的城市社区…建立…`.
 const PREDICATES: &[&str] = &[
+    "达到",
+    "接受",
     "建立",
     "设立",
     "配备",
@@ -69,6 +143,8 @@ struct Verb {
     comparator: Comparator,
     direction: Direction,
     basis: TargetBasis,
+    /// The verb itself says the comparator (不低于 …); others only suggest it (达到).
+    explicit: bool,
 }
 
 const fn verb(text: &'static str, comparator: Comparator, direction: Direction) -> Verb {
@@ -77,6 +153,14 @@ const fn verb(text: &'static str, comparator: Comparator, direction: Direction) 
         comparator,
         direction,
         basis: TargetBasis::Level,
+        explicit: false,
+    }
+}
+
+const fn says(text: &'static str, comparator: Comparator, direction: Direction) -> Verb {
+    Verb {
+        explicit: true,
+        ..verb(text, comparator, direction)
     }
 }
 
@@ -87,12 +171,14 @@ const VERBS: &[Verb] = &[
         comparator: Comparator::AtLeast,
         direction: Direction::LowerIsBetter,
         basis: TargetBasis::AnnualChange,
+        explicit: false,
     },
     Verb {
         text: "每年降低",
         comparator: Comparator::AtLeast,
         direction: Direction::LowerIsBetter,
         basis: TargetBasis::AnnualChange,
+        explicit: false,
     },
     verb("分别控制在", Comparator::AtMost, Direction::LowerIsBetter),
     verb("控制在", Comparator::AtMost, Direction::LowerIsBetter),
@@ -106,33 +192,92 @@ const VERBS: &[Verb] = &[
     verb("增至", Comparator::AtLeast, Direction::HigherIsBetter),
     verb("保持在", Comparator::AtLeast, Direction::HigherIsBetter),
     verb("稳定在", Comparator::AtLeast, Direction::HigherIsBetter),
-    verb("不低于", Comparator::AtLeast, Direction::HigherIsBetter),
-    verb("不少于", Comparator::AtLeast, Direction::HigherIsBetter),
-    verb("超过", Comparator::AtLeast, Direction::HigherIsBetter),
+    says("不低于", Comparator::AtLeast, Direction::HigherIsBetter),
+    says("不少于", Comparator::AtLeast, Direction::HigherIsBetter),
+    // 二级医院不少3个: the document drops the 于.
+    says("不少", Comparator::AtLeast, Direction::HigherIsBetter),
+    says("超过", Comparator::AtLeast, Direction::HigherIsBetter),
+    says("至少为", Comparator::AtLeast, Direction::HigherIsBetter),
     verb("总体为", Comparator::Exactly, Direction::Keep),
     verb("分别为", Comparator::Exactly, Direction::Keep),
     verb("达", Comparator::AtLeast, Direction::HigherIsBetter),
     verb("为", Comparator::Exactly, Direction::Keep),
 ];
 
-/// A number with its unit, e.g. 8.2/10万.
+/// A number with its unit: 8.2/10万, 1-2处 (a range: its lower end, and the upper), 三分之一
+/// and 一半 (as percentages), 一个 (a count in words), 3：2 (a ratio).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantity<'a> {
     pub value: f64,
     pub unit: &'a str,
     pub len: usize,
+    /// The upper end of a range (1至2支).
+    pub upper: Option<f64>,
+    /// Written in words (三分之一, 一个) or as a ratio (3：2), not as a plain number.
+    pub words: bool,
 }
 
-/// Reads `<digits>[.<digits>]<unit>` at the start of `s`.
+impl Quantity<'_> {
+    pub fn is_count(&self) -> bool {
+        COUNT_UNITS.contains(&self.unit)
+    }
+}
+
+/// Reads a quantity at the start of `s`.
 pub fn quantity(s: &str) -> Option<Quantity<'static>> {
+    let plain = |value: f64, unit: &'static str, len: usize| Quantity {
+        value,
+        unit,
+        len,
+        upper: None,
+        words: true,
+    };
+    if let Some((text, value)) = FRACTIONS.iter().find(|(t, _)| s.starts_with(t)) {
+        return Some(plain(*value, "%", text.len()));
+    }
+    for (text, value) in NUMERALS {
+        if let Some(rest) = s
+            .strip_prefix(text)
+            .filter(|r| !r.starts_with(['级', '等']))
+        {
+            if let Some(unit) = COUNT_UNITS.iter().find(|u| rest.starts_with(**u)) {
+                return Some(plain(*value, unit, text.len() + unit.len()));
+            }
+        }
+    }
     let digits = number_prefix(s)?;
     let value: f64 = s[..digits].parse().ok()?;
-    let rest = &s[digits..];
+    let mut rest = &s[digits..];
+    let mut len = digits;
+    if let Some(after) = rest.strip_prefix('：') {
+        let d = number_prefix(after)?;
+        let of: f64 = after[..d].parse().ok().filter(|b: &f64| *b > 0.0)?;
+        let len = digits + '：'.len_utf8() + d;
+        // 106.58：100 is per hundred; 3：2 is a plain ratio.
+        return Some(if of == 100.0 {
+            plain(value, "：100", len)
+        } else {
+            plain(value / of, "比", len)
+        });
+    }
+    let mut upper = None;
+    for sep in ["-", "至", "～"] {
+        if let Some(after) = rest.strip_prefix(sep) {
+            if let Some(d) = number_prefix(after) {
+                upper = after[..d].parse().ok();
+                len += sep.len() + d;
+                rest = &after[d..];
+                break;
+            }
+        }
+    }
     let unit = UNITS.iter().find(|u| rest.starts_with(**u))?;
     Some(Quantity {
         value,
         unit,
-        len: digits + unit.len(),
+        len: len + unit.len(),
+        upper,
+        words: false,
     })
 }
 
@@ -158,25 +303,39 @@ pub fn number_prefix(s: &str) -> Option<usize> {
 /// Verbs after which a clause names what a following bare rate (检查率) measures.
 const OBJECT_VERBS: &[&str] = &["提供", "开展", "实施", "进行", "接受"];
 
-/// Every target in a goal's text, in order.
+/// Every target in a goal's text, in order of form (levels and shares, counts, grades) and
+/// within a form in document order — so that adding a form never renumbers another's keys.
 pub fn extract(text: &str) -> Vec<Found> {
-    let mut found = Vec::new();
+    // 不少于 100张: a stray space of the export.
+    let text = text.replace(' ', "");
+    let mut levels = Vec::new();
+    let mut others = Vec::new();
     for sentence in text.split(['。', '；']) {
         let year = sentence_year(sentence);
         let mut previous: Option<&str> = None;
+        let (mut bodies, mut subject) = (None, None);
         for clause in sentence.split('，') {
-            let in_clause = match reversed(clause) {
+            let here: Vec<Found> = match shares(clause, &mut bodies) {
                 Some(targets) => targets,
                 None => forward(clause)
                     .into_iter()
                     .map(|f| with_context(f, previous))
                     .collect(),
             };
-            found.extend(in_clause.into_iter().map(|f| Found { year, ..f }));
+            let mut extra: Vec<Found> = counts(clause, &mut subject)
+                .into_iter()
+                .filter(|c| !here.iter().any(|f| f.value == c.value && f.unit == c.unit))
+                .collect();
+            if here.is_empty() && extra.is_empty() {
+                extra = grades(clause);
+            }
+            levels.extend(here.into_iter().map(|f| Found { year, ..f }));
+            others.extend(extra.into_iter().map(|f| Found { year, ..f }));
             previous = Some(clause);
         }
     }
-    found
+    levels.extend(others);
+    levels
 }
 
 /// `到2023年，…` / `力争到2025年` / `至2025年末`: the year a sentence's targets are for.
@@ -213,9 +372,47 @@ fn with_context(mut found: Found, previous: Option<&str>) -> Found {
     found
 }
 
+/// `县级综合医院中医床位数不低于总标准床位数的8%`: a share of another quantity, written
+/// after it; the name says of what (…占总标准床位数的比例).
+fn share_of(clause: &str) -> Option<Found> {
+    let clause = clause.trim();
+    let (verb_at, verb) = ["不低于", "不少于"]
+        .iter()
+        .filter_map(|v| clause.find(v).map(|at| (at, *v)))
+        .min_by_key(|(at, _)| *at)?;
+    let after = &clause[verb_at + verb.len()..];
+    let of_at = after.find('的')?;
+    let whole = &after[..of_at];
+    let q = quantity(&after[of_at + '的'.len_utf8()..]).filter(|q| q.unit == "%")?;
+    let subject = strip_lead_ins(clause[..verb_at].trim());
+    (!subject.is_empty() && !whole.is_empty() && !has_digit(whole)).then(|| Found {
+        first_grammar: false,
+        name: format!("{subject}占{whole}的比例"),
+        unit: "%".into(),
+        value: Some(q.value),
+        comparator: Some(Comparator::AtLeast),
+        comparator_inferred: false,
+        direction: Direction::HigherIsBetter,
+        basis: TargetBasis::Level,
+        baseline_year: None,
+        year: None,
+        raw: clause[verb_at..verb_at + verb.len() + of_at + '的'.len_utf8() + q.len].to_string(),
+        clause: clause.to_string(),
+        form: Form::Level,
+    })
+}
+
 /// `<subject><verb><values><qualifier>` — the usual way a target is stated; a clause may
 /// list several (规范管理率达到95%以上、服药率达到90%以上).
 fn forward(clause: &str) -> Vec<Found> {
+    let found = forward_lists(clause);
+    if found.is_empty() {
+        return share_of(clause).into_iter().collect();
+    }
+    found
+}
+
+fn forward_lists(clause: &str) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     let mut rest = clause;
     while let Some((targets, consumed)) = forward_one(rest, clause) {
@@ -246,6 +443,7 @@ fn forward_one(text: &str, clause: &str) -> Option<(Vec<Found>, usize)> {
         return None;
     }
     let mut comparator = verb.comparator;
+    let mut comparator_inferred = !verb.explicit;
     let mut direction = verb.direction;
     let mut basis = verb.basis;
     if let Some((q, cmp)) = QUALIFIERS
@@ -254,6 +452,7 @@ fn forward_one(text: &str, clause: &str) -> Option<(Vec<Found>, usize)> {
     {
         consumed += q.len();
         comparator = *cmp;
+        comparator_inferred = false;
         if verb.basis == TargetBasis::Level {
             direction = match cmp {
                 Comparator::AtLeast => Direction::HigherIsBetter,
@@ -266,10 +465,9 @@ fn forward_one(text: &str, clause: &str) -> Option<(Vec<Found>, usize)> {
         .trim()
         .trim_end_matches('均')
         .trim_end_matches("分别")
+        .trim_end_matches("一般")
         .trim();
-    while let Some(lead_in) = SUBJECT_LEAD_INS.iter().find(|l| subject.starts_with(**l)) {
-        subject = subject[lead_in.len()..].trim();
-    }
+    subject = strip_lead_ins(subject);
     // 总体近视率每年降低不少于1个百分点: the change per year is the target.
     for change in ["每年降低", "每年下降"] {
         if let Some(stripped) = subject.strip_suffix(change) {
@@ -287,14 +485,21 @@ fn forward_one(text: &str, clause: &str) -> Option<(Vec<Found>, usize)> {
         .map(|(name, q)| Found {
             name,
             unit: q.unit.to_string(),
-            value: q.value,
-            comparator,
+            value: Some(q.value),
+            comparator: Some(comparator),
+            // A range (1-2处) is read as at least its lower end.
+            comparator_inferred: comparator_inferred || q.upper.is_some(),
+            first_grammar: FIRST_UNITS.contains(&q.unit)
+                && !q.words
+                && q.upper.is_none()
+                && !["不少", "至少为"].contains(&verb.text),
             direction,
             basis,
             baseline_year,
             year: None,
             raw: raw.clone(),
             clause: clause.trim().to_string(),
+            form: Form::Level,
         })
         .collect();
     Some((targets, end))
@@ -307,6 +512,7 @@ fn find_verb(clause: &str) -> Option<(usize, &'static Verb, Option<i32>, usize)>
         comparator: Comparator::AtLeast,
         direction: Direction::LowerIsBetter,
         basis: TargetBasis::ChangeFromBaseline,
+        explicit: false,
     };
     for (at, _) in clause.char_indices() {
         let rest = &clause[at..];
@@ -428,19 +634,41 @@ fn strip_population(part: &str) -> &str {
     population_prefix(part).map_or(part, |prefix| &part[prefix.len()..])
 }
 
-/// `90%的城市社区和80%的农村社区（村）建立家长学校…`: shares of bodies that do something.
-fn reversed(clause: &str) -> Option<Vec<Found>> {
-    let clause = clause.trim();
-    quantity(clause)?;
+/// `90%的城市社区和80%的农村社区（村）建立家长学校…`, `30%以上机构达到国家推荐标准`,
+/// `乡镇卫生院、社区卫生服务中心100%达到国家基本标准`: shares of bodies that do something.
+/// The bodies may come before the share, after it, or — when neither — from the share before
+/// (`50%以上达到甲等乡镇卫生院标准` after `100%的乡镇卫生院开展…`).
+fn shares(clause: &str, bodies_before: &mut Option<String>) -> Option<Vec<Found>> {
+    let clause = strip_lead_ins(clause.trim());
+    let (share_at, _) = clause.char_indices().find_map(|(at, _)| {
+        quantity(&clause[at..])
+            .filter(|q| q.unit == "%")
+            .map(|q| (at, q))
+    })?;
+    let leading = strip_lead_ins(&clause[..share_at]);
+    // The share must be the clause's subject, not a value after a verb (…达到90%).
+    if VERBS
+        .iter()
+        .any(|v| leading.contains(v.text) && !v.text.is_empty())
+        || has_digit(leading)
+    {
+        return None;
+    }
     let (predicate_at, _) = PREDICATES
         .iter()
-        .filter_map(|p| clause.find(p).map(|at| (at, p)))
+        .filter_map(|p| clause[share_at..].find(p).map(|at| (share_at + at, p)))
         .min_by_key(|(at, _)| *at)?;
-    let predicate = &clause[predicate_at..];
+    let predicate = clause[predicate_at..].trim_end_matches(['。', '；']);
     let mut found = Vec::new();
-    let mut rest = &clause[..predicate_at];
+    let mut rest = &clause[share_at..predicate_at];
     while let Some(q) = quantity(rest) {
-        let after = rest[q.len..].strip_prefix('的')?;
+        let mut after = &rest[q.len..];
+        let mut comparator_inferred = true;
+        if let Some(a) = after.strip_prefix("以上") {
+            after = a;
+            comparator_inferred = false;
+        }
+        let after = after.strip_prefix('的').unwrap_or(after);
         let end = after
             .char_indices()
             .find(|(i, c)| *c == '和' && quantity(&after[i + c.len_utf8()..]).is_some())
@@ -449,29 +677,246 @@ fn reversed(clause: &str) -> Option<Vec<Found>> {
             Some(i) => (&after[..i], &after[i + '和'.len_utf8()..]),
             None => (after, ""),
         };
+        let bodies = [subject, leading]
+            .into_iter()
+            .map(|b| b.trim().trim_end_matches('和'))
+            .find(|b| !b.is_empty())
+            .map(str::to_string)
+            .or_else(|| bodies_before.clone())?;
+        *bodies_before = Some(bodies.clone());
+        let first_grammar = leading.is_empty()
+            && comparator_inferred
+            && !q.words
+            && rest[q.len..].starts_with('的')
+            && !["达到", "接受"].iter().any(|p| predicate.starts_with(p));
         found.push(Found {
-            name: format!("{predicate}的{subject}比例"),
+            first_grammar,
+            name: format!("{predicate}的{bodies}比例"),
             unit: q.unit.to_string(),
-            value: q.value,
-            comparator: Comparator::AtLeast,
+            value: Some(q.value),
+            comparator: Some(Comparator::AtLeast),
+            comparator_inferred,
             direction: Direction::HigherIsBetter,
             basis: TargetBasis::Level,
             baseline_year: None,
             year: None,
-            raw: format!("{}的{subject}", &rest[..q.len]),
+            raw: rest[..rest.len() - next.len()]
+                .trim_end_matches('和')
+                .to_string()
+                + predicate,
             clause: clause.to_string(),
+            form: Form::Level,
         });
         rest = next;
     }
     (!found.is_empty()).then_some(found)
 }
 
-/// `X从2015年的78.74岁上升到2020年的80.11岁`: values the text states for past years.
+/// A subject without the words before it that say how or when (确保, 力争, 至2025年末 …).
+fn strip_lead_ins(mut text: &str) -> &str {
+    loop {
+        let before = text;
+        for lead_in in SUBJECT_LEAD_INS {
+            text = text.strip_prefix(lead_in).unwrap_or(text).trim();
+        }
+        for word in ["到", "至"] {
+            if let Some(rest) = text.strip_prefix(word) {
+                if number_prefix(rest) == Some(4) && rest[4..].starts_with('年') {
+                    let rest = &rest[4 + '年'.len_utf8()..];
+                    text = rest
+                        .strip_prefix('末')
+                        .or_else(|| rest.strip_prefix('底'))
+                        .unwrap_or(rest)
+                        .trim();
+                }
+            }
+        }
+        if text == before {
+            return text;
+        }
+    }
+}
+
+/// Verbs of a count: what is built, set up, staffed or added (建成1处…, 新增…870张).
+const COUNT_VERBS: &[&str] = &[
+    "建成", "建设", "建立", "设置", "配备", "打造", "孵化", "完成", "具备", "争创", "创建", "新增",
+    "拥有", "实现", "诊治",
+];
+
+/// Where what is counted ends, after the number (1名全科医生|提供…).
+const OBJECT_ENDS: &[&str] = &["，", "。", "；", "提供", "仪器安装"];
+
+/// `至少配备1名女干部`, `建成1-2处社区医院`, `新增护理型养老床位870张`: counts of things the
+/// plan will build or staff, named by the subject, the verb and what is counted. A clause
+/// without a subject takes the one before it in the sentence (`至少配备2名…` after
+/// `每所乡镇卫生院…至少配备1名…`).
+fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<Found> {
+    let clause = clause.trim();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some((q_at, q)) = clause[from..].char_indices().find_map(|(at, _)| {
+        // 每一所薄弱学校: every one, not a count of one.
+        let every = clause[..from + at].ends_with('每');
+        quantity(&clause[from + at..])
+            .filter(|q| q.is_count() && !every)
+            .map(|q| (from + at, q))
+    }) {
+        let q_end = q_at + q.len;
+        // The count's verb: the last one before the number.
+        let Some((verb_at, verb)) = COUNT_VERBS
+            .iter()
+            .filter_map(|v| clause[..q_at].rfind(v).map(|at| (at, *v)))
+            .max_by_key(|(at, _)| *at)
+        else {
+            from = q_end;
+            continue;
+        };
+        let between = clause[verb_at + verb.len()..q_at].trim();
+        let tail = &clause[q_end..];
+        let ends_here = tail.is_empty() || tail.starts_with(['，', '。', '；', '、', '或']);
+        let (object, start, end) = if !between.is_empty()
+            && between != "至少"
+            && !between.ends_with(['和', '、'])
+            && ends_here
+        {
+            // 新增护理型养老床位870张: what is counted comes before the number (after any
+            // count before it: …2个或潍坊市级基础支撑学科2个).
+            let cut = between.rfind(['或', '、']);
+            let own = cut.map_or(between, |at| &between[at + '或'.len_utf8()..]);
+            let start = if cut.is_some() {
+                q_at - own.len()
+            } else {
+                verb_at
+            };
+            (own, start, q_end)
+        } else {
+            let stop = OBJECT_ENDS
+                .iter()
+                .filter_map(|w| tail.find(w))
+                .chain(
+                    // 1个基准站和1个基本站: 和 before another count ends this one.
+                    tail.match_indices('和')
+                        .filter(|(i, _)| {
+                            quantity(&tail[i + '和'.len_utf8()..]).is_some_and(|q| q.is_count())
+                        })
+                        .map(|(i, _)| i),
+                )
+                .min()
+                .unwrap_or(tail.len());
+            let start = if between.is_empty() || between == "至少" {
+                verb_at
+            } else {
+                q_at
+            };
+            (&tail[..stop], start, q_end + stop)
+        };
+        let written =
+            |s: &str| s.ends_with("至少") || s.ends_with("至少各") || s.ends_with("不少于");
+        let explicit = written(clause[..q_at].trim_end()) || written(clause[..verb_at].trim_end());
+        let mut subject = strip_lead_ins(clause[..verb_at].trim())
+            .trim_end_matches(['各', '均', '要', '能'])
+            .trim_end_matches("至少")
+            .trim_end_matches(['各', '均'])
+            .trim();
+        if let Some((_, after_title)) = subject.split_once('：') {
+            subject = after_title.trim();
+        }
+        // 至少配备2名… after 每所乡镇卫生院…至少配备1名…: the same subject goes on.
+        let continues = clause.starts_with(['至', '各', '均']);
+        let subject = if subject.is_empty() {
+            subject_before
+                .clone()
+                .filter(|_| continues)
+                .unwrap_or_default()
+        } else {
+            *subject_before = Some(subject.to_string());
+            subject.to_string()
+        };
+        let object = object.trim();
+        let what = if object.is_empty() {
+            subject.clone()
+        } else if subject.is_empty() {
+            object.to_string()
+        } else {
+            format!("{subject}{verb}{object}")
+        };
+        if !what.is_empty() {
+            found.push(Found {
+                first_grammar: false,
+                name: if what.ends_with('数') {
+                    what
+                } else {
+                    format!("{what}数")
+                },
+                unit: q.unit.to_string(),
+                value: Some(q.value),
+                comparator: Some(Comparator::AtLeast),
+                comparator_inferred: !explicit || q.upper.is_some(),
+                direction: Direction::HigherIsBetter,
+                basis: TargetBasis::Level,
+                baseline_year: None,
+                year: None,
+                raw: clause[start..end].to_string(),
+                clause: clause.to_string(),
+                form: Form::Count,
+            });
+        }
+        from = end.max(q_end);
+    }
+    found
+}
+
+/// `通过互联互通四级甲等及以上测评`, `具备抗御6级地震能力`: a grade or a capability the plan
+/// commits to; not a number to measure progress by, so not quantified.
+fn grades(clause: &str) -> Vec<Found> {
+    let clause = clause.trim();
+    let mut found = Vec::new();
+    for verb in ["通过", "达到", "具备"] {
+        let Some(verb_at) = clause.find(verb) else {
+            continue;
+        };
+        let rest = &clause[verb_at + verb.len()..];
+        let graded = rest.char_indices().any(|(at, _)| {
+            let t = &rest[at..];
+            let digits = t
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+                .count();
+            digits > 0 && t.chars().nth(digits) == Some('级')
+        });
+        if !graded {
+            continue;
+        }
+        let subject = strip_lead_ins(clause[..verb_at].trim());
+        let phrase = rest.trim_end_matches(['。', '；']);
+        let what = phrase.replace("及以上", "");
+        found.push(Found {
+            first_grammar: false,
+            name: format!("{subject}{what}"),
+            unit: String::new(),
+            value: None,
+            comparator: None,
+            comparator_inferred: false,
+            direction: Direction::HigherIsBetter,
+            basis: TargetBasis::Level,
+            baseline_year: None,
+            year: None,
+            raw: format!("{verb}{phrase}"),
+            clause: clause.to_string(),
+            form: Form::Grade,
+        });
+        break;
+    }
+    found
+}
+
+/// `X从2015年的78.74岁上升到2020年的80.11岁`: values the text states for past years, each
+/// with the words that give it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatedChange {
     pub subject: String,
-    pub from: (i32, f64),
-    pub to: (i32, f64),
+    pub from: (i32, f64, String),
+    pub to: (i32, f64, String),
 }
 
 pub fn stated_changes(text: &str) -> Vec<StatedChange> {
@@ -499,13 +944,138 @@ fn stated_change(clause: &str) -> Option<StatedChange> {
     })
 }
 
-/// `2015年的78.74岁` → (2015, 78.74) and the rest of the text.
-fn year_value(s: &str) -> Option<((i32, f64), &str)> {
+/// `2015年的78.74岁` → (2015, 78.74, "2015年的78.74岁") and the rest of the text.
+fn year_value(s: &str) -> Option<((i32, f64, String), &str)> {
     let year_len = number_prefix(s).filter(|l| *l == 4)?;
     let year = s[..year_len].parse().ok()?;
     let after = s[year_len..].strip_prefix("年的")?;
     let q = quantity(after)?;
-    Some(((year, q.value), &after[q.len..]))
+    let used = s.len() - after.len() + q.len;
+    Some(((year, q.value, s[..used].to_string()), &after[q.len..]))
+}
+
+/// A figure a sentence states: `婴儿死亡率2.27‰`, `床位使用率69%`,
+/// `每千人口执业（助理）医师、注册护士达到2.77人和2.73人`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stated {
+    pub name: String,
+    pub value: f64,
+    /// The year the sentence gives (`2020年，…`, `截至2020年底，…`); None: from the context.
+    pub year: Option<i32>,
+    pub raw: String,
+}
+
+/// Words between a figure's name and its value.
+const STATED_VERBS: &[&str] = &[
+    "分别达到",
+    "分别为",
+    "控制在",
+    "提高至",
+    "提高到",
+    "达到",
+    "为",
+];
+
+/// A figure at `at`: a quantity (and its qualifier) that ends its phrase — followed by the end
+/// of the clause, 、 or 和. `5岁` of `5岁以下儿童死亡率` is part of a name, not a figure.
+/// Returns the quantity and where the figure ends.
+fn figure_at(clause: &str, at: usize) -> Option<(Quantity<'static>, usize)> {
+    if clause[..at].ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let q = quantity(&clause[at..])?;
+    let mut end = at + q.len;
+    if let Some((w, _)) = QUALIFIERS
+        .iter()
+        .find(|(w, _)| clause[end..].starts_with(*w))
+    {
+        end += w.len();
+    }
+    let rest = &clause[end..];
+    (rest.is_empty() || rest.starts_with(['、', '和'])).then_some((q, end))
+}
+
+/// The figures of a paragraph that reviews past years (规划背景).
+pub fn stated_values(text: &str) -> Vec<Stated> {
+    let mut out = Vec::new();
+    for sentence in text.split(['。', '；']) {
+        let year = sentence_start_year(sentence);
+        for clause in sentence.split('，') {
+            let mut from = 0;
+            let mut at = 0;
+            while at < clause.len() {
+                let Some((q, end)) = figure_at(clause, at) else {
+                    at += clause[at..].chars().next().map_or(1, char::len_utf8);
+                    continue;
+                };
+                // A run of figures joined by 、/和 is named by the text before the first.
+                let mut run = vec![(at, q)];
+                let mut next = end;
+                while let Some(after) = ["、", "和"]
+                    .iter()
+                    .find_map(|j| clause[next..].strip_prefix(*j))
+                {
+                    let Some((q, end)) = figure_at(clause, clause.len() - after.len()) else {
+                        break;
+                    };
+                    run.push((clause.len() - after.len(), q));
+                    next = end;
+                }
+                let mut subject = clause[from..at].trim();
+                for verb in STATED_VERBS {
+                    subject = subject.strip_suffix(verb).unwrap_or(subject);
+                }
+                let subject = subject
+                    .trim_start_matches(['、', '和'])
+                    .trim_start_matches("全县")
+                    .trim_start_matches("我县")
+                    .trim();
+                if !subject.is_empty() {
+                    for (name, (q_at, q)) in figure_names(subject, run.len()).into_iter().zip(&run)
+                    {
+                        out.push(Stated {
+                            name,
+                            value: q.value,
+                            year,
+                            raw: clause[*q_at..q_at + q.len].to_string(),
+                        });
+                    }
+                }
+                from = next;
+                at = next;
+            }
+        }
+    }
+    out
+}
+
+/// Names for a run of figures: as for targets, except that a list of plain nouns
+/// (`每千人口执业（助理）医师、注册护士`) names one figure each, sharing the first's population.
+fn figure_names(subject: &str, values: usize) -> Vec<String> {
+    let parts = split_list(subject);
+    if parts.len() == values && values > 1 && parts.iter().all(|p| !is_complete(p)) {
+        let population = population_prefix(parts[0]).unwrap_or("");
+        return parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 0 || p.starts_with(population) {
+                    p.to_string()
+                } else {
+                    format!("{population}{p}")
+                }
+            })
+            .collect();
+    }
+    names_for(subject, values).unwrap_or_default()
+}
+
+/// `2020年，…`, `2020年全县…`, `截至2020年底，…`: the year a sentence reports on.
+fn sentence_start_year(sentence: &str) -> Option<i32> {
+    let s = sentence.trim();
+    let s = s.strip_prefix("截至").unwrap_or(s);
+    let len = number_prefix(s).filter(|l| *l == 4)?;
+    s[len..].starts_with('年').then(|| s[..len].parse().ok())?
 }
 
 #[cfg(test)]
@@ -515,7 +1085,15 @@ mod tests {
     fn brief(text: &str) -> Vec<(String, f64, String, Comparator, Direction)> {
         extract(text)
             .into_iter()
-            .map(|f| (f.name, f.value, f.unit, f.comparator, f.direction))
+            .map(|f| {
+                (
+                    f.name,
+                    f.value.unwrap(),
+                    f.unit,
+                    f.comparator.unwrap(),
+                    f.direction,
+                )
+            })
             .collect()
     }
 
@@ -547,7 +1125,7 @@ mod tests {
         assert_eq!(names, ["义务教育入学率", "义务教育巩固率"]);
         assert!(found
             .iter()
-            .all(|f| f.value == 100.0 && f.comparator == Comparator::AtLeast));
+            .all(|f| f.value == Some(100.0) && f.comparator == Some(Comparator::AtLeast)));
     }
 
     #[test]
@@ -604,7 +1182,7 @@ mod tests {
         let found = extract("到2025年，严重精神障碍患者规范管理率达到95%以上、服药率达到90%以上，抑郁症治疗率大幅提高。");
         let got: Vec<(&str, f64, Option<i32>)> = found
             .iter()
-            .map(|f| (f.name.as_str(), f.value, f.year))
+            .map(|f| (f.name.as_str(), f.value.unwrap(), f.year))
             .collect();
         assert_eq!(
             got,
@@ -614,7 +1192,7 @@ mod tests {
             ]
         );
         let found = extract("到2023年，全县…基本建立，每千人口3岁以下婴幼儿托位数达到2.4个。");
-        assert_eq!((found[0].year, found[0].value), (Some(2023), 2.4));
+        assert_eq!((found[0].year, found[0].value), (Some(2023), Some(2.4)));
         assert_eq!(extract("孕产妇系统管理率达到90%以上。")[0].year, None);
     }
 
@@ -631,7 +1209,7 @@ mod tests {
         );
         assert_eq!(
             (found[0].comparator, found[0].value),
-            (Comparator::AtLeast, 1.0)
+            (Some(Comparator::AtLeast), Some(1.0))
         );
     }
 
@@ -641,7 +1219,7 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].basis, TargetBasis::ChangeFromBaseline);
         assert_eq!(found[0].baseline_year, Some(2020));
-        assert_eq!(found[0].value, 20.0);
+        assert_eq!(found[0].value, Some(20.0));
         assert_eq!(found[0].raw, "以2020年为基数下降20%");
         let found = extract("儿童总体近视率平均每年降低1个百分点以上");
         assert_eq!(found[0].basis, TargetBasis::AnnualChange);
@@ -653,7 +1231,10 @@ mod tests {
     fn reversed_shares() {
         let found =
             extract("90%的城市社区和80%的农村社区（村）建立家长学校或家庭教育指导服务站点。");
-        let names: Vec<(&str, f64)> = found.iter().map(|f| (f.name.as_str(), f.value)).collect();
+        let names: Vec<(&str, f64)> = found
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.unwrap()))
+            .collect();
         assert_eq!(
             names,
             [
@@ -680,9 +1261,154 @@ mod tests {
             ),
             vec![StatedChange {
                 subject: "人均期望寿命".into(),
-                from: (2015, 78.74),
-                to: (2020, 80.11)
+                from: (2015, 78.74, "2015年的78.74岁".into()),
+                to: (2020, 80.11, "2020年的80.11岁".into())
             }]
         );
+    }
+
+    fn one(text: &str) -> Found {
+        let found = extract(text);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        found.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn counts_of_things_to_build_or_staff() {
+        let f = one("镇级党委、政府领导班子至少各配备1名女干部。");
+        assert_eq!(
+            (f.name.as_str(), f.value, f.unit.as_str(), f.form),
+            (
+                "镇级党委、政府领导班子配备女干部数",
+                Some(1.0),
+                "名",
+                Form::Count
+            )
+        );
+        assert!(!f.comparator_inferred, "至少 is written");
+        let f = one("打造1至2支综合性应急救援队伍");
+        assert_eq!(
+            (f.name.as_str(), f.value),
+            ("综合性应急救援队伍数", Some(1.0))
+        );
+        assert!(f.comparator_inferred, "a range is read as its lower end");
+        let f = one(
+            "推进县人民医院老年医院和东方养老托护中心进行养老机构备案，新增护理型养老床位870张。",
+        );
+        assert_eq!(
+            (f.name.as_str(), f.value),
+            ("护理型养老床位数", Some(870.0))
+        );
+        let both = extract("完成我县1个基准站和1个基本站仪器安装和站点建设等工作");
+        let names: Vec<&str> = both.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["基准站数", "基本站数"]);
+        let staffed = extract("每所乡镇卫生院、社区卫生服务中心至少配备1名全科医生提供规范的儿童基本医疗服务，至少配备2名专业从事儿童保健的医生。");
+        let names: Vec<&str> = staffed.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "每所乡镇卫生院、社区卫生服务中心配备全科医生数",
+                "每所乡镇卫生院、社区卫生服务中心配备专业从事儿童保健的医生数"
+            ]
+        );
+        assert!(
+            extract("实现每一所薄弱学校都有学校结对帮扶").is_empty(),
+            "每一所 is every one"
+        );
+    }
+
+    #[test]
+    fn fractions_ratios_and_shares_before_their_bodies() {
+        let f = one("女性成员比例不低于三分之一");
+        assert!((f.value.unwrap() - 33.333).abs() < 0.001);
+        assert_eq!(f.raw, "不低于三分之一");
+        let f = one("女性厕位与男性厕位的比例至少为3：2");
+        assert_eq!((f.value, f.unit.as_str()), (Some(1.5), "比"));
+        let found = extract("到“十四五”末，全县乡镇卫生院、社区卫生服务中心100%达到国家基本标准，30%以上机构达到国家推荐标准。");
+        let got: Vec<(&str, f64, bool)> = found
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.unwrap(), f.comparator_inferred))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "达到国家基本标准的乡镇卫生院、社区卫生服务中心比例",
+                    100.0,
+                    true
+                ),
+                ("达到国家推荐标准的机构比例", 30.0, false)
+            ]
+        );
+        let f = one("县级综合医院中医床位数不低于总标准床位数的8%");
+        assert_eq!(
+            (f.name.as_str(), f.value),
+            ("县级综合医院中医床位数占总标准床位数的比例", Some(8.0))
+        );
+        let f = one("应保证一半以上的领导班子配备女干部");
+        assert_eq!(
+            (f.name.as_str(), f.value),
+            ("配备女干部的领导班子比例", Some(50.0))
+        );
+    }
+
+    #[test]
+    fn grades_and_capabilities_are_targets_without_a_number() {
+        let f = one("全县城乡具备抗御6级地震能力");
+        assert_eq!(
+            (f.name.as_str(), f.value, f.comparator, f.form),
+            ("城乡抗御6级地震能力", None, None, Form::Grade)
+        );
+        assert_eq!(f.raw, "具备抗御6级地震能力");
+        let f = one("县级平台通过互联互通四级甲等及以上测评");
+        assert_eq!(f.raw, "通过互联互通四级甲等及以上测评");
+        assert_eq!(f.value, None);
+    }
+
+    #[test]
+    fn old_keys_keep_their_meaning() {
+        // the first grammar read 三级医院…不少于4个 as t1; the share after it is new (s1)
+        let found = extract("县级综合医院中医床位数不低于总标准床位数的8%，三级医院门诊开设中医专业不少于4个，二级医院不少3个。");
+        let first: Vec<&str> = found
+            .iter()
+            .filter(|f| f.is_first_grammar())
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(first, ["三级医院门诊开设中医专业"]);
+        assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn figures_of_past_years() {
+        let got: Vec<(String, f64, Option<i32>)> = stated_values(
+            "1．城乡居民健康水平持续提高。全县人均期望寿命从2015年的78.74岁上升到2020年的80.11岁，婴儿死亡率2.27‰、5岁以下儿童死亡率3.64‰，主要健康指标有效改善。",
+        )
+        .into_iter()
+        .map(|s| (s.name, s.value, s.year))
+        .collect();
+        assert!(got.contains(&("婴儿死亡率".into(), 2.27, None)), "{got:?}");
+        assert!(
+            got.contains(&("5岁以下儿童死亡率".into(), 3.64, None)),
+            "{got:?}"
+        );
+        let got: Vec<(String, f64)> = stated_values(
+            "全县每千人口医疗卫生机构床位数6.03张；每千人口执业（助理）医师、注册护士达到2.77人和2.73人",
+        )
+        .into_iter()
+        .map(|s| (s.name, s.value))
+        .collect();
+        assert_eq!(
+            got,
+            [
+                ("每千人口医疗卫生机构床位数".into(), 6.03),
+                ("每千人口执业（助理）医师".into(), 2.77),
+                ("每千人口注册护士".into(), 2.73)
+            ]
+        );
+        let dated =
+            stated_values("2020年，全县出生人口5274人，人口出生率和自然增长率分别为8.22‰和1.23‰");
+        assert!(dated
+            .iter()
+            .any(|s| s.name == "自然增长率" && s.value == 1.23 && s.year == Some(2020)));
     }
 }

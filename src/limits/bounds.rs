@@ -12,9 +12,9 @@ use sea_orm::{ConnectionTrait, DbErr, Statement};
 pub enum Measured {
     Plans,
     DomainsPerPlan,
-    GoalsPerDomain,
+    ValuesPerIndicator,
     DepartmentsPerGoal,
-    IndicatorsPerGoal,
+    TargetsPerIndicator,
     ReportersPerIndicator,
     ApprovalsPerIndicator,
     EventsPerValue,
@@ -26,9 +26,9 @@ pub enum Measured {
 const ALL: [Measured; 11] = [
     Measured::Plans,
     Measured::DomainsPerPlan,
-    Measured::GoalsPerDomain,
+    Measured::ValuesPerIndicator,
     Measured::DepartmentsPerGoal,
-    Measured::IndicatorsPerGoal,
+    Measured::TargetsPerIndicator,
     Measured::ReportersPerIndicator,
     Measured::ApprovalsPerIndicator,
     Measured::EventsPerValue,
@@ -66,11 +66,11 @@ impl Bounds {
 const SQL: &str = "SELECT \
  (SELECT COUNT(*) FROM plan), \
  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM domain GROUP BY plan_id) t1), \
- (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM goal GROUP BY domain_id) t2), \
+ (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM indicator_value WHERE status = 'published' GROUP BY indicator_id) t2), \
  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM goal_department GROUP BY goal_id) t3), \
- (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM indicator GROUP BY goal_id) t4), \
+ (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM target GROUP BY indicator_id) t4), \
  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM indicator_assignment GROUP BY indicator_id) t5), \
- (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM value_event WHERE action = 'approve' GROUP BY indicator_id) t6), \
+ (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM value_event e JOIN indicator_value v ON v.id = e.value_id WHERE e.action = 'approve' GROUP BY v.indicator_id) t6), \
  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM value_event GROUP BY value_id) t7), \
  (SELECT COUNT(*) FROM indicator), \
  (SELECT COUNT(*) FROM department), \

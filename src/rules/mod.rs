@@ -1,4 +1,5 @@
 //! Business rules as pure functions over plain values: no I/O, tested directly.
 
+pub mod discrepancy;
 pub mod progress;
 pub mod workflow;

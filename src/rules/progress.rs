@@ -1,25 +1,30 @@
-//! Progress and status of an indicator against its target.
+//! Progress and status of a target against its indicator's series of values.
 //!
 //! The plan's monitoring chapter asks for early warning (预警) on indicators unlikely to reach
-//! their target. The rule is a linear trajectory from the starting point (the stated baseline,
-//! or the first published value) to the target:
+//! their target. The rule is a linear trajectory from the starting point (the target's stated
+//! baseline, or the series' first value) to the target:
 //!
 //! - `progress` = (latest − start) / (target level − start): the share of the way done; it may
 //!   exceed 1 or be negative;
 //! - `elapsed` = (latest year − start year) / (target year − start year), within 0..1;
 //! - ACHIEVED when the latest value meets the target (at least / at most / about = within 5 % of
-//!   the target / exactly);
+//!   the target / exactly) — also a figure the document gives for the start year;
 //! - ON_TRACK when progress ≥ elapsed;
 //! - AT_RISK when progress is behind elapsed by at most 0.25 (25 points of the way);
 //! - OFF_TRACK when further behind, when the target year has passed without meeting the target,
-//!   or — for a binding (约束性) indicator — when it is behind its trajectory at all;
+//!   or — for a binding (约束性) target — when it is behind its trajectory at all;
 //! - for "about" / "exactly" targets (keep a level) there is no trajectory: within twice the
 //!   tolerance is AT_RISK (OFF_TRACK if binding), further is OFF_TRACK;
-//! - NO_DATA when there is no published value after the starting point;
+//! - when the start already met the target and the latest value no longer does, the target
+//!   has fallen back: AT_RISK within 5 % of the target level (OFF_TRACK if binding), else
+//!   OFF_TRACK; progress is 1 while a target met from the start stays met, and none once it
+//!   falls back;
+//! - NO_DATA when there is no value after the starting point (and the start does not meet it);
 //! - NOT_QUANTIFIED when the target has no number.
 //!
 //! Change targets are turned into levels first: 以2020年为基数下降20% is 80 % of the 2020 value;
-//! 每年降低1个百分点 is the start minus one point per year.
+//! 每年降低1个百分点 is the start minus one point per year. Reasons always give the numbers, in
+//! Chinese or English.
 
 use crate::domain::{Comparator, Direction, Nature, TargetBasis};
 
@@ -28,7 +33,7 @@ pub const AT_RISK_MARGIN: f64 = 0.25;
 /// Relative tolerance of an "about" (左右) target.
 pub const ABOUT_TOLERANCE: f64 = 0.05;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
     Achieved,
     OnTrack,
@@ -38,9 +43,28 @@ pub enum Status {
     NotQuantified,
 }
 
-/// What the rules need to know about an indicator.
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Achieved,
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::OffTrack,
+        Status::NoData,
+        Status::NotQuantified,
+    ];
+}
+
+/// The language of a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Chinese,
+    English,
+}
+
+/// What the rules need to know about a target.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Indicator {
+pub struct Target {
     pub direction: Direction,
     pub nature: Nature,
     /// Stated baseline (year, value), if the document gives one.
@@ -51,39 +75,70 @@ pub struct Indicator {
     pub basis: TargetBasis,
 }
 
-/// A published value.
+/// A value of the series: (year, value).
 pub type Point = (i32, f64);
+
+/// Why a status is what it is: the facts the reason is written from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Why {
+    NotQuantified,
+    /// No value at all, or none after the start.
+    NoValue,
+    Meets,
+    /// An about/exactly target missed.
+    Outside,
+    /// The target year came and the target was not met.
+    YearPassed,
+    /// On the way: progress against the time elapsed.
+    OnTheWay,
+    /// The start met the target; the latest value no longer does.
+    FellBack,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     pub status: Status,
+    pub why: Why,
     /// Share of the way from the start to the target level.
     pub progress: Option<f64>,
     /// The target as a level of the indicator itself.
     pub target_level: Option<f64>,
+    pub comparator: Option<Comparator>,
+    pub target_year: i32,
     /// Where the linear trajectory says the indicator should be in the latest value's year.
     pub expected: Option<f64>,
-    pub reason: String,
+    /// Share of the time from the start to the target year that has passed.
+    pub elapsed: Option<f64>,
+    pub start: Option<Point>,
+    pub latest: Option<Point>,
+    pub binding: bool,
 }
 
-fn assessment(status: Status, reason: impl Into<String>) -> Assessment {
-    Assessment {
-        status,
-        progress: None,
-        target_level: None,
-        expected: None,
-        reason: reason.into(),
+impl Assessment {
+    /// The reason in words, with the numbers.
+    pub fn reason(&self, language: Language) -> String {
+        reason(self, language)
     }
 }
 
-/// Assesses an indicator from its published values (any order); only values up to `as_of`
+/// Assesses a target from its indicator's series (any order); only values up to `as_of`
 /// count, so a past year can be assessed as it stood then.
-pub fn assess(indicator: &Indicator, values: &[Point], as_of: Option<i32>) -> Assessment {
-    let (Some(target), Some(comparator)) = (indicator.target_value, indicator.comparator) else {
-        return assessment(
-            Status::NotQuantified,
-            "the target has no number to measure against",
-        );
+pub fn assess(target: &Target, values: &[Point], as_of: Option<i32>) -> Assessment {
+    let mut a = Assessment {
+        status: Status::NotQuantified,
+        why: Why::NotQuantified,
+        progress: None,
+        target_level: None,
+        comparator: target.comparator,
+        target_year: target.target_year,
+        expected: None,
+        elapsed: None,
+        start: None,
+        latest: None,
+        binding: target.nature == Nature::Binding,
+    };
+    let (Some(value), Some(comparator)) = (target.target_value, target.comparator) else {
+        return a;
     };
     let mut known: Vec<Point> = values
         .iter()
@@ -91,100 +146,255 @@ pub fn assess(indicator: &Indicator, values: &[Point], as_of: Option<i32>) -> As
         .filter(|(y, _)| as_of.is_none_or(|a| *y <= a))
         .collect();
     known.sort_by_key(|(y, _)| *y);
-    let start = indicator.baseline.or_else(|| known.first().copied());
-    let latest = known.last().copied();
-    let (Some(start), Some(latest)) = (start, latest) else {
-        return assessment(Status::NoData, "no published value yet");
+    let start = target.baseline.or_else(|| known.first().copied());
+    a.start = start;
+    a.latest = known.last().copied();
+    a.status = Status::NoData;
+    a.why = Why::NoValue;
+    if let Some(start) = start {
+        let (level, comparator) = target_level(target, value, comparator, start);
+        a.target_level = Some(round(level, 4));
+        a.comparator = Some(comparator);
+    } else if target.basis == TargetBasis::Level {
+        a.target_level = Some(value);
+    }
+    let (Some(start), Some(latest)) = (start, a.latest) else {
+        return a;
     };
-    let (level, comparator) = target_level(indicator, target, comparator, start);
-    if latest.0 <= start.0 {
-        let mut a = assessment(
-            Status::NoData,
-            format!("no published value after {}", start.0),
-        );
-        a.target_level = Some(level);
+    let (level, comparator) = target_level(target, value, comparator, start);
+    let started_met = meets(start.1, level, comparator);
+    let meets = meets(latest.1, level, comparator);
+    if latest.0 <= start.0 && !meets {
         return a;
     }
-    let meets = meets(latest.1, level, comparator);
-    let span = f64::from(indicator.target_year - start.0);
+    let span = f64::from(target.target_year - start.0);
     let elapsed = if span > 0.0 {
         (f64::from(latest.0 - start.0) / span).clamp(0.0, 1.0)
     } else {
         1.0
     };
     let expected = start.1 + (level - start.1) * elapsed;
-    let progress = (level != start.1).then(|| (latest.1 - start.1) / (level - start.1));
-    let binding = indicator.nature == Nature::Binding;
-    let (status, reason) = if meets {
-        (
-            Status::Achieved,
-            format!(
-                "{} value {} meets the target {}",
-                latest.0,
-                num(latest.1),
-                describe(comparator, level)
-            ),
-        )
+    // From a start that already meets the target there is no way to go: a value that still
+    // meets it is all the way, one that no longer does has fallen back (no share to give).
+    let progress = if started_met {
+        meets.then_some(1.0)
+    } else {
+        (level != start.1).then(|| (latest.1 - start.1) / (level - start.1))
+    };
+    a.elapsed = Some(round(elapsed, 3));
+    a.expected = Some(round(expected, 4));
+    a.progress = progress.map(|p| round(p, 3));
+    let (status, why) = if meets {
+        (Status::Achieved, Why::Meets)
     } else if matches!(comparator, Comparator::About | Comparator::Exactly) {
         let tolerance = tolerance(level, comparator);
-        let status = if (latest.1 - level).abs()
-            <= 2.0 * tolerance.max(ABOUT_TOLERANCE * level.abs())
-            && !binding
-        {
+        let near = (latest.1 - level).abs() <= 2.0 * tolerance.max(ABOUT_TOLERANCE * level.abs());
+        let status = if near && !a.binding {
             Status::AtRisk
         } else {
             Status::OffTrack
         };
-        (
-            status,
-            format!(
-                "{} value {} is outside the target {}",
-                latest.0,
-                num(latest.1),
-                describe(comparator, level)
-            ),
-        )
-    } else if latest.0 >= indicator.target_year {
-        (
-            Status::OffTrack,
-            format!(
-                "the target year {} is reached and {} does not meet {}",
-                indicator.target_year,
-                num(latest.1),
-                describe(comparator, level)
-            ),
-        )
+        (status, Why::Outside)
+    } else if started_met {
+        let near = (latest.1 - level).abs() <= ABOUT_TOLERANCE * level.abs();
+        let status = if near && !a.binding {
+            Status::AtRisk
+        } else {
+            Status::OffTrack
+        };
+        (status, Why::FellBack)
+    } else if latest.0 >= target.target_year {
+        (Status::OffTrack, Why::YearPassed)
     } else {
         let done = progress.unwrap_or(0.0);
-        let behind = format!(
-            "{} value {} against {} expected on the linear path from {} ({}) to {} ({}): {:.0}% of the way done, {:.0}% of the time elapsed",
-            latest.0, num(latest.1), num(expected), num(start.1), start.0, num(level), indicator.target_year, done * 100.0, elapsed * 100.0
-        );
-        if done >= elapsed {
-            (Status::OnTrack, behind)
-        } else if binding {
-            (
-                Status::OffTrack,
-                format!("binding indicator behind its trajectory: {behind}"),
-            )
-        } else if done >= elapsed - AT_RISK_MARGIN {
-            (Status::AtRisk, behind)
+        let status = if done >= elapsed {
+            Status::OnTrack
+        } else if a.binding || done < elapsed - AT_RISK_MARGIN {
+            Status::OffTrack
         } else {
-            (Status::OffTrack, behind)
-        }
+            Status::AtRisk
+        };
+        (status, Why::OnTheWay)
     };
-    Assessment {
-        status,
-        progress,
-        target_level: Some(level),
-        expected: Some(expected),
-        reason,
+    a.status = status;
+    a.why = why;
+    a
+}
+
+/// The expected value for every year from the start to the target year, on the linear path;
+/// for a target the start already meets, the target level every year.
+pub fn trajectory(target: &Target, values: &[Point]) -> Vec<Point> {
+    let (Some(value), Some(comparator)) = (target.target_value, target.comparator) else {
+        return Vec::new();
+    };
+    let mut known: Vec<Point> = values.to_vec();
+    known.sort_by_key(|(y, _)| *y);
+    let Some(start) = target.baseline.or_else(|| known.first().copied()) else {
+        return Vec::new();
+    };
+    let (level, comparator) = target_level(target, value, comparator, start);
+    let span = target.target_year - start.0;
+    if meets(start.1, level, comparator) {
+        // Met from the start: the target itself is the line to stay within, every year.
+        return (start.0.min(target.target_year)..=target.target_year)
+            .map(|year| (year, round(level, 4)))
+            .collect();
+    }
+    if span <= 0 {
+        return vec![(target.target_year, round(level, 4))];
+    }
+    (start.0..=target.target_year)
+        .map(|year| {
+            let t = f64::from(year - start.0) / f64::from(span);
+            (year, round(start.1 + (level - start.1) * t, 4))
+        })
+        .collect()
+}
+
+/// Rounds to `places` decimals: what the wire carries is what a person would write.
+pub fn round(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    let r = (v * f).round() / f;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+fn reason(a: &Assessment, language: Language) -> String {
+    let zh = language == Language::Chinese;
+    let target = match (a.comparator, a.target_level) {
+        (Some(c), Some(level)) => describe(c, level, language),
+        _ => String::new(),
+    };
+    let year = a.target_year;
+    match a.why {
+        Why::NotQuantified => {
+            if zh {
+                "目标未给出可度量的数值".into()
+            } else {
+                "the target has no number to measure against".into()
+            }
+        }
+        Why::NoValue => match (a.start, a.latest) {
+            (Some(s), _) if zh => format!(
+                "起点为{}年的{}，目标为{}年{}；此后尚无公布数据",
+                s.0,
+                num(s.1),
+                year,
+                target
+            ),
+            (Some(s), _) => format!(
+                "starts at {} in {}, target {} by {}; no value published after {}",
+                num(s.1),
+                s.0,
+                target,
+                year,
+                s.0
+            ),
+            (None, _) if zh => format!("目标为{year}年{target}；尚无公布数据，也无基线"),
+            (None, _) => format!("target {target} by {year}; no value published and no baseline"),
+        },
+        Why::Meets => {
+            let l = a.latest.unwrap_or_default();
+            if zh {
+                format!("{}年数值{}已达到目标{}", l.0, num(l.1), target)
+            } else {
+                format!("{} value {} meets the target {}", l.0, num(l.1), target)
+            }
+        }
+        Why::Outside => {
+            let l = a.latest.unwrap_or_default();
+            if zh {
+                format!("{}年数值{}不在目标{}范围内", l.0, num(l.1), target)
+            } else {
+                format!(
+                    "{} value {} is outside the target {}",
+                    l.0,
+                    num(l.1),
+                    target
+                )
+            }
+        }
+        Why::YearPassed => {
+            let l = a.latest.unwrap_or_default();
+            if zh {
+                format!(
+                    "目标年份{}已到，{}年数值{}未达到{}",
+                    year,
+                    l.0,
+                    num(l.1),
+                    target
+                )
+            } else {
+                format!(
+                    "the target year {year} is reached and {} in {} does not meet {target}",
+                    num(l.1),
+                    l.0
+                )
+            }
+        }
+        Why::FellBack => {
+            let (l, s) = (a.latest.unwrap_or_default(), a.start.unwrap_or_default());
+            if zh {
+                format!(
+                    "{}年数值{}已达到目标{}，{}年数值{}回落到目标以外",
+                    s.0,
+                    num(s.1),
+                    target,
+                    l.0,
+                    num(l.1)
+                )
+            } else {
+                format!(
+                    "the {} value {} met the target {target}; the {} value {} no longer does",
+                    s.0,
+                    num(s.1),
+                    l.0,
+                    num(l.1)
+                )
+            }
+        }
+        Why::OnTheWay => {
+            let (l, s) = (a.latest.unwrap_or_default(), a.start.unwrap_or_default());
+            let done = a.progress.unwrap_or(0.0) * 100.0;
+            let elapsed = a.elapsed.unwrap_or(0.0) * 100.0;
+            let expected = num(a.expected.unwrap_or(0.0));
+            let level = num(a.target_level.unwrap_or(0.0));
+            let text = if zh {
+                format!(
+                    "{}年数值{}，按{}年{}至{}年{}的线性路径应为{}：已完成{:.0}%，时间已过{:.0}%",
+                    l.0,
+                    num(l.1),
+                    s.0,
+                    num(s.1),
+                    year,
+                    level,
+                    expected,
+                    done,
+                    elapsed
+                )
+            } else {
+                format!(
+                    "{} value {} against {} expected on the linear path from {} ({}) to {} ({}): {:.0}% of the way done, {:.0}% of the time elapsed",
+                    l.0, num(l.1), expected, num(s.1), s.0, level, year, done, elapsed
+                )
+            };
+            match (a.status, zh) {
+                (Status::OffTrack, true) if a.binding => format!("约束性目标落后于路径：{text}"),
+                (Status::OffTrack, false) if a.binding => {
+                    format!("binding target behind its trajectory: {text}")
+                }
+                _ => text,
+            }
+        }
     }
 }
 
 /// The target as a level of the indicator, and how to compare a value with it.
 fn target_level(
-    indicator: &Indicator,
+    indicator: &Target,
     target: f64,
     comparator: Comparator,
     start: Point,
@@ -240,14 +450,25 @@ fn meets(value: f64, level: f64, comparator: Comparator) -> bool {
     }
 }
 
-fn describe(comparator: Comparator, level: f64) -> String {
-    let word = match comparator {
-        Comparator::AtLeast => "at least",
-        Comparator::AtMost => "at most",
-        Comparator::About => "about",
-        Comparator::Exactly => "exactly",
-    };
-    format!("{word} {}", num(level))
+fn describe(comparator: Comparator, level: f64, language: Language) -> String {
+    let n = num(level);
+    match language {
+        Language::Chinese => match comparator {
+            Comparator::AtLeast => format!("≥{n}"),
+            Comparator::AtMost => format!("≤{n}"),
+            Comparator::About => format!("{n}左右"),
+            Comparator::Exactly => format!("={n}"),
+        },
+        Language::English => {
+            let word = match comparator {
+                Comparator::AtLeast => "at least",
+                Comparator::AtMost => "at most",
+                Comparator::About => "about",
+                Comparator::Exactly => "exactly",
+            };
+            format!("{word} {n}")
+        }
+    }
 }
 
 /// Numbers as people write them: no trailing zeros.
@@ -261,8 +482,8 @@ mod tests {
     use super::*;
 
     /// 居民健康素养水平: 23.16 (2020) → 30.32 (2025), at least.
-    fn literacy(nature: Nature) -> Indicator {
-        Indicator {
+    fn literacy(nature: Nature) -> Target {
+        Target {
             direction: Direction::HigherIsBetter,
             nature,
             baseline: Some((2020, 23.16)),
@@ -273,7 +494,7 @@ mod tests {
         }
     }
 
-    fn status(i: &Indicator, values: &[Point]) -> Status {
+    fn status(i: &Target, values: &[Point]) -> Status {
         assess(i, values, None).status
     }
 
@@ -312,7 +533,7 @@ mod tests {
     #[test]
     fn lower_is_better() {
         // 肺结核发病率 21.46 → 20.13 /10万, at most
-        let i = Indicator {
+        let i = Target {
             direction: Direction::LowerIsBetter,
             nature: Nature::Expected,
             baseline: Some((2020, 21.46)),
@@ -332,6 +553,31 @@ mod tests {
         let i = literacy(Nature::Expected);
         assert_eq!(status(&i, &[]), Status::NoData);
         assert_eq!(status(&i, &[(2020, 23.16)]), Status::NoData);
+        // a start that already meets the target is achieved (婴儿死亡率 2.27‰ in 2020, ≤3.3)
+        let met = Target {
+            direction: Direction::LowerIsBetter,
+            nature: Nature::Expected,
+            baseline: Some((2020, 2.27)),
+            target_year: 2025,
+            target_value: Some(3.3),
+            comparator: Some(Comparator::AtMost),
+            basis: TargetBasis::Level,
+        };
+        assert_eq!(status(&met, &[(2020, 2.27)]), Status::Achieved);
+        let a = assess(&met, &[(2020, 2.27), (2022, 2.0)], None);
+        assert_eq!((a.status, a.progress), (Status::Achieved, Some(1.0)));
+        // …and falling back from it is a warning, with the numbers
+        let a = assess(&met, &[(2020, 2.27), (2022, 3.4)], None);
+        assert_eq!((a.status, a.progress), (Status::AtRisk, None)); // within 5% of 3.3
+        assert_eq!(
+            a.reason(Language::Chinese),
+            "2020年数值2.27已达到目标≤3.3，2022年数值3.4回落到目标以外"
+        );
+        assert_eq!(
+            a.reason(Language::English),
+            "the 2020 value 2.27 met the target at most 3.3; the 2022 value 3.4 no longer does"
+        );
+        assert_eq!(status(&met, &[(2020, 2.27), (2022, 4.0)]), Status::OffTrack);
         let mut n = literacy(Nature::Expected);
         n.target_value = None;
         n.comparator = None;
@@ -354,7 +600,7 @@ mod tests {
     #[test]
     fn about_targets_keep_a_level() {
         // 就业人员中的女性比例保持在45%左右
-        let i = Indicator {
+        let i = Target {
             direction: Direction::Keep,
             nature: Nature::Unspecified,
             baseline: Some((2020, 44.0)),
@@ -371,7 +617,7 @@ mod tests {
     #[test]
     fn change_targets_become_levels() {
         // 儿童意外伤害死亡率以2020年为基数下降20%
-        let i = Indicator {
+        let i = Target {
             direction: Direction::LowerIsBetter,
             nature: Nature::Unspecified,
             baseline: None,
@@ -384,7 +630,7 @@ mod tests {
         assert_eq!(a.target_level, Some(8.0));
         assert_eq!(a.status, Status::Achieved);
         // 青少年总体近视率 力争每年降低1个百分点
-        let i = Indicator {
+        let i = Target {
             basis: TargetBasis::AnnualChange,
             target_value: Some(1.0),
             ..i
@@ -399,8 +645,59 @@ mod tests {
         let i = literacy(Nature::Expected);
         let a = assess(&i, &[(2022, 25.0)], None);
         assert_eq!(
-            a.reason,
+            a.reason(Language::English),
             "2022 value 25 against 26.024 expected on the linear path from 23.16 (2020) to 30.32 (2025): 26% of the way done, 40% of the time elapsed"
+        );
+        assert_eq!(
+            a.reason(Language::Chinese),
+            "2022年数值25，按2020年23.16至2025年30.32的线性路径应为26.024：已完成26%，时间已过40%"
+        );
+        let none = assess(&i, &[], None);
+        assert_eq!(
+            none.reason(Language::Chinese),
+            "起点为2020年的23.16，目标为2025年≥30.32；此后尚无公布数据"
+        );
+        assert_eq!(
+            none.reason(Language::English),
+            "starts at 23.16 in 2020, target at least 30.32 by 2025; no value published after 2020"
+        );
+        let mut unset = literacy(Nature::Expected);
+        unset.baseline = None;
+        assert_eq!(
+            assess(&unset, &[], None).reason(Language::Chinese),
+            "目标为2025年≥30.32；尚无公布数据，也无基线"
+        );
+    }
+
+    #[test]
+    fn numbers_are_rounded_and_the_trajectory_is_linear() {
+        let i = literacy(Nature::Expected);
+        let a = assess(&i, &[(2022, 22.265)], None);
+        assert_eq!(a.progress, Some(-0.125));
+        assert_eq!(
+            trajectory(&i, &[]),
+            vec![
+                (2020, 23.16),
+                (2021, 24.592),
+                (2022, 26.024),
+                (2023, 27.456),
+                (2024, 28.888),
+                (2025, 30.32)
+            ]
+        );
+        // 婴儿死亡率: 2.27‰ in 2020 already meets ≤3.3 — the line to stay within is 3.3
+        let met = Target {
+            direction: Direction::LowerIsBetter,
+            nature: Nature::Unspecified,
+            baseline: None,
+            target_year: 2025,
+            target_value: Some(3.3),
+            comparator: Some(Comparator::AtMost),
+            basis: TargetBasis::Level,
+        };
+        assert_eq!(
+            trajectory(&met, &[(2020, 2.27)]),
+            (2020..=2025).map(|y| (y, 3.3)).collect::<Vec<_>>()
         );
     }
 }

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 
-use crate::domain::{Direction, Nature};
+use crate::domain::Direction;
 use crate::error::AppError;
 
 async fn find(db: &impl ConnectionTrait, id: i32) -> Result<indicator::Model, AppError> {
@@ -48,13 +48,12 @@ pub async fn assign_reporter(
 pub struct Correction {
     pub name: Option<String>,
     pub unit: Option<String>,
-    pub nature: Option<Nature>,
     pub direction: Option<Direction>,
 }
 
 /// What the audit log keeps of an indicator's metadata.
 pub fn snapshot(i: &indicator::Model) -> serde_json::Value {
-    serde_json::json!({ "name": i.name, "unit": i.unit, "nature": i.nature, "direction": i.direction })
+    serde_json::json!({ "name": i.name, "unit": i.unit, "direction": i.direction })
 }
 
 /// Applies a correction; returns the indicator before and after.
@@ -77,9 +76,6 @@ pub async fn correct(
     if let Some(unit) = changes.unit {
         let unit = unit.trim().to_string();
         am.unit = Set((!unit.is_empty()).then_some(unit));
-    }
-    if let Some(nature) = changes.nature {
-        am.nature = Set(nature.as_str().to_string());
     }
     if let Some(direction) = changes.direction {
         am.direction = Set(direction.as_str().to_string());

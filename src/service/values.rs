@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use entity::{
-    goal_department, indicator, indicator_assignment, indicator_value, plan, value_event,
+    goal_department, indicator, indicator_assignment, indicator_value, plan, target, value_event,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -29,8 +29,8 @@ pub struct Submission {
     pub expected_version: Option<i32>,
 }
 
-/// Departments that may report an indicator: those leading or responsible for its goal, and
-/// those an admin assigned.
+/// Departments that may report an indicator: those leading or responsible for the goal of any
+/// of its targets, and those an admin assigned.
 pub async fn reporters(
     db: &impl ConnectionTrait,
     indicator: &indicator::Model,
@@ -41,8 +41,8 @@ pub async fn reporters(
         .unwrap_or_default())
 }
 
-/// The reporters of many indicators in one statement: the goal's lead and responsible
-/// departments in tag order, then admin assignments in the order they were made.
+/// The reporters of many indicators in one statement: the lead and responsible departments of
+/// its targets' goals in document and tag order, then admin assignments in the order made.
 pub async fn reporters_of_many(
     db: &impl ConnectionTrait,
     indicator_ids: &[i32],
@@ -59,9 +59,9 @@ pub async fn reporters_of_many(
         .collect::<Vec<_>>()
         .join(",");
     let sql = format!(
-        "SELECT i.id, gd.department_id, 0 AS source, gd.ordinal AS position \
-         FROM indicator i JOIN goal_department gd ON gd.goal_id = i.goal_id \
-         WHERE i.id IN ({ids}) AND gd.role IN ('{lead}', '{responsible}') \
+        "SELECT t.indicator_id, gd.department_id, 0 AS source, t.line_start * 1000 + gd.ordinal AS position \
+         FROM target t JOIN goal_department gd ON gd.goal_id = t.goal_id \
+         WHERE t.indicator_id IN ({ids}) AND gd.role IN ('{lead}', '{responsible}') \
          UNION ALL \
          SELECT a.indicator_id, a.department_id, 1, a.id FROM indicator_assignment a WHERE a.indicator_id IN ({ids}) \
          ORDER BY 1, 3, 4",
@@ -196,10 +196,21 @@ pub async fn submit(
             "your department does not report this indicator".into(),
         ));
     }
-    let plan = plan::Entity::find_by_id(indicator.plan_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::Internal("indicator without plan".into()))?;
+    // The years a value may be for: the periods of the plans that set targets for it, and the
+    // years before them (baselines), of its targets and of the document's figures.
+    let targets = target::Entity::find()
+        .filter(target::Column::IndicatorId.eq(indicator.id))
+        .all(db)
+        .await?;
+    let plans = plan::Entity::find()
+        .filter(plan::Column::Id.is_in(targets.iter().map(|t| t.plan_id)))
+        .all(db)
+        .await?;
+    let first = plans.iter().map(|p| p.period_start).min();
+    let last = plans.iter().map(|p| p.period_end).max();
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(AppError::Internal("indicator without a plan".into()));
+    };
     let mut baselines: Vec<i32> = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.eq(indicator.id))
         .filter(indicator_value::Column::Origin.eq("document"))
@@ -208,11 +219,11 @@ pub async fn submit(
         .into_iter()
         .map(|v| v.year)
         .collect();
-    baselines.extend(indicator.baseline_year);
-    baselines.push(plan.period_start - 1);
+    baselines.extend(targets.iter().filter_map(|t| t.baseline_year));
+    baselines.extend(plans.iter().map(|p| p.period_start - 1));
     let years = Years {
-        first: plan.period_start,
-        last: plan.period_end,
+        first,
+        last,
         baselines,
     };
     let errors = workflow::validate(
@@ -339,10 +350,12 @@ pub async fn review(
     }
     move_status(db, &value, to, Some((actor, comment.as_deref()))).await?;
     if to == ValueStatus::Published {
+        // The document's own figures stay: they are what it said; the newest version wins.
         let published_before = indicator_value::Entity::find()
             .filter(indicator_value::Column::IndicatorId.eq(value.indicator_id))
             .filter(indicator_value::Column::Year.eq(value.year))
             .filter(indicator_value::Column::Status.eq(ValueStatus::Published.as_str()))
+            .filter(indicator_value::Column::Origin.ne("document"))
             .filter(indicator_value::Column::Id.ne(value.id))
             .all(db)
             .await?;
@@ -389,17 +402,6 @@ pub fn may_read(actor: &Actor, value: &indicator_value::Model) -> bool {
         || (actor.department_id.is_some() && actor.department_id == value.department_id)
 }
 
-pub async fn history(
-    db: &impl ConnectionTrait,
-    value_id: i32,
-) -> Result<Vec<value_event::Model>, AppError> {
-    Ok(value_event::Entity::find()
-        .filter(value_event::Column::ValueId.eq(value_id))
-        .order_by_asc(value_event::Column::Id)
-        .all(db)
-        .await?)
-}
-
 /// A department's reporting for a year: which indicators it owes, and how far each got.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DepartmentReport {
@@ -420,6 +422,7 @@ pub async fn reporting_status(
         .order_by_asc(indicator::Column::Id)
         .all(db)
         .await?;
+    let targets = target::Entity::find().all(db).await?;
     let links = goal_department::Entity::find()
         .filter(
             goal_department::Column::Role.is_in([Role::Lead.as_str(), Role::Responsible.as_str()]),
@@ -469,11 +472,13 @@ pub async fn reporting_status(
             }
         };
     for i in &indicators {
-        let mut departments: Vec<i32> = i
-            .goal_id
-            .and_then(|g| departments_of_goal.get(&g))
-            .cloned()
-            .unwrap_or_default();
+        let mut departments: Vec<i32> = targets
+            .iter()
+            .filter(|t| t.indicator_id == i.id)
+            .filter_map(|t| t.goal_id.and_then(|g| departments_of_goal.get(&g)))
+            .flatten()
+            .copied()
+            .collect();
         departments.extend(
             assignments
                 .iter()

@@ -3,7 +3,7 @@
 use plangraph::domain::{
     Comparator, DepartmentKind, Direction, GoalKind, Nature, Role, TargetBasis,
 };
-use plangraph::import::dataset::{Dataset, GoalData, IndicatorData, PlanData};
+use plangraph::import::dataset::{Dataset, GoalData, IndicatorData, PlanData, TargetData};
 use plangraph::import::{parse, BUNDLED_DOCUMENT};
 
 fn data() -> Dataset {
@@ -25,12 +25,19 @@ fn goal<'a>(data: &'a Dataset, key: &str) -> &'a GoalData {
         .unwrap_or_else(|| panic!("no goal {key}"))
 }
 
-fn indicator<'a>(data: &'a Dataset, key: &str) -> &'a IndicatorData {
+fn target<'a>(data: &'a Dataset, key: &str) -> &'a TargetData {
     data.plans
         .iter()
-        .flat_map(|p| p.indicators.iter())
+        .flat_map(|p| p.targets.iter())
         .find(|i| i.key == key)
-        .unwrap_or_else(|| panic!("no indicator {key}"))
+        .unwrap_or_else(|| panic!("no target {key}"))
+}
+
+fn measure<'a>(data: &'a Dataset, name: &str) -> &'a IndicatorData {
+    data.indicators
+        .iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("no indicator {name}"))
 }
 
 fn departments(goal: &GoalData, role: Role) -> Vec<&str> {
@@ -92,7 +99,7 @@ fn plans_titles_and_periods() {
 #[test]
 fn counts_per_plan() {
     let data = data();
-    type Row = (String, usize, Vec<(GoalKind, usize)>, usize, usize);
+    type Row = (String, usize, Vec<(GoalKind, usize)>, (usize, usize), usize);
     let summary: Vec<Row> = data
         .summary()
         .into_iter()
@@ -101,7 +108,7 @@ fn counts_per_plan() {
                 s.code,
                 s.domains,
                 s.goals_by_kind,
-                s.indicators,
+                (s.targets, s.indicators),
                 s.departments,
             )
         })
@@ -113,14 +120,14 @@ fn counts_per_plan() {
                 "women".to_string(),
                 8,
                 vec![(GoalKind::Goal, 75), (GoalKind::Measure, 90)],
-                24,
+                (31, 31),
                 39
             ),
             (
                 "children".to_string(),
                 7,
                 vec![(GoalKind::Goal, 62), (GoalKind::Measure, 77)],
-                27,
+                (34, 34),
                 35
             ),
             (
@@ -132,7 +139,7 @@ fn counts_per_plan() {
                     (GoalKind::ProjectBox, 8),
                     (GoalKind::Implementation, 4)
                 ],
-                63,
+                (93, 80),
                 36
             ),
             (
@@ -143,12 +150,14 @@ fn counts_per_plan() {
                     (GoalKind::Task, 12),
                     (GoalKind::Project, 11)
                 ],
-                0,
+                (6, 6),
                 0
             ),
         ]
     );
     assert_eq!(data.departments.len(), 46);
+    // 164 targets of 140 indicators: 16 measures are stated more than once
+    assert_eq!(data.indicators.len(), 140);
 }
 
 #[test]
@@ -330,7 +339,7 @@ fn department_kinds_and_aliases() {
 #[test]
 fn health_table_row_7() {
     let data = data();
-    let i = indicator(&data, "health/table1/7");
+    let i = target(&data, "health/table1/7");
     assert_eq!(i.name, "居民健康素养水平");
     assert_eq!(i.unit.as_deref(), Some("%"));
     assert_eq!(i.table_category.as_deref(), Some("健康生活"));
@@ -351,8 +360,8 @@ fn health_table_row_7() {
 #[test]
 fn health_table_rows() {
     let data = data();
-    let table: Vec<&IndicatorData> = plan(&data, "health")
-        .indicators
+    let table: Vec<&TargetData> = plan(&data, "health")
+        .targets
         .iter()
         .filter(|i| i.table_number.is_some())
         .collect();
@@ -360,7 +369,7 @@ fn health_table_rows() {
     let numbers: Vec<i32> = table.iter().filter_map(|i| i.table_number).collect();
     assert_eq!(numbers, (1..=33).collect::<Vec<_>>());
     // row 1: 人均预期寿命 岁 80.11 → 80.15以上
-    let i = indicator(&data, "health/table1/1");
+    let i = target(&data, "health/table1/1");
     assert_eq!(
         (i.name.as_str(), i.unit.as_deref()),
         ("人均预期寿命", Some("岁"))
@@ -371,14 +380,14 @@ fn health_table_rows() {
     );
     assert_eq!(i.baseline.as_ref().and_then(|b| b.value), Some(80.11));
     // row 2: 同比例增加 is kept as text, with no number
-    let i = indicator(&data, "health/table1/2");
+    let i = target(&data, "health/table1/2");
     assert_eq!(
         (i.target.value, i.target.raw.as_str()),
         (None, "同比例增加")
     );
     assert_eq!(i.baseline, None);
     // row 3: 孕产妇死亡率 /10万, no 2020 value, 8.2 at most
-    let i = indicator(&data, "health/table1/3");
+    let i = target(&data, "health/table1/3");
     assert_eq!(i.unit.as_deref(), Some("/10万"));
     assert_eq!(
         (i.target.comparator, i.target.value),
@@ -386,43 +395,43 @@ fn health_table_rows() {
     );
     assert_eq!(i.direction, Direction::LowerIsBetter);
     // row 10: ≥80
-    let i = indicator(&data, "health/table1/10");
+    let i = target(&data, "health/table1/10");
     assert_eq!(
         (i.target.comparator, i.target.value, i.target.raw.as_str()),
         (Some(Comparator::AtLeast), Some(80.0), "≥80")
     );
     // row 12: every cell blank but the name
-    let i = indicator(&data, "health/table1/12");
+    let i = target(&data, "health/table1/12");
     assert_eq!(
         (i.nature, i.nature_raw.as_deref(), i.target.raw.as_str()),
         (Nature::Unspecified, None, "-")
     );
     // row 16: a name wrapped over two lines
     assert_eq!(
-        indicator(&data, "health/table1/16").name,
+        target(&data, "health/table1/16").name,
         "国家卫生乡镇（含进入评审程序）数量占比"
     );
     // row 22 and 24: binding
-    assert_eq!(indicator(&data, "health/table1/22").nature, Nature::Binding);
+    assert_eq!(target(&data, "health/table1/22").nature, Nature::Binding);
     assert_eq!(
-        indicator(&data, "health/table1/24").nature_raw.as_deref(),
+        target(&data, "health/table1/24").nature_raw.as_deref(),
         Some("约束性")
     );
     // row 25: a yearly reduction
-    let i = indicator(&data, "health/table1/25");
+    let i = target(&data, "health/table1/25");
     assert_eq!(
         (i.target.basis, i.target.value),
         (TargetBasis::AnnualChange, Some(1.0))
     );
     assert_eq!(i.target.raw, "力争每年降低1个百分点");
     // row 28: 7.8 → 7 days is a fall
-    let i = indicator(&data, "health/table1/28");
+    let i = target(&data, "health/table1/28");
     assert_eq!(
         (i.unit.as_deref(), i.direction),
         (Some("天"), Direction::LowerIsBetter)
     );
     // row 30: ≤3.2 → ≤3
-    let i = indicator(&data, "health/table1/30");
+    let i = target(&data, "health/table1/30");
     let b = i
         .baseline
         .as_ref()
@@ -433,14 +442,14 @@ fn health_table_rows() {
         (Some(Comparator::AtMost), Some(3.0))
     );
     // row 32: no unit, no target, no nature
-    let i = indicator(&data, "health/table1/32");
+    let i = target(&data, "health/table1/32");
     assert_eq!(
         (i.unit.as_deref(), i.target.value, i.nature),
         (None, None, Nature::Unspecified)
     );
     assert_eq!(i.baseline.as_ref().and_then(|b| b.value), Some(106.58));
     // row 33: 亿元
-    let i = indicator(&data, "health/table1/33");
+    let i = target(&data, "health/table1/33");
     assert_eq!(
         (
             i.table_category.as_deref(),
@@ -456,7 +465,7 @@ fn one_sentence_three_indicators() {
     let data = data();
     let found: Vec<(&str, &str, Option<f64>, Option<Comparator>)> = ["t1", "t2", "t3"]
         .iter()
-        .map(|t| indicator(&data, &format!("children/d1/goal/4/{t}")))
+        .map(|t| target(&data, &format!("children/d1/goal/4/{t}")))
         .map(|i| {
             (
                 i.name.as_str(),
@@ -480,7 +489,7 @@ fn one_sentence_three_indicators() {
         ]
     );
     assert_eq!(
-        indicator(&data, "children/d1/goal/4/t1").source.line_start,
+        target(&data, "children/d1/goal/4/t1").source.line_start,
         277
     );
 }
@@ -489,7 +498,7 @@ fn one_sentence_three_indicators() {
 fn targets_in_goal_sentences() {
     let data = data();
     let t = |key: &str| {
-        let i = indicator(&data, key);
+        let i = target(&data, key);
         (
             i.name.clone(),
             i.target.value,
@@ -589,7 +598,7 @@ fn targets_in_goal_sentences() {
         )
     );
     // 以2020年为基数下降20%
-    let i = indicator(&data, "children/d2/goal/1/t1");
+    let i = target(&data, "children/d2/goal/1/t1");
     assert_eq!(i.name, "儿童意外伤害死亡率");
     assert_eq!(
         (i.target.basis, i.target.value),
@@ -605,15 +614,15 @@ fn targets_in_goal_sentences() {
 fn targets_in_measures_and_tasks() {
     let data = data();
     // （7）保障母婴安全。…孕产妇系统管理率达到90%以上。
-    let i = indicator(&data, "women/d1/measure/7/t1");
+    let i = target(&data, "women/d1/measure/7/t1");
     assert_eq!(
         (i.name.as_str(), i.target.value, i.target.year),
         ("孕产妇系统管理率", Some(90.0), 2025)
     );
     // 到2023年 …托位数达到2.4个；到2025年 …达到4.5个: two targets, two years
     let (a, b) = (
-        indicator(&data, "health/d6/task/3/t1"),
-        indicator(&data, "health/d6/task/3/t2"),
+        target(&data, "health/d6/task/3/t1"),
+        target(&data, "health/d6/task/3/t2"),
     );
     assert_eq!(
         (a.name.as_str(), a.target.value, a.target.year),
@@ -622,11 +631,11 @@ fn targets_in_measures_and_tasks() {
     assert_eq!((b.target.value, b.target.year), (Some(4.5), 2025));
     // 严重精神障碍患者规范管理率达到95%以上、服药率达到90%以上
     assert_eq!(
-        indicator(&data, "health/d8/task/5/t2").name,
+        target(&data, "health/d8/task/5/t2").name,
         "严重精神障碍患者服药率"
     );
     // 15岁以上人群吸烟率下降至22%以下
-    let i = indicator(&data, "health/d8/task/7/t3");
+    let i = target(&data, "health/d8/task/7/t3");
     assert_eq!(
         (i.target.comparator, i.target.value, i.direction),
         (
@@ -636,34 +645,82 @@ fn targets_in_measures_and_tasks() {
         )
     );
     // 总体近视率每年降低不少于1个百分点
-    let i = indicator(&data, "health/d7/task/2/t1");
+    let i = target(&data, "health/d7/task/2/t1");
     assert_eq!(
         (i.name.as_str(), i.target.basis, i.unit.as_deref()),
         ("总体近视率", TargetBasis::AnnualChange, Some("个百分点"))
     );
-    // no numbers in the earthquake plan's tasks and projects are targets
-    assert!(plan(&data, "earthquake").indicators.is_empty());
+    // the earthquake plan: its headline capability (not quantified) and five counts
+    let quake: Vec<(&str, Option<f64>, &str)> = plan(&data, "earthquake")
+        .targets
+        .iter()
+        .map(|t| {
+            (
+                t.name.as_str(),
+                t.target.value,
+                t.unit.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        quake,
+        [
+            ("城乡抗御6级地震能力", None, ""),
+            ("综合性应急救援队伍数", Some(1.0), "支"),
+            ("基准站数", Some(1.0), "个"),
+            ("基本站数", Some(1.0), "个"),
+            ("高标准应急避难场所数", Some(1.0), "处"),
+            ("中小型地震应急物资储备库数", Some(1.0), "处"),
+        ]
+    );
 }
 
 #[test]
-fn stated_past_values_become_published_values() {
+fn stated_past_values_become_document_values() {
     let data = data();
-    // 全县人均期望寿命从2015年的78.74岁上升到2020年的80.11岁 (line 456)
-    let i = indicator(&data, "health/plan/goal/1/t1");
-    assert_eq!(i.name, "人均期望寿命");
-    let values: Vec<(i32, f64, usize)> = i
+    // 全县人均期望寿命从2015年的78.74岁上升到2020年的80.11岁 (line 456), and 表1's 80.11
+    let i = measure(&data, "人均预期寿命");
+    let values: Vec<(i32, f64, usize, &str)> = i
         .values
         .iter()
-        .map(|v| (v.year, v.value, v.source.line_start))
+        .map(|v| (v.year, v.value, v.source.line_start, v.raw.as_str()))
         .collect();
-    assert_eq!(values, [(2015, 78.74, 456), (2020, 80.11, 456)]);
-    let total: usize = data
-        .plans
+    assert_eq!(
+        values,
+        [
+            (2015, 78.74, 456, "2015年的78.74岁"),
+            (2020, 80.11, 456, "2020年的80.11岁"),
+            (2020, 80.11, 496, "80.11")
+        ]
+    );
+    // the 具体目标 sentence's baseline is the figure, not the paragraph it is in
+    let t = target(&data, "health/plan/goal/1/t1");
+    let b = t.baseline.as_ref().unwrap_or_else(|| panic!("a baseline"));
+    assert_eq!(
+        (b.year, b.value, b.raw.as_deref()),
+        (2020, Some(80.11), Some("2020年的80.11岁"))
+    );
+    // 婴儿死亡率2.27‰ names no year: 2020 from the 规划背景's context, marked so
+    let v = &measure(&data, "婴儿死亡率").values;
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        (
+            v[0].year,
+            v[0].value,
+            v[0].year_inferred,
+            v[0].source.line_start
+        ),
+        (2020, 2.27, true, 456)
+    );
+    let total: usize = data.indicators.iter().map(|i| i.values.len()).sum();
+    assert_eq!(total, 37);
+    let inferred = data
+        .indicators
         .iter()
-        .flat_map(|p| p.indicators.iter())
-        .map(|i| i.values.len())
-        .sum();
-    assert_eq!(total, 25);
+        .flat_map(|i| i.values.iter())
+        .filter(|v| v.year_inferred)
+        .count();
+    assert_eq!(inferred, 10);
 }
 
 #[test]
@@ -707,4 +764,182 @@ fn export_debris_is_gone_but_lines_are_kept() {
         .iter()
         .flat_map(|p| p.domains.iter())
         .all(|d| !d.title.contains("bookmark")));
+}
+
+/// The targets of an indicator, by key, in document order.
+fn targets_of<'a>(data: &'a Dataset, name: &str) -> Vec<&'a str> {
+    let index = data
+        .indicators
+        .iter()
+        .position(|i| i.name == name)
+        .unwrap_or_else(|| panic!("no indicator {name}"));
+    data.plans
+        .iter()
+        .flat_map(|p| p.targets.iter())
+        .filter(|t| t.indicator == index)
+        .map(|t| t.key.as_str())
+        .collect()
+}
+
+#[test]
+fn one_measure_is_one_indicator_with_every_target() {
+    let data = data();
+    assert_eq!(
+        targets_of(&data, "婴儿死亡率"),
+        [
+            "children/d1/goal/4/t2",
+            "health/plan/goal/1/t4",
+            "health/table1/4"
+        ]
+    );
+    assert_eq!(
+        targets_of(&data, "孕产妇死亡率"),
+        [
+            "women/d1/goal/5/t1",
+            "health/plan/goal/1/t3",
+            "health/table1/3"
+        ]
+    );
+    assert_eq!(
+        targets_of(&data, "每千人口3岁以下婴幼儿托位数"),
+        [
+            "children/d4/goal/6/t1",
+            "health/table1/18",
+            "health/d6/task/3/t1",
+            "health/d6/task/3/t2"
+        ]
+    );
+    assert_eq!(
+        targets_of(&data, "居民健康素养水平"),
+        [
+            "health/plan/goal/1/t2",
+            "health/table1/7",
+            "health/d8/task/1/t1"
+        ]
+    );
+    // 16 measures are stated by more than one clause
+    let shared = data
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            data.plans
+                .iter()
+                .flat_map(|p| p.targets.iter())
+                .filter(|t| t.indicator == *i)
+                .count()
+                > 1
+        })
+        .count();
+    assert_eq!(shared, 16);
+}
+
+#[test]
+fn every_entry_of_the_identity_file_is_used_by_the_document() {
+    let data = data();
+    let measures = plangraph::import::measures::identity().unwrap_or_else(|e| panic!("{e}"));
+    let targets: Vec<&TargetData> = data.plans.iter().flat_map(|p| p.targets.iter()).collect();
+    let figures: Vec<&str> = data
+        .plans
+        .iter()
+        .flat_map(|p| p.figures.iter())
+        .map(|f| f.name.as_str())
+        .collect();
+    for m in &measures {
+        for spelling in &m.spellings {
+            let used = targets.iter().any(|t| t.name == *spelling)
+                || figures.iter().any(|f| f == spelling);
+            assert!(used, "{}: the document never writes {spelling:?}", m.name);
+        }
+        for key in &m.keys {
+            assert!(
+                targets.iter().any(|t| t.key == *key),
+                "{}: no target {key}",
+                m.name
+            );
+        }
+        // and the entry is an indicator of the dataset
+        measure(&data, &m.name);
+    }
+}
+
+#[test]
+fn every_clause_of_the_old_model_is_still_a_target() {
+    let data = data();
+    // The keys of the 114 indicators a store held before indicators were series.
+    let dump = std::fs::read_to_string("tests/fixtures/pre-series.sqlite.sql")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let old: Vec<&str> = dump
+        .lines()
+        .filter_map(|l| l.strip_prefix("INSERT INTO indicator VALUES("))
+        .filter_map(|l| l.split('\'').nth(1))
+        .collect();
+    assert_eq!(old.len(), 114);
+    let keys: Vec<&str> = data
+        .plans
+        .iter()
+        .flat_map(|p| p.targets.iter())
+        .map(|t| t.key.as_str())
+        .collect();
+    for key in &old {
+        assert!(keys.contains(key), "{key} is gone");
+    }
+    assert_eq!(keys.len(), 164);
+}
+
+#[test]
+fn counts_fractions_ratios_and_grades_are_targets() {
+    let data = data();
+    // 镇级党委、政府领导班子至少各配备1名女干部
+    let t = target(&data, "women/d4/goal/5/c1");
+    assert_eq!(
+        (
+            t.name.as_str(),
+            t.target.value,
+            t.unit.as_deref(),
+            t.target.raw.as_str()
+        ),
+        (
+            "镇级党委、政府领导班子配备女干部数",
+            Some(1.0),
+            Some("名"),
+            "配备1名女干部"
+        )
+    );
+    assert_eq!(t.target.comparator, Some(Comparator::AtLeast));
+    assert!(!t.inferred.comparator, "至少 is written");
+    // 女性成员比例不低于三分之一
+    let t = target(&data, "women/d4/measure/1/s1");
+    assert_eq!(t.target.raw, "不低于三分之一");
+    assert!((t.target.value.unwrap_or(0.0) - 100.0 / 3.0).abs() < 1e-9);
+    // 女性厕位与男性厕位的比例至少为3：2
+    let t = target(&data, "women/d8/measure/9/s1");
+    assert_eq!((t.target.value, t.unit.as_deref()), (Some(1.5), Some("比")));
+    // 县级平台通过互联互通四级甲等及以上测评: a grade, not quantified
+    let t = target(&data, "health/d11/task/3/g1");
+    assert_eq!((t.target.value, t.target.comparator), (None, None));
+    assert_eq!(t.target.raw, "通过互联互通四级甲等及以上测评");
+    // 18 of 表1's targets have no comparator word: read from the move of the figures
+    let inferred: Vec<i32> = plan(&data, "health")
+        .targets
+        .iter()
+        .filter(|t| t.table_number.is_some() && t.inferred.comparator)
+        .filter_map(|t| t.table_number)
+        .collect();
+    assert_eq!(
+        inferred,
+        [3, 7, 8, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 33]
+    );
+    // a sentence without a year takes the plan's last one, and says so; 保持在99% has no
+    // comparator word (at least is the verb's reading)
+    let t = target(&data, "women/d2/goal/2/t1");
+    assert!(t.inferred.year && t.inferred.comparator);
+    assert!(
+        !target(&data, "women/d1/goal/4/t1").inferred.comparator,
+        "80%以上"
+    );
+    assert!(
+        !target(&data, "health/d6/task/3/t1").inferred.year,
+        "到2023年 is written"
+    );
 }

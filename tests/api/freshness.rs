@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::support::{code, TestApp};
-use crate::workflow::{indicator_id, login, scalar, user, LITERACY, REVIEW, SCREENING, SUBMIT};
+use crate::workflow::{indicator_id, login, scalar, user, REVIEW, SCREENING, SUBMIT, UNNAMED};
 use plangraph::auth::UserRole;
 
 /// GETs a query as the public; returns the ETag and the data.
@@ -66,30 +66,30 @@ on_both_backends!(
             login(&app, "stats.dai").await,
             login(&app, "admin.fu").await,
         );
-        let literacy = indicator_id(&app, LITERACY).await;
+        let unnamed = indicator_id(&app, UNNAMED).await;
         let screening = indicator_id(&app, SCREENING).await;
-        let fields = "name unit nature direction reporters { name } values { year value } latestValue { year value } progress status statusReason publicationHistory { year value }";
+        let fields = "name unit direction reporters { name } values { year value } latestValue { year value } targets { status progress statusReason } publicationHistory { year value }";
 
         // assignReporter → Indicator.reporters (a table that bumped no version before)
-        let query =
-            format!(r#"{{ node(id: "{literacy}") {{ ... on Indicator {{ {fields} }} }} }}"#);
+        let query = format!(r#"{{ node(id: "{unnamed}") {{ ... on Indicator {{ {fields} }} }} }}"#);
         let (before, after) = around(&app, &query, || async {
-            let body = app.query_as(Some(&fu), "mutation($i: ID!) { assignReporter(indicatorId: $i, department: \"卫健局\") { id } }", json!({ "i": literacy })).await;
+            let body = app.query_as(Some(&fu), "mutation($i: ID!) { assignReporter(input: { indicatorId: $i, department: \"卫健局\" }) { indicator { id } } }", json!({ "i": unnamed })).await;
             assert_eq!(body.get("errors"), None, "{body}");
         })
         .await;
         assert_eq!(before["node"]["reporters"], json!([]));
         assert_eq!(after["node"]["reporters"], json!([{ "name": "县卫健局" }]));
 
-        // updateIndicator → name, unit, nature, direction
+        // updateIndicator → name, unit, direction
         let (before, after) = around(&app, &query, || async {
-            let body = app.query_as(Some(&fu), "mutation($i: ID!) { updateIndicator(id: $i, changes: { unit: \"‰\", nature: BINDING }) { id } }", json!({ "i": literacy })).await;
+            let body = app.query_as(Some(&fu), "mutation($i: ID!) { updateIndicator(input: { id: $i, unit: \"‰\", direction: KEEP }) { indicator { id } } }", json!({ "i": unnamed })).await;
             assert_eq!(body.get("errors"), None, "{body}");
         })
         .await;
         assert_eq!(before["node"]["unit"], "%");
+        assert_eq!(before["node"]["direction"], "HIGHER_IS_BETTER");
         assert_eq!(after["node"]["unit"], "‰");
-        assert_eq!(after["node"]["nature"], "BINDING");
+        assert_eq!(after["node"]["direction"], "KEEP");
 
         // a submission changes nothing public (and may leave the ETag as it was or not);
         // its approval changes values, the latest value, progress, status and history
@@ -102,17 +102,21 @@ on_both_backends!(
                 json!({ "i": screening, "y": 2021, "v": 90.0, "e": 0 }),
             )
             .await;
-        let id = submitted["data"]["submitValue"]["id"].clone();
+        let id = submitted["data"]["submitValue"]["value"]["id"].clone();
         assert!(id.is_string(), "{submitted}");
         let (before, after) = around(&app, &query, || async {
             let body = app
                 .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
                 .await;
-            assert_eq!(body["data"]["reviewValue"]["status"], "PUBLISHED", "{body}");
+            assert_eq!(
+                body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+                "{body}"
+            );
         })
         .await;
         assert_eq!(before["node"]["latestValue"], Value::Null);
-        assert_eq!(before["node"]["status"], "NO_DATA");
+        assert_eq!(before["node"]["targets"][0]["status"], "NO_DATA");
+        assert_eq!(after["node"]["targets"][0]["status"], "ACHIEVED");
         assert_eq!(
             after["node"]["latestValue"],
             json!({ "year": 2021, "value": 90.0 })
@@ -127,7 +131,7 @@ on_both_backends!(
         );
 
         // the early-warning list and the status filter follow the same values
-        let warnings = r#"{ earlyWarnings(planCode: "women") { indicator { id } } indicators(filter: { planCode: "women", status: NO_DATA }) { totalCount } }"#;
+        let warnings = r#"{ earlyWarnings(planCode: "women") { nodes { id } } targets(filter: { planCode: "women", status: [NO_DATA] }) { totalCount } }"#;
         let (before, after) = around(&app, warnings, || async {
             let body = app
                 .query_as(
@@ -136,7 +140,7 @@ on_both_backends!(
                     json!({ "i": screening, "y": 2022, "v": 1.0, "e": 0 }),
                 )
                 .await;
-            let id = body["data"]["submitValue"]["id"].clone();
+            let id = body["data"]["submitValue"]["value"]["id"].clone();
             let body = app
                 .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
                 .await;

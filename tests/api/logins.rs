@@ -9,7 +9,7 @@ use crate::workflow::{indicator_id, login, scalar, user, PASSWORD, SCREENING, SU
 use plangraph::auth::UserRole;
 
 const LOGIN: &str =
-    "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }";
+    "mutation($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { token } }";
 
 /// A server behind a trusted proxy (127.0.0.1), so each test client can speak for an address.
 async fn behind_proxy(backend: Backend, address_cap: u32) -> Option<TestApp> {
@@ -148,7 +148,7 @@ on_both_backends!(
         for n in 0..50 {
             let token = (n % 2 == 0).then_some("not.a.token");
             let body = app
-                .query_as(token, "mutation { revokeMyTokens }", json!({}))
+                .query_as(token, "mutation { revokeMyTokens { revoked } }", json!({}))
                 .await;
             assert_eq!(code(&body), "UNAUTHENTICATED");
         }
@@ -211,9 +211,13 @@ on_both_backends!(
         );
         // another action commits with its entry
         let body = app
-            .query_as(Some(&ann), "mutation { revokeMyTokens }", json!({}))
+            .query_as(
+                Some(&ann),
+                "mutation { revokeMyTokens { revoked } }",
+                json!({}),
+            )
             .await;
-        assert_eq!(body["data"]["revokeMyTokens"], true, "{body}");
+        assert_eq!(body["data"]["revokeMyTokens"]["revoked"], true, "{body}");
         assert_eq!(
             scalar(
                 &app,

@@ -23,28 +23,37 @@ on_both_backends!(global_ids_and_nodes, |backend| async move {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let body = app.query(r#"{ indicators(filter: { planCode: "health", text: "居民健康素养" }, first: 5) { nodes { id name } } }"#).await;
+    let body = app.query(r#"{ indicators(filter: { planCode: "health", text: "居民健康素养" }, first: 5) { nodes { id name targets { id } } } }"#).await;
     let nodes = ok(&body)["indicators"]["nodes"].clone();
-    assert_eq!(
-        names(&ok(&body)["indicators"]),
-        ["居民健康素养水平", "居民健康素养水平", "居民健康素养水平"]
-    );
-    let id = nodes[1]["id"].as_str().unwrap_or("").to_string();
+    // one measure, where the health plan names it three times (具体目标, 表1 row 7, 任务)
+    assert_eq!(names(&ok(&body)["indicators"]), ["居民健康素养水平"]);
+    let id = nodes[0]["id"].as_str().unwrap_or("").to_string();
+    let target = nodes[0]["targets"][1]["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     let body = app
         .query(&format!(
-            r#"{{ node(id: "{id}") {{ id ... on Indicator {{ name tableNumber unit baseline {{ year value }} target {{ year value raw comparator }} nature }} }}
-                 nodes(ids: ["{id}", "{id}"]) {{ id }} }}"#
+            r#"{{ node(id: "{id}") {{ id ... on Indicator {{ name unit direction values {{ year value origin source {{ lineStart }} }} }} }}
+                 target: node(id: "{target}") {{ id ... on Target {{ tableNumber year comparator value raw nature basis inferred baseline {{ year value }} indicator {{ id }} source {{ lineStart lineEnd }} }} }}
+                 nodes(ids: ["{id}", "{target}"]) {{ id }} }}"#
         ))
         .await;
     let data = ok(&body);
     assert_eq!(
         data["node"],
-        json!({ "id": id, "name": "居民健康素养水平", "tableNumber": 7, "unit": "%",
-                "baseline": { "year": 2020, "value": 23.16 },
-                "target": { "year": 2025, "value": 30.32, "raw": "30.32", "comparator": "AT_LEAST" },
-                "nature": "EXPECTED" })
+        json!({ "id": id, "name": "居民健康素养水平", "unit": "%", "direction": "HIGHER_IS_BETTER",
+                "values": [{ "year": 2020, "value": 23.16, "origin": "DOCUMENT", "source": { "lineStart": 545 } }] })
     );
-    assert_eq!(data["nodes"], json!([{ "id": id }, { "id": id }]));
+    // 表1 row 7 gives a bare 30.32: the comparator and direction are inferred, and said so
+    assert_eq!(
+        data["target"],
+        json!({ "id": target, "tableNumber": 7, "year": 2025, "comparator": "AT_LEAST", "value": 30.32,
+                "raw": "30.32", "nature": "EXPECTED", "basis": "LEVEL", "inferred": ["COMPARATOR", "DIRECTION"],
+                "baseline": { "year": 2020, "value": 23.16 }, "indicator": { "id": id },
+                "source": { "lineStart": 545, "lineEnd": 552 } })
+    );
+    assert_eq!(data["nodes"], json!([{ "id": id }, { "id": target }]));
     let body = app.query(r#"{ node(id: "bm9wZQ") { id } }"#).await;
     assert_eq!(code(&body), "BAD_USER_INPUT");
 });
@@ -55,7 +64,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
     };
     let all = app.query(r#"{ indicators(filter: { planCode: "health" }, first: 100) { totalCount nodes { name } } }"#).await;
     let all = names(&ok(&all)["indicators"]);
-    assert_eq!(all.len(), 63);
+    assert_eq!(all.len(), 80);
     // forwards in pages of 25
     let mut seen = Vec::new();
     let mut after = String::new();
@@ -69,7 +78,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
             .query(&format!(r#"{{ indicators(filter: {{ planCode: "health" }}, first: 25{cursor}) {{ totalCount nodes {{ name }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }}"#))
             .await;
         let page = ok(&body)["indicators"].clone();
-        assert_eq!(page["totalCount"], 63);
+        assert_eq!(page["totalCount"], 80);
         assert_eq!(page["pageInfo"]["hasPreviousPage"], !after.is_empty());
         seen.extend(names(&page));
         if page["pageInfo"]["hasNextPage"] != true {
@@ -84,7 +93,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
     // backwards: the last 10, then the 10 before them
     let body = app.query(r#"{ indicators(filter: { planCode: "health" }, last: 10) { nodes { name } pageInfo { hasPreviousPage hasNextPage startCursor } } }"#).await;
     let page = ok(&body)["indicators"].clone();
-    assert_eq!(names(&page), all[53..]);
+    assert_eq!(names(&page), all[70..]);
     assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
     let before = page["pageInfo"]["startCursor"]
         .as_str()
@@ -93,7 +102,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
     let body = app
         .query(&format!(r#"{{ indicators(filter: {{ planCode: "health" }}, last: 10, before: "{before}") {{ nodes {{ name }} }} }}"#))
         .await;
-    assert_eq!(names(&ok(&body)["indicators"]), all[43..53]);
+    assert_eq!(names(&ok(&body)["indicators"]), all[60..70]);
     // by name, descending
     let body = app.query(r#"{ indicators(filter: { planCode: "health" }, first: 3, orderBy: { field: NAME, direction: DESC }) { nodes { name } } }"#).await;
     let mut sorted = all.clone();
@@ -137,30 +146,63 @@ on_both_backends!(every_filter, |backend| async move {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let count = |filter: &'static str| {
+    let count = |list: &'static str, filter: &'static str| {
         let app = &app;
         async move {
             let body = app
                 .query(&format!(
-                    "{{ indicators(filter: {{ {filter} }}) {{ totalCount }} }}"
+                    "{{ {list}(filter: {{ {filter} }}) {{ totalCount }} }}"
                 ))
                 .await;
-            ok(&body)["indicators"]["totalCount"]
-                .as_u64()
-                .unwrap_or(u64::MAX)
+            ok(&body)[list]["totalCount"].as_u64().unwrap_or(u64::MAX)
         }
     };
-    assert_eq!(count(r#"planCode: "women""#).await, 24);
-    assert_eq!(count(r#"planCode: "nope""#).await, 0);
-    assert_eq!(count("nature: BINDING").await, 3);
-    assert_eq!(count(r#"text: "死亡率""#).await, 13);
-    assert_eq!(count(r#"department: "县卫健局", role: LEAD"#).await, 33);
+    // 164 targets: women 31, children 34, health 93, earthquake 6; 140 indicators
+    assert_eq!(count("targets", r#"planCode: "women""#).await, 31);
+    assert_eq!(count("targets", r#"planCode: "earthquake""#).await, 6);
+    assert_eq!(count("indicators", r#"planCode: "health""#).await, 80);
+    assert_eq!(count("targets", "nature: BINDING").await, 3);
+    assert_eq!(count("targets", r#"text: "死亡率""#).await, 13);
+    assert_eq!(count("indicators", r#"text: "死亡率""#).await, 6);
     assert_eq!(
-        count(r#"department: "发改局", role: RESPONSIBLE"#).await,
+        count("targets", r#"department: "县卫健局", role: LEAD"#).await,
+        47
+    );
+    assert_eq!(
+        count("indicators", r#"department: "县卫健局", role: LEAD"#).await,
+        44
+    );
+    assert_eq!(
+        count("targets", r#"department: "发改局", role: RESPONSIBLE"#).await,
         16
     );
-    assert_eq!(count("status: NO_DATA").await, 110);
-    assert_eq!(count("status: NOT_QUANTIFIED").await, 4);
+    assert_eq!(count("targets", "status: [NO_DATA]").await, 149);
+    assert_eq!(count("targets", "status: [NOT_QUANTIFIED]").await, 9);
+    assert_eq!(
+        count("targets", "status: [ACHIEVED, NOT_QUANTIFIED]").await,
+        15
+    );
+    assert_eq!(count("targets", "quantified: false").await, 9);
+    // a name that names nothing is an error, not an empty answer
+    for (list, filter) in [
+        ("targets", r#"planCode: "nope""#),
+        ("indicators", r#"planCode: "nope""#),
+        ("goals", r#"planCode: "nope""#),
+        ("targets", r#"department: "县无此局""#),
+        ("indicators", r#"department: "县无此局""#),
+        ("goals", r#"department: "县无此局""#),
+    ] {
+        let body = app
+            .query(&format!(
+                "{{ {list}(filter: {{ {filter} }}) {{ totalCount }} }}"
+            ))
+            .await;
+        assert_eq!(code(&body), "NOT_FOUND", "{list} {filter}: {body}");
+    }
+    let body = app
+        .query(r#"{ statusCounts(filter: { planCode: "nope" }) { count } }"#)
+        .await;
+    assert_eq!(code(&body), "NOT_FOUND", "{body}");
     // a domain by its ID
     let body = app
         .query(r#"{ plan(code: "children") { domains { id title } } }"#)
@@ -168,9 +210,9 @@ on_both_backends!(every_filter, |backend| async move {
     let domain = ok(&body)["plan"]["domains"][0].clone();
     assert_eq!(domain["title"], "儿童与健康");
     let body = app
-        .query(&format!(r#"{{ indicators(filter: {{ domainId: "{}" }}, first: 100) {{ totalCount }} goals(filter: {{ domainId: "{}", kind: GOAL }}) {{ totalCount }} }}"#, domain["id"].as_str().unwrap_or(""), domain["id"].as_str().unwrap_or("")))
+        .query(&format!(r#"{{ targets(filter: {{ domainId: "{}" }}, first: 100) {{ totalCount }} goals(filter: {{ domainId: "{}", kind: GOAL }}) {{ totalCount }} }}"#, domain["id"].as_str().unwrap_or(""), domain["id"].as_str().unwrap_or("")))
         .await;
-    assert_eq!(ok(&body)["indicators"]["totalCount"], 14);
+    assert_eq!(ok(&body)["targets"]["totalCount"], 19);
     assert_eq!(ok(&body)["goals"]["totalCount"], 12);
     // goals by department, role, kind and text
     let body = app
@@ -206,12 +248,21 @@ on_both_backends!(
         };
         let body = app
         .query(r#"{ department(name: "县卫健局") { lead: goals(role: LEAD) { totalCount } all: goals { totalCount }
-                      leadIndicators: indicators(role: LEAD) { totalCount } } }"#)
+                      leadIndicators: indicators(role: LEAD) { totalCount } leadTargets: targets(role: LEAD) { totalCount }
+                      targets { totalCount } statusCounts(role: LEAD) { status count } } }"#)
         .await;
         let d = &ok(&body)["department"];
         assert_eq!(d["lead"]["totalCount"], 61);
         assert_eq!(d["all"]["totalCount"], 111);
-        assert_eq!(d["leadIndicators"]["totalCount"], 33);
+        assert_eq!(d["leadIndicators"]["totalCount"], 44);
+        assert_eq!(d["leadTargets"]["totalCount"], 47);
+        let counted: i64 = d["statusCounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["count"].as_i64())
+            .sum();
+        assert_eq!(counted, 47, "every target it leads, counted once");
     }
 );
 
@@ -261,9 +312,9 @@ on_both_backends!(
         publish(&app.db, "health/table1/24", 2022, 2.35).await;
         // 每千人口医疗卫生机构床位数 (row 17): 6.03 → 6.5, reached
         publish(&app.db, "health/table1/17", 2023, 6.6).await;
-        let query = r#"{ plan(code: "health") { indicators(filter: { text: "" }, first: 100) { nodes { tableNumber status progress latestValue { year value } } } } }"#;
+        let query = r#"{ plan(code: "health") { targets(first: 100) { nodes { tableNumber status progress indicator { latestValue { year value } } } } } }"#;
         let body = app.query(query).await;
-        let nodes = ok(&body)["plan"]["indicators"]["nodes"]
+        let nodes = ok(&body)["plan"]["targets"]["nodes"]
             .as_array()
             .cloned()
             .unwrap_or_default();
@@ -275,23 +326,25 @@ on_both_backends!(
                 .unwrap_or(Value::Null)
         };
         assert_eq!(row(7)["status"], "AT_RISK");
-        assert!(
-            (row(7)["progress"].as_f64().unwrap_or(0.0) - (25.0 - 23.16) / (30.32 - 23.16)).abs()
-                < 1e-9
-        );
+        // (25 − 23.16) / (30.32 − 23.16) = 0.2569…, three places on the wire
+        assert_eq!(row(7)["progress"], 0.257);
         assert_eq!(
-            row(7)["latestValue"],
+            row(7)["indicator"]["latestValue"],
             json!({ "year": 2022, "value": 25.0 })
         );
         assert_eq!(row(8)["status"], "OFF_TRACK");
+        assert_eq!(row(8)["progress"], -0.406);
         assert_eq!(row(24)["status"], "OFF_TRACK");
         assert_eq!(row(17)["status"], "ACHIEVED");
+        // 人均预期寿命: the document's 2020 figure is the start; nothing since
         assert_eq!(row(1)["status"], "NO_DATA");
         assert_eq!(row(1)["progress"], Value::Null);
         assert_eq!(row(2)["status"], "NOT_QUANTIFIED");
+        // 婴儿死亡率: 2.27‰ in 2020 already meets ≤3.3
+        assert_eq!(row(4)["status"], "ACHIEVED");
 
-        let body = app.query(r#"{ earlyWarnings(planCode: "health") { status reason indicator { tableNumber } } }"#).await;
-        let warnings = ok(&body)["earlyWarnings"]
+        let body = app.query(r#"{ earlyWarnings(planCode: "health") { totalCount nodes { status statusReason(language: EN) tableNumber source { lineStart } } } }"#).await;
+        let warnings = ok(&body)["earlyWarnings"]["nodes"]
             .as_array()
             .cloned()
             .unwrap_or_default();
@@ -299,44 +352,54 @@ on_both_backends!(
             .iter()
             .map(|w| {
                 (
-                    w["indicator"]["tableNumber"].as_i64().unwrap_or(0),
+                    w["source"]["lineStart"].as_i64().unwrap_or(0),
                     w["status"].as_str().unwrap_or("").to_string(),
                 )
             })
             .collect();
+        // 居民健康素养水平 is behind on all three of its targets (L481, 表1 L545, L848)
         assert_eq!(
             flagged,
             [
-                (7, "AT_RISK".to_string()),
-                (8, "OFF_TRACK".to_string()),
-                (24, "OFF_TRACK".to_string())
+                (481, "AT_RISK".to_string()),
+                (545, "AT_RISK".to_string()),
+                (554, "OFF_TRACK".to_string()),
+                (685, "OFF_TRACK".to_string()),
+                (848, "AT_RISK".to_string())
             ]
         );
-        assert!(warnings[0]["reason"]
-            .as_str()
-            .unwrap_or("")
-            .contains("26% of the way done, 40% of the time elapsed"));
+        assert_eq!(
+            warnings[1]["statusReason"],
+            "2022 value 25 against 26.024 expected on the linear path from 23.16 (2020) to 30.32 (2025): 26% of the way done, 40% of the time elapsed"
+        );
         // as of 2021 nothing was known yet
         let body = app
-            .query(r#"{ earlyWarnings(planCode: "health", year: 2021) { status } }"#)
+            .query(r#"{ earlyWarnings(planCode: "health", year: 2021) { totalCount } }"#)
             .await;
-        assert_eq!(ok(&body)["earlyWarnings"], json!([]));
+        assert_eq!(ok(&body)["earlyWarnings"]["totalCount"], 0);
         // the status filter sees the same
         let body = app
-            .query(r#"{ indicators(filter: { status: OFF_TRACK }) { nodes { tableNumber } } }"#)
+            .query(r#"{ targets(filter: { status: [OFF_TRACK] }) { nodes { tableNumber } } }"#)
             .await;
         assert_eq!(
-            ok(&body)["indicators"]["nodes"],
+            ok(&body)["targets"]["nodes"],
             json!([{ "tableNumber": 8 }, { "tableNumber": 24 }])
         );
-        // values are public only when published
-        let body = app.query(r#"{ indicators(filter: { planCode: "health", text: "人均期望寿命" }) { nodes { values { year value } values2: values(fromYear: 2016) { year } source { lineStart } } } }"#).await;
+        // every figure the document gives, with its line; one per year in the series
+        let body = app.query(r#"{ indicators(filter: { planCode: "health", text: "人均预期寿命" }) { nodes { values { year value raw source { lineStart } } late: values(fromYear: 2016) { year } series { year value } } } }"#).await;
         let n = &ok(&body)["indicators"]["nodes"][0];
         assert_eq!(
             n["values"],
+            json!([
+                { "year": 2015, "value": 78.74, "raw": "2015年的78.74岁", "source": { "lineStart": 456 } },
+                { "year": 2020, "value": 80.11, "raw": "2020年的80.11岁", "source": { "lineStart": 456 } },
+                { "year": 2020, "value": 80.11, "raw": "80.11", "source": { "lineStart": 496 } }
+            ])
+        );
+        assert_eq!(n["late"], json!([{ "year": 2020 }, { "year": 2020 }]));
+        assert_eq!(
+            n["series"],
             json!([{ "year": 2015, "value": 78.74 }, { "year": 2020, "value": 80.11 }])
         );
-        assert_eq!(n["values2"], json!([{ "year": 2020 }]));
-        assert_eq!(n["source"]["lineStart"], 481);
     }
 );

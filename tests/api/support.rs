@@ -162,6 +162,11 @@ impl TestApp {
         adjust: impl FnOnce(&mut Settings),
     ) -> Option<TestApp> {
         let store = TestDb::new(backend).await?;
+        Some(TestApp::spawn_on(store, adjust).await)
+    }
+
+    /// A server over a store the test prepared.
+    pub async fn spawn_on(store: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = Settings::new(store.url.clone(), "127.0.0.1:0");
         adjust(&mut settings);
         let app = Application::build(&settings)
@@ -171,7 +176,7 @@ impl TestApp {
         let db = app.db().clone();
         let statements = app.statement_counter();
         tokio::spawn(app.run_until_stopped());
-        Some(TestApp {
+        TestApp {
             address,
             client: reqwest::Client::new(),
             db,
@@ -183,7 +188,7 @@ impl TestApp {
                 .unwrap_or_default(),
             url: store.url.clone(),
             _store: store,
-        })
+        }
     }
 
     /// POSTs a query with variables and a bearer token.
@@ -253,11 +258,13 @@ pub fn code(body: &serde_json::Value) -> &str {
 }
 
 /// Publishes a value the way an approved submission is stored, straight into the store
-/// (another process, as far as the server knows).
+/// (another process, as far as the server knows). The key is an indicator's or one of its
+/// targets'.
 pub async fn publish(db: &DatabaseConnection, indicator_key: &str, year: i32, value: f64) {
     let sql = format!(
         "INSERT INTO indicator_value (key, indicator_id, year, value, status, origin, version, created_at) \
-         SELECT NULL, id, {year}, {value}, 'published', 'submission', 1, CURRENT_TIMESTAMP FROM indicator WHERE key = '{indicator_key}'"
+         SELECT NULL, id, {year}, {value}, 'published', 'submission', 1, CURRENT_TIMESTAMP FROM indicator \
+         WHERE key = '{indicator_key}' OR id IN (SELECT indicator_id FROM target WHERE key = '{indicator_key}') LIMIT 1"
     );
     let done = db
         .execute_raw(sea_orm::Statement::from_string(

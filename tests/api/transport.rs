@@ -204,7 +204,7 @@ on_both_backends!(limits_reject_before_the_database, |backend| async move {
     .await
     .unwrap_or_default();
     assert_eq!(body.get("errors"), None, "{body}");
-    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "QueryRoot");
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
 });
 
 /// Rejections are decided before any statement: they still answer with the store closed.

@@ -12,11 +12,11 @@ use crate::support::{code, TestApp};
 pub(crate) const PASSWORD: &str = "correct horse battery";
 /// 宫颈癌、乳腺癌免费检查率 (妇女与健康 goal （4）: lead 县卫健局, responsible 县发改局 …).
 pub(crate) const SCREENING: &str = "women/d1/goal/4/t1";
-/// 居民健康素养水平 (表1 row 7: no department named).
-pub(crate) const LITERACY: &str = "health/table1/7";
+/// 床位使用率 (表1 row 29: its only target, and no department named).
+pub(crate) const UNNAMED: &str = "health/table1/29";
 
-pub(crate) const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $n: String, $e: Int) { submitValue(indicatorId: $i, year: $y, value: $v, note: $n, expectedVersion: $e) { id status version value } }";
-pub(crate) const REVIEW: &str = "mutation($id: ID!, $d: ReviewDecision!, $c: String) { reviewValue(id: $id, decision: $d, comment: $c) { id status version value } }";
+pub(crate) const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $n: String, $e: Int) { submitValue(input: { indicatorId: $i, year: $y, value: $v, note: $n, expectedVersion: $e }) { value { id status version value } } }";
+pub(crate) const REVIEW: &str = "mutation($id: ID!, $d: ReviewDecision!, $c: String) { reviewValue(input: { id: $id, decision: $d, comment: $c }) { value { id status version value } } }";
 
 pub(crate) async fn scalar(app: &TestApp, sql: &str) -> i64 {
     let row = app
@@ -36,10 +36,15 @@ async fn values_count(app: &TestApp) -> i64 {
     scalar(app, "SELECT COUNT(*) FROM indicator_value").await
 }
 
+/// The global ID of the indicator a key names: an indicator's own key, or the key of one of
+/// its targets.
 pub(crate) async fn indicator_id(app: &TestApp, key: &str) -> String {
     let id = scalar(
         app,
-        &format!("SELECT CAST(id AS BIGINT) FROM indicator WHERE key = '{key}'"),
+        &format!(
+            "SELECT CAST(COALESCE((SELECT id FROM indicator WHERE key = '{key}'), \
+             (SELECT indicator_id FROM target WHERE key = '{key}')) AS BIGINT)"
+        ),
     )
     .await;
     plangraph::graphql::ids::encode(
@@ -57,7 +62,7 @@ pub(crate) async fn user(app: &TestApp, name: &str, role: UserRole, department: 
 
 pub(crate) async fn login(app: &TestApp, name: &str) -> String {
     let body = app
-        .query_as(None, "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { username } } }", json!({ "u": name, "p": PASSWORD }))
+        .query_as(None, "mutation($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { token user { username } } }", json!({ "u": name, "p": PASSWORD }))
         .await;
     body["data"]["login"]["token"]
         .as_str()
@@ -98,7 +103,7 @@ on_both_backends!(
         let bad = app
             .query_as(
                 None,
-                "mutation { login(username: \"wj.ann\", password: \"wrong password!\") { token } }",
+                "mutation { login(input: { username: \"wj.ann\", password: \"wrong password!\" }) { token } }",
                 json!({}),
             )
             .await;
@@ -106,7 +111,7 @@ on_both_backends!(
         let bad = app
             .query_as(
                 None,
-                "mutation { login(username: \"nobody\", password: \"wrong password!\") { token } }",
+                "mutation { login(input: { username: \"nobody\", password: \"wrong password!\" }) { token } }",
                 json!({}),
             )
             .await;
@@ -199,9 +204,13 @@ on_both_backends!(
         // revoked: a fresh token, revoked, stops working
         let bo = login(&app, "wj.bo").await;
         let body = app
-            .query_as(Some(&bo), "mutation { revokeMyTokens }", json!({}))
+            .query_as(
+                Some(&bo),
+                "mutation { revokeMyTokens { revoked } }",
+                json!({}),
+            )
             .await;
-        assert_eq!(body["data"]["revokeMyTokens"], true);
+        assert_eq!(body["data"]["revokeMyTokens"]["revoked"], true);
         assert_eq!(
             code(&app.query_as(Some(&bo), me, json!({})).await),
             "UNAUTHENTICATED"
@@ -226,7 +235,7 @@ on_both_backends!(
         };
         user(&app, "target.user", UserRole::Reviewer, None).await;
         let attempt = |password: &'static str| {
-            app.query_as(None, "mutation($p: String!) { login(username: \"target.user\", password: $p) { token } }", json!({ "p": password }))
+            app.query_as(None, "mutation($p: String!) { login(input: { username: \"target.user\", password: $p }) { token } }", json!({ "p": password }))
         };
         for _ in 0..5 {
             assert_eq!(code(&attempt("wrong password!").await), "UNAUTHENTICATED");
@@ -259,12 +268,12 @@ on_both_backends!(
             login(&app, "admin.fu").await,
         );
         let screening = indicator_id(&app, SCREENING).await;
-        let literacy = indicator_id(&app, LITERACY).await;
+        let unnamed = indicator_id(&app, UNNAMED).await;
         let before = values_count(&app).await;
         let refused = [
         ("anonymous submits", None, SUBMIT, json!({ "i": screening, "y": 2023, "v": 81.0 }), "UNAUTHENTICATED"),
         ("another department", Some(&cai), SUBMIT, json!({ "i": screening, "y": 2023, "v": 81.0 }), "FORBIDDEN"),
-        ("a 表1 row nobody reports yet", Some(&ann), SUBMIT, json!({ "i": literacy, "y": 2023, "v": 25.0 }), "FORBIDDEN"),
+        ("a 表1 row nobody reports yet", Some(&ann), SUBMIT, json!({ "i": unnamed, "y": 2023, "v": 25.0 }), "FORBIDDEN"),
         ("a reviewer submits", Some(&dai), SUBMIT, json!({ "i": screening, "y": 2023, "v": 81.0 }), "FORBIDDEN"),
         ("an admin submits", Some(&fu), SUBMIT, json!({ "i": screening, "y": 2023, "v": 81.0 }), "FORBIDDEN"),
         ("NaN-like: out of range", Some(&ann), SUBMIT, json!({ "i": screening, "y": 2023, "v": 100.5 }), "BAD_USER_INPUT"),
@@ -273,11 +282,11 @@ on_both_backends!(
         ("a year before the baseline", Some(&ann), SUBMIT, json!({ "i": screening, "y": 2019, "v": 81.0 }), "BAD_USER_INPUT"),
         ("a note too long", Some(&ann), SUBMIT, json!({ "i": screening, "y": 2023, "v": 81.0, "n": "注".repeat(1001) }), "BAD_USER_INPUT"),
         ("a stale expectedVersion", Some(&ann), SUBMIT, json!({ "i": screening, "y": 2023, "v": 81.0, "e": 3 }), "CONFLICT"),
-        ("a submitter creates users", Some(&ann), "mutation { createUser(input: { username: \"x.y\", password: \"long enough pw\", role: ADMIN }) { username } }", json!({}), "FORBIDDEN"),
-        ("a reviewer creates users", Some(&dai), "mutation { createUser(input: { username: \"x.y\", password: \"long enough pw\", role: ADMIN }) { username } }", json!({}), "FORBIDDEN"),
+        ("a submitter creates users", Some(&ann), "mutation { createUser(input: { username: \"x.y\", password: \"long enough pw\", role: ADMIN }) { user { username } } }", json!({}), "FORBIDDEN"),
+        ("a reviewer creates users", Some(&dai), "mutation { createUser(input: { username: \"x.y\", password: \"long enough pw\", role: ADMIN }) { user { username } } }", json!({}), "FORBIDDEN"),
         ("a reviewer reads users", Some(&dai), "{ users { username } }", json!({}), "FORBIDDEN"),
-        ("a submitter reads the audit log", Some(&ann), "{ auditLog { action } }", json!({}), "FORBIDDEN"),
-        ("the public reads the audit log", None, "{ auditLog { action } }", json!({}), "UNAUTHENTICATED"),
+        ("a submitter reads the audit log", Some(&ann), "{ auditLog { nodes { action } } }", json!({}), "FORBIDDEN"),
+        ("the public reads the audit log", None, "{ auditLog { nodes { action } } }", json!({}), "UNAUTHENTICATED"),
         ("a submitter reads reporting status", Some(&ann), "{ reportingStatus(year: 2023) { owed { name } } }", json!({}), "FORBIDDEN"),
     ];
         for (what, token, query, variables, expected) in refused {
@@ -316,13 +325,13 @@ on_both_backends!(
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.status().as_u16(), 400);
-        let body = app.query_as(Some(&ann), &format!("mutation {{ submitValue(indicatorId: \"{screening}\", year: 2023, value: 1e999) {{ id }} }}"), json!({})).await;
+        let body = app.query_as(Some(&ann), &format!("mutation {{ submitValue(input: {{ indicatorId: \"{screening}\", year: 2023, value: 1e999 }}) {{ value {{ id }} }} }}"), json!({})).await;
         assert!(body.get("errors").is_some(), "1e999 refused: {body}");
         assert_eq!(values_count(&app).await, before);
         // an admin assigns the 表1 row to 县卫健局; now 县卫健局 may report it
-        let body = app.query_as(Some(&fu), "mutation($i: ID!) { assignReporter(indicatorId: $i, department: \"卫健局\") { reporters { name } } }", json!({ "i": literacy })).await;
+        let body = app.query_as(Some(&fu), "mutation($i: ID!) { assignReporter(input: { indicatorId: $i, department: \"卫健局\" }) { indicator { reporters { name } } } }", json!({ "i": unnamed })).await;
         assert_eq!(
-            body["data"]["assignReporter"]["reporters"],
+            body["data"]["assignReporter"]["indicator"]["reporters"],
             json!([{ "name": "县卫健局" }]),
             "{body}"
         );
@@ -330,10 +339,13 @@ on_both_backends!(
             .query_as(
                 Some(&ann),
                 SUBMIT,
-                json!({ "i": literacy, "y": 2023, "v": 27.0, "e": 0 }),
+                json!({ "i": unnamed, "y": 2023, "v": 27.0, "e": 0 }),
             )
             .await;
-        assert_eq!(body["data"]["submitValue"]["status"], "SUBMITTED", "{body}");
+        assert_eq!(
+            body["data"]["submitValue"]["value"]["status"], "SUBMITTED",
+            "{body}"
+        );
         // a reviewer who submitted the value cannot approve it: ann is promoted, logs in again
         users::update(&app.db, "wj.ann", Some(UserRole::Reviewer), None, None)
             .await
@@ -344,7 +356,7 @@ on_both_backends!(
             "the old token died with the role change"
         );
         let ann_reviewer = login(&app, "wj.ann").await;
-        let id = body["data"]["submitValue"]["id"].clone();
+        let id = body["data"]["submitValue"]["value"]["id"].clone();
         let body = app
             .query_as(
                 Some(&ann_reviewer),
@@ -394,7 +406,7 @@ on_both_backends!(batches_are_all_or_nothing, |backend| async move {
     let screening = indicator_id(&app, SCREENING).await;
     let common = indicator_id(&app, "women/d1/goal/4/t2").await;
     let before = values_count(&app).await;
-    let batch = "mutation($v: [SubmitValueInput!]!) { submitValues(input: $v) { id status } }";
+    let batch = "mutation($v: [ValueInput!]!) { submitValues(input: { values: $v }) { values { id status } } }";
     let rows = json!([
         { "indicatorId": screening, "year": 2022, "value": 80.5 },
         { "indicatorId": common, "year": 2022, "value": 120.0 },
@@ -413,7 +425,9 @@ on_both_backends!(batches_are_all_or_nothing, |backend| async move {
     let good = json!([{ "indicatorId": screening, "year": 2022, "value": 80.5 }, { "indicatorId": common, "year": 2022, "value": 86.0 }]);
     let body = app.query_as(Some(&ann), batch, json!({ "v": good })).await;
     assert_eq!(
-        body["data"]["submitValues"].as_array().map(Vec::len),
+        body["data"]["submitValues"]["values"]
+            .as_array()
+            .map(Vec::len),
         Some(2),
         "{body}"
     );
@@ -428,7 +442,7 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
     let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
     let screening = indicator_id(&app, SCREENING).await;
     let public = format!(
-        r#"{{ node(id: "{screening}") {{ ... on Indicator {{ latestValue {{ year value }} status progress publicationHistory {{ year value }} reporters {{ name }} }} }} }}"#
+        r#"{{ node(id: "{screening}") {{ ... on Indicator {{ latestValue {{ year value }} targets {{ status progress statusReason }} publicationHistory {{ year value }} reporters {{ name }} }} }} }}"#
     );
     let seen = app.query(&public).await;
     assert_eq!(seen["data"]["node"]["latestValue"], Value::Null);
@@ -441,7 +455,10 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
             json!({ "i": screening, "y": 2021, "v": 60.0, "e": 0, "n": "首次上报" }),
         )
         .await;
-    assert_eq!(first["data"]["submitValue"]["version"], 1, "{first}");
+    assert_eq!(
+        first["data"]["submitValue"]["value"]["version"], 1,
+        "{first}"
+    );
     let corrected = app
         .query_as(
             Some(&ann),
@@ -450,7 +467,7 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
         )
         .await;
     assert_eq!(
-        corrected["data"]["submitValue"]["version"], 2,
+        corrected["data"]["submitValue"]["value"]["version"], 2,
         "{corrected}"
     );
     // still invisible to the public
@@ -461,11 +478,11 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
         .query_as(
             Some(&dai),
             REVIEW,
-            json!({ "id": first["data"]["submitValue"]["id"], "d": "APPROVE" }),
+            json!({ "id": first["data"]["submitValue"]["value"]["id"], "d": "APPROVE" }),
         )
         .await;
     assert_eq!(code(&body), "CONFLICT", "{body}");
-    let id = corrected["data"]["submitValue"]["id"].clone();
+    let id = corrected["data"]["submitValue"]["value"]["id"].clone();
     let body = app
         .query_as(
             Some(&dai),
@@ -473,14 +490,17 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
             json!({ "id": id, "d": "APPROVE", "c": "核实无误" }),
         )
         .await;
-    assert_eq!(body["data"]["reviewValue"]["status"], "PUBLISHED", "{body}");
+    assert_eq!(
+        body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+        "{body}"
+    );
     // the public sees it, with status and progress recomputed (no baseline: the first value starts)
     let seen = app.query(&public).await;
     assert_eq!(
         seen["data"]["node"]["latestValue"],
         json!({ "year": 2021, "value": 62.0 })
     );
-    assert_eq!(seen["data"]["node"]["status"], "NO_DATA");
+    assert_eq!(seen["data"]["node"]["targets"][0]["status"], "NO_DATA");
     assert_eq!(
         seen["data"]["node"]["publicationHistory"],
         json!([{ "year": 2021, "value": 62.0 }])
@@ -496,15 +516,18 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
     app.query_as(
         Some(&dai),
         REVIEW,
-        json!({ "id": y23["data"]["submitValue"]["id"], "d": "APPROVE" }),
+        json!({ "id": y23["data"]["submitValue"]["value"]["id"], "d": "APPROVE" }),
     )
     .await;
     let seen = app.query(&public).await;
-    assert_eq!(seen["data"]["node"]["status"], "ON_TRACK", "{seen}");
-    assert!(
-        (seen["data"]["node"]["progress"].as_f64().unwrap_or(0.0) - (75.0 - 62.0) / (80.0 - 62.0))
-            .abs()
-            < 1e-9
+    let target = &seen["data"]["node"]["targets"][0];
+    assert_eq!(target["status"], "ON_TRACK", "{seen}");
+    // (75 − 62) / (80 − 62) = 0.7222…, rounded to three places on the wire
+    assert_eq!(target["progress"], 0.722, "{seen}");
+    assert_eq!(
+        target["statusReason"],
+        "2023年数值75，按2021年62至2025年80的线性路径应为71：已完成72%，时间已过50%",
+        "{seen}"
     );
     // a correction of a published value replaces it only when approved
     let fix = app
@@ -521,7 +544,7 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
     app.query_as(
         Some(&dai),
         REVIEW,
-        json!({ "id": fix["data"]["submitValue"]["id"], "d": "REJECT", "c": "与统计年鉴不符" }),
+        json!({ "id": fix["data"]["submitValue"]["value"]["id"], "d": "REJECT", "c": "与统计年鉴不符" }),
     )
     .await;
     assert_eq!(
@@ -545,8 +568,8 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
     assert_eq!(
         steps,
         [
-            ("submit".to_string(), "wj.ann".to_string()),
-            ("approve".to_string(), "stats.dai".to_string())
+            ("SUBMIT".to_string(), "wj.ann".to_string()),
+            ("APPROVE".to_string(), "stats.dai".to_string())
         ],
         "{body}"
     );
@@ -577,11 +600,11 @@ on_both_backends!(submit_review_publish_end_to_end, |backend| async move {
     let audit = app
         .query_as(
             Some(&dai),
-            "{ auditLog(first: 100) { actor action outcome } }",
+            "{ auditLog(first: 100) { nodes { actor action outcome } } }",
             json!({}),
         )
         .await;
-    let actions: Vec<String> = audit["data"]["auditLog"]
+    let actions: Vec<String> = audit["data"]["auditLog"]["nodes"]
         .as_array()
         .into_iter()
         .flatten()
@@ -626,7 +649,7 @@ on_both_backends!(two_concurrent_reviews_one_wins, |backend| async move {
                 json!({ "i": screening, "y": year, "v": 70.0 }),
             )
             .await;
-        let id = s["data"]["submitValue"]["id"].clone();
+        let id = s["data"]["submitValue"]["value"]["id"].clone();
         let (a, b) = tokio::join!(
             app.query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" })),
             app.query_as(
@@ -703,7 +726,7 @@ on_both_backends!(
                 i32::try_from(indicators[n].0).unwrap_or(0),
             )
             .0;
-            let body = app.query_as(Some(&admin), "mutation($i: ID!, $d: String!) { assignReporter(indicatorId: $i, department: $d) { id } }", json!({ "i": id, "d": department })).await;
+            let body = app.query_as(Some(&admin), "mutation($i: ID!, $d: String!) { assignReporter(input: { indicatorId: $i, department: $d }) { indicator { id } } }", json!({ "i": id, "d": department })).await;
             assert_eq!(body.get("errors"), None, "{body}");
             tokens.push((login(&app, &name).await, id));
         }
@@ -726,8 +749,8 @@ on_both_backends!(
                     Ok(r) => r.json().await.unwrap_or_default(),
                     Err(_) => Value::Null,
                 };
-                match body["data"]["submitValue"]["id"].as_str() {
-                    Some(id) if body["data"]["submitValue"]["version"] == k + 1 => acknowledged.push(id.to_string()),
+                match body["data"]["submitValue"]["value"]["id"].as_str() {
+                    Some(id) if body["data"]["submitValue"]["value"]["version"] == k + 1 => acknowledged.push(id.to_string()),
                     _ => errors += 1,
                 }
             }
@@ -799,7 +822,7 @@ on_both_backends!(
             login(&app, "stats.dai").await,
         );
         let id = indicator_id(&app, "health/table1/12").await;
-        let update = "mutation($i: ID!) { updateIndicator(id: $i, changes: { nature: EXPECTED, unit: \"‰\" }) { nature unit name } }";
+        let update = "mutation($i: ID!) { updateIndicator(input: { id: $i, direction: LOWER_IS_BETTER, unit: \"‰\", clientMutationId: \"m1\" }) { clientMutationId indicator { direction unit name } } }";
         assert_eq!(
             code(&app.query_as(Some(&dai), update, json!({ "i": id })).await),
             "FORBIDDEN"
@@ -807,33 +830,37 @@ on_both_backends!(
         let body = app.query_as(Some(&fu), update, json!({ "i": id })).await;
         assert_eq!(
             body["data"]["updateIndicator"],
-            json!({ "nature": "EXPECTED", "unit": "‰", "name": "重点慢性病防治核心信息人群知晓率" }),
+            json!({ "clientMutationId": "m1", "indicator": { "direction": "LOWER_IS_BETTER", "unit": "‰", "name": "重点慢性病防治核心信息人群知晓率" } }),
             "{body}"
         );
         let audit = app
             .query_as(
                 Some(&dai),
-                "{ auditLog(action: \"updateIndicator\") { actor outcome before after } }",
+                "{ auditLog(filter: { action: \"updateIndicator\" }) { totalCount nodes { actor actorRole outcome before after } } }",
                 json!({}),
             )
             .await;
-        let entries = audit["data"]["auditLog"]
+        assert_eq!(audit["data"]["auditLog"]["totalCount"], 2, "{audit}");
+        let entries = audit["data"]["auditLog"]["nodes"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        assert_eq!(entries.len(), 2, "{audit}");
+        // newest first: the admin's change, then the reviewer's refusal
         assert_eq!(entries[0]["outcome"], "ok");
-        let before: Value =
-            serde_json::from_str(entries[0]["before"].as_str().unwrap_or("{}")).unwrap_or_default();
-        let after: Value =
-            serde_json::from_str(entries[0]["after"].as_str().unwrap_or("{}")).unwrap_or_default();
+        assert_eq!(entries[0]["actorRole"], "ADMIN");
         assert_eq!(
-            (before["nature"].as_str(), before["unit"].as_str()),
+            (
+                entries[0]["before"]["direction"].as_str(),
+                entries[0]["before"]["unit"].as_str()
+            ),
             (Some("unspecified"), Some("%"))
         );
         assert_eq!(
-            (after["nature"].as_str(), after["unit"].as_str()),
-            (Some("expected"), Some("‰"))
+            (
+                entries[0]["after"]["direction"].as_str(),
+                entries[0]["after"]["unit"].as_str()
+            ),
+            (Some("lower_is_better"), Some("‰"))
         );
         assert_eq!(entries[1]["outcome"], "FORBIDDEN");
     }
@@ -847,10 +874,10 @@ on_both_backends!(
         };
         cast(&app).await;
         let fu = login(&app, "admin.fu").await;
-        let create = "mutation { createUser(input: { username: \"edu.new\", password: \"correct horse battery\", role: SUBMITTER, department: \"教育和体育局\" }) { username role department { name } disabled } }";
+        let create = "mutation { createUser(input: { username: \"edu.new\", password: \"correct horse battery\", role: SUBMITTER, department: \"教育和体育局\" }) { user { username role department { name } disabled } } }";
         let body = app.query_as(Some(&fu), create, json!({})).await;
         assert_eq!(
-            body["data"]["createUser"],
+            body["data"]["createUser"]["user"],
             json!({ "username": "edu.new", "role": "SUBMITTER", "department": { "name": "县教育和体育局" }, "disabled": false }),
             "{body}"
         );
@@ -860,8 +887,11 @@ on_both_backends!(
             "the name is taken"
         );
         let new = login(&app, "edu.new").await;
-        let body = app.query_as(Some(&fu), "mutation { updateUser(username: \"edu.new\", changes: { disabled: true }) { disabled } }", json!({})).await;
-        assert_eq!(body["data"]["updateUser"]["disabled"], true, "{body}");
+        let body = app.query_as(Some(&fu), "mutation { updateUser(input: { username: \"edu.new\", disabled: true }) { user { disabled } } }", json!({})).await;
+        assert_eq!(
+            body["data"]["updateUser"]["user"]["disabled"], true,
+            "{body}"
+        );
         assert_eq!(
             code(
                 &app.query_as(Some(&new), "{ me { username } }", json!({}))
@@ -876,11 +906,11 @@ on_both_backends!(
         let audit = app
             .query_as(
                 Some(&fu),
-                "{ auditLog(action: \"createUser\") { outcome after } }",
+                "{ auditLog(filter: { action: \"createUser\" }) { nodes { outcome after } } }",
                 json!({}),
             )
             .await;
-        let entries = audit["data"]["auditLog"]
+        let entries = audit["data"]["auditLog"]["nodes"]
             .as_array()
             .cloned()
             .unwrap_or_default();
@@ -889,7 +919,7 @@ on_both_backends!(
             .filter_map(|e| e["outcome"].as_str())
             .collect();
         assert_eq!(outcomes, ["CONFLICT", "ok"]);
-        let after = entries[1]["after"].as_str().unwrap_or("");
+        let after = entries[1]["after"].to_string();
         assert!(
             after.contains("\"username\":\"edu.new\"") && !after.contains("argon2"),
             "{after}"

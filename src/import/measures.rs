@@ -1,0 +1,192 @@
+//! Stage 6: targets → indicators. Which clauses name the same measure is decided in
+//! `data/measures.json` (reviewable, tested against the document): a target whose name is one
+//! of an entry's spellings belongs to that entry's indicator; any other target is an indicator
+//! of its own. The figures the plans give for past years become the indicators' document
+//! values, and a target without a baseline value takes the figure for the year before its plan.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::dataset::{IndicatorData, PlanData};
+use super::ImportError;
+use crate::domain::{Direction, TargetBasis};
+
+/// The identity file, compiled in with the bundled document.
+pub const IDENTITY: &str = include_str!("../../data/measures.json");
+
+#[derive(Debug, Clone, Deserialize)]
+struct IdentityFile {
+    measures: Vec<Measure>,
+}
+
+/// One entry of `data/measures.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Measure {
+    pub name: String,
+    pub unit: Option<String>,
+    /// Other count words the text uses for it (1所 / 1个 of one institution).
+    #[serde(default)]
+    pub units: Vec<String>,
+    pub direction: String,
+    #[serde(default)]
+    pub spellings: Vec<String>,
+    /// Targets by key, where one spelling names two measures.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The entries of the identity file, checked: known directions, no spelling twice.
+pub fn identity() -> Result<Vec<Measure>, ImportError> {
+    let file: IdentityFile = serde_json::from_str(IDENTITY)
+        .map_err(|e| ImportError::general(format!("data/measures.json: {e}")))?;
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for m in &file.measures {
+        if Direction::parse(&m.direction).is_none() {
+            return Err(ImportError::general(format!(
+                "data/measures.json: {}: unknown direction {:?}",
+                m.name, m.direction
+            )));
+        }
+        if m.spellings.is_empty() && m.keys.is_empty() {
+            return Err(ImportError::general(format!(
+                "data/measures.json: {} has neither spellings nor keys",
+                m.name
+            )));
+        }
+        for spelling in m.spellings.iter().chain(&m.keys) {
+            if let Some(other) = seen.insert(spelling, &m.name) {
+                return Err(ImportError::general(format!(
+                    "data/measures.json: {spelling:?} is a spelling of both {other} and {}",
+                    m.name
+                )));
+            }
+        }
+    }
+    Ok(file.measures)
+}
+
+/// How a figure's or a target's name may differ from an indicator's and still be it: the
+/// county's name in front (全县, 我县), a count word at the end (…医师 / …医师数).
+fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.trim_start_matches("全县")
+            .trim_start_matches("我县")
+            .trim_end_matches('数')
+            .to_string()
+    };
+    norm(a) == norm(b)
+}
+
+/// Gives every target its indicator and every indicator its document values.
+pub fn assemble(
+    plans: &mut [PlanData],
+    measures: &[Measure],
+) -> Result<Vec<IndicatorData>, ImportError> {
+    let mut indicators: Vec<IndicatorData> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Names (as the targets write them) each indicator goes by, to match figures with.
+    let mut names: Vec<Vec<String>> = Vec::new();
+    for plan in plans.iter_mut() {
+        for target in &mut plan.targets {
+            let entry = measures
+                .iter()
+                .find(|m| m.keys.contains(&target.key))
+                .or_else(|| measures.iter().find(|m| m.spellings.contains(&target.name)));
+            let key = match entry {
+                Some(m) => format!("measure/{}", m.name),
+                None => target.key.clone(),
+            };
+            if let Some(m) = entry {
+                let compatible = target.unit == m.unit
+                    || target.unit.as_ref().is_some_and(|u| m.units.contains(u))
+                    || target.target.basis != TargetBasis::Level
+                    || target.unit.is_none();
+                if !compatible {
+                    return Err(ImportError::at(
+                        target.source.line_start,
+                        format!(
+                            "{} is counted in {}, but data/measures.json gives {} in {}",
+                            target.name,
+                            target.unit.as_deref().unwrap_or("no unit"),
+                            m.name,
+                            m.unit.as_deref().unwrap_or("no unit")
+                        ),
+                    ));
+                }
+            }
+            let index = *by_key.entry(key.clone()).or_insert_with(|| {
+                indicators.push(match entry {
+                    Some(m) => IndicatorData {
+                        key,
+                        name: m.name.clone(),
+                        unit: m.unit.clone(),
+                        direction: Direction::parse(&m.direction).unwrap_or(target.direction),
+                        direction_inferred: false,
+                        values: Vec::new(),
+                    },
+                    None => IndicatorData {
+                        key,
+                        name: target.name.clone(),
+                        unit: target.unit.clone(),
+                        direction: target.direction,
+                        direction_inferred: target.inferred.direction,
+                        values: Vec::new(),
+                    },
+                });
+                names.push(entry.map(|m| m.spellings.clone()).unwrap_or_default());
+                indicators.len() - 1
+            });
+            names[index].push(target.name.clone());
+            target.indicator = index;
+        }
+    }
+    for plan in plans.iter() {
+        for figure in &plan.figures {
+            let index = match figure.target {
+                Some(t) => Some(plan.targets[t].indicator),
+                None => (0..indicators.len()).find(|i| {
+                    same_name(&indicators[*i].name, &figure.name)
+                        || names[*i].iter().any(|n| same_name(n, &figure.name))
+                }),
+            };
+            let Some(index) = index else { continue };
+            let values = &mut indicators[index].values;
+            let repeated = values.iter().any(|v| {
+                v.year == figure.value.year
+                    && v.value == figure.value.value
+                    && v.source.line_start == figure.value.source.line_start
+            });
+            if !repeated {
+                values.push(figure.value.clone());
+            }
+        }
+    }
+    for indicator in &mut indicators {
+        indicator
+            .values
+            .sort_by_key(|v| (v.year, v.source.line_start));
+    }
+    // A target's baseline: the year its text names, or the year before its plan; its value,
+    // the document's figure for that year where the target's own text gives none.
+    for plan in plans.iter_mut() {
+        let base_year = plan.period.0 - 1;
+        for target in &mut plan.targets {
+            let values = &indicators[target.indicator].values;
+            let year = target.baseline.as_ref().map_or(base_year, |b| b.year);
+            if target.baseline.as_ref().is_some_and(|b| b.value.is_some()) {
+                continue;
+            }
+            if let Some(v) = values.iter().find(|v| v.year == year) {
+                target.baseline = Some(super::dataset::Baseline {
+                    year,
+                    value: Some(v.value),
+                    raw: Some(v.raw.clone()),
+                });
+            }
+        }
+    }
+    Ok(indicators)
+}

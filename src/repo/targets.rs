@@ -1,0 +1,259 @@
+//! Targets, the series they are measured against, and their statuses.
+
+use std::collections::HashMap;
+
+use entity::{goal_department, indicator_value, target};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+};
+
+use crate::domain::{Comparator, Direction, Nature, Role, TargetBasis, ValueStatus};
+use crate::error::AppError;
+use crate::rules::progress::{self, Assessment, Point, Status};
+
+/// Which targets; every condition given must hold. Plan codes and department names are
+/// resolved inside the query; [`check_names`] refuses those that match nothing.
+#[derive(Debug, Clone, Default)]
+pub struct TargetFilter {
+    pub plan_code: Option<String>,
+    pub domain_id: Option<i32>,
+    pub goal_id: Option<i32>,
+    pub indicator_id: Option<i32>,
+    /// A department: the target's goal must name it (in `role`, if given).
+    pub department_id: Option<i32>,
+    /// A department by name or spelling, as `department_id`.
+    pub department: Option<String>,
+    pub role: Option<Role>,
+    pub nature: Option<Nature>,
+    /// Only targets with (true) or without (false) a number.
+    pub quantified: Option<bool>,
+    pub year: Option<i32>,
+    /// A substring of the name as the clause writes it, or of the clause.
+    pub text: Option<String>,
+    /// Statuses to keep (computed; applied by [`list`] and [`counts`]).
+    pub statuses: Vec<Status>,
+}
+
+/// The targets a filter selects, status aside, in document order.
+pub fn select(filter: &TargetFilter) -> Select<target::Entity> {
+    let mut q = target::Entity::find();
+    if let Some(code) = &filter.plan_code {
+        q = q.filter(super::in_plan(target::Column::PlanId, code));
+    }
+    if let Some(id) = filter.domain_id {
+        q = q.filter(target::Column::DomainId.eq(id));
+    }
+    if let Some(id) = filter.goal_id {
+        q = q.filter(target::Column::GoalId.eq(id));
+    }
+    if let Some(id) = filter.indicator_id {
+        q = q.filter(target::Column::IndicatorId.eq(id));
+    }
+    if filter.department_id.is_some() || filter.department.is_some() {
+        let mut goals = Query::select();
+        goals
+            .column(goal_department::Column::GoalId)
+            .from(goal_department::Entity);
+        if let Some(id) = filter.department_id {
+            goals.and_where(goal_department::Column::DepartmentId.eq(id));
+        }
+        if let Some(name) = &filter.department {
+            goals.cond_where(super::in_department(
+                goal_department::Column::DepartmentId,
+                name,
+            ));
+        }
+        if let Some(role) = filter.role {
+            goals.and_where(goal_department::Column::Role.eq(role.as_str()));
+        }
+        q = q.filter(target::Column::GoalId.in_subquery(goals.to_owned()));
+    }
+    if let Some(nature) = filter.nature {
+        q = q.filter(target::Column::Nature.eq(nature.as_str()));
+    }
+    match filter.quantified {
+        Some(true) => q = q.filter(target::Column::Value.is_not_null()),
+        Some(false) => q = q.filter(target::Column::Value.is_null()),
+        None => {}
+    }
+    if let Some(year) = filter.year {
+        q = q.filter(target::Column::Year.eq(year));
+    }
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        q = q.filter(
+            Condition::any()
+                .add(crate::graphql::pagination::contains(
+                    target::Column::Name,
+                    text,
+                ))
+                .add(crate::graphql::pagination::contains(
+                    target::Column::SourceText,
+                    text,
+                )),
+        );
+    }
+    q.order_by_asc(target::Column::LineStart)
+        .order_by_asc(target::Column::Ordinal)
+}
+
+/// After a query by `filter` found nothing: NOT_FOUND if a plan code or department name in
+/// it names nothing, rather than an empty answer.
+pub async fn check_names(db: &impl ConnectionTrait, filter: &TargetFilter) -> Result<(), AppError> {
+    if let Some(code) = &filter.plan_code {
+        super::plan_by_code(db, code).await?;
+    }
+    if let Some(name) = &filter.department {
+        super::department_by_name(db, name).await?;
+    }
+    Ok(())
+}
+
+/// The series of many indicators in one statement: per year, the newest published value.
+pub async fn series_of_many(
+    db: &impl ConnectionTrait,
+    indicator_ids: &[i32],
+) -> Result<HashMap<i32, Vec<Point>>, AppError> {
+    let mut out: HashMap<i32, Vec<Point>> =
+        indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
+    if indicator_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
+        .filter(indicator_value::Column::Status.eq(ValueStatus::Published.as_str()))
+        .order_by_asc(indicator_value::Column::IndicatorId)
+        .order_by_asc(indicator_value::Column::Year)
+        .order_by_asc(indicator_value::Column::Version)
+        .all(db)
+        .await?;
+    for row in rows {
+        let series = out.entry(row.indicator_id).or_default();
+        match series.last_mut() {
+            Some(last) if last.0 == row.year => last.1 = row.value,
+            _ => series.push((row.year, row.value)),
+        }
+    }
+    Ok(out)
+}
+
+/// The rules' view of a stored target.
+pub fn rules(t: &target::Model) -> progress::Target {
+    progress::Target {
+        direction: Direction::parse(&t.direction).unwrap_or(Direction::Unspecified),
+        nature: Nature::parse(&t.nature).unwrap_or(Nature::Unspecified),
+        baseline: t.baseline_year.zip(t.baseline_value),
+        target_year: t.year,
+        target_value: t.value,
+        comparator: t.comparator.as_deref().and_then(Comparator::parse),
+        basis: TargetBasis::parse(&t.basis).unwrap_or(TargetBasis::Level),
+    }
+}
+
+/// Assesses targets with one statement for all their indicators' series.
+pub async fn assess(
+    db: &impl ConnectionTrait,
+    targets: Vec<target::Model>,
+    as_of: Option<i32>,
+) -> Result<Vec<(target::Model, Assessment)>, AppError> {
+    let mut ids: Vec<i32> = targets.iter().map(|t| t.indicator_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let series = series_of_many(db, &ids).await?;
+    Ok(targets
+        .into_iter()
+        .map(|t| {
+            let points = series.get(&t.indicator_id).map_or(&[][..], Vec::as_slice);
+            let a = progress::assess(&rules(&t), points, as_of);
+            (t, a)
+        })
+        .collect())
+}
+
+/// The targets a filter selects, statuses included, in document order (two statements).
+pub async fn matching(
+    db: &impl ConnectionTrait,
+    filter: &TargetFilter,
+    as_of: Option<i32>,
+) -> Result<Vec<target::Model>, AppError> {
+    let rows = select(filter).all(db).await?;
+    if filter.statuses.is_empty() {
+        return Ok(rows);
+    }
+    Ok(assess(db, rows, as_of)
+        .await?
+        .into_iter()
+        .filter(|(_, a)| filter.statuses.contains(&a.status))
+        .map(|(t, _)| t)
+        .collect())
+}
+
+/// How many of the selected targets have each status, every status listed (zeros too).
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    filter: &TargetFilter,
+    as_of: Option<i32>,
+) -> Result<Vec<(Status, usize)>, AppError> {
+    let rows = select(filter).all(db).await?;
+    if rows.is_empty() {
+        check_names(db, filter).await?;
+    }
+    let assessed = assess(db, rows, as_of).await?;
+    Ok(Status::ALL
+        .iter()
+        .map(|s| (*s, assessed.iter().filter(|(_, a)| a.status == *s).count()))
+        .collect())
+}
+
+/// Counts for many plans (or domains, or departments) at once: targets grouped by `key`.
+pub async fn counts_by<K: std::hash::Hash + Eq + Copy>(
+    db: &impl ConnectionTrait,
+    rows: Vec<target::Model>,
+    key: impl Fn(&target::Model) -> Vec<K>,
+    as_of: Option<i32>,
+) -> Result<HashMap<K, Vec<(Status, usize)>>, AppError> {
+    let assessed = assess(db, rows, as_of).await?;
+    let mut out: HashMap<K, HashMap<Status, usize>> = HashMap::new();
+    for (t, a) in &assessed {
+        for k in key(t) {
+            *out.entry(k).or_default().entry(a.status).or_default() += 1;
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(k, by)| {
+            let list = Status::ALL
+                .iter()
+                .map(|s| (*s, by.get(s).copied().unwrap_or(0)))
+                .collect();
+            (k, list)
+        })
+        .collect())
+}
+
+/// Goal → departments linked to it (in any role, or in `role`), for grouping by department.
+pub async fn departments_of_goals(
+    db: &impl ConnectionTrait,
+    goal_ids: &[i32],
+) -> Result<HashMap<i32, Vec<i32>>, AppError> {
+    if goal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let links = goal_department::Entity::find()
+        .filter(goal_department::Column::GoalId.is_in(goal_ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
+    for l in links {
+        let list = out.entry(l.goal_id).or_default();
+        if !list.contains(&l.department_id) {
+            list.push(l.department_id);
+        }
+    }
+    Ok(out)
+}
