@@ -13,9 +13,38 @@ use sea_orm::{
 /// How long the command line waits for a connection (an import may wait for a server).
 const PATIENT: Duration = Duration::from_secs(5);
 
-/// Connects to SQLite or PostgreSQL and runs pending migrations.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    Ok(connect_counted(url, PATIENT).await?.0)
+/// What a command may do to the store it opens. Only `serve` and `import` create a store;
+/// no command creates its tables in a database that holds other tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Create the store in an empty database, or bring an existing one up to date.
+    Create,
+    /// The store must exist already (the account commands).
+    Existing,
+}
+
+/// Why the store could not be opened, said for the person who set `DATABASE_URL`: what is
+/// wrong and how to fix it, once.
+#[derive(Debug)]
+pub struct OpenError(String);
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+/// Connects to SQLite or PostgreSQL, creating the store if need be, and runs pending
+/// migrations.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, OpenError> {
+    Ok(connect_counted(url, PATIENT, Access::Create).await?.0)
+}
+
+/// Connects to a store that must exist already, and brings its schema up to date.
+pub async fn connect_existing(url: &str) -> Result<DatabaseConnection, OpenError> {
+    Ok(connect_counted(url, PATIENT, Access::Existing).await?.0)
 }
 
 /// Like [`connect`], with a count of the SQL statements the connection runs (for the statement
@@ -25,10 +54,109 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 pub async fn connect_counted(
     url: &str,
     store_timeout: Duration,
-) -> Result<(DatabaseConnection, Arc<AtomicU64>), DbErr> {
+    access: Access,
+) -> Result<(DatabaseConnection, Arc<AtomicU64>), OpenError> {
+    let shown = redacted(url);
     if let Some(path) = sqlite_file(url) {
-        create_private(std::path::Path::new(path))?;
+        let path = std::path::Path::new(path);
+        if access == Access::Existing && !path.exists() {
+            return Err(OpenError(format!(
+                "there is no store at {shown} (no file {}): create one with `plangraph serve` or \
+                 `plangraph import FILE`, or set DATABASE_URL to the store you mean",
+                path.display()
+            )));
+        }
+        create_private(path).map_err(|e| {
+            OpenError(format!(
+                "{e}; DATABASE_URL={shown} (sqlite:///path is an absolute path, sqlite://path one \
+                 relative to the working directory)"
+            ))
+        })?;
+    } else if url.starts_with("postgres") {
+        // The pool retries a failed connection until its timeout and then says only "timed
+        // out": one plain connection first tells what is wrong.
+        probe_postgres(url, store_timeout.max(PATIENT)).await?;
     }
+    let mut db = open_pool(url, store_timeout)
+        .await
+        .map_err(|e| explain(&shown, &e))?;
+    check_tables(&db, &shown, access).await?;
+    migrate(&db).await.map_err(|e| explain(&shown, &e))?;
+    let statements = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&statements);
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((db, statements))
+}
+
+/// One PostgreSQL connection, closed at once: an unknown database, a refused login or nothing
+/// listening is reported as such.
+async fn probe_postgres(url: &str, wait: Duration) -> Result<(), OpenError> {
+    use sea_orm::sqlx::{Connection, PgConnection};
+    let shown = redacted(url);
+    match tokio::time::timeout(wait, PgConnection::connect(url)).await {
+        Ok(Ok(connection)) => {
+            let _ = connection.close().await;
+            Ok(())
+        }
+        Ok(Err(err)) => Err(explain_sqlx(&shown, &err)),
+        Err(_) => Err(OpenError(format!(
+            "no answer from PostgreSQL at {shown} within {} s: is the host right and the port \
+             open? (DATABASE_URL)",
+            wait.as_secs()
+        ))),
+    }
+}
+
+/// The store's tables: plangraph's (with its migration table), none, or someone else's.
+async fn check_tables(
+    db: &DatabaseConnection,
+    shown: &str,
+    access: Access,
+) -> Result<(), OpenError> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        _ => {
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name"
+        }
+    };
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .map_err(|e| explain(shown, &e))?;
+    let tables: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.try_get_by_index::<String>(0).ok())
+        .collect();
+    if tables.iter().any(|t| t == "seaql_migrations") {
+        return Ok(());
+    }
+    if !tables.is_empty() {
+        let named: Vec<&str> = tables.iter().take(5).map(String::as_str).collect();
+        return Err(OpenError(format!(
+            "{shown} holds other tables ({}{}) and no plangraph store: plangraph creates its \
+             tables only in an empty database; set DATABASE_URL to an empty one or to a \
+             plangraph store",
+            named.join(", "),
+            if tables.len() > 5 { ", …" } else { "" }
+        )));
+    }
+    if access == Access::Existing {
+        return Err(OpenError(format!(
+            "{shown} holds no plangraph store yet: create it with `plangraph serve` or \
+             `plangraph import FILE`, or set DATABASE_URL to the store you mean"
+        )));
+    }
+    Ok(())
+}
+
+async fn open_pool(url: &str, store_timeout: Duration) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
     options
         .sqlx_logging(false)
@@ -58,23 +186,102 @@ pub async fn connect_counted(
     // A fresh SQLite file opened by several processes at once: switching it to WAL needs a
     // lock the busy timeout does not wait for, so the loser retries briefly.
     let mut attempt = 0;
-    let mut db = loop {
+    loop {
         match Database::connect(options.clone()).await {
-            Ok(db) => break db,
+            Ok(db) => return Ok(db),
             Err(err) if attempt < 50 && is_locked(&err) => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(20 + 10 * attempt)).await;
             }
             Err(err) => return Err(err),
         }
+    }
+}
+
+/// A store error while opening, in words: by the error's kind and code, not its text.
+fn explain(shown: &str, err: &DbErr) -> OpenError {
+    match sqlx_error(err) {
+        Some(e) => explain_sqlx(shown, e),
+        None => match err {
+            DbErr::ConnectionAcquire(_) => OpenError(format!(
+                "no connection to the store at {shown} in time: is it running and reachable? \
+                 (DATABASE_URL)"
+            )),
+            DbErr::Custom(message) | DbErr::Migration(message) => {
+                OpenError(format!("{shown}: {message}"))
+            }
+            other => OpenError(format!("{shown}: {other}")),
+        },
+    }
+}
+
+fn explain_sqlx(shown: &str, err: &sea_orm::sqlx::Error) -> OpenError {
+    use sea_orm::sqlx::Error as Sqlx;
+    OpenError(match err {
+        Sqlx::Database(e)
+            if e.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                .is_some() =>
+        {
+            match sqlite_primary(e.code().as_deref()) {
+                // SQLITE_CANTOPEN
+                Some(14) => format!(
+                    "cannot open the SQLite file of DATABASE_URL ({shown}): does its directory \
+                     exist and may this user write there? (sqlite:///path is absolute, \
+                     sqlite://path relative to the working directory)"
+                ),
+                _ => format!("the SQLite store at {shown} refused: {}", e.message()),
+            }
+        }
+        Sqlx::Database(e) => match e.code().as_deref() {
+            // PostgreSQL: invalid_catalog_name
+            Some("3D000") => format!(
+                "the database named in DATABASE_URL ({shown}) does not exist: create it \
+                 (`createdb NAME`) or correct the name"
+            ),
+            // invalid_password, invalid_authorization_specification
+            Some("28P01") | Some("28000") => format!(
+                "PostgreSQL refused the login in DATABASE_URL ({shown}): {}",
+                e.message()
+            ),
+            _ => format!("the store at {shown} refused: {}", e.message()),
+        },
+        Sqlx::Io(io) => format!(
+            "cannot reach the store at {shown}: {io}; is PostgreSQL running there, on that port? \
+             (DATABASE_URL)"
+        ),
+        Sqlx::Tls(tls) => format!("TLS with the store at {shown} failed: {tls}"),
+        Sqlx::PoolTimedOut => format!(
+            "no connection to the store at {shown} in time: is it running and reachable? \
+             (DATABASE_URL)"
+        ),
+        Sqlx::Configuration(e) => format!("DATABASE_URL ({shown}) is not a usable store URL: {e}"),
+        other => format!("the store at {shown}: {other}"),
+    })
+}
+
+/// The sqlx error beneath a store error, if there is one.
+fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => Some(e.as_ref()),
+        _ => None,
+    }
+}
+
+/// A store URL fit to print: the password, if any, replaced.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
     };
-    migrate(&db).await?;
-    let statements = Arc::new(AtomicU64::new(0));
-    let counter = Arc::clone(&statements);
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::Relaxed);
-    });
-    Ok((db, statements))
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// Whether the store answers, as the requests and a probe find it. While it is down, requests
@@ -244,9 +451,18 @@ async fn foreign_keys_hold(db: &DatabaseConnection) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// SQLite's "database is locked" (SQLITE_BUSY), which only means: try again shortly.
+/// SQLite's "database is locked" (SQLITE_BUSY, code 5), which only means: try again shortly.
 fn is_locked(err: &DbErr) -> bool {
-    err.to_string().contains("database is locked")
+    match sqlx_error(err) {
+        Some(sea_orm::sqlx::Error::Database(e)) => sqlite_primary(e.code().as_deref()) == Some(5),
+        _ => false,
+    }
+}
+
+/// SQLite's primary result code from the extended one sqlx reports (SQLITE_BUSY_SNAPSHOT,
+/// 517, is SQLITE_BUSY, 5).
+fn sqlite_primary(code: Option<&str>) -> Option<u32> {
+    code?.parse::<u32>().ok().map(|c| c & 0xff)
 }
 
 /// The file path of a `sqlite://path?…` URL, None for in-memory or other stores.
@@ -261,6 +477,18 @@ fn sqlite_file(url: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(
+            redacted("postgres://app:s3cret@db.example:5432/plangraph"),
+            "postgres://app:***@db.example:5432/plangraph"
+        );
+        assert_eq!(
+            redacted("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+    }
 
     #[test]
     fn finds_the_sqlite_file() {

@@ -11,7 +11,14 @@ use plangraph::{graphql, import};
 #[command(
     name = "plangraph",
     version,
-    about = "Open-data GraphQL API for Changle County's 2021–2025 plans"
+    about = "Open-data GraphQL API for Changle County's 2021–2025 plans",
+    after_help = "Environment:\n  \
+        DATABASE_URL            the store: sqlite://var/plangraph.db?mode=rwc (default; \
+        sqlite:///abs/path.db for an absolute path) or postgres://user:password@host:5432/db\n  \
+        PLANGRAPH_BIND          address to serve on (default 127.0.0.1:8080; a host alone gets port 8080)\n  \
+        PLANGRAPH_JWT_SECRET    token signing secret, 32+ bytes (default: a key created in var/jwt.key)\n  \
+        RUST_LOG                log filter (default info)\n\
+        The request limits and the rest: README, \"Configuration\"."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -113,8 +120,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
 async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
     use plangraph::auth::{Actor, UserRole};
     use plangraph::service::{self, users, Done, Operation};
-    let db = plangraph::db::connect(&settings.database_url).await?;
-    plangraph::startup::import_if_empty(&db, settings).await?;
+    // Account commands never create or fill a store: a wrong DATABASE_URL is an error.
+    let db = plangraph::db::connect_existing(&settings.database_url).await?;
     let fail = |e: plangraph::error::AppError| anyhow::anyhow!("{}: {}", e.code(), e.message());
     // The command line acts as the machine's operator; the audit log says so.
     let operator = Actor {

@@ -37,10 +37,14 @@ impl Application {
             settings.token_lifetime_secs,
         )
         .map_err(anyhow::Error::msg)?;
-        let (db, statements) =
-            crate::db::connect_counted(&settings.database_url, settings.store_timeout).await?;
+        let (db, statements) = crate::db::connect_counted(
+            &settings.database_url,
+            settings.store_timeout,
+            crate::db::Access::Create,
+        )
+        .await?;
         import_if_empty(&db, settings).await?;
-        let listener = TcpListener::bind(&settings.bind)?;
+        let listener = listen(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let bounds = Arc::new(LiveBounds::default());
         let version = crate::http::cache::data_version(&db).await?;
@@ -139,6 +143,42 @@ async fn upgrade(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The default port, when `--bind` names only a host (`--bind localhost`).
+const DEFAULT_PORT: u16 = 8080;
+
+/// Binds the listener; a failure names the address and what to do.
+fn listen(bind: &str) -> anyhow::Result<TcpListener> {
+    let address = with_port(bind);
+    TcpListener::bind(&address).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                ": another program (another plangraph?) listens there; choose another address \
+                 with --bind or PLANGRAPH_BIND"
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                ": ports below 1024 need privileges; choose another with --bind or PLANGRAPH_BIND"
+            }
+            _ => "; --bind and PLANGRAPH_BIND take HOST:PORT, e.g. 127.0.0.1:8080 or localhost",
+        };
+        anyhow::anyhow!("cannot listen on {address}: {e}{hint}")
+    })
+}
+
+/// `HOST` or `HOST:PORT` (an IPv6 address in brackets, or bare) as `HOST:PORT`.
+fn with_port(bind: &str) -> String {
+    let bind = bind.trim();
+    if bind.parse::<std::net::SocketAddr>().is_ok() {
+        return bind.to_string();
+    }
+    if let Ok(ip) = bind.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        return std::net::SocketAddr::new(ip, DEFAULT_PORT).to_string();
+    }
+    match bind.rsplit_once(':') {
+        Some((_, port)) if port.parse::<u16>().is_ok() => bind.to_string(),
+        _ => format!("{bind}:{DEFAULT_PORT}"),
+    }
+}
+
 fn run(
     listener: TcpListener,
     settings: &Settings,
@@ -188,4 +228,34 @@ fn run(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_alone_gets_the_default_port() {
+        assert_eq!(with_port("localhost"), "localhost:8080");
+        assert_eq!(with_port("localhost:9000"), "localhost:9000");
+        assert_eq!(with_port("0.0.0.0"), "0.0.0.0:8080");
+        assert_eq!(with_port("127.0.0.1:0"), "127.0.0.1:0");
+        assert_eq!(with_port("::1"), "[::1]:8080");
+        assert_eq!(with_port("[::1]:9000"), "[::1]:9000");
+    }
+
+    #[test]
+    fn a_taken_port_is_named() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let address = taken.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let err = listen(&address.to_string())
+            .err()
+            .unwrap_or_else(|| panic!("bound twice"));
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!("cannot listen on {address}: ")),
+            "{message}"
+        );
+        assert!(message.contains("--bind or PLANGRAPH_BIND"), "{message}");
+    }
 }

@@ -1,0 +1,119 @@
+//! The command line as a new user meets it: mistakes in DATABASE_URL or the address are named
+//! with what to do, once and at once, and only `serve` and `import` ever create a store.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, Database};
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestDb};
+
+fn plangraph(args: &[&str], database_url: &str) -> (Output, Duration) {
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_plangraph"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "error")
+        .env(
+            "PLANGRAPH_JWT_SECRET",
+            "a-test-secret-of-enough-bytes-0123456789",
+        )
+        .output()
+        .unwrap_or_else(|e| panic!("run plangraph: {e}"));
+    (output, started.elapsed())
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+#[test]
+fn help_names_the_store_variable() {
+    let (output, _) = plangraph(&["--help"], "");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("DATABASE_URL"), "{help}");
+    assert!(help.contains("PLANGRAPH_BIND"), "{help}");
+}
+
+#[test]
+fn account_commands_never_create_a_store() {
+    let dir = std::env::temp_dir().join(format!("plangraph_cli_{}", std::process::id()));
+    let file = dir.join("store.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let (output, _) = plangraph(&["user", "list"], &url);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("there is no store at") && message.contains("plangraph serve"),
+        "{message}"
+    );
+    assert!(!dir.exists(), "the command created {}", dir.display());
+}
+
+#[tokio::test]
+async fn postgres_mistakes_are_named_at_once() {
+    let Some(store) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let (base, _) = store.url.rsplit_once('/').unwrap_or((&store.url, ""));
+    let (output, took) = plangraph(&["user", "list"], &format!("{base}/plangraph_no_such_db"));
+    let message = stderr(&output);
+    assert!(!output.status.success());
+    assert_eq!(message.matches("does not exist").count(), 1, "{message}");
+    assert!(message.contains("createdb"), "{message}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    // nothing listens on port 1
+    let (output, took) = plangraph(&["user", "list"], "postgres://postgres@127.0.0.1:1/x");
+    let message = stderr(&output);
+    assert!(message.contains("cannot reach the store at"), "{message}");
+    assert!(message.contains("DATABASE_URL"), "{message}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+on_both_backends!(
+    a_database_with_other_tables_is_left_alone,
+    |backend| async move {
+        let Some(store) = TestDb::new(backend).await else {
+            return;
+        };
+        let db = Database::connect(&store.url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        db.execute_unprepared("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for args in [
+            &["user", "list"][..],
+            &["serve", "--bind", "127.0.0.1:0"][..],
+        ] {
+            let (output, _) = plangraph(args, &store.url);
+            let message = stderr(&output);
+            assert!(!output.status.success(), "{args:?} went ahead");
+            assert!(
+                message.contains("holds other tables (invoices) and no plangraph store"),
+                "{args:?}: {message}"
+            );
+        }
+        let tables = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        }
+    };
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                tables,
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no row"));
+        assert_eq!(
+            row.try_get_by_index::<i64>(0).unwrap_or(-1),
+            1,
+            "only invoices"
+        );
+        let _ = db.close().await;
+    }
+);
