@@ -852,18 +852,39 @@ async fn renumber(db: &impl ConnectionTrait, report: &mut Report) -> Result<(), 
             }
         }
     }
-    // Out of the way first (negative numbers are free), then into place.
-    for (v, _, _) in &changes {
-        let mut am = v.clone().into_active_model();
-        am.version = sea_orm::Set(-v.id - 20_000_000);
-        am.update(db).await?;
+    // Two statements for all of them (one per row waited on the network per row): out of the
+    // way first (negative numbers are free, and (indicator, year, version) is unique), then
+    // into place. Only integers and the stored status words go into the text.
+    if !changes.is_empty() {
+        let ids = changes
+            .iter()
+            .map(|(v, _, _)| v.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        db.execute_unprepared(&format!(
+            "UPDATE indicator_value SET version = -id - 20000000 WHERE id IN ({ids})"
+        ))
+        .await?;
+        let versions: String = changes
+            .iter()
+            .map(|(v, version, _)| format!(" WHEN {} THEN {version}", v.id))
+            .collect();
+        let statuses: String = changes
+            .iter()
+            .map(|(v, _, status)| {
+                let status = ValueStatus::parse(status)
+                    .ok_or_else(|| DbErr::Custom(format!("unknown value status {status}")))?;
+                Ok(format!(" WHEN {} THEN '{}'", v.id, status.as_str()))
+            })
+            .collect::<Result<_, DbErr>>()?;
+        db.execute_unprepared(&format!(
+            "UPDATE indicator_value SET version = CASE id{versions} END, \
+             status = CASE id{statuses} END WHERE id IN ({ids})"
+        ))
+        .await?;
     }
     for (v, version, status) in changes {
         let superseded = status != v.status;
-        let mut am = v.clone().into_active_model();
-        am.version = sea_orm::Set(version);
-        am.status = sea_orm::Set(status.clone());
-        am.update(db).await?;
         if superseded {
             value_event::ActiveModel {
                 value_id: sea_orm::Set(v.id),
@@ -1035,21 +1056,54 @@ where
         }
     }
     let any_inserted = !inserts.is_empty();
-    // Few large statements, each well within SQLite's statement limits.
+    let backend = db.get_database_backend();
     let mut inserts = inserts.into_iter().peekable();
     while inserts.peek().is_some() {
         let chunk: Vec<A> = inserts.by_ref().take(INSERT_CHUNK).collect();
-        // Sent as one simple-protocol statement with the values inlined (sea-query escapes them):
-        // the extended protocol's several messages per statement each wait out a delayed ACK
-        // on PostgreSQL, because the driver leaves Nagle on.
-        let insert = E::insert_many(chunk).into_query();
-        let sql = match db.get_database_backend() {
+        for sql in insert_statements::<E, A>(backend, chunk) {
+            db.execute_unprepared(&sql).await?;
+        }
+    }
+    Ok(Upserted { kept, any_inserted })
+}
+
+/// The most SQL text one statement to PostgreSQL may carry. sqlx 0.9.0 leaves Nagle's
+/// algorithm on (transact-rs/sqlx#4335): a statement longer than the socket's first send
+/// buffer (16 KiB) goes out in two writes, and the second waits for an ACK the server delays
+/// by 40 ms. Statements this short go out in one write.
+const PG_STATEMENT_BYTES: usize = 8 * 1024;
+
+/// INSERT statements for rows, as text with the values inlined (sea-query escapes them), sent
+/// with the simple protocol: few statements, each one write on PostgreSQL.
+fn insert_statements<E, A>(backend: sea_orm::DbBackend, rows: Vec<A>) -> Vec<String>
+where
+    E: EntityTrait,
+    A: ActiveModelTrait<Entity = E> + Send,
+{
+    let render = |rows: Vec<A>| {
+        let insert = E::insert_many(rows).into_query();
+        match backend {
             sea_orm::DbBackend::Postgres => {
                 insert.to_string(sea_orm::sea_query::PostgresQueryBuilder)
             }
             _ => insert.to_string(sea_orm::sea_query::SqliteQueryBuilder),
-        };
-        db.execute_unprepared(&sql).await?;
+        }
+    };
+    if backend != sea_orm::DbBackend::Postgres {
+        return vec![render(rows)];
     }
-    Ok(Upserted { kept, any_inserted })
+    // Halve until each statement is short enough (or holds one row).
+    let mut pending = vec![rows];
+    let mut out = Vec::new();
+    while let Some(mut rows) = pending.pop() {
+        let sql = render(rows.clone());
+        if sql.len() <= PG_STATEMENT_BYTES || rows.len() == 1 {
+            out.push(sql);
+        } else {
+            let back = rows.split_off(rows.len() / 2);
+            pending.push(back);
+            pending.push(rows);
+        }
+    }
+    out
 }
