@@ -3,7 +3,14 @@
 //! Clients see a fixed message and a stable `extensions.code`; the cause of an internal error
 //! goes to the log only, never to the client (no SQL, table names or stack).
 
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+
 use async_graphql::ErrorExtensions;
+
+/// The cause of an internal error, kept whole (with its source chain) for the log.
+pub type Cause = Box<dyn StdError + Send + Sync>;
 
 ///
 /// Deliberately not `Display`: async-graphql converts any `Display` type into an error without
@@ -21,11 +28,35 @@ pub enum AppError {
     Forbidden(String),
     Conflict(String),
     RateLimited(String),
-    Unavailable(sea_orm::DbErr),
-    Internal(String),
+    Unavailable(Cause),
+    Internal(Cause),
 }
 
 impl AppError {
+    /// An internal error with its cause: a message, or an error whose sources are kept.
+    pub fn internal(cause: impl Into<Cause>) -> AppError {
+        AppError::Internal(cause.into())
+    }
+
+    /// The error of a batch load, which every waiter on that batch shares: each gets its own
+    /// copy (the client-facing kinds) or the shared cause (internal ones).
+    pub fn shared(err: Arc<AppError>) -> AppError {
+        Arc::try_unwrap(err).unwrap_or_else(|err| match &*err {
+            AppError::BadUserInput(m) => AppError::BadUserInput(m.clone()),
+            AppError::Invalid { message, details } => AppError::Invalid {
+                message: message.clone(),
+                details: details.clone(),
+            },
+            AppError::NotFound(m) => AppError::NotFound(m.clone()),
+            AppError::Unauthenticated(m) => AppError::Unauthenticated(m.clone()),
+            AppError::Forbidden(m) => AppError::Forbidden(m.clone()),
+            AppError::Conflict(m) => AppError::Conflict(m.clone()),
+            AppError::RateLimited(m) => AppError::RateLimited(m.clone()),
+            AppError::Unavailable(_) => AppError::Unavailable(Box::new(Shared(err.clone()))),
+            AppError::Internal(_) => AppError::internal(Box::new(Shared(err.clone()))),
+        })
+    }
+
     /// What the client is told.
     pub fn message(&self) -> &str {
         match self {
@@ -58,9 +89,9 @@ impl AppError {
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
         if crate::db::is_unreachable(&err) {
-            AppError::Unavailable(err)
+            AppError::Unavailable(Box::new(err))
         } else {
-            AppError::Internal(err.to_string())
+            AppError::internal(Box::new(err))
         }
     }
 }
@@ -68,8 +99,12 @@ impl From<sea_orm::DbErr> for AppError {
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         match &err {
-            AppError::Unavailable(cause) => tracing::error!(error = %cause, "store unavailable"),
-            AppError::Internal(cause) => tracing::error!(error = %cause, "internal error"),
+            AppError::Unavailable(cause) => {
+                tracing::error!(error = %Chain(cause.as_ref()), "store unavailable");
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(error = %Chain(cause.as_ref()), "internal error");
+            }
             _ => {}
         }
         let code = err.code();
@@ -85,6 +120,43 @@ impl From<AppError> for async_graphql::Error {
                 e.set("details", details.clone());
             }
         })
+    }
+}
+
+/// An internal error shared by the waiters of one batch load.
+#[derive(Debug)]
+struct Shared(Arc<AppError>);
+
+impl fmt::Display for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            AppError::Internal(cause) | AppError::Unavailable(cause) => cause.fmt(f),
+            other => f.write_str(other.message()),
+        }
+    }
+}
+
+impl StdError for Shared {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match &*self.0 {
+            AppError::Internal(cause) | AppError::Unavailable(cause) => cause.source(),
+            _ => None,
+        }
+    }
+}
+
+/// An error and its sources, `: `-separated, for the log.
+pub struct Chain<'a>(pub &'a (dyn StdError + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
     }
 }
 

@@ -158,9 +158,11 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
             println!("created {} ({})", user.username, user.role);
         }
         UserCommand::List => {
-            for u in users::list(&db).await.map_err(fail)? {
+            for u in plangraph::repo::users::list(&db).await.map_err(fail)? {
                 let department = match u.department_id {
-                    Some(id) => users::department_name(&db, id).await.map_err(fail)?,
+                    Some(id) => plangraph::repo::users::department_name(&db, id)
+                        .await
+                        .map_err(fail)?,
                     None => String::new(),
                 };
                 println!(

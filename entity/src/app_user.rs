@@ -1,6 +1,8 @@
 //! An account: admin, reviewer or submitter (bound to one department).
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::UserRole;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "app_user")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     /// Argon2id PHC string.
     pub password_hash: String,
     /// admin, reviewer, submitter.
-    pub role: String,
+    pub role: UserRole,
     /// The department a submitter reports for.
     pub department_id: Option<i32>,
     pub disabled: bool,

@@ -1,6 +1,8 @@
 //! The append-only audit log: every mutation and every login, success and failure.
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::UserRole;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub at: DateTimeUtc,
     /// Username, None for the anonymous public.
     pub actor: Option<String>,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<UserRole>,
     pub action: String,
     pub target: Option<String>,
     /// ok, or the error code that refused the request.

@@ -1,6 +1,8 @@
 //! A numbered goal, measure, task, project, project box (专栏) or implementation item.
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::GoalKind;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "goal")]
 pub struct Model {
@@ -14,7 +16,7 @@ pub struct Model {
     /// Position within the plan in document order, from 1.
     pub ordinal: i32,
     /// goal, measure, task, project, project_box, implementation.
-    pub kind: String,
+    pub kind: GoalKind,
     /// Number as published without brackets (e.g. 4 for （4）, 专栏1); None when unnumbered.
     pub number: Option<String>,
     /// Text without its number and without its department tag.

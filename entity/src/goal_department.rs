@@ -1,6 +1,8 @@
 //! The link goal ↔ department with a role (lead, responsible, cooperating).
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::Role;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "goal_department")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub goal_id: i32,
     pub department_id: i32,
     /// lead, responsible, cooperating.
-    pub role: String,
+    pub role: Role,
     /// Position in the tag, from 1 (all roles counted together).
     pub ordinal: i32,
     /// The spelling used in this tag.

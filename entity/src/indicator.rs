@@ -2,6 +2,8 @@
 //! each plan commits to for it is a `target`.
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::Direction;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "indicator")]
 pub struct Model {
@@ -13,7 +15,7 @@ pub struct Model {
     pub name: String,
     pub unit: Option<String>,
     /// higher_is_better, lower_is_better, keep, unspecified.
-    pub direction: String,
+    pub direction: Direction,
     /// The direction was read off a target's verb rather than decided in `data/measures.json`.
     pub direction_inferred: bool,
     /// Position in the document (of its first target), from 1.

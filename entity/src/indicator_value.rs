@@ -1,6 +1,8 @@
 //! A yearly value of an indicator. Only `published` values are public.
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{ValueOrigin, ValueStatus};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "indicator_value")]
 pub struct Model {
@@ -13,9 +15,9 @@ pub struct Model {
     pub year: i32,
     pub value: f64,
     /// published, submitted, rejected, superseded.
-    pub status: String,
+    pub status: ValueStatus,
     /// document (stated in the plan) or submission.
-    pub origin: String,
+    pub origin: ValueOrigin,
     pub version: i32,
     pub line_start: Option<i32>,
     pub line_end: Option<i32>,

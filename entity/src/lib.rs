@@ -22,3 +22,4 @@ pub mod indicator_value;
 pub mod plan;
 pub mod target;
 pub mod value_event;
+pub mod vocab;

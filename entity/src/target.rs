@@ -2,6 +2,8 @@
 //! (or, for a grade or capability, only its words), with the clause as published.
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{Comparator, Direction, Nature, TargetBasis};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "target")]
 pub struct Model {
@@ -21,9 +23,9 @@ pub struct Model {
     /// The unit of `value` as written.
     pub unit: Option<String>,
     /// higher_is_better, lower_is_better, keep, unspecified.
-    pub direction: String,
+    pub direction: Direction,
     /// expected (预期性), binding (约束性), unspecified.
-    pub nature: String,
+    pub nature: Nature,
     pub nature_raw: Option<String>,
     /// For table rows: the table's 领域 column (健康素质 …) and 序号.
     pub table_category: Option<String>,
@@ -33,11 +35,11 @@ pub struct Model {
     pub baseline_raw: Option<String>,
     pub year: i32,
     /// at_least, at_most, about, exactly; None when the target states no number.
-    pub comparator: Option<String>,
+    pub comparator: Option<Comparator>,
     /// None when the target states no number (a grade, a capability): not quantified.
     pub value: Option<f64>,
     /// level, annual_change, change_from_baseline.
-    pub basis: String,
+    pub basis: TargetBasis,
     pub raw: String,
     /// The parts read into the text rather than written: a comma list of comparator,
     /// direction, year.

@@ -5,44 +5,11 @@ pub mod password;
 pub mod throttle;
 pub mod token;
 
-use std::fmt;
-
 use entity::app_user;
 
 use crate::error::AppError;
 
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UserRole {
-    Admin,
-    Reviewer,
-    Submitter,
-}
-
-impl UserRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserRole::Admin => "admin",
-            UserRole::Reviewer => "reviewer",
-            UserRole::Submitter => "submitter",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<UserRole> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "admin" => Some(UserRole::Admin),
-            "reviewer" => Some(UserRole::Reviewer),
-            "submitter" => Some(UserRole::Submitter),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for UserRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::domain::UserRole;
 
 /// An authenticated caller, as the store says it is now (not as an old token claimed).
 #[derive(Debug, Clone, PartialEq)]
@@ -56,9 +23,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn from_user(user: &app_user::Model) -> Result<Actor, AppError> {
-        let role = UserRole::parse(&user.role).ok_or_else(|| {
-            AppError::Internal(format!("user {} has unknown role {:?}", user.id, user.role))
-        })?;
+        let role = user.role;
         Ok(Actor {
             user_id: user.id,
             username: user.username.clone(),

@@ -132,7 +132,7 @@ impl Keys {
         now: i64,
     ) -> Result<(String, Claims), AppError> {
         let mut jti = [0u8; 16];
-        getrandom::fill(&mut jti).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut jti).map_err(|e| AppError::internal(format!("no randomness: {e}")))?;
         let claims = Claims {
             sub: user_id.to_string(),
             role: role.to_string(),
@@ -146,7 +146,7 @@ impl Keys {
             ver: version,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| AppError::Internal(format!("token signing failed: {e}")))?;
+            .map_err(|e| AppError::internal(format!("token signing failed: {e}")))?;
         Ok((token, claims))
     }
 

@@ -1,20 +1,19 @@
 //! `Department`: a department under its canonical name, and the root fields that find them.
 
 use async_graphql::{Context, InputObject, Object, ID};
-use entity::{department, department_alias};
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use entity::department;
 
 use super::enums::{DepartmentKind, Role};
 use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
 use super::indicator::{Indicator, IndicatorConnection};
-use super::loaders::{AliasesOfDepartment, CountsOf, Scope, Work, WorkOf};
-use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
+use super::pagination::connection;
 use super::target::{self, StatusCount, Target, TargetConnection};
 use super::{load_one, store};
 use crate::domain;
 use crate::error::{ApiResult, AppError};
+use crate::repo::batch::{AliasesOfDepartment, CountsOf, Scope, Work, WorkOf};
+use crate::repo::page::{self, PageArgs};
 
 /// A department, normalised to one canonical name (县卫健局, 县委宣传部, 团县委 …).
 #[derive(Clone)]
@@ -42,7 +41,7 @@ impl Department {
 
     /// What sort of body it is.
     async fn kind(&self) -> ApiResult<DepartmentKind> {
-        Ok(DepartmentKind::from_stored(&self.0.kind)?)
+        Ok(DepartmentKind::from(self.0.kind))
     }
 
     /// Other spellings the document uses for it (e.g. 发改局).
@@ -68,7 +67,7 @@ impl Department {
             last,
             before,
         };
-        Ok(pagination::nested(work.goals, &args, |g| (g.line_start, g.id), Goal)?.into())
+        Ok(page::nested(work.goals, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
     /// Targets set by goals whose tag names the department, in document order; `role`
@@ -91,7 +90,7 @@ impl Department {
             last,
             before,
         };
-        Ok(pagination::nested(work.targets, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+        Ok(page::nested(work.targets, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 
     /// How many of the targets the department's goals set have each status (every status
@@ -131,7 +130,7 @@ impl Department {
             last,
             before,
         };
-        Ok(pagination::nested(
+        Ok(page::nested(
             work.indicators,
             &args,
             |(line, i)| (*line, i.id),
@@ -173,39 +172,9 @@ impl DepartmentQuery {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<DepartmentConnection> {
         let filter = filter.unwrap_or_default();
-        let mut select = department::Entity::find();
-        if let Some(kind) = filter.kind {
-            select = select
-                .filter(department::Column::Kind.eq(domain::DepartmentKind::from(kind).as_str()));
-        }
-        if let Some(text) = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            select = select.filter(
-                Condition::any()
-                    .add(pagination::contains(department::Column::Name, text))
-                    .add(
-                        department::Column::Id.in_subquery(
-                            Query::select()
-                                .column(department_alias::Column::DepartmentId)
-                                .from(department_alias::Entity)
-                                .and_where(pagination::contains(
-                                    department_alias::Column::Alias,
-                                    text,
-                                ))
-                                .to_owned(),
-                        ),
-                    ),
-            );
-        }
-        let keyset = Keyset {
-            first: Expr::col(department::Column::Name),
-            second: Expr::col(department::Column::Id),
-            descending: false,
-            text: true,
+        let filter = crate::repo::departments::DepartmentFilter {
+            kind: filter.kind.map(domain::DepartmentKind::from),
+            text: filter.text,
         };
         let args = PageArgs {
             first,
@@ -213,16 +182,8 @@ impl DepartmentQuery {
             last,
             before,
         };
-        Ok(pagination::page(
-            store(ctx)?,
-            select,
-            &keyset,
-            &args,
-            |m| SortKey::Text(m.name.clone(), m.id),
-            Department,
-        )
-        .await?
-        .into())
+        let page = crate::repo::departments::page(store(ctx)?, &filter, &args).await?;
+        Ok(page.map(Department).into())
     }
 
     /// One department by its canonical name or any spelling the document uses; null if none.
@@ -232,7 +193,7 @@ impl DepartmentQuery {
         #[graphql(desc = "Canonical name (县发改局) or a published spelling (发改局).")]
         name: String,
     ) -> ApiResult<Option<Department>> {
-        match crate::service::users::department_by_name(store(ctx)?, &name).await {
+        match crate::repo::department_by_name(store(ctx)?, &name).await {
             Ok(row) => Ok(Some(Department(row))),
             Err(AppError::NotFound(_)) => Ok(None),
             Err(e) => Err(e.into()),

@@ -6,12 +6,12 @@ use entity::domain;
 use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
 use super::load_one;
-use super::loaders::{CountsOf, GoalsOfDomain, PlanById, Scope, TargetsOfDomain};
-use super::pagination::{self, PageArgs};
 use super::plan::Plan;
 use super::source::Source;
 use super::target::{self, StatusCount, Target, TargetConnection};
 use crate::error::ApiResult;
+use crate::repo::batch::{CountsOf, GoalsOfDomain, PlanById, Scope, TargetsOfDomain};
+use crate::repo::page::{self, PageArgs};
 
 /// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
 #[derive(Clone)]
@@ -67,7 +67,7 @@ impl Domain {
             last,
             before,
         };
-        Ok(pagination::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
+        Ok(page::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
     /// The targets the domain's items set, in document order (Relay connection).
@@ -86,7 +86,7 @@ impl Domain {
             last,
             before,
         };
-        Ok(pagination::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+        Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 
     /// How many of the domain's targets have each status (every status listed, zeros too).

@@ -24,14 +24,6 @@ macro_rules! public_enum {
             }
         }
 
-        impl $name {
-            /// Reads a stored value; text this version does not know is an internal error.
-            pub fn from_stored(text: &str) -> Result<Self, crate::error::AppError> {
-                <$domain>::parse(text).map(Into::into).ok_or_else(|| {
-                    crate::error::AppError::Internal(format!("unknown stored {} {text:?}", stringify!($name)))
-                })
-            }
-        }
     };
 }
 

@@ -2,23 +2,22 @@
 
 use async_graphql::{Context, InputObject, Object, ID};
 use entity::{goal, goal_department};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use super::department::Department;
 use super::domain::Domain;
 use super::enums::{GoalKind, Role};
 use super::ids::{self, Kind};
-use super::loaders::{
-    DepartmentById, DomainById, GroupsOfGoal, LinksOfGoal, PlanById, TargetsOfGoal,
-};
-use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
+use super::pagination::connection;
 use super::plan::Plan;
 use super::source::Source;
 use super::target::{Target, TargetConnection};
 use super::{load_one, store};
 use crate::domain;
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
+use crate::repo::batch::{
+    DepartmentById, DomainById, GoalById, GroupsOfGoal, LinksOfGoal, PlanById, TargetsOfGoal,
+};
+use crate::repo::page::{self, PageArgs};
 
 /// A numbered item of a plan, with the departments its tag names.
 #[derive(Clone)]
@@ -36,7 +35,7 @@ impl Goal {
 
     /// What kind of item this is.
     async fn kind(&self) -> ApiResult<GoalKind> {
-        Ok(GoalKind::from_stored(&self.0.kind)?)
+        Ok(GoalKind::from(self.0.kind))
     }
 
     /// Number as published without brackets (4 for （4）, 一 for （一）, 1 for 专栏1); null when unnumbered.
@@ -82,7 +81,7 @@ impl Goal {
             last,
             before,
         };
-        Ok(pagination::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+        Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 
     /// The domain the item belongs to; null for plan-level items (具体目标, 组织实施).
@@ -112,7 +111,7 @@ pub struct GoalDepartment(pub goal_department::Model);
 impl GoalDepartment {
     /// The department's role on this goal.
     async fn role(&self) -> ApiResult<Role> {
-        Ok(Role::from_stored(&self.0.role)?)
+        Ok(Role::from(self.0.role))
     }
 
     /// The department, under its canonical name.
@@ -145,86 +144,22 @@ pub struct GoalFilter {
     pub text: Option<String>,
 }
 
-/// The goals a filter selects; a plan or department that does not exist is an error.
-fn filtered(filter: &GoalFilter) -> ApiResult<Select<goal::Entity>> {
-    let mut select = goal::Entity::find();
-    if let Some(code) = &filter.plan_code {
-        select = select.filter(crate::repo::in_plan(goal::Column::PlanId, code));
+impl GoalFilter {
+    /// The read side's filter; a domain ID of another kind is refused.
+    fn to_repo(&self) -> ApiResult<crate::repo::goals::GoalFilter> {
+        Ok(crate::repo::goals::GoalFilter {
+            plan_code: self.plan_code.clone(),
+            domain_id: self
+                .domain_id
+                .as_ref()
+                .map(|id| ids::decode_as(id, Kind::Domain))
+                .transpose()?,
+            kind: self.kind.map(domain::GoalKind::from),
+            department: self.department.clone(),
+            role: self.role.map(domain::Role::from),
+            text: self.text.clone(),
+        })
     }
-    if let Some(id) = &filter.domain_id {
-        select = select.filter(goal::Column::DomainId.eq(ids::decode_as(id, Kind::Domain)?));
-    }
-    if let Some(kind) = filter.kind {
-        select = select.filter(goal::Column::Kind.eq(domain::GoalKind::from(kind).as_str()));
-    }
-    if let Some(name) = &filter.department {
-        select =
-            select.filter(goal::Column::Id.in_subquery(goals_of_department(name, filter.role)));
-    } else if filter.role.is_some() {
-        return Err(
-            AppError::BadUserInput("`role` filters by a `department`; give one".into()).into(),
-        );
-    }
-    if let Some(text) = filter
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        select = select.filter(pagination::contains(goal::Column::Text, text));
-    }
-    Ok(select)
-}
-
-/// After a filter found nothing: NOT_FOUND for a plan code or department that names nothing.
-async fn check_names(ctx: &Context<'_>, filter: &GoalFilter) -> ApiResult<()> {
-    let db = store(ctx)?;
-    if let Some(code) = &filter.plan_code {
-        crate::repo::plan_by_code(db, code).await?;
-    }
-    if let Some(name) = &filter.department {
-        crate::repo::department_by_name(db, name).await?;
-    }
-    Ok(())
-}
-
-/// The goals a department is linked to, optionally in one role, as a subquery.
-fn goals_of_department(name: &str, role: Option<Role>) -> sea_orm::sea_query::SelectStatement {
-    let mut q = sea_orm::sea_query::Query::select();
-    q.column(goal_department::Column::GoalId)
-        .from(goal_department::Entity)
-        .cond_where(crate::repo::in_department(
-            goal_department::Column::DepartmentId,
-            name,
-        ));
-    if let Some(role) = role {
-        q.and_where(goal_department::Column::Role.eq(domain::Role::from(role).as_str()));
-    }
-    q.to_owned()
-}
-
-/// One page of goals in document order.
-async fn list(ctx: &Context<'_>, filter: GoalFilter, args: PageArgs) -> ApiResult<GoalConnection> {
-    let select = filtered(&filter)?;
-    let keyset = Keyset {
-        first: Expr::col(goal::Column::LineStart),
-        second: Expr::col(goal::Column::Id),
-        descending: false,
-        text: false,
-    };
-    let page = pagination::page(
-        store(ctx)?,
-        select,
-        &keyset,
-        &args,
-        |m| SortKey::Ints(m.line_start, m.id),
-        Goal,
-    )
-    .await?;
-    if page.total_count == 0 {
-        check_names(ctx, &filter).await?;
-    }
-    Ok(page.into())
 }
 
 /// Root fields for goals.
@@ -244,17 +179,15 @@ impl GoalQuery {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
-        list(
-            ctx,
-            filter.unwrap_or_default(),
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        let filter = filter.unwrap_or_default().to_repo()?;
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = crate::repo::goals::page(store(ctx)?, &filter, &args).await?;
+        Ok(page.map(Goal).into())
     }
 
     /// One goal by global ID; null if there is none.
@@ -264,10 +197,6 @@ impl GoalQuery {
         #[graphql(desc = "Global ID.")] id: ID,
     ) -> ApiResult<Option<Goal>> {
         let id = ids::decode_as(&id, Kind::Goal)?;
-        Ok(goal::Entity::find_by_id(id)
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?
-            .map(Goal))
+        Ok(super::load_one_opt(ctx, GoalById(id)).await?.map(Goal))
     }
 }

@@ -3,20 +3,20 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use entity::{indicator, indicator_value, target};
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use super::department::Department;
 use super::enums::{Direction, Language, OrderDirection, Role, ValueOrigin};
 use super::ids::{self, Kind};
-use super::loaders::{DepartmentById, PlanById, PublishedValues, Series, TargetsOfIndicator};
-use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
+use super::pagination::connection;
 use super::plan::Plan;
 use super::source::Source;
 use super::target::Target;
 use super::{load_one, store};
 use crate::domain;
 use crate::error::ApiResult;
+use crate::repo::batch::{DepartmentById, PlanById, PublishedValues, Series, TargetsOfIndicator};
+use crate::repo::indicators as repo;
+use crate::repo::page::PageArgs;
 use crate::rules::discrepancy::{self, Kind as Disagreement};
 
 /// A measure (婴儿死亡率, 居民健康素养水平 …) with one series of yearly values.
@@ -52,10 +52,9 @@ impl IndicatorValue {
 
     /// A document figure or a department's report.
     async fn origin(&self) -> ValueOrigin {
-        if self.0.origin == "document" {
-            ValueOrigin::Document
-        } else {
-            ValueOrigin::Report
+        match self.0.origin {
+            domain::ValueOrigin::Document => ValueOrigin::Document,
+            domain::ValueOrigin::Submission => ValueOrigin::Report,
         }
     }
 
@@ -209,7 +208,7 @@ impl Indicator {
 
     /// Which way the indicator should move.
     async fn direction(&self) -> ApiResult<Direction> {
-        Ok(Direction::from_stored(&self.0.direction)?)
+        Ok(Direction::from(self.0.direction))
     }
 
     /// The direction is read off a target's words (控制在 → lower is better) rather than
@@ -296,7 +295,7 @@ impl Indicator {
         let figures: Vec<indicator_value::Model> = load_one(ctx, PublishedValues(self.0.id))
             .await?
             .into_iter()
-            .filter(|v| v.origin == "document")
+            .filter(|v| v.origin == domain::ValueOrigin::Document)
             .collect();
         let said: Vec<discrepancy::Said> = targets
             .iter()
@@ -304,8 +303,8 @@ impl Indicator {
                 id: t.id,
                 year: t.year,
                 value: t.value,
-                comparator: t.comparator.as_deref().and_then(domain::Comparator::parse),
-                nature: domain::Nature::parse(&t.nature).unwrap_or(domain::Nature::Unspecified),
+                comparator: t.comparator,
+                nature: t.nature,
             })
             .collect();
         let stated: Vec<(i32, i32, f64)> =
@@ -394,114 +393,15 @@ pub struct IndicatorOrder {
     pub direction: OrderDirection,
 }
 
-/// The indicators a filter selects; plan code and department are resolved in the query.
-fn filtered(filter: &IndicatorFilter) -> ApiResult<Select<indicator::Entity>> {
-    if filter.role.is_some() && filter.department.is_none() {
-        return Err(crate::error::AppError::BadUserInput(
-            "`role` filters by a `department`; give one".into(),
-        )
-        .into());
-    }
-    let mut select = indicator::Entity::find();
-    if filter.plan_code.is_some() || filter.department.is_some() {
-        let mut ids = Query::select();
-        ids.column(target::Column::IndicatorId).from(target::Entity);
-        if let Some(code) = &filter.plan_code {
-            ids.and_where(crate::repo::in_plan(target::Column::PlanId, code));
+impl IndicatorFilter {
+    fn to_repo(&self) -> repo::IndicatorFilter {
+        repo::IndicatorFilter {
+            plan_code: self.plan_code.clone(),
+            department: self.department.clone(),
+            role: self.role.map(domain::Role::from),
+            text: self.text.clone(),
         }
-        if let Some(name) = &filter.department {
-            let mut goals = Query::select();
-            goals
-                .column(entity::goal_department::Column::GoalId)
-                .from(entity::goal_department::Entity)
-                .cond_where(crate::repo::in_department(
-                    entity::goal_department::Column::DepartmentId,
-                    name,
-                ));
-            if let Some(role) = filter.role {
-                goals.and_where(
-                    entity::goal_department::Column::Role.eq(domain::Role::from(role).as_str()),
-                );
-            }
-            ids.and_where(target::Column::GoalId.in_subquery(goals.to_owned()));
-        }
-        select = select.filter(indicator::Column::Id.in_subquery(ids.to_owned()));
     }
-    if let Some(text) = filter
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        select = select.filter(pagination::contains(indicator::Column::Name, text));
-    }
-    Ok(select)
-}
-
-/// After a filter found nothing: NOT_FOUND for a plan code or department that names nothing.
-async fn check_names(ctx: &Context<'_>, filter: &IndicatorFilter) -> ApiResult<()> {
-    let db = store(ctx)?;
-    if let Some(code) = &filter.plan_code {
-        crate::repo::plan_by_code(db, code).await?;
-    }
-    if let Some(name) = &filter.department {
-        crate::repo::department_by_name(db, name).await?;
-    }
-    Ok(())
-}
-
-/// One page of indicators.
-async fn list(
-    ctx: &Context<'_>,
-    filter: IndicatorFilter,
-    order: IndicatorOrder,
-    args: PageArgs,
-) -> ApiResult<IndicatorConnection> {
-    let db = store(ctx)?;
-    let select = filtered(&filter)?;
-    let descending = order.direction == OrderDirection::Desc;
-    let page: IndicatorConnection = match order.field {
-        IndicatorOrderField::Position => {
-            let keyset = Keyset {
-                first: Expr::col(indicator::Column::LineStart),
-                second: Expr::col(indicator::Column::Ordinal),
-                descending,
-                text: false,
-            };
-            pagination::page(
-                db,
-                select,
-                &keyset,
-                &args,
-                |m| SortKey::Ints(m.line_start, m.ordinal),
-                Indicator,
-            )
-            .await?
-            .into()
-        }
-        IndicatorOrderField::Name => {
-            let keyset = Keyset {
-                first: Expr::col(indicator::Column::Name),
-                second: Expr::col(indicator::Column::Id),
-                descending,
-                text: true,
-            };
-            pagination::page(
-                db,
-                select,
-                &keyset,
-                &args,
-                |m| SortKey::Text(m.name.clone(), m.id),
-                Indicator,
-            )
-            .await?
-            .into()
-        }
-    };
-    if page.total_count == 0 {
-        check_names(ctx, &filter).await?;
-    }
-    Ok(page)
 }
 
 /// Root fields for indicators.
@@ -522,18 +422,26 @@ impl IndicatorQuery {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
         #[graphql(desc = "Sort order (default: document order).")] order_by: Option<IndicatorOrder>,
     ) -> ApiResult<IndicatorConnection> {
-        list(
-            ctx,
-            filter.unwrap_or_default(),
-            order_by.unwrap_or_default(),
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+        let order = order_by.unwrap_or_default();
+        let by = match order.field {
+            IndicatorOrderField::Position => repo::IndicatorOrder::Position,
+            IndicatorOrderField::Name => repo::IndicatorOrder::Name,
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = repo::page(
+            store(ctx)?,
+            &filter.unwrap_or_default().to_repo(),
+            by,
+            order.direction == OrderDirection::Desc,
+            &args,
         )
-        .await
+        .await?;
+        Ok(page.map(Indicator).into())
     }
 
     /// One indicator by global ID; null if there is none. The ID of an indicator that was
@@ -551,19 +459,14 @@ impl IndicatorQuery {
 /// An indicator by id, or the one a merged-away indicator's id now belongs to (a store
 /// written before indicators were series kept one per clause; each became a target with its id).
 pub async fn find(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Indicator>> {
-    if let Some(row) = super::load_one_opt(ctx, super::loaders::IndicatorById(id)).await? {
+    if let Some(row) = super::load_one_opt(ctx, crate::repo::batch::IndicatorById(id)).await? {
         return Ok(Some(Indicator(row)));
     }
-    let db = store(ctx)?;
-    let Some(t) = target::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(crate::error::AppError::from)?
-    else {
+    let Some(id) = repo::of_target(store(ctx)?, id).await? else {
         return Ok(None);
     };
     Ok(
-        super::load_one_opt(ctx, super::loaders::IndicatorById(t.indicator_id))
+        super::load_one_opt(ctx, crate::repo::batch::IndicatorById(id))
             .await?
             .map(Indicator),
     )

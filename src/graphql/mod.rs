@@ -6,7 +6,6 @@ pub mod enums;
 pub mod goal;
 pub mod ids;
 pub mod indicator;
-pub mod loaders;
 pub mod node;
 pub mod pagination;
 pub mod plan;
@@ -25,7 +24,7 @@ use sea_orm::DatabaseConnection;
 use crate::error::{ApiResult, AppError};
 use crate::limits::bounds::LiveBounds;
 use crate::limits::check::Checker;
-use loaders::{LoadError, Loaders, Store};
+use crate::repo::batch::{self, LoadError, Loaders, Store};
 
 /// Everything the API answers: plans, domains, goals, indicators and their targets, values,
 /// departments, search, statuses and early warnings (public), and accounts and the reporting
@@ -96,7 +95,7 @@ pub fn build_schema_with(
         builder = builder.disable_introspection().disable_suggestions();
     }
     if let Some(db) = db {
-        builder = builder.data(loaders::loaders(db.clone())).data(db);
+        builder = builder.data(batch::loaders(db.clone())).data(db);
     }
     if let Some((keys, policy)) = auth {
         builder = builder
@@ -130,7 +129,7 @@ pub fn sdl() -> String {
 
 pub(crate) fn store<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
-        .map_err(|_| AppError::Internal("no store in the schema".into()).into())
+        .map_err(|_| AppError::internal("no store in the schema").into())
 }
 
 /// Loads one key that may name no row (a client-given ID).
@@ -142,13 +141,13 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
     Store: Loader<K, Error = LoadError>,
 {
-    let loader = ctx.data::<Loaders>().map_err(|_| {
-        async_graphql::Error::from(AppError::Internal("no loaders in the schema".into()))
-    })?;
+    let loader = ctx
+        .data::<Loaders>()
+        .map_err(|_| async_graphql::Error::from(AppError::internal("no loaders in the schema")))?;
     loader
         .load_one(key)
         .await
-        .map_err(|err| AppError::Internal(err.to_string()).into())
+        .map_err(|err| AppError::shared(err).into())
 }
 
 /// Loads one key; a missing row behind a foreign key is an internal error.
@@ -157,12 +156,12 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
     Store: Loader<K, Error = LoadError>,
 {
-    let loader = ctx.data::<Loaders>().map_err(|_| {
-        async_graphql::Error::from(AppError::Internal("no loaders in the schema".into()))
-    })?;
+    let loader = ctx
+        .data::<Loaders>()
+        .map_err(|_| async_graphql::Error::from(AppError::internal("no loaders in the schema")))?;
     match loader.load_one(key.clone()).await {
         Ok(Some(value)) => Ok(value),
-        Ok(None) => Err(AppError::Internal(format!("dangling reference {key:?}")).into()),
-        Err(err) => Err(AppError::Internal(err.to_string()).into()),
+        Ok(None) => Err(AppError::internal(format!("dangling reference {key:?}")).into()),
+        Err(err) => Err(AppError::shared(err).into()),
     }
 }

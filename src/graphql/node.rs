@@ -8,10 +8,10 @@ use super::goal::Goal;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
 use super::load_one_opt;
-use super::loaders::{DepartmentById, DomainById, GoalById, PlanById, TargetById};
 use super::plan::Plan;
 use super::target::Target;
 use crate::error::ApiResult;
+use crate::repo::batch::{DepartmentById, DomainById, GoalById, PlanById, TargetById};
 
 /// An object with a global ID.
 #[derive(Interface)]

@@ -2,20 +2,19 @@
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 use entity::plan;
-use sea_orm::{EntityTrait, QueryOrder};
 
 use super::domain::Domain;
 use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
 use super::indicator::{Indicator, IndicatorConnection};
-use super::loaders::{
-    CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, Scope, TargetsOfPlan,
-};
-use super::pagination::{self, PageArgs};
 use super::source::Source;
 use super::target::{self, StatusCount, Target, TargetConnection};
 use super::{load_one, store};
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
+use crate::repo::batch::{
+    CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, Scope, TargetsOfPlan,
+};
+use crate::repo::page::{self, PageArgs};
 
 /// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
 #[derive(Clone)]
@@ -116,7 +115,7 @@ impl Plan {
             last,
             before,
         };
-        Ok(pagination::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
+        Ok(page::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
     /// The indicators the plan sets targets for, in document order (Relay connection; for
@@ -136,7 +135,7 @@ impl Plan {
             last,
             before,
         };
-        Ok(pagination::nested(
+        Ok(page::nested(
             rows,
             &args,
             |(line, i)| (*line, i.id),
@@ -162,7 +161,7 @@ impl Plan {
             last,
             before,
         };
-        Ok(pagination::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+        Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 
     /// How many of the plan's targets have each status (every status listed, zeros too).
@@ -192,11 +191,7 @@ pub struct PlanQuery;
 impl PlanQuery {
     /// All plans, in the order the document publishes them.
     async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<Plan>> {
-        let rows = plan::Entity::find()
-            .order_by_asc(plan::Column::Ordinal)
-            .all(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
+        let rows = crate::repo::plans(store(ctx)?).await?;
         Ok(rows.into_iter().map(Plan).collect())
     }
 
@@ -206,12 +201,7 @@ impl PlanQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Plan code.")] code: String,
     ) -> ApiResult<Option<Plan>> {
-        use sea_orm::{ColumnTrait, QueryFilter};
-        let row = plan::Entity::find()
-            .filter(plan::Column::Code.eq(code))
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
+        let row = crate::repo::find_plan(store(ctx)?, &code).await?;
         Ok(row.map(Plan))
     }
 }

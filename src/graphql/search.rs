@@ -1,17 +1,15 @@
 //! `search`: one box over plans, departments, indicators and goals.
 
 use async_graphql::{Context, Object, Union};
-use entity::{department, department_alias, goal, indicator, plan};
-use sea_orm::sea_query::{IntoColumnRef, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::department::Department;
 use super::goal::Goal;
 use super::indicator::Indicator;
-use super::pagination::{self, connection, PageArgs, SortKey};
+use super::pagination::connection;
 use super::plan::Plan;
 use super::store;
 use crate::error::{ApiResult, AppError};
+use crate::repo::page::{self, PageArgs, SortKey};
 
 /// Longest search text accepted.
 pub const MAX_SEARCH_LENGTH: usize = 100;
@@ -58,45 +56,7 @@ impl SearchQuery {
             ))
             .into());
         }
-        let db = store(ctx)?;
-        let like = |col: sea_orm::sea_query::ColumnRef| pagination::contains(col, text);
-        let plans = plan::Entity::find()
-            .filter(like(plan::Column::Title.into_column_ref()))
-            .order_by_asc(plan::Column::Ordinal)
-            .all(db)
-            .await
-            .map_err(AppError::from)?;
-        let departments = department::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(like(department::Column::Name.into_column_ref()))
-                    .add(
-                        department::Column::Id.in_subquery(
-                            Query::select()
-                                .column(department_alias::Column::DepartmentId)
-                                .from(department_alias::Entity)
-                                .and_where(like(department_alias::Column::Alias.into_column_ref()))
-                                .to_owned(),
-                        ),
-                    ),
-            )
-            .order_by_asc(department::Column::Name)
-            .all(db)
-            .await
-            .map_err(AppError::from)?;
-        let indicators = indicator::Entity::find()
-            .filter(like(indicator::Column::Name.into_column_ref()))
-            .order_by_asc(indicator::Column::LineStart)
-            .order_by_asc(indicator::Column::Ordinal)
-            .all(db)
-            .await
-            .map_err(AppError::from)?;
-        let goals = goal::Entity::find()
-            .filter(like(goal::Column::Text.into_column_ref()))
-            .order_by_asc(goal::Column::LineStart)
-            .all(db)
-            .await
-            .map_err(AppError::from)?;
+        let found = crate::repo::search::containing(store(ctx)?, text).await?;
         let mut items: Vec<(SortKey, SearchResult)> = Vec::new();
         let mut push = |rank: i32, results: Vec<SearchResult>| {
             for (n, r) in results.into_iter().enumerate() {
@@ -105,28 +65,32 @@ impl SearchQuery {
         };
         push(
             0,
-            plans
+            found
+                .plans
                 .into_iter()
                 .map(|m| SearchResult::Plan(Plan(m)))
                 .collect(),
         );
         push(
             1,
-            departments
+            found
+                .departments
                 .into_iter()
                 .map(|m| SearchResult::Department(Department(m)))
                 .collect(),
         );
         push(
             2,
-            indicators
+            found
+                .indicators
                 .into_iter()
                 .map(|m| SearchResult::Indicator(Indicator(m)))
                 .collect(),
         );
         push(
             3,
-            goals
+            found
+                .goals
                 .into_iter()
                 .map(|m| SearchResult::Goal(Goal(m)))
                 .collect(),
@@ -135,7 +99,7 @@ impl SearchQuery {
             SortKey::Ints(a, b) => (*a, *b),
             SortKey::Text(_, b) => (i32::MAX, *b),
         };
-        Ok(pagination::page_in_memory(
+        Ok(page::page_in_memory(
             items,
             &PageArgs {
                 first,

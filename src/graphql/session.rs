@@ -5,7 +5,7 @@ use std::time::Instant;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, TimeZone, Utc};
 use entity::app_user;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use super::department::Department;
 use super::{load_one, store};
@@ -48,7 +48,7 @@ async fn authenticate(ctx: &Context<'_>, caller: Caller) -> Result<Actor, AppErr
     };
     let keys = ctx
         .data::<Keys>()
-        .map_err(|_| AppError::Internal("no signing keys in the schema".into()))?;
+        .map_err(|_| AppError::internal("no signing keys in the schema"))?;
     let claims = keys.verify(&token).inspect_err(|_| {
         // Never the token itself.
         tracing::warn!(
@@ -58,7 +58,7 @@ async fn authenticate(ctx: &Context<'_>, caller: Caller) -> Result<Actor, AppErr
     })?;
     let db = ctx
         .data::<DatabaseConnection>()
-        .map_err(|_| AppError::Internal("no store".into()))?;
+        .map_err(|_| AppError::internal("no store"))?;
     users::authenticate(db, &claims).await
 }
 
@@ -109,10 +109,8 @@ impl User {
     }
 
     /// Role.
-    async fn role(&self) -> ApiResult<AccountRole> {
-        Ok(UserRole::parse(&self.0.role)
-            .map(Into::into)
-            .ok_or_else(|| AppError::Internal("unknown role".into()))?)
+    async fn role(&self) -> AccountRole {
+        self.0.role.into()
     }
 
     /// The department a submitter reports for.
@@ -121,7 +119,7 @@ impl User {
             return Ok(None);
         };
         Ok(Some(Department(
-            load_one(ctx, super::loaders::DepartmentById(id)).await?,
+            load_one(ctx, crate::repo::batch::DepartmentById(id)).await?,
         )))
     }
 
@@ -262,7 +260,7 @@ async fn refused_without_token(
     );
     let gate = ctx
         .data::<AuditGate>()
-        .map_err(|_| AppError::Internal("no audit gate".into()))?;
+        .map_err(|_| AppError::internal("no audit gate"))?;
     if let Admit::Write { suppressed } = gate.admit(&format!("token:{address}"), Instant::now()) {
         audit::record(
             store(ctx)?,
@@ -297,10 +295,7 @@ impl SessionQuery {
     /// The account of the token sent; UNAUTHENTICATED without one.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<User> {
         let actor = actor(ctx).await?;
-        let user = app_user::Entity::find_by_id(actor.user_id)
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
+        let user = crate::repo::users::by_id(store(ctx)?, actor.user_id).await?;
         Ok(User(user.ok_or_else(|| {
             AppError::Unauthenticated("the account is gone".into())
         })?))
@@ -309,7 +304,7 @@ impl SessionQuery {
     /// All accounts (admins only).
     async fn users(&self, ctx: &Context<'_>) -> ApiResult<Vec<User>> {
         actor(ctx).await?.require(&[UserRole::Admin])?;
-        Ok(users::list(store(ctx)?)
+        Ok(crate::repo::users::list(store(ctx)?)
             .await?
             .into_iter()
             .map(User)
@@ -339,13 +334,13 @@ impl SessionMutation {
         let db = store(ctx)?;
         let keys = ctx
             .data::<Keys>()
-            .map_err(|_| AppError::Internal("no signing keys".into()))?;
+            .map_err(|_| AppError::internal("no signing keys"))?;
         let throttle = ctx
             .data::<LoginThrottle>()
-            .map_err(|_| AppError::Internal("no throttle".into()))?;
+            .map_err(|_| AppError::internal("no throttle"))?;
         let gate = ctx
             .data::<AuditGate>()
-            .map_err(|_| AppError::Internal("no audit gate".into()))?;
+            .map_err(|_| AppError::internal("no audit gate"))?;
         let address = address(ctx).unwrap_or_default();
         let name = audit::cap(&username, audit::MAX_NAME_CHARS);
         let record = |outcome: &'static str, after: Option<serde_json::Value>| {
@@ -390,7 +385,7 @@ impl SessionMutation {
                 .into());
             }
         };
-        let user = users::find(db, &username).await.ok();
+        let user = crate::repo::users::find(db, &username).await.ok();
         // Verify against a decoy for unknown users, so timing does not reveal who exists; off
         // the async workers, which a slow hash would otherwise hold up.
         let hash = user
@@ -417,7 +412,7 @@ impl SessionMutation {
         let now = Utc::now().timestamp();
         let (token, claims) = keys.issue(
             user.id,
-            &user.role,
+            user.role.as_str(),
             user.department_id,
             user.token_version,
             now,
@@ -514,7 +509,7 @@ impl SessionMutation {
             roles: &[UserRole::Admin],
         };
         let user = mutate(ctx, operation, async |txn, _| {
-            let before = summary(&users::find(txn, &input.username).await?);
+            let before = summary(&crate::repo::users::find(txn, &input.username).await?);
             let user = users::update(
                 txn,
                 &input.username,
@@ -544,7 +539,7 @@ impl SessionMutation {
             roles: &[UserRole::Admin],
         };
         let user = mutate(ctx, operation, async |txn, _| {
-            let user = users::find(txn, &input.username).await?;
+            let user = crate::repo::users::find(txn, &input.username).await?;
             users::revoke_tokens(txn, user.id).await?;
             Ok(Done::new(user).after(serde_json::json!({ "revoked": true })))
         })

@@ -3,19 +3,18 @@
 
 use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::{audit_log, department, indicator, indicator_value};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{audit_log, indicator_value};
 
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
-use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
+use super::pagination::connection;
 use super::session::{actor, mutate, AccountRole};
 use super::{load_one, store};
 use crate::auth::UserRole;
 use crate::domain::ValueStatus as StoredStatus;
 use crate::error::{ApiResult, AppError};
+use crate::repo::page::PageArgs;
 use crate::rules::workflow::Decision;
 use crate::service::{indicators, values, Done, Operation};
 
@@ -78,7 +77,7 @@ impl ReportedValue {
     /// The indicator.
     async fn indicator(&self, ctx: &Context<'_>) -> ApiResult<Indicator> {
         Ok(Indicator(
-            load_one(ctx, super::loaders::IndicatorById(self.0.indicator_id)).await?,
+            load_one(ctx, crate::repo::batch::IndicatorById(self.0.indicator_id)).await?,
         ))
     }
 
@@ -93,10 +92,8 @@ impl ReportedValue {
     }
 
     /// Where it is in the workflow.
-    async fn status(&self) -> ApiResult<ValueStatus> {
-        Ok(StoredStatus::parse(&self.0.status)
-            .map(Into::into)
-            .ok_or_else(|| AppError::Internal("unknown status".into()))?)
+    async fn status(&self) -> ValueStatus {
+        self.0.status.into()
     }
 
     /// Version within its indicator and year (1, 2, …); pass it as `expectedVersion` to report
@@ -121,7 +118,7 @@ impl ReportedValue {
             return Ok(None);
         };
         Ok(Some(Department(
-            load_one(ctx, super::loaders::DepartmentById(id)).await?,
+            load_one(ctx, crate::repo::batch::DepartmentById(id)).await?,
         )))
     }
 
@@ -140,7 +137,7 @@ impl ReportedValue {
             )
             .into());
         }
-        Ok(load_one(ctx, super::loaders::EventsOfValue(self.0.id))
+        Ok(load_one(ctx, crate::repo::batch::EventsOfValue(self.0.id))
             .await?
             .into_iter()
             .map(ValueEvent)
@@ -168,14 +165,14 @@ pub struct ValueEvent(entity::value_event::Model);
 #[Object]
 impl ValueEvent {
     /// What happened.
-    async fn action(&self) -> ApiResult<ValueAction> {
-        Ok(match self.0.action.as_str() {
-            "submit" => ValueAction::Submit,
-            "approve" => ValueAction::Approve,
-            "reject" => ValueAction::Reject,
-            "supersede" => ValueAction::Supersede,
-            other => return Err(AppError::Internal(format!("unknown action {other}")).into()),
-        })
+    async fn action(&self) -> ValueAction {
+        use crate::domain::ValueAction as Stored;
+        match self.0.action {
+            Stored::Submit => ValueAction::Submit,
+            Stored::Approve => ValueAction::Approve,
+            Stored::Reject => ValueAction::Reject,
+            Stored::Supersede => ValueAction::Supersede,
+        }
     }
 
     /// Who did it (an account, or `plangraph import` when an import merged two copies).
@@ -199,28 +196,19 @@ impl ValueEvent {
     }
 
     /// The status before.
-    async fn old_status(&self) -> ApiResult<Option<ValueStatus>> {
-        Ok(match self.0.old_status.as_deref() {
-            Some(s) => Some(status_of(s)?),
-            None => None,
-        })
+    async fn old_status(&self) -> Option<ValueStatus> {
+        self.0.old_status.map(Into::into)
     }
 
     /// The status after.
-    async fn new_status(&self) -> ApiResult<ValueStatus> {
-        Ok(status_of(&self.0.new_status)?)
+    async fn new_status(&self) -> ValueStatus {
+        self.0.new_status.into()
     }
 
     /// Note or review comment.
     async fn comment(&self) -> Option<&str> {
         self.0.comment.as_deref()
     }
-}
-
-fn status_of(stored: &str) -> Result<ValueStatus, AppError> {
-    StoredStatus::parse(stored)
-        .map(Into::into)
-        .ok_or_else(|| AppError::Internal(format!("unknown status {stored}")))
 }
 
 /// One value to submit.
@@ -301,11 +289,7 @@ impl AuditEntry {
 
     /// The actor's role then.
     async fn actor_role(&self) -> Option<AccountRole> {
-        self.0
-            .actor_role
-            .as_deref()
-            .and_then(crate::auth::UserRole::parse)
-            .map(Into::into)
+        self.0.actor_role.map(Into::into)
     }
 
     /// The mutation (`submitValue`, `reviewValue` …), `login`, or a command-line action
@@ -388,40 +372,26 @@ impl SubmissionQuery {
     ) -> ApiResult<ReportedValueConnection> {
         let actor = actor(ctx).await?;
         let filter = filter.unwrap_or_default();
-        let mut q = indicator_value::Entity::find()
-            .filter(indicator_value::Column::Origin.eq("submission"));
-        if actor.role == UserRole::Submitter {
-            q = q.filter(
-                indicator_value::Column::DepartmentId.eq(actor.department_id.unwrap_or(-1)),
-            );
-        }
-        if let Some(status) = filter.status {
-            q = q.filter(indicator_value::Column::Status.eq(StoredStatus::from(status).as_str()));
-        }
-        if let Some(year) = filter.year {
-            q = q.filter(indicator_value::Column::Year.eq(year));
-        }
-        if let Some(id) = &filter.indicator_id {
-            q = q.filter(
-                indicator_value::Column::IndicatorId.eq(ids::decode_as(id, Kind::Indicator)?),
-            );
-        }
-        let keyset = newest_first(indicator_value::Column::Id);
-        Ok(pagination::page(
-            store(ctx)?,
-            q,
-            &keyset,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            |m| SortKey::Ints(m.id, m.id),
-            ReportedValue,
-        )
-        .await?
-        .into())
+        let filter = crate::repo::values::ValueFilter {
+            // Submitters see their own department's reports only.
+            department_id: (actor.role == UserRole::Submitter)
+                .then(|| actor.department_id.unwrap_or(-1)),
+            status: filter.status.map(StoredStatus::from),
+            year: filter.year,
+            indicator_id: filter
+                .indicator_id
+                .as_ref()
+                .map(|id| ids::decode_as(id, Kind::Indicator))
+                .transpose()?,
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = crate::repo::values::page(store(ctx)?, &filter, &args).await?;
+        Ok(page.map(ReportedValue).into())
     }
 
     /// One reported value by ID (same visibility as `reportedValues`).
@@ -432,12 +402,9 @@ impl SubmissionQuery {
     ) -> ApiResult<Option<ReportedValue>> {
         let actor = actor(ctx).await?;
         let id = ids::decode_as(&id, Kind::Value)?;
-        let row = indicator_value::Entity::find_by_id(id)
-            .one(store(ctx)?)
-            .await
-            .map_err(AppError::from)?;
+        let row = crate::repo::values::by_id(store(ctx)?, id).await?;
         Ok(row
-            .filter(|v| values::may_read(&actor, v) || v.status == StoredStatus::Published.as_str())
+            .filter(|v| values::may_read(&actor, v) || v.status == StoredStatus::Published)
             .map(ReportedValue))
     }
 
@@ -452,23 +419,8 @@ impl SubmissionQuery {
             .await?
             .require(&[UserRole::Reviewer, UserRole::Admin])?;
         let db = store(ctx)?;
-        let reports = values::reporting_status(db, year).await?;
-        let departments: std::collections::HashMap<i32, department::Model> =
-            department::Entity::find()
-                .all(db)
-                .await
-                .map_err(AppError::from)?
-                .into_iter()
-                .map(|d| (d.id, d))
-                .collect();
-        let indicators: std::collections::HashMap<i32, indicator::Model> =
-            indicator::Entity::find()
-                .all(db)
-                .await
-                .map_err(AppError::from)?
-                .into_iter()
-                .map(|i| (i.id, i))
-                .collect();
+        let reports = crate::repo::values::reporting_status(db, year).await?;
+        let (departments, indicators) = crate::repo::values::departments_and_indicators(db).await?;
         let pick = |ids: &[i32]| {
             ids.iter()
                 .filter_map(|id| indicators.get(id).cloned().map(Indicator))
@@ -505,39 +457,18 @@ impl SubmissionQuery {
             .await?
             .require(&[UserRole::Reviewer, UserRole::Admin])?;
         let filter = filter.unwrap_or_default();
-        let mut q = audit_log::Entity::find();
-        if let Some(name) = filter.actor {
-            q = q.filter(audit_log::Column::Actor.eq(name));
-        }
-        if let Some(action) = filter.action {
-            q = q.filter(audit_log::Column::Action.eq(action));
-        }
-        let keyset = newest_first(audit_log::Column::Id);
-        Ok(pagination::page(
-            store(ctx)?,
-            q,
-            &keyset,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            |m| SortKey::Ints(m.id, m.id),
-            AuditEntry,
-        )
-        .await?
-        .into())
-    }
-}
-
-/// Newest first, by id.
-fn newest_first(column: impl sea_orm::sea_query::IntoColumnRef + Copy) -> Keyset {
-    Keyset {
-        first: Expr::col(column),
-        second: Expr::col(column),
-        descending: true,
-        text: false,
+        let filter = crate::repo::audit::AuditFilter {
+            actor: filter.actor,
+            action: filter.action,
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = crate::repo::audit::page(store(ctx)?, &filter, &args).await?;
+        Ok(page.map(AuditEntry).into())
     }
 }
 
@@ -701,7 +632,7 @@ impl SubmissionMutation {
         })
         .await?;
         let indicator =
-            Indicator(load_one(ctx, super::loaders::IndicatorById(value.indicator_id)).await?);
+            Indicator(load_one(ctx, crate::repo::batch::IndicatorById(value.indicator_id)).await?);
         Ok(ReviewValuePayload {
             client_mutation_id: input.client_mutation_id,
             value: ReportedValue(value),
@@ -853,7 +784,7 @@ fn target_of(input: &[ValueInput]) -> String {
 
 /// Who may report an indicator, for `Indicator.reporters`.
 pub async fn reporters_of(ctx: &Context<'_>, indicator_id: i32) -> ApiResult<Vec<Department>> {
-    Ok(load_one(ctx, super::loaders::ReportersOf(indicator_id))
+    Ok(load_one(ctx, crate::repo::batch::ReportersOf(indicator_id))
         .await?
         .into_iter()
         .map(Department)
@@ -862,7 +793,7 @@ pub async fn reporters_of(ctx: &Context<'_>, indicator_id: i32) -> ApiResult<Vec
 
 /// Publication history of an indicator (public): every value that was published, with when.
 pub async fn publications_of(ctx: &Context<'_>, indicator_id: i32) -> ApiResult<Vec<Publication>> {
-    let events = load_one(ctx, super::loaders::ApprovalsOf(indicator_id)).await?;
+    let events = load_one(ctx, crate::repo::batch::ApprovalsOf(indicator_id)).await?;
     Ok(events
         .into_iter()
         .map(|e| Publication {

@@ -9,12 +9,13 @@ use super::enums::{Comparator, Language, Nature, Role, TargetBasis, TargetPart, 
 use super::goal::{Goal, GoalDepartment};
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
-use super::loaders::{DomainById, GoalById, IndicatorById, LinksOfGoal, PlanById, Series};
-use super::pagination::{self, connection, Keyset, PageArgs, SortKey};
+use super::pagination::connection;
 use super::plan::Plan;
 use super::source::Source;
 use super::{load_one, store};
 use crate::error::{ApiResult, AppError};
+use crate::repo::batch::{DomainById, GoalById, IndicatorById, LinksOfGoal, PlanById, Series};
+use crate::repo::page::PageArgs;
 use crate::repo::targets::{self as repo, TargetFilter as Query};
 use crate::rules::progress::{self, Assessment};
 
@@ -40,7 +41,8 @@ pub struct Baseline {
 pub struct TrajectoryPoint {
     /// The year.
     pub year: i32,
-    /// Where the linear path from the start to the target says the indicator should be.
+    /// Where the linear path from the start to the target says the indicator should be (four
+    /// decimals at most).
     pub expected: f64,
 }
 
@@ -136,18 +138,14 @@ impl Target {
     }
 
     /// How a value compares with the target value; null when the target has no number.
-    async fn comparator(&self) -> ApiResult<Option<Comparator>> {
-        self.0
-            .comparator
-            .as_deref()
-            .map(Comparator::from_stored)
-            .transpose()
-            .map_err(Into::into)
+    async fn comparator(&self) -> Option<Comparator> {
+        self.0.comparator.map(Into::into)
     }
 
-    /// The target value; null when the target has no number (not quantified).
+    /// The target value (four decimals at most: 三分之一 is 33.3333); null when the target has no
+    /// number (not quantified).
     async fn value(&self) -> Option<f64> {
-        self.0.value
+        self.0.value.map(progress::shown)
     }
 
     /// Whether the target states a number to measure progress by.
@@ -162,12 +160,12 @@ impl Target {
 
     /// 预期性 (EXPECTED), 约束性 (BINDING), or UNSPECIFIED where the clause does not say.
     async fn nature(&self) -> ApiResult<Nature> {
-        Ok(Nature::from_stored(&self.0.nature)?)
+        Ok(Nature::from(self.0.nature))
     }
 
     /// A level, a change per year, or a change from the baseline.
     async fn basis(&self) -> ApiResult<TargetBasis> {
-        Ok(TargetBasis::from_stored(&self.0.basis)?)
+        Ok(TargetBasis::from(self.0.basis))
     }
 
     /// The parts of the target the document does not write, read into it by the importer.
@@ -189,7 +187,7 @@ impl Target {
     async fn baseline(&self) -> Option<Baseline> {
         self.0.baseline_year.map(|year| Baseline {
             year,
-            value: self.0.baseline_value,
+            value: self.0.baseline_value.map(progress::shown),
             raw: self.0.baseline_raw.clone(),
         })
     }
@@ -240,7 +238,10 @@ impl Target {
         let series = load_one(ctx, Series(self.0.indicator_id)).await?;
         Ok(progress::trajectory(&repo::rules(&self.0), &series)
             .into_iter()
-            .map(|(year, expected)| TrajectoryPoint { year, expected })
+            .map(|(year, expected)| TrajectoryPoint {
+                year,
+                expected: progress::shown(expected),
+            })
             .collect())
     }
 
@@ -328,34 +329,8 @@ pub async fn list(
     year: Option<i32>,
     args: PageArgs,
 ) -> ApiResult<TargetConnection> {
-    use sea_orm::sea_query::Expr;
-    let db = store(ctx)?;
-    let page = if filter.statuses.is_empty() {
-        let keyset = Keyset {
-            first: Expr::col(target::Column::LineStart),
-            second: Expr::col(target::Column::Ordinal),
-            descending: false,
-            text: false,
-        };
-        let select = repo::select(&filter);
-        pagination::page(
-            db,
-            select,
-            &keyset,
-            &args,
-            |m| SortKey::Ints(m.line_start, m.ordinal),
-            Target,
-        )
-        .await?
-    } else {
-        // Statuses are computed, so the matching targets are all read and paged here.
-        let rows = repo::matching(db, &filter, year).await?;
-        pagination::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?
-    };
-    if page.total_count == 0 {
-        repo::check_names(db, &filter).await?;
-    }
-    Ok(page.into())
+    let page = repo::page(store(ctx)?, &filter, year, &args).await?;
+    Ok(page.map(Target).into())
 }
 
 /// The status counts of a filter's targets, every status listed.
@@ -420,7 +395,7 @@ impl TargetQuery {
         #[graphql(desc = "Global ID.")] id: ID,
     ) -> ApiResult<Option<Target>> {
         let id = ids::decode_as(&id, Kind::Target)?;
-        Ok(super::load_one_opt(ctx, super::loaders::TargetById(id))
+        Ok(super::load_one_opt(ctx, crate::repo::batch::TargetById(id))
             .await?
             .map(Target))
     }

@@ -404,7 +404,7 @@ async fn single<E: Executor>(
     let mut request = request.data(who);
     if let Some(db) = &state.store {
         let query = operation == Some(OperationType::Query);
-        request = request.data(crate::graphql::loaders::for_request(db.clone(), query));
+        request = request.data(crate::repo::batch::for_request(db.clone(), query));
     }
     let version = match (&state.store, public) {
         (Some(db), true) => match cache::data_version(db).await {
@@ -649,7 +649,7 @@ async fn batch_of<E: Executor>(
         let mut request = request.data(caller(req));
         if let Some(db) = &state.store {
             let query = operation == Some(OperationType::Query);
-            request = request.data(crate::graphql::loaders::for_request(db.clone(), query));
+            request = request.data(crate::repo::batch::for_request(db.clone(), query));
         }
         match execute(&state.executor, request, &state.limits).await {
             Ok(response) => {

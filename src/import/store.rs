@@ -29,7 +29,7 @@ use sea_orm::{
 };
 
 use super::dataset::{Dataset, Source};
-use crate::domain::ValueStatus;
+use crate::domain::{ValueAction, ValueOrigin, ValueStatus};
 
 /// The data model the importer writes (2: indicators as series with targets); a store whose
 /// document row says less was written by an older plangraph.
@@ -144,7 +144,7 @@ impl Keyed for indicator_value::Model {
         self.created_at = existing.created_at;
         // Numbered by `renumber`, not by the document.
         self.version = existing.version;
-        self.status = existing.status.clone();
+        self.status = existing.status;
     }
 }
 
@@ -224,7 +224,7 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     let mut indicators_now = indicator::Entity::find().all(db).await?;
     let targets_now = target::Entity::find().all(db).await?;
     let values_now = indicator_value::Entity::find()
-        .filter(indicator_value::Column::Origin.eq("document"))
+        .filter(indicator_value::Column::Origin.eq(ValueOrigin::Document))
         .all(db)
         .await?;
     let goal_key_by_id: HashMap<i32, String> =
@@ -247,7 +247,7 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
                 dept_name_by_id
                     .get(&l.department_id)
                     .map_or("?", String::as_str),
-                &l.role,
+                l.role.as_str(),
             ),
             model: l,
         })
@@ -395,56 +395,63 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             source_text: p.source.text.clone(),
         })
         .collect();
-    let plan_ids = upsert(db, &mut report, "plan", plans_now, plan_models).await?;
+    let plan_ids = Ids::new(
+        "plan",
+        upsert(db, &mut report, "plan", plans_now, plan_models).await?,
+    );
 
-    let domain_models = plans
-        .iter()
-        .flat_map(|p| {
-            let plan_id = plan_ids[&p.code];
-            p.domains.iter().enumerate().map(move |(n, d)| {
-                let (line_start, line_end, source_text) = provenance(&d.source);
-                domain::Model {
-                    id: 0,
-                    key: d.key.clone(),
-                    plan_id,
-                    ordinal: to_i32(n + 1),
-                    number: d.number.clone(),
-                    title: d.title.clone(),
-                    chapter: d.chapter.clone(),
-                    line_start,
-                    line_end,
-                    source_text,
-                }
-            })
-        })
-        .collect();
-    let domain_ids = upsert(db, &mut report, "domain", domains_now, domain_models).await?;
+    let mut domain_models = Vec::new();
+    for p in plans.iter() {
+        let plan_id = plan_ids.of(&p.code)?;
+        for (n, d) in p.domains.iter().enumerate() {
+            let (line_start, line_end, source_text) = provenance(&d.source);
+            domain_models.push(domain::Model {
+                id: 0,
+                key: d.key.clone(),
+                plan_id,
+                ordinal: to_i32(n + 1),
+                number: d.number.clone(),
+                title: d.title.clone(),
+                chapter: d.chapter.clone(),
+                line_start,
+                line_end,
+                source_text,
+            });
+        }
+    }
+    let domain_ids = Ids::new(
+        "domain",
+        upsert(db, &mut report, "domain", domains_now, domain_models).await?,
+    );
 
-    let goal_models = plans
-        .iter()
-        .flat_map(|p| {
-            let plan_id = plan_ids[&p.code];
-            let domain_ids = &domain_ids;
-            p.goals.iter().enumerate().map(move |(n, g)| {
-                let (line_start, line_end, source_text) = provenance(&g.source);
-                goal::Model {
-                    id: 0,
-                    key: g.key.clone(),
-                    plan_id,
-                    domain_id: g.domain.map(|d| domain_ids[&p.domains[d].key]),
-                    ordinal: to_i32(n + 1),
-                    kind: g.kind.as_str().to_string(),
-                    number: g.number.clone(),
-                    text: g.text.clone(),
-                    department_tag: g.tag.clone(),
-                    line_start,
-                    line_end,
-                    source_text,
-                }
-            })
-        })
-        .collect();
-    let goal_ids = upsert(db, &mut report, "goal", goals_now, goal_models).await?;
+    let mut goal_models = Vec::new();
+    for p in plans.iter() {
+        let plan_id = plan_ids.of(&p.code)?;
+        for (n, g) in p.goals.iter().enumerate() {
+            let (line_start, line_end, source_text) = provenance(&g.source);
+            goal_models.push(goal::Model {
+                id: 0,
+                key: g.key.clone(),
+                plan_id,
+                domain_id: g
+                    .domain
+                    .map(|d| domain_ids.of(&p.domains[d].key))
+                    .transpose()?,
+                ordinal: to_i32(n + 1),
+                kind: g.kind,
+                number: g.number.clone(),
+                text: g.text.clone(),
+                department_tag: g.tag.clone(),
+                line_start,
+                line_end,
+                source_text,
+            });
+        }
+    }
+    let goal_ids = Ids::new(
+        "goal",
+        upsert(db, &mut report, "goal", goals_now, goal_models).await?,
+    );
 
     let department_models = data
         .departments
@@ -454,40 +461,40 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             department::Model {
                 id: 0,
                 name: d.name.clone(),
-                kind: d.kind.as_str().to_string(),
+                kind: d.kind,
                 line_start,
                 line_end,
                 source_text,
             }
         })
         .collect();
-    let department_ids = upsert(
-        db,
-        &mut report,
+    let department_ids = Ids::new(
         "department",
-        departments_now,
-        department_models,
-    )
-    .await?;
+        upsert(
+            db,
+            &mut report,
+            "department",
+            departments_now,
+            department_models,
+        )
+        .await?,
+    );
 
-    let alias_models = data
-        .departments
-        .iter()
-        .flat_map(|d| {
-            let department_id = department_ids[&d.name];
-            d.aliases.iter().map(move |(alias, src)| {
-                let (line_start, line_end, source_text) = provenance(src);
-                department_alias::Model {
-                    id: 0,
-                    alias: alias.clone(),
-                    department_id,
-                    line_start,
-                    line_end,
-                    source_text,
-                }
-            })
-        })
-        .collect();
+    let mut alias_models = Vec::new();
+    for d in &data.departments {
+        let department_id = department_ids.of(&d.name)?;
+        for (alias, src) in &d.aliases {
+            let (line_start, line_end, source_text) = provenance(src);
+            alias_models.push(department_alias::Model {
+                id: 0,
+                alias: alias.clone(),
+                department_id,
+                line_start,
+                line_end,
+                source_text,
+            });
+        }
+    }
     upsert(
         db,
         &mut report,
@@ -497,26 +504,26 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     )
     .await?;
 
-    let link_models = goals()
-        .flat_map(|g| {
-            let goal_id = goal_ids[&g.key];
-            let department_ids = &department_ids;
-            g.departments.iter().map(move |d| Linked {
+    let mut link_models = Vec::new();
+    for g in goals() {
+        let goal_id = goal_ids.of(&g.key)?;
+        for d in &g.departments {
+            link_models.push(Linked {
                 key: format!("{}|{}|{}", g.key, d.department, d.role.as_str()),
                 model: goal_department::Model {
                     id: 0,
                     goal_id,
-                    department_id: department_ids[&d.department],
-                    role: d.role.as_str().to_string(),
+                    department_id: department_ids.of(&d.department)?,
+                    role: d.role,
                     ordinal: to_i32(d.ordinal),
                     raw: d.raw.clone(),
                     line_start: to_i32(g.source.line_start),
                     line_end: to_i32(g.source.line_end),
                     source_text: g.tag.clone().unwrap_or_default(),
                 },
-            })
-        })
-        .collect();
+            });
+        }
+    }
     upsert_linked(
         db,
         &mut report,
@@ -528,24 +535,25 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     )
     .await?;
 
-    let group_models = goals()
-        .flat_map(|g| {
-            let goal_id = goal_ids[&g.key];
-            g.groups.iter().map(move |x| Linked {
+    let mut group_models = Vec::new();
+    for g in goals() {
+        let goal_id = goal_ids.of(&g.key)?;
+        for x in &g.groups {
+            group_models.push(Linked {
                 key: format!("{}|{}", g.key, x.ordinal),
                 model: goal_group::Model {
                     id: 0,
                     goal_id,
-                    role: x.role.as_str().to_string(),
+                    role: x.role,
                     ordinal: to_i32(x.ordinal),
                     phrase: x.phrase.clone(),
                     line_start: to_i32(g.source.line_start),
                     line_end: to_i32(g.source.line_end),
                     source_text: g.tag.clone().unwrap_or_default(),
                 },
-            })
-        })
-        .collect();
+            });
+        }
+    }
     upsert_linked(
         db,
         &mut report,
@@ -572,20 +580,23 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             key: i.key.clone(),
             name: i.name.clone(),
             unit: i.unit.clone(),
-            direction: i.direction.as_str().to_string(),
+            direction: i.direction,
             direction_inferred: i.direction_inferred,
             ordinal: to_i32(n + 1),
             line_start: to_i32(first_line.get(&n).copied().unwrap_or(0)),
         })
         .collect();
-    let indicator_ids = upsert(
-        db,
-        &mut report,
+    let indicator_ids = Ids::new(
         "indicator",
-        indicators_now.clone(),
-        indicator_models,
-    )
-    .await?;
+        upsert(
+            db,
+            &mut report,
+            "indicator",
+            indicators_now.clone(),
+            indicator_models,
+        )
+        .await?,
+    );
     for (from, into) in &merges {
         merge_indicator(db, from.clone(), into.clone()).await?;
         report
@@ -593,54 +604,54 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             .deleted
             .push(format!("{} (merged into {})", from.1, into.1));
     }
-    let target_models = plans
-        .iter()
-        .flat_map(|p| {
-            let plan_id = plan_ids[&p.code];
-            let (domain_ids, goal_ids, indicator_ids) = (&domain_ids, &goal_ids, &indicator_ids);
-            let indicators = &data.indicators;
-            p.targets.iter().enumerate().map(move |(n, t)| {
-                let (line_start, line_end, source_text) = provenance(&t.source);
-                let inferred: Vec<&str> = [
-                    ("comparator", t.inferred.comparator),
-                    ("direction", t.inferred.direction),
-                    ("year", t.inferred.year),
-                ]
-                .iter()
-                .filter(|(_, on)| *on)
-                .map(|(part, _)| *part)
-                .collect();
-                target::Model {
-                    id: 0,
-                    key: t.key.clone(),
-                    indicator_id: indicator_ids[&indicators[t.indicator].key],
-                    plan_id,
-                    domain_id: t.domain.map(|d| domain_ids[&p.domains[d].key]),
-                    goal_id: t.goal.map(|g| goal_ids[&p.goals[g].key]),
-                    ordinal: to_i32(n + 1),
-                    name: t.name.clone(),
-                    unit: t.unit.clone(),
-                    direction: t.direction.as_str().to_string(),
-                    nature: t.nature.as_str().to_string(),
-                    nature_raw: t.nature_raw.clone(),
-                    table_category: t.table_category.clone(),
-                    table_number: t.table_number,
-                    baseline_year: t.baseline.as_ref().map(|b| b.year),
-                    baseline_value: t.baseline.as_ref().and_then(|b| b.value),
-                    baseline_raw: t.baseline.as_ref().and_then(|b| b.raw.clone()),
-                    year: t.target.year,
-                    comparator: t.target.comparator.map(|c| c.as_str().to_string()),
-                    value: t.target.value,
-                    basis: t.target.basis.as_str().to_string(),
-                    raw: t.target.raw.clone(),
-                    inferred: inferred.join(","),
-                    line_start,
-                    line_end,
-                    source_text,
-                }
-            })
-        })
-        .collect();
+    let mut target_models = Vec::new();
+    for p in plans.iter() {
+        let plan_id = plan_ids.of(&p.code)?;
+        let indicators = &data.indicators;
+        for (n, t) in p.targets.iter().enumerate() {
+            let (line_start, line_end, source_text) = provenance(&t.source);
+            let inferred: Vec<&str> = [
+                ("comparator", t.inferred.comparator),
+                ("direction", t.inferred.direction),
+                ("year", t.inferred.year),
+            ]
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(part, _)| *part)
+            .collect();
+            target_models.push(target::Model {
+                id: 0,
+                key: t.key.clone(),
+                indicator_id: indicator_ids.of(&indicators[t.indicator].key)?,
+                plan_id,
+                domain_id: t
+                    .domain
+                    .map(|d| domain_ids.of(&p.domains[d].key))
+                    .transpose()?,
+                goal_id: t.goal.map(|g| goal_ids.of(&p.goals[g].key)).transpose()?,
+                ordinal: to_i32(n + 1),
+                name: t.name.clone(),
+                unit: t.unit.clone(),
+                direction: t.direction,
+                nature: t.nature,
+                nature_raw: t.nature_raw.clone(),
+                table_category: t.table_category.clone(),
+                table_number: t.table_number,
+                baseline_year: t.baseline.as_ref().map(|b| b.year),
+                baseline_value: t.baseline.as_ref().and_then(|b| b.value),
+                baseline_raw: t.baseline.as_ref().and_then(|b| b.raw.clone()),
+                year: t.target.year,
+                comparator: t.target.comparator,
+                value: t.target.value,
+                basis: t.target.basis,
+                raw: t.target.raw.clone(),
+                inferred: inferred.join(","),
+                line_start,
+                line_end,
+                source_text,
+            });
+        }
+    }
     upsert(db, &mut report, "target", targets_now, target_models).await?;
     // Only now that every target points at its indicator of the new document can the
     // indicators merged away, or no longer named, go.
@@ -669,19 +680,18 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     .await?;
 
     // Document figures: new ones come in with a placeholder version, numbered below.
-    let value_models = data
-        .indicators
-        .iter()
-        .flat_map(|i| {
-            let indicator_id = indicator_ids[&i.key];
-            i.values.iter().map(move |v| indicator_value::Model {
+    let mut value_models = Vec::new();
+    for i in &data.indicators {
+        let indicator_id = indicator_ids.of(&i.key)?;
+        for v in &i.values {
+            value_models.push(indicator_value::Model {
                 id: 0,
                 key: Some(value_key(&i.key, v)),
                 indicator_id,
                 year: v.year,
                 value: v.value,
-                status: ValueStatus::Published.as_str().to_string(),
-                origin: "document".to_string(),
+                status: ValueStatus::Published,
+                origin: ValueOrigin::Document,
                 version: 0,
                 line_start: Some(to_i32(v.source.line_start)),
                 line_end: Some(to_i32(v.source.line_end)),
@@ -696,19 +706,39 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
                 updated_at: None,
                 year_inferred: v.year_inferred,
                 raw: Some(v.raw.clone()),
-            })
-        })
-        .enumerate()
-        .map(|(n, mut m)| {
-            // Unique until renumbered: no real version is negative.
-            m.version = -(10_000_000 + to_i32(n));
-            m
-        })
-        .collect();
+            });
+        }
+    }
+    for (n, m) in value_models.iter_mut().enumerate() {
+        // Unique until renumbered: no real version is negative.
+        m.version = -(10_000_000 + to_i32(n));
+    }
     upsert(db, &mut report, "indicator_value", values_now, value_models).await?;
     renumber(db, &mut report).await?;
 
     Ok(report)
+}
+
+/// Ids of the rows a stage wrote, by natural key. A key the dataset names that the stage did
+/// not write is a bug in the importer: an error that rolls the import back, not a panic.
+struct Ids {
+    table: &'static str,
+    by_key: HashMap<String, i32>,
+}
+
+impl Ids {
+    fn new(table: &'static str, by_key: HashMap<String, i32>) -> Ids {
+        Ids { table, by_key }
+    }
+
+    fn of(&self, key: &str) -> Result<i32, DbErr> {
+        self.by_key.get(key).copied().ok_or_else(|| {
+            DbErr::Custom(format!(
+                "import: the dataset names {} {key:?}, which it did not write",
+                self.table
+            ))
+        })
+    }
 }
 
 /// A document figure's key: its indicator, year and line (one year may have figures on
@@ -822,11 +852,12 @@ async fn renumber(db: &impl ConnectionTrait, report: &mut Report) -> Result<(), 
             _ => groups.push(vec![v]),
         }
     }
-    let published = ValueStatus::Published.as_str();
-    let mut changes: Vec<(indicator_value::Model, i32, String)> = Vec::new();
+    let published = ValueStatus::Published;
+    let document = ValueOrigin::Document;
+    let mut changes: Vec<(indicator_value::Model, i32, ValueStatus)> = Vec::new();
     for mut group in groups {
         group.sort_by(|a, b| {
-            let doc = |v: &indicator_value::Model| v.origin != "document";
+            let doc = |v: &indicator_value::Model| v.origin != document;
             (doc(a), a.line_start, a.created_at, a.id).cmp(&(
                 doc(b),
                 b.line_start,
@@ -836,16 +867,16 @@ async fn renumber(db: &impl ConnectionTrait, report: &mut Report) -> Result<(), 
         });
         let last_published_submission = group
             .iter()
-            .rposition(|v| v.origin != "document" && v.status == published);
+            .rposition(|v| v.origin != document && v.status == published);
         for (n, v) in group.into_iter().enumerate() {
             let version = to_i32(n + 1);
-            let status = if v.origin != "document"
+            let status = if v.origin != document
                 && v.status == published
                 && Some(n) != last_published_submission
             {
-                ValueStatus::Superseded.as_str().to_string()
+                ValueStatus::Superseded
             } else {
-                v.status.clone()
+                v.status
             };
             if version != v.version || status != v.status {
                 changes.push((v, version, status));
@@ -871,12 +902,8 @@ async fn renumber(db: &impl ConnectionTrait, report: &mut Report) -> Result<(), 
             .collect();
         let statuses: String = changes
             .iter()
-            .map(|(v, _, status)| {
-                let status = ValueStatus::parse(status)
-                    .ok_or_else(|| DbErr::Custom(format!("unknown value status {status}")))?;
-                Ok(format!(" WHEN {} THEN '{}'", v.id, status.as_str()))
-            })
-            .collect::<Result<_, DbErr>>()?;
+            .map(|(v, _, status)| format!(" WHEN {} THEN '{}'", v.id, status.as_str()))
+            .collect();
         db.execute_unprepared(&format!(
             "UPDATE indicator_value SET version = CASE id{versions} END, \
              status = CASE id{statuses} END WHERE id IN ({ids})"
@@ -890,13 +917,13 @@ async fn renumber(db: &impl ConnectionTrait, report: &mut Report) -> Result<(), 
                 value_id: sea_orm::Set(v.id),
                 indicator_id: sea_orm::Set(v.indicator_id),
                 year: sea_orm::Set(v.year),
-                action: sea_orm::Set("supersede".into()),
+                action: sea_orm::Set(ValueAction::Supersede),
                 actor_id: sea_orm::Set(None),
                 actor_name: sea_orm::Set("plangraph import".into()),
                 at: sea_orm::Set(Utc::now()),
                 old_value: sea_orm::Set(Some(v.value)),
                 new_value: sea_orm::Set(Some(v.value)),
-                old_status: sea_orm::Set(Some(v.status.clone())),
+                old_status: sea_orm::Set(Some(v.status)),
                 new_status: sea_orm::Set(status),
                 comment: sea_orm::Set(Some(
                     "another copy of the same measure published a later value for this year".into(),
@@ -906,7 +933,7 @@ async fn renumber(db: &impl ConnectionTrait, report: &mut Report) -> Result<(), 
             .insert(db)
             .await?;
         }
-        if v.origin != "document" {
+        if v.origin != document {
             report
                 .table("indicator_value")
                 .updated

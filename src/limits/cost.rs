@@ -20,7 +20,7 @@ use async_graphql::{Name, Positioned, Value as ConstValue, Variables};
 use async_graphql_value::Value;
 
 use super::bounds::Bounds;
-use crate::graphql::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::repo::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// How large a plain (non-connection) list of objects can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

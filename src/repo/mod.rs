@@ -1,16 +1,24 @@
-//! The read side: the queries the API answers with, each taking any connection. Resolvers
-//! map what these return to GraphQL types; they do not build queries of their own.
-//!
-//! (Moving every read here is issue 9's work in progress: targets, series and statuses are
-//! here; the older types still query through `graphql::loaders`.)
+//! The read side: every query the API answers with, each taking any connection. Resolvers
+//! map what these return to GraphQL types; they build no queries of their own. Lists are
+//! paged here ([`page`]); nested lists and parents come through the batch loaders ([`batch`]),
+//! one statement per level of a query however many rows it has.
 
+pub mod audit;
+pub mod batch;
+pub mod departments;
+pub mod goals;
+pub mod indicators;
+pub mod page;
+pub mod search;
 pub mod targets;
+pub mod users;
+pub mod values;
 
 use std::collections::HashMap;
 
 use entity::{department, department_alias, plan};
 use sea_orm::sea_query::{Query, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppError;
 
@@ -93,6 +101,41 @@ pub async fn department_by_name(
         }
     }
     Err(AppError::NotFound(format!("no department {name:?}")))
+}
+
+/// After a filtered query found nothing: NOT_FOUND if the plan code or department name in
+/// the filter names nothing, so a typo is not mistaken for an empty answer.
+pub async fn check_names(
+    db: &impl ConnectionTrait,
+    plan_code: Option<&str>,
+    department: Option<&str>,
+) -> Result<(), AppError> {
+    if let Some(code) = plan_code {
+        plan_by_code(db, code).await?;
+    }
+    if let Some(name) = department {
+        department_by_name(db, name).await?;
+    }
+    Ok(())
+}
+
+/// Every plan, in published order.
+pub async fn plans(db: &impl ConnectionTrait) -> Result<Vec<plan::Model>, AppError> {
+    Ok(plan::Entity::find()
+        .order_by_asc(plan::Column::Ordinal)
+        .all(db)
+        .await?)
+}
+
+/// A plan by code, or none.
+pub async fn find_plan(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<plan::Model>, AppError> {
+    Ok(plan::Entity::find()
+        .filter(plan::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?)
 }
 
 /// Groups rows by a key, keeping their order.

@@ -3,12 +3,14 @@
 use std::collections::HashMap;
 
 use entity::{goal_department, indicator_value, target};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, Query};
+
+use super::page::{Keyset, Page, PageArgs, SortKey};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
 };
 
-use crate::domain::{Comparator, Direction, Nature, Role, TargetBasis, ValueStatus};
+use crate::domain::{Nature, Role, ValueStatus};
 use crate::error::AppError;
 use crate::rules::progress::{self, Assessment, Point, Status};
 
@@ -65,12 +67,12 @@ pub fn select(filter: &TargetFilter) -> Select<target::Entity> {
             ));
         }
         if let Some(role) = filter.role {
-            goals.and_where(goal_department::Column::Role.eq(role.as_str()));
+            goals.and_where(goal_department::Column::Role.eq(role));
         }
         q = q.filter(target::Column::GoalId.in_subquery(goals.to_owned()));
     }
     if let Some(nature) = filter.nature {
-        q = q.filter(target::Column::Nature.eq(nature.as_str()));
+        q = q.filter(target::Column::Nature.eq(nature));
     }
     match filter.quantified {
         Some(true) => q = q.filter(target::Column::Value.is_not_null()),
@@ -88,14 +90,8 @@ pub fn select(filter: &TargetFilter) -> Select<target::Entity> {
     {
         q = q.filter(
             Condition::any()
-                .add(crate::graphql::pagination::contains(
-                    target::Column::Name,
-                    text,
-                ))
-                .add(crate::graphql::pagination::contains(
-                    target::Column::SourceText,
-                    text,
-                )),
+                .add(super::page::contains(target::Column::Name, text))
+                .add(super::page::contains(target::Column::SourceText, text)),
         );
     }
     q.order_by_asc(target::Column::LineStart)
@@ -105,13 +101,47 @@ pub fn select(filter: &TargetFilter) -> Select<target::Entity> {
 /// After a query by `filter` found nothing: NOT_FOUND if a plan code or department name in
 /// it names nothing, rather than an empty answer.
 pub async fn check_names(db: &impl ConnectionTrait, filter: &TargetFilter) -> Result<(), AppError> {
-    if let Some(code) = &filter.plan_code {
-        super::plan_by_code(db, code).await?;
+    super::check_names(
+        db,
+        filter.plan_code.as_deref(),
+        filter.department.as_deref(),
+    )
+    .await
+}
+
+/// One page of the targets a filter selects, in document order. A plan code or department
+/// that names nothing is NOT_FOUND rather than an empty page.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &TargetFilter,
+    as_of: Option<i32>,
+    args: &PageArgs,
+) -> Result<Page<target::Model>, AppError> {
+    let found = if filter.statuses.is_empty() {
+        let keyset = Keyset {
+            first: Expr::col(target::Column::LineStart),
+            second: Expr::col(target::Column::Ordinal),
+            descending: false,
+            text: false,
+        };
+        super::page::page(
+            db,
+            select(filter),
+            &keyset,
+            args,
+            |m| SortKey::Ints(m.line_start, m.ordinal),
+            |m| m,
+        )
+        .await?
+    } else {
+        // Statuses are computed, so the matching targets are all read and paged here.
+        let rows = matching(db, filter, as_of).await?;
+        super::page::nested(rows, args, |t| (t.line_start, t.ordinal), |t| t)?
+    };
+    if found.total_count == 0 {
+        check_names(db, filter).await?;
     }
-    if let Some(name) = &filter.department {
-        super::department_by_name(db, name).await?;
-    }
-    Ok(())
+    Ok(found)
 }
 
 /// The series of many indicators in one statement: per year, the newest published value.
@@ -126,7 +156,7 @@ pub async fn series_of_many(
     }
     let rows = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
-        .filter(indicator_value::Column::Status.eq(ValueStatus::Published.as_str()))
+        .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
         .order_by_asc(indicator_value::Column::IndicatorId)
         .order_by_asc(indicator_value::Column::Year)
         .order_by_asc(indicator_value::Column::Version)
@@ -145,13 +175,13 @@ pub async fn series_of_many(
 /// The rules' view of a stored target.
 pub fn rules(t: &target::Model) -> progress::Target {
     progress::Target {
-        direction: Direction::parse(&t.direction).unwrap_or(Direction::Unspecified),
-        nature: Nature::parse(&t.nature).unwrap_or(Nature::Unspecified),
+        direction: t.direction,
+        nature: t.nature,
         baseline: t.baseline_year.zip(t.baseline_value),
         target_year: t.year,
         target_value: t.value,
-        comparator: t.comparator.as_deref().and_then(Comparator::parse),
-        basis: TargetBasis::parse(&t.basis).unwrap_or(TargetBasis::Level),
+        comparator: t.comparator,
+        basis: t.basis,
     }
 }
 

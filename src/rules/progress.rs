@@ -472,6 +472,17 @@ fn describe(comparator: Comparator, level: f64, language: Language) -> String {
 }
 
 /// Numbers as people write them: no trailing zeros.
+/// A value as the API shows it: four decimals at most. Fractions the document writes in words
+/// (三分之一) are kept exact for comparisons; shown, 33.333333333333336 would read as noise.
+pub fn shown(v: f64) -> f64 {
+    let r = (v * 10_000.0).round() / 10_000.0;
+    if r.is_finite() {
+        r
+    } else {
+        v
+    }
+}
+
 fn num(v: f64) -> String {
     let text = format!("{v:.4}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -480,6 +491,14 @@ fn num(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_values_have_four_decimals_at_most() {
+        assert_eq!(shown(100.0 / 3.0), 33.3333);
+        assert_eq!(shown(2.27), 2.27);
+        assert_eq!(shown(200.0 / 3.0), 66.6667);
+        assert_eq!(shown(-0.00004), 0.0);
+    }
 
     /// 居民健康素养水平: 23.16 (2020) → 30.32 (2025), at least.
     fn literacy(nature: Nature) -> Target {

@@ -65,7 +65,7 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<(), s
             .map(|a| a.username.as_str())
             .or(entry.username)
             .map(|n| cap(n, MAX_NAME_CHARS))),
-        actor_role: Set(entry.actor.map(|a| a.role.as_str().to_string())),
+        actor_role: Set(entry.actor.map(|a| a.role)),
         action: Set(cap(entry.action, MAX_NAME_CHARS)),
         target: Set(entry.target.map(|t| cap(&t, MAX_TARGET_CHARS))),
         outcome: Set(cap(entry.outcome, MAX_NAME_CHARS)),

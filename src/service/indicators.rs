@@ -24,7 +24,7 @@ pub async fn assign_reporter(
     department: &str,
 ) -> Result<indicator::Model, AppError> {
     let indicator = find(db, indicator_id).await?;
-    let department = super::users::department_by_name(db, department).await?;
+    let department = crate::repo::department_by_name(db, department).await?;
     let exists = indicator_assignment::Entity::find()
         .filter(indicator_assignment::Column::IndicatorId.eq(indicator_id))
         .filter(indicator_assignment::Column::DepartmentId.eq(department.id))
@@ -78,7 +78,7 @@ pub async fn correct(
         am.unit = Set((!unit.is_empty()).then_some(unit));
     }
     if let Some(direction) = changes.direction {
-        am.direction = Set(direction.as_str().to_string());
+        am.direction = Set(direction);
     }
     let updated = am.update(db).await?;
     Ok((current, updated))

@@ -1,52 +1,12 @@
 //! Accounts: creation, changes, disabling, revoking tokens, and authenticating a token.
 
 use chrono::Utc;
-use entity::{app_user, department, department_alias};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
-};
+use entity::{app_user, department};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
 use crate::auth::token::Claims;
 use crate::auth::{Actor, UserRole};
 use crate::error::AppError;
-
-/// Finds a department by canonical name or published spelling.
-pub async fn department_by_name(
-    db: &impl ConnectionTrait,
-    name: &str,
-) -> Result<department::Model, AppError> {
-    let name = name.trim();
-    if let Some(d) = department::Entity::find()
-        .filter(department::Column::Name.eq(name))
-        .one(db)
-        .await?
-    {
-        return Ok(d);
-    }
-    if let Some(alias) = department_alias::Entity::find()
-        .filter(department_alias::Column::Alias.eq(name))
-        .one(db)
-        .await?
-    {
-        if let Some(d) = department::Entity::find_by_id(alias.department_id)
-            .one(db)
-            .await?
-        {
-            return Ok(d);
-        }
-    }
-    Err(AppError::NotFound(format!("no department {name}")))
-}
-
-/// The canonical name of a department by id.
-pub async fn department_name(db: &impl ConnectionTrait, id: i32) -> Result<String, AppError> {
-    Ok(department::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(|d| d.name)
-        .unwrap_or_default())
-}
 
 fn check_username(username: &str) -> Result<(), AppError> {
     let ok = (3..=64).contains(&username.len())
@@ -69,7 +29,9 @@ async fn department_for(
     department: Option<&str>,
 ) -> Result<Option<i32>, AppError> {
     match (role, department.map(str::trim).filter(|d| !d.is_empty())) {
-        (UserRole::Submitter, Some(name)) => Ok(Some(department_by_name(db, name).await?.id)),
+        (UserRole::Submitter, Some(name)) => {
+            Ok(Some(crate::repo::department_by_name(db, name).await?.id))
+        }
         (UserRole::Submitter, None) => Err(AppError::BadUserInput(
             "a submitter needs a department".into(),
         )),
@@ -90,7 +52,7 @@ pub async fn create(
     let username = username.trim().to_string();
     check_username(&username)?;
     let department_id = department_for(db, role, department).await?;
-    if find(db, &username).await.is_ok() {
+    if crate::repo::users::find(db, &username).await.is_ok() {
         return Err(AppError::Conflict(format!(
             "the username {username} is taken"
         )));
@@ -100,7 +62,7 @@ pub async fn create(
     let user = app_user::ActiveModel {
         username: Set(username),
         password_hash: Set(hash),
-        role: Set(role.as_str().to_string()),
+        role: Set(role),
         department_id: Set(department_id),
         disabled: Set(false),
         token_version: Set(1),
@@ -113,21 +75,6 @@ pub async fn create(
     Ok(user)
 }
 
-pub async fn find(db: &impl ConnectionTrait, username: &str) -> Result<app_user::Model, AppError> {
-    app_user::Entity::find()
-        .filter(app_user::Column::Username.eq(username.trim()))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no user {}", username.trim())))
-}
-
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<app_user::Model>, AppError> {
-    Ok(app_user::Entity::find()
-        .order_by_asc(app_user::Column::Username)
-        .all(db)
-        .await?)
-}
-
 /// Changes role, department and/or the disabled flag; any change revokes the user's tokens.
 pub async fn update(
     db: &impl ConnectionTrait,
@@ -136,8 +83,8 @@ pub async fn update(
     department: Option<&str>,
     disabled: Option<bool>,
 ) -> Result<app_user::Model, AppError> {
-    let user = find(db, username).await?;
-    let current = UserRole::parse(&user.role).unwrap_or(UserRole::Submitter);
+    let user = crate::repo::users::find(db, username).await?;
+    let current = user.role;
     let new_role = role.unwrap_or(current);
     let department_id = match (role, department) {
         (None, None) => user.department_id,
@@ -157,7 +104,7 @@ pub async fn update(
         }
     };
     let mut am = user.clone().into_active_model();
-    am.role = Set(new_role.as_str().to_string());
+    am.role = Set(new_role);
     am.department_id = Set(department_id);
     if let Some(disabled) = disabled {
         am.disabled = Set(disabled);

@@ -1,11 +1,7 @@
-//! The yearly reporting workflow: submit, review, history, and who still owes what.
-
-use std::collections::{BTreeMap, HashMap};
+//! The yearly reporting workflow: submit and review.
 
 use chrono::Utc;
-use entity::{
-    goal_department, indicator, indicator_assignment, indicator_value, plan, target, value_event,
-};
+use entity::{indicator, indicator_value, plan, target, value_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -13,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::auth::{Actor, UserRole};
-use crate::domain::{Role, ValueStatus};
+use crate::domain::{ValueAction, ValueOrigin, ValueStatus};
 use crate::error::AppError;
 use crate::rules::workflow::{self, Decision, FieldError, Years};
 
@@ -27,62 +23,6 @@ pub struct Submission {
     /// The version of the latest value of that indicator and year the submitter has seen
     /// (0 for none); a different one is a CONFLICT. None skips the check.
     pub expected_version: Option<i32>,
-}
-
-/// Departments that may report an indicator: those leading or responsible for the goal of any
-/// of its targets, and those an admin assigned.
-pub async fn reporters(
-    db: &impl ConnectionTrait,
-    indicator: &indicator::Model,
-) -> Result<Vec<i32>, AppError> {
-    Ok(reporters_of_many(db, &[indicator.id])
-        .await?
-        .remove(&indicator.id)
-        .unwrap_or_default())
-}
-
-/// The reporters of many indicators in one statement: the lead and responsible departments of
-/// its targets' goals in document and tag order, then admin assignments in the order made.
-pub async fn reporters_of_many(
-    db: &impl ConnectionTrait,
-    indicator_ids: &[i32],
-) -> Result<HashMap<i32, Vec<i32>>, AppError> {
-    let mut out: HashMap<i32, Vec<i32>> =
-        indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
-    if indicator_ids.is_empty() {
-        return Ok(out);
-    }
-    // The ids are integers from the store, so inlining them is safe.
-    let ids = indicator_ids
-        .iter()
-        .map(i32::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let sql = format!(
-        "SELECT t.indicator_id, gd.department_id, 0 AS source, t.line_start * 1000 + gd.ordinal AS position \
-         FROM target t JOIN goal_department gd ON gd.goal_id = t.goal_id \
-         WHERE t.indicator_id IN ({ids}) AND gd.role IN ('{lead}', '{responsible}') \
-         UNION ALL \
-         SELECT a.indicator_id, a.department_id, 1, a.id FROM indicator_assignment a WHERE a.indicator_id IN ({ids}) \
-         ORDER BY 1, 3, 4",
-        lead = Role::Lead.as_str(),
-        responsible = Role::Responsible.as_str(),
-    );
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            sql,
-        ))
-        .await?;
-    for row in rows {
-        let indicator: i32 = row.try_get_by_index(0)?;
-        let department: i32 = row.try_get_by_index(1)?;
-        let list = out.entry(indicator).or_default();
-        if !list.contains(&department) {
-            list.push(department);
-        }
-    }
-    Ok(out)
 }
 
 fn invalid(errors: &[FieldError]) -> AppError {
@@ -102,9 +42,9 @@ fn invalid(errors: &[FieldError]) -> AppError {
 async fn event(
     db: &impl ConnectionTrait,
     value: &indicator_value::Model,
-    action: &str,
+    action: ValueAction,
     actor: &Actor,
-    old: Option<(f64, &str)>,
+    old: Option<(f64, ValueStatus)>,
     new_status: ValueStatus,
     comment: Option<String>,
 ) -> Result<(), AppError> {
@@ -112,14 +52,14 @@ async fn event(
         value_id: Set(value.id),
         indicator_id: Set(value.indicator_id),
         year: Set(value.year),
-        action: Set(action.to_string()),
+        action: Set(action),
         actor_id: Set(Some(actor.user_id)),
         actor_name: Set(actor.username.clone()),
         at: Set(Utc::now()),
         old_value: Set(old.map(|(v, _)| v)),
         new_value: Set(Some(value.value)),
-        old_status: Set(old.map(|(_, s)| s.to_string())),
-        new_status: Set(new_status.as_str().to_string()),
+        old_status: Set(old.map(|(_, s)| s)),
+        new_status: Set(new_status),
         comment: Set(comment),
         ..Default::default()
     }
@@ -154,7 +94,7 @@ async fn move_status(
         .col_expr(indicator_value::Column::Status, Expr::value(to.as_str()))
         .col_expr(indicator_value::Column::UpdatedAt, Expr::value(now))
         .filter(indicator_value::Column::Id.eq(value.id))
-        .filter(indicator_value::Column::Status.eq(value.status.as_str()));
+        .filter(indicator_value::Column::Status.eq(value.status));
     if let Some((actor, comment)) = review {
         update = update
             .col_expr(
@@ -191,7 +131,10 @@ pub async fn submit(
     let department_id = actor
         .department_id
         .ok_or_else(|| AppError::Forbidden("the account has no department".into()))?;
-    if !reporters(db, &indicator).await?.contains(&department_id) {
+    if !crate::repo::values::reporters(db, &indicator)
+        .await?
+        .contains(&department_id)
+    {
         return Err(AppError::Forbidden(
             "your department does not report this indicator".into(),
         ));
@@ -209,11 +152,11 @@ pub async fn submit(
     let first = plans.iter().map(|p| p.period_start).min();
     let last = plans.iter().map(|p| p.period_end).max();
     let (Some(first), Some(last)) = (first, last) else {
-        return Err(AppError::Internal("indicator without a plan".into()));
+        return Err(AppError::internal("indicator without a plan"));
     };
     let mut baselines: Vec<i32> = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.eq(indicator.id))
-        .filter(indicator_value::Column::Origin.eq("document"))
+        .filter(indicator_value::Column::Origin.eq(ValueOrigin::Document))
         .all(db)
         .await?
         .into_iter()
@@ -248,15 +191,15 @@ pub async fn submit(
     }
     if let Some(pending) = previous
         .as_ref()
-        .filter(|p| p.status == ValueStatus::Submitted.as_str())
+        .filter(|p| p.status == ValueStatus::Submitted)
     {
         move_status(db, pending, ValueStatus::Superseded, None).await?;
         event(
             db,
             pending,
-            "supersede",
+            ValueAction::Supersede,
             actor,
-            Some((pending.value, &pending.status)),
+            Some((pending.value, pending.status)),
             ValueStatus::Superseded,
             Some("replaced by a newer submission".into()),
         )
@@ -268,8 +211,8 @@ pub async fn submit(
         indicator_id: Set(indicator.id),
         year: Set(input.year),
         value: Set(input.value),
-        status: Set(ValueStatus::Submitted.as_str().to_string()),
-        origin: Set("submission".to_string()),
+        status: Set(ValueStatus::Submitted),
+        origin: Set(ValueOrigin::Submission),
         version: Set(current_version + 1),
         line_start: Set(None),
         line_end: Set(None),
@@ -296,9 +239,9 @@ pub async fn submit(
     event(
         db,
         &inserted,
-        "submit",
+        ValueAction::Submit,
         actor,
-        previous.as_ref().map(|p| (p.value, p.status.as_str())),
+        previous.as_ref().map(|p| (p.value, p.status)),
         ValueStatus::Submitted,
         input.note.clone(),
     )
@@ -337,9 +280,7 @@ pub async fn review(
             "a reviewer cannot review their own submission".into(),
         ));
     }
-    let status = ValueStatus::parse(&value.status)
-        .ok_or_else(|| AppError::Internal("unknown value status".into()))?;
-    let to = workflow::review(status, decision).map_err(AppError::Conflict)?;
+    let to = workflow::review(value.status, decision).map_err(AppError::Conflict)?;
     if decision == Decision::Approve {
         let newest = latest(db, value.indicator_id, value.year).await?;
         if newest.as_ref().is_some_and(|n| n.id != value.id) {
@@ -354,8 +295,8 @@ pub async fn review(
         let published_before = indicator_value::Entity::find()
             .filter(indicator_value::Column::IndicatorId.eq(value.indicator_id))
             .filter(indicator_value::Column::Year.eq(value.year))
-            .filter(indicator_value::Column::Status.eq(ValueStatus::Published.as_str()))
-            .filter(indicator_value::Column::Origin.ne("document"))
+            .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
+            .filter(indicator_value::Column::Origin.ne(ValueOrigin::Document))
             .filter(indicator_value::Column::Id.ne(value.id))
             .all(db)
             .await?;
@@ -364,9 +305,9 @@ pub async fn review(
             event(
                 db,
                 &old,
-                "supersede",
+                ValueAction::Supersede,
                 actor,
-                Some((old.value, &old.status)),
+                Some((old.value, old.status)),
                 ValueStatus::Superseded,
                 Some("replaced by a newer approved value".into()),
             )
@@ -374,16 +315,16 @@ pub async fn review(
         }
     }
     let action = if to == ValueStatus::Published {
-        "approve"
+        ValueAction::Approve
     } else {
-        "reject"
+        ValueAction::Reject
     };
     event(
         db,
         &value,
         action,
         actor,
-        Some((value.value, &value.status)),
+        Some((value.value, value.status)),
         to,
         comment,
     )
@@ -391,7 +332,7 @@ pub async fn review(
     let after = indicator_value::Entity::find_by_id(value.id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::Internal("the reviewed value vanished".into()))?;
+        .ok_or_else(|| AppError::internal("the reviewed value vanished"))?;
     Ok((value, after))
 }
 
@@ -400,96 +341,4 @@ pub async fn review(
 pub fn may_read(actor: &Actor, value: &indicator_value::Model) -> bool {
     matches!(actor.role, UserRole::Reviewer | UserRole::Admin)
         || (actor.department_id.is_some() && actor.department_id == value.department_id)
-}
-
-/// A department's reporting for a year: which indicators it owes, and how far each got.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DepartmentReport {
-    pub department_id: i32,
-    /// Indicators with no submission from the department for the year.
-    pub owed: Vec<i32>,
-    pub submitted: Vec<i32>,
-    pub approved: Vec<i32>,
-    pub rejected: Vec<i32>,
-}
-
-/// Per department, the indicators it reports and the state of its latest value for `year`.
-pub async fn reporting_status(
-    db: &impl ConnectionTrait,
-    year: i32,
-) -> Result<Vec<DepartmentReport>, AppError> {
-    let indicators = indicator::Entity::find()
-        .order_by_asc(indicator::Column::Id)
-        .all(db)
-        .await?;
-    let targets = target::Entity::find().all(db).await?;
-    let links = goal_department::Entity::find()
-        .filter(
-            goal_department::Column::Role.is_in([Role::Lead.as_str(), Role::Responsible.as_str()]),
-        )
-        .all(db)
-        .await?;
-    let assignments = indicator_assignment::Entity::find().all(db).await?;
-    let values = indicator_value::Entity::find()
-        .filter(indicator_value::Column::Year.eq(year))
-        .filter(indicator_value::Column::Origin.eq("submission"))
-        .order_by_asc(indicator_value::Column::Version)
-        .all(db)
-        .await?;
-    let mut departments_of_goal: HashMap<i32, Vec<i32>> = HashMap::new();
-    for l in links {
-        departments_of_goal
-            .entry(l.goal_id)
-            .or_default()
-            .push(l.department_id);
-    }
-    let mut latest: HashMap<(i32, i32), String> = HashMap::new();
-    for v in values {
-        if let Some(d) = v.department_id {
-            latest.insert((d, v.indicator_id), v.status);
-        }
-    }
-    let mut reports: BTreeMap<i32, DepartmentReport> = BTreeMap::new();
-    let owe =
-        |department_id: i32, indicator_id: i32, reports: &mut BTreeMap<i32, DepartmentReport>| {
-            let r = reports
-                .entry(department_id)
-                .or_insert_with(|| DepartmentReport {
-                    department_id,
-                    ..Default::default()
-                });
-            let list = match latest
-                .get(&(department_id, indicator_id))
-                .map(String::as_str)
-            {
-                Some("submitted") => &mut r.submitted,
-                Some("published") => &mut r.approved,
-                Some("rejected") => &mut r.rejected,
-                _ => &mut r.owed,
-            };
-            if !list.contains(&indicator_id) {
-                list.push(indicator_id);
-            }
-        };
-    for i in &indicators {
-        let mut departments: Vec<i32> = targets
-            .iter()
-            .filter(|t| t.indicator_id == i.id)
-            .filter_map(|t| t.goal_id.and_then(|g| departments_of_goal.get(&g)))
-            .flatten()
-            .copied()
-            .collect();
-        departments.extend(
-            assignments
-                .iter()
-                .filter(|a| a.indicator_id == i.id)
-                .map(|a| a.department_id),
-        );
-        departments.sort_unstable();
-        departments.dedup();
-        for d in departments {
-            owe(d, i.id, &mut reports);
-        }
-    }
-    Ok(reports.into_values().collect())
 }

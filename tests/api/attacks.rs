@@ -515,9 +515,10 @@ on_both_backends!(
         assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
         // a well-formed cursor forged to hold a NUL
         use async_graphql::connection::CursorType;
-        let forged = async_graphql::connection::OpaqueCursor(
-            plangraph::graphql::pagination::SortKey::Text("a\u{0}b".into(), 1),
-        )
+        let forged = async_graphql::connection::OpaqueCursor(plangraph::repo::page::SortKey::Text(
+            "a\u{0}b".into(),
+            1,
+        ))
         .encode_cursor();
         let body = app
             .query(&format!(

@@ -180,6 +180,15 @@ on_both_backends!(
             json!([{ "name": "镇级党委、政府领导班子配备女干部数", "raw": "配备1名女干部", "comparator": "AT_LEAST",
                  "value": 1.0, "unit": "名", "source": { "lineStart": 122 } }])
         );
+        // a fraction in words: kept exact for comparisons, shown with four decimals
+        let body = app
+            .query(r#"{ targets(filter: { planCode: "women", text: "不低于三分之一" }) { nodes { raw comparator value unit source { lineStart } } } }"#)
+            .await;
+        assert_eq!(
+            ok(&body)["targets"]["nodes"],
+            json!([{ "raw": "不低于三分之一", "comparator": "AT_LEAST", "value": 33.3333, "unit": "%",
+                 "source": { "lineStart": 130 } }])
+        );
     }
 );
 

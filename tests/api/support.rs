@@ -167,6 +167,13 @@ impl TestApp {
 
     /// A server over a store the test prepared.
     pub async fn spawn_on(store: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        // RUST_LOG=error shows the servers' logs (an internal error's cause) in a failing test.
+        if std::env::var_os("RUST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .with_test_writer()
+                .try_init();
+        }
         let mut settings = Settings::new(store.url.clone(), "127.0.0.1:0");
         adjust(&mut settings);
         let app = Application::build(&settings)

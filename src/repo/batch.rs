@@ -35,7 +35,12 @@ pub fn for_request(db: DatabaseConnection, query: bool) -> Loaders {
     loaders
 }
 
-pub type LoadError = Arc<DbErr>;
+/// A batch's error, shared by every waiter on it.
+pub type LoadError = Arc<crate::error::AppError>;
+
+fn db_err(err: DbErr) -> LoadError {
+    Arc::new(err.into())
+}
 
 /// Rows by primary key.
 macro_rules! by_id {
@@ -51,7 +56,8 @@ macro_rules! by_id {
                 let rows = $entity::Entity::find()
                     .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0)))
                     .all(&self.db)
-                    .await?;
+                    .await
+                    .map_err(db_err)?;
                 Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
             }
         }
@@ -74,7 +80,8 @@ macro_rules! children {
                     .order_by_asc($entity::Column::$order)
                     .order_by_asc($entity::Column::Id)
                     .all(&self.db)
-                    .await?;
+                    .await
+                    .map_err(db_err)?;
                 let parent_of: fn(&$entity::Model) -> Option<i32> = $parent_of;
                 let mut out: HashMap<$key, Self::Value> =
                     keys.iter().map(|k| (*k, Vec::new())).collect();
@@ -141,7 +148,7 @@ impl Loader<Series> for Store {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let found = crate::repo::targets::series_of_many(&self.db, &ids)
             .await
-            .map_err(|e| Arc::new(DbErr::Custom(e.message().to_string())))?;
+            .map_err(Arc::new)?;
         Ok(found.into_iter().map(|(id, s)| (Series(id), s)).collect())
     }
 }
@@ -160,13 +167,12 @@ impl Loader<PublishedValues> for Store {
     ) -> Result<HashMap<PublishedValues, Self::Value>, Self::Error> {
         let rows = indicator_value::Entity::find()
             .filter(indicator_value::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
-            .filter(
-                indicator_value::Column::Status.eq(crate::domain::ValueStatus::Published.as_str()),
-            )
+            .filter(indicator_value::Column::Status.eq(crate::domain::ValueStatus::Published))
             .order_by_asc(indicator_value::Column::Year)
             .order_by_asc(indicator_value::Column::Version)
             .all(&self.db)
-            .await?;
+            .await
+            .map_err(db_err)?;
         let mut out: HashMap<PublishedValues, Self::Value> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
@@ -178,7 +184,7 @@ impl Loader<PublishedValues> for Store {
     }
 }
 
-/// Departments that may report an indicator (the rule lives in `service::values`), fetched
+/// Departments that may report an indicator (the one rule, in `repo::values`), fetched
 /// with their rows in the same batch: two statements however many indicators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReportersOf(pub i32);
@@ -192,9 +198,9 @@ impl Loader<ReportersOf> for Store {
         keys: &[ReportersOf],
     ) -> Result<HashMap<ReportersOf, Self::Value>, Self::Error> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let found = crate::service::values::reporters_of_many(&self.db, &ids)
+        let found = crate::repo::values::reporters_of_many(&self.db, &ids)
             .await
-            .map_err(|e| Arc::new(DbErr::Custom(e.message().to_string())))?;
+            .map_err(Arc::new)?;
         let wanted: Vec<i32> = found.values().flatten().copied().collect();
         let rows: HashMap<i32, department::Model> = if wanted.is_empty() {
             HashMap::new()
@@ -202,7 +208,8 @@ impl Loader<ReportersOf> for Store {
             department::Entity::find()
                 .filter(department::Column::Id.is_in(wanted))
                 .all(&self.db)
-                .await?
+                .await
+                .map_err(db_err)?
                 .into_iter()
                 .map(|d| (d.id, d))
                 .collect()
@@ -243,14 +250,16 @@ impl Loader<ApprovalsOf> for Store {
             .to_owned();
         let rows = entity::value_event::Entity::find()
             .filter(entity::value_event::Column::ValueId.in_subquery(values))
-            .filter(entity::value_event::Column::Action.eq("approve"))
+            .filter(entity::value_event::Column::Action.eq(crate::domain::ValueAction::Approve))
             .order_by_asc(entity::value_event::Column::Id)
             .all(&self.db)
-            .await?;
+            .await
+            .map_err(db_err)?;
         let owner: HashMap<i32, i32> = indicator_value::Entity::find()
             .filter(indicator_value::Column::Id.is_in(rows.iter().map(|r| r.value_id)))
             .all(&self.db)
-            .await?
+            .await
+            .map_err(db_err)?
             .into_iter()
             .map(|v| (v.id, v.indicator_id))
             .collect();
@@ -285,7 +294,7 @@ impl Loader<CountsOf> for Store {
 
     async fn load(&self, keys: &[CountsOf]) -> Result<HashMap<CountsOf, Self::Value>, Self::Error> {
         use crate::repo::targets;
-        let fail = |e: crate::error::AppError| Arc::new(DbErr::Custom(e.message().to_string()));
+        let fail = Arc::new;
         let mut years: Vec<Option<i32>> = keys.iter().map(|k| k.1).collect();
         years.sort_unstable();
         years.dedup();
@@ -321,9 +330,10 @@ impl Loader<CountsOf> for Store {
                 for link in goal_department::Entity::find()
                     .filter(goal_department::Column::DepartmentId.is_in(departments.clone()))
                     .all(&self.db)
-                    .await?
+                    .await
+                    .map_err(db_err)?
                 {
-                    let role = crate::domain::Role::parse(&link.role);
+                    let role = Some(link.role);
                     for scope in [
                         Scope::Department(link.department_id, None),
                         Scope::Department(link.department_id, role),
@@ -341,7 +351,11 @@ impl Loader<CountsOf> for Store {
             if !goals_of.is_empty() {
                 wanted = wanted.add(target::Column::GoalId.is_in(goals_of.keys().copied()));
             }
-            let rows = target::Entity::find().filter(wanted).all(&self.db).await?;
+            let rows = target::Entity::find()
+                .filter(wanted)
+                .all(&self.db)
+                .await
+                .map_err(db_err)?;
             let counts = targets::counts_by(
                 &self.db,
                 rows,
@@ -395,11 +409,13 @@ impl Loader<IndicatorsOfPlan> for Store {
             .order_by_asc(target::Column::LineStart)
             .order_by_asc(target::Column::Ordinal)
             .all(&self.db)
-            .await?;
+            .await
+            .map_err(db_err)?;
         let rows: HashMap<i32, indicator::Model> = indicator::Entity::find()
             .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
             .all(&self.db)
-            .await?
+            .await
+            .map_err(db_err)?
             .into_iter()
             .map(|i| (i.id, i))
             .collect();
@@ -440,24 +456,28 @@ impl Loader<WorkOf> for Store {
         let links = goal_department::Entity::find()
             .filter(goal_department::Column::DepartmentId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.db)
-            .await?;
+            .await
+            .map_err(db_err)?;
         let goal_ids: Vec<i32> = links.iter().map(|l| l.goal_id).collect();
         let goals = goal::Entity::find()
             .filter(goal::Column::Id.is_in(goal_ids.clone()))
             .order_by_asc(goal::Column::LineStart)
             .order_by_asc(goal::Column::Id)
             .all(&self.db)
-            .await?;
+            .await
+            .map_err(db_err)?;
         let targets = target::Entity::find()
             .filter(target::Column::GoalId.is_in(goal_ids))
             .order_by_asc(target::Column::LineStart)
             .order_by_asc(target::Column::Ordinal)
             .all(&self.db)
-            .await?;
+            .await
+            .map_err(db_err)?;
         let indicators: HashMap<i32, indicator::Model> = indicator::Entity::find()
             .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
             .all(&self.db)
-            .await?
+            .await
+            .map_err(db_err)?
             .into_iter()
             .map(|i| (i.id, i))
             .collect();
@@ -467,7 +487,7 @@ impl Loader<WorkOf> for Store {
                 links.iter().any(|l| {
                     l.goal_id == goal_id
                         && l.department_id == key.0
-                        && key.1.is_none_or(|r| l.role == r.as_str())
+                        && key.1.is_none_or(|r| l.role == r)
                 })
             };
             let mut work = Work {

@@ -1,0 +1,291 @@
+//! Keyset pagination: a cursor holds the sort key of its row, the next page starts strictly
+//! after it, and every page is one `LIMIT n + 1` statement plus a count. The GraphQL layer
+//! turns a [`Page`] into a typed Relay connection.
+
+use async_graphql::connection::{CursorType, OpaqueCursor, PageInfo};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{
+    Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Value,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Largest page a client may ask for (GitHub's public API uses the same bound).
+pub const MAX_PAGE_SIZE: i32 = 100;
+/// Page size when the client gives neither `first` nor `last`.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+
+/// The sort key of a row, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SortKey {
+    Ints(i32, i32),
+    Text(String, i32),
+}
+
+impl SortKey {
+    fn values(&self) -> (Value, Value) {
+        match self {
+            SortKey::Ints(a, b) => (Value::from(*a), Value::from(*b)),
+            SortKey::Text(a, b) => (Value::from(a.clone()), Value::from(*b)),
+        }
+    }
+}
+
+pub type Cursor = OpaqueCursor<SortKey>;
+
+/// One page of nodes with their cursors, before it becomes a typed connection.
+pub struct Page<N> {
+    pub edges: Vec<(String, N)>,
+    pub page_info: PageInfo,
+    pub total_count: u64,
+}
+
+impl<N> Page<N> {
+    /// The same page with every node mapped (a row to its GraphQL type).
+    pub fn map<M>(self, f: impl Fn(N) -> M) -> Page<M> {
+        Page {
+            edges: self.edges.into_iter().map(|(c, n)| (c, f(n))).collect(),
+            page_info: self.page_info,
+            total_count: self.total_count,
+        }
+    }
+}
+
+fn page_info<N>(edges: &[(String, N)], has_previous_page: bool, has_next_page: bool) -> PageInfo {
+    PageInfo {
+        has_previous_page,
+        has_next_page,
+        start_cursor: edges.first().map(|(c, _)| c.clone()),
+        end_cursor: edges.last().map(|(c, _)| c.clone()),
+    }
+}
+
+/// `first` / `after` / `last` / `before`, checked.
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+struct Window {
+    size: u64,
+    backward: bool,
+    after: Option<SortKey>,
+    before: Option<SortKey>,
+}
+
+impl PageArgs {
+    fn window(&self) -> Result<Window, AppError> {
+        for (name, value) in [("first", self.first), ("last", self.last)] {
+            if let Some(n) = value {
+                if !(1..=MAX_PAGE_SIZE).contains(&n) {
+                    return Err(AppError::BadUserInput(format!(
+                        "`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {n}"
+                    )));
+                }
+            }
+        }
+        if self.first.is_some() && self.last.is_some() {
+            return Err(AppError::BadUserInput(
+                "give `first` or `last`, not both".into(),
+            ));
+        }
+        let cursor = |name: &str, text: &Option<String>| -> Result<Option<SortKey>, AppError> {
+            let refused =
+                || AppError::BadUserInput(format!("`{name}` is not a cursor this API issued"));
+            let key = text
+                .as_deref()
+                .map(|c| Cursor::decode_cursor(c).map(|c| c.0).map_err(|_| refused()))
+                .transpose()?;
+            // Only a forged cursor holds a NUL, which PostgreSQL cannot compare.
+            if matches!(&key, Some(SortKey::Text(t, _)) if t.contains('\0')) {
+                return Err(refused());
+            }
+            Ok(key)
+        };
+        let backward = self.last.is_some();
+        let size = self.first.or(self.last).unwrap_or(DEFAULT_PAGE_SIZE);
+        Ok(Window {
+            size: u64::try_from(size).unwrap_or(20),
+            backward,
+            after: cursor("after", &self.after)?,
+            before: cursor("before", &self.before)?,
+        })
+    }
+}
+
+/// Two columns that order rows totally (the second breaks ties), and which way.
+pub struct Keyset {
+    pub first: SimpleExpr,
+    pub second: SimpleExpr,
+    pub descending: bool,
+    /// The first column is text ([`SortKey::Text`]), not a number.
+    pub text: bool,
+}
+
+impl Keyset {
+    /// Rows strictly after (`later`) or before the key in this order.
+    fn beyond(&self, key: &SortKey, later: bool) -> Condition {
+        let (a, b) = key.values();
+        let forward = later != self.descending;
+        let cmp = |col: SimpleExpr, v: Value| if forward { col.gt(v) } else { col.lt(v) };
+        Condition::any()
+            .add(cmp(self.first.clone(), a.clone()))
+            .add(
+                Condition::all()
+                    .add(self.first.clone().eq(a))
+                    .add(cmp(self.second.clone(), b)),
+            )
+    }
+
+    fn order(&self, reverse: bool) -> Order {
+        if self.descending != reverse {
+            Order::Desc
+        } else {
+            Order::Asc
+        }
+    }
+}
+
+/// Runs one page of `select` (already filtered) and its count.
+pub async fn page<E, N>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    keyset: &Keyset,
+    args: &PageArgs,
+    key_of: impl Fn(&E::Model) -> SortKey,
+    node: impl Fn(E::Model) -> N,
+) -> Result<Page<N>, AppError>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    let window = args.window()?;
+    for (name, key) in [("after", &window.after), ("before", &window.before)] {
+        if key
+            .as_ref()
+            .is_some_and(|k| matches!(k, SortKey::Text(..)) != keyset.text)
+        {
+            // A cursor of another order (a name where a position is expected, or back): the
+            // store would be asked to compare text with numbers.
+            return Err(AppError::BadUserInput(format!(
+                "`{name}` is a cursor of another order or list; start again without it"
+            )));
+        }
+    }
+    let total = select.clone().count(db).await?;
+    let mut query = select;
+    if let Some(after) = &window.after {
+        query = query.filter(keyset.beyond(after, true));
+    }
+    if let Some(before) = &window.before {
+        query = query.filter(keyset.beyond(before, false));
+    }
+    let order = keyset.order(window.backward);
+    let mut rows = query
+        .order_by(keyset.first.clone(), order.clone())
+        .order_by(keyset.second.clone(), order)
+        .limit(window.size + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > window.size;
+    rows.truncate(usize::try_from(window.size).unwrap_or(usize::MAX));
+    if window.backward {
+        rows.reverse();
+    }
+    let (has_previous, has_next) = if window.backward {
+        (more, window.before.is_some())
+    } else {
+        (window.after.is_some(), more)
+    };
+    let edges: Vec<(String, N)> = rows
+        .into_iter()
+        .map(|row| (OpaqueCursor(key_of(&row)).encode_cursor(), node(row)))
+        .collect();
+    Ok(Page {
+        page_info: page_info(&edges, has_previous, has_next),
+        edges,
+        total_count: total,
+    })
+}
+
+/// A connection over rows already in memory, in order (search results).
+pub fn page_in_memory<N>(
+    items: Vec<(SortKey, N)>,
+    args: &PageArgs,
+    rank: impl Fn(&SortKey) -> (i32, i32),
+) -> Result<Page<N>, AppError> {
+    let window = args.window()?;
+    let total = items.len() as u64;
+    let mut rows: Vec<(SortKey, N)> = items
+        .into_iter()
+        .filter(|(k, _)| window.after.as_ref().is_none_or(|a| rank(k) > rank(a)))
+        .filter(|(k, _)| window.before.as_ref().is_none_or(|b| rank(k) < rank(b)))
+        .collect();
+    let size = usize::try_from(window.size).unwrap_or(usize::MAX);
+    let more = rows.len() > size;
+    if window.backward {
+        rows = rows.split_off(rows.len().saturating_sub(size));
+    } else {
+        rows.truncate(size);
+    }
+    let (has_previous, has_next) = if window.backward {
+        (more, window.before.is_some())
+    } else {
+        (window.after.is_some(), more)
+    };
+    let edges: Vec<(String, N)> = rows
+        .into_iter()
+        .map(|(k, n)| (OpaqueCursor(k).encode_cursor(), n))
+        .collect();
+    Ok(Page {
+        page_info: page_info(&edges, has_previous, has_next),
+        edges,
+        total_count: total,
+    })
+}
+
+/// A nested connection over rows a loader fetched for many parents at once (one statement per
+/// level, not per parent), paged in memory by a position key.
+pub fn nested<M, N>(
+    rows: Vec<M>,
+    args: &PageArgs,
+    key: impl Fn(&M) -> (i32, i32),
+    node: impl Fn(M) -> N,
+) -> Result<Page<N>, AppError> {
+    let window = args.window()?;
+    if [&window.after, &window.before]
+        .into_iter()
+        .flatten()
+        .any(|k| matches!(k, SortKey::Text(..)))
+    {
+        return Err(AppError::BadUserInput(
+            "the cursor is of another order or list; start again without it".into(),
+        ));
+    }
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            let (a, b) = key(&m);
+            (SortKey::Ints(a, b), node(m))
+        })
+        .collect();
+    page_in_memory(items, args, |k| match k {
+        SortKey::Ints(a, b) => (*a, *b),
+        SortKey::Text(_, b) => (i32::MAX, *b),
+    })
+}
+
+/// `LIKE` pattern for a substring, with the wildcards of the user's text escaped. Substring
+/// matching suits Chinese, which has no spaces to split words on.
+pub fn contains(column: impl sea_orm::sea_query::IntoColumnRef, text: &str) -> SimpleExpr {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::col(column).like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
