@@ -96,9 +96,10 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        match &err {
+impl AppError {
+    /// Logs the cause of a store or internal error (the client is told neither).
+    pub fn log(&self) {
+        match self {
             AppError::Unavailable(cause) => {
                 tracing::error!(error = %Chain(cause.as_ref()), "store unavailable");
             }
@@ -107,6 +108,12 @@ impl From<AppError> for async_graphql::Error {
             }
             _ => {}
         }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.log();
         let code = err.code();
         let details = match &err {
             AppError::Invalid { details, .. } => {

@@ -40,6 +40,18 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Write the downloads (the same files the server serves under /downloads) to a folder.
+    Export {
+        /// csv, json or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Only this plan (women, children, health, earthquake); all plans by default.
+        #[arg(long)]
+        plan: Option<String>,
+        /// Folder to write into (created if missing).
+        #[arg(long, default_value = ".")]
+        out: std::path::PathBuf,
+    },
     /// Manage accounts on the same store as `serve` (also while it runs).
     User {
         #[command(subcommand)]
@@ -112,7 +124,52 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("took {} ms", started.elapsed().as_millis());
         }
         Command::Schema => print!("{}", graphql::sdl()),
+        Command::Export { format, plan, out } => export(&format, plan, &out, &settings).await?,
         Command::User { command } => user(command, &settings).await?,
+    }
+    Ok(())
+}
+
+/// `plangraph export`: reads an existing store (never creates one) and writes the files.
+async fn export(
+    format: &str,
+    plan: Option<String>,
+    out: &std::path::Path,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    use plangraph::export::Format;
+    use plangraph::http::downloads::{build, File, PLAN_CODES};
+    let format = Format::parse(format)
+        .ok_or_else(|| anyhow::anyhow!("--format is csv, json or xlsx, not {format:?}"))?;
+    let scope = match plan {
+        Some(code) if PLAN_CODES.contains(&code.as_str()) => code,
+        Some(code) => anyhow::bail!("--plan is one of {}, not {code:?}", PLAN_CODES.join(", ")),
+        None => "all".to_string(),
+    };
+    let db = plangraph::db::connect_existing(&settings.database_url).await?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    let files: Vec<File> = match format {
+        Format::Xlsx => vec![File::Workbook {
+            scope: scope.clone(),
+        }],
+        _ => plangraph::export::TABLES
+            .into_iter()
+            .map(|table| File::Table {
+                scope: scope.clone(),
+                table,
+                format,
+            })
+            .collect(),
+    };
+    for file in files.iter().chain([&File::Source, &File::SourceChecksum]) {
+        let bytes = build(&db, file)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}: {}", e.code(), e.message()))?;
+        let path = out.join(file.file_name());
+        std::fs::write(&path, &bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        println!("{} ({} bytes)", path.display(), bytes.len());
     }
     Ok(())
 }

@@ -205,6 +205,7 @@ fn run(
         rate: Arc::clone(&rate),
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());
+    let downloads = web::Data::new(http::downloads::Downloads::default());
     let settings = settings.clone();
     let server = HttpServer::new(move || {
         let (rate, trusted) = (Arc::clone(&rate), Arc::clone(&trusted));
@@ -216,8 +217,17 @@ fn run(
             .wrap(middleware::Compress::default())
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(Arc::clone(&health)))
+            .app_data(downloads.clone())
             .configure(|cfg| http::graphql::routes(cfg, state.clone()))
-            .route("/healthz", web::get().to(http::health::healthz));
+            .route("/healthz", web::get().to(http::health::healthz))
+            .route(
+                "/downloads/{path:.*}",
+                web::get().to(http::downloads::download),
+            )
+            .route("/catalog.jsonld", web::get().to(http::catalog::catalog))
+            .route("/plans", web::get().to(http::pages::index))
+            .route("/plans/{code}", web::get().to(http::pages::plan))
+            .route("/indicators/{id}", web::get().to(http::pages::indicator));
         if settings.discovery {
             app = app
                 .route("/", web::get().to(http::ide::page))

@@ -7,6 +7,7 @@ mod m20261129_000003_read_indexes;
 mod m20261129_000004_submissions;
 mod m20261129_000005_append_only;
 mod m20261129_000006_series;
+mod m20261129_000007_data_changed_at;
 
 pub mod versioning;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_submissions::Migration),
             Box::new(m20261129_000005_append_only::Migration),
             Box::new(m20261129_000006_series::Migration),
+            Box::new(m20261129_000007_data_changed_at::Migration),
         ]
     }
 }

@@ -1,10 +1,13 @@
 //! HTTP: routes, CORS and the pieces each route is made of.
 
 pub mod cache;
+pub mod catalog;
 pub mod client;
+pub mod downloads;
 pub mod graphql;
 pub mod health;
 pub mod ide;
+pub mod pages;
 
 use actix_cors::Cors;
 use actix_web::http::Method;

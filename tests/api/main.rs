@@ -2,10 +2,13 @@
 
 mod attacks;
 mod cli;
+mod downloads;
 mod facts;
 mod freshness;
 mod http;
 mod logins;
+mod pages;
+mod python;
 mod read_api;
 mod schema;
 mod series;

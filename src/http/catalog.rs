@@ -1,0 +1,236 @@
+//! `GET /catalog.jsonld`: a DCAT-AP catalog in JSON-LD, the form CKAN's DCAT harvester and
+//! most open-data portals read. One dataset for all four plans and one per plan; every
+//! download is a distribution with its URL, media type and byte size; the GraphQL API is a
+//! data service.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use serde_json::{json, Value};
+
+use super::downloads::{self, Downloads, File};
+use crate::error::AppError;
+use crate::export::Format;
+use crate::repo;
+
+/// Publisher of the source document.
+const PUBLISHER: &str = "昌乐县人民政府";
+/// The licence the catalog states for the data (an operator may have to change it).
+const LICENSE: &str = "http://creativecommons.org/licenses/by/4.0/";
+
+/// `GET /catalog.jsonld`.
+pub async fn catalog(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    downloads: web::Data<Downloads>,
+) -> HttpResponse {
+    let (version, changed_at) = match repo::export::stamp(db.get_ref()).await {
+        Ok(stamp) => stamp,
+        Err(e) => return downloads::failed(e),
+    };
+    let etag = downloads::etag(version, "catalog.jsonld");
+    if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| super::cache::matches(t, &etag))
+    {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish();
+    }
+    let base = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
+    match build(db.get_ref(), &downloads, &base, version, changed_at).await {
+        Ok(body) => HttpResponse::Ok()
+            .content_type("application/ld+json")
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(body.to_string()),
+        Err(e) => downloads::failed(e),
+    }
+}
+
+/// The catalog for a server reached at `base`.
+pub async fn build(
+    db: &DatabaseConnection,
+    downloads: &Downloads,
+    base: &str,
+    version: i64,
+    changed_at: i64,
+) -> Result<Value, AppError> {
+    let document = repo::export::document(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no document is imported".into()))?;
+    let plans = repo::plans(db).await?;
+    let modified: DateTime<Utc> =
+        (UNIX_EPOCH + Duration::from_secs(u64::try_from(changed_at).unwrap_or(0))).into();
+    let publisher = json!({
+        "@id": format!("{base}/catalog.jsonld#publisher"),
+        "@type": "foaf:Agent",
+        "foaf:name": { "@value": PUBLISHER, "@language": "zh-CN" },
+    });
+    let mut distributions = Vec::new();
+    for file in File::all() {
+        let bytes = downloads.bytes(db, &file, version).await?;
+        distributions.push((file, bytes.len()));
+    }
+    let distribution = |file: &File, size: usize| {
+        let url = format!("{base}/downloads/{}", file.path());
+        let format = match file {
+            File::Table { format, .. } => *format,
+            File::Workbook { .. } => Format::Xlsx,
+            File::Source | File::SourceChecksum => Format::Csv,
+        };
+        let (media, format_name) = match file {
+            File::Source | File::SourceChecksum => ("text/plain", "TXT"),
+            _ => match format {
+                Format::Csv => ("text/csv", "CSV"),
+                Format::Json => ("application/json", "JSON"),
+                Format::Xlsx => (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "XLSX",
+                ),
+            },
+        };
+        let title = match file {
+            File::Table { table, .. } => format!("{table} ({format_name})"),
+            File::Workbook { .. } => "targets, values, departments (XLSX workbook)".to_string(),
+            File::Source => format!("{} 原文 (source document)", document.number),
+            File::SourceChecksum => "SHA-256 of the source document".to_string(),
+        };
+        let mut d = json!({
+            "@id": url,
+            "@type": "dcat:Distribution",
+            "dct:title": title,
+            "dcat:downloadURL": { "@id": url },
+            "dcat:accessURL": { "@id": url },
+            "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{media}") },
+            "dct:format": format_name,
+            "dcat:byteSize": { "@value": size.to_string(), "@type": "xsd:nonNegativeInteger" },
+            "dct:license": { "@id": LICENSE },
+            "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
+        });
+        if matches!(file, File::Source) {
+            d["spdx:checksum"] = json!({
+                "@type": "spdx:Checksum",
+                "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
+                "spdx:checksumValue": document.sha256,
+            });
+        }
+        d
+    };
+    let period = |start: i32, end: i32| {
+        json!({
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": { "@value": format!("{start}-01-01"), "@type": "xsd:date" },
+            "dcat:endDate": { "@value": format!("{end}-12-31"), "@type": "xsd:date" },
+        })
+    };
+    let keywords = |extra: &[&str]| {
+        let mut k = vec!["昌乐县", "发展规划", "十四五", "指标", "监测"];
+        k.extend_from_slice(extra);
+        k.into_iter()
+            .map(|w| json!({ "@value": w, "@language": "zh-CN" }))
+            .collect::<Vec<_>>()
+    };
+    let mut datasets = vec![json!({
+        "@id": format!("{base}/catalog.jsonld#all"),
+        "@type": "dcat:Dataset",
+        "dct:identifier": "changle-plans-all",
+        "dct:title": { "@value": document.title.clone(), "@language": "zh-CN" },
+        "dct:description": {
+            "@value": format!("{}《{}》所载四个规划（2021—2025年）的目标、指标年度数值与部门分工。", document.number, document.title),
+            "@language": "zh-CN",
+        },
+        "dct:publisher": publisher.clone(),
+        "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
+        "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
+        "dct:temporal": period(
+            plans.iter().map(|p| p.period_start).min().unwrap_or(2021),
+            plans.iter().map(|p| p.period_end).max().unwrap_or(2025),
+        ),
+        "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/ZHO" },
+        "dct:license": { "@id": LICENSE },
+        "dcat:keyword": keywords(&["妇女", "儿童", "健康", "防震减灾"]),
+        "dcat:distribution": distributions
+            .iter()
+            .filter(|(f, _)| matches!(f, File::Source | File::SourceChecksum) || f.path().starts_with("all"))
+            .map(|(f, size)| distribution(f, *size))
+            .collect::<Vec<_>>(),
+    })];
+    for plan in &plans {
+        let own = |f: &File| match f {
+            File::Table { scope, .. } | File::Workbook { scope } => *scope == plan.code,
+            _ => false,
+        };
+        datasets.push(json!({
+            "@id": format!("{base}/catalog.jsonld#{}", plan.code),
+            "@type": "dcat:Dataset",
+            "dct:identifier": format!("changle-plans-{}", plan.code),
+            "dct:title": { "@value": plan.title.clone(), "@language": "zh-CN" },
+            "dct:description": {
+                "@value": format!("《{}》的目标、指标年度数值与部门分工（{}）。", plan.title, document.number),
+                "@language": "zh-CN",
+            },
+            "dct:publisher": publisher.clone(),
+            "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
+            "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
+            "dct:temporal": period(plan.period_start, plan.period_end),
+            "dct:isPartOf": { "@id": format!("{base}/catalog.jsonld#all") },
+            "dct:license": { "@id": LICENSE },
+            "dcat:keyword": keywords(&[plan_keyword(&plan.code)]),
+            "dcat:distribution": distributions
+                .iter()
+                .filter(|(f, _)| own(f))
+                .map(|(f, size)| distribution(f, *size))
+                .collect::<Vec<_>>(),
+        }));
+    }
+    Ok(json!({
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "spdx": "http://spdx.org/rdf/terms#",
+        },
+        "@id": format!("{base}/catalog.jsonld"),
+        "@type": "dcat:Catalog",
+        "dct:title": { "@value": "昌乐县发展规划开放数据（plangraph）", "@language": "zh-CN" },
+        "dct:description": {
+            "@value": format!("{}所载规划的目标与监测数据：下载文件与 GraphQL 接口。", document.number),
+            "@language": "zh-CN",
+        },
+        "dct:publisher": publisher,
+        "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
+        "dct:license": { "@id": LICENSE },
+        "dcat:dataset": datasets,
+        "dcat:service": {
+            "@id": format!("{base}/graphql"),
+            "@type": "dcat:DataService",
+            "dct:title": "plangraph GraphQL API",
+            "dcat:endpointURL": { "@id": format!("{base}/graphql") },
+            "dcat:servesDataset": plans
+                .iter()
+                .map(|p| json!({ "@id": format!("{base}/catalog.jsonld#{}", p.code) }))
+                .chain(std::iter::once(json!({ "@id": format!("{base}/catalog.jsonld#all") })))
+                .collect::<Vec<_>>(),
+        },
+    }))
+}
+
+fn plan_keyword(code: &str) -> &'static str {
+    match code {
+        "women" => "妇女发展",
+        "children" => "儿童发展",
+        "health" => "卫生健康",
+        "earthquake" => "防震减灾",
+        _ => "规划",
+    }
+}

@@ -1,0 +1,312 @@
+//! Plain downloads and the DCAT catalog: `GET /downloads/{scope}/{table}.{csv|json}`,
+//! `GET /downloads/{scope}.xlsx`, `GET /downloads/changle-2022-16-plans.txt` (and `.sha256`),
+//! `GET /catalog.jsonld`. Scopes are `all` and the plan codes.
+//!
+//! Each file is built once per data version and kept (the set of files is fixed and small);
+//! its ETag is the data version and the path, `Last-Modified` the time the version moved, so
+//! a conditional GET is answered 304 without building anything.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::export::{self, Format, TABLES};
+use crate::import::BUNDLED_DOCUMENT;
+use crate::repo;
+
+/// The source document's file name.
+pub const SOURCE_NAME: &str = "changle-2022-16-plans.txt";
+/// The plan codes a scope may name besides `all`.
+pub const PLAN_CODES: [&str; 4] = ["women", "children", "health", "earthquake"];
+
+/// What a download path names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum File {
+    Table {
+        scope: String,
+        table: &'static str,
+        format: Format,
+    },
+    Workbook {
+        scope: String,
+    },
+    Source,
+    SourceChecksum,
+}
+
+impl File {
+    /// Every file there is, in the order the catalog lists them.
+    pub fn all() -> Vec<File> {
+        let mut files = vec![File::Source, File::SourceChecksum];
+        for scope in std::iter::once("all").chain(PLAN_CODES) {
+            for table in TABLES {
+                for format in [Format::Csv, Format::Json] {
+                    files.push(File::Table {
+                        scope: scope.to_string(),
+                        table,
+                        format,
+                    });
+                }
+            }
+            files.push(File::Workbook {
+                scope: scope.to_string(),
+            });
+        }
+        files
+    }
+
+    /// The file a path under `/downloads/` names, if any.
+    pub fn parse(path: &str) -> Option<File> {
+        if path == SOURCE_NAME {
+            return Some(File::Source);
+        }
+        if path.strip_suffix(".sha256") == Some(SOURCE_NAME) {
+            return Some(File::SourceChecksum);
+        }
+        let scope_ok = |s: &str| s == "all" || PLAN_CODES.contains(&s);
+        if let Some(scope) = path.strip_suffix(".xlsx") {
+            return scope_ok(scope).then(|| File::Workbook {
+                scope: scope.to_string(),
+            });
+        }
+        let (scope, file) = path.split_once('/')?;
+        let (table, extension) = file.rsplit_once('.')?;
+        let table = TABLES.into_iter().find(|t| *t == table)?;
+        let format = Format::parse(extension).filter(|f| *f != Format::Xlsx)?;
+        scope_ok(scope).then(|| File::Table {
+            scope: scope.to_string(),
+            table,
+            format,
+        })
+    }
+
+    /// Its path under `/downloads/`.
+    pub fn path(&self) -> String {
+        match self {
+            File::Table {
+                scope,
+                table,
+                format,
+            } => format!("{scope}/{table}.{}", format.extension()),
+            File::Workbook { scope } => format!("{scope}.xlsx"),
+            File::Source => SOURCE_NAME.to_string(),
+            File::SourceChecksum => format!("{SOURCE_NAME}.sha256"),
+        }
+    }
+
+    /// The name a browser saves it under.
+    pub fn file_name(&self) -> String {
+        match self {
+            File::Table {
+                scope,
+                table,
+                format,
+            } => export::file_name(scope, Some(table), *format),
+            File::Workbook { scope } => export::file_name(scope, None, Format::Xlsx),
+            File::Source | File::SourceChecksum => self.path(),
+        }
+    }
+
+    pub fn media_type(&self) -> &'static str {
+        match self {
+            File::Table { format, .. } => format.media_type(),
+            File::Workbook { .. } => Format::Xlsx.media_type(),
+            File::Source | File::SourceChecksum => "text/plain; charset=utf-8",
+        }
+    }
+
+    fn scope(&self) -> Option<&str> {
+        match self {
+            File::Table { scope, .. } | File::Workbook { scope } => {
+                Some(scope.as_str()).filter(|s| *s != "all")
+            }
+            File::Source | File::SourceChecksum => None,
+        }
+    }
+}
+
+/// Files built for a data version, kept until the version moves.
+#[derive(Default)]
+pub struct Downloads {
+    built: Mutex<HashMap<String, (i64, Bytes)>>,
+}
+
+impl Downloads {
+    /// The file's bytes as of `version`, built if they are not kept yet.
+    pub async fn bytes(
+        &self,
+        db: &DatabaseConnection,
+        file: &File,
+        version: i64,
+    ) -> Result<Bytes, AppError> {
+        let key = file.path();
+        if let Some((v, bytes)) = self.lock().get(&key) {
+            if *v == version {
+                return Ok(bytes.clone());
+            }
+        }
+        let bytes = Bytes::from(build(db, file).await?);
+        self.lock().insert(key, (version, bytes.clone()));
+        Ok(bytes)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Bytes)>> {
+        // A panic while holding the map leaves nothing half-written in it.
+        self.built.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A file's bytes, from the store (or the bundled document).
+pub async fn build(db: &DatabaseConnection, file: &File) -> Result<Vec<u8>, AppError> {
+    match file {
+        File::Source => source(db).await,
+        File::SourceChecksum => {
+            let text = source(db).await?;
+            Ok(format!("{}  {SOURCE_NAME}\n", hex(&Sha256::digest(&text))).into_bytes())
+        }
+        File::Table { table, format, .. } => {
+            let snapshot = repo::export::snapshot(db, file.scope()).await?;
+            let tables = export::build(&snapshot);
+            let table = tables
+                .iter()
+                .find(|t| t.name == *table)
+                .ok_or_else(|| AppError::internal(format!("no table {table}")))?;
+            Ok(match format {
+                Format::Csv => export::csv::write(table),
+                Format::Json => export::json::write(table),
+                Format::Xlsx => export::xlsx::write(std::slice::from_ref(table)),
+            })
+        }
+        File::Workbook { .. } => {
+            let snapshot = repo::export::snapshot(db, file.scope()).await?;
+            Ok(export::xlsx::write(&export::build(&snapshot)))
+        }
+    }
+}
+
+/// The document the store holds, byte for byte: the bundled one, when it is the one imported.
+async fn source(db: &DatabaseConnection) -> Result<Vec<u8>, AppError> {
+    let bundled = hex(&Sha256::digest(BUNDLED_DOCUMENT));
+    match repo::export::document(db).await?.map(|d| d.sha256) {
+        Some(sha) if sha == bundled => Ok(BUNDLED_DOCUMENT.to_vec()),
+        Some(_) => Err(AppError::NotFound(
+            "the store was imported from another file than the bundled document; its text is \
+             not kept"
+                .into(),
+        )),
+        None => Err(AppError::NotFound("no document is imported".into())),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `GET /downloads/{path}`.
+pub async fn download(
+    req: HttpRequest,
+    path: web::Path<String>,
+    db: web::Data<DatabaseConnection>,
+    downloads: web::Data<Downloads>,
+) -> HttpResponse {
+    let Some(file) = File::parse(&path) else {
+        return not_found(&format!(
+            "no download /downloads/{path}; the catalog at /catalog.jsonld lists every one"
+        ));
+    };
+    let (version, changed_at) = match repo::export::stamp(db.get_ref()).await {
+        Ok(stamp) => stamp,
+        Err(e) => return failed(e),
+    };
+    let etag = etag(version, &file.path());
+    let modified = UNIX_EPOCH + Duration::from_secs(u64::try_from(changed_at).unwrap_or(0));
+    if fresh(&req, &etag, modified) {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::LAST_MODIFIED, header::HttpDate::from(modified)))
+            .finish();
+    }
+    match downloads.bytes(db.get_ref(), &file, version).await {
+        Ok(bytes) => HttpResponse::Ok()
+            .content_type(file.media_type())
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::LAST_MODIFIED, header::HttpDate::from(modified)))
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file.file_name()),
+            ))
+            .body(bytes),
+        Err(e) => failed(e),
+    }
+}
+
+/// `"d<version>-<path hash>"`: a download's ETag changes exactly when the data does.
+pub fn etag(version: i64, path: &str) -> String {
+    let mut hasher = DefaultHasher::new();
+    path.hash(&mut hasher);
+    format!("\"d{version}-{:016x}\"", hasher.finish())
+}
+
+/// Whether the client's copy is current: If-None-Match, or (without it) If-Modified-Since.
+fn fresh(req: &HttpRequest, etag: &str, modified: SystemTime) -> bool {
+    if let Some(tags) = req.headers().get(header::IF_NONE_MATCH) {
+        return tags.to_str().is_ok_and(|t| super::cache::matches(t, etag));
+    }
+    req.headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<header::HttpDate>().ok())
+        .is_some_and(|since| SystemTime::from(since) >= modified)
+}
+
+pub(crate) fn not_found(message: &str) -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body(format!("{message}\n"))
+}
+
+pub(crate) fn failed(err: AppError) -> HttpResponse {
+    let status = match &err {
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    err.log();
+    let message = err.message().to_string();
+    let mut r = HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(format!("{message}\n"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_parses_back_from_its_path() {
+        let files = File::all();
+        assert_eq!(files.len(), 2 + 5 * 7);
+        for f in files {
+            assert_eq!(File::parse(&f.path()), Some(f.clone()), "{}", f.path());
+        }
+        assert_eq!(File::parse("all/targets.xlsx"), None);
+        assert_eq!(File::parse("mars/targets.csv"), None);
+        assert_eq!(File::parse("all/secrets.csv"), None);
+        assert_eq!(File::parse("../etc/passwd"), None);
+    }
+}

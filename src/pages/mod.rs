@@ -1,0 +1,115 @@
+//! Readable pages for people who will never write a GraphQL query: server-rendered HTML in
+//! Chinese, with no script and no request to another host (the chart is inline SVG with a
+//! text alternative), usable on a phone. Each page links its downloads and shows the GraphQL
+//! query that fetches the same data.
+
+pub mod chart;
+pub mod indicator;
+pub mod plan;
+
+use std::fmt::Write;
+
+use crate::rules::progress::Status;
+
+/// Text as HTML character data or an attribute value.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;\
+margin:0 auto;max-width:72rem;padding:1rem;line-height:1.6;color:#1a1a1a;background:#fff}\
+a{color:#0b57a4}a:focus,summary:focus{outline:3px solid #f0b400}\
+nav{font-size:.95rem;margin-bottom:1rem}\
+h1{font-size:1.5rem;line-height:1.3}h2{font-size:1.2rem;margin-top:2rem}\
+.table{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.95rem}\
+caption{text-align:left;font-weight:600;padding:.25rem 0}\
+th,td{border:1px solid #c8c8c8;padding:.35rem .5rem;text-align:left;vertical-align:top}\
+th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+.s{display:inline-block;padding:0 .4rem;border-radius:.25rem;font-size:.85rem;white-space:nowrap}\
+.ACHIEVED{background:#d7f0dd;color:#0d4d1c}.ON_TRACK{background:#dbe9f7;color:#0b3d6e}\
+.AT_RISK{background:#fdf0c4;color:#5c4200}.OFF_TRACK{background:#f9d6d5;color:#7a1512}\
+.NO_DATA,.NOT_QUANTIFIED{background:#ececec;color:#333}\
+pre{background:#f6f6f6;padding:.75rem;overflow-x:auto;font-size:.85rem}\
+blockquote{margin:.5rem 0;padding:.25rem .75rem;border-left:4px solid #c8c8c8;color:#333}\
+figure{margin:1rem 0}svg{max-width:100%;height:auto}\
+ul.dl{padding-left:1.2rem}\
+@media (max-width:40rem){body{padding:.5rem}th,td{padding:.25rem}}";
+
+/// A whole page: title, breadcrumb, body.
+pub fn page(title: &str, crumbs: &[(&str, &str)], body: &str) -> String {
+    let mut nav = String::from(r#"<nav aria-label="位置"><a href="/plans">全部规划</a>"#);
+    for (href, text) in crumbs {
+        let _ = write!(nav, " › <a href=\"{}\">{}</a>", esc(href), esc(text));
+    }
+    nav.push_str("</nav>");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · 昌乐县规划开放数据</title><style>{STYLE}</style></head>\
+         <body>{nav}<main>{body}</main><footer><p><small>数据来源：乐政字〔2022〕16号。\
+         <a href=\"/catalog.jsonld\">数据目录（DCAT）</a> · <a href=\"/\">GraphQL 接口</a></small></p>\
+         </footer></body></html>\n",
+        esc(title)
+    )
+}
+
+/// A status as a labelled badge (the word, not only the colour).
+pub fn status(s: Status) -> String {
+    let (class, word) = match s {
+        Status::Achieved => ("ACHIEVED", "已达标"),
+        Status::OnTrack => ("ON_TRACK", "进度正常"),
+        Status::AtRisk => ("AT_RISK", "有风险"),
+        Status::OffTrack => ("OFF_TRACK", "滞后"),
+        Status::NoData => ("NO_DATA", "暂无数据"),
+        Status::NotQuantified => ("NOT_QUANTIFIED", "非量化"),
+    };
+    format!(r#"<span class="s {class}">{word}</span>"#)
+}
+
+/// The downloads of a scope, as a list of links.
+pub fn downloads(scope: &str) -> String {
+    let mut s = String::from(r#"<h2 id="downloads">下载</h2><ul class="dl">"#);
+    for (table, name) in [
+        ("targets", "目标"),
+        ("values", "年度数值"),
+        ("departments", "部门分工"),
+    ] {
+        let _ = write!(
+            s,
+            "<li>{name}：<a href=\"/downloads/{scope}/{table}.csv\">CSV</a> · \
+             <a href=\"/downloads/{scope}/{table}.json\">JSON</a></li>"
+        );
+    }
+    let _ = write!(
+        s,
+        "<li>工作簿（三张表）：<a href=\"/downloads/{scope}.xlsx\">XLSX</a></li>\
+         <li>原文：<a href=\"/downloads/changle-2022-16-plans.txt\">TXT</a>\
+         （<a href=\"/downloads/changle-2022-16-plans.txt.sha256\">SHA-256</a>）</li></ul>"
+    );
+    s
+}
+
+/// The GraphQL query that fetches what the page shows, to copy.
+pub fn query(text: &str) -> String {
+    format!(
+        "<h2 id=\"graphql\">用 GraphQL 获取同样的数据</h2><p>向 <code>POST /graphql</code> 发送：</p><pre><code>{}</code></pre>",
+        esc(text)
+    )
+}
+
+/// A number as people read it: 80, 2.27, 33.3333.
+pub fn num(v: f64) -> String {
+    crate::export::csv::number(crate::rules::progress::shown(v))
+}

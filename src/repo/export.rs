@@ -1,0 +1,210 @@
+//! What the downloads hold, read in one go: the targets of all plans (or one) with their
+//! statuses, the series of their indicators, and the departments' roles on their goals.
+
+use std::collections::HashMap;
+
+use entity::{department, domain, goal, goal_department, indicator, indicator_value, plan, target};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::domain::ValueStatus;
+use crate::error::AppError;
+use crate::rules::progress::Assessment;
+
+/// The rows of one download scope, with everything they name.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The plans in the scope, in published order.
+    pub plans: Vec<plan::Model>,
+    pub domains: HashMap<i32, domain::Model>,
+    pub goals: HashMap<i32, goal::Model>,
+    pub indicators: HashMap<i32, indicator::Model>,
+    pub departments: HashMap<i32, department::Model>,
+    /// The targets in document order, each assessed as the API assesses it by default.
+    pub targets: Vec<(target::Model, Assessment)>,
+    /// The indicators the targets measure, in document order of their first target.
+    pub indicator_order: Vec<i32>,
+    /// Per indicator and year, the published value the series holds (the newest).
+    pub values: Vec<indicator_value::Model>,
+    /// Departments on the scope's goals, in document and tag order.
+    pub links: Vec<goal_department::Model>,
+}
+
+/// Reads a scope: every plan, or the plan with `plan_code` (NOT_FOUND if there is none).
+pub async fn snapshot(
+    db: &impl ConnectionTrait,
+    plan_code: Option<&str>,
+) -> Result<Snapshot, AppError> {
+    let plans = match plan_code {
+        Some(code) => vec![super::plan_by_code(db, code).await?],
+        None => super::plans(db).await?,
+    };
+    let plan_ids: Vec<i32> = plans.iter().map(|p| p.id).collect();
+    let targets = target::Entity::find()
+        .filter(target::Column::PlanId.is_in(plan_ids.clone()))
+        .order_by_asc(target::Column::LineStart)
+        .order_by_asc(target::Column::Ordinal)
+        .all(db)
+        .await?;
+    let targets = super::targets::assess(db, targets, None).await?;
+    let mut indicator_order: Vec<i32> = Vec::new();
+    for (t, _) in &targets {
+        if !indicator_order.contains(&t.indicator_id) {
+            indicator_order.push(t.indicator_id);
+        }
+    }
+    let by_id = |rows: Vec<(i32, _)>| rows.into_iter().collect::<HashMap<_, _>>();
+    let indicators = by_id(
+        indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(indicator_order.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect(),
+    );
+    let domains = domain::Entity::find()
+        .filter(domain::Column::PlanId.is_in(plan_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let goals: HashMap<i32, goal::Model> = goal::Entity::find()
+        .filter(goal::Column::PlanId.is_in(plan_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut values = indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.is_in(indicator_order.clone()))
+        .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
+        .order_by_asc(indicator_value::Column::IndicatorId)
+        .order_by_asc(indicator_value::Column::Year)
+        .order_by_asc(indicator_value::Column::Version)
+        .all(db)
+        .await?;
+    // The newest published value of each year is the series' (as `Indicator.series`).
+    values.reverse();
+    values.dedup_by_key(|v| (v.indicator_id, v.year));
+    let position: HashMap<i32, usize> = indicator_order
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (*id, n))
+        .collect();
+    values.sort_by_key(|v| (position.get(&v.indicator_id).copied(), v.year));
+    let mut links: Vec<goal_department::Model> = goal_department::Entity::find()
+        .filter(goal_department::Column::GoalId.is_in(goals.keys().copied()))
+        .all(db)
+        .await?;
+    links.sort_by_key(|l| (l.line_start, l.goal_id, l.ordinal));
+    let departments = department::Entity::find()
+        .filter(department::Column::Id.is_in(links.iter().map(|l| l.department_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    Ok(Snapshot {
+        plans,
+        domains,
+        goals,
+        indicators,
+        departments,
+        targets,
+        indicator_order,
+        values,
+        links,
+    })
+}
+
+/// The data version and when it last moved (seconds since 1970): what a download's ETag and
+/// Last-Modified are made of.
+pub async fn stamp(db: &impl ConnectionTrait) -> Result<(i64, i64), AppError> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version, changed_at FROM data_version WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| AppError::internal("no data_version row"))?;
+    Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))
+}
+
+/// The document the store was imported from.
+pub async fn document(
+    db: &impl ConnectionTrait,
+) -> Result<Option<entity::document::Model>, AppError> {
+    Ok(entity::document::Entity::find().one(db).await?)
+}
+
+/// What an indicator's page shows: the measure, every target of it with its assessment and
+/// trajectory, every published value, and the plans and goals the targets belong to.
+#[derive(Debug)]
+pub struct IndicatorView {
+    pub indicator: indicator::Model,
+    pub targets: Vec<(
+        target::Model,
+        Assessment,
+        Vec<crate::rules::progress::Point>,
+    )>,
+    pub values: Vec<indicator_value::Model>,
+    pub series: Vec<crate::rules::progress::Point>,
+    pub plans: HashMap<i32, plan::Model>,
+    pub departments: HashMap<i32, department::Model>,
+}
+
+/// An indicator's page data; None when there is no such indicator.
+pub async fn indicator_view(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<IndicatorView>, AppError> {
+    let Some(indicator) = indicator::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let targets = target::Entity::find()
+        .filter(target::Column::IndicatorId.eq(id))
+        .order_by_asc(target::Column::LineStart)
+        .order_by_asc(target::Column::Ordinal)
+        .all(db)
+        .await?;
+    let series = super::targets::series_of_many(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let targets = super::targets::assess(db, targets, None)
+        .await?
+        .into_iter()
+        .map(|(t, a)| {
+            let path = crate::rules::progress::trajectory(&super::targets::rules(&t), &series);
+            (t, a, path)
+        })
+        .collect();
+    let values = indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.eq(id))
+        .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
+        .order_by_asc(indicator_value::Column::Year)
+        .order_by_asc(indicator_value::Column::Version)
+        .all(db)
+        .await?;
+    let plans = super::plans(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let departments = department::Entity::find()
+        .filter(department::Column::Id.is_in(values.iter().filter_map(|v| v.department_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    Ok(Some(IndicatorView {
+        indicator,
+        targets,
+        values,
+        series,
+        plans,
+        departments,
+    }))
+}

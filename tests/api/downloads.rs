@@ -1,0 +1,427 @@
+//! Downloads and the catalog, fetched over HTTP from the real server and read back with
+//! standard readers (Python's csv, openpyxl, rdflib), against what the GraphQL API says.
+
+use std::collections::BTreeMap;
+
+use plangraph::auth::UserRole;
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::python;
+use crate::support::TestApp;
+use crate::workflow::{login, user, REVIEW, SUBMIT};
+
+const CSV: &str = r#"
+import csv, json, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.reader(f))
+print(json.dumps({"header": rows[0], "rows": rows[1:]}, ensure_ascii=False))
+"#;
+
+const XLSX: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {"sheets": wb.sheetnames, "rows": {}, "cells": {}}
+for ws in wb.worksheets:
+    rows = list(ws.iter_rows(values_only=True))
+    out["rows"][ws.title] = len(rows) - 1
+    out["cells"][ws.title] = [[c if c is None or isinstance(c, (int, float, str)) else str(c)
+                               for c in r] for r in rows]
+    out["types"] = out.get("types", {})
+    out["types"][ws.title] = [[type(c).__name__ for c in r] for r in rows[1:3]]
+print(json.dumps(out, ensure_ascii=False))
+"#;
+
+const JSONLD: &str = r#"
+import json, sys, rdflib
+g = rdflib.Graph()
+g.parse(sys.argv[1], format="json-ld")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+print(json.dumps({
+    "triples": len(g),
+    "datasets": len(set(g.subjects(rdflib.RDF.type, DCAT.Dataset))),
+    "distributions": len(set(g.subjects(rdflib.RDF.type, DCAT.Distribution))),
+    "downloads": sorted(str(u) for u in g.objects(None, DCAT.downloadURL)),
+}))
+"#;
+
+struct Fetched {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Fetched {
+    let url = if path.starts_with("http") {
+        path.to_string()
+    } else {
+        format!("{}{path}", app.address)
+    };
+    let mut request = app.client.get(url);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.unwrap_or_default().to_vec();
+    Fetched {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn header<'a>(f: &'a Fetched, name: &str) -> &'a str {
+    f.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// A CSV download read by Python's csv module: header and rows.
+fn read_csv(py: &std::path::PathBuf, bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let file = tempfile_with(bytes, "csv");
+    let out = python::run(py, CSV, &file);
+    let _ = std::fs::remove_file(&file);
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| s.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    (
+        strings(&out["header"]),
+        out["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(strings)
+            .collect(),
+    )
+}
+
+fn tempfile_with(bytes: &[u8], extension: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "plangraph-download-{}-{}.{extension}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+/// Every page of a connection, concatenated: `query` takes `$after`.
+async fn all_nodes(app: &TestApp, query: &str, field: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let body = app.query_as(None, query, json!({ "after": after })).await;
+        let page = &body["data"][field];
+        assert!(page.is_object(), "{body}");
+        out.extend(page["nodes"].as_array().cloned().unwrap_or_default());
+        if page["pageInfo"]["hasNextPage"] != true {
+            return out;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+}
+
+/// What the API says each table of a scope holds: targets, series points, department links.
+async fn api_counts(app: &TestApp, plan: Option<&str>) -> (u64, usize, usize) {
+    let filter = plan.map_or(String::new(), |p| {
+        format!(r#"filter: {{ planCode: "{p}" }}, "#)
+    });
+    let body = app
+        .query(&format!("{{ targets({filter}first: 1) {{ totalCount }} }}"))
+        .await;
+    let targets = body["data"]["targets"]["totalCount"].as_u64().unwrap_or(0);
+    let indicators = all_nodes(
+        app,
+        &format!("query($after: String) {{ indicators({filter}first: 100, after: $after) {{ nodes {{ series {{ year }} }} pageInfo {{ hasNextPage endCursor }} }} }}"),
+        "indicators",
+    )
+    .await;
+    let points = indicators
+        .iter()
+        .map(|i| i["series"].as_array().map_or(0, Vec::len))
+        .sum();
+    let goals = all_nodes(
+        app,
+        &format!("query($after: String) {{ goals({filter}first: 100, after: $after) {{ nodes {{ departments {{ role }} }} pageInfo {{ hasNextPage endCursor }} }} }}"),
+        "goals",
+    )
+    .await;
+    let links = goals
+        .iter()
+        .map(|g| g["departments"].as_array().map_or(0, Vec::len))
+        .sum();
+    (targets, points, links)
+}
+
+on_both_backends!(
+    every_download_reads_back_as_the_api_answers,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let py = python::python().await;
+
+        // The catalog: valid JSON-LD, 5 datasets, every distribution answers 200 at its size.
+        let catalog = get(&app, "/catalog.jsonld", &[]).await;
+        assert_eq!(catalog.status, 200);
+        assert_eq!(header(&catalog, "content-type"), "application/ld+json");
+        let doc: Value = serde_json::from_slice(&catalog.body).unwrap_or_else(|e| panic!("{e}"));
+        let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+        for dataset in doc["dcat:dataset"].as_array().into_iter().flatten() {
+            for d in dataset["dcat:distribution"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let url = d["dcat:downloadURL"]["@id"].as_str().unwrap_or_default();
+                let size = d["dcat:byteSize"]["@value"].as_str().unwrap_or("0");
+                sizes.insert(url.to_string(), size.parse().unwrap_or(0));
+            }
+        }
+        assert_eq!(sizes.len(), 37, "{sizes:?}");
+        for (url, size) in &sizes {
+            let f = get(&app, url, &[]).await;
+            assert_eq!(f.status, 200, "{url}");
+            assert_eq!(f.body.len() as u64, *size, "{url}");
+            assert!(header(&f, "etag").starts_with("\"d"), "{url}");
+            assert!(!header(&f, "last-modified").is_empty(), "{url}");
+            assert!(
+                header(&f, "content-disposition").starts_with("attachment; filename=\""),
+                "{url}"
+            );
+        }
+        if let Some(py) = &py {
+            let file = tempfile_with(&catalog.body, "jsonld");
+            let read = python::run(py, JSONLD, &file);
+            let _ = std::fs::remove_file(&file);
+            assert_eq!(read["datasets"], 5);
+            assert_eq!(read["distributions"], 37);
+            assert_eq!(
+                read["downloads"].as_array().map_or(0, Vec::len),
+                37,
+                "{read}"
+            );
+        }
+
+        // The source document, byte for byte, and its checksum.
+        let source = get(&app, "/downloads/changle-2022-16-plans.txt", &[]).await;
+        assert_eq!(source.body, plangraph::import::BUNDLED_DOCUMENT);
+        let sum = get(&app, "/downloads/changle-2022-16-plans.txt.sha256", &[]).await;
+        assert_eq!(
+            String::from_utf8_lossy(&sum.body),
+            "31d2e180a6b2b6cea4036a6c441223f990ae2496558dd3930d5fc82c9d55e0aa  changle-2022-16-plans.txt\n"
+        );
+
+        // Row counts: the API's, and the document's (targets; series points: the document's
+        // figures, one per indicator and year; departments named on goals — the earthquake
+        // plan's items carry no department tags).
+        let expected = [
+            (None, (164, 26, 951)),
+            (Some("women"), (31, 0, 357)),
+            (Some("children"), (34, 2, 409)),
+            (Some("health"), (93, 26, 185)),
+            (Some("earthquake"), (6, 0, 0)),
+        ];
+        let Some(py) = py else {
+            return;
+        };
+        for (plan, counts) in expected {
+            let scope = plan.unwrap_or("all");
+            let (api_targets, api_points, api_links) = api_counts(&app, plan).await;
+            assert_eq!((api_targets, api_points, api_links), counts, "{scope}");
+            for (table, count) in [
+                ("targets", api_targets as usize),
+                ("values", api_points),
+                ("departments", api_links),
+            ] {
+                let f = get(&app, &format!("/downloads/{scope}/{table}.csv"), &[]).await;
+                assert!(
+                    f.body.starts_with("\u{feff}".as_bytes()),
+                    "{scope}/{table}: no BOM"
+                );
+                assert_eq!(header(&f, "content-type"), "text/csv; charset=utf-8");
+                let (_, rows) = read_csv(&py, &f.body);
+                assert_eq!(rows.len(), count, "{scope}/{table}.csv");
+                let j = get(&app, &format!("/downloads/{scope}/{table}.json"), &[]).await;
+                let j: Value = serde_json::from_slice(&j.body).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(
+                    j.as_array().map_or(0, Vec::len),
+                    count,
+                    "{scope}/{table}.json"
+                );
+            }
+        }
+
+        // Chinese text and numbers round-trip exactly.
+        let f = get(&app, "/downloads/all/targets.csv", &[]).await;
+        let (h, rows) = read_csv(&py, &f.body);
+        let third = rows
+            .iter()
+            .find(|r| r[column(&h, "as_written")] == "不低于三分之一")
+            .unwrap_or_else(|| panic!("no 不低于三分之一"));
+        assert_eq!(third[column(&h, "plan")], "昌乐县“十四五”妇女发展规划");
+        assert_eq!(third[column(&h, "value")], "33.3333");
+        assert_eq!(third[column(&h, "comparator")], "AT_LEAST");
+        assert_eq!(third[column(&h, "source_line_start")], "130");
+        let body = app.query("{ plans { code title } }").await;
+        for p in body["data"]["plans"].as_array().into_iter().flatten() {
+            let code = p["code"].as_str().unwrap_or_default();
+            assert!(
+                rows.iter().any(|r| r[column(&h, "plan_code")] == code
+                    && r[column(&h, "plan")] == p["title"].as_str().unwrap_or_default()),
+                "{code}"
+            );
+        }
+        let f = get(&app, "/downloads/all/values.csv", &[]).await;
+        let (h, rows) = read_csv(&py, &f.body);
+        let infant: Vec<&Vec<String>> = rows
+            .iter()
+            .filter(|r| r[column(&h, "indicator")] == "婴儿死亡率")
+            .collect();
+        assert_eq!(infant.len(), 1, "{infant:?}");
+        let r = infant[0];
+        assert_eq!(
+            (
+                r[column(&h, "unit")].as_str(),
+                r[column(&h, "year")].as_str(),
+                r[column(&h, "value")].as_str(),
+                r[column(&h, "origin")].as_str(),
+                r[column(&h, "year_inferred")].as_str(),
+                r[column(&h, "source_line")].as_str()
+            ),
+            ("‰", "2020", "2.27", "DOCUMENT", "true", "456")
+        );
+
+        // The workbook: three sheets, the CSV's rows, numbers as numbers.
+        let f = get(&app, "/downloads/all.xlsx", &[]).await;
+        let file = tempfile_with(&f.body, "xlsx");
+        let book = python::run(&py, XLSX, &file);
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(book["sheets"], json!(["targets", "values", "departments"]));
+        assert_eq!(book["rows"]["targets"], 164);
+        assert_eq!(book["rows"]["values"], 26);
+        let sheet = book["cells"]["values"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let infant = sheet
+            .iter()
+            .find(|r| r[1] == "婴儿死亡率")
+            .unwrap_or_else(|| panic!("no 婴儿死亡率 in the workbook"));
+        assert_eq!(infant[3], json!(2020));
+        assert_eq!(infant[4], json!(2.27));
+        assert_eq!(sheet[0][4], "value 数值（单位见“单位”列）");
+
+        // Conditional GETs, then a publication changes the files and their ETags.
+        let before = get(&app, "/downloads/all/values.csv", &[]).await;
+        let etag = header(&before, "etag").to_string();
+        let modified = header(&before, "last-modified").to_string();
+        let again = get(
+            &app,
+            "/downloads/all/values.csv",
+            &[("if-none-match", &etag)],
+        )
+        .await;
+        assert_eq!(again.status, 304);
+        let again = get(
+            &app,
+            "/downloads/all/values.csv",
+            &[("if-modified-since", &modified)],
+        )
+        .await;
+        assert_eq!(again.status, 304);
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
+        let body = app
+            .query(r#"{ indicators(filter: { text: "婴儿死亡率" }) { nodes { id } } }"#)
+            .await;
+        let id = body["data"]["indicators"]["nodes"][0]["id"].clone();
+        let body = app
+            .query_as(
+                Some(&ann),
+                SUBMIT,
+                json!({ "i": id, "y": 2023, "v": 3.5, "e": 0 }),
+            )
+            .await;
+        let value = body["data"]["submitValue"]["value"]["id"].clone();
+        let body = app
+            .query_as(Some(&dai), REVIEW, json!({ "id": value, "d": "APPROVE" }))
+            .await;
+        assert_eq!(
+            body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+            "{body}"
+        );
+        let after = get(
+            &app,
+            "/downloads/all/values.csv",
+            &[("if-none-match", &etag)],
+        )
+        .await;
+        assert_eq!(
+            after.status, 200,
+            "the old ETag must not match after a publication"
+        );
+        assert_ne!(header(&after, "etag"), etag);
+        let (h, rows) = read_csv(&py, &after.body);
+        assert_eq!(rows.len(), 27);
+        assert!(rows
+            .iter()
+            .any(|r| r[column(&h, "indicator")] == "婴儿死亡率"
+                && r[column(&h, "year")] == "2023"
+                && r[column(&h, "value")] == "3.5"
+                && r[column(&h, "origin")] == "REPORT"
+                && r[column(&h, "department")] == "县卫健局"));
+
+        // `plangraph export` writes the bytes the server serves.
+        let out = std::env::temp_dir().join(format!(
+            "plangraph-export-{}-{backend:?}",
+            std::process::id()
+        ));
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_plangraph"))
+            .args(["export", "--format", "csv", "--plan", "health", "--out"])
+            .arg(&out)
+            .env("DATABASE_URL", &app.url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let written =
+            std::fs::read(out.join("changle-plans-health-targets.csv")).unwrap_or_default();
+        let served = get(&app, "/downloads/health/targets.csv", &[]).await;
+        assert_eq!(written, served.body);
+        let _ = std::fs::remove_dir_all(&out);
+
+        // An unknown file is a 404 that points at the catalog; the server still serves.
+        let f = get(&app, "/downloads/all/secrets.csv", &[]).await;
+        assert_eq!(f.status, 404);
+        assert!(String::from_utf8_lossy(&f.body).contains("/catalog.jsonld"));
+        assert_eq!(
+            get(&app, "/downloads/all/targets.csv", &[]).await.status,
+            200
+        );
+    }
+);

@@ -1,0 +1,86 @@
+//! Standard readers the downloads must satisfy: Python's `csv`, openpyxl and rdflib, in a
+//! virtual environment this test setup creates once per run (under the target directory).
+//!
+//! Without PyPI the environment cannot be made: the tests that need it say so loudly and pass,
+//! unless PLANGRAPH_REQUIRE_PY=1 (CI), where that is a failure.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use tokio::sync::OnceCell;
+
+static VENV: OnceCell<Option<PathBuf>> = OnceCell::const_new();
+
+const PACKAGES: &[&str] = &["openpyxl==3.1.5", "rdflib==7.1.1"];
+
+/// The environment's python, or None (said loudly) when it cannot be made.
+pub async fn python() -> Option<PathBuf> {
+    VENV.get_or_init(|| async {
+        tokio::task::spawn_blocking(make)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+    .await
+    .clone()
+}
+
+fn make() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("test-venv");
+    let python = dir.join("bin").join("python");
+    let stamp = dir.join(PACKAGES.join(" ").replace(['=', ' '], "_"));
+    if stamp.exists() {
+        return Some(python);
+    }
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&dir)
+        .status()
+        .is_ok_and(|s| s.success())
+        && Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(PACKAGES)
+            .status()
+            .is_ok_and(|s| s.success());
+    if made {
+        let _ = std::fs::write(&stamp, "");
+        return Some(python);
+    }
+    let message = format!(
+        "*** SKIPPED: the download checks with Python's csv, openpyxl and rdflib: could not \
+         make {} (python3 -m venv, pip install {})",
+        dir.display(),
+        PACKAGES.join(" ")
+    );
+    if std::env::var("PLANGRAPH_REQUIRE_PY").is_ok_and(|v| v == "1") {
+        panic!("{message}; PLANGRAPH_REQUIRE_PY=1 makes this a failure");
+    }
+    eprintln!("{message}");
+    None
+}
+
+/// Runs a Python script with one argument (a file path) and returns what it printed as JSON.
+pub fn run(python: &PathBuf, script: &str, file: &std::path::Path) -> serde_json::Value {
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("python: {e}"));
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "python printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
