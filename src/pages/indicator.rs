@@ -45,7 +45,7 @@ pub fn indicator(v: &IndicatorView) -> String {
             "<figure>{svg}<figcaption>蓝色实线与圆点：公布数值；方块：各规划的目标值；虚线：目标路径。数值见下表。</figcaption></figure>"
         );
     }
-    b.push_str(r#"<h2>目标</h2><div class="table"><table><caption>各规划为该指标设定的目标</caption><thead><tr><th scope="col">规划</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead><tbody>"#);
+    b.push_str(r#"<h2>目标</h2><div class="table" tabindex="0" role="region" aria-label="各规划为该指标设定的目标"><table><caption>各规划为该指标设定的目标</caption><thead><tr><th scope="col">规划</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead><tbody>"#);
     for (t, a, _) in &v.targets {
         let plan = v.plans.get(&t.plan_id);
         let target = match (t.comparator, t.value) {
@@ -73,7 +73,7 @@ pub fn indicator(v: &IndicatorView) -> String {
     if v.values.is_empty() {
         b.push_str("<p>尚无公布数值。</p>");
     } else {
-        b.push_str(r#"<div class="table"><table><caption>文件所载数值与经审核发布的部门报送数值</caption><thead><tr><th scope="col">年份</th><th scope="col">数值</th><th scope="col">来源</th></tr></thead><tbody>"#);
+        b.push_str(r#"<div class="table" tabindex="0" role="region" aria-label="文件所载数值与经审核发布的部门报送数值"><table><caption>文件所载数值与经审核发布的部门报送数值</caption><thead><tr><th scope="col">年份</th><th scope="col">数值</th><th scope="col">来源</th></tr></thead><tbody>"#);
         for x in &v.values {
             let origin = match x.origin {
                 ValueOrigin::Document => format!(

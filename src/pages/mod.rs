@@ -41,7 +41,7 @@ th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .ACHIEVED{background:#d7f0dd;color:#0d4d1c}.ON_TRACK{background:#dbe9f7;color:#0b3d6e}\
 .AT_RISK{background:#fdf0c4;color:#5c4200}.OFF_TRACK{background:#f9d6d5;color:#7a1512}\
 .NO_DATA,.NOT_QUANTIFIED{background:#ececec;color:#333}\
-pre{background:#f6f6f6;padding:.75rem;overflow-x:auto;font-size:.85rem}\
+pre{background:#f6f6f6;padding:.75rem;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem}\
 blockquote{margin:.5rem 0;padding:.25rem .75rem;border-left:4px solid #c8c8c8;color:#333}\
 figure{margin:1rem 0}svg{max-width:100%;height:auto}\
 ul.dl{padding-left:1.2rem}\

@@ -13,7 +13,7 @@ pub fn index(plans: &[(entity::plan::Model, Vec<(Status, usize)>)]) -> String {
     let mut b = String::from(
         "<h1>昌乐县“十四五”规划目标与监测</h1><p>乐政字〔2022〕16号印发的四个规划（2021—2025年）所设定的目标、指标的年度数值及其进展。</p>",
     );
-    b.push_str(r#"<div class="table"><table><caption>各规划目标的状态（个）</caption><thead><tr><th scope="col">规划</th><th scope="col">期限</th>"#);
+    b.push_str(r#"<div class="table" tabindex="0" role="region" aria-label="各规划目标的状态（个）"><table><caption>各规划目标的状态（个）</caption><thead><tr><th scope="col">规划</th><th scope="col">期限</th>"#);
     for s in Status::ALL {
         let _ = write!(b, r#"<th scope="col">{}</th>"#, status(s));
     }
@@ -81,7 +81,8 @@ pub fn plan(s: &Snapshot) -> String {
         };
         let _ = write!(
             b,
-            r#"<h2>{}</h2><div class="table"><table><caption>{}的目标</caption><thead><tr><th scope="col">指标</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">属性</th><th scope="col">状态</th><th scope="col">进度</th><th scope="col">原文</th></tr></thead><tbody>"#,
+            r#"<h2>{}</h2><div class="table" tabindex="0" role="region" aria-label="{}的目标"><table><caption>{}的目标</caption><thead><tr><th scope="col">指标</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">属性</th><th scope="col">状态</th><th scope="col">进度</th><th scope="col">原文</th></tr></thead><tbody>"#,
+            esc(&title),
             esc(&title),
             esc(&title)
         );

@@ -1,0 +1,127 @@
+//! The pages in a real browser: the system's Chromium (Debian's package, never a downloaded
+//! one) driven by puppeteer-core, with axe-core for accessibility (tests/browser/check.mjs).
+//!
+//! The setup installs the npm packages into tests/browser/node_modules when they are missing.
+//! Without Node.js, Chromium or the npm registry the test says so loudly and passes, unless
+//! PLANGRAPH_REQUIRE_BROWSER=1 (CI), where that is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{Backend, TestApp};
+
+fn skip(why: &str) {
+    let message = format!("*** SKIPPED: the browser check of the pages: {why}");
+    if std::env::var("PLANGRAPH_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("{message}; PLANGRAPH_REQUIRE_BROWSER=1 makes this a failure");
+    }
+    eprintln!("{message}");
+}
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    path.exists().then_some(path)
+}
+
+fn ready(dir: &Path) -> Result<(), String> {
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        return Err("no node on PATH".into());
+    }
+    if dir.join("node_modules/puppeteer-core").exists()
+        && dir.join("node_modules/axe-core").exists()
+    {
+        return Ok(());
+    }
+    let installed = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    if installed {
+        Ok(())
+    } else {
+        Err(format!("npm ci in {} failed", dir.display()))
+    }
+}
+
+#[tokio::test]
+async fn pages_render_in_chromium_self_contained_accessible_with_the_chart() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let Some(chromium) = chromium() else {
+        return skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium) or $CHROMIUM");
+    };
+    if let Err(why) = ready(&dir) {
+        return skip(&why);
+    }
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let body = app
+        .query(r#"{ indicators(filter: { text: "婴儿死亡率" }) { nodes { id } } }"#)
+        .await;
+    let infant = body["data"]["indicators"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let indicator = format!("/indicators/{infant}");
+    let paths: Vec<String> = [
+        "/plans",
+        "/plans/women",
+        "/plans/children",
+        "/plans/health",
+        "/plans/earthquake",
+        indicator.as_str(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let count = paths.len();
+    let address = app.address.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("check.mjs")
+            .arg(&address)
+            .args(&paths)
+            .env("CHROMIUM", chromium)
+            .current_dir(&dir)
+            .output()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("node: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let pages: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(
+        pages.len(),
+        count,
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for page in &pages {
+        assert_eq!(page["ok"], true, "{page}");
+        assert_eq!(page["foreign"], serde_json::json!([]), "{page}");
+        assert_eq!(
+            page["axe"].as_array().map_or(1, |a| a
+                .iter()
+                .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+                .count()),
+            0,
+            "{page}"
+        );
+    }
+    let chart = &pages[5]["chart"];
+    assert_eq!(chart["values"], 1, "{chart}");
+    assert_eq!(chart["targets"], 3, "{chart}");
+    assert!(
+        chart["series"]["width"].as_f64().unwrap_or(0.0) > 0.0,
+        "{chart}"
+    );
+    assert!(chart["drawn"].as_f64().unwrap_or(0.0) > 300.0, "{chart}");
+    assert!(out.status.success());
+}
