@@ -227,7 +227,8 @@ fn run(
             .route("/catalog.jsonld", web::get().to(http::catalog::catalog))
             .route("/plans", web::get().to(http::pages::index))
             .route("/plans/{code}", web::get().to(http::pages::plan))
-            .route("/indicators/{id}", web::get().to(http::pages::indicator));
+            .route("/indicators/{id}", web::get().to(http::pages::indicator))
+            .route("/feed.atom", web::get().to(http::pages::feed));
         if settings.discovery {
             app = app
                 .route("/", web::get().to(http::ide::page))

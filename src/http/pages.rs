@@ -107,3 +107,41 @@ pub async fn indicator(
     })
     .await
 }
+
+/// How many publications the feed lists.
+const FEED_ENTRIES: u64 = 50;
+
+/// `GET /feed.atom`: the newest publications.
+pub async fn feed(req: HttpRequest, db: web::Data<DatabaseConnection>) -> HttpResponse {
+    let db = db.get_ref();
+    let (version, changed_at) = match repo::export::stamp(db).await {
+        Ok(stamp) => stamp,
+        Err(e) => return failed(e),
+    };
+    let tag = etag(version, "feed.atom");
+    if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| super::cache::matches(t, &tag))
+    {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .finish();
+    }
+    let base = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
+    match repo::export::publications(db, FEED_ENTRIES).await {
+        Ok(publications) => {
+            let updated = chrono::DateTime::from_timestamp(changed_at, 0).unwrap_or_default();
+            HttpResponse::Ok()
+                .content_type("application/atom+xml; charset=utf-8")
+                .insert_header((header::ETAG, tag))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .body(crate::pages::feed::atom(&base, &publications, updated))
+        }
+        Err(e) => failed(e),
+    }
+}

@@ -4,6 +4,7 @@
 //! query that fetches the same data.
 
 pub mod chart;
+pub mod feed;
 pub mod indicator;
 pub mod plan;
 
@@ -57,9 +58,11 @@ pub fn page(title: &str, crumbs: &[(&str, &str)], body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · 昌乐县规划开放数据</title><style>{STYLE}</style></head>\
+         <title>{} · 昌乐县规划开放数据</title>\
+         <link rel=\"alternate\" type=\"application/atom+xml\" title=\"数据发布\" href=\"/feed.atom\">\
+         <style>{STYLE}</style></head>\
          <body>{nav}<main>{body}</main><footer><p><small>数据来源：乐政字〔2022〕16号。\
-         <a href=\"/catalog.jsonld\">数据目录（DCAT）</a> · <a href=\"/\">GraphQL 接口</a></small></p>\
+         <a href=\"/catalog.jsonld\">数据目录（DCAT）</a> · <a href=\"/feed.atom\">发布订阅（Atom）</a> · <a href=\"/\">GraphQL 接口</a></small></p>\
          </footer></body></html>\n",
         esc(title)
     )

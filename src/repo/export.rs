@@ -208,3 +208,63 @@ pub async fn indicator_view(
         departments,
     }))
 }
+
+/// A publication for the feed: an approved report, with its indicator and department.
+#[derive(Debug)]
+pub struct Publication {
+    pub event: entity::value_event::Model,
+    pub value: indicator_value::Model,
+    pub indicator: indicator::Model,
+    pub department: Option<department::Model>,
+}
+
+/// The newest approvals, newest first (at most `limit`).
+pub async fn publications(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<Publication>, AppError> {
+    use sea_orm::QuerySelect;
+    let events = entity::value_event::Entity::find()
+        .filter(entity::value_event::Column::Action.eq(crate::domain::ValueAction::Approve))
+        .order_by_desc(entity::value_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let values: HashMap<i32, indicator_value::Model> = indicator_value::Entity::find()
+        .filter(indicator_value::Column::Id.is_in(events.iter().map(|e| e.value_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let indicators: HashMap<i32, indicator::Model> = indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(values.values().map(|v| v.indicator_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let departments: HashMap<i32, department::Model> = department::Entity::find()
+        .filter(department::Column::Id.is_in(values.values().filter_map(|v| v.department_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    Ok(events
+        .into_iter()
+        .filter_map(|event| {
+            let value = values.get(&event.value_id)?.clone();
+            let indicator = indicators.get(&value.indicator_id)?.clone();
+            let department = value
+                .department_id
+                .and_then(|d| departments.get(&d).cloned());
+            Some(Publication {
+                event,
+                value,
+                indicator,
+                department,
+            })
+        })
+        .collect())
+}

@@ -45,6 +45,20 @@ print(json.dumps({
 }))
 "#;
 
+const ATOM: &str = r#"
+import json, sys, xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == A + "feed"
+for required in ("id", "title", "updated"):
+    assert root.find(A + required) is not None, required
+entries = root.findall(A + "entry")
+print(json.dumps({
+    "entries": [e.find(A + "title").text for e in entries],
+    "links": [e.find(A + "link").get("href") for e in entries],
+}, ensure_ascii=False))
+"#;
+
 struct Fetched {
     status: u16,
     headers: reqwest::header::HeaderMap,
@@ -391,6 +405,24 @@ on_both_backends!(
                 && r[column(&h, "value")] == "3.5"
                 && r[column(&h, "origin")] == "REPORT"
                 && r[column(&h, "department")] == "县卫健局"));
+
+        // The Atom feed lists the publication, and is well-formed Atom.
+        let feed = get(&app, "/feed.atom", &[]).await;
+        assert_eq!(
+            header(&feed, "content-type"),
+            "application/atom+xml; charset=utf-8"
+        );
+        let file = tempfile_with(&feed.body, "atom");
+        let read = python::run(&py, ATOM, &file);
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(read["entries"], json!(["婴儿死亡率：2023年3.5‰"]), "{read}");
+        assert!(
+            read["links"][0]
+                .as_str()
+                .unwrap_or_default()
+                .contains("/indicators/"),
+            "{read}"
+        );
 
         // `plangraph export` writes the bytes the server serves.
         let out = std::env::temp_dir().join(format!(
