@@ -78,6 +78,11 @@ pub struct Settings {
     /// How long a request waits for a PostgreSQL connection before the store counts as down
     /// (`PLANGRAPH_STORE_TIMEOUT_MS`).
     pub store_timeout: Duration,
+    /// How often each process looks for changes to tell subscribers about
+    /// (`PLANGRAPH_FEED_POLL_MS`, default 250): the delay of a subscription event at most.
+    pub feed_poll: Duration,
+    /// Subscriptions one WebSocket connection may hold at once (`PLANGRAPH_MAX_SUBSCRIPTIONS`).
+    pub max_subscriptions: usize,
 }
 
 /// Limits on what one request may ask for, with defaults in the spirit of GitHub's public API.
@@ -387,6 +392,8 @@ impl Settings {
                 .unwrap_or_else(|| [DEFAULT_DATA_DIR, "jwt.key"].iter().collect()),
             token_lifetime_secs,
             store_timeout: r.millis("PLANGRAPH_STORE_TIMEOUT_MS", Duration::from_millis(800))?,
+            feed_poll: r.millis("PLANGRAPH_FEED_POLL_MS", Duration::from_millis(250))?,
+            max_subscriptions: r.positive("PLANGRAPH_MAX_SUBSCRIPTIONS", 10)?,
         })
     }
 
@@ -407,6 +414,8 @@ impl Settings {
             jwt_key_file: PathBuf::new(),
             token_lifetime_secs: 3600,
             store_timeout: Duration::from_millis(800),
+            feed_poll: Duration::from_millis(250),
+            max_subscriptions: 10,
         }
     }
 }

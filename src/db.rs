@@ -47,6 +47,15 @@ pub async fn connect_existing(url: &str) -> Result<DatabaseConnection, OpenError
     Ok(connect_counted(url, PATIENT, Access::Existing).await?.0)
 }
 
+/// A second, uncounted pool on a store the server has opened already, for the change feed:
+/// its polling never waits behind requests for a connection, and never shows in a request's
+/// statement count.
+pub async fn connect_follower(url: &str) -> Result<DatabaseConnection, OpenError> {
+    open_pool(url, PATIENT)
+        .await
+        .map_err(|e| explain(&redacted(url), &e))
+}
+
 /// Like [`connect`], with a count of the SQL statements the connection runs (for the statement
 /// budget per request: the tests and the benchmark read it). A PostgreSQL connection that
 /// takes longer than `store_timeout` to get counts as the store being down, so a request

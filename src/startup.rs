@@ -49,7 +49,9 @@ impl Application {
         let bounds = Arc::new(LiveBounds::default());
         let version = crate::http::cache::data_version(&db).await?;
         bounds.refresh(&db, version).await?;
-        let server = run(listener, settings, db.clone(), bounds, keys)?;
+        let follower = crate::db::connect_follower(&settings.database_url).await?;
+        let events = crate::events::Events::follow(follower, settings.feed_poll).await;
+        let server = run(listener, settings, db.clone(), bounds, keys, events)?;
         Ok(Application {
             port,
             server,
@@ -185,6 +187,7 @@ fn run(
     db: DatabaseConnection,
     bounds: Arc<LiveBounds>,
     keys: crate::auth::token::Keys,
+    events: Arc<crate::events::Events>,
 ) -> std::io::Result<Server> {
     let checker = Arc::new(Checker::new(settings.limits.clone(), bounds));
     let schema = build_schema_with(
@@ -192,6 +195,7 @@ fn run(
         Arc::clone(&checker),
         Some((keys, settings.login.clone())),
         settings.discovery,
+        events,
     );
     let rate = Arc::new(RateLimiter::new(settings.rate.clone()));
     let health = StoreHealth::new(db.clone());
@@ -218,6 +222,21 @@ fn run(
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(Arc::clone(&health)))
             .app_data(downloads.clone())
+            .app_data(web::Data::new(http::subscriptions::MaxSubscriptions(
+                settings.max_subscriptions,
+            )))
+            // Before the GET route of queries: a WebSocket upgrade on /graphql subscribes.
+            .route(
+                "/graphql",
+                web::get()
+                    .guard(actix_web::guard::fn_guard(|ctx| {
+                        ctx.head()
+                            .headers()
+                            .get("upgrade")
+                            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"))
+                    }))
+                    .to(http::subscriptions::websocket),
+            )
             .configure(|cfg| http::graphql::routes(cfg, state.clone()))
             .route("/healthz", web::get().to(http::health::healthz))
             .route(

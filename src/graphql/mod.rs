@@ -13,12 +13,13 @@ pub mod search;
 pub mod session;
 pub mod source;
 pub mod submission;
+pub mod subscription;
 pub mod target;
 
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiResult, AppError};
@@ -53,7 +54,7 @@ pub struct MutationRoot(
     submission::CorrectionMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
 /// Builds the schema without signing keys (`plangraph schema` and the schema tests).
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
@@ -61,7 +62,13 @@ pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
         crate::config::Limits::default(),
         Arc::new(LiveBounds::default()),
     );
-    build_schema_with(db, Arc::new(checker), None, true)
+    build_schema_with(
+        db,
+        Arc::new(checker),
+        None,
+        true,
+        crate::events::Events::idle(),
+    )
 }
 
 /// The schema with the limits it checks as a second line (after `limits::check`, whose type
@@ -72,12 +79,13 @@ pub fn build_schema_with(
     checker: Arc<Checker>,
     auth: Option<(crate::auth::token::Keys, crate::auth::throttle::Policy)>,
     discovery: bool,
+    events: Arc<crate::events::Events>,
 ) -> AppSchema {
     let limits = checker.limits.clone();
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
     .register_output_type::<node::Node>()
     .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
@@ -97,6 +105,7 @@ pub fn build_schema_with(
     if let Some(db) = db {
         builder = builder.data(batch::loaders(db.clone())).data(db);
     }
+    builder = builder.data(events);
     if let Some((keys, policy)) = auth {
         builder = builder
             .data(keys)

@@ -8,6 +8,7 @@ pub mod graphql;
 pub mod health;
 pub mod ide;
 pub mod pages;
+pub mod subscriptions;
 
 use actix_cors::Cors;
 use actix_web::http::Method;

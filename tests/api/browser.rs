@@ -1,7 +1,7 @@
 //! The pages in a real browser: the system's Chromium (Debian's package, never a downloaded
-//! one) driven by puppeteer-core, with axe-core for accessibility (tests/browser/check.mjs).
+//! one) driven by puppeteer-core, with axe-core for accessibility (tests/node/check.mjs).
 //!
-//! The setup installs the npm packages into tests/browser/node_modules when they are missing.
+//! The setup installs the npm packages into tests/node/node_modules when they are missing.
 //! Without Node.js, Chromium or the npm registry the test says so loudly and passes, unless
 //! PLANGRAPH_REQUIRE_BROWSER=1 (CI), where that is a failure.
 
@@ -26,7 +26,7 @@ fn chromium() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-fn ready(dir: &Path) -> Result<(), String> {
+pub(crate) fn ready(dir: &Path) -> Result<(), String> {
     let node = Command::new("node").arg("--version").output();
     if !node.is_ok_and(|o| o.status.success()) {
         return Err("no node on PATH".into());
@@ -50,7 +50,7 @@ fn ready(dir: &Path) -> Result<(), String> {
 
 #[tokio::test]
 async fn pages_render_in_chromium_self_contained_accessible_with_the_chart() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
     let Some(chromium) = chromium() else {
         return skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium) or $CHROMIUM");
     };

@@ -15,6 +15,7 @@ mod schema;
 mod series;
 mod statements;
 mod store;
+mod subscriptions;
 mod support;
 mod transport;
 mod upgrade;
