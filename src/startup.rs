@@ -247,7 +247,8 @@ fn run(
             .route("/plans", web::get().to(http::pages::index))
             .route("/plans/{code}", web::get().to(http::pages::plan))
             .route("/indicators/{id}", web::get().to(http::pages::indicator))
-            .route("/feed.atom", web::get().to(http::pages::feed));
+            .route("/feed.atom", web::get().to(http::pages::feed))
+            .route("/schema.graphql", web::get().to(http::pages::schema));
         if settings.discovery {
             app = app
                 .route("/", web::get().to(http::ide::page))

@@ -157,6 +157,7 @@ pub async fn build(
         ),
         "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/ZHO" },
         "dct:license": { "@id": LICENSE },
+        "dcat:landingPage": { "@id": format!("{base}/plans") },
         "dcat:keyword": keywords(&["妇女", "儿童", "健康", "防震减灾"]),
         "dcat:distribution": distributions
             .iter()
@@ -184,6 +185,7 @@ pub async fn build(
             "dct:temporal": period(plan.period_start, plan.period_end),
             "dct:isPartOf": { "@id": format!("{base}/catalog.jsonld#all") },
             "dct:license": { "@id": LICENSE },
+            "dcat:landingPage": { "@id": format!("{base}/plans/{}", plan.code) },
             "dcat:keyword": keywords(&[plan_keyword(&plan.code)]),
             "dcat:distribution": distributions
                 .iter()
@@ -216,6 +218,8 @@ pub async fn build(
             "@type": "dcat:DataService",
             "dct:title": "plangraph GraphQL API",
             "dcat:endpointURL": { "@id": format!("{base}/graphql") },
+            "dcat:endpointDescription": { "@id": format!("{base}/schema.graphql") },
+            "dcat:landingPage": { "@id": format!("{base}/graphql") },
             "dcat:servesDataset": plans
                 .iter()
                 .map(|p| json!({ "@id": format!("{base}/catalog.jsonld#{}", p.code) }))

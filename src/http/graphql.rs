@@ -697,6 +697,18 @@ pub async fn get<E: Executor>(
     let content_type = response_type(&req);
     let params = params.into_inner();
     let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+        // A person (or a link checker) following the endpoint's link from the catalog, rather
+        // than a GraphQL client, which asks for JSON: say what the endpoint is.
+        let accept = req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !accept.contains("json") {
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(crate::pages::endpoint());
+        }
         return reply(
             StatusCode::BAD_REQUEST,
             content_type,

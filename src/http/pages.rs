@@ -145,3 +145,11 @@ pub async fn feed(req: HttpRequest, db: web::Data<DatabaseConnection>) -> HttpRe
         Err(e) => failed(e),
     }
 }
+
+/// `GET /schema.graphql`: the schema this server answers with, as SDL (what `schema.graphql`
+/// in the repository holds).
+pub async fn schema() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(crate::graphql::sdl())
+}

@@ -68,6 +68,15 @@ pub fn page(title: &str, crumbs: &[(&str, &str)], body: &str) -> String {
     )
 }
 
+/// What `GET /graphql` shows a person: what the endpoint is and where to go.
+pub fn endpoint() -> String {
+    page(
+        "GraphQL 接口",
+        &[],
+        "<h1>GraphQL 接口</h1><p>这是昌乐县规划开放数据的 GraphQL 接口：向本地址发送          <code>POST</code>（JSON）或带 <code>query</code> 参数的 <code>GET</code> 请求；         订阅请使用 WebSocket（<code>graphql-transport-ws</code>）。</p><ul>         <li><a href=\"/\">GraphiQL</a>：在浏览器中编写并运行查询</li>         <li><a href=\"/schema.graphql\">schema.graphql</a>：接口的完整模式（SDL）</li>         <li><a href=\"/plans\">规划页面</a> 与 <a href=\"/catalog.jsonld\">数据目录</a>：无需编写查询</li></ul>",
+    )
+}
+
 /// A status as a labelled badge (the word, not only the colour).
 pub fn status(s: Status) -> String {
     let (class, word) = match s {

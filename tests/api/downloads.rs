@@ -89,6 +89,22 @@ async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Fetched {
     }
 }
 
+/// Every `@id` in a JSON-LD document.
+fn collect_ids(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map {
+                match (k.as_str(), x) {
+                    ("@id", Value::String(s)) => out.push(s.clone()),
+                    _ => collect_ids(x, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|x| collect_ids(x, out)),
+        _ => {}
+    }
+}
+
 fn header<'a>(f: &'a Fetched, name: &str) -> &'a str {
     f.headers
         .get(name)
@@ -222,6 +238,24 @@ on_both_backends!(
                 header(&f, "content-disposition").starts_with("attachment; filename=\""),
                 "{url}"
             );
+        }
+        // Every other URL in it answers 200 too: landing pages, the API's endpoint and its
+        // description, the catalog's own.
+        let mut others = Vec::new();
+        collect_ids(&doc, &mut others);
+        others.retain(|u| u.starts_with("http") && !sizes.contains_key(u));
+        others.sort();
+        others.dedup();
+        assert!(
+            others.iter().any(|u| u.ends_with("/plans/health")),
+            "{others:?}"
+        );
+        assert!(
+            others.iter().any(|u| u.ends_with("/schema.graphql")),
+            "{others:?}"
+        );
+        for url in others.iter().filter(|u| u.starts_with(&app.address)) {
+            assert_eq!(get(&app, url, &[]).await.status, 200, "{url}");
         }
         if let Some(py) = &py {
             let file = tempfile_with(&catalog.body, "jsonld");
@@ -446,6 +480,16 @@ on_both_backends!(
         let served = get(&app, "/downloads/health/targets.csv", &[]).await;
         assert_eq!(written, served.body);
         let _ = std::fs::remove_dir_all(&out);
+
+        // Compressed on request.
+        let gz = get(
+            &app,
+            "/downloads/all/targets.csv",
+            &[("accept-encoding", "gzip")],
+        )
+        .await;
+        assert_eq!(header(&gz, "content-encoding"), "gzip");
+        assert!(gz.body.starts_with(&[0x1f, 0x8b]), "not gzip");
 
         // An unknown file is a 404 that points at the catalog; the server still serves.
         let f = get(&app, "/downloads/all/secrets.csv", &[]).await;
