@@ -35,14 +35,19 @@ fn client_ready() -> bool {
 }
 
 /// A client subscribed with `query`; returns it once the server acknowledged the connection.
-async fn subscribe(
+type Output = tokio::io::Lines<BufReader<tokio::process::ChildStdout>>;
+
+async fn subscribe(app: &TestApp, query: &str, count: usize) -> (Child, Output) {
+    subscribe_copies(app, query, count, 1).await
+}
+
+/// Like [`subscribe`], with the subscription made `copies` times over one connection.
+async fn subscribe_copies(
     app: &TestApp,
     query: &str,
     count: usize,
-) -> (
-    Child,
-    tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
-) {
+    copies: usize,
+) -> (Child, Output) {
     let url = app.address.replacen("http://", "ws://", 1) + "/graphql";
     let mut child = Command::new("node")
         .arg("subscribe.mjs")
@@ -50,6 +55,7 @@ async fn subscribe(
         .arg(query)
         .arg(count.to_string())
         .arg("15000")
+        .arg(copies.to_string())
         .current_dir(node_dir())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
@@ -235,6 +241,21 @@ on_both_backends!(
             .unwrap_or_default()
             .to_string();
         assert_eq!(code, "LIMIT_EXCEEDED", "{refused}");
+        let _ = client.kill().await;
+
+        // A connection holds at most 10 subscriptions: the eleventh is refused, with its code.
+        let (mut client, mut lines) =
+            subscribe_copies(&app, "subscription { documentImported { number } }", 1, 11).await;
+        let refused = next(&mut lines).await;
+        assert_eq!(refused["copy"], 10, "{refused}");
+        assert_eq!(
+            refused["result"]["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
+            "{refused}"
+        );
+        assert!(refused["result"]["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("a connection may hold 10 subscriptions"));
         let _ = client.kill().await;
         // and the server still serves
         let body = app.query("{ plans { code } }").await;

@@ -2,11 +2,12 @@
 // subscribed to plangraph. Prints {"ready":true} once the server acknowledged the connection
 // and the subscription is sent, then one JSON line per event (with the time it arrived, ms
 // since the epoch), and exits after `count` events or `timeout` ms.
-//   node subscribe.mjs ws://127.0.0.1:PORT/graphql 'subscription { … }' [count] [timeout]
+//   node subscribe.mjs ws://127.0.0.1:PORT/graphql 'subscription { … }' [count] [timeout] [copies]
+// With `copies`, the same subscription is made that many times over the one connection.
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 
-const [url, query, count = "1", timeout = "10000"] = process.argv.slice(2);
+const [url, query, count = "1", timeout = "10000", copies = "1"] = process.argv.slice(2);
 let seen = 0;
 const client = createClient({
   url,
@@ -18,25 +19,27 @@ const timer = setTimeout(() => {
   console.log(JSON.stringify({ timeout: true }));
   process.exit(2);
 }, Number(timeout));
-client.subscribe(
-  { query },
-  {
-    next: (result) => {
-      console.log(JSON.stringify({ at: Date.now(), result }));
-      seen += 1;
-      if (seen >= Number(count)) {
+for (let copy = 0; copy < Number(copies); copy += 1) {
+  client.subscribe(
+    { query },
+    {
+      next: (result) => {
+        console.log(JSON.stringify({ at: Date.now(), copy, result }));
+        seen += 1;
+        if (seen >= Number(count)) {
+          clearTimeout(timer);
+          client.dispose();
+          process.exit(0);
+        }
+      },
+      error: (error) => {
+        console.log(JSON.stringify({ copy, error: Array.isArray(error) ? error : String(error?.message ?? error) }));
         clearTimeout(timer);
-        client.dispose();
-        process.exit(0);
-      }
+        process.exit(1);
+      },
+      complete: () => {
+        console.log(JSON.stringify({ copy, complete: true }));
+      },
     },
-    error: (error) => {
-      console.log(JSON.stringify({ error: Array.isArray(error) ? error : String(error?.message ?? error) }));
-      clearTimeout(timer);
-      process.exit(1);
-    },
-    complete: () => {
-      console.log(JSON.stringify({ complete: true }));
-    },
-  },
-);
+  );
+}
