@@ -96,10 +96,23 @@ fn events<'a>(ctx: &Context<'a>) -> ApiResult<&'a Arc<Events>> {
         .map_err(|_| AppError::internal("no change feed in the schema").into())
 }
 
-fn only(indicator_id: Option<ID>) -> ApiResult<Option<i32>> {
-    Ok(indicator_id
+/// The values of one kind of event, of one indicator or all.
+fn changes(
+    ctx: &Context<'_>,
+    indicator_id: Option<ID>,
+    pick: fn(&Event) -> Option<&indicator_value::Model>,
+) -> ApiResult<impl Stream<Item = ValueChange> + use<>> {
+    let only = indicator_id
         .map(|id| ids::decode_as(&id, Kind::Indicator))
-        .transpose()?)
+        .transpose()?;
+    Ok(futures_util::StreamExt::filter_map(
+        feed(events(ctx)?),
+        move |e| async move {
+            pick(&e)
+                .filter(|v| only.is_none_or(|i| i == v.indicator_id))
+                .map(|v| ValueChange(v.clone()))
+        },
+    ))
 }
 
 /// The root subscription type: what changes, as it happens, in every server process on the
@@ -119,18 +132,10 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this indicator's values (global ID).")] indicator_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = ValueChange> + use<>> {
-        let only = only(indicator_id)?;
-        Ok(futures_util::StreamExt::filter_map(
-            feed(events(ctx)?),
-            move |e| async move {
-                match &*e {
-                    Event::Published(v) if only.is_none_or(|i| i == v.indicator_id) => {
-                        Some(ValueChange(v.clone()))
-                    }
-                    _ => None,
-                }
-            },
-        ))
+        changes(ctx, indicator_id, |e| match e {
+            Event::Published(v) => Some(v),
+            _ => None,
+        })
     }
 
     /// A public value was replaced by a newer approved one for the same indicator and year.
@@ -139,18 +144,10 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this indicator's values (global ID).")] indicator_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = ValueChange> + use<>> {
-        let only = only(indicator_id)?;
-        Ok(futures_util::StreamExt::filter_map(
-            feed(events(ctx)?),
-            move |e| async move {
-                match &*e {
-                    Event::Superseded(v) if only.is_none_or(|i| i == v.indicator_id) => {
-                        Some(ValueChange(v.clone()))
-                    }
-                    _ => None,
-                }
-            },
-        ))
+        changes(ctx, indicator_id, |e| match e {
+            Event::Superseded(v) => Some(v),
+            _ => None,
+        })
     }
 
     /// The source document was imported again (targets and figures may have changed).

@@ -32,15 +32,8 @@ pub async fn catalog(
         Err(e) => return downloads::failed(e),
     };
     let etag = downloads::etag(version, "catalog.jsonld");
-    if req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| super::cache::matches(t, &etag))
-    {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish();
+    if let Some(unchanged) = downloads::not_modified(&req, &etag) {
+        return unchanged;
     }
     let base = {
         let info = req.connection_info();

@@ -257,6 +257,19 @@ pub fn etag(version: i64, path: &str) -> String {
     format!("\"d{version}-{:016x}\"", hasher.finish())
 }
 
+/// 304 for a client that holds the answer with this ETag already.
+pub(crate) fn not_modified(req: &HttpRequest, etag: &str) -> Option<HttpResponse> {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| super::cache::matches(t, etag))
+        .then(|| {
+            HttpResponse::NotModified()
+                .insert_header((header::ETAG, etag.to_string()))
+                .finish()
+        })
+}
+
 /// Whether the client's copy is current: If-None-Match, or (without it) If-Modified-Since.
 fn fresh(req: &HttpRequest, etag: &str, modified: SystemTime) -> bool {
     if let Some(tags) = req.headers().get(header::IF_NONE_MATCH) {

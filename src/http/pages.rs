@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sea_orm::DatabaseConnection;
 
-use super::downloads::{etag, failed, not_found};
+use super::downloads::{etag, failed, not_found, not_modified};
 use crate::error::AppError;
 use crate::graphql::ids::{self, Kind};
 use crate::repo::{self, targets::TargetFilter};
@@ -21,15 +21,8 @@ where
         Err(e) => return failed(e),
     };
     let tag = etag(version, req.path());
-    if req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| super::cache::matches(t, &tag))
-    {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .finish();
+    if let Some(unchanged) = not_modified(req, &tag) {
+        return unchanged;
     }
     match render().await {
         Ok(Some(html)) => HttpResponse::Ok()
@@ -119,15 +112,8 @@ pub async fn feed(req: HttpRequest, db: web::Data<DatabaseConnection>) -> HttpRe
         Err(e) => return failed(e),
     };
     let tag = etag(version, "feed.atom");
-    if req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| super::cache::matches(t, &tag))
-    {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .finish();
+    if let Some(unchanged) = not_modified(&req, &tag) {
+        return unchanged;
     }
     let base = {
         let info = req.connection_info();
