@@ -109,6 +109,10 @@ pub struct Limits {
     pub batch: usize,
     /// Bytes of answers kept in the in-memory response cache (0 turns it off).
     pub cache_bytes: u64,
+    /// How long a batch loader waits for the rest of a level's keys before it runs its one
+    /// statement (`PLANGRAPH_BATCH_DELAY_MS`): longer batches surer on a starved machine,
+    /// shorter answers sooner.
+    pub batch_delay: Duration,
 }
 
 impl Default for Limits {
@@ -124,6 +128,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(10),
             batch: 10,
             cache_bytes: 64 * 1024 * 1024,
+            batch_delay: Duration::from_millis(1),
         }
     }
 }
@@ -302,6 +307,7 @@ impl Reader<'_> {
             timeout: self.millis("PLANGRAPH_TIMEOUT_MS", d.timeout)?,
             body_bytes: self.positive("PLANGRAPH_MAX_BODY_BYTES", d.body_bytes)?,
             body_timeout: self.millis("PLANGRAPH_BODY_TIMEOUT_MS", d.body_timeout)?,
+            batch_delay: self.millis("PLANGRAPH_BATCH_DELAY_MS", d.batch_delay)?,
             batch: self.positive("PLANGRAPH_MAX_BATCH", d.batch)?,
             cache_bytes: self.parse("PLANGRAPH_CACHE_BYTES", d.cache_bytes, "a number of bytes")?,
         })

@@ -23,7 +23,8 @@ pub async fn tables(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
         DbBackend::Postgres => {
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
         }
-        _ => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1",
+        // SQLite's own tables (sqlite_stat1 after ANALYZE, sqlite_sequence) are not the store's.
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY 1",
     };
     db.query_all_raw(Statement::from_string(backend, sql))
         .await?

@@ -404,7 +404,11 @@ async fn single<E: Executor>(
     let mut request = request.data(who);
     if let Some(db) = &state.store {
         let query = operation == Some(OperationType::Query);
-        request = request.data(crate::repo::batch::for_request(db.clone(), query));
+        request = request.data(crate::repo::batch::for_request(
+            db.clone(),
+            query,
+            state.limits.batch_delay,
+        ));
     }
     let version = match (&state.store, public) {
         (Some(db), true) => match cache::data_version(db).await {
@@ -649,7 +653,11 @@ async fn batch_of<E: Executor>(
         let mut request = request.data(caller(req));
         if let Some(db) = &state.store {
             let query = operation == Some(OperationType::Query);
-            request = request.data(crate::repo::batch::for_request(db.clone(), query));
+            request = request.data(crate::repo::batch::for_request(
+                db.clone(),
+                query,
+                state.limits.batch_delay,
+            ));
         }
         match execute(&state.executor, request, &state.limits).await {
             Ok(response) => {

@@ -159,6 +159,11 @@ pub async fn import(db: &DatabaseConnection, data: &Dataset) -> Result<Report, D
     let txn = db.begin().await?;
     let report = write(&txn, data).await?;
     txn.commit().await?;
+    if !report.is_unchanged() {
+        // Fresh statistics for the planner: without them (a PostgreSQL whose autovacuum is
+        // off, or has not come round yet) it plans the new rows as if the tables were empty.
+        db.execute_unprepared("ANALYZE").await?;
+    }
     Ok(report)
 }
 

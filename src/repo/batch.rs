@@ -29,8 +29,9 @@ pub fn loaders(db: DatabaseConnection) -> Loaders {
 /// Loaders for one request. A query's remember what they loaded, so a row or series asked
 /// for at two depths (a target's status and its indicator's latest value) is read once; a
 /// mutation's do not, since its fields run in turn and each may change what the next reads.
-pub fn for_request(db: DatabaseConnection, query: bool) -> Loaders {
-    let loaders = DataLoader::with_cache(Store { db }, tokio::spawn, HashMapCache::default());
+pub fn for_request(db: DatabaseConnection, query: bool, delay: std::time::Duration) -> Loaders {
+    let loaders =
+        DataLoader::with_cache(Store { db }, tokio::spawn, HashMapCache::default()).delay(delay);
     loaders.enable_all_cache(query);
     loaders
 }

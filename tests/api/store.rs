@@ -79,6 +79,27 @@ async fn imported(backend: Backend) -> Option<(TestDb, DatabaseConnection)> {
     Some((test_db, db))
 }
 
+on_both_backends!(
+    an_import_leaves_the_planner_statistics,
+    |backend| async move {
+        let Some((_guard, db)) = imported(backend).await else {
+            return;
+        };
+        // Exactly the rows written: ANALYZE ran after the import, not autovacuum some time later.
+        let sql = match backend {
+        Backend::Sqlite => "SELECT CAST(stat AS TEXT) FROM sqlite_stat1 WHERE tbl = 'target' AND idx IS NOT NULL LIMIT 1",
+        Backend::Postgres => "SELECT CAST(CAST(reltuples AS BIGINT) AS TEXT) FROM pg_class WHERE relname = 'target'",
+    };
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no statistics for target"));
+        let stat: String = row.try_get_by_index(0).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stat.split(' ').next(), Some("164"), "{stat}");
+    }
+);
+
 on_both_backends!(importing_twice_changes_nothing, |backend| async move {
     let Some((_guard, db)) = imported(backend).await else {
         return;
