@@ -154,6 +154,16 @@ struct Linked<M> {
     model: M,
 }
 
+/// The tables whose statistics the read queries depend on (the many-row ones; a plan or
+/// document table of four rows or one is planned well without).
+const ANALYZED_TABLES: [&str; 5] = [
+    "goal",
+    "goal_department",
+    "indicator",
+    "target",
+    "indicator_value",
+];
+
 /// Imports a parsed document into the store in one transaction.
 pub async fn import(db: &DatabaseConnection, data: &Dataset) -> Result<Report, DbErr> {
     let txn = db.begin().await?;
@@ -162,7 +172,13 @@ pub async fn import(db: &DatabaseConnection, data: &Dataset) -> Result<Report, D
     if !report.is_unchanged() {
         // Fresh statistics for the planner: without them (a PostgreSQL whose autovacuum is
         // off, or has not come round yet) it plans the new rows as if the tables were empty.
-        db.execute_unprepared("ANALYZE").await?;
+        // Named tables only: a bare ANALYZE on PostgreSQL also reads the system catalogs, which
+        // doubled the time of a fresh import (145 → 305 ms median; all eleven tables: 202 ms).
+        let sql = match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => format!("ANALYZE {}", ANALYZED_TABLES.join(", ")),
+            _ => "ANALYZE".to_string(),
+        };
+        db.execute_unprepared(&sql).await?;
     }
     Ok(report)
 }
