@@ -9,7 +9,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use actix_web::web::Bytes;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
+use sea_orm::{DatabaseConnection, DbErr};
 
 #[derive(Clone)]
 pub struct Cached {
@@ -53,16 +53,9 @@ pub fn matches(if_none_match: &str, etag: &str) -> bool {
         .any(|t| t.trim() == etag || t.trim() == "*")
 }
 
-/// The current data version.
+/// The current data version (read on the store's read side).
 pub async fn data_version(db: &DatabaseConnection) -> Result<i64, DbErr> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT version FROM data_version WHERE id = 1",
-        ))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("data_version".into()))?;
-    row.try_get_by_index(0)
+    crate::repo::data_version(db).await
 }
 
 impl ResponseCache {

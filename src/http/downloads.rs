@@ -2,9 +2,10 @@
 //! `GET /downloads/{scope}.xlsx`, `GET /downloads/changle-2022-16-plans.txt` (and `.sha256`),
 //! `GET /catalog.jsonld`. Scopes are `all` and the plan codes.
 //!
-//! Each file is built once per data version and kept (the set of files is fixed and small);
-//! its ETag is the data version and the path, `Last-Modified` the time the version moved, so
-//! a conditional GET is answered 304 without building anything.
+//! The seven files of a scope are built from one read of the store, once per data version, and
+//! kept (the set of files is fixed and small). A file's ETag is the data version and the path,
+//! `Last-Modified` the time the version moved, so a conditional GET is answered 304 without
+//! building anything.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -124,11 +125,10 @@ impl File {
         }
     }
 
-    fn scope(&self) -> Option<&str> {
+    /// The scope a table or workbook belongs to (`all` or a plan code).
+    fn scope_name(&self) -> Option<&str> {
         match self {
-            File::Table { scope, .. } | File::Workbook { scope } => {
-                Some(scope.as_str()).filter(|s| *s != "all")
-            }
+            File::Table { scope, .. } | File::Workbook { scope } => Some(scope.as_str()),
             File::Source | File::SourceChecksum => None,
         }
     }
@@ -154,9 +154,21 @@ impl Downloads {
                 return Ok(bytes.clone());
             }
         }
-        let bytes = Bytes::from(build(db, file).await?);
-        self.lock().insert(key, (version, bytes.clone()));
-        Ok(bytes)
+        // The files of a scope come from one snapshot: built together, kept together.
+        let built = match file.scope_name() {
+            Some(scope) => build_scope(db, scope).await?,
+            None => vec![(file.clone(), build(db, file).await?)],
+        };
+        let mut kept = self.lock();
+        let mut found = None;
+        for (f, bytes) in built {
+            let bytes = Bytes::from(bytes);
+            if f == *file {
+                found = Some(bytes.clone());
+            }
+            kept.insert(f.path(), (version, bytes));
+        }
+        found.ok_or_else(|| AppError::internal(format!("{key} was not built")))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Bytes)>> {
@@ -173,24 +185,47 @@ pub async fn build(db: &DatabaseConnection, file: &File) -> Result<Vec<u8>, AppE
             let text = source(db).await?;
             Ok(format!("{}  {SOURCE_NAME}\n", hex(&Sha256::digest(&text))).into_bytes())
         }
-        File::Table { table, format, .. } => {
-            let snapshot = repo::export::snapshot(db, file.scope()).await?;
-            let tables = export::build(&snapshot);
-            let table = tables
-                .iter()
-                .find(|t| t.name == *table)
-                .ok_or_else(|| AppError::internal(format!("no table {table}")))?;
-            Ok(match format {
-                Format::Csv => export::csv::write(table),
+        File::Table { scope, .. } | File::Workbook { scope } => build_scope(db, scope)
+            .await?
+            .into_iter()
+            .find(|(f, _)| f == file)
+            .map(|(_, bytes)| bytes)
+            .ok_or_else(|| AppError::internal(format!("{} was not built", file.path()))),
+    }
+}
+
+/// Every file of a scope (`all` or a plan code) from one read of the store: each table as CSV
+/// and JSON, and the workbook.
+pub async fn build_scope(
+    db: &DatabaseConnection,
+    scope: &str,
+) -> Result<Vec<(File, Vec<u8>)>, AppError> {
+    let plan = Some(scope).filter(|s| *s != "all");
+    let tables = export::build(&repo::export::snapshot(db, plan).await?);
+    let mut files = Vec::new();
+    for table in &tables {
+        for format in [Format::Csv, Format::Json] {
+            let bytes = match format {
                 Format::Json => export::json::write(table),
-                Format::Xlsx => export::xlsx::write(std::slice::from_ref(table)),
-            })
-        }
-        File::Workbook { .. } => {
-            let snapshot = repo::export::snapshot(db, file.scope()).await?;
-            Ok(export::xlsx::write(&export::build(&snapshot)))
+                _ => export::csv::write(table),
+            };
+            files.push((
+                File::Table {
+                    scope: scope.to_string(),
+                    table: table.name,
+                    format,
+                },
+                bytes,
+            ));
         }
     }
+    files.push((
+        File::Workbook {
+            scope: scope.to_string(),
+        },
+        export::xlsx::write(&tables),
+    ));
+    Ok(files)
 }
 
 /// The document the store holds, byte for byte: the bundled one, when it is the one imported.

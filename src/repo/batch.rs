@@ -412,27 +412,47 @@ impl Loader<IndicatorsOfPlan> for Store {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        let rows: HashMap<i32, indicator::Model> = indicator::Entity::find()
-            .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
-            .all(&self.db)
-            .await
-            .map_err(db_err)?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
-        let mut out: HashMap<IndicatorsOfPlan, Self::Value> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
-        for t in targets {
-            let list = out.entry(IndicatorsOfPlan(t.plan_id)).or_default();
-            if !list.iter().any(|(_, i)| i.id == t.indicator_id) {
-                if let Some(i) = rows.get(&t.indicator_id) {
-                    // Positioned by the plan's first target for it.
-                    list.push((t.line_start, i.clone()));
-                }
+        let rows = indicators_of(&self.db, &targets).await?;
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let own: Vec<&target::Model> =
+                    targets.iter().filter(|t| t.plan_id == k.0).collect();
+                (*k, in_order(&own, &rows))
+            })
+            .collect())
+    }
+}
+
+/// The indicators of some targets, by id (one statement).
+async fn indicators_of(
+    db: &DatabaseConnection,
+    targets: &[target::Model],
+) -> Result<HashMap<i32, indicator::Model>, LoadError> {
+    Ok(indicator::Entity::find()
+        .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect())
+}
+
+/// The indicators of targets in document order, each once, positioned by its first target.
+fn in_order(
+    targets: &[&target::Model],
+    indicators: &HashMap<i32, indicator::Model>,
+) -> Vec<(i32, indicator::Model)> {
+    let mut out: Vec<(i32, indicator::Model)> = Vec::new();
+    for t in targets {
+        if !out.iter().any(|(_, i)| i.id == t.indicator_id) {
+            if let Some(i) = indicators.get(&t.indicator_id) {
+                out.push((t.line_start, i.clone()));
             }
         }
-        Ok(out)
     }
+    out
 }
 
 /// What a department's goal links give it (optionally in one role): its goals, the targets
@@ -474,14 +494,7 @@ impl Loader<WorkOf> for Store {
             .all(&self.db)
             .await
             .map_err(db_err)?;
-        let indicators: HashMap<i32, indicator::Model> = indicator::Entity::find()
-            .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
-            .all(&self.db)
-            .await
-            .map_err(db_err)?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
+        let indicators = indicators_of(&self.db, &targets).await?;
         let mut out = HashMap::new();
         for key in keys {
             let linked = |goal_id: i32| {
@@ -491,22 +504,15 @@ impl Loader<WorkOf> for Store {
                         && key.1.is_none_or(|r| l.role == r)
                 })
             };
-            let mut work = Work {
+            let own: Vec<&target::Model> = targets
+                .iter()
+                .filter(|t| t.goal_id.is_some_and(linked))
+                .collect();
+            let work = Work {
                 goals: goals.iter().filter(|g| linked(g.id)).cloned().collect(),
-                targets: targets
-                    .iter()
-                    .filter(|t| t.goal_id.is_some_and(linked))
-                    .cloned()
-                    .collect(),
-                indicators: Vec::new(),
+                indicators: in_order(&own, &indicators),
+                targets: own.into_iter().cloned().collect(),
             };
-            for t in &work.targets {
-                if !work.indicators.iter().any(|(_, i)| i.id == t.indicator_id) {
-                    if let Some(i) = indicators.get(&t.indicator_id) {
-                        work.indicators.push((t.line_start, i.clone()));
-                    }
-                }
-            }
             out.insert(*key, work);
         }
         Ok(out)

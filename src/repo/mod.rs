@@ -121,6 +121,18 @@ pub async fn check_names(
     Ok(())
 }
 
+/// The data version every write bumps (what ETags and the response cache are keyed on).
+pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM data_version WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("data_version".into()))?;
+    row.try_get_by_index(0)
+}
+
 /// Every plan, in published order.
 pub async fn plans(db: &impl ConnectionTrait) -> Result<Vec<plan::Model>, AppError> {
     Ok(plan::Entity::find()
