@@ -2,8 +2,8 @@
 //! each (see `entity::vocab`), with the readings of the published words the importer needs.
 
 pub use entity::vocab::{
-    Comparator, DepartmentKind, Direction, GoalKind, Nature, Role, TargetBasis, UserRole,
-    ValueAction, ValueOrigin, ValueStatus,
+    Comparator, DepartmentKind, Direction, GoalKind, Nature, Role, TargetBasis, TargetStatus,
+    UserRole, ValueAction, ValueOrigin, ValueStatus,
 };
 
 #[cfg(test)]

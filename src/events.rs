@@ -2,9 +2,9 @@
 //! seen by every server process on the same store.
 //!
 //! Each process follows the store itself, so an approval made through another process (or the
-//! `import` command) reaches this one's subscribers too: a task reads the data version every
-//! `every` (one cheap statement) and, when it moved, the value events after the last one it
-//! saw. Only what the public may see goes out: approvals, and the superseding of a value that
+//! `import` command) reaches this one's subscribers too: when the data version moves — told at
+//! once by [`DataVersion`] on PostgreSQL, or seen by reading it every `every` — a task reads
+//! the value events after the last one it saw. Only what the public may see goes out: approvals, and the superseding of a value that
 //! was published; never a submission, a rejection or the replacing of a pending value.
 
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use tokio::sync::broadcast;
 
 use crate::domain::{ValueAction, ValueStatus};
 use crate::repo;
+use crate::version::DataVersion;
 
 /// Something subscribers are told.
 #[derive(Debug, Clone)]
@@ -47,11 +48,16 @@ impl Events {
     }
 
     /// Starts following the store; the task ends with the runtime.
-    pub async fn follow(db: DatabaseConnection, every: Duration) -> Arc<Events> {
+    pub async fn follow(
+        db: DatabaseConnection,
+        data: Arc<DataVersion>,
+        every: Duration,
+    ) -> Arc<Events> {
         let (tx, _) = broadcast::channel(BACKLOG);
         let events = Arc::new(Events { tx });
         let mut last = repo::events::latest_event(&db).await.unwrap_or(0);
-        let mut version = repo::export::stamp(&db).await.map_or(0, |(v, _)| v);
+        let mut version = repo::data_version(&db).await.map_or(0, |s| s.version);
+        let mut moved = data.watch();
         let mut imported = repo::export::document(&db)
             .await
             .ok()
@@ -62,13 +68,23 @@ impl Events {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                // Told when the version moves (by notification, or by this process's own
+                // writes); the tick catches what nobody announced (another process on SQLite).
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = moved.changed() => {}
+                }
                 let Some(feed) = feed.upgrade() else {
                     return;
                 };
-                match repo::export::stamp(&db).await {
-                    Ok((v, _)) if v == version => continue,
-                    Ok((v, _)) => version = v,
+                let now = if data.is_live() {
+                    Ok(data.stamp(&db).await.map_or(version, |s| s.version))
+                } else {
+                    data.refresh(&db).await.map(|s| s.version)
+                };
+                match now {
+                    Ok(v) if v == version => continue,
+                    Ok(v) => version = v,
                     Err(_) => continue,
                 }
                 loop {

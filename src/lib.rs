@@ -19,3 +19,4 @@ pub mod repo;
 pub mod rules;
 pub mod service;
 pub mod startup;
+pub mod version;

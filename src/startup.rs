@@ -18,6 +18,7 @@ use crate::import;
 use crate::limits::bounds::LiveBounds;
 use crate::limits::check::Checker;
 use crate::limits::rate::RateLimiter;
+use crate::version::DataVersion;
 
 pub struct Application {
     port: u16,
@@ -46,12 +47,21 @@ impl Application {
         import_if_empty(&db, settings).await?;
         let listener = listen(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let bounds = Arc::new(LiveBounds::default());
-        let version = crate::http::cache::data_version(&db).await?;
-        bounds.refresh(&db, version).await?;
         let follower = crate::db::connect_follower(&settings.database_url).await?;
-        let events = crate::events::Events::follow(follower, settings.feed_poll).await;
-        let server = run(listener, settings, db.clone(), bounds, keys, events)?;
+        let version = DataVersion::follow(follower.clone()).await?;
+        let bounds = Arc::new(LiveBounds::default());
+        bounds.refresh(&db, version.current(&db).await?).await?;
+        let events =
+            crate::events::Events::follow(follower, Arc::clone(&version), settings.feed_poll).await;
+        let server = run(
+            listener,
+            settings,
+            db.clone(),
+            bounds,
+            keys,
+            events,
+            version,
+        )?;
         Ok(Application {
             port,
             server,
@@ -188,6 +198,7 @@ fn run(
     bounds: Arc<LiveBounds>,
     keys: crate::auth::token::Keys,
     events: Arc<crate::events::Events>,
+    version: Arc<DataVersion>,
 ) -> std::io::Result<Server> {
     let checker = Arc::new(Checker::new(settings.limits.clone(), bounds));
     let schema = build_schema_with(
@@ -205,6 +216,7 @@ fn run(
         store: Some(db.clone()),
         health: Some(Arc::clone(&health)),
         cache: ResponseCache::new(settings.limits.cache_bytes),
+        version: Arc::clone(&version),
         checker,
         rate: Arc::clone(&rate),
     });
@@ -222,6 +234,7 @@ fn run(
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(Arc::clone(&health)))
             .app_data(downloads.clone())
+            .app_data(web::Data::from(Arc::clone(&version)))
             .app_data(web::Data::new(http::subscriptions::MaxSubscriptions(
                 settings.max_subscriptions,
             )))

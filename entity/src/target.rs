@@ -2,7 +2,7 @@
 //! (or, for a grade or capability, only its words), with the clause as published.
 use sea_orm::entity::prelude::*;
 
-use crate::vocab::{Comparator, Direction, Nature, TargetBasis};
+use crate::vocab::{Comparator, Direction, Nature, TargetBasis, TargetStatus};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "target")]
@@ -47,6 +47,9 @@ pub struct Model {
     pub line_start: i32,
     pub line_end: i32,
     pub source_text: String,
+    /// The status as of every published value: derived from the series, restated by the
+    /// writer of any change to it (not by the document).
+    pub status: TargetStatus,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -164,3 +164,18 @@ stored_enum!(
         Submitter => "submitter",
     }
 );
+
+stored_enum!(
+    /// Where a target stands against its indicator's series (the rules are
+    /// `plangraph::rules::progress`). Kept on the target row so that lists can be filtered,
+    /// sorted and counted by it with an index; restated in the transaction of every change of
+    /// a series or a target.
+    TargetStatus {
+        Achieved => "achieved",
+        OnTrack => "on_track",
+        AtRisk => "at_risk",
+        OffTrack => "off_track",
+        NoData => "no_data",
+        NotQuantified => "not_quantified",
+    }
+);

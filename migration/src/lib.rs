@@ -8,6 +8,8 @@ mod m20261129_000004_submissions;
 mod m20261129_000005_append_only;
 mod m20261129_000006_series;
 mod m20261129_000007_data_changed_at;
+mod m20261129_000008_target_status;
+mod m20261129_000009_version_notify;
 
 pub mod versioning;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_append_only::Migration),
             Box::new(m20261129_000006_series::Migration),
             Box::new(m20261129_000007_data_changed_at::Migration),
+            Box::new(m20261129_000008_target_status::Migration),
+            Box::new(m20261129_000009_version_notify::Migration),
         ]
     }
 }

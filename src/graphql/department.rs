@@ -13,7 +13,7 @@ use super::{load_one, store};
 use crate::domain;
 use crate::error::{ApiResult, AppError};
 use crate::repo::batch::{AliasesOfDepartment, CountsOf, Scope, Work, WorkOf};
-use crate::repo::page::{self, PageArgs};
+use crate::repo::page;
 
 /// A department, normalised to one canonical name (县卫健局, 县委宣传部, 团县委 …).
 #[derive(Clone)]
@@ -61,12 +61,7 @@ impl Department {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
         let work = self.work(ctx, role).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(work.goals, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
@@ -84,12 +79,7 @@ impl Department {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<TargetConnection> {
         let work = self.work(ctx, role).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(work.targets, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 
@@ -124,12 +114,7 @@ impl Department {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<IndicatorConnection> {
         let work = self.work(ctx, role).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(
             work.indicators,
             &args,
@@ -176,12 +161,7 @@ impl DepartmentQuery {
             kind: filter.kind.map(domain::DepartmentKind::from),
             text: filter.text,
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         let page = crate::repo::departments::page(store(ctx)?, &filter, &args).await?;
         Ok(page.map(Department).into())
     }

@@ -11,7 +11,7 @@ use super::source::Source;
 use super::target::{self, StatusCount, Target, TargetConnection};
 use crate::error::ApiResult;
 use crate::repo::batch::{CountsOf, GoalsOfDomain, PlanById, Scope, TargetsOfDomain};
-use crate::repo::page::{self, PageArgs};
+use crate::repo::page;
 
 /// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
 #[derive(Clone)]
@@ -61,12 +61,7 @@ impl Domain {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
         let rows = load_one(ctx, GoalsOfDomain(self.0.id)).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
@@ -80,12 +75,7 @@ impl Domain {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<TargetConnection> {
         let rows = load_one(ctx, TargetsOfDomain(self.0.id)).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 

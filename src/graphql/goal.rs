@@ -17,7 +17,7 @@ use crate::error::ApiResult;
 use crate::repo::batch::{
     DepartmentById, DomainById, GoalById, GroupsOfGoal, LinksOfGoal, PlanById, TargetsOfGoal,
 };
-use crate::repo::page::{self, PageArgs};
+use crate::repo::page;
 
 /// A numbered item of a plan, with the departments its tag names.
 #[derive(Clone)]
@@ -75,12 +75,7 @@ impl Goal {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<TargetConnection> {
         let rows = load_one(ctx, TargetsOfGoal(self.0.id)).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 
@@ -180,12 +175,7 @@ impl GoalQuery {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
         let filter = filter.unwrap_or_default().to_repo()?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         let page = crate::repo::goals::page(store(ctx)?, &filter, &args).await?;
         Ok(page.map(Goal).into())
     }

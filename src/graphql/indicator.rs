@@ -16,7 +16,6 @@ use crate::domain;
 use crate::error::ApiResult;
 use crate::repo::batch::{DepartmentById, PlanById, PublishedValues, Series, TargetsOfIndicator};
 use crate::repo::indicators as repo;
-use crate::repo::page::PageArgs;
 use crate::rules::discrepancy::{self, Kind as Disagreement};
 
 /// A measure (婴儿死亡率, 居民健康素养水平 …) with one series of yearly values.
@@ -427,12 +426,7 @@ impl IndicatorQuery {
             IndicatorOrderField::Position => repo::IndicatorOrder::Position,
             IndicatorOrderField::Name => repo::IndicatorOrder::Name,
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         let page = repo::page(
             store(ctx)?,
             &filter.unwrap_or_default().to_repo(),

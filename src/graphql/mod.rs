@@ -136,6 +136,24 @@ pub fn sdl() -> String {
     )
 }
 
+/// A connection field's paging arguments; the count of all matches is skipped when the
+/// query does not select `totalCount` (a `COUNT(*)` nobody reads).
+pub(crate) fn page_args(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> crate::repo::page::PageArgs {
+    crate::repo::page::PageArgs {
+        first,
+        after,
+        last,
+        before,
+        skip_count: !ctx.look_ahead().field("totalCount").exists(),
+    }
+}
+
 pub(crate) fn store<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| AppError::internal("no store in the schema").into())

@@ -14,7 +14,7 @@ use crate::error::ApiResult;
 use crate::repo::batch::{
     CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, Scope, TargetsOfPlan,
 };
-use crate::repo::page::{self, PageArgs};
+use crate::repo::page;
 
 /// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
 #[derive(Clone)]
@@ -109,12 +109,7 @@ impl Plan {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
         let rows = load_one(ctx, GoalsOfPlan(self.0.id)).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
@@ -129,12 +124,7 @@ impl Plan {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<IndicatorConnection> {
         let rows = load_one(ctx, IndicatorsOfPlan(self.0.id)).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(
             rows,
             &args,
@@ -155,12 +145,7 @@ impl Plan {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<TargetConnection> {
         let rows = load_one(ctx, TargetsOfPlan(self.0.id)).await?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
     }
 

@@ -9,7 +9,7 @@ use super::pagination::connection;
 use super::plan::Plan;
 use super::store;
 use crate::error::{ApiResult, AppError};
-use crate::repo::page::{self, PageArgs, SortKey};
+use crate::repo::page::{self, SortKey};
 
 /// Longest search text accepted.
 pub const MAX_SEARCH_LENGTH: usize = 100;
@@ -101,12 +101,7 @@ impl SearchQuery {
         };
         Ok(page::page_in_memory(
             items,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &super::page_args(ctx, first, after, last, before),
             rank,
         )?
         .into())

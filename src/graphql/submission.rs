@@ -14,7 +14,6 @@ use super::{load_one, store};
 use crate::auth::UserRole;
 use crate::domain::ValueStatus as StoredStatus;
 use crate::error::{ApiResult, AppError};
-use crate::repo::page::PageArgs;
 use crate::rules::workflow::Decision;
 use crate::service::{indicators, values, Done, Operation};
 
@@ -384,12 +383,7 @@ impl SubmissionQuery {
                 .map(|id| ids::decode_as(id, Kind::Indicator))
                 .transpose()?,
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         let page = crate::repo::values::page(store(ctx)?, &filter, &args).await?;
         Ok(page.map(ReportedValue).into())
     }
@@ -461,12 +455,7 @@ impl SubmissionQuery {
             actor: filter.actor,
             action: filter.action,
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
+        let args = super::page_args(ctx, first, after, last, before);
         let page = crate::repo::audit::page(store(ctx)?, &filter, &args).await?;
         Ok(page.map(AuditEntry).into())
     }

@@ -208,7 +208,11 @@ impl Target {
         ctx: &Context<'_>,
         #[graphql(desc = "Assess as of this year (later values are ignored).")] year: Option<i32>,
     ) -> ApiResult<TargetStatus> {
-        Ok(self.assess(ctx, year).await?.status.into())
+        // As of every value, the status is the stored one: no series to load.
+        Ok(match year {
+            None => self.0.status.into(),
+            Some(_) => self.assess(ctx, year).await?.status.into(),
+        })
     }
 
     /// Share of the way from the start to the target reached by the latest value (3 decimals;
@@ -378,12 +382,7 @@ impl TargetQuery {
             ctx,
             filter,
             year,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            super::page_args(ctx, first, after, last, before),
         )
         .await
     }
@@ -432,12 +431,7 @@ impl TargetQuery {
             ctx,
             filter,
             year,
-            PageArgs {
-                first,
-                after,
-                last: None,
-                before: None,
-            },
+            super::page_args(ctx, first, after, None, None),
         )
         .await
     }

@@ -1,15 +1,16 @@
 //! The response cache and ETags: answers keyed by request and data version.
 //!
 //! Every write bumps `data_version` in the same transaction (triggers, so writes by other
-//! processes count too). Each public request reads the version first — one cheap statement —
-//! so a cached answer or an ETag can never outlive a change of the data it came from. The
+//! processes count too). Each public request takes the current version from
+//! [`DataVersion`](crate::version::DataVersion) first — kept current by notification on
+//! PostgreSQL, read from the store otherwise — so a cached answer or an ETag does not outlive
+//! a change of the data it came from. The
 //! cache is bounded by bytes (answers weigh what they hold), not only by entries.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use actix_web::web::Bytes;
-use sea_orm::{DatabaseConnection, DbErr};
 
 #[derive(Clone)]
 pub struct Cached {
@@ -51,11 +52,6 @@ pub fn matches(if_none_match: &str, etag: &str) -> bool {
     if_none_match
         .split(',')
         .any(|t| t.trim() == etag || t.trim() == "*")
-}
-
-/// The current data version (read on the store's read side).
-pub async fn data_version(db: &DatabaseConnection) -> Result<i64, DbErr> {
-    crate::repo::data_version(db).await
 }
 
 impl ResponseCache {

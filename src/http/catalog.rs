@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use super::downloads::{self, Downloads, File};
 use crate::error::AppError;
 use crate::export::Format;
-use crate::repo;
+use crate::repo::{self, Stamp};
+use crate::version::DataVersion;
 
 /// Publisher of the source document.
 const PUBLISHER: &str = "昌乐县人民政府";
@@ -25,11 +26,15 @@ const LICENSE: &str = "http://creativecommons.org/licenses/by/4.0/";
 pub async fn catalog(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
     downloads: web::Data<Downloads>,
 ) -> HttpResponse {
-    let (version, changed_at) = match repo::export::stamp(db.get_ref()).await {
+    let Stamp {
+        version,
+        changed_at,
+    } = match version.stamp(db.get_ref()).await {
         Ok(stamp) => stamp,
-        Err(e) => return downloads::failed(e),
+        Err(e) => return downloads::failed(e.into()),
     };
     let etag = downloads::etag(version, "catalog.jsonld");
     if let Some(unchanged) = downloads::not_modified(&req, &etag) {

@@ -22,7 +22,8 @@ use sha2::{Digest, Sha256};
 use crate::error::AppError;
 use crate::export::{self, Format, TABLES};
 use crate::import::BUNDLED_DOCUMENT;
-use crate::repo;
+use crate::repo::{self, Stamp};
+use crate::version::DataVersion;
 
 /// The source document's file name.
 pub const SOURCE_NAME: &str = "changle-2022-16-plans.txt";
@@ -251,6 +252,7 @@ pub async fn download(
     req: HttpRequest,
     path: web::Path<String>,
     db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
     downloads: web::Data<Downloads>,
 ) -> HttpResponse {
     let Some(file) = File::parse(&path) else {
@@ -258,9 +260,12 @@ pub async fn download(
             "no download /downloads/{path}; the catalog at /catalog.jsonld lists every one"
         ));
     };
-    let (version, changed_at) = match repo::export::stamp(db.get_ref()).await {
+    let Stamp {
+        version,
+        changed_at,
+    } = match version.stamp(db.get_ref()).await {
         Ok(stamp) => stamp,
-        Err(e) => return failed(e),
+        Err(e) => return failed(e.into()),
     };
     let etag = etag(version, &file.path());
     let modified = UNIX_EPOCH + Duration::from_secs(u64::try_from(changed_at).unwrap_or(0));

@@ -27,6 +27,7 @@ use crate::graphql::session::Caller;
 use crate::limits::check::{refusal, Checker};
 use crate::limits::rate::{Decision, RateLimiter};
 use crate::limits::{cost, nesting, LIMIT_EXCEEDED, TIMEOUT};
+use crate::version::DataVersion;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -67,6 +68,8 @@ pub struct GraphqlState<E> {
     /// Whether the store answers; while it does not, requests are answered 503 at once.
     pub health: Option<Arc<StoreHealth>>,
     pub cache: Option<ResponseCache>,
+    /// The data version answers are cached and tagged under.
+    pub version: Arc<DataVersion>,
     /// The document checks the schema's limits extension makes, made here before the store.
     pub checker: Arc<Checker>,
     pub rate: Arc<RateLimiter>,
@@ -411,7 +414,7 @@ async fn single<E: Executor>(
         ));
     }
     let version = match (&state.store, public) {
-        (Some(db), true) => match cache::data_version(db).await {
+        (Some(db), true) => match state.version.current(db).await {
             Ok(v) => {
                 if let Err(err) = state.checker.bounds.refresh(db, v).await {
                     tracing::warn!(error = %err, "list bounds not measured");
@@ -471,6 +474,12 @@ async fn single<E: Executor>(
         Ok(r) => r,
         Err(r) => return r,
     };
+    if let (Some(OperationType::Mutation), Some(db)) = (operation, &state.store) {
+        // This process's next answer must include its own write, before any notification.
+        if let Err(err) = state.version.refresh(db).await {
+            tracing::warn!(error = %err, "data version not read after a mutation");
+        }
+    }
     if has_code(&response, UNAVAILABLE) {
         state.report_down();
     }

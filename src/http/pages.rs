@@ -8,17 +8,23 @@ use sea_orm::DatabaseConnection;
 use super::downloads::{etag, failed, not_found, not_modified};
 use crate::error::AppError;
 use crate::graphql::ids::{self, Kind};
-use crate::repo::{self, targets::TargetFilter};
+use crate::repo::{self, targets::TargetFilter, Stamp};
+use crate::version::DataVersion;
 
 /// Answers 304 when the client has the page of this data version, else renders it.
-async fn respond<F, Fut>(req: &HttpRequest, db: &DatabaseConnection, render: F) -> HttpResponse
+async fn respond<F, Fut>(
+    req: &HttpRequest,
+    db: &DatabaseConnection,
+    version: &DataVersion,
+    render: F,
+) -> HttpResponse
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Option<String>, AppError>>,
 {
-    let version = match repo::export::stamp(db).await {
-        Ok((version, _)) => version,
-        Err(e) => return failed(e),
+    let version = match version.stamp(db).await {
+        Ok(stamp) => stamp.version,
+        Err(e) => return failed(e.into()),
     };
     let tag = etag(version, req.path());
     if let Some(unchanged) = not_modified(req, &tag) {
@@ -41,9 +47,13 @@ where
 }
 
 /// `GET /plans`.
-pub async fn index(req: HttpRequest, db: web::Data<DatabaseConnection>) -> HttpResponse {
+pub async fn index(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
+) -> HttpResponse {
     let db = db.get_ref();
-    respond(&req, db, || async move {
+    respond(&req, db, &version, || async move {
         let mut plans = Vec::new();
         for p in repo::plans(db).await? {
             let filter = TargetFilter {
@@ -63,10 +73,11 @@ pub async fn plan(
     req: HttpRequest,
     code: web::Path<String>,
     db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
 ) -> HttpResponse {
     let db = db.get_ref();
     let code = code.into_inner();
-    respond(&req, db, || async move {
+    respond(&req, db, &version, || async move {
         if repo::find_plan(db, &code).await?.is_none() {
             return Ok(None);
         }
@@ -81,10 +92,11 @@ pub async fn indicator(
     req: HttpRequest,
     id: web::Path<String>,
     db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
 ) -> HttpResponse {
     let db = db.get_ref();
     let id = id.into_inner();
-    respond(&req, db, || async move {
+    respond(&req, db, &version, || async move {
         let Ok(id) = ids::decode_as(&async_graphql::ID(id), Kind::Indicator) else {
             return Ok(None);
         };
@@ -105,11 +117,18 @@ pub async fn indicator(
 const FEED_ENTRIES: u64 = 50;
 
 /// `GET /feed.atom`: the newest publications.
-pub async fn feed(req: HttpRequest, db: web::Data<DatabaseConnection>) -> HttpResponse {
+pub async fn feed(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
+) -> HttpResponse {
     let db = db.get_ref();
-    let (version, changed_at) = match repo::export::stamp(db).await {
+    let Stamp {
+        version,
+        changed_at,
+    } = match version.stamp(db).await {
         Ok(stamp) => stamp,
-        Err(e) => return failed(e),
+        Err(e) => return failed(e.into()),
     };
     let tag = etag(version, "feed.atom");
     if let Some(unchanged) = not_modified(&req, &tag) {

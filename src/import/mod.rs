@@ -11,6 +11,7 @@ pub mod dataset;
 pub mod departments;
 pub mod measures;
 pub mod outline;
+pub mod scale;
 pub mod store;
 pub mod table;
 pub mod tags;

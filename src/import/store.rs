@@ -29,7 +29,8 @@ use sea_orm::{
 };
 
 use super::dataset::{Dataset, Source};
-use crate::domain::{ValueAction, ValueOrigin, ValueStatus};
+use crate::domain::{TargetStatus, ValueAction, ValueOrigin, ValueStatus};
+use crate::service::statuses::Which;
 
 /// The data model the importer writes (2: indicators as series with targets); a store whose
 /// document row says less was written by an older plangraph.
@@ -130,7 +131,20 @@ keyed!(goal::Model, |m| m.key.clone());
 keyed!(department::Model, |m| m.name.clone());
 keyed!(department_alias::Model, |m| m.alias.clone());
 keyed!(indicator::Model, |m| m.key.clone());
-keyed!(target::Model, |m| m.key.clone());
+
+impl Keyed for target::Model {
+    fn key(&self) -> String {
+        self.key.clone()
+    }
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn adopt(&mut self, existing: &Self) {
+        self.id = existing.id;
+        // Derived from the series, restated after the import (`service::statuses`).
+        self.status = existing.status;
+    }
+}
 
 impl Keyed for indicator_value::Model {
     fn key(&self) -> String {
@@ -156,7 +170,7 @@ struct Linked<M> {
 
 /// The tables whose statistics the read queries depend on (the many-row ones; a plan or
 /// document table of four rows or one is planned well without).
-const ANALYZED_TABLES: [&str; 5] = [
+pub(crate) const ANALYZED_TABLES: [&str; 5] = [
     "goal",
     "goal_department",
     "indicator",
@@ -670,6 +684,7 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
                 line_start,
                 line_end,
                 source_text,
+                status: TargetStatus::NoData,
             });
         }
     }
@@ -736,6 +751,15 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
     }
     upsert(db, &mut report, "indicator_value", values_now, value_models).await?;
     renumber(db, &mut report).await?;
+    // Last, so that they follow the targets and series as now written (and fill the column
+    // on a store upgraded to it).
+    let restated = crate::service::statuses::restate(db, Which::All).await?;
+    for (key, status) in restated {
+        report
+            .table("target status")
+            .updated
+            .push(format!("{key} → {status}"));
+    }
 
     Ok(report)
 }

@@ -15,7 +15,7 @@ pub fn index(plans: &[(entity::plan::Model, Vec<(Status, usize)>)]) -> String {
     );
     b.push_str(r#"<div class="table" tabindex="0" role="region" aria-label="各规划目标的状态（个）"><table><caption>各规划目标的状态（个）</caption><thead><tr><th scope="col">规划</th><th scope="col">期限</th>"#);
     for s in Status::ALL {
-        let _ = write!(b, r#"<th scope="col">{}</th>"#, status(s));
+        let _ = write!(b, r#"<th scope="col">{}</th>"#, status(*s));
     }
     b.push_str(r#"<th scope="col">合计</th></tr></thead><tbody>"#);
     for (p, counts) in plans {

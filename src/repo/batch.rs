@@ -149,7 +149,7 @@ impl Loader<Series> for Store {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let found = crate::repo::targets::series_of_many(&self.db, &ids)
             .await
-            .map_err(Arc::new)?;
+            .map_err(db_err)?;
         Ok(found.into_iter().map(|(id, s)| (Series(id), s)).collect())
     }
 }
@@ -284,8 +284,8 @@ pub enum Scope {
     Department(i32, Option<crate::domain::Role>),
 }
 
-/// Status counts of a scope's targets as of a year: every plan's (or domain's, or
-/// department's) in one batch — two statements for all of them.
+/// Status counts of a scope's targets: every plan's (or domain's, or department's) in one
+/// batch — grouped counts of the stored statuses, or, as of a year, two statements for all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CountsOf(pub Scope, pub Option<i32>);
 
@@ -325,6 +325,40 @@ impl Loader<CountsOf> for Store {
                     None
                 }
             });
+            if year.is_none() {
+                // The stored statuses: grouped counts, no target read into the server.
+                let by_plan = targets::stored_counts(&self.db, target::Column::PlanId, &plans)
+                    .await
+                    .map_err(db_err)?;
+                let by_domain =
+                    targets::stored_counts(&self.db, target::Column::DomainId, &domains)
+                        .await
+                        .map_err(db_err)?;
+                let department_scopes: Vec<(i32, Option<crate::domain::Role>)> = scopes
+                    .iter()
+                    .filter_map(|s| match s {
+                        Scope::Department(id, role) => Some((*id, *role)),
+                        _ => None,
+                    })
+                    .collect();
+                let by_department =
+                    targets::stored_counts_of_departments(&self.db, &department_scopes)
+                        .await
+                        .map_err(db_err)?;
+                let none = HashMap::new();
+                for scope in scopes {
+                    let by = match scope {
+                        Scope::Plan(id) => by_plan.get(&id),
+                        Scope::Domain(id) => by_domain.get(&id),
+                        Scope::Department(id, role) => by_department.get(&(id, role)),
+                    };
+                    out.insert(
+                        CountsOf(scope, year),
+                        targets::all_statuses(by.unwrap_or(&none)),
+                    );
+                }
+                continue;
+            }
             // goal → the department scopes asked for that its links put it in
             let mut goals_of: HashMap<i32, Vec<Scope>> = HashMap::new();
             if !departments.is_empty() {

@@ -118,19 +118,6 @@ pub async fn snapshot(
     })
 }
 
-/// The data version and when it last moved (seconds since 1970): what a download's ETag and
-/// Last-Modified are made of.
-pub async fn stamp(db: &impl ConnectionTrait) -> Result<(i64, i64), AppError> {
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SELECT version, changed_at FROM data_version WHERE id = 1",
-        ))
-        .await?
-        .ok_or_else(|| AppError::internal("no data_version row"))?;
-    Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))
-}
-
 /// The document the store was imported from.
 pub async fn document(
     db: &impl ConnectionTrait,

@@ -108,7 +108,7 @@ pub async fn page(
             .await?
         }
     };
-    if found.total_count == 0 {
+    if found.edges.is_empty() {
         super::check_names(
             db,
             filter.plan_code.as_deref(),

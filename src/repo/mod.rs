@@ -19,7 +19,7 @@ pub mod values;
 use std::collections::HashMap;
 
 use entity::{department, department_alias, plan};
-use sea_orm::sea_query::{Query, SimpleExpr};
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppError;
@@ -39,16 +39,21 @@ pub async fn plan_by_code(db: &impl ConnectionTrait, code: &str) -> Result<plan:
     }
 }
 
-/// `column IN (the id of the plan with this code)`: a plan code resolved inside the query
-/// that uses it, so a filter by plan costs no statement of its own. When such a query finds
-/// nothing, [`plan_by_code`] tells an unknown code (NOT_FOUND) from an empty answer.
+/// `column = (the id of the plan with this code)`: a plan code resolved inside the query
+/// that uses it, so a filter by plan costs no statement of its own. A scalar subquery (codes
+/// are unique) rather than `IN`: PostgreSQL runs it first and then uses the id in an index
+/// condition (`plan_id = $1 AND status = …`), where `IN` made it join and scan the whole
+/// table. When such a query finds nothing, [`plan_by_code`] tells an unknown code (NOT_FOUND)
+/// from an empty answer.
 pub fn in_plan(column: impl ColumnTrait, code: &str) -> SimpleExpr {
-    column.in_subquery(
-        Query::select()
-            .column(plan::Column::Id)
-            .from(plan::Entity)
-            .and_where(plan::Column::Code.eq(code.trim()))
-            .to_owned(),
+    let id = Query::select()
+        .column(plan::Column::Id)
+        .from(plan::Entity)
+        .and_where(plan::Column::Code.eq(code.trim()))
+        .to_owned();
+    Expr::col(column).binary(
+        BinOper::Equal,
+        SimpleExpr::SubQuery(None, Box::new(id.into())),
     )
 }
 
@@ -122,15 +127,25 @@ pub async fn check_names(
 }
 
 /// The data version every write bumps (what ETags and the response cache are keyed on).
-pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
+pub async fn data_version(db: &impl ConnectionTrait) -> Result<Stamp, sea_orm::DbErr> {
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
-            "SELECT version FROM data_version WHERE id = 1",
+            "SELECT version, changed_at FROM data_version WHERE id = 1",
         ))
         .await?
         .ok_or_else(|| sea_orm::DbErr::RecordNotFound("data_version".into()))?;
-    row.try_get_by_index(0)
+    Ok(Stamp {
+        version: row.try_get_by_index(0)?,
+        changed_at: row.try_get_by_index(1)?,
+    })
+}
+
+/// The data version and when it last moved (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub version: i64,
+    pub changed_at: i64,
 }
 
 /// Every plan, in published order.

@@ -1,5 +1,6 @@
 //! Keyset pagination: a cursor holds the sort key of its row, the next page starts strictly
-//! after it, and every page is one `LIMIT n + 1` statement plus a count. The GraphQL layer
+//! after it, and every page is one `LIMIT n + 1` statement, plus a count when `totalCount` is
+//! asked for. The GraphQL layer
 //! turns a [`Page`] into a typed Relay connection.
 
 use async_graphql::connection::{CursorType, OpaqueCursor, PageInfo};
@@ -69,6 +70,8 @@ pub struct PageArgs {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// Leave `total_count` at 0 rather than count every match (nobody asked for it).
+    pub skip_count: bool,
 }
 
 struct Window {
@@ -177,7 +180,11 @@ where
             )));
         }
     }
-    let total = select.clone().count(db).await?;
+    let total = if args.skip_count {
+        0
+    } else {
+        select.clone().count(db).await?
+    };
     let mut query = select;
     if let Some(after) = &window.after {
         query = query.filter(keyset.beyond(after, true));

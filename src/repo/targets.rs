@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use entity::{goal_department, indicator_value, target};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 
 use super::page::{Keyset, Page, PageArgs, SortKey};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 use crate::domain::{Nature, Role, ValueStatus};
@@ -33,12 +34,30 @@ pub struct TargetFilter {
     pub year: Option<i32>,
     /// A substring of the name as the clause writes it, or of the clause.
     pub text: Option<String>,
-    /// Statuses to keep (computed; applied by [`list`] and [`counts`]).
+    /// Statuses to keep: the stored ones, or as of the year [`page`], [`matching`] and
+    /// [`counts`] are given.
     pub statuses: Vec<Status>,
 }
 
-/// The targets a filter selects, status aside, in document order.
+/// The targets a filter selects, in document order. Statuses are the stored ones (as of every
+/// value); a filter for statuses as of an earlier year is [`matching`]'s.
 pub fn select(filter: &TargetFilter) -> Select<target::Entity> {
+    filtered(filter)
+        .order_by_asc(target::Column::LineStart)
+        .order_by_asc(target::Column::Ordinal)
+}
+
+/// [`select`] in no order (for counting and grouping).
+fn filtered(filter: &TargetFilter) -> Select<target::Entity> {
+    let mut q = stored(filter);
+    if !filter.statuses.is_empty() {
+        q = q.filter(target::Column::Status.is_in(filter.statuses.iter().copied()));
+    }
+    q
+}
+
+/// The conditions of a filter but its statuses.
+fn stored(filter: &TargetFilter) -> Select<target::Entity> {
     let mut q = target::Entity::find();
     if let Some(code) = &filter.plan_code {
         q = q.filter(super::in_plan(target::Column::PlanId, code));
@@ -94,8 +113,7 @@ pub fn select(filter: &TargetFilter) -> Select<target::Entity> {
                 .add(super::page::contains(target::Column::SourceText, text)),
         );
     }
-    q.order_by_asc(target::Column::LineStart)
-        .order_by_asc(target::Column::Ordinal)
+    q
 }
 
 /// After a query by `filter` found nothing: NOT_FOUND if a plan code or department name in
@@ -117,7 +135,7 @@ pub async fn page(
     as_of: Option<i32>,
     args: &PageArgs,
 ) -> Result<Page<target::Model>, AppError> {
-    let found = if filter.statuses.is_empty() {
+    let found = if filter.statuses.is_empty() || as_of.is_none() {
         let keyset = Keyset {
             first: Expr::col(target::Column::LineStart),
             second: Expr::col(target::Column::Ordinal),
@@ -134,11 +152,12 @@ pub async fn page(
         )
         .await?
     } else {
-        // Statuses are computed, so the matching targets are all read and paged here.
+        // Statuses as of an earlier year are assessed here: the matching targets are all
+        // read and paged in memory.
         let rows = matching(db, filter, as_of).await?;
         super::page::nested(rows, args, |t| (t.line_start, t.ordinal), |t| t)?
     };
-    if found.total_count == 0 {
+    if found.edges.is_empty() {
         check_names(db, filter).await?;
     }
     Ok(found)
@@ -148,7 +167,7 @@ pub async fn page(
 pub async fn series_of_many(
     db: &impl ConnectionTrait,
     indicator_ids: &[i32],
-) -> Result<HashMap<i32, Vec<Point>>, AppError> {
+) -> Result<HashMap<i32, Vec<Point>>, DbErr> {
     let mut out: HashMap<i32, Vec<Point>> =
         indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
     if indicator_ids.is_empty() {
@@ -190,7 +209,7 @@ pub async fn assess(
     db: &impl ConnectionTrait,
     targets: Vec<target::Model>,
     as_of: Option<i32>,
-) -> Result<Vec<(target::Model, Assessment)>, AppError> {
+) -> Result<Vec<(target::Model, Assessment)>, DbErr> {
     let mut ids: Vec<i32> = targets.iter().map(|t| t.indicator_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -211,10 +230,14 @@ pub async fn matching(
     filter: &TargetFilter,
     as_of: Option<i32>,
 ) -> Result<Vec<target::Model>, AppError> {
-    let rows = select(filter).all(db).await?;
-    if filter.statuses.is_empty() {
-        return Ok(rows);
+    if filter.statuses.is_empty() || as_of.is_none() {
+        return Ok(select(filter).all(db).await?);
     }
+    let rows = stored(filter)
+        .order_by_asc(target::Column::LineStart)
+        .order_by_asc(target::Column::Ordinal)
+        .all(db)
+        .await?;
     Ok(assess(db, rows, as_of)
         .await?
         .into_iter()
@@ -223,24 +246,51 @@ pub async fn matching(
         .collect())
 }
 
-/// How many of the selected targets have each status, every status listed (zeros too).
+/// How many of the selected targets have each status, every status listed (zeros too): one
+/// grouped count of the stored statuses, or an assessment as of a year.
 pub async fn counts(
     db: &impl ConnectionTrait,
     filter: &TargetFilter,
     as_of: Option<i32>,
 ) -> Result<Vec<(Status, usize)>, AppError> {
-    let rows = select(filter).all(db).await?;
-    if rows.is_empty() {
+    let by: HashMap<Status, usize> = if as_of.is_none() {
+        let query = filtered(filter)
+            .select_only()
+            .column(target::Column::Status)
+            .column_as(Expr::from(Func::count(Expr::col(target::Column::Id))), "n")
+            .group_by(target::Column::Status);
+        query
+            .into_tuple::<(Status, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(s, n)| (s, usize::try_from(n).unwrap_or(0)))
+            .collect()
+    } else {
+        let mut by = HashMap::new();
+        for (_, a) in assess(db, stored(filter).all(db).await?, as_of).await? {
+            if filter.statuses.is_empty() || filter.statuses.contains(&a.status) {
+                *by.entry(a.status).or_default() += 1;
+            }
+        }
+        by
+    };
+    if by.is_empty() {
         check_names(db, filter).await?;
     }
-    let assessed = assess(db, rows, as_of).await?;
-    Ok(Status::ALL
-        .iter()
-        .map(|s| (*s, assessed.iter().filter(|(_, a)| a.status == *s).count()))
-        .collect())
+    Ok(all_statuses(&by))
 }
 
-/// Counts for many plans (or domains, or departments) at once: targets grouped by `key`.
+/// Every status with its count (zeros too), in the order counts list them.
+pub fn all_statuses(by: &HashMap<Status, usize>) -> Vec<(Status, usize)> {
+    Status::ALL
+        .iter()
+        .map(|s| (*s, by.get(s).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// Counts for many plans (or domains, or departments) at once, as of a year: targets grouped
+/// by `key` and assessed.
 pub async fn counts_by<K: std::hash::Hash + Eq + Copy>(
     db: &impl ConnectionTrait,
     rows: Vec<target::Model>,
@@ -256,14 +306,111 @@ pub async fn counts_by<K: std::hash::Hash + Eq + Copy>(
     }
     Ok(out
         .into_iter()
-        .map(|(k, by)| {
-            let list = Status::ALL
-                .iter()
-                .map(|s| (*s, by.get(s).copied().unwrap_or(0)))
-                .collect();
-            (k, list)
-        })
+        .map(|(k, by)| (k, all_statuses(&by)))
         .collect())
+}
+
+/// Stored statuses counted per plan (`column` = plan_id) or domain, in one grouped statement.
+pub async fn stored_counts(
+    db: &impl ConnectionTrait,
+    column: target::Column,
+    ids: &[i32],
+) -> Result<HashMap<i32, HashMap<Status, usize>>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, Status, i64)> = target::Entity::find()
+        .select_only()
+        .column(column)
+        .column(target::Column::Status)
+        .column_as(Expr::from(Func::count(Expr::col(target::Column::Id))), "n")
+        .filter(column.is_in(ids.iter().copied()))
+        .group_by(column)
+        .group_by(target::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<i32, HashMap<Status, usize>> = HashMap::new();
+    for (id, status, n) in rows {
+        *out.entry(id).or_default().entry(status).or_default() += usize::try_from(n).unwrap_or(0);
+    }
+    Ok(out)
+}
+
+/// Stored statuses counted per department through its goals' links, one grouped statement for
+/// the scopes in a role (`Some`) and one for those in any role (`None`; a target counts once
+/// even where its goal names the department in two roles).
+pub async fn stored_counts_of_departments(
+    db: &impl ConnectionTrait,
+    scopes: &[(i32, Option<Role>)],
+) -> Result<HashMap<(i32, Option<Role>), HashMap<Status, usize>>, DbErr> {
+    use sea_orm::sea_query::Alias;
+    let mut out: HashMap<(i32, Option<Role>), HashMap<Status, usize>> = HashMap::new();
+    for by_role in [false, true] {
+        let mut department_ids: Vec<i32> = scopes
+            .iter()
+            .filter(|(_, role)| role.is_some() == by_role)
+            .map(|(id, _)| *id)
+            .collect();
+        if department_ids.is_empty() {
+            continue;
+        }
+        department_ids.sort_unstable();
+        department_ids.dedup();
+        let mut q = Query::select();
+        q.column((
+            goal_department::Entity,
+            goal_department::Column::DepartmentId,
+        ))
+        .column((target::Entity, target::Column::Status))
+        .expr_as(
+            Func::count_distinct(Expr::col((target::Entity, target::Column::Id))),
+            Alias::new("n"),
+        )
+        .from(target::Entity)
+        .inner_join(
+            goal_department::Entity,
+            Expr::col((goal_department::Entity, goal_department::Column::GoalId))
+                .equals((target::Entity, target::Column::GoalId)),
+        )
+        .and_where(
+            Expr::col((
+                goal_department::Entity,
+                goal_department::Column::DepartmentId,
+            ))
+            .is_in(department_ids.iter().copied()),
+        )
+        .group_by_col((
+            goal_department::Entity,
+            goal_department::Column::DepartmentId,
+        ))
+        .group_by_col((target::Entity, target::Column::Status));
+        if by_role {
+            q.column((goal_department::Entity, goal_department::Column::Role))
+                .group_by_col((goal_department::Entity, goal_department::Column::Role));
+        }
+        let statement = db.get_database_backend().build(&q);
+        for row in db.query_all_raw(statement).await? {
+            let department: i32 = row.try_get_by_index(0)?;
+            let status: String = row.try_get_by_index(1)?;
+            let n: i64 = row.try_get_by_index(2)?;
+            let role = if by_role {
+                let text: String = row.try_get_by_index(3)?;
+                Some(Role::parse(&text).ok_or_else(|| {
+                    DbErr::Custom(format!("unknown role {text:?} in goal_department"))
+                })?)
+            } else {
+                None
+            };
+            let status = Status::parse(&status)
+                .ok_or_else(|| DbErr::Custom(format!("unknown status {status:?} in target")))?;
+            *out.entry((department, role))
+                .or_default()
+                .entry(status)
+                .or_default() += usize::try_from(n).unwrap_or(0);
+        }
+    }
+    Ok(out)
 }
 
 /// Goal → departments linked to it (in any role, or in `role`), for grouping by department.

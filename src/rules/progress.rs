@@ -33,26 +33,8 @@ pub const AT_RISK_MARGIN: f64 = 0.25;
 /// Relative tolerance of an "about" (左右) target.
 pub const ABOUT_TOLERANCE: f64 = 0.05;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    Achieved,
-    OnTrack,
-    AtRisk,
-    OffTrack,
-    NoData,
-    NotQuantified,
-}
-
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Achieved,
-        Status::OnTrack,
-        Status::AtRisk,
-        Status::OffTrack,
-        Status::NoData,
-        Status::NotQuantified,
-    ];
-}
+/// The statuses, in the order counts list them.
+pub use crate::domain::TargetStatus as Status;
 
 /// The language of a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

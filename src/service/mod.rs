@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod indicators;
+pub mod statuses;
 pub mod users;
 pub mod values;
 

@@ -314,6 +314,13 @@ pub async fn review(
             .await?;
         }
     }
+    if to == ValueStatus::Published {
+        super::statuses::restate(
+            db,
+            super::statuses::Which::OfIndicators(&[value.indicator_id]),
+        )
+        .await?;
+    }
     let action = if to == ValueStatus::Published {
         ValueAction::Approve
     } else {

@@ -245,3 +245,50 @@ on_both_backends!(histories_are_append_only, |backend| async move {
     );
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM audit_log").await, audits);
 });
+
+on_both_backends!(
+    a_cached_answer_costs_no_statement_where_the_store_notifies,
+    |backend| async move {
+        use std::sync::atomic::Ordering;
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let query = r#"{ statusCounts(filter: { planCode: "health" }) { status count } }"#;
+        let achieved = |body: &Value| {
+            body["data"]["statusCounts"]
+                .as_array()
+                .and_then(|a| a.iter().find(|c| c["status"] == "ACHIEVED"))
+                .and_then(|c| c["count"].as_i64())
+                .unwrap_or(-1)
+        };
+        assert_eq!(achieved(&app.query(query).await), 4);
+        let before = app.statements.load(Ordering::SeqCst);
+        for _ in 0..20 {
+            assert_eq!(achieved(&app.query(query).await), 4);
+        }
+        let spent = app.statements.load(Ordering::SeqCst) - before;
+        match backend {
+            // PostgreSQL notifies every change: a cached answer asks the store nothing.
+            crate::support::Backend::Postgres => assert_eq!(spent, 0),
+            // SQLite cannot notify another process: each request reads the version.
+            crate::support::Backend::Sqlite => assert_eq!(spent, 20),
+        }
+        // A write the server did not make (another process, as far as it knows): 每千人口
+        // 医疗卫生机构床位数 reaches 6.6 > 6.5, a fifth ACHIEVED. The next answers follow it
+        // within the notification's delivery.
+        crate::support::publish(&app.db, "health/table1/17", 2023, 6.6).await;
+        let started = std::time::Instant::now();
+        loop {
+            let now = achieved(&app.query(query).await);
+            if now == 5 {
+                break;
+            }
+            assert_eq!(now, 4);
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "the change did not reach the cache within 2 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+);

@@ -11,6 +11,7 @@ mod logins;
 mod pages;
 mod python;
 mod read_api;
+mod scale;
 mod schema;
 mod series;
 mod statements;

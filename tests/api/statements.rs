@@ -297,8 +297,35 @@ on_both_backends!(
                 "query {i}: {n} statements with 10× the values, {m} with 100×"
             );
         }
-        // An answer from the cache costs one statement (the data version).
+        // An answer from the cache costs no statement where the store notifies changes
+        // (PostgreSQL), one (the data version) where it cannot (SQLite).
         statements_for(&app, None, DASHBOARD).await;
-        assert_eq!(statements_for(&app, None, DASHBOARD).await, 1);
+        let cached = match backend {
+            crate::support::Backend::Postgres => 0,
+            crate::support::Backend::Sqlite => 1,
+        };
+        assert_eq!(statements_for(&app, None, DASHBOARD).await, cached);
+    }
+);
+
+on_both_backends!(
+    a_count_runs_only_when_total_count_is_asked,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let page = r#"{ targets(first: 5, filter: { planCode: "health" }) { nodes { name } } }"#;
+        let counted = r#"{ targets(first: 5, filter: { planCode: "health" }) { totalCount nodes { name } } }"#;
+        let without = statements_for(&app, None, page).await;
+        let with = statements_for(&app, None, counted).await;
+        assert_eq!(
+            with,
+            without + 1,
+            "{without} without totalCount, {with} with"
+        );
+        // A fragment that selects it counts too.
+        let fragment = r#"{ targets(first: 5, filter: { planCode: "health" }) { ...C nodes { name } } } fragment C on TargetConnection { totalCount }"#;
+        let body = app.query(fragment).await;
+        assert_eq!(body["data"]["targets"]["totalCount"], 93, "{body}");
     }
 );

@@ -281,6 +281,10 @@ pub async fn publish(db: &DatabaseConnection, indicator_key: &str, year: i32, va
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(done.rows_affected(), 1, "no indicator {indicator_key}");
+    // Written around the services, so the stored statuses are restated as an approval would.
+    plangraph::service::statuses::restate(db, plangraph::service::statuses::Which::All)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// A TCP proxy to the store that a test can cut and restore, as a network or a database
