@@ -216,6 +216,7 @@ fn run(
         store: Some(db.clone()),
         health: Some(Arc::clone(&health)),
         cache: ResponseCache::new(settings.limits.cache_bytes),
+        inflight: Default::default(),
         version: Arc::clone(&version),
         checker,
         rate: Arc::clone(&rate),

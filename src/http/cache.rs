@@ -80,14 +80,59 @@ impl ResponseCache {
         self.entries.get(&key).is_some_and(|c| c.request == request)
     }
 
-    pub fn put(&self, key: u64, entry: Cached) {
-        self.entries.insert(key, Arc::new(entry));
+    pub fn put(&self, key: u64, entry: Arc<Cached>) {
+        self.entries.insert(key, entry);
     }
 
     /// Bytes held now (after pending evictions are applied).
     pub fn weighted_size(&self) -> u64 {
         self.entries.run_pending_tasks();
         self.entries.weighted_size()
+    }
+}
+
+/// One computation of an answer that identical requests arriving meanwhile share (request
+/// coalescing): when a write empties the cache, the readers of a popular query wait for the
+/// one that computes it instead of all computing it at once.
+pub type Shared = Arc<tokio::sync::OnceCell<Option<Arc<Cached>>>>;
+
+/// The answers being computed now, by request and data version.
+#[derive(Default)]
+pub struct Inflight {
+    running: std::sync::Mutex<std::collections::HashMap<(u64, i64), (String, Shared)>>,
+}
+
+impl Inflight {
+    /// The computation of this request at this version: the one under way, or a new one (then
+    /// `true`: the caller computes it and must call [`Inflight::done`]). None for another
+    /// request with the same hash: it computes its own.
+    pub fn join(&self, key: u64, request: &str, version: i64) -> Option<(Shared, bool)> {
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        match running.get(&(key, version)) {
+            Some((text, shared)) if text == request => Some((Arc::clone(shared), false)),
+            Some(_) => None,
+            None => {
+                let shared: Shared = Arc::default();
+                running.insert((key, version), (request.to_string(), Arc::clone(&shared)));
+                Some((shared, true))
+            }
+        }
+    }
+
+    /// The computation is over (answered, failed or cancelled): later requests start afresh.
+    pub fn done(&self, key: u64, version: i64) {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&(key, version));
+    }
+
+    pub fn len(&self) -> usize {
+        self.running.lock().map_or(0, |r| r.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -108,7 +153,7 @@ mod tests {
     fn stays_within_its_bytes() {
         let cache = ResponseCache::new(100_000).unwrap();
         for n in 0..1_000 {
-            cache.put(n as u64, entry(n, 1));
+            cache.put(n as u64, Arc::new(entry(n, 1)));
         }
         let held = cache.weighted_size();
         assert!(held <= 100_000, "{held}");
@@ -118,7 +163,7 @@ mod tests {
     #[test]
     fn an_older_version_or_another_request_misses() {
         let cache = ResponseCache::new(1_000_000).unwrap();
-        cache.put(7, entry(7, 1));
+        cache.put(7, Arc::new(entry(7, 1)));
         assert!(cache.get(7, "q7", 1).is_some());
         assert!(cache.get(7, "q7", 2).is_none());
         assert!(cache.get(7, "q8", 1).is_none(), "same hash, other request");

@@ -68,6 +68,8 @@ pub struct GraphqlState<E> {
     /// Whether the store answers; while it does not, requests are answered 503 at once.
     pub health: Option<Arc<StoreHealth>>,
     pub cache: Option<ResponseCache>,
+    /// Answers being computed now, which identical requests wait for.
+    pub inflight: cache::Inflight,
     /// The data version answers are cached and tagged under.
     pub version: Arc<DataVersion>,
     /// The document checks the schema's limits extension makes, made here before the store.
@@ -470,9 +472,74 @@ async fn single<E: Executor>(
             );
         }
     }
+    // Identical public requests that miss together share one computation (coalescing).
+    let mut slot = Some(request);
+    let mut own: Option<HttpResponse> = None;
+    if let (Some(cache), Some(version)) = (cache, version) {
+        if let Some((shared, first)) = state.inflight.join(key, &request_text, version) {
+            let _leaving = first.then(|| Leaving(&state.inflight, key, version));
+            let computed = shared
+                .get_or_init(|| async {
+                    let request = slot.take()?;
+                    let slot = Some((cache, key, request_text.as_str(), version));
+                    let (response, cached) =
+                        answer(state, request, operation, content_type, slot).await;
+                    own = Some(response);
+                    cached
+                })
+                .await;
+            if let Some(response) = own {
+                return finish(response);
+            }
+            if let Some(hit) = computed {
+                return finish(
+                    HttpResponse::Ok()
+                        .content_type(hit.content_type)
+                        .body(hit.body.clone()),
+                );
+            }
+            // The shared computation gave no answer to share (an error): compute our own.
+        }
+    }
+    let Some(request) = slot else {
+        return finish(reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            content_type,
+            "internal error",
+            "INTERNAL_SERVER_ERROR",
+        ));
+    };
+    let slot = cache
+        .zip(version)
+        .map(|(cache, version)| (cache, key, request_text.as_str(), version));
+    let (response, _) = answer(state, request, operation, content_type, slot).await;
+    finish(response)
+}
+
+/// Removes a coalesced computation when its starter is done with it, also when cancelled.
+struct Leaving<'a>(&'a cache::Inflight, u64, i64);
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        self.0.done(self.1, self.2);
+    }
+}
+
+/// Where an answer goes in the cache: the cache, the request's key and text, the version.
+type CacheSlot<'a> = (&'a ResponseCache, u64, &'a str, i64);
+
+/// Executes a request and serializes its answer; caches it when it is whole and without
+/// errors, and returns that entry too.
+async fn answer<E: Executor>(
+    state: &GraphqlState<E>,
+    request: Request,
+    operation: Option<OperationType>,
+    content_type: &'static str,
+    cache: Option<CacheSlot<'_>>,
+) -> (HttpResponse, Option<Arc<Cached>>) {
     let response = match execute(&state.executor, request, &state.limits).await {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return (r, None),
     };
     if let (Some(OperationType::Mutation), Some(db)) = (operation, &state.store) {
         // This process's next answer must include its own write, before any notification.
@@ -485,23 +552,24 @@ async fn single<E: Executor>(
     }
     let status = status_of(&response, content_type);
     let (body, whole) = serialize(&response, &state.limits);
-    if let (Some(cache), Some(version), true) =
-        (cache, version, whole && response.errors.is_empty())
-    {
-        cache.put(
-            key,
-            Cached {
+    let stored = match cache {
+        Some((cache, key, request, version)) if whole && response.errors.is_empty() => {
+            let entry = Arc::new(Cached {
                 version,
-                request: request_text,
+                request: request.to_string(),
                 body: body.clone(),
                 content_type,
-            },
-        );
-    }
-    finish(
+            });
+            cache.put(key, Arc::clone(&entry));
+            Some(entry)
+        }
+        _ => None,
+    };
+    (
         HttpResponse::build(status)
             .content_type(content_type)
             .body(body),
+        stored,
     )
 }
 

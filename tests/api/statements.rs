@@ -329,3 +329,29 @@ on_both_backends!(
         assert_eq!(body["data"]["targets"]["totalCount"], 93, "{body}");
     }
 );
+
+on_both_backends!(
+    identical_requests_that_miss_together_are_computed_once,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // What one computation of the deep query costs (a variant the cache has not seen),
+        // and what each request costs besides: the data version, read per request on SQLite.
+        let per_request = match backend {
+            crate::support::Backend::Postgres => 0,
+            crate::support::Backend::Sqlite => 1,
+        };
+        let once = statements_for(&app, None, &format!("{DEEP} ")).await - per_request;
+        let before = app.statements.load(Ordering::SeqCst);
+        let answers = futures_util::future::join_all((0..16).map(|_| app.query(DEEP))).await;
+        let spent = app.statements.load(Ordering::SeqCst) - before;
+        for body in &answers {
+            assert_eq!(body, &answers[0]);
+        }
+        assert_eq!(answers[0]["data"]["plans"][2]["code"], "health");
+        // Sixteen requests at once, one computation: those that came while it ran waited for
+        // it, those after it found it in the cache.
+        assert_eq!(spent, once + 16 * per_request, "{once} per computation");
+    }
+);

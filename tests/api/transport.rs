@@ -357,6 +357,7 @@ async fn a_panicking_resolver_answers_500_and_the_server_carries_on() {
         store: None,
         health: None,
         cache: None,
+        inflight: Default::default(),
         version: plangraph::version::DataVersion::polled(plangraph::repo::Stamp {
             version: 1,
             changed_at: 0,
