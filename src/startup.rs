@@ -44,7 +44,7 @@ impl Application {
             crate::db::Access::Create,
         )
         .await?;
-        import_if_empty(&db, settings).await?;
+        let analyze_later = bring_up(&db, settings, Analyze::Later).await?;
         let listener = listen(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let follower = crate::db::connect_follower(&settings.database_url).await?;
@@ -62,6 +62,16 @@ impl Application {
             events,
             version,
         )?;
+        if analyze_later {
+            // After the server answers: the statistics matter for a store that grows, not for
+            // the first requests on the document's few hundred rows (cold start, issue 11).
+            let db = db.clone();
+            tokio::spawn(async move {
+                if let Err(err) = import::store::analyze(&db).await {
+                    tracing::warn!(error = %err, "ANALYZE after the import failed");
+                }
+            });
+        }
         Ok(Application {
             port,
             server,
@@ -94,22 +104,46 @@ impl Application {
 /// document is imported again in the current model, which moves reported values, assignments
 /// and history onto the new rows (see `import::store`).
 pub async fn import_if_empty(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
+    bring_up(db, settings, Analyze::Now).await.map(|_| ())
+}
+
+/// When the planner's statistics of a fresh import are gathered.
+#[derive(PartialEq)]
+enum Analyze {
+    Now,
+    /// By the caller, after it has started (returns true when they are owed).
+    Later,
+}
+
+async fn bring_up(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    analyze: Analyze,
+) -> anyhow::Result<bool> {
     if !settings.import_bundled {
-        return Ok(());
+        return Ok(false);
     }
     if plan::Entity::find().count(db).await? == 0 {
         let data = import::parse(import::BUNDLED_DOCUMENT)?;
-        match import::store::import(db, &data).await {
-            Ok(_) => tracing::info!("imported the bundled document into the empty store"),
+        let imported = match analyze {
+            Analyze::Now => import::store::import(db, &data).await,
+            Analyze::Later => import::store::import_unanalyzed(db, &data).await,
+        };
+        match imported {
+            Ok(_) => {
+                tracing::info!("imported the bundled document into the empty store");
+                return Ok(analyze == Analyze::Later);
+            }
             // Another process starting on the same store may have imported it first.
             Err(err) if plan::Entity::find().count(db).await? > 0 => {
                 tracing::info!(error = %err, "the bundled document was imported by another process")
             }
             Err(err) => return Err(err.into()),
         }
-        return Ok(());
+        return Ok(false);
     }
-    upgrade(db).await
+    upgrade(db).await?;
+    Ok(false)
 }
 
 /// Re-imports the document of a store written in an older data model. Only the bundled

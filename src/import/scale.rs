@@ -73,13 +73,7 @@ pub async fn scale(db: &DatabaseConnection, factor: u32) -> Result<Scaled, DbErr
         values: count(&txn, "indicator_value").await?,
     };
     txn.commit().await?;
-    let analyze = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => {
-            format!("ANALYZE {}", super::store::ANALYZED_TABLES.join(", "))
-        }
-        _ => "ANALYZE".to_string(),
-    };
-    db.execute_unprepared(&analyze).await?;
+    super::store::analyze(db).await?;
     Ok(scaled)
 }
 

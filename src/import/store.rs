@@ -170,7 +170,7 @@ struct Linked<M> {
 
 /// The tables whose statistics the read queries depend on (the many-row ones; a plan or
 /// document table of four rows or one is planned well without).
-pub(crate) const ANALYZED_TABLES: [&str; 5] = [
+const ANALYZED_TABLES: [&str; 5] = [
     "goal",
     "goal_department",
     "indicator",
@@ -178,23 +178,35 @@ pub(crate) const ANALYZED_TABLES: [&str; 5] = [
     "indicator_value",
 ];
 
-/// Imports a parsed document into the store in one transaction.
+/// Imports a parsed document into the store in one transaction, then, if it changed
+/// anything, brings the planner's statistics up to date ([`analyze`]).
 pub async fn import(db: &DatabaseConnection, data: &Dataset) -> Result<Report, DbErr> {
+    let report = import_unanalyzed(db, data).await?;
+    if !report.is_unchanged() {
+        analyze(db).await?;
+    }
+    Ok(report)
+}
+
+/// [`import`] without the [`analyze`] after it, for a caller that runs it later (the server
+/// answers its first request first).
+pub async fn import_unanalyzed(db: &DatabaseConnection, data: &Dataset) -> Result<Report, DbErr> {
     let txn = db.begin().await?;
     let report = write(&txn, data).await?;
     txn.commit().await?;
-    if !report.is_unchanged() {
-        // Fresh statistics for the planner: without them (a PostgreSQL whose autovacuum is
-        // off, or has not come round yet) it plans the new rows as if the tables were empty.
-        // Named tables only: a bare ANALYZE on PostgreSQL also reads the system catalogs, which
-        // doubled the time of a fresh import (145 → 305 ms median; all eleven tables: 202 ms).
-        let sql = match db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => format!("ANALYZE {}", ANALYZED_TABLES.join(", ")),
-            _ => "ANALYZE".to_string(),
-        };
-        db.execute_unprepared(&sql).await?;
-    }
     Ok(report)
+}
+
+/// Fresh statistics for the planner: without them (a PostgreSQL whose autovacuum is off, or
+/// has not come round yet) it plans the new rows as if the tables were empty. Named tables
+/// only: a bare ANALYZE on PostgreSQL also reads the system catalogs, which doubled the time of
+/// a fresh import (145 → 305 ms median; all eleven tables: 202 ms).
+pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => format!("ANALYZE {}", ANALYZED_TABLES.join(", ")),
+        _ => "ANALYZE".to_string(),
+    };
+    db.execute_unprepared(&sql).await.map(|_| ())
 }
 
 async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbErr> {

@@ -302,3 +302,36 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    a_server_on_an_empty_store_analyzes_once_it_serves,
+    |backend| async move {
+        let Some(app) = crate::support::TestApp::spawn(backend).await else {
+            return;
+        };
+        // The import at start leaves ANALYZE until the server is up (cold start); it follows.
+        let sql = match backend {
+        Backend::Sqlite => "SELECT CAST(stat AS TEXT) FROM sqlite_stat1 WHERE tbl = 'target' AND idx IS NOT NULL LIMIT 1",
+        Backend::Postgres => "SELECT CAST(CAST(reltuples AS BIGINT) AS TEXT) FROM pg_class WHERE relname = 'target'",
+    };
+        let started = std::time::Instant::now();
+        loop {
+            let stat: Option<String> = app
+                .db
+                .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+                .await
+                // SQLite has no sqlite_stat1 table until its first ANALYZE.
+                .ok()
+                .flatten()
+                .and_then(|row| row.try_get_by_index(0).ok());
+            if stat.as_deref().and_then(|s| s.split(' ').next()) == Some("164") {
+                break;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "no statistics 10 s after the start: {stat:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+);

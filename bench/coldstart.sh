@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Cold start (issue 11, goal 6): from `plangraph serve` on an empty store — migrations, import
+# of the bundled document, ANALYZE — to the first answer of the plans → domains → goals →
+# departments query, polled every 5 ms. ROUNDS rounds per store; prints min / median / max.
+#
+#   bench/coldstart.sh [sqlite|postgres|both]      ROUNDS=5 by default
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stores="${1:-both}"
+rounds="${ROUNDS:-5}"
+port="${BENCH_PORT:-18183}"
+pg_admin="${PLANGRAPH_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+export PGOPTIONS="-c client_min_messages=warning"
+cargo build --release --quiet --bin plangraph
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  psql "$pg_admin" -qc "DROP DATABASE IF EXISTS plangraph_cold" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+python3 -c 'import json; print(json.dumps({"query": "{ plans { code title domains { title goals(first: 100) { nodes { kind number text departments { role department { name } } groups } } } } }"}))' > "$work/q.json"
+
+for store in sqlite postgres; do
+  [ "$stores" = both ] || [ "$stores" = "$store" ] || continue
+  : > "$work/times"
+  for _ in $(seq 1 "$rounds"); do
+    if [ "$store" = sqlite ]; then
+      rm -f "$work"/cold.db*; url="sqlite://$work/cold.db?mode=rwc"
+    else
+      psql "$pg_admin" -qc "DROP DATABASE IF EXISTS plangraph_cold" -c "CREATE DATABASE plangraph_cold" >/dev/null
+      url="${pg_admin%/*}/plangraph_cold${PG_PARAMS:+?$PG_PARAMS}"
+    fi
+    started=$(date +%s%N)
+    PLANGRAPH_JWT_SECRET=0123456789abcdef0123456789abcdef DATABASE_URL="$url" RUST_LOG=warn \
+      target/release/plangraph serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    server_pid=$!
+    until body=$(curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' --data-binary "@$work/q.json" 2>/dev/null) &&
+          [[ "$body" == *'"code":"women"'* ]]; do
+      kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+      sleep 0.005
+    done
+    echo $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/times"
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  done
+  sort -n "$work/times" | awk -v s="$store" '{a[NR]=$1} END {printf "%s: cold start to first answer, ms: min %d / median %d / max %d (%d rounds)\n", s, a[1], a[int((NR+1)/2)], a[NR], NR}'
+done
