@@ -3,7 +3,7 @@
 # of the bundled document, ANALYZE — to the first answer of the plans → domains → goals →
 # departments query, polled every 5 ms. ROUNDS rounds per store; prints min / median / max.
 #
-#   bench/coldstart.sh [sqlite|postgres|both]      ROUNDS=5 by default
+#   bench/coldstart.sh [sqlite|postgres|both]      ROUNDS=5; PG_PARAMS=sslmode=disable adds URL parameters
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -91,8 +91,8 @@ for store in sqlite postgres; do
   PLANGRAPH_RATE_LIMIT=off RUST_LOG=warn taskset -c 0 target/release/plangraph serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  echo bench-password-1 | target/release/plangraph user add --username bench.submit --role submitter --department 县卫健局 >/dev/null
-  echo bench-password-1 | target/release/plangraph user add --username bench.review --role reviewer >/dev/null
+  echo bench-password-1 | target/release/plangraph user add --username bench.submit --role submitter --department 县卫健局 >/dev/null 2>&1
+  echo bench-password-1 | target/release/plangraph user add --username bench.review --role reviewer >/dev/null 2>&1
   read -r rps0 p50_0 p99_0 <<<"$(run_wrk)"
   echo "| $store | none | $rps0 | $p50_0 | $p99_0 |"
   secs=$(( ${duration%s} + 2 ))
@@ -102,6 +102,6 @@ for store in sqlite postgres; do
   read -r rps1 p50_1 p99_1 <<<"$(run_wrk)"
   wait "$writer_pid" || { cat "$work/writer.log" >&2; exit 1; }; writer_pid=""
   echo "| $store | $rate mutations/s ($(cat "$work/writer.log")) | $rps1 | $p50_1 | $p99_1 |"
-  python3 -c "import sys; a,b,c,d=map(float,sys.argv[1:]); print(f'| {sys.argv[5]} | ratio | {b/a:.2f}× | | {d/c:.2f}× |')" "$rps0" "$rps1" "$p99_0" "$p99_1" "$store"
+  python3 -c "import sys; a,b,c,d=map(float,sys.argv[1:5]); print(f'| {sys.argv[5]} | ratio | {b/a:.2f}× | | {d/c:.2f}× |')" "$rps0" "$rps1" "$p99_0" "$p99_1" "$store"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 done
