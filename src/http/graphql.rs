@@ -525,6 +525,16 @@ impl Drop for Leaving<'_> {
     }
 }
 
+/// After a mutation: this process's next answer must include its write, before any
+/// notification of it arrives.
+async fn after<E>(state: &GraphqlState<E>, operation: Option<OperationType>) {
+    if let (Some(OperationType::Mutation), Some(db)) = (operation, &state.store) {
+        if let Err(err) = state.version.refresh(db).await {
+            tracing::warn!(error = %err, "data version not read after a mutation");
+        }
+    }
+}
+
 /// Where an answer goes in the cache: the cache, the request's key and text, the version.
 type CacheSlot<'a> = (&'a ResponseCache, u64, &'a str, i64);
 
@@ -541,12 +551,7 @@ async fn answer<E: Executor>(
         Ok(r) => r,
         Err(r) => return (r, None),
     };
-    if let (Some(OperationType::Mutation), Some(db)) = (operation, &state.store) {
-        // This process's next answer must include its own write, before any notification.
-        if let Err(err) = state.version.refresh(db).await {
-            tracing::warn!(error = %err, "data version not read after a mutation");
-        }
-    }
+    after(state, operation).await;
     if has_code(&response, UNAVAILABLE) {
         state.report_down();
     }
@@ -736,7 +741,9 @@ async fn batch_of<E: Executor>(
                 state.limits.batch_delay,
             ));
         }
-        match execute(&state.executor, request, &state.limits).await {
+        let response = execute(&state.executor, request, &state.limits).await;
+        after(state, operation).await;
+        match response {
             Ok(response) => {
                 if has_code(&response, UNAVAILABLE) {
                     state.report_down();

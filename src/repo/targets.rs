@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use entity::{goal_department, indicator_value, target};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, Query};
 
 use super::page::{Keyset, Page, PageArgs, SortKey};
 use sea_orm::{
@@ -257,7 +257,7 @@ pub async fn counts(
         let query = filtered(filter)
             .select_only()
             .column(target::Column::Status)
-            .column_as(Expr::from(Func::count(Expr::col(target::Column::Id))), "n")
+            .column_as(Expr::from(Func::count(Expr::col(Asterisk))), "n")
             .group_by(target::Column::Status);
         query
             .into_tuple::<(Status, i64)>()
@@ -319,11 +319,13 @@ pub async fn stored_counts(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    // COUNT(*), not COUNT(id): the (plan_id, status, …) index answers it without reading a
+    // row (an index-only scan), where counting ids read the whole table at 100× the data.
     let rows: Vec<(i32, Status, i64)> = target::Entity::find()
         .select_only()
         .column(column)
         .column(target::Column::Status)
-        .column_as(Expr::from(Func::count(Expr::col(target::Column::Id))), "n")
+        .column_as(Expr::from(Func::count(Expr::col(Asterisk))), "n")
         .filter(column.is_in(ids.iter().copied()))
         .group_by(column)
         .group_by(target::Column::Status)
