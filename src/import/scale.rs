@@ -1,9 +1,10 @@
 //! A store at `factor` times the document's size, for the benchmarks and the tests that
 //! check that reads do not slow down with the data: every indicator and target of the document
 //! copied `factor − 1` times (same plans, domains and goals, so lists grow 100× where the
-//! document's grow), and ten published yearly values (2016–2025) for every copied indicator,
-//! varied so that the copies take most statuses. One transaction; the statuses are restated
-//! and the tables analysed as after an import.
+//! document's grow), and ten published yearly values (2014–2023, so that 2025's targets are
+//! still under way) for every copied indicator, varied so that the copies take every status
+//! a series can give. One transaction; the statuses are restated and the tables analysed as
+//! after an import.
 //!
 //! Copies are marked in their key (`…~x7`) and name (`…·7`): they are never mistaken for the
 //! document's rows, and a scaled store is for measuring, not for publishing.
