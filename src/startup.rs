@@ -143,6 +143,14 @@ async fn bring_up(
         return Ok(false);
     }
     upgrade(db).await?;
+    // A store of this data model written before statuses were stored (or by rules that have
+    // changed since) holds statuses the rules would not give: restate them (writes only those
+    // that differ; a few milliseconds on the document).
+    let restated =
+        crate::service::statuses::restate(db, crate::service::statuses::Which::All).await?;
+    if !restated.is_empty() {
+        tracing::info!(targets = restated.len(), "restated stored target statuses");
+    }
     Ok(false)
 }
 

@@ -335,3 +335,32 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    a_start_restates_statuses_a_store_holds_wrongly,
+    |backend| async move {
+        let Some((guard, db)) = imported(backend).await else {
+            return;
+        };
+        // As a store migrated to the status column holds it: every target `no_data`.
+        db.execute_unprepared("UPDATE target SET status = 'no_data'")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stale = plangraph::service::statuses::stale(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            stale.len(),
+            15,
+            "6 ACHIEVED and 9 NOT_QUANTIFIED in the document"
+        );
+        let settings = plangraph::config::Settings::new(guard.url.clone(), "127.0.0.1:0");
+        plangraph::startup::import_if_empty(&db, &settings)
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let stale = plangraph::service::statuses::stale(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stale, vec![]);
+    }
+);
