@@ -72,7 +72,13 @@ on_both_backends!(
         // The first request after a change re-measures the list bounds, once per version.
         app.query("{ plans { code } }").await;
         for (q, before) in QUERIES.iter().zip(&base) {
-            let now = statements(&app, &format!("{q} ")).await;
+            // The fewest of three uncached runs: on a starved machine a loader's 1 ms window can
+            // split one batch in two (as in statements.rs); growing with the data would show in
+            // every run.
+            let mut now = u64::MAX;
+            for n in 1..=3 {
+                now = now.min(statements(&app, &format!("{q}{}", " ".repeat(n))).await);
+            }
             assert!(
                 now <= *before,
                 "{q}: {now} statements at 100×, {before} before"
