@@ -31,6 +31,7 @@ const RETRY: Duration = Duration::from_secs(1);
 pub struct DataVersion {
     version: AtomicI64,
     changed_at: AtomicI64,
+    structure: AtomicI64,
     /// Whether `version` follows the store by notification right now.
     live: AtomicBool,
     /// Tells the change feed that the version moved (it reads what changed).
@@ -43,6 +44,7 @@ impl DataVersion {
         Arc::new(DataVersion {
             version: AtomicI64::new(start.version),
             changed_at: AtomicI64::new(start.changed_at),
+            structure: AtomicI64::new(start.structure),
             live: AtomicBool::new(false),
             moved: watch::channel(start.version).0,
         })
@@ -93,12 +95,14 @@ impl DataVersion {
         Stamp {
             version: self.version.load(Ordering::Acquire),
             changed_at: self.changed_at.load(Ordering::Acquire),
+            structure: self.structure.load(Ordering::Acquire),
         }
     }
 
     fn learn(&self, read: Stamp) -> Stamp {
-        // changed_at first: a reader that sees the new version sees its time too.
+        // changed_at and structure first: a reader that sees the new version sees them too.
         self.changed_at.fetch_max(read.changed_at, Ordering::AcqRel);
+        self.structure.fetch_max(read.structure, Ordering::AcqRel);
         let before = self.version.fetch_max(read.version, Ordering::AcqRel);
         if read.version > before {
             self.moved.send_replace(read.version);

@@ -10,6 +10,8 @@ mod m20261129_000006_series;
 mod m20261129_000007_data_changed_at;
 mod m20261129_000008_target_status;
 mod m20261129_000009_version_notify;
+mod m20261129_000010_nested_positions;
+mod m20261129_000011_structure_version;
 
 pub mod versioning;
 
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_data_changed_at::Migration),
             Box::new(m20261129_000008_target_status::Migration),
             Box::new(m20261129_000009_version_notify::Migration),
+            Box::new(m20261129_000010_nested_positions::Migration),
+            Box::new(m20261129_000011_structure_version::Migration),
         ]
     }
 }

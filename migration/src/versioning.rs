@@ -42,25 +42,140 @@ pub async fn versioned(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> 
         .collect())
 }
 
+/// Tables of reported values: a change to them moves `version` but not `structure_version`
+/// (migration m20261129_000011). Every other versioned table is structure.
+pub const VALUE_TABLES: &[&str] = &["indicator_value", "value_event"];
+
+/// Columns derived from reported values on tables that are otherwise structure: an update of
+/// only these moves `version` alone. Any other column of the table, including one a later
+/// migration adds, moves both (the trigger's column list is read from the store at every
+/// start).
+pub const VALUE_COLUMNS: &[(&str, &str)] = &[("target", "status")];
+
+/// What a change to a table (or to some of its columns) moves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Moves {
+    /// `version` and `structure_version`.
+    Both,
+    /// `version` only.
+    Version,
+}
+
+impl Moves {
+    fn argument(self) -> &'static str {
+        match self {
+            Moves::Both => "structure",
+            Moves::Version => "values",
+        }
+    }
+
+    fn sqlite_body(self) -> &'static str {
+        match self {
+            Moves::Both => "UPDATE data_version SET version = version + 1, structure_version = structure_version + 1 WHERE id = 1;",
+            Moves::Version => "UPDATE data_version SET version = version + 1 WHERE id = 1;",
+        }
+    }
+}
+
+/// A table's columns, in order.
+async fn columns(db: &impl ConnectionTrait, table: &str) -> Result<Vec<String>, DbErr> {
+    let backend = db.get_database_backend();
+    let statement = match backend {
+        DbBackend::Postgres => Statement::from_sql_and_values(
+            backend,
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            [table.into()],
+        ),
+        _ => Statement::from_sql_and_values(
+            backend,
+            "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+            [table.into()],
+        ),
+    };
+    db.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0))
+        .collect()
+}
+
 /// Gives every versioned table its triggers (idempotent; the function and the names are those
-/// the data-version migration created).
+/// the data-version migrations created): a change to a value table moves the version only, a
+/// change to any other table both counters, and on a table with [`VALUE_COLUMNS`] an update
+/// of those columns the version only.
 pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     for table in versioned(db).await? {
+        let moves = if VALUE_TABLES.contains(&table.as_str()) {
+            Moves::Version
+        } else {
+            Moves::Both
+        };
+        let derived: Vec<&str> = VALUE_COLUMNS
+            .iter()
+            .filter(|(t, _)| *t == table)
+            .map(|(_, c)| *c)
+            .collect();
+        // The columns whose update moves `moves`: all of them, unless some are derived.
+        let own = if derived.is_empty() {
+            None
+        } else {
+            let all = columns(db, &table).await?;
+            Some(
+                all.iter()
+                    .filter(|c| !derived.contains(&c.as_str()))
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        };
+        let derived = derived
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
         match backend {
             DbBackend::Postgres => {
+                let update = own
+                    .as_ref()
+                    .map_or("UPDATE".to_string(), |cols| format!("UPDATE OF {cols}"));
                 db.execute_unprepared(&format!(
-                    "CREATE OR REPLACE TRIGGER {table}_bumps_data_version AFTER INSERT OR UPDATE OR DELETE ON \"{table}\" \
-                     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
+                    "CREATE OR REPLACE TRIGGER {table}_bumps_data_version AFTER INSERT OR {update} OR DELETE ON \"{table}\" \
+                     FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('{}')",
+                    moves.argument()
                 ))
                 .await?;
+                if own.is_some() {
+                    db.execute_unprepared(&format!(
+                        "CREATE OR REPLACE TRIGGER {table}_values_bumps_data_version AFTER UPDATE OF {derived} ON \"{table}\" \
+                         FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values')"
+                    ))
+                    .await?;
+                }
             }
             _ => {
                 for event in ["INSERT", "UPDATE", "DELETE"] {
+                    let name = format!("{table}_{}_bumps_data_version", event.to_lowercase());
+                    let on = match (&own, event) {
+                        (Some(cols), "UPDATE") => {
+                            // The column list may have grown since: made again every time.
+                            db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name}"))
+                                .await?;
+                            format!("UPDATE OF {cols}")
+                        }
+                        _ => event.to_string(),
+                    };
                     db.execute_unprepared(&format!(
-                        "CREATE TRIGGER IF NOT EXISTS {table}_{}_bumps_data_version AFTER {event} ON \"{table}\" \
-                         BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END",
-                        event.to_lowercase()
+                        "CREATE TRIGGER IF NOT EXISTS {name} AFTER {on} ON \"{table}\" BEGIN {} END",
+                        moves.sqlite_body()
+                    ))
+                    .await?;
+                }
+                if own.is_some() {
+                    db.execute_unprepared(&format!(
+                        "CREATE TRIGGER IF NOT EXISTS {table}_values_bumps_data_version AFTER UPDATE OF {derived} ON \"{table}\" BEGIN {} END",
+                        Moves::Version.sqlite_body()
                     ))
                     .await?;
                 }
@@ -87,13 +202,16 @@ pub async fn missing(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
         .await?
         .into_iter()
         .filter(|t| {
-            let expected: Vec<String> = match backend {
+            let mut expected: Vec<String> = match backend {
                 DbBackend::Postgres => vec![format!("{t}_bumps_data_version")],
                 _ => ["insert", "update", "delete"]
                     .iter()
                     .map(|e| format!("{t}_{e}_bumps_data_version"))
                     .collect(),
             };
+            if VALUE_COLUMNS.iter().any(|(table, _)| table == t) {
+                expected.push(format!("{t}_values_bumps_data_version"));
+            }
             !expected.iter().all(|e| triggers.contains(e))
         })
         .collect())

@@ -12,7 +12,7 @@ use super::target::{self, StatusCount, Target, TargetConnection};
 use super::{load_one, store};
 use crate::domain;
 use crate::error::{ApiResult, AppError};
-use crate::repo::batch::{AliasesOfDepartment, CountsOf, Scope, Work, WorkOf};
+use crate::repo::batch::{AliasesOfDepartment, CountsOf, GoalsOfDepartment, Scope, Work, WorkOf};
 use crate::repo::page;
 
 /// A department, normalised to one canonical name (县卫健局, 县委宣传部, 团县委 …).
@@ -60,9 +60,9 @@ impl Department {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
-        let work = self.work(ctx, role).await?;
+        let goals = load_one(ctx, GoalsOfDepartment(self.0.id, role.map(Into::into))).await?;
         let args = super::page_args(ctx, first, after, last, before);
-        Ok(page::nested(work.goals, &args, |g| (g.line_start, g.id), Goal)?.into())
+        Ok(page::nested(goals, &args, |g| (g.line_start, g.id), Goal)?.into())
     }
 
     /// Targets set by goals whose tag names the department, in document order; `role`
@@ -118,7 +118,7 @@ impl Department {
         Ok(page::nested(
             work.indicators,
             &args,
-            |(line, i)| (*line, i.id),
+            |(position, _)| *position,
             |(_, i)| Indicator(i),
         )?
         .into())

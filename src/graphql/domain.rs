@@ -5,13 +5,12 @@ use entity::domain;
 
 use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
-use super::load_one;
 use super::plan::Plan;
 use super::source::Source;
 use super::target::{self, StatusCount, Target, TargetConnection};
+use super::{load_one, nested_page};
 use crate::error::ApiResult;
-use crate::repo::batch::{CountsOf, GoalsOfDomain, PlanById, Scope, TargetsOfDomain};
-use crate::repo::page;
+use crate::repo::batch::{CountsOf, GoalsOfDomain, PlanById, Scope, SizeOf, TargetsOfDomain};
 
 /// A domain of a plan: a 发展领域 of the women and children plans, or a task or project section.
 #[derive(Clone)]
@@ -60,9 +59,18 @@ impl Domain {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
-        let rows = load_one(ctx, GoalsOfDomain(self.0.id)).await?;
         let args = super::page_args(ctx, first, after, last, before);
-        Ok(page::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
+        let id = self.0.id;
+        let size = SizeOf::GoalsOfDomain(id);
+        let page = nested_page(
+            ctx,
+            args,
+            |s| GoalsOfDomain(id, s),
+            size,
+            |g| (g.line_start, g.id),
+            Goal,
+        );
+        Ok(page.await?.into())
     }
 
     /// The targets the domain's items set, in document order (Relay connection).
@@ -74,9 +82,19 @@ impl Domain {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<TargetConnection> {
-        let rows = load_one(ctx, TargetsOfDomain(self.0.id)).await?;
         let args = super::page_args(ctx, first, after, last, before);
-        Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+        let id = self.0.id;
+        let size = SizeOf::TargetsOfDomain(id);
+        let position = |t: &entity::target::Model| (t.line_start, t.ordinal);
+        let page = nested_page(
+            ctx,
+            args,
+            |s| TargetsOfDomain(id, s),
+            size,
+            position,
+            Target,
+        );
+        Ok(page.await?.into())
     }
 
     /// How many of the domain's targets have each status (every status listed, zeros too).

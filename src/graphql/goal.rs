@@ -11,13 +11,13 @@ use super::pagination::connection;
 use super::plan::Plan;
 use super::source::Source;
 use super::target::{Target, TargetConnection};
-use super::{load_one, store};
+use super::{load_one, nested_page, store};
 use crate::domain;
 use crate::error::ApiResult;
 use crate::repo::batch::{
-    DepartmentById, DomainById, GoalById, GroupsOfGoal, LinksOfGoal, PlanById, TargetsOfGoal,
+    DepartmentById, DomainById, GoalById, GroupsOfGoal, LinksOfGoal, PlanById, SizeOf,
+    TargetsOfGoal,
 };
-use crate::repo::page;
 
 /// A numbered item of a plan, with the departments its tag names.
 #[derive(Clone)]
@@ -74,9 +74,12 @@ impl Goal {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<TargetConnection> {
-        let rows = load_one(ctx, TargetsOfGoal(self.0.id)).await?;
         let args = super::page_args(ctx, first, after, last, before);
-        Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+        let id = self.0.id;
+        let size = SizeOf::TargetsOfGoal(id);
+        let position = |t: &entity::target::Model| (t.line_start, t.ordinal);
+        let page = nested_page(ctx, args, |s| TargetsOfGoal(id, s), size, position, Target);
+        Ok(page.await?.into())
     }
 
     /// The domain the item belongs to; null for plan-level items (具体目标, 组织实施).

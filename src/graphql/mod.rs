@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod node;
 pub mod pagination;
 pub mod plan;
+pub mod reads;
 pub mod search;
 pub mod session;
 pub mod source;
@@ -152,6 +153,35 @@ pub(crate) fn page_args(
         before,
         skip_count: !ctx.look_ahead().field("totalCount").exists(),
     }
+}
+
+/// A nested connection's page: the slice of the parent's children the arguments ask for (one
+/// statement for every parent at this level) and, only when `totalCount` is selected, their
+/// number (one grouped count).
+pub(crate) async fn nested_page<K, M, N>(
+    ctx: &Context<'_>,
+    args: crate::repo::page::PageArgs,
+    key: impl FnOnce(crate::repo::page::Slice) -> K,
+    size: crate::repo::batch::SizeOf,
+    position: impl Fn(&M) -> (i32, i32),
+    node: impl Fn(M) -> N,
+) -> ApiResult<crate::repo::page::Page<N>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
+    Store: Loader<K, Value = Vec<M>, Error = LoadError>,
+{
+    let slice = args.slice()?;
+    let (rows, total) = futures_util::future::try_join(load_one(ctx, key(slice.clone())), async {
+        if args.skip_count {
+            Ok(0)
+        } else {
+            load_one::<crate::repo::batch::SizeOf>(ctx, size).await
+        }
+    })
+    .await?;
+    Ok(crate::repo::page::sliced(
+        rows, &slice, total, position, node,
+    ))
 }
 
 pub(crate) fn store<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> {

@@ -9,12 +9,12 @@ use super::ids::{self, Kind};
 use super::indicator::{Indicator, IndicatorConnection};
 use super::source::Source;
 use super::target::{self, StatusCount, Target, TargetConnection};
-use super::{load_one, store};
+use super::{load_one, nested_page, store};
 use crate::error::ApiResult;
 use crate::repo::batch::{
-    CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, Scope, TargetsOfPlan,
+    CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, Scope, SizeOf,
+    TargetsOfPlan,
 };
-use crate::repo::page;
 
 /// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
 #[derive(Clone)]
@@ -108,9 +108,18 @@ impl Plan {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<GoalConnection> {
-        let rows = load_one(ctx, GoalsOfPlan(self.0.id)).await?;
         let args = super::page_args(ctx, first, after, last, before);
-        Ok(page::nested(rows, &args, |g| (g.line_start, g.id), Goal)?.into())
+        let id = self.0.id;
+        let size = SizeOf::GoalsOfPlan(id);
+        let page = nested_page(
+            ctx,
+            args,
+            |s| GoalsOfPlan(id, s),
+            size,
+            |g| (g.line_start, g.id),
+            Goal,
+        );
+        Ok(page.await?.into())
     }
 
     /// The indicators the plan sets targets for, in document order (Relay connection; for
@@ -123,15 +132,18 @@ impl Plan {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<IndicatorConnection> {
-        let rows = load_one(ctx, IndicatorsOfPlan(self.0.id)).await?;
         let args = super::page_args(ctx, first, after, last, before);
-        Ok(page::nested(
-            rows,
-            &args,
-            |(line, i)| (*line, i.id),
+        let id = self.0.id;
+        let size = SizeOf::IndicatorsOfPlan(id);
+        let page = nested_page(
+            ctx,
+            args,
+            |s| IndicatorsOfPlan(id, s),
+            size,
+            |(position, _)| *position,
             |(_, i)| Indicator(i),
-        )?
-        .into())
+        );
+        Ok(page.await?.into())
     }
 
     /// The targets the plan sets, in document order (Relay connection; for filters use the
@@ -144,9 +156,12 @@ impl Plan {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> ApiResult<TargetConnection> {
-        let rows = load_one(ctx, TargetsOfPlan(self.0.id)).await?;
         let args = super::page_args(ctx, first, after, last, before);
-        Ok(page::nested(rows, &args, |t| (t.line_start, t.ordinal), Target)?.into())
+        let id = self.0.id;
+        let size = SizeOf::TargetsOfPlan(id);
+        let position = |t: &entity::target::Model| (t.line_start, t.ordinal);
+        let page = nested_page(ctx, args, |s| TargetsOfPlan(id, s), size, position, Target);
+        Ok(page.await?.into())
     }
 
     /// How many of the plan's targets have each status (every status listed, zeros too).

@@ -32,6 +32,7 @@ pub async fn catalog(
     let Stamp {
         version,
         changed_at,
+        ..
     } = match version.stamp(db.get_ref()).await {
         Ok(stamp) => stamp,
         Err(e) => return downloads::failed(e.into()),

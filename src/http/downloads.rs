@@ -263,6 +263,7 @@ pub async fn download(
     let Stamp {
         version,
         changed_at,
+        ..
     } = match version.stamp(db.get_ref()).await {
         Ok(stamp) => stamp,
         Err(e) => return failed(e.into()),

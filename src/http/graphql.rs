@@ -415,13 +415,20 @@ async fn single<E: Executor>(
             state.limits.batch_delay,
         ));
     }
+    // The counter this answer is cached and tagged under: an answer that reads no reported
+    // value outlives the reporting season's submissions and approvals.
+    let follows_values = crate::graphql::reads::reads_values(&request.query, variables_text);
     let version = match (&state.store, public) {
-        (Some(db), true) => match state.version.current(db).await {
-            Ok(v) => {
-                if let Err(err) = state.checker.bounds.refresh(db, v).await {
+        (Some(db), true) => match state.version.stamp(db).await {
+            Ok(stamp) => {
+                if let Err(err) = state.checker.bounds.refresh(db, stamp.version).await {
                     tracing::warn!(error = %err, "list bounds not measured");
                 }
-                Some(v)
+                Some(if follows_values {
+                    stamp.version
+                } else {
+                    stamp.structure
+                })
             }
             Err(err) => {
                 tracing::error!(error = %err, "data version unreadable");

@@ -126,6 +126,7 @@ pub async fn feed(
     let Stamp {
         version,
         changed_at,
+        ..
     } = match version.stamp(db).await {
         Ok(stamp) => stamp,
         Err(e) => return failed(e.into()),

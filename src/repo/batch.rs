@@ -9,7 +9,16 @@ use entity::{
     department, department_alias, document, domain, goal, goal_department, goal_group, indicator,
     indicator_value, plan, target, value_event,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Condition, DynIden, Expr, ExprTrait, IntoIden, Order, Query, SelectStatement,
+    UnionType,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    Iterable, QueryFilter, QueryOrder,
+};
+
+use crate::repo::page::{Keyset, Slice, SortKey};
 
 /// The store as the loaders see it.
 #[derive(Clone)]
@@ -97,6 +106,233 @@ macro_rules! children {
     };
 }
 
+/// Parents per statement: SQLite allows 500 terms in one compound SELECT.
+const PARENTS_PER_STATEMENT: usize = 100;
+
+/// The slice of each parent's children a nested connection shows: per distinct slice, one
+/// statement that joins (`UNION ALL`) one `ORDER BY position LIMIT size + 1` query per parent.
+/// An index on (parent, position) answers each by reading only the rows it returns, so a page
+/// costs the same whether a plan has a hundred targets or ten thousand. `only` narrows the
+/// rows (to the first target of each indicator, say). Rows come back in position order.
+async fn slices_of<E>(
+    db: &DatabaseConnection,
+    keys: &[(i32, Slice)],
+    parent: E::Column,
+    position: (E::Column, E::Column),
+    only: Option<Condition>,
+    parent_of: fn(&E::Model) -> Option<i32>,
+    key_of: fn(&E::Model) -> (i32, i32),
+) -> Result<HashMap<(i32, Slice), Vec<E::Model>>, LoadError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let keyset = Keyset {
+        first: Expr::col((E::default(), position.0)),
+        second: Expr::col((E::default(), position.1)),
+        descending: false,
+        text: false,
+    };
+    let mut slices: Vec<&Slice> = keys.iter().map(|(_, s)| s).collect();
+    slices.dedup();
+    let mut distinct: Vec<&Slice> = Vec::new();
+    for slice in slices {
+        if !distinct.contains(&slice) {
+            distinct.push(slice);
+        }
+    }
+    let mut out: HashMap<(i32, Slice), Vec<E::Model>> =
+        keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+    for slice in distinct {
+        let mut parents: Vec<i32> = keys
+            .iter()
+            .filter(|(_, s)| s == slice)
+            .map(|(p, _)| *p)
+            .collect();
+        parents.sort_unstable();
+        parents.dedup();
+        for chunk in parents.chunks(PARENTS_PER_STATEMENT) {
+            let mut union: Option<SelectStatement> = None;
+            for (n, id) in chunk.iter().enumerate() {
+                let mut one = Query::select();
+                one.columns(E::Column::iter().map(|c| (E::default(), c)))
+                    .from(E::default())
+                    .and_where(Expr::col((E::default(), parent)).eq(*id));
+                if let Some(only) = &only {
+                    one.cond_where(only.clone());
+                }
+                if let Some((a, b)) = slice.after {
+                    one.cond_where(keyset.beyond(&SortKey::Ints(a, b), true));
+                }
+                if let Some((a, b)) = slice.before {
+                    one.cond_where(keyset.beyond(&SortKey::Ints(a, b), false));
+                }
+                let order = keyset.order(slice.backward);
+                one.order_by_expr(keyset.first.clone(), order.clone())
+                    .order_by_expr(keyset.second.clone(), order)
+                    .limit(slice.size + 1);
+                // Each query in its own FROM: neither store takes ORDER BY … LIMIT on a term
+                // of a compound SELECT.
+                let wrapped = Query::select()
+                    .column(Asterisk)
+                    .from_subquery(one, Alias::new(format!("p{n}")))
+                    .to_owned();
+                match &mut union {
+                    None => union = Some(wrapped),
+                    Some(all) => {
+                        all.union(UnionType::All, wrapped);
+                    }
+                }
+            }
+            let Some(union) = union else { continue };
+            let statement = db.get_database_backend().build(&union);
+            let rows = E::find()
+                .from_raw_sql(statement)
+                .all(db)
+                .await
+                .map_err(db_err)?;
+            for row in rows {
+                if let Some(list) = parent_of(&row).and_then(|p| out.get_mut(&(p, slice.clone()))) {
+                    list.push(row);
+                }
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(key_of);
+    }
+    Ok(out)
+}
+
+/// A parent's children one slice at a time ([`slices_of`]), keyed by parent and slice.
+macro_rules! sliced {
+    ($key:ident, $entity:ident, $parent:ident, ($first:ident, $second:ident), $parent_of:expr, $key_of:expr) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32, pub Slice);
+
+        impl Loader<$key> for Store {
+            type Value = Vec<$entity::Model>;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let keys: Vec<(i32, Slice)> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
+                let found = slices_of::<$entity::Entity>(
+                    &self.db,
+                    &keys,
+                    $entity::Column::$parent,
+                    ($entity::Column::$first, $entity::Column::$second),
+                    None,
+                    $parent_of,
+                    $key_of,
+                )
+                .await?;
+                Ok(found
+                    .into_iter()
+                    .map(|((parent, slice), rows)| ($key(parent, slice), rows))
+                    .collect())
+            }
+        }
+    };
+}
+
+/// How many children a parent has: a nested connection's `totalCount`, asked only when
+/// selected; one grouped count per kind for every parent of a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SizeOf {
+    GoalsOfPlan(i32),
+    GoalsOfDomain(i32),
+    TargetsOfPlan(i32),
+    TargetsOfDomain(i32),
+    TargetsOfGoal(i32),
+    IndicatorsOfPlan(i32),
+}
+
+impl Loader<SizeOf> for Store {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[SizeOf]) -> Result<HashMap<SizeOf, u64>, LoadError> {
+        type Kind = (fn(i32) -> SizeOf, fn(&SizeOf) -> Option<i32>);
+        let kinds: [(Kind, DynIden, DynIden, Expr); 6] = [
+            (
+                (SizeOf::GoalsOfPlan, |k| match k {
+                    SizeOf::GoalsOfPlan(id) => Some(*id),
+                    _ => None,
+                }),
+                goal::Entity.into_iden(),
+                goal::Column::PlanId.into_iden(),
+                Expr::col(Asterisk).count(),
+            ),
+            (
+                (SizeOf::GoalsOfDomain, |k| match k {
+                    SizeOf::GoalsOfDomain(id) => Some(*id),
+                    _ => None,
+                }),
+                goal::Entity.into_iden(),
+                goal::Column::DomainId.into_iden(),
+                Expr::col(Asterisk).count(),
+            ),
+            (
+                (SizeOf::TargetsOfPlan, |k| match k {
+                    SizeOf::TargetsOfPlan(id) => Some(*id),
+                    _ => None,
+                }),
+                target::Entity.into_iden(),
+                target::Column::PlanId.into_iden(),
+                Expr::col(Asterisk).count(),
+            ),
+            (
+                (SizeOf::TargetsOfDomain, |k| match k {
+                    SizeOf::TargetsOfDomain(id) => Some(*id),
+                    _ => None,
+                }),
+                target::Entity.into_iden(),
+                target::Column::DomainId.into_iden(),
+                Expr::col(Asterisk).count(),
+            ),
+            (
+                (SizeOf::TargetsOfGoal, |k| match k {
+                    SizeOf::TargetsOfGoal(id) => Some(*id),
+                    _ => None,
+                }),
+                target::Entity.into_iden(),
+                target::Column::GoalId.into_iden(),
+                Expr::col(Asterisk).count(),
+            ),
+            (
+                (SizeOf::IndicatorsOfPlan, |k| match k {
+                    SizeOf::IndicatorsOfPlan(id) => Some(*id),
+                    _ => None,
+                }),
+                target::Entity.into_iden(),
+                target::Column::PlanId.into_iden(),
+                Expr::col(target::Column::IndicatorId).count_distinct(),
+            ),
+        ];
+        let mut out: HashMap<SizeOf, u64> = keys.iter().map(|k| (*k, 0)).collect();
+        for ((make, id_of), table, parent, counted) in kinds {
+            let ids: Vec<i32> = keys.iter().filter_map(id_of).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let query = Query::select()
+                .column(parent.clone())
+                .expr(counted)
+                .from(table)
+                .and_where(Expr::col(parent.clone()).is_in(ids))
+                .group_by_col(parent)
+                .to_owned();
+            let statement = self.db.get_database_backend().build(&query);
+            for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
+                let id: i32 = row.try_get_by_index(0).map_err(db_err)?;
+                let n: i64 = row.try_get_by_index(1).map_err(db_err)?;
+                out.insert(make(id), u64::try_from(n).unwrap_or(0));
+            }
+        }
+        Ok(out)
+    }
+}
+
 by_id!(DocumentById, document);
 by_id!(PlanById, plan);
 by_id!(DomainById, domain);
@@ -105,8 +341,6 @@ by_id!(GoalById, goal);
 by_id!(IndicatorById, indicator);
 by_id!(TargetById, target);
 children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
-children!(GoalsOfDomain, goal, DomainId, Ordinal, |r| r.domain_id);
-children!(GoalsOfPlan, goal, PlanId, LineStart, |r| Some(r.plan_id));
 children!(LinksOfGoal, goal_department, GoalId, Ordinal, |r| Some(
     r.goal_id
 ));
@@ -123,7 +357,6 @@ children!(
 children!(EventsOfValue, value_event, ValueId, Id, |r| Some(
     r.value_id
 ));
-children!(TargetsOfGoal, target, GoalId, LineStart, |r| r.goal_id);
 children!(
     TargetsOfIndicator,
     target,
@@ -131,11 +364,46 @@ children!(
     LineStart,
     |r| Some(r.indicator_id)
 );
-children!(TargetsOfPlan, target, PlanId, LineStart, |r| Some(
-    r.plan_id
-));
-children!(TargetsOfDomain, target, DomainId, LineStart, |r| r
-    .domain_id);
+sliced!(
+    GoalsOfPlan,
+    goal,
+    PlanId,
+    (LineStart, Id),
+    |r| Some(r.plan_id),
+    |r| (r.line_start, r.id)
+);
+sliced!(
+    GoalsOfDomain,
+    goal,
+    DomainId,
+    (LineStart, Id),
+    |r| r.domain_id,
+    |r| (r.line_start, r.id)
+);
+sliced!(
+    TargetsOfPlan,
+    target,
+    PlanId,
+    (LineStart, Ordinal),
+    |r| Some(r.plan_id),
+    |r| (r.line_start, r.ordinal)
+);
+sliced!(
+    TargetsOfDomain,
+    target,
+    DomainId,
+    (LineStart, Ordinal),
+    |r| r.domain_id,
+    |r| (r.line_start, r.ordinal)
+);
+sliced!(
+    TargetsOfGoal,
+    target,
+    GoalId,
+    (LineStart, Ordinal),
+    |r| r.goal_id,
+    |r| (r.line_start, r.ordinal)
+);
 
 /// An indicator's series: per year, the newest published value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -427,32 +695,66 @@ impl Loader<CountsOf> for Store {
     }
 }
 
-/// The indicators a plan sets targets for, in document order (of their first target there).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct IndicatorsOfPlan(pub i32);
+/// The indicators a plan sets targets for, in document order: each placed by its first target
+/// in the plan, a slice at a time (the first targets are found by the index on
+/// (plan, position), each checked against earlier targets of its indicator).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IndicatorsOfPlan(pub i32, pub Slice);
 
 impl Loader<IndicatorsOfPlan> for Store {
-    type Value = Vec<(i32, indicator::Model)>;
+    type Value = Vec<Placed>;
     type Error = LoadError;
 
     async fn load(
         &self,
         keys: &[IndicatorsOfPlan],
     ) -> Result<HashMap<IndicatorsOfPlan, Self::Value>, Self::Error> {
-        let targets = target::Entity::find()
-            .filter(target::Column::PlanId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(target::Column::LineStart)
-            .order_by_asc(target::Column::Ordinal)
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
-        let rows = indicators_of(&self.db, &targets).await?;
-        Ok(keys
-            .iter()
-            .map(|k| {
-                let own: Vec<&target::Model> =
-                    targets.iter().filter(|t| t.plan_id == k.0).collect();
-                (*k, in_order(&own, &rows))
+        use target::Column as T;
+        let e = Alias::new("e");
+        let earlier = Query::select()
+            .expr(Expr::val(1))
+            .from_as(target::Entity, e.clone())
+            .and_where(Expr::col((e.clone(), T::PlanId)).equals((target::Entity, T::PlanId)))
+            .and_where(
+                Expr::col((e.clone(), T::IndicatorId)).equals((target::Entity, T::IndicatorId)),
+            )
+            .cond_where(
+                Condition::any()
+                    .add(
+                        Expr::col((e.clone(), T::LineStart))
+                            .lt(Expr::col((target::Entity, T::LineStart))),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(
+                                Expr::col((e.clone(), T::LineStart))
+                                    .eq(Expr::col((target::Entity, T::LineStart))),
+                            )
+                            .add(
+                                Expr::col((e, T::Ordinal))
+                                    .lt(Expr::col((target::Entity, T::Ordinal))),
+                            ),
+                    ),
+            )
+            .to_owned();
+        let pairs: Vec<(i32, Slice)> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
+        let found = slices_of::<target::Entity>(
+            &self.db,
+            &pairs,
+            T::PlanId,
+            (T::LineStart, T::Ordinal),
+            Some(Condition::all().add(Expr::exists(earlier).not())),
+            |t| Some(t.plan_id),
+            |t| (t.line_start, t.ordinal),
+        )
+        .await?;
+        let all: Vec<target::Model> = found.values().flatten().cloned().collect();
+        let rows = indicators_of(&self.db, &all).await?;
+        Ok(found
+            .into_iter()
+            .map(|((plan, slice), targets)| {
+                let own: Vec<&target::Model> = targets.iter().collect();
+                (IndicatorsOfPlan(plan, slice), in_order(&own, &rows))
             })
             .collect())
     }
@@ -473,34 +775,92 @@ async fn indicators_of(
         .collect())
 }
 
-/// The indicators of targets in document order, each once, positioned by its first target.
+/// An indicator's place in a list: the position (line, ordinal) of its first target there.
+pub type Placed = ((i32, i32), indicator::Model);
+
+/// The indicators of targets in document order, each once, positioned by its first target
+/// (a table's rows share a line: the ordinal orders them, as it orders the targets).
 fn in_order(
     targets: &[&target::Model],
     indicators: &HashMap<i32, indicator::Model>,
-) -> Vec<(i32, indicator::Model)> {
-    let mut out: Vec<(i32, indicator::Model)> = Vec::new();
+) -> Vec<Placed> {
+    let mut out: Vec<Placed> = Vec::new();
     for t in targets {
         if !out.iter().any(|(_, i)| i.id == t.indicator_id) {
             if let Some(i) = indicators.get(&t.indicator_id) {
-                out.push((t.line_start, i.clone()));
+                out.push(((t.line_start, t.ordinal), i.clone()));
             }
         }
     }
     out
 }
 
-/// What a department's goal links give it (optionally in one role): its goals, the targets
-/// they set and the indicators of those, in document order. One batch for every department
-/// of a page, four statements however many.
+/// The goals a department's links name (optionally in one role), in document order: one
+/// statement (goals joined to their links) for every department of a level. Departments'
+/// goal lists are short; their targets are not, and are left to [`WorkOf`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GoalsOfDepartment(pub i32, pub Option<crate::domain::Role>);
+
+impl Loader<GoalsOfDepartment> for Store {
+    type Value = Vec<goal::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[GoalsOfDepartment],
+    ) -> Result<HashMap<GoalsOfDepartment, Self::Value>, Self::Error> {
+        use goal_department::Column as L;
+        let mut query = Query::select();
+        query
+            .columns(goal::Column::iter().map(|c| (goal::Entity, c)))
+            .column((goal_department::Entity, L::DepartmentId))
+            .column((goal_department::Entity, L::Role))
+            .from(goal::Entity)
+            .inner_join(
+                goal_department::Entity,
+                Expr::col((goal_department::Entity, L::GoalId))
+                    .equals((goal::Entity, goal::Column::Id)),
+            )
+            .and_where(
+                Expr::col((goal_department::Entity, L::DepartmentId))
+                    .is_in(keys.iter().map(|k| k.0)),
+            )
+            .order_by((goal::Entity, goal::Column::LineStart), Order::Asc)
+            .order_by((goal::Entity, goal::Column::Id), Order::Asc);
+        let statement = self.db.get_database_backend().build(&query);
+        let mut out: HashMap<GoalsOfDepartment, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
+            let goal = goal::Model::from_query_result(&row, "").map_err(db_err)?;
+            let department: i32 = row.try_get("", "department_id").map_err(db_err)?;
+            let role: crate::domain::Role = row.try_get("", "role").map_err(db_err)?;
+            for key in [
+                GoalsOfDepartment(department, None),
+                GoalsOfDepartment(department, Some(role)),
+            ] {
+                if let Some(list) = out.get_mut(&key) {
+                    // A goal may name a department twice (two roles): listed once.
+                    if list.last().is_none_or(|g| g.id != goal.id) {
+                        list.push(goal.clone());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What a department's goal links give it (optionally in one role): the targets its goals set
+/// and the indicators of those, in document order. One batch for every department of a page,
+/// three statements however many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WorkOf(pub i32, pub Option<crate::domain::Role>);
 
-/// A department's goals, targets and indicators (indicators positioned by their first target).
+/// A department's targets and indicators (indicators positioned by their first target).
 #[derive(Debug, Clone, Default)]
 pub struct Work {
-    pub goals: Vec<goal::Model>,
     pub targets: Vec<target::Model>,
-    pub indicators: Vec<(i32, indicator::Model)>,
+    pub indicators: Vec<Placed>,
 }
 
 impl Loader<WorkOf> for Store {
@@ -514,13 +874,6 @@ impl Loader<WorkOf> for Store {
             .await
             .map_err(db_err)?;
         let goal_ids: Vec<i32> = links.iter().map(|l| l.goal_id).collect();
-        let goals = goal::Entity::find()
-            .filter(goal::Column::Id.is_in(goal_ids.clone()))
-            .order_by_asc(goal::Column::LineStart)
-            .order_by_asc(goal::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
         let targets = target::Entity::find()
             .filter(target::Column::GoalId.is_in(goal_ids))
             .order_by_asc(target::Column::LineStart)
@@ -543,7 +896,6 @@ impl Loader<WorkOf> for Store {
                 .filter(|t| t.goal_id.is_some_and(linked))
                 .collect();
             let work = Work {
-                goals: goals.iter().filter(|g| linked(g.id)).cloned().collect(),
                 indicators: in_order(&own, &indicators),
                 targets: own.into_iter().cloned().collect(),
             };

@@ -131,21 +131,24 @@ pub async fn data_version(db: &impl ConnectionTrait) -> Result<Stamp, sea_orm::D
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
-            "SELECT version, changed_at FROM data_version WHERE id = 1",
+            "SELECT version, changed_at, structure_version FROM data_version WHERE id = 1",
         ))
         .await?
         .ok_or_else(|| sea_orm::DbErr::RecordNotFound("data_version".into()))?;
     Ok(Stamp {
         version: row.try_get_by_index(0)?,
         changed_at: row.try_get_by_index(1)?,
+        structure: row.try_get_by_index(2)?,
     })
 }
 
-/// The data version and when it last moved (Unix seconds).
+/// The data version, when it last moved (Unix seconds), and the structure version: the
+/// count of changes other than to reported values and the statuses derived from them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     pub version: i64,
     pub changed_at: i64,
+    pub structure: i64,
 }
 
 /// Every plan, in published order.

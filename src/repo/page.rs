@@ -81,7 +81,36 @@ struct Window {
     before: Option<SortKey>,
 }
 
+/// What a nested connection wants of each parent's children, in position order: the cursors
+/// decoded, the size and the direction. The same for every parent at one level of a query,
+/// so a loader fetches the slices of all of them in one statement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slice {
+    pub after: Option<(i32, i32)>,
+    pub before: Option<(i32, i32)>,
+    pub size: u64,
+    pub backward: bool,
+}
+
 impl PageArgs {
+    /// The slice these arguments ask of a nested connection (positions, not names).
+    pub fn slice(&self) -> Result<Slice, AppError> {
+        let window = self.window()?;
+        let position = |key: Option<SortKey>| match key {
+            None => Ok(None),
+            Some(SortKey::Ints(a, b)) => Ok(Some((a, b))),
+            Some(SortKey::Text(..)) => Err(AppError::BadUserInput(
+                "the cursor is of another order or list; start again without it".into(),
+            )),
+        };
+        Ok(Slice {
+            after: position(window.after)?,
+            before: position(window.before)?,
+            size: window.size,
+            backward: window.backward,
+        })
+    }
+
     fn window(&self) -> Result<Window, AppError> {
         for (name, value) in [("first", self.first), ("last", self.last)] {
             if let Some(n) = value {
@@ -132,7 +161,7 @@ pub struct Keyset {
 
 impl Keyset {
     /// Rows strictly after (`later`) or before the key in this order.
-    fn beyond(&self, key: &SortKey, later: bool) -> Condition {
+    pub(crate) fn beyond(&self, key: &SortKey, later: bool) -> Condition {
         let (a, b) = key.values();
         let forward = later != self.descending;
         let cmp = |col: SimpleExpr, v: Value| if forward { col.gt(v) } else { col.lt(v) };
@@ -145,7 +174,7 @@ impl Keyset {
             )
     }
 
-    fn order(&self, reverse: bool) -> Order {
+    pub(crate) fn order(&self, reverse: bool) -> Order {
         if self.descending != reverse {
             Order::Desc
         } else {
@@ -285,6 +314,41 @@ pub fn nested<M, N>(
         SortKey::Ints(a, b) => (*a, *b),
         SortKey::Text(_, b) => (i32::MAX, *b),
     })
+}
+
+/// A nested connection's page from the rows a loader fetched for its [`Slice`]: in position
+/// order, at most one more than the page (that one says the list goes on that way).
+pub fn sliced<M, N>(
+    mut rows: Vec<M>,
+    slice: &Slice,
+    total_count: u64,
+    key: impl Fn(&M) -> (i32, i32),
+    node: impl Fn(M) -> N,
+) -> Page<N> {
+    let size = usize::try_from(slice.size).unwrap_or(usize::MAX);
+    let more = rows.len() > size;
+    if slice.backward {
+        rows = rows.split_off(rows.len().saturating_sub(size));
+    } else {
+        rows.truncate(size);
+    }
+    let (has_previous, has_next) = if slice.backward {
+        (more, slice.before.is_some())
+    } else {
+        (slice.after.is_some(), more)
+    };
+    let edges: Vec<(String, N)> = rows
+        .into_iter()
+        .map(|m| {
+            let (a, b) = key(&m);
+            (OpaqueCursor(SortKey::Ints(a, b)).encode_cursor(), node(m))
+        })
+        .collect();
+    Page {
+        page_info: page_info(&edges, has_previous, has_next),
+        edges,
+        total_count,
+    }
 }
 
 /// `LIKE` pattern for a substring, with the wildcards of the user's text escaped. Substring

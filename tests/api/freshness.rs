@@ -292,3 +292,135 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    processes_sharing_a_store_answer_alike_after_a_write,
+    |backend| async move {
+        use std::sync::atomic::Ordering;
+        let Some(a) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // Three servers over one store, each with its own cache: a deployment of three
+        // processes behind a proxy.
+        let (b, c) = (a.beside().await, a.beside().await);
+        user(&a, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&a, "stats.dai", UserRole::Reviewer, None).await;
+        let screening = indicator_id(&a, SCREENING).await;
+        let query = format!(
+            r#"{{ node(id: "{screening}") {{ ... on Indicator {{ latestValue {{ year value }} }} }} }}"#
+        );
+        let before = a.query(&query).await;
+        assert_eq!(before.get("errors"), None, "{before}");
+        for app in [&b, &c] {
+            assert_eq!(app.query(&query).await, before);
+        }
+        if backend == crate::support::Backend::Postgres {
+            // Cached everywhere, and no process asks the store whether its copy is current.
+            for app in [&a, &b, &c] {
+                let spent = app.statements.load(Ordering::SeqCst);
+                assert_eq!(app.query(&query).await, before);
+                assert_eq!(app.statements.load(Ordering::SeqCst), spent);
+            }
+        }
+        // Submitted through one process, approved through another (a token one process issued
+        // is good at the other), read through the third and the first.
+        let ann = login(&a, "wj.ann").await;
+        let dai = login(&b, "stats.dai").await;
+        let submitted = a
+            .query_as(
+                Some(&ann),
+                SUBMIT,
+                json!({ "i": screening, "y": 2024, "v": 93.5 }),
+            )
+            .await;
+        let id = submitted["data"]["submitValue"]["value"]["id"].clone();
+        assert!(id.is_string(), "{submitted}");
+        let reviewed = b
+            .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+            .await;
+        assert_eq!(
+            reviewed["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+            "{reviewed}"
+        );
+        let expected = json!({ "year": 2024, "value": 93.5 });
+        for app in [&c, &a, &b] {
+            let started = std::time::Instant::now();
+            loop {
+                let now = app.query(&query).await;
+                if now["data"]["node"]["latestValue"] == expected {
+                    break;
+                }
+                assert_eq!(now, before, "neither the old answer nor the new");
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(2),
+                    "the approval did not reach {}'s cache within 2 s",
+                    app.address
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        }
+    }
+);
+
+on_both_backends!(
+    answers_that_read_no_value_outlive_submissions_and_approvals,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        user(&app, "admin.fu", UserRole::Admin, None).await;
+        let (ann, dai, fu) = (
+            login(&app, "wj.ann").await,
+            login(&app, "stats.dai").await,
+            login(&app, "admin.fu").await,
+        );
+        let screening = indicator_id(&app, SCREENING).await;
+        let outline = format!(
+            r#"{{ node(id: "{screening}") {{ ... on Indicator {{ name unit targets {{ name value plan {{ code }} }} }} }} }}"#
+        );
+        let values = format!(
+            r#"{{ node(id: "{screening}") {{ ... on Indicator {{ name latestValue {{ year value }} targets {{ status }} }} }} }}"#
+        );
+        let (_, outline_tag, outline_before) = read(&app, &outline, None).await;
+        let (_, values_tag, values_before) = read(&app, &values, None).await;
+        // A submission and its approval: the latest value changes, the outline does not.
+        let submitted = app
+            .query_as(
+                Some(&ann),
+                SUBMIT,
+                json!({ "i": screening, "y": 2024, "v": 93.5 }),
+            )
+            .await;
+        let id = submitted["data"]["submitValue"]["value"]["id"].clone();
+        let reviewed = app
+            .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+            .await;
+        assert_eq!(reviewed.get("errors"), None, "{reviewed}");
+        let (status, _, _) = read(&app, &outline, Some(&outline_tag)).await;
+        assert_eq!(status, 304, "the outline was invalidated by an approval");
+        let (status, _, after) = read(&app, &values, Some(&values_tag)).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            after["node"]["latestValue"],
+            json!({ "year": 2024, "value": 93.5 })
+        );
+        // The approval restated the target's status: an update of `target` that is not a
+        // change of structure.
+        assert_ne!(after["node"]["targets"], values_before["node"]["targets"]);
+        // An admin's edit of the indicator is a change of structure: the outline follows it.
+        let body = app
+            .query_as(
+                Some(&fu),
+                "mutation($i: ID!) { updateIndicator(input: { id: $i, unit: \"‰\" }) { indicator { id } } }",
+                json!({ "i": screening }),
+            )
+            .await;
+        assert_eq!(body.get("errors"), None, "{body}");
+        let (status, _, now) = read(&app, &outline, Some(&outline_tag)).await;
+        assert_eq!(status, 200, "an edit of structure left the outline cached");
+        assert_eq!(now["node"]["unit"], "‰");
+        assert_ne!(now["node"]["unit"], outline_before["node"]["unit"]);
+    }
+);

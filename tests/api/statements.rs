@@ -316,8 +316,15 @@ on_both_backends!(
         };
         let page = r#"{ targets(first: 5, filter: { planCode: "health" }) { nodes { name } } }"#;
         let counted = r#"{ targets(first: 5, filter: { planCode: "health" }) { totalCount nodes { name } } }"#;
-        let without = statements_for(&app, None, page).await;
-        let with = statements_for(&app, None, counted).await;
+        // The fewest of three uncached variants: the first request of a new server may also
+        // read the data version (its listener is not yet live).
+        let mut without = u64::MAX;
+        let mut with = u64::MAX;
+        for pad in 1..=3 {
+            let pad = " ".repeat(pad);
+            without = without.min(statements_for(&app, None, &format!("{page}{pad}")).await);
+            with = with.min(statements_for(&app, None, &format!("{counted}{pad}")).await);
+        }
         assert_eq!(
             with,
             without + 1,

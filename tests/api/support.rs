@@ -145,7 +145,7 @@ pub struct TestApp {
     pub jwt_secret: String,
     /// The store's URL.
     pub url: String,
-    _store: TestDb,
+    _store: std::sync::Arc<TestDb>,
 }
 
 impl TestApp {
@@ -167,6 +167,22 @@ impl TestApp {
 
     /// A server over a store the test prepared.
     pub async fn spawn_on(store: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::start(std::sync::Arc::new(store), adjust).await
+    }
+
+    /// Another server over this one's store, as a second process would be: its own
+    /// connections, response cache, data version and change listener.
+    pub async fn beside(&self) -> TestApp {
+        let secret = plangraph::config::Secret::new(self.jwt_secret.clone());
+        TestApp::start(std::sync::Arc::clone(&self._store), |s| {
+            s.rate.enabled = false;
+            // One deployment: a token from one process is good at every other.
+            s.jwt_secret = Some(secret);
+        })
+        .await
+    }
+
+    async fn start(store: std::sync::Arc<TestDb>, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         // RUST_LOG=error shows the servers' logs (an internal error's cause) in a failing test.
         if std::env::var_os("RUST_LOG").is_some() {
             let _ = tracing_subscriber::fmt()

@@ -361,6 +361,7 @@ async fn a_panicking_resolver_answers_500_and_the_server_carries_on() {
         version: plangraph::version::DataVersion::polled(plangraph::repo::Stamp {
             version: 1,
             changed_at: 0,
+            structure: 1,
         }),
         checker: std::sync::Arc::new(plangraph::limits::check::Checker::new(
             Limits::default(),
