@@ -23,7 +23,9 @@ if [ ! -x target/peer/node_modules/.bin/postgraphile ]; then
 fi
 
 url=$(fresh_pg plangraph_peer)
-PLANGRAPH_CACHE_BYTES=0 start_plangraph "$url" "$ours" 0
+# The same transport for both: PostGraphile's driver (node-postgres) does not use TLS unless
+# told to, and sqlx's default (sslmode=prefer) would encrypt every row on the loopback.
+PLANGRAPH_CACHE_BYTES=0 start_plangraph "$url?sslmode=disable" "$ours" 0
 ours_pid=$server_pid
 # plangraph has imported and analysed by now; PostGraphile introspects the same tables.
 taskset -c 0 node target/peer/node_modules/.bin/postgraphile -c "$url" --schema public \

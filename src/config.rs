@@ -109,6 +109,10 @@ pub struct Limits {
     pub batch: usize,
     /// Bytes of answers kept in the in-memory response cache (0 turns it off).
     pub cache_bytes: u64,
+    /// Operations executed at once (`PLANGRAPH_MAX_EXECUTIONS`); more wait their turn, within
+    /// their time limit. What a request holds while it runs (rows, the answer being built) is
+    /// what bounds the memory of many uncached requests; waiting ones hold only their text.
+    pub executions: usize,
     /// How long a batch loader waits for the rest of a level's keys before it runs its one
     /// statement (`PLANGRAPH_BATCH_DELAY_MS`): longer batches surer on a starved machine,
     /// shorter answers sooner.
@@ -129,6 +133,7 @@ impl Default for Limits {
             batch: 10,
             cache_bytes: 64 * 1024 * 1024,
             batch_delay: Duration::from_millis(1),
+            executions: 8,
         }
     }
 }
@@ -310,6 +315,7 @@ impl Reader<'_> {
             batch_delay: self.millis("PLANGRAPH_BATCH_DELAY_MS", d.batch_delay)?,
             batch: self.positive("PLANGRAPH_MAX_BATCH", d.batch)?,
             cache_bytes: self.parse("PLANGRAPH_CACHE_BYTES", d.cache_bytes, "a number of bytes")?,
+            executions: self.positive("PLANGRAPH_MAX_EXECUTIONS", d.executions)?,
         })
     }
 

@@ -262,6 +262,7 @@ fn run(
         version: Arc::clone(&version),
         checker,
         rate: Arc::clone(&rate),
+        running: Arc::new(tokio::sync::Semaphore::new(settings.limits.executions)),
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());
     let downloads = web::Data::new(http::downloads::Downloads::default());

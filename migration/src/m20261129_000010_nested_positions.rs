@@ -1,6 +1,8 @@
 //! A domain's and a goal's targets in document order, so that a nested connection's page
 //! (`domain.targets(first: 20)`) reads its twenty rows from the index instead of every target
-//! of the parent, sorted. They replace the single-column indexes on the same parents.
+//! of the parent, sorted. They replace the single-column indexes on the same parents, and end
+//! with the status, so that a domain's or a department's status counts are read from the index
+//! alone.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
@@ -14,8 +16,8 @@ impl MigrationTrait for Migration {
         for statement in [
             "DROP INDEX idx_target_domain",
             "DROP INDEX idx_target_goal",
-            "CREATE INDEX idx_target_domain ON target (domain_id, line_start, ordinal)",
-            "CREATE INDEX idx_target_goal ON target (goal_id, line_start, ordinal)",
+            "CREATE INDEX idx_target_domain ON target (domain_id, line_start, ordinal, status)",
+            "CREATE INDEX idx_target_goal ON target (goal_id, line_start, ordinal, status)",
         ] {
             db.execute_unprepared(statement).await?;
         }

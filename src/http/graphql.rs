@@ -75,6 +75,8 @@ pub struct GraphqlState<E> {
     /// The document checks the schema's limits extension makes, made here before the store.
     pub checker: Arc<Checker>,
     pub rate: Arc<RateLimiter>,
+    /// Turns to execute (`Limits::executions`).
+    pub running: Arc<tokio::sync::Semaphore>,
 }
 
 /// Routes `/graphql` (POST and GET) for any executor.
@@ -301,22 +303,38 @@ async fn execute<E: Executor>(
     executor: &E,
     request: Request,
     limits: &Limits,
+    running: &tokio::sync::Semaphore,
 ) -> Result<Response, HttpResponse> {
-    let run = AssertUnwindSafe(executor.execute(request)).catch_unwind();
-    match tokio::time::timeout(limits.timeout, run).await {
+    let started = std::sync::atomic::AtomicBool::new(false);
+    // The time limit counts the wait for a turn too: a client's budget is its whole request.
+    let turn = async {
+        let _turn = running.acquire().await;
+        started.store(true, std::sync::atomic::Ordering::Relaxed);
+        AssertUnwindSafe(executor.execute(request))
+            .catch_unwind()
+            .await
+    };
+    match tokio::time::timeout(limits.timeout, turn).await {
         Ok(Ok(response)) => Ok(with_codes(response)),
         Err(_) => {
+            let ran = started.load(std::sync::atomic::Ordering::Relaxed);
             tracing::warn!(
                 timeout_ms = limits.timeout.as_millis(),
+                ran,
                 "request cancelled: out of time"
             );
-            Ok(Response::from_errors(vec![refusal(
-                TIMEOUT,
+            let message = if ran {
                 format!(
                     "the request took longer than {} ms and was cancelled; ask for less",
                     limits.timeout.as_millis()
-                ),
-            )]))
+                )
+            } else {
+                format!(
+                    "the server was too busy to start the request within {} ms; try again later",
+                    limits.timeout.as_millis()
+                )
+            };
+            Ok(Response::from_errors(vec![refusal(TIMEOUT, message)]))
         }
         Ok(Err(_)) => {
             tracing::error!("a resolver panicked; answered 500");
@@ -554,7 +572,7 @@ async fn answer<E: Executor>(
     content_type: &'static str,
     cache: Option<CacheSlot<'_>>,
 ) -> (HttpResponse, Option<Arc<Cached>>) {
-    let response = match execute(&state.executor, request, &state.limits).await {
+    let response = match execute(&state.executor, request, &state.limits, &state.running).await {
         Ok(r) => r,
         Err(r) => return (r, None),
     };
@@ -748,7 +766,7 @@ async fn batch_of<E: Executor>(
                 state.limits.batch_delay,
             ));
         }
-        let response = execute(&state.executor, request, &state.limits).await;
+        let response = execute(&state.executor, request, &state.limits, &state.running).await;
         after(state, operation).await;
         match response {
             Ok(response) => {

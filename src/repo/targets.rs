@@ -366,7 +366,14 @@ pub async fn stored_counts_of_departments(
         ))
         .column((target::Entity, target::Column::Status))
         .expr_as(
-            Func::count_distinct(Expr::col((target::Entity, target::Column::Id))),
+            // By role, a target meets each (department, role) link once (the links are unique),
+            // so a plain count is exact and PostgreSQL counts it from the covering index on
+            // (goal_id, …, status); across roles a goal may name a department twice.
+            if by_role {
+                Expr::col(sea_orm::sea_query::Asterisk).count()
+            } else {
+                Func::count_distinct(Expr::col((target::Entity, target::Column::Id))).into()
+            },
             Alias::new("n"),
         )
         .from(target::Entity)

@@ -282,6 +282,55 @@ on_both_backends!(
     }
 );
 
+on_both_backends!(
+    a_flood_of_uncached_queries_takes_turns,
+    |backend| async move {
+        // One execution at a time, no cache: thirty different deep queries at once. Each waits
+        // for its turn holding only its text (what bounds the memory of a flood); those still
+        // waiting when their time is up are told the server was busy, not left hanging.
+        let Some(app) = TestApp::spawn_with(backend, |s| {
+            s.rate.enabled = false;
+            s.limits.cache_bytes = 0;
+            s.limits.executions = 1;
+            s.limits.timeout = Duration::from_millis(300);
+        })
+        .await
+        else {
+            return;
+        };
+        let answers = futures_util::future::join_all((0..30).map(|n| {
+            let query = format!(
+                "{{ plans {{ code domains {{ goals(first: {}) {{ nodes {{ text departments {{ department {{ name }} }} }} }} }} }} }}",
+                50 + n
+            );
+            post(&app, json!({ "query": query }).to_string())
+        }))
+        .await;
+        let (mut answered, mut busy) = (0, 0);
+        for (status, body) in &answers {
+            if *status == 200 {
+                assert_eq!(body["data"]["plans"][3]["code"], "earthquake", "{body}");
+                answered += 1;
+            } else {
+                assert_eq!((*status, code(body)), (503, "TIMEOUT"), "{body}");
+                // Waiting spends the request's time: one that got its turn late may run out.
+                let message = body["errors"][0]["message"].as_str().unwrap_or("");
+                if message.contains("too busy") {
+                    busy += 1;
+                } else {
+                    assert!(message.contains("took longer"), "{message}");
+                }
+            }
+        }
+        assert!(answered > 0, "no query got a turn");
+        assert!(
+            busy > 0,
+            "thirty deep queries in 300 ms on one turn: some must have waited"
+        );
+        still_serves(&app).await;
+    }
+);
+
 on_both_backends!(bodies_are_bounded_in_size_and_time, |backend| async move {
     let Some(app) = TestApp::spawn_with(backend, |s| {
         s.rate.enabled = false;

@@ -14,6 +14,7 @@ mod read_api;
 mod scale;
 mod schema;
 mod series;
+mod slices;
 mod statements;
 mod store;
 mod subscriptions;

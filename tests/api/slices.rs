@@ -1,0 +1,97 @@
+//! Nested pages read in SQL: the slice of many parents at once (a window over all of them)
+//! is, parent for parent, the slice of each alone (a `LIMIT` query), forwards and backwards,
+//! with and without a cursor, and both are what paging the whole list in order gives.
+
+use entity::target;
+use plangraph::repo::batch::{loaders, TargetsOfDomain};
+use plangraph::repo::page::Slice;
+use sea_orm::{EntityTrait, QueryOrder};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+on_both_backends!(
+    a_slice_of_many_parents_is_each_parents_own_slice,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let all = target::Entity::find()
+            .order_by_asc(target::Column::LineStart)
+            .order_by_asc(target::Column::Ordinal)
+            .all(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut domains: Vec<i32> = all.iter().filter_map(|t| t.domain_id).collect();
+        domains.sort_unstable();
+        domains.dedup();
+        // More parents than one union takes: the window path.
+        assert!(domains.len() > 8, "{} domains with targets", domains.len());
+        // A position in the middle of the document, as a cursor carries it.
+        let middle = &all[all.len() / 2];
+        let at = Some((middle.line_start, middle.ordinal));
+        let slices = [
+            Slice {
+                after: None,
+                before: None,
+                size: 2,
+                backward: false,
+            },
+            Slice {
+                after: at,
+                before: None,
+                size: 3,
+                backward: false,
+            },
+            Slice {
+                after: None,
+                before: None,
+                size: 2,
+                backward: true,
+            },
+            Slice {
+                after: None,
+                before: at,
+                size: 3,
+                backward: true,
+            },
+        ];
+        for slice in slices {
+            let together = loaders(app.db.clone())
+                .load_many(domains.iter().map(|d| TargetsOfDomain(*d, slice.clone())))
+                .await
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            for domain in &domains {
+                let alone = loaders(app.db.clone())
+                    .load_one(TargetsOfDomain(*domain, slice.clone()))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e:?}"))
+                    .unwrap_or_default();
+                let many = together
+                    .get(&TargetsOfDomain(*domain, slice.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                let ids = |rows: &[target::Model]| rows.iter().map(|t| t.id).collect::<Vec<_>>();
+                assert_eq!(ids(&many), ids(&alone), "domain {domain}, {slice:?}");
+                // What paging the domain's whole list gives: the page and one more, in order.
+                let key = |t: &target::Model| (t.line_start, t.ordinal);
+                let own: Vec<&target::Model> = all
+                    .iter()
+                    .filter(|t| t.domain_id == Some(*domain))
+                    .filter(|t| slice.after.is_none_or(|a| key(t) > a))
+                    .filter(|t| slice.before.is_none_or(|b| key(t) < b))
+                    .collect();
+                let take = usize::try_from(slice.size).unwrap_or(0) + 1;
+                let expected: Vec<i32> = if slice.backward {
+                    own[own.len().saturating_sub(take)..]
+                        .iter()
+                        .map(|t| t.id)
+                        .collect()
+                } else {
+                    own.iter().take(take).map(|t| t.id).collect()
+                };
+                assert_eq!(ids(&alone), expected, "domain {domain}, {slice:?}");
+            }
+        }
+    }
+);
