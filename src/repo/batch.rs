@@ -10,8 +10,8 @@ use entity::{
     indicator_value, plan, target, value_event,
 };
 use sea_orm::sea_query::{
-    Alias, Asterisk, Condition, DynIden, Expr, ExprTrait, Func, IntoIden, Order, Query,
-    SelectStatement, UnionType, WindowStatement,
+    Alias, Asterisk, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, UnionType,
+    WindowStatement,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
@@ -143,7 +143,7 @@ where
             distinct.push(slice);
         }
     }
-    // The rows of one slice, narrowed to `parents` (one or many) and ordered for its window.
+    // The rows of one slice among `parents` (one or many); the caller orders and limits them.
     let rows_of = |slice: &Slice, parents: Condition| {
         let mut q = Query::select();
         q.columns(E::Column::iter().map(|c| (E::default(), c)))
@@ -277,86 +277,51 @@ pub enum SizeOf {
     IndicatorsOfPlan(i32),
 }
 
+impl SizeOf {
+    /// The parent, and what counts its children: table, parent column, and the column
+    /// counted distinct (an indicator with two targets in a plan is one of its indicators).
+    fn parts(self) -> (i32, (&'static str, &'static str, Option<&'static str>)) {
+        match self {
+            SizeOf::GoalsOfPlan(id) => (id, ("goal", "plan_id", None)),
+            SizeOf::GoalsOfDomain(id) => (id, ("goal", "domain_id", None)),
+            SizeOf::TargetsOfPlan(id) => (id, ("target", "plan_id", None)),
+            SizeOf::TargetsOfDomain(id) => (id, ("target", "domain_id", None)),
+            SizeOf::TargetsOfGoal(id) => (id, ("target", "goal_id", None)),
+            SizeOf::IndicatorsOfPlan(id) => (id, ("target", "plan_id", Some("indicator_id"))),
+        }
+    }
+}
+
 impl Loader<SizeOf> for Store {
     type Value = u64;
     type Error = LoadError;
 
     async fn load(&self, keys: &[SizeOf]) -> Result<HashMap<SizeOf, u64>, LoadError> {
-        type Kind = (fn(i32) -> SizeOf, fn(&SizeOf) -> Option<i32>);
-        let kinds: [(Kind, DynIden, DynIden, Expr); 6] = [
-            (
-                (SizeOf::GoalsOfPlan, |k| match k {
-                    SizeOf::GoalsOfPlan(id) => Some(*id),
-                    _ => None,
-                }),
-                goal::Entity.into_iden(),
-                goal::Column::PlanId.into_iden(),
-                Expr::col(Asterisk).count(),
-            ),
-            (
-                (SizeOf::GoalsOfDomain, |k| match k {
-                    SizeOf::GoalsOfDomain(id) => Some(*id),
-                    _ => None,
-                }),
-                goal::Entity.into_iden(),
-                goal::Column::DomainId.into_iden(),
-                Expr::col(Asterisk).count(),
-            ),
-            (
-                (SizeOf::TargetsOfPlan, |k| match k {
-                    SizeOf::TargetsOfPlan(id) => Some(*id),
-                    _ => None,
-                }),
-                target::Entity.into_iden(),
-                target::Column::PlanId.into_iden(),
-                Expr::col(Asterisk).count(),
-            ),
-            (
-                (SizeOf::TargetsOfDomain, |k| match k {
-                    SizeOf::TargetsOfDomain(id) => Some(*id),
-                    _ => None,
-                }),
-                target::Entity.into_iden(),
-                target::Column::DomainId.into_iden(),
-                Expr::col(Asterisk).count(),
-            ),
-            (
-                (SizeOf::TargetsOfGoal, |k| match k {
-                    SizeOf::TargetsOfGoal(id) => Some(*id),
-                    _ => None,
-                }),
-                target::Entity.into_iden(),
-                target::Column::GoalId.into_iden(),
-                Expr::col(Asterisk).count(),
-            ),
-            (
-                (SizeOf::IndicatorsOfPlan, |k| match k {
-                    SizeOf::IndicatorsOfPlan(id) => Some(*id),
-                    _ => None,
-                }),
-                target::Entity.into_iden(),
-                target::Column::PlanId.into_iden(),
-                Expr::col(target::Column::IndicatorId).count_distinct(),
-            ),
-        ];
         let mut out: HashMap<SizeOf, u64> = keys.iter().map(|k| (*k, 0)).collect();
-        for ((make, id_of), table, parent, counted) in kinds {
-            let ids: Vec<i32> = keys.iter().filter_map(id_of).collect();
-            if ids.is_empty() {
-                continue;
-            }
+        let mut kinds: HashMap<_, Vec<(i32, SizeOf)>> = HashMap::new();
+        for key in keys {
+            let (id, kind) = key.parts();
+            kinds.entry(kind).or_default().push((id, *key));
+        }
+        for ((table, parent, distinct), members) in kinds {
+            let counted = match distinct {
+                Some(column) => Expr::col(Alias::new(column)).count_distinct(),
+                None => Expr::col(Asterisk).count(),
+            };
             let query = Query::select()
-                .column(parent.clone())
+                .column(Alias::new(parent))
                 .expr(counted)
-                .from(table)
-                .and_where(Expr::col(parent.clone()).is_in(ids))
-                .group_by_col(parent)
+                .from(Alias::new(table))
+                .and_where(Expr::col(Alias::new(parent)).is_in(members.iter().map(|m| m.0)))
+                .group_by_col(Alias::new(parent))
                 .to_owned();
             let statement = self.db.get_database_backend().build(&query);
             for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
                 let id: i32 = row.try_get_by_index(0).map_err(db_err)?;
                 let n: i64 = row.try_get_by_index(1).map_err(db_err)?;
-                out.insert(make(id), u64::try_from(n).unwrap_or(0));
+                if let Some((_, key)) = members.iter().find(|m| m.0 == id) {
+                    out.insert(*key, u64::try_from(n).unwrap_or(0));
+                }
             }
         }
         Ok(out)

@@ -95,3 +95,79 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    nested_counts_equal_the_root_lists_counts,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let nested = app
+            .query(
+                "{ plans { code goals { totalCount } targets { totalCount } indicators { totalCount }
+                   domains { id goals { totalCount } targets { totalCount nodes { goal { id } } } } } }",
+            )
+            .await;
+        assert_eq!(nested.get("errors"), None, "{nested}");
+        let count =
+            |body: &serde_json::Value, list: &str| body["data"][list]["totalCount"].as_u64();
+        let plans = nested["data"]["plans"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(plans.len(), 4);
+        for plan in &plans {
+            let code = plan["code"].as_str().unwrap_or("");
+            for list in ["goals", "targets", "indicators"] {
+                let root = app
+                    .query(&format!(
+                        r#"{{ {list}(filter: {{ planCode: "{code}" }}) {{ totalCount }} }}"#
+                    ))
+                    .await;
+                assert_eq!(
+                    plan[list]["totalCount"].as_u64(),
+                    count(&root, list),
+                    "{code} {list}"
+                );
+            }
+            for domain in plan["domains"].as_array().cloned().unwrap_or_default() {
+                let id = domain["id"].as_str().unwrap_or("");
+                let root = app
+                    .query(&format!(
+                        r#"{{ goals(filter: {{ domainId: "{id}" }}) {{ totalCount }} targets(filter: {{ domainId: "{id}" }}) {{ totalCount }} }}"#
+                    ))
+                    .await;
+                assert_eq!(
+                    domain["goals"]["totalCount"].as_u64(),
+                    count(&root, "goals")
+                );
+                assert_eq!(
+                    domain["targets"]["totalCount"].as_u64(),
+                    count(&root, "targets")
+                );
+            }
+        }
+        // The document's own figures: health sets 93 targets; its 表1 rows are its indicators.
+        assert_eq!(plans[2]["code"], "health");
+        assert_eq!(plans[2]["targets"]["totalCount"], 93);
+        // A goal's targets, counted through the goal and through the root list.
+        let goal = app
+            .query(r#"{ goals(first: 1, filter: { planCode: "women", text: "宫颈癌" }) { nodes { id targets { totalCount } } } }"#)
+            .await;
+        let node = &goal["data"]["goals"]["nodes"][0];
+        let id = node["id"].as_str().unwrap_or("");
+        let root = app
+            .query(&format!(
+                r#"{{ targets(filter: {{ goalId: "{id}" }}) {{ totalCount }} }}"#
+            ))
+            .await;
+        assert_eq!(
+            node["targets"]["totalCount"].as_u64(),
+            count(&root, "targets")
+        );
+        assert!(
+            node["targets"]["totalCount"].as_u64().unwrap_or(0) >= 1,
+            "{goal}"
+        );
+    }
+);
