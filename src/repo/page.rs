@@ -249,6 +249,26 @@ where
     })
 }
 
+/// The page of `rows` (in order, beyond any cursor already): the first `size`, or the last
+/// when paging backwards, and whether there are pages before and after it.
+fn cut<T>(
+    mut rows: Vec<T>,
+    size: u64,
+    backward: bool,
+    after: bool,
+    before: bool,
+) -> (Vec<T>, bool, bool) {
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    let more = rows.len() > size;
+    if backward {
+        rows = rows.split_off(rows.len().saturating_sub(size));
+        (rows, more, before)
+    } else {
+        rows.truncate(size);
+        (rows, after, more)
+    }
+}
+
 /// A connection over rows already in memory, in order (search results).
 pub fn page_in_memory<N>(
     items: Vec<(SortKey, N)>,
@@ -257,23 +277,18 @@ pub fn page_in_memory<N>(
 ) -> Result<Page<N>, AppError> {
     let window = args.window()?;
     let total = items.len() as u64;
-    let mut rows: Vec<(SortKey, N)> = items
+    let rows: Vec<(SortKey, N)> = items
         .into_iter()
         .filter(|(k, _)| window.after.as_ref().is_none_or(|a| rank(k) > rank(a)))
         .filter(|(k, _)| window.before.as_ref().is_none_or(|b| rank(k) < rank(b)))
         .collect();
-    let size = usize::try_from(window.size).unwrap_or(usize::MAX);
-    let more = rows.len() > size;
-    if window.backward {
-        rows = rows.split_off(rows.len().saturating_sub(size));
-    } else {
-        rows.truncate(size);
-    }
-    let (has_previous, has_next) = if window.backward {
-        (more, window.before.is_some())
-    } else {
-        (window.after.is_some(), more)
-    };
+    let (rows, has_previous, has_next) = cut(
+        rows,
+        window.size,
+        window.backward,
+        window.after.is_some(),
+        window.before.is_some(),
+    );
     let edges: Vec<(String, N)> = rows
         .into_iter()
         .map(|(k, n)| (OpaqueCursor(k).encode_cursor(), n))
@@ -319,24 +334,19 @@ pub fn nested<M, N>(
 /// A nested connection's page from the rows a loader fetched for its [`Slice`]: in position
 /// order, at most one more than the page (that one says the list goes on that way).
 pub fn sliced<M, N>(
-    mut rows: Vec<M>,
+    rows: Vec<M>,
     slice: &Slice,
     total_count: u64,
     key: impl Fn(&M) -> (i32, i32),
     node: impl Fn(M) -> N,
 ) -> Page<N> {
-    let size = usize::try_from(slice.size).unwrap_or(usize::MAX);
-    let more = rows.len() > size;
-    if slice.backward {
-        rows = rows.split_off(rows.len().saturating_sub(size));
-    } else {
-        rows.truncate(size);
-    }
-    let (has_previous, has_next) = if slice.backward {
-        (more, slice.before.is_some())
-    } else {
-        (slice.after.is_some(), more)
-    };
+    let (rows, has_previous, has_next) = cut(
+        rows,
+        slice.size,
+        slice.backward,
+        slice.after.is_some(),
+        slice.before.is_some(),
+    );
     let edges: Vec<(String, N)> = rows
         .into_iter()
         .map(|m| {
