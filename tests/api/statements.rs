@@ -349,7 +349,13 @@ on_both_backends!(
             crate::support::Backend::Postgres => 0,
             crate::support::Backend::Sqlite => 1,
         };
-        let once = statements_for(&app, None, &format!("{DEEP} ")).await - per_request;
+        // The fewest of three variants: a new server's first request may also read the data
+        // version on PostgreSQL (its listener is not live yet).
+        let mut once = u64::MAX;
+        for pad in 1..=3 {
+            let variant = format!("{DEEP}{}", " ".repeat(pad));
+            once = once.min(statements_for(&app, None, &variant).await - per_request);
+        }
         let before = app.statements.load(Ordering::SeqCst);
         let answers = futures_util::future::join_all((0..16).map(|_| app.query(DEEP))).await;
         let spent = app.statements.load(Ordering::SeqCst) - before;
