@@ -25,6 +25,7 @@ pub struct Application {
     server: Server,
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    version: Arc<DataVersion>,
 }
 
 impl Application {
@@ -60,7 +61,7 @@ impl Application {
             bounds,
             keys,
             events,
-            version,
+            Arc::clone(&version),
         )?;
         if analyze_later {
             // After the server answers: the statistics matter for a store that grows, not for
@@ -77,6 +78,7 @@ impl Application {
             server,
             db,
             statements,
+            version,
         })
     }
 
@@ -91,6 +93,12 @@ impl Application {
     /// SQL statements the server's store connection has run so far.
     pub fn statement_counter(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.statements)
+    }
+
+    /// The data version the server answers for (whether it follows the store by
+    /// notification yet, for tests that count statements).
+    pub fn data_version(&self) -> Arc<DataVersion> {
+        Arc::clone(&self.version)
     }
 
     /// Serves until the server is stopped.
