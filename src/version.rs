@@ -12,6 +12,10 @@
 //! SQLite that is an in-process read. After its own writes a process reads the version at once
 //! ([`DataVersion::refresh`]) rather than wait for its notification, so a client that writes
 //! and then reads through the same process never sees the answer from before its write.
+//!
+//! The same row holds `structure_version`, which every change moves except those to reported
+//! values and the statuses derived from them; it is read and learned with the version, and
+//! answers that read no value are cached under it (`graphql::reads`).
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
