@@ -39,17 +39,28 @@ impl Application {
             settings.token_lifetime_secs,
         )
         .map_err(anyhow::Error::msg)?;
+        let started = std::time::Instant::now();
+        // Parsing the document is CPU work that can overlap the migrations' round trips.
+        let bundled = Bundled::ahead(settings);
         let (db, statements) = crate::db::connect_counted(
             &settings.database_url,
             settings.store_timeout,
             crate::db::Access::Create,
         )
         .await?;
-        let analyze_later = bring_up(&db, settings, Analyze::Later).await?;
+        let opened = started.elapsed();
+        // The change feed's connection and LISTEN are made while the document is imported.
+        let follow = async {
+            let follower = crate::db::connect_follower(&settings.database_url).await?;
+            let version = DataVersion::follow(follower.clone()).await?;
+            anyhow::Ok((follower, version))
+        };
+        let (analyze_later, followed) =
+            tokio::join!(bring_up(&db, settings, bundled, Analyze::Later), follow);
+        let (analyze_later, (follower, version)) = (analyze_later?, followed?);
+        let imported = started.elapsed() - opened;
         let listener = listen(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let follower = crate::db::connect_follower(&settings.database_url).await?;
-        let version = DataVersion::follow(follower.clone()).await?;
         let bounds = Arc::new(LiveBounds::default());
         bounds.refresh(&db, version.current(&db).await?).await?;
         let events =
@@ -63,6 +74,12 @@ impl Application {
             events,
             Arc::clone(&version),
         )?;
+        tracing::info!(
+            open_ms = opened.as_millis() as u64,
+            import_ms = imported.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "ready: store opened and migrated, document imported if the store was empty"
+        );
         if analyze_later {
             // After the server answers: the statistics matter for a store that grows, not for
             // the first requests on the document's few hundred rows (cold start, issue 11).
@@ -112,7 +129,37 @@ impl Application {
 /// document is imported again in the current model, which moves reported values, assignments
 /// and history onto the new rows (see `import::store`).
 pub async fn import_if_empty(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
-    bring_up(db, settings, Analyze::Now).await.map(|_| ())
+    bring_up(db, settings, Bundled::when_needed(), Analyze::Now)
+        .await
+        .map(|_| ())
+}
+
+/// The bundled document, parsed when it is needed or ahead of time on a blocking thread.
+struct Bundled(
+    Option<tokio::task::JoinHandle<Result<import::dataset::Dataset, import::ImportError>>>,
+);
+
+impl Bundled {
+    /// Parsed on another thread from now on (wasted, a few milliseconds of CPU, when the store
+    /// holds the document already).
+    fn ahead(settings: &Settings) -> Bundled {
+        Bundled(
+            settings
+                .import_bundled
+                .then(|| tokio::task::spawn_blocking(|| import::parse(import::BUNDLED_DOCUMENT))),
+        )
+    }
+
+    fn when_needed() -> Bundled {
+        Bundled(None)
+    }
+
+    async fn parsed(self) -> anyhow::Result<import::dataset::Dataset> {
+        Ok(match self.0 {
+            Some(parsing) => parsing.await??,
+            None => import::parse(import::BUNDLED_DOCUMENT)?,
+        })
+    }
 }
 
 /// When the planner's statistics of a fresh import are gathered.
@@ -126,13 +173,14 @@ enum Analyze {
 async fn bring_up(
     db: &DatabaseConnection,
     settings: &Settings,
+    bundled: Bundled,
     analyze: Analyze,
 ) -> anyhow::Result<bool> {
     if !settings.import_bundled {
         return Ok(false);
     }
     if plan::Entity::find().count(db).await? == 0 {
-        let data = import::parse(import::BUNDLED_DOCUMENT)?;
+        let data = bundled.parsed().await?;
         let imported = match analyze {
             Analyze::Now => import::store::import(db, &data).await,
             Analyze::Later => import::store::import_unanalyzed(db, &data).await,
@@ -150,7 +198,7 @@ async fn bring_up(
         }
         return Ok(false);
     }
-    upgrade(db).await?;
+    upgrade(db, bundled).await?;
     // A store of this data model written before statuses were stored (or by rules that have
     // changed since) holds statuses the rules would not give: restate them (writes only those
     // that differ; a few milliseconds on the document).
@@ -164,7 +212,7 @@ async fn bring_up(
 
 /// Re-imports the document of a store written in an older data model. Only the bundled
 /// document can be re-imported unasked; another one must be given again (`plangraph import`).
-async fn upgrade(db: &DatabaseConnection) -> anyhow::Result<()> {
+async fn upgrade(db: &DatabaseConnection, bundled: Bundled) -> anyhow::Result<()> {
     let outdated = |db: &DatabaseConnection| {
         let db = db.clone();
         async move {
@@ -180,7 +228,7 @@ async fn upgrade(db: &DatabaseConnection) -> anyhow::Result<()> {
     let Some(document) = outdated(db).await? else {
         return Ok(());
     };
-    let data = import::parse(import::BUNDLED_DOCUMENT)?;
+    let data = bundled.parsed().await?;
     if document.sha256 != data.document.sha256 {
         anyhow::bail!(
             "the store holds {} ({}) imported by an older plangraph (data model {}), and it is not \

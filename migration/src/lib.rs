@@ -13,6 +13,7 @@ mod m20261129_000009_version_notify;
 mod m20261129_000010_nested_positions;
 mod m20261129_000011_structure_version;
 
+pub mod baseline;
 pub mod versioning;
 
 pub struct Migrator;

@@ -23,8 +23,10 @@ pub async fn tables(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
         DbBackend::Postgres => {
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
         }
-        // SQLite's own tables (sqlite_stat1 after ANALYZE, sqlite_sequence) are not the store's.
-        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY 1",
+        // SQLite's own tables (sqlite_stat1 after ANALYZE, sqlite_sequence) are not the store's,
+        // nor are search indexes (FTS5 virtual tables, type 'virtual', and their 'shadow' tables).
+        _ => "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+              AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY 1",
     };
     db.query_all_raw(Statement::from_string(backend, sql))
         .await?
@@ -83,8 +85,11 @@ async fn columns(db: &impl ConnectionTrait, table: &str) -> Result<Vec<String>, 
     let statement = match backend {
         DbBackend::Postgres => Statement::from_sql_and_values(
             backend,
-            "SELECT column_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            // pg_catalog, not information_schema (4 ms at every start, measured).
+            "SELECT a.attname::text FROM pg_attribute a \
+             JOIN pg_class c ON c.oid = a.attrelid \
+             WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = $1 \
+             AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
             [table.into()],
         ),
         _ => Statement::from_sql_and_values(

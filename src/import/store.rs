@@ -1149,50 +1149,23 @@ where
     let mut inserts = inserts.into_iter().peekable();
     while inserts.peek().is_some() {
         let chunk: Vec<A> = inserts.by_ref().take(INSERT_CHUNK).collect();
-        for sql in insert_statements::<E, A>(backend, chunk) {
-            db.execute_unprepared(&sql).await?;
-        }
+        db.execute_unprepared(&insert_statement::<E, A>(backend, chunk))
+            .await?;
     }
     Ok(Upserted { kept, any_inserted })
 }
 
-/// The most SQL text one statement to PostgreSQL may carry. sqlx 0.9.0 leaves Nagle's
-/// algorithm on (transact-rs/sqlx#4335): a statement longer than the socket's first send
-/// buffer (16 KiB) goes out in two writes, and the second waits for an ACK the server delays
-/// by 40 ms. Statements this short go out in one write.
-const PG_STATEMENT_BYTES: usize = 8 * 1024;
-
-/// INSERT statements for rows, as text with the values inlined (sea-query escapes them), sent
-/// with the simple protocol: few statements, each one write on PostgreSQL.
-fn insert_statements<E, A>(backend: sea_orm::DbBackend, rows: Vec<A>) -> Vec<String>
+/// An INSERT statement for rows, as text with the values inlined (sea-query escapes them),
+/// sent with the simple protocol: one statement per chunk of rows, however long (a long one
+/// used to stall 40 ms on Nagle's algorithm, which the vendored sqlx-core turns off).
+fn insert_statement<E, A>(backend: sea_orm::DbBackend, rows: Vec<A>) -> String
 where
     E: EntityTrait,
     A: ActiveModelTrait<Entity = E> + Send,
 {
-    let render = |rows: Vec<A>| {
-        let insert = E::insert_many(rows).into_query();
-        match backend {
-            sea_orm::DbBackend::Postgres => {
-                insert.to_string(sea_orm::sea_query::PostgresQueryBuilder)
-            }
-            _ => insert.to_string(sea_orm::sea_query::SqliteQueryBuilder),
-        }
-    };
-    if backend != sea_orm::DbBackend::Postgres {
-        return vec![render(rows)];
+    let insert = E::insert_many(rows).into_query();
+    match backend {
+        sea_orm::DbBackend::Postgres => insert.to_string(sea_orm::sea_query::PostgresQueryBuilder),
+        _ => insert.to_string(sea_orm::sea_query::SqliteQueryBuilder),
     }
-    // Halve until each statement is short enough (or holds one row).
-    let mut pending = vec![rows];
-    let mut out = Vec::new();
-    while let Some(mut rows) = pending.pop() {
-        let sql = render(rows.clone());
-        if sql.len() <= PG_STATEMENT_BYTES || rows.len() == 1 {
-            out.push(sql);
-        } else {
-            let back = rows.split_off(rows.len() / 2);
-            pending.push(back);
-            pending.push(rows);
-        }
-    }
-    out
 }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary (one link), modules by subject.
 
 mod attacks;
+mod baseline;
 mod browser;
 mod cli;
 mod downloads;
