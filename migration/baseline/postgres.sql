@@ -1,6 +1,7 @@
 -- The schema of a new plangraph store on PostgreSQL: pg_dump of a database the migrations
 -- made, rewritten by migration::baseline::from_dump. Generated; do not edit. To remake it:
 --   PLANGRAPH_BLESS=1 cargo test --test api baseline
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE FUNCTION audit_log_is_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
@@ -349,6 +350,7 @@ INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000008_tar
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000009_version_notify', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000010_nested_positions', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000011_structure_version', 0);
+INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000012_search_index', 0);
 SELECT pg_catalog.setval('app_user_id_seq', 1, false);
 SELECT pg_catalog.setval('audit_log_id_seq', 1, false);
 SELECT pg_catalog.setval('department_alias_id_seq', 1, false);
@@ -430,7 +432,9 @@ CREATE INDEX idx_goal_group_goal ON goal_group USING btree (goal_id, ordinal);
 CREATE INDEX idx_goal_kind ON goal USING btree (kind);
 CREATE UNIQUE INDEX idx_goal_plan ON goal USING btree (plan_id, ordinal);
 CREATE INDEX idx_goal_position ON goal USING btree (line_start, id);
+CREATE INDEX idx_goal_text_trgm ON goal USING gin (text gin_trgm_ops);
 CREATE INDEX idx_indicator_name ON indicator USING btree (name, id);
+CREATE INDEX idx_indicator_name_trgm ON indicator USING gin (name gin_trgm_ops);
 CREATE INDEX idx_indicator_position ON indicator USING btree (line_start, ordinal);
 CREATE INDEX idx_plan_document ON plan USING btree (document_id);
 CREATE INDEX idx_target_domain ON target USING btree (domain_id, line_start, ordinal, status);

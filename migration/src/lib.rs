@@ -12,6 +12,7 @@ mod m20261129_000008_target_status;
 mod m20261129_000009_version_notify;
 mod m20261129_000010_nested_positions;
 mod m20261129_000011_structure_version;
+pub mod m20261129_000012_search_index;
 
 pub mod baseline;
 pub mod versioning;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_version_notify::Migration),
             Box::new(m20261129_000010_nested_positions::Migration),
             Box::new(m20261129_000011_structure_version::Migration),
+            Box::new(m20261129_000012_search_index::Migration),
         ]
     }
 }

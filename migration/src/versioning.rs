@@ -25,8 +25,10 @@ pub async fn tables(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
         }
         // SQLite's own tables (sqlite_stat1 after ANALYZE, sqlite_sequence) are not the store's,
         // nor are search indexes (FTS5 virtual tables, type 'virtual', and their 'shadow' tables).
-        _ => "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
-              AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY 1",
+        _ => {
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+              AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY 1"
+        }
     };
     db.query_all_raw(Statement::from_string(backend, sql))
         .await?

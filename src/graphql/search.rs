@@ -9,7 +9,8 @@ use super::pagination::connection;
 use super::plan::Plan;
 use super::store;
 use crate::error::{ApiResult, AppError};
-use crate::repo::page::{self, SortKey};
+use crate::repo::page;
+use crate::repo::search::{self, Hits};
 
 /// Longest search text accepted.
 pub const MAX_SEARCH_LENGTH: usize = 100;
@@ -38,7 +39,8 @@ pub struct SearchQuery;
 impl SearchQuery {
     /// Plans (title), departments (name or spelling), indicators (name) and goals (text) that
     /// contain `text` as a substring — Chinese has no spaces, so there is no word splitting.
-    /// Results come in that order of types, each in document (or name) order.
+    /// Results come in that order of types, each in document (or name) order. Indicator names
+    /// and goal texts are found by trigram index for texts of three characters or more.
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -56,54 +58,41 @@ impl SearchQuery {
             ))
             .into());
         }
-        let found = crate::repo::search::containing(store(ctx)?, text).await?;
-        let mut items: Vec<(SortKey, SearchResult)> = Vec::new();
-        let mut push = |rank: i32, results: Vec<SearchResult>| {
-            for (n, r) in results.into_iter().enumerate() {
-                items.push((SortKey::Ints(rank, i32::try_from(n).unwrap_or(i32::MAX)), r));
-            }
-        };
-        push(
-            0,
-            found
-                .plans
+        let db = store(ctx)?;
+        let slice = super::page_args(ctx, first, after, last, before).slice()?;
+        let counts = search::count(db, text).await?;
+        let reads =
+            page::ranges(&counts, &slice)
                 .into_iter()
-                .map(|m| SearchResult::Plan(Plan(m)))
-                .collect(),
-        );
-        push(
-            1,
-            found
-                .departments
-                .into_iter()
-                .map(|m| SearchResult::Department(Department(m)))
-                .collect(),
-        );
-        push(
-            2,
-            found
-                .indicators
-                .into_iter()
-                .map(|m| SearchResult::Indicator(Indicator(m)))
-                .collect(),
-        );
-        push(
-            3,
-            found
-                .goals
-                .into_iter()
-                .map(|m| SearchResult::Goal(Goal(m)))
-                .collect(),
-        );
-        let rank = |k: &SortKey| match k {
-            SortKey::Ints(a, b) => (*a, *b),
-            SortKey::Text(_, b) => (i32::MAX, *b),
-        };
-        Ok(page::page_in_memory(
-            items,
-            &super::page_args(ctx, first, after, last, before),
-            rank,
-        )?
-        .into())
+                .map(|(kind, offset, limit)| async move {
+                    let hits = search::hits(db, text, kind, offset, limit).await?;
+                    Ok::<_, AppError>((kind, offset, hits))
+                });
+        let mut rows: Vec<((i32, i32), SearchResult)> = Vec::new();
+        for (kind, offset, hits) in futures_util::future::try_join_all(reads).await? {
+            let results: Vec<SearchResult> = match hits {
+                Hits::Plans(m) => m.into_iter().map(|m| SearchResult::Plan(Plan(m))).collect(),
+                Hits::Departments(m) => m
+                    .into_iter()
+                    .map(|m| SearchResult::Department(Department(m)))
+                    .collect(),
+                Hits::Indicators(m) => m
+                    .into_iter()
+                    .map(|m| SearchResult::Indicator(Indicator(m)))
+                    .collect(),
+                Hits::Goals(m) => m.into_iter().map(|m| SearchResult::Goal(Goal(m))).collect(),
+            };
+            let position = |n: usize| {
+                let index = offset.saturating_add(n as u64);
+                (kind as i32, i32::try_from(index).unwrap_or(i32::MAX))
+            };
+            rows.extend(
+                results
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, r)| (position(n), r)),
+            );
+        }
+        Ok(page::sliced(rows, &slice, counts.iter().sum(), |(p, _)| *p, |(_, r)| r).into())
     }
 }

@@ -361,6 +361,51 @@ pub fn sliced<M, N>(
     }
 }
 
+/// Which rows a page takes from lists read one after another (search: plans, then
+/// departments, …) whose lengths are known: (list, offset, limit) each, in order, with one row
+/// more on the side where the list may go on, as [`sliced`] expects. A cursor is (list, index
+/// in that list), as [`page_in_memory`] pages such lists.
+pub fn ranges(lengths: &[u64], slice: &Slice) -> Vec<(usize, u64, u64)> {
+    let starts: Vec<u64> = lengths
+        .iter()
+        .scan(0, |next, n| {
+            let start = *next;
+            *next += n;
+            Some(start)
+        })
+        .collect();
+    let total: u64 = lengths.iter().sum();
+    // How many rows come before the cursor's row, with it or without it.
+    let before = |(list, index): (i32, i32), with_it: bool| -> u64 {
+        let Ok(list) = usize::try_from(list) else {
+            return 0;
+        };
+        match lengths.get(list) {
+            None => total,
+            Some(&length) => {
+                let index = i64::from(index) + i64::from(with_it);
+                starts[list] + Ord::min(u64::try_from(Ord::max(index, 0)).unwrap_or(0), length)
+            }
+        }
+    };
+    let from = slice.after.map_or(0, |a| before(a, true));
+    let to = Ord::max(slice.before.map_or(total, |b| before(b, false)), from);
+    let (from, to) = if slice.backward {
+        (Ord::max(to.saturating_sub(slice.size + 1), from), to)
+    } else {
+        (from, Ord::min(to, from + slice.size + 1))
+    };
+    lengths
+        .iter()
+        .enumerate()
+        .filter_map(|(list, &length)| {
+            let start = Ord::max(from, starts[list]);
+            let end = Ord::min(to, starts[list] + length);
+            (start < end).then(|| (list, start - starts[list], end - start))
+        })
+        .collect()
+}
+
 /// `LIKE` pattern for a substring, with the wildcards of the user's text escaped. Substring
 /// matching suits Chinese, which has no spaces to split words on.
 pub fn contains(column: impl sea_orm::sea_query::IntoColumnRef, text: &str) -> SimpleExpr {
@@ -369,4 +414,76 @@ pub fn contains(column: impl sea_orm::sea_query::IntoColumnRef, text: &str) -> S
         .replace('%', "\\%")
         .replace('_', "\\_");
     Expr::col(column).like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paging lists one after another by [`ranges`] gives the pages [`page_in_memory`] gives
+    /// over all their rows, for every size, direction and cursor (out-of-range ones included).
+    #[test]
+    fn ranges_page_concatenated_lists_as_paging_them_in_memory_does() {
+        let lengths = [2u64, 0, 5, 3];
+        let rows: Vec<(i32, i32)> = lengths
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &n)| (0..n).map(move |i| (k as i32, i as i32)))
+            .collect();
+        let cursor = |(a, b): (i32, i32)| OpaqueCursor(SortKey::Ints(a, b)).encode_cursor();
+        let mut cursors: Vec<Option<(i32, i32)>> = vec![None];
+        for k in -1..=4 {
+            for i in -1..=6 {
+                cursors.push(Some((k, i)));
+            }
+        }
+        let mut checked = 0;
+        for size in 1..=4 {
+            for backward in [false, true] {
+                for after in &cursors {
+                    for before in &cursors {
+                        let args = PageArgs {
+                            first: (!backward).then_some(size),
+                            last: backward.then_some(size),
+                            after: after.map(cursor),
+                            before: before.map(cursor),
+                            skip_count: false,
+                        };
+                        let items = rows.iter().map(|&r| (SortKey::Ints(r.0, r.1), r)).collect();
+                        let expected = page_in_memory(items, &args, |k| match k {
+                            SortKey::Ints(a, b) => (*a, *b),
+                            SortKey::Text(_, b) => (i32::MAX, *b),
+                        })
+                        .unwrap_or_else(|e| panic!("{e:?}"));
+                        let slice = args.slice().unwrap_or_else(|e| panic!("{e:?}"));
+                        let fetched: Vec<(i32, i32)> = ranges(&lengths, &slice)
+                            .into_iter()
+                            .flat_map(|(k, offset, limit)| {
+                                (offset..offset + limit).map(move |i| (k as i32, i as i32))
+                            })
+                            .collect();
+                        let actual = sliced(fetched, &slice, 10, |r| *r, |r| r);
+                        let nodes = |p: &Page<(i32, i32)>| -> Vec<(i32, i32)> {
+                            p.edges.iter().map(|(_, n)| *n).collect()
+                        };
+                        assert_eq!(
+                            (
+                                nodes(&actual),
+                                actual.page_info.has_previous_page,
+                                actual.page_info.has_next_page
+                            ),
+                            (
+                                nodes(&expected),
+                                expected.page_info.has_previous_page,
+                                expected.page_info.has_next_page
+                            ),
+                            "size {size}, backward {backward}, after {after:?}, before {before:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 2 * 49 * 49);
+    }
 }

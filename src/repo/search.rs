@@ -1,60 +1,207 @@
-//! What `search` finds: plans, departments, indicators and goals whose text contains a string.
+//! What `search` finds: plans by title, departments by name or any spelling, indicators by
+//! name and goals by text, where the text holds the search text as a substring (Chinese has no
+//! spaces to split words on). Counted in one statement and read a page at a time, each kind in
+//! document (or name) order; indicator names and goal texts by trigram index (migration
+//! m20261129_000012) where the store has one.
 
 use entity::{department, department_alias, goal, indicator, plan};
-use sea_orm::sea_query::{IntoColumnRef, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, IntoColumnRef, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::error::AppError;
 
-/// Rows whose text contains the search text, each kind in document (or name) order.
-#[derive(Debug, Default)]
-pub struct Found {
-    pub plans: Vec<plan::Model>,
-    pub departments: Vec<department::Model>,
-    pub indicators: Vec<indicator::Model>,
-    pub goals: Vec<goal::Model>,
+/// The kinds of result, in the order they are listed.
+pub const KINDS: usize = 4;
+
+/// One kind's share of a page.
+#[derive(Debug)]
+pub enum Hits {
+    Plans(Vec<plan::Model>),
+    Departments(Vec<department::Model>),
+    Indicators(Vec<indicator::Model>),
+    Goals(Vec<goal::Model>),
 }
 
-/// Plans by title, departments by name or any spelling, indicators by name, goals by text.
-pub async fn containing(db: &impl ConnectionTrait, text: &str) -> Result<Found, AppError> {
-    let like = |col: sea_orm::sea_query::ColumnRef| super::page::contains(col, text);
-    let plans = plan::Entity::find()
-        .filter(like(plan::Column::Title.into_column_ref()))
-        .order_by_asc(plan::Column::Ordinal)
-        .all(db)
-        .await?;
-    let departments = department::Entity::find()
-        .filter(
-            Condition::any()
-                .add(like(department::Column::Name.into_column_ref()))
-                .add(
-                    department::Column::Id.in_subquery(
-                        Query::select()
-                            .column(department_alias::Column::DepartmentId)
-                            .from(department_alias::Entity)
-                            .and_where(like(department_alias::Column::Alias.into_column_ref()))
-                            .to_owned(),
-                    ),
-                ),
+/// The shortest text a trigram index can narrow by.
+const TRIGRAM: usize = 3;
+
+/// `column` holds `text`; on SQLite narrowed first by the column's FTS5 trigram table.
+fn indexed(
+    backend: DbBackend,
+    id: impl IntoColumnRef,
+    column: impl IntoColumnRef,
+    search_table: &str,
+    text: &str,
+) -> Condition {
+    let like = Condition::all().add(super::page::contains(column, text));
+    if backend != DbBackend::Sqlite || text.chars().count() < TRIGRAM {
+        // PostgreSQL's planner uses the pg_trgm index for the LIKE by itself.
+        return like;
+    }
+    // A quoted phrase of the trigram tokenizer matches it as a substring, case-folded: a
+    // superset of LIKE's matches, which the LIKE then decides.
+    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+    like.add(
+        Expr::col(id).in_subquery(
+            Query::select()
+                .expr(Expr::cust("rowid"))
+                .from(Alias::new(search_table))
+                .and_where(Expr::cust_with_values(
+                    format!("{search_table} MATCH ?"),
+                    [phrase],
+                ))
+                .to_owned(),
+        ),
+    )
+}
+
+fn plans(text: &str) -> Condition {
+    Condition::all().add(super::page::contains(
+        (plan::Entity, plan::Column::Title),
+        text,
+    ))
+}
+
+fn departments(text: &str) -> Condition {
+    Condition::any()
+        .add(super::page::contains(
+            (department::Entity, department::Column::Name),
+            text,
+        ))
+        .add(
+            department::Column::Id.in_subquery(
+                Query::select()
+                    .column(department_alias::Column::DepartmentId)
+                    .from(department_alias::Entity)
+                    .and_where(super::page::contains(
+                        department_alias::Column::Alias.into_column_ref(),
+                        text,
+                    ))
+                    .to_owned(),
+            ),
         )
-        .order_by_asc(department::Column::Name)
-        .all(db)
-        .await?;
-    let indicators = indicator::Entity::find()
-        .filter(like(indicator::Column::Name.into_column_ref()))
-        .order_by_asc(indicator::Column::LineStart)
-        .order_by_asc(indicator::Column::Ordinal)
-        .all(db)
-        .await?;
-    let goals = goal::Entity::find()
-        .filter(like(goal::Column::Text.into_column_ref()))
-        .order_by_asc(goal::Column::LineStart)
-        .all(db)
-        .await?;
-    Ok(Found {
-        plans,
-        departments,
-        indicators,
-        goals,
+}
+
+fn indicators(backend: DbBackend, text: &str) -> Condition {
+    indexed(
+        backend,
+        (indicator::Entity, indicator::Column::Id),
+        (indicator::Entity, indicator::Column::Name),
+        "indicator_search",
+        text,
+    )
+}
+
+fn goals(backend: DbBackend, text: &str) -> Condition {
+    indexed(
+        backend,
+        (goal::Entity, goal::Column::Id),
+        (goal::Entity, goal::Column::Text),
+        "goal_search",
+        text,
+    )
+}
+
+/// How many of each kind match, in [`KINDS`] order: one statement.
+pub async fn count(db: &impl ConnectionTrait, text: &str) -> Result<[u64; KINDS], AppError> {
+    let backend = db.get_database_backend();
+    let counted = |query: sea_orm::sea_query::SelectStatement| {
+        SimpleExpr::SubQuery(None, Box::new(query.into()))
+    };
+    let of = |table: sea_orm::sea_query::TableRef, condition: Condition| {
+        counted(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from(table)
+                .cond_where(condition)
+                .to_owned(),
+        )
+    };
+    use sea_orm::sea_query::IntoTableRef;
+    let query = Query::select()
+        .expr_as(
+            of(plan::Entity.into_table_ref(), plans(text)),
+            Alias::new("k0"),
+        )
+        .expr_as(
+            of(department::Entity.into_table_ref(), departments(text)),
+            Alias::new("k1"),
+        )
+        .expr_as(
+            of(
+                indicator::Entity.into_table_ref(),
+                indicators(backend, text),
+            ),
+            Alias::new("k2"),
+        )
+        .expr_as(
+            of(goal::Entity.into_table_ref(), goals(backend, text)),
+            Alias::new("k3"),
+        )
+        .to_owned();
+    let row = db
+        .query_one_raw(backend.build(&query))
+        .await?
+        .ok_or_else(|| AppError::internal("a count returned no row"))?;
+    let mut counts = [0; KINDS];
+    for (k, count) in counts.iter_mut().enumerate() {
+        let n: i64 = row.try_get("", &format!("k{k}"))?;
+        *count = u64::try_from(n).unwrap_or(0);
+    }
+    Ok(counts)
+}
+
+/// `limit` matches of one kind (an index into [`KINDS`]) from `offset`, in their order.
+pub async fn hits(
+    db: &impl ConnectionTrait,
+    text: &str,
+    kind: usize,
+    offset: u64,
+    limit: u64,
+) -> Result<Hits, AppError> {
+    let backend = db.get_database_backend();
+    Ok(match kind {
+        0 => Hits::Plans(
+            plan::Entity::find()
+                .filter(plans(text))
+                .order_by_asc(plan::Column::Ordinal)
+                .offset(offset)
+                .limit(limit)
+                .all(db)
+                .await?,
+        ),
+        1 => Hits::Departments(
+            department::Entity::find()
+                .filter(departments(text))
+                .order_by_asc(department::Column::Name)
+                .order_by_asc(department::Column::Id)
+                .offset(offset)
+                .limit(limit)
+                .all(db)
+                .await?,
+        ),
+        2 => Hits::Indicators(
+            indicator::Entity::find()
+                .filter(indicators(backend, text))
+                .order_by_asc(indicator::Column::LineStart)
+                .order_by_asc(indicator::Column::Ordinal)
+                .order_by_asc(indicator::Column::Id)
+                .offset(offset)
+                .limit(limit)
+                .all(db)
+                .await?,
+        ),
+        _ => Hits::Goals(
+            goal::Entity::find()
+                .filter(goals(backend, text))
+                .order_by_asc(goal::Column::LineStart)
+                .order_by_asc(goal::Column::Id)
+                .offset(offset)
+                .limit(limit)
+                .all(db)
+                .await?,
+        ),
     })
 }

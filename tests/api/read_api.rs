@@ -296,6 +296,100 @@ on_both_backends!(search_over_every_type, |backend| async move {
     );
     let body = app.query(r#"{ search(text: "  ") { totalCount } }"#).await;
     assert_eq!(code(&body), "BAD_USER_INPUT");
+
+    // 死亡率 (three characters: by trigram index where the store has one): the document's six
+    // indicators of that name, then the eight goals that name one, in document order.
+    let node = "__typename ... on Indicator { name } ... on Goal { number }";
+    let body = app
+        .query(&format!(
+            r#"{{ search(text: "死亡率", first: 100) {{ totalCount nodes {{ {node} }} }} }}"#
+        ))
+        .await;
+    let all = &ok(&body)["search"];
+    assert_eq!(all["totalCount"], 14);
+    let names: Vec<&str> = all["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "孕产妇死亡率",
+            "新生儿死亡率",
+            "婴儿死亡率",
+            "5岁以下儿童死亡率",
+            "儿童意外伤害死亡率",
+            "重大慢性病过早死亡率"
+        ]
+    );
+    // Paged three at a time, forwards and backwards, the same fourteen in the same order.
+    for (direction, towards) in [("first", "after"), ("last", "before")] {
+        let mut cursor: Option<String> = None;
+        let mut paged: Vec<Value> = Vec::new();
+        loop {
+            let body = app
+                .query_as(
+                    None,
+                    &format!(
+                        r#"query($c: String) {{ search(text: "死亡率", {direction}: 3, {towards}: $c) {{ totalCount pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} nodes {{ {node} }} }} }}"#
+                    ),
+                    json!({ "c": cursor }),
+                )
+                .await;
+            let page = &ok(&body)["search"];
+            assert_eq!(page["totalCount"], 14);
+            let nodes = page["nodes"].as_array().cloned().unwrap_or_default();
+            let (more, next) = if direction == "first" {
+                paged.extend(nodes);
+                ("hasNextPage", "endCursor")
+            } else {
+                paged.splice(0..0, nodes);
+                ("hasPreviousPage", "startCursor")
+            };
+            if page["pageInfo"][more] != true {
+                break;
+            }
+            cursor = page["pageInfo"][next].as_str().map(str::to_string);
+        }
+        assert_eq!(Value::Array(paged), all["nodes"], "paged by {direction}");
+    }
+    // The search text is text: LIKE's wildcards and the index's quotes match themselves. The
+    // goals that hold a per cent sign, counted from the list of every goal:
+    let mut percent = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let body = app
+            .query_as(
+                None,
+                "query($c: String) { goals(first: 100, after: $c) { pageInfo { hasNextPage endCursor } nodes { text } } }",
+                json!({ "c": cursor }),
+            )
+            .await;
+        let page = &ok(&body)["goals"];
+        percent += page["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|n| n["text"].as_str().is_some_and(|t| t.contains('%')))
+            .count();
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        cursor = page["pageInfo"]["endCursor"].as_str().map(str::to_string);
+    }
+    assert_eq!(percent, 47, "goals with a per cent sign");
+    for (text, count) in [("%", 47), ("_", 0), (r#"\"死亡率"#, 0), ("死亡率%", 0)] {
+        let body = app
+            .query_as(
+                None,
+                "query($t: String!) { search(text: $t) { totalCount } }",
+                json!({ "t": text }),
+            )
+            .await;
+        assert_eq!(ok(&body)["search"]["totalCount"], count, "{text}");
+    }
 });
 
 on_both_backends!(

@@ -1,6 +1,7 @@
 //! Status filters and counts at a hundred times the document's data: answered from the
 //! stored statuses with an index, with as many statements as on the document alone, and
-//! exactly what the rules say (the stored counts equal an assessment of every target).
+//! exactly what the rules say (the stored counts equal an assessment of every target); and
+//! search, by trigram index.
 
 use std::sync::atomic::Ordering;
 
@@ -52,6 +53,7 @@ on_both_backends!(
         for q in QUERIES {
             base.push(statements(&app, q).await);
         }
+        let search_base = statements(&app, SEARCH).await;
         let scaled = scale(&app.db, 100).await.unwrap_or_else(|e| panic!("{e}"));
         // 140 indicators and 164 targets in the document; 37 figures it gives, and ten
         // years for each of the 99 × 140 copied indicators.
@@ -164,5 +166,52 @@ on_both_backends!(
                 .any(|l| l.contains("idx_target_plan_status") || l.contains("idx_target_status")),
             "{plan:#?}"
         );
+
+        // Search: the hundred 婴儿死亡率 (the document's and 99 copies) and the goal that names
+        // it, in as many statements as on the document, found by trigram index.
+        let body = app.query(SEARCH).await;
+        assert_eq!(body["data"]["search"]["totalCount"], 101, "{body}");
+        let names: Vec<&str> = body["data"]["search"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["name"].as_str())
+            .collect();
+        assert_eq!(names.len(), 20);
+        assert!(
+            names.iter().all(|n| n.starts_with("婴儿死亡率")),
+            "{names:?}"
+        );
+        let mut now = u64::MAX;
+        for n in 1..=3 {
+            now = now.min(statements(&app, &format!("{SEARCH}{}", " ".repeat(n))).await);
+        }
+        assert!(
+            now <= search_base,
+            "search: {now} statements at 100×, {search_base} before"
+        );
+        let backend = app.db.get_database_backend();
+        let narrowed = match backend {
+            DbBackend::Postgres => "EXPLAIN SELECT COUNT(*) FROM indicator WHERE name LIKE '%婴儿死亡率%'",
+            _ => "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM indicator WHERE name LIKE '%婴儿死亡率%' \
+                  AND id IN (SELECT rowid FROM indicator_search WHERE indicator_search MATCH '\"婴儿死亡率\"')",
+        };
+        let rows = app
+            .db
+            .query_all_raw(Statement::from_string(backend, narrowed))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let plan: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get_by_index::<String>(column).ok())
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("idx_indicator_name_trgm")
+                    || l.contains("VIRTUAL TABLE INDEX 0:M")),
+            "{plan:#?}"
+        );
     }
 );
+
+const SEARCH: &str = r#"{ search(text: "婴儿死亡率", first: 20) { totalCount nodes { __typename ... on Indicator { name } } } }"#;

@@ -818,6 +818,56 @@ on_both_backends!(
 );
 
 on_both_backends!(
+    search_finds_an_indicator_by_its_corrected_name,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        cast(&app).await;
+        let fu = login(&app, "admin.fu").await;
+        let search = |text: &'static str| {
+            let app = &app;
+            async move {
+                let body = app
+                .query_as(
+                    None,
+                    "query($t: String!) { search(text: $t) { totalCount nodes { __typename ... on Indicator { id name } } } }",
+                    json!({ "t": text }),
+                )
+                .await;
+                assert_eq!(body.get("errors"), None, "{body}");
+                body["data"]["search"].clone()
+            }
+        };
+        let before = search("龋患率").await;
+        assert_eq!(
+            before["totalCount"], 2,
+            "the indicator and its goal: {before}"
+        );
+        let id = before["nodes"][0]["id"].clone();
+        assert_eq!(before["nodes"][0]["name"], "12岁儿童龋患率");
+        assert_eq!(search("龋齿患病率").await["totalCount"], 0);
+        let body = app
+        .query_as(
+            Some(&fu),
+            "mutation($i: ID!) { updateIndicator(input: { id: $i, name: \"12岁儿童龋齿患病率\" }) { indicator { name } } }",
+            json!({ "i": id }),
+        )
+        .await;
+        assert_eq!(body.get("errors"), None, "{body}");
+        // The search index follows the row (SQLite's FTS5 table by its triggers).
+        let renamed = search("龋齿患病率").await;
+        assert_eq!(renamed["totalCount"], 1, "{renamed}");
+        assert_eq!(renamed["nodes"][0]["id"], id);
+        assert_eq!(
+            search("龋患率").await["totalCount"],
+            1,
+            "only the goal still holds the old name"
+        );
+    }
+);
+
+on_both_backends!(
     admins_correct_indicator_metadata_with_an_audit_trail,
     |backend| async move {
         let Some(app) = TestApp::spawn(backend).await else {
