@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Cold start (issue 11, goal 6): from `plangraph serve` on an empty store — migrations, import
-# of the bundled document, ANALYZE — to the first answer of the plans → domains → goals →
-# departments query, polled every 5 ms. ROUNDS rounds per store; prints min / median / max.
+# Cold start (issue 11, goal 6): from `plangraph serve` on an empty store — schema (on
+# PostgreSQL the baseline script), import of the bundled document — to the first answer of
+# the plans → domains → goals → departments query, polled every 5 ms. ROUNDS rounds per store; prints min / median / max.
 #
 #   bench/coldstart.sh [sqlite|postgres|both]      ROUNDS=5; PG_PARAMS=sslmode=disable adds URL parameters
 set -euo pipefail

@@ -10,6 +10,10 @@ use sea_orm::{
     TransactionTrait,
 };
 
+/// How long a PostgreSQL pool may take to connect before a plain connection beside it asks
+/// what is wrong.
+const PROBE_AFTER: Duration = Duration::from_millis(100);
+
 /// How long the command line waits for a connection (an import may wait for a server).
 const PATIENT: Duration = Duration::from_secs(5);
 
@@ -82,30 +86,41 @@ pub async fn connect_counted(
             ))
         })?;
     }
+    let pool = open_pool(url, store_timeout);
+    tokio::pin!(pool);
     let mut db = if url.starts_with("postgres") {
         // The pool retries a failed connection until its timeout and then says only "timed
-        // out": one plain connection beside it tells at once what is wrong. Beside, not
-        // before: a start waits for one connection, not two in a row.
+        // out": one plain connection tells at once what is wrong. It is made only when the
+        // pool has not connected in PROBE_AFTER (a start that works makes one connection,
+        // not two: a TLS handshake less), or has failed.
         let probe = probe_postgres(url, store_timeout.max(PATIENT));
-        let pool = open_pool(url, store_timeout);
-        tokio::pin!(probe, pool);
-        tokio::select! {
-            opened = &mut pool => match opened {
-                Ok(db) => db,
-                Err(err) => {
-                    probe.await?;
-                    return Err(explain(&shown, &err));
+        tokio::pin!(probe);
+        let early = tokio::select! {
+            opened = &mut pool => Some(opened),
+            () = tokio::time::sleep(PROBE_AFTER) => None,
+        };
+        match early {
+            Some(Ok(db)) => db,
+            Some(Err(err)) => {
+                probe.await?;
+                return Err(explain(&shown, &err));
+            }
+            None => tokio::select! {
+                opened = &mut pool => match opened {
+                    Ok(db) => db,
+                    Err(err) => {
+                        probe.await?;
+                        return Err(explain(&shown, &err));
+                    }
+                },
+                probed = &mut probe => {
+                    probed?;
+                    pool.await.map_err(|e| explain(&shown, &e))?
                 }
             },
-            probed = &mut probe => {
-                probed?;
-                pool.await.map_err(|e| explain(&shown, &e))?
-            }
         }
     } else {
-        open_pool(url, store_timeout)
-            .await
-            .map_err(|e| explain(&shown, &e))?
+        pool.await.map_err(|e| explain(&shown, &e))?
     };
     check_tables(&db, &shown, access).await?;
     let migrating = std::time::Instant::now();

@@ -432,7 +432,6 @@ CREATE INDEX idx_goal_group_goal ON goal_group USING btree (goal_id, ordinal);
 CREATE INDEX idx_goal_kind ON goal USING btree (kind);
 CREATE UNIQUE INDEX idx_goal_plan ON goal USING btree (plan_id, ordinal);
 CREATE INDEX idx_goal_position ON goal USING btree (line_start, id);
-CREATE INDEX idx_goal_text_trgm ON goal USING gin (text gin_trgm_ops);
 CREATE INDEX idx_indicator_name ON indicator USING btree (name, id);
 CREATE INDEX idx_indicator_name_trgm ON indicator USING gin (name gin_trgm_ops);
 CREATE INDEX idx_indicator_position ON indicator USING btree (line_start, ordinal);

@@ -40,7 +40,7 @@ impl SearchQuery {
     /// Plans (title), departments (name or spelling), indicators (name) and goals (text) that
     /// contain `text` as a substring — Chinese has no spaces, so there is no word splitting.
     /// Results come in that order of types, each in document (or name) order. Indicator names
-    /// and goal texts are found by trigram index for texts of three characters or more.
+    /// are found by trigram index for texts of three characters or more.
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -1,8 +1,8 @@
 //! What `search` finds: plans by title, departments by name or any spelling, indicators by
 //! name and goals by text, where the text holds the search text as a substring (Chinese has no
 //! spaces to split words on). Counted in one statement and read a page at a time, each kind in
-//! document (or name) order; indicator names and goal texts by trigram index (migration
-//! m20261129_000012) where the store has one.
+//! document (or name) order; indicator names by trigram index (migration m20261129_000012)
+//! where the store has one.
 
 use entity::{department, department_alias, goal, indicator, plan};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, IntoColumnRef, Query, SimpleExpr};
@@ -94,14 +94,11 @@ fn indicators(backend: DbBackend, text: &str) -> Condition {
     )
 }
 
-fn goals(backend: DbBackend, text: &str) -> Condition {
-    indexed(
-        backend,
-        (goal::Entity, goal::Column::Id),
+fn goals(text: &str) -> Condition {
+    Condition::all().add(super::page::contains(
         (goal::Entity, goal::Column::Text),
-        "goal_search",
         text,
-    )
+    ))
 }
 
 /// How many of each kind match, in [`KINDS`] order: one statement.
@@ -137,7 +134,7 @@ pub async fn count(db: &impl ConnectionTrait, text: &str) -> Result<[u64; KINDS]
             Alias::new("k2"),
         )
         .expr_as(
-            of(goal::Entity.into_table_ref(), goals(backend, text)),
+            of(goal::Entity.into_table_ref(), goals(text)),
             Alias::new("k3"),
         )
         .to_owned();
@@ -195,7 +192,7 @@ pub async fn hits(
         ),
         _ => Hits::Goals(
             goal::Entity::find()
-                .filter(goals(backend, text))
+                .filter(goals(text))
                 .order_by_asc(goal::Column::LineStart)
                 .order_by_asc(goal::Column::Id)
                 .offset(offset)
