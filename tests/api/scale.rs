@@ -28,6 +28,36 @@ async fn statements(app: &TestApp, query: &str) -> u64 {
     app.statements.load(Ordering::SeqCst) - before
 }
 
+/// The fewest statements of three uncached runs of `query`: on a starved machine a loader's
+/// 1 ms window can split one batch in two (as in statements.rs); growing with the data would
+/// show in every run.
+async fn fewest_statements(app: &TestApp, query: &str) -> u64 {
+    let mut fewest = u64::MAX;
+    for n in 1..=3 {
+        fewest = fewest.min(statements(app, &format!("{query}{}", " ".repeat(n))).await);
+    }
+    fewest
+}
+
+/// The store's plan for `select`, one line per row.
+async fn query_plan(app: &TestApp, select: &str) -> Vec<String> {
+    let backend = app.db.get_database_backend();
+    let (explain, column) = match backend {
+        DbBackend::Postgres => ("EXPLAIN", 0),
+        _ => ("EXPLAIN QUERY PLAN", 3),
+    };
+    app.db
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!("{explain} {select}"),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .filter_map(|r| r.try_get_by_index::<String>(column).ok())
+        .collect()
+}
+
 fn total(counts: &Value) -> i64 {
     counts
         .as_array()
@@ -74,13 +104,7 @@ on_both_backends!(
         // The first request after a change re-measures the list bounds, once per version.
         app.query("{ plans { code } }").await;
         for (q, before) in QUERIES.iter().zip(&base) {
-            // The fewest of three uncached runs: on a starved machine a loader's 1 ms window can
-            // split one batch in two (as in statements.rs); growing with the data would show in
-            // every run.
-            let mut now = u64::MAX;
-            for n in 1..=3 {
-                now = now.min(statements(&app, &format!("{q}{}", " ".repeat(n))).await);
-            }
+            let now = fewest_statements(&app, q).await;
             assert!(
                 now <= *before,
                 "{q}: {now} statements at 100×, {before} before"
@@ -142,25 +166,12 @@ on_both_backends!(
         }
         assert_eq!(i64::try_from(seen.len()).unwrap_or(-1), achieved);
         // The store answers the filter from a status index (which one is the planner's call).
-        let (explain, column) = match app.db.get_database_backend() {
-            DbBackend::Postgres => ("EXPLAIN", 0),
-            _ => ("EXPLAIN QUERY PLAN", 3),
-        };
-        let rows = app
-            .db
-            .query_all_raw(Statement::from_string(
-                app.db.get_database_backend(),
-                format!(
-                    "{explain} SELECT id FROM target WHERE plan_id = (SELECT id FROM plan WHERE code = 'health') \
-                     AND status IN ('achieved') ORDER BY line_start, ordinal LIMIT 21"
-                ),
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let plan: Vec<String> = rows
-            .iter()
-            .filter_map(|r| r.try_get_by_index::<String>(column).ok())
-            .collect();
+        let plan = query_plan(
+            &app,
+            "SELECT id FROM target WHERE plan_id = (SELECT id FROM plan WHERE code = 'health') \
+             AND status IN ('achieved') ORDER BY line_start, ordinal LIMIT 21",
+        )
+        .await;
         assert!(
             plan.iter()
                 .any(|l| l.contains("idx_target_plan_status") || l.contains("idx_target_status")),
@@ -182,29 +193,17 @@ on_both_backends!(
             names.iter().all(|n| n.starts_with("婴儿死亡率")),
             "{names:?}"
         );
-        let mut now = u64::MAX;
-        for n in 1..=3 {
-            now = now.min(statements(&app, &format!("{SEARCH}{}", " ".repeat(n))).await);
-        }
+        let now = fewest_statements(&app, SEARCH).await;
         assert!(
             now <= search_base,
             "search: {now} statements at 100×, {search_base} before"
         );
-        let backend = app.db.get_database_backend();
-        let narrowed = match backend {
-            DbBackend::Postgres => "EXPLAIN SELECT COUNT(*) FROM indicator WHERE name LIKE '%婴儿死亡率%'",
-            _ => "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM indicator WHERE name LIKE '%婴儿死亡率%' \
+        let narrowed = match app.db.get_database_backend() {
+            DbBackend::Postgres => "SELECT COUNT(*) FROM indicator WHERE name LIKE '%婴儿死亡率%'",
+            _ => "SELECT COUNT(*) FROM indicator WHERE name LIKE '%婴儿死亡率%' \
                   AND id IN (SELECT rowid FROM indicator_search WHERE indicator_search MATCH '\"婴儿死亡率\"')",
         };
-        let rows = app
-            .db
-            .query_all_raw(Statement::from_string(backend, narrowed))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let plan: Vec<String> = rows
-            .iter()
-            .filter_map(|r| r.try_get_by_index::<String>(column).ok())
-            .collect();
+        let plan = query_plan(&app, narrowed).await;
         assert!(
             plan.iter()
                 .any(|l| l.contains("idx_indicator_name_trgm")
