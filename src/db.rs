@@ -99,25 +99,24 @@ pub async fn connect_counted(
             opened = &mut pool => Some(opened),
             () = tokio::time::sleep(PROBE_AFTER) => None,
         };
-        match early {
-            Some(Ok(db)) => db,
-            Some(Err(err)) => {
-                probe.await?;
-                return Err(explain(&shown, &err));
-            }
+        let (opened, probed) = match early {
+            Some(opened) => (opened, false),
             None => tokio::select! {
-                opened = &mut pool => match opened {
-                    Ok(db) => db,
-                    Err(err) => {
-                        probe.await?;
-                        return Err(explain(&shown, &err));
-                    }
-                },
+                opened = &mut pool => (opened, false),
                 probed = &mut probe => {
                     probed?;
-                    pool.await.map_err(|e| explain(&shown, &e))?
+                    (pool.await, true)
                 }
             },
+        };
+        match opened {
+            Ok(db) => db,
+            Err(err) => {
+                if !probed {
+                    probe.await?;
+                }
+                return Err(explain(&shown, &err));
+            }
         }
     } else {
         pool.await.map_err(|e| explain(&shown, &e))?

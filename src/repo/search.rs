@@ -5,7 +5,9 @@
 //! where the store has one.
 
 use entity::{department, department_alias, goal, indicator, plan};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, IntoColumnRef, Query, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, ExprTrait, IntoColumnRef, IntoTableRef, Query, SimpleExpr, TableRef,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -26,36 +28,6 @@ pub enum Hits {
 
 /// The shortest text a trigram index can narrow by.
 const TRIGRAM: usize = 3;
-
-/// `column` holds `text`; on SQLite narrowed first by the column's FTS5 trigram table.
-fn indexed(
-    backend: DbBackend,
-    id: impl IntoColumnRef,
-    column: impl IntoColumnRef,
-    search_table: &str,
-    text: &str,
-) -> Condition {
-    let like = Condition::all().add(super::page::contains(column, text));
-    if backend != DbBackend::Sqlite || text.chars().count() < TRIGRAM {
-        // PostgreSQL's planner uses the pg_trgm index for the LIKE by itself.
-        return like;
-    }
-    // A quoted phrase of the trigram tokenizer matches it as a substring, case-folded: a
-    // superset of LIKE's matches, which the LIKE then decides.
-    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-    like.add(
-        Expr::col(id).in_subquery(
-            Query::select()
-                .expr(Expr::cust("rowid"))
-                .from(Alias::new(search_table))
-                .and_where(Expr::cust_with_values(
-                    format!("{search_table} MATCH ?"),
-                    [phrase],
-                ))
-                .to_owned(),
-        ),
-    )
-}
 
 fn plans(text: &str) -> Condition {
     Condition::all().add(super::page::contains(
@@ -84,13 +56,27 @@ fn departments(text: &str) -> Condition {
         )
 }
 
+/// Indicators by name; on SQLite narrowed first by the FTS5 trigram table `indicator_search`
+/// (PostgreSQL's planner uses the pg_trgm index for the LIKE by itself).
 fn indicators(backend: DbBackend, text: &str) -> Condition {
-    indexed(
-        backend,
-        (indicator::Entity, indicator::Column::Id),
+    let like = Condition::all().add(super::page::contains(
         (indicator::Entity, indicator::Column::Name),
-        "indicator_search",
         text,
+    ));
+    if backend != DbBackend::Sqlite || text.chars().count() < TRIGRAM {
+        return like;
+    }
+    // A quoted phrase of the trigram tokenizer matches it as a substring, case-folded: a
+    // superset of LIKE's matches, which the LIKE then decides.
+    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+    like.add(
+        Expr::col((indicator::Entity, indicator::Column::Id)).in_subquery(
+            Query::select()
+                .expr(Expr::cust("rowid"))
+                .from(Alias::new("indicator_search"))
+                .and_where(Expr::cust_with_values("indicator_search MATCH ?", [phrase]))
+                .to_owned(),
+        ),
     )
 }
 
@@ -104,19 +90,14 @@ fn goals(text: &str) -> Condition {
 /// How many of each kind match, in [`KINDS`] order: one statement.
 pub async fn count(db: &impl ConnectionTrait, text: &str) -> Result<[u64; KINDS], AppError> {
     let backend = db.get_database_backend();
-    let counted = |query: sea_orm::sea_query::SelectStatement| {
-        SimpleExpr::SubQuery(None, Box::new(query.into()))
+    let of = |table: TableRef, condition: Condition| {
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(table)
+            .cond_where(condition)
+            .to_owned();
+        SimpleExpr::SubQuery(None, Box::new(count.into()))
     };
-    let of = |table: sea_orm::sea_query::TableRef, condition: Condition| {
-        counted(
-            Query::select()
-                .expr(Expr::cust("COUNT(*)"))
-                .from(table)
-                .cond_where(condition)
-                .to_owned(),
-        )
-    };
-    use sea_orm::sea_query::IntoTableRef;
     let query = Query::select()
         .expr_as(
             of(plan::Entity.into_table_ref(), plans(text)),
