@@ -9,8 +9,7 @@ use super::pagination::connection;
 use super::plan::Plan;
 use super::store;
 use crate::error::{ApiResult, AppError};
-use crate::repo::page;
-use crate::repo::search::{self, Hits};
+use crate::repo::search::{self, Hit};
 
 /// Longest search text accepted.
 pub const MAX_SEARCH_LENGTH: usize = 100;
@@ -58,41 +57,15 @@ impl SearchQuery {
             ))
             .into());
         }
-        let db = store(ctx)?;
         let slice = super::page_args(ctx, first, after, last, before).slice()?;
-        let counts = search::count(db, text).await?;
-        let reads =
-            page::ranges(&counts, &slice)
-                .into_iter()
-                .map(|(kind, offset, limit)| async move {
-                    let hits = search::hits(db, text, kind, offset, limit).await?;
-                    Ok::<_, AppError>((kind, offset, hits))
-                });
-        let mut rows: Vec<((i32, i32), SearchResult)> = Vec::new();
-        for (kind, offset, hits) in futures_util::future::try_join_all(reads).await? {
-            let results: Vec<SearchResult> = match hits {
-                Hits::Plans(m) => m.into_iter().map(|m| SearchResult::Plan(Plan(m))).collect(),
-                Hits::Departments(m) => m
-                    .into_iter()
-                    .map(|m| SearchResult::Department(Department(m)))
-                    .collect(),
-                Hits::Indicators(m) => m
-                    .into_iter()
-                    .map(|m| SearchResult::Indicator(Indicator(m)))
-                    .collect(),
-                Hits::Goals(m) => m.into_iter().map(|m| SearchResult::Goal(Goal(m))).collect(),
-            };
-            let position = |n: usize| {
-                let index = offset.saturating_add(n as u64);
-                (kind as i32, i32::try_from(index).unwrap_or(i32::MAX))
-            };
-            rows.extend(
-                results
-                    .into_iter()
-                    .enumerate()
-                    .map(|(n, r)| (position(n), r)),
-            );
-        }
-        Ok(page::sliced(rows, &slice, counts.iter().sum(), |(p, _)| *p, |(_, r)| r).into())
+        let found = search::page(store(ctx)?, text, &slice).await?;
+        Ok(found
+            .map(|hit| match hit {
+                Hit::Plan(m) => SearchResult::Plan(Plan(m)),
+                Hit::Department(m) => SearchResult::Department(Department(m)),
+                Hit::Indicator(m) => SearchResult::Indicator(Indicator(m)),
+                Hit::Goal(m) => SearchResult::Goal(Goal(m)),
+            })
+            .into())
     }
 }

@@ -13,17 +13,57 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
+use crate::repo::page::{self, Page, Slice};
 
 /// The kinds of result, in the order they are listed.
-pub const KINDS: usize = 4;
+const KINDS: usize = 4;
 
-/// One kind's share of a page.
+/// One thing search found.
 #[derive(Debug)]
-pub enum Hits {
-    Plans(Vec<plan::Model>),
-    Departments(Vec<department::Model>),
-    Indicators(Vec<indicator::Model>),
-    Goals(Vec<goal::Model>),
+pub enum Hit {
+    Plan(plan::Model),
+    Department(department::Model),
+    Indicator(indicator::Model),
+    Goal(goal::Model),
+}
+
+/// The page `slice` asks of everything that holds `text`, with the count of it all: the counts
+/// in one statement, then only the rows of the page (one statement per kind it spans, at once).
+/// A result's cursor is (kind, index among the matches of that kind).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    text: &str,
+    slice: &Slice,
+) -> Result<Page<Hit>, AppError> {
+    let counts = count(db, text).await?;
+    let reads = page::ranges(&counts, slice)
+        .into_iter()
+        .map(|(kind, offset, limit)| async move {
+            let found = hits(db, text, kind, offset, limit).await?;
+            let position = move |n: usize| {
+                let index = offset.saturating_add(n as u64);
+                (kind as i32, i32::try_from(index).unwrap_or(i32::MAX))
+            };
+            Ok::<_, AppError>(
+                found
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(n, hit)| (position(n), hit))
+                    .collect::<Vec<_>>(),
+            )
+        });
+    let rows: Vec<((i32, i32), Hit)> = futures_util::future::try_join_all(reads)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(page::sliced(
+        rows,
+        slice,
+        counts.iter().sum(),
+        |(position, _)| *position,
+        |(_, hit)| hit,
+    ))
 }
 
 /// The shortest text a trigram index can narrow by.
@@ -88,7 +128,7 @@ fn goals(text: &str) -> Condition {
 }
 
 /// How many of each kind match, in [`KINDS`] order: one statement.
-pub async fn count(db: &impl ConnectionTrait, text: &str) -> Result<[u64; KINDS], AppError> {
+async fn count(db: &impl ConnectionTrait, text: &str) -> Result<[u64; KINDS], AppError> {
     let backend = db.get_database_backend();
     let of = |table: TableRef, condition: Condition| {
         let count = Query::select()
@@ -131,17 +171,22 @@ pub async fn count(db: &impl ConnectionTrait, text: &str) -> Result<[u64; KINDS]
     Ok(counts)
 }
 
+fn many<M>(hit: fn(M) -> Hit, rows: Vec<M>) -> Vec<Hit> {
+    rows.into_iter().map(hit).collect()
+}
+
 /// `limit` matches of one kind (an index into [`KINDS`]) from `offset`, in their order.
-pub async fn hits(
+async fn hits(
     db: &impl ConnectionTrait,
     text: &str,
     kind: usize,
     offset: u64,
     limit: u64,
-) -> Result<Hits, AppError> {
+) -> Result<Vec<Hit>, AppError> {
     let backend = db.get_database_backend();
     Ok(match kind {
-        0 => Hits::Plans(
+        0 => many(
+            Hit::Plan,
             plan::Entity::find()
                 .filter(plans(text))
                 .order_by_asc(plan::Column::Ordinal)
@@ -150,7 +195,8 @@ pub async fn hits(
                 .all(db)
                 .await?,
         ),
-        1 => Hits::Departments(
+        1 => many(
+            Hit::Department,
             department::Entity::find()
                 .filter(departments(text))
                 .order_by_asc(department::Column::Name)
@@ -160,7 +206,8 @@ pub async fn hits(
                 .all(db)
                 .await?,
         ),
-        2 => Hits::Indicators(
+        2 => many(
+            Hit::Indicator,
             indicator::Entity::find()
                 .filter(indicators(backend, text))
                 .order_by_asc(indicator::Column::LineStart)
@@ -171,7 +218,8 @@ pub async fn hits(
                 .all(db)
                 .await?,
         ),
-        _ => Hits::Goals(
+        _ => many(
+            Hit::Goal,
             goal::Entity::find()
                 .filter(goals(text))
                 .order_by_asc(goal::Column::LineStart)
