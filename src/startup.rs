@@ -62,7 +62,11 @@ impl Application {
         let listener = listen(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let bounds = Arc::new(LiveBounds::default());
-        bounds.refresh(&db, version.current(&db).await?).await?;
+        // The version was first read beside the import: read it again now that the import
+        // has committed, rather than wait for its notification (as after any own write).
+        bounds
+            .refresh(&db, version.refresh(&db).await?.version)
+            .await?;
         let events =
             crate::events::Events::follow(follower, Arc::clone(&version), settings.feed_poll).await;
         let server = run(

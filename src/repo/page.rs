@@ -269,7 +269,8 @@ fn cut<T>(
     }
 }
 
-/// A connection over rows already in memory, in order (search results).
+/// A connection over rows already in memory, in order (a department's targets and
+/// indicators, through [`nested`]).
 pub fn page_in_memory<N>(
     items: Vec<(SortKey, N)>,
     args: &PageArgs,
