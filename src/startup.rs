@@ -8,7 +8,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
 use entity::plan;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 
 use crate::config::Settings;
 use crate::db::StoreHealth;
@@ -210,10 +210,13 @@ async fn bring_up(
     }
     upgrade(db, bundled).await?;
     // A store of this data model written before statuses were stored (or by rules that have
-    // changed since) holds statuses the rules would not give: restate them (writes only those
-    // that differ; a few milliseconds on the document).
+    // changed since) holds statuses the rules would not give, or no tally of them: restate
+    // them (writes only what differs; a few milliseconds on the document). One transaction:
+    // the tally is recounted under a lock that only a transaction holds.
+    let txn = db.begin().await?;
     let restated =
-        crate::service::statuses::restate(db, crate::service::statuses::Which::All).await?;
+        crate::service::statuses::restate(&txn, crate::service::statuses::Which::All).await?;
+    txn.commit().await?;
     if !restated.is_empty() {
         tracing::info!(targets = restated.len(), "restated stored target statuses");
     }

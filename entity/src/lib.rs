@@ -20,6 +20,7 @@ pub mod indicator;
 pub mod indicator_assignment;
 pub mod indicator_value;
 pub mod plan;
+pub mod status_tally;
 pub mod target;
 pub mod value_event;
 pub mod vocab;

@@ -278,6 +278,13 @@ CREATE TABLE seaql_migrations (
     version character varying NOT NULL,
     applied_at bigint NOT NULL
 );
+CREATE TABLE status_tally (
+    scope character varying NOT NULL,
+    scope_id integer NOT NULL,
+    role character varying NOT NULL,
+    status character varying NOT NULL,
+    n bigint NOT NULL
+);
 CREATE TABLE target (
     id integer NOT NULL,
     key character varying NOT NULL,
@@ -351,6 +358,7 @@ INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000009_ver
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000010_nested_positions', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000011_structure_version', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000012_search_index', 0);
+INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000013_status_tally', 0);
 SELECT pg_catalog.setval('app_user_id_seq', 1, false);
 SELECT pg_catalog.setval('audit_log_id_seq', 1, false);
 SELECT pg_catalog.setval('department_alias_id_seq', 1, false);
@@ -414,6 +422,8 @@ ALTER TABLE ONLY plan
     ADD CONSTRAINT plan_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY seaql_migrations
     ADD CONSTRAINT seaql_migrations_pkey PRIMARY KEY (version);
+ALTER TABLE ONLY status_tally
+    ADD CONSTRAINT status_tally_pkey PRIMARY KEY (scope, scope_id, role, status);
 ALTER TABLE ONLY target
     ADD CONSTRAINT target_key_key UNIQUE (key);
 ALTER TABLE ONLY target

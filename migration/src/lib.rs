@@ -13,6 +13,7 @@ mod m20261129_000009_version_notify;
 mod m20261129_000010_nested_positions;
 mod m20261129_000011_structure_version;
 pub mod m20261129_000012_search_index;
+mod m20261129_000013_status_tally;
 
 pub mod baseline;
 pub mod versioning;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_nested_positions::Migration),
             Box::new(m20261129_000011_structure_version::Migration),
             Box::new(m20261129_000012_search_index::Migration),
+            Box::new(m20261129_000013_status_tally::Migration),
         ]
     }
 }

@@ -14,6 +14,10 @@ pub const UNVERSIONED: &[(&str, &str)] = &[
         "never public; every login attempt writes it, so versioning it would let anyone empty the cache",
     ),
     ("app_user", "never public (accounts, password hashes, token versions)"),
+    (
+        "status_tally",
+        "counts of target.status, written in the transaction that changes target.status, which moves the version",
+    ),
 ];
 
 /// The store's tables, by name.

@@ -266,7 +266,8 @@ macro_rules! sliced {
 }
 
 /// How many children a parent has: a nested connection's `totalCount`, asked only when
-/// selected; one grouped count per kind for every parent of a level.
+/// selected; for every parent of a level, one grouped count per kind, or for targets one read
+/// of the tally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SizeOf {
     GoalsOfPlan(i32),
@@ -298,8 +299,31 @@ impl Loader<SizeOf> for Store {
 
     async fn load(&self, keys: &[SizeOf]) -> Result<HashMap<SizeOf, u64>, LoadError> {
         let mut out: HashMap<SizeOf, u64> = keys.iter().map(|k| (*k, 0)).collect();
+        // Targets are counted in the tally (a few rows a parent); goals and indicators here.
+        let tallied: Vec<(SizeOf, Scope)> = keys
+            .iter()
+            .filter_map(|k| match *k {
+                SizeOf::TargetsOfPlan(id) => Some((*k, Scope::Plan(id))),
+                SizeOf::TargetsOfDomain(id) => Some((*k, Scope::Domain(id))),
+                SizeOf::TargetsOfGoal(id) => Some((*k, Scope::Goal(id))),
+                _ => None,
+            })
+            .collect();
+        if !tallied.is_empty() {
+            let scopes: Vec<Scope> = tallied.iter().map(|(_, s)| *s).collect();
+            let counted = super::tally::counts(&self.db, &scopes)
+                .await
+                .map_err(db_err)?;
+            for (key, scope) in &tallied {
+                let n: usize = counted.get(scope).map_or(0, |by| by.values().sum());
+                out.insert(*key, n as u64);
+            }
+        }
         let mut kinds: HashMap<_, Vec<(i32, SizeOf)>> = HashMap::new();
-        for key in keys {
+        for key in keys
+            .iter()
+            .filter(|k| !tallied.iter().any(|(t, _)| t == *k))
+        {
             let (id, kind) = key.parts();
             kinds.entry(kind).or_default().push((id, *key));
         }
@@ -538,17 +562,10 @@ impl Loader<ApprovalsOf> for Store {
     }
 }
 
-/// What a status count is over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    Plan(i32),
-    Domain(i32),
-    /// A department's targets, through its goal links (in one role, or any).
-    Department(i32, Option<crate::domain::Role>),
-}
+pub use super::tally::Scope;
 
 /// Status counts of a scope's targets: every plan's (or domain's, or department's) in one
-/// batch — grouped counts of the stored statuses, or, as of a year, two statements for all.
+/// batch — the tally of the stored statuses, or, as of a year, two statements for all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CountsOf(pub Scope, pub Option<i32>);
 
@@ -565,6 +582,20 @@ impl Loader<CountsOf> for Store {
         let mut out = HashMap::new();
         for year in years {
             let scopes: Vec<Scope> = keys.iter().filter(|k| k.1 == year).map(|k| k.0).collect();
+            if year.is_none() {
+                // The stored statuses, counted in the tally: a few rows per scope.
+                let counted = super::tally::counts(&self.db, &scopes)
+                    .await
+                    .map_err(db_err)?;
+                let none = HashMap::new();
+                for scope in scopes {
+                    out.insert(
+                        CountsOf(scope, year),
+                        targets::all_statuses(counted.get(&scope).unwrap_or(&none)),
+                    );
+                }
+                continue;
+            }
             let pick =
                 |f: fn(&Scope) -> Option<i32>| scopes.iter().filter_map(f).collect::<Vec<i32>>();
             let plans = pick(|s| {
@@ -581,6 +612,13 @@ impl Loader<CountsOf> for Store {
                     None
                 }
             });
+            let goals = pick(|s| {
+                if let Scope::Goal(id) = s {
+                    Some(*id)
+                } else {
+                    None
+                }
+            });
             let departments = pick(|s| {
                 if let Scope::Department(id, _) = s {
                     Some(*id)
@@ -588,40 +626,6 @@ impl Loader<CountsOf> for Store {
                     None
                 }
             });
-            if year.is_none() {
-                // The stored statuses: grouped counts, no target read into the server.
-                let by_plan = targets::stored_counts(&self.db, target::Column::PlanId, &plans)
-                    .await
-                    .map_err(db_err)?;
-                let by_domain =
-                    targets::stored_counts(&self.db, target::Column::DomainId, &domains)
-                        .await
-                        .map_err(db_err)?;
-                let department_scopes: Vec<(i32, Option<crate::domain::Role>)> = scopes
-                    .iter()
-                    .filter_map(|s| match s {
-                        Scope::Department(id, role) => Some((*id, *role)),
-                        _ => None,
-                    })
-                    .collect();
-                let by_department =
-                    targets::stored_counts_of_departments(&self.db, &department_scopes)
-                        .await
-                        .map_err(db_err)?;
-                let none = HashMap::new();
-                for scope in scopes {
-                    let by = match scope {
-                        Scope::Plan(id) => by_plan.get(&id),
-                        Scope::Domain(id) => by_domain.get(&id),
-                        Scope::Department(id, role) => by_department.get(&(id, role)),
-                    };
-                    out.insert(
-                        CountsOf(scope, year),
-                        targets::all_statuses(by.unwrap_or(&none)),
-                    );
-                }
-                continue;
-            }
             // goal → the department scopes asked for that its links put it in
             let mut goals_of: HashMap<i32, Vec<Scope>> = HashMap::new();
             if !departments.is_empty() {
@@ -645,7 +649,8 @@ impl Loader<CountsOf> for Store {
             }
             let mut wanted = sea_orm::Condition::any()
                 .add(target::Column::PlanId.is_in(plans.clone()))
-                .add(target::Column::DomainId.is_in(domains.clone()));
+                .add(target::Column::DomainId.is_in(domains.clone()))
+                .add(target::Column::GoalId.is_in(goals.clone()));
             if !goals_of.is_empty() {
                 wanted = wanted.add(target::Column::GoalId.is_in(goals_of.keys().copied()));
             }
@@ -666,6 +671,9 @@ impl Loader<CountsOf> for Store {
                         of.push(Scope::Domain(d));
                     }
                     if let Some(g) = t.goal_id {
+                        if goals.contains(&g) {
+                            of.push(Scope::Goal(g));
+                        }
                         of.extend(goals_of.get(&g).into_iter().flatten().copied());
                     }
                     of

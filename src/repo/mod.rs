@@ -12,6 +12,7 @@ pub mod goals;
 pub mod indicators;
 pub mod page;
 pub mod search;
+pub mod tally;
 pub mod targets;
 pub mod users;
 pub mod values;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use entity::{goal_department, indicator_value, target};
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Asterisk, Expr, Func, Query};
 
 use super::page::{Keyset, Page, PageArgs, SortKey};
 use sea_orm::{
@@ -136,13 +136,23 @@ pub async fn page(
     args: &PageArgs,
 ) -> Result<Page<target::Model>, AppError> {
     let found = if filter.statuses.is_empty() || as_of.is_none() {
+        // Where the tally counts the filter's targets, the page need not count them.
+        let tallied = if args.skip_count {
+            None
+        } else {
+            super::tally::of_filter(db, filter).await?
+        };
+        let args = &PageArgs {
+            skip_count: args.skip_count || tallied.is_some(),
+            ..args.clone()
+        };
         let keyset = Keyset {
             first: Expr::col(target::Column::LineStart),
             second: Expr::col(target::Column::Ordinal),
             descending: false,
             text: false,
         };
-        super::page::page(
+        let page = super::page::page(
             db,
             select(filter),
             &keyset,
@@ -150,7 +160,14 @@ pub async fn page(
             |m| SortKey::Ints(m.line_start, m.ordinal),
             |m| m,
         )
-        .await?
+        .await?;
+        match tallied {
+            Some(by) => Page {
+                total_count: by.values().sum::<usize>() as u64,
+                ..page
+            },
+            None => page,
+        }
     } else {
         // Statuses as of an earlier year are assessed here: the matching targets are all
         // read and paged in memory.
@@ -246,14 +263,20 @@ pub async fn matching(
         .collect())
 }
 
-/// How many of the selected targets have each status, every status listed (zeros too): one
-/// grouped count of the stored statuses, or an assessment as of a year.
+/// How many of the selected targets have each status, every status listed (zeros too): the
+/// tally where the filter is one scope, one grouped count of the stored statuses otherwise, or
+/// an assessment as of a year.
 pub async fn counts(
     db: &impl ConnectionTrait,
     filter: &TargetFilter,
     as_of: Option<i32>,
 ) -> Result<Vec<(Status, usize)>, AppError> {
-    let by: HashMap<Status, usize> = if as_of.is_none() {
+    let by: HashMap<Status, usize> = if let Some(by) = match as_of {
+        None => super::tally::of_filter(db, filter).await?,
+        Some(_) => None,
+    } {
+        by
+    } else if as_of.is_none() {
         let query = filtered(filter)
             .select_only()
             .column(target::Column::Status)
@@ -308,118 +331,6 @@ pub async fn counts_by<K: std::hash::Hash + Eq + Copy>(
         .into_iter()
         .map(|(k, by)| (k, all_statuses(&by)))
         .collect())
-}
-
-/// Stored statuses counted per plan (`column` = plan_id) or domain, in one grouped statement.
-pub async fn stored_counts(
-    db: &impl ConnectionTrait,
-    column: target::Column,
-    ids: &[i32],
-) -> Result<HashMap<i32, HashMap<Status, usize>>, DbErr> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    // COUNT(*), not COUNT(id): the (plan_id, status, …) index answers it without reading a
-    // row (an index-only scan), where counting ids read the whole table at 100× the data.
-    let rows: Vec<(i32, Status, i64)> = target::Entity::find()
-        .select_only()
-        .column(column)
-        .column(target::Column::Status)
-        .column_as(Expr::from(Func::count(Expr::col(Asterisk))), "n")
-        .filter(column.is_in(ids.iter().copied()))
-        .group_by(column)
-        .group_by(target::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out: HashMap<i32, HashMap<Status, usize>> = HashMap::new();
-    for (id, status, n) in rows {
-        *out.entry(id).or_default().entry(status).or_default() += usize::try_from(n).unwrap_or(0);
-    }
-    Ok(out)
-}
-
-/// Stored statuses counted per department through its goals' links, one grouped statement for
-/// the scopes in a role (`Some`) and one for those in any role (`None`; a target counts once
-/// even where its goal names the department in two roles).
-pub async fn stored_counts_of_departments(
-    db: &impl ConnectionTrait,
-    scopes: &[(i32, Option<Role>)],
-) -> Result<HashMap<(i32, Option<Role>), HashMap<Status, usize>>, DbErr> {
-    use sea_orm::sea_query::Alias;
-    let mut out: HashMap<(i32, Option<Role>), HashMap<Status, usize>> = HashMap::new();
-    for by_role in [false, true] {
-        let mut department_ids: Vec<i32> = scopes
-            .iter()
-            .filter(|(_, role)| role.is_some() == by_role)
-            .map(|(id, _)| *id)
-            .collect();
-        if department_ids.is_empty() {
-            continue;
-        }
-        department_ids.sort_unstable();
-        department_ids.dedup();
-        let mut q = Query::select();
-        q.column((
-            goal_department::Entity,
-            goal_department::Column::DepartmentId,
-        ))
-        .column((target::Entity, target::Column::Status))
-        .expr_as(
-            // By role, a target meets each (department, role) link once (the links are unique),
-            // so a plain count is exact and PostgreSQL counts it from the covering index on
-            // (goal_id, …, status); across roles a goal may name a department twice.
-            if by_role {
-                Expr::col(sea_orm::sea_query::Asterisk).count()
-            } else {
-                Func::count_distinct(Expr::col((target::Entity, target::Column::Id))).into()
-            },
-            Alias::new("n"),
-        )
-        .from(target::Entity)
-        .inner_join(
-            goal_department::Entity,
-            Expr::col((goal_department::Entity, goal_department::Column::GoalId))
-                .equals((target::Entity, target::Column::GoalId)),
-        )
-        .and_where(
-            Expr::col((
-                goal_department::Entity,
-                goal_department::Column::DepartmentId,
-            ))
-            .is_in(department_ids.iter().copied()),
-        )
-        .group_by_col((
-            goal_department::Entity,
-            goal_department::Column::DepartmentId,
-        ))
-        .group_by_col((target::Entity, target::Column::Status));
-        if by_role {
-            q.column((goal_department::Entity, goal_department::Column::Role))
-                .group_by_col((goal_department::Entity, goal_department::Column::Role));
-        }
-        let statement = db.get_database_backend().build(&q);
-        for row in db.query_all_raw(statement).await? {
-            let department: i32 = row.try_get_by_index(0)?;
-            let status: String = row.try_get_by_index(1)?;
-            let n: i64 = row.try_get_by_index(2)?;
-            let role = if by_role {
-                let text: String = row.try_get_by_index(3)?;
-                Some(Role::parse(&text).ok_or_else(|| {
-                    DbErr::Custom(format!("unknown role {text:?} in goal_department"))
-                })?)
-            } else {
-                None
-            };
-            let status = Status::parse(&status)
-                .ok_or_else(|| DbErr::Custom(format!("unknown status {status:?} in target")))?;
-            *out.entry((department, role))
-                .or_default()
-                .entry(status)
-                .or_default() += usize::try_from(n).unwrap_or(0);
-        }
-    }
-    Ok(out)
 }
 
 /// Goal → departments linked to it (in any role, or in `role`), for grouping by department.

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod indicators;
 pub mod statuses;
+pub mod tally;
 pub mod users;
 pub mod values;
 

@@ -1,7 +1,7 @@
 //! Status filters and counts at a hundred times the document's data: answered from the
-//! stored statuses with an index, with as many statements as on the document alone, and
-//! exactly what the rules say (the stored counts equal an assessment of every target); and
-//! search, by trigram index.
+//! stored statuses with an index and from their tally, with as many statements as on the
+//! document alone, and exactly what the rules say (the stored counts equal an assessment of
+//! every target); and search, by trigram index.
 
 use std::sync::atomic::Ordering;
 
@@ -101,6 +101,12 @@ on_both_backends!(
                 .unwrap_or_else(|e| panic!("{e}")),
             vec![]
         );
+        assert_eq!(
+            plangraph::service::tally::drift(&app.db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            vec![]
+        );
         // The first request after a change re-measures the list bounds, once per version.
         app.query("{ plans { code } }").await;
         for (q, before) in QUERIES.iter().zip(&base) {
@@ -132,6 +138,18 @@ on_both_backends!(
             assert_eq!(stored, &assessed["data"]["plan"]["statusCounts"], "{plan}");
             assert_eq!(total(stored), targets * 100, "{plan}: {stored}");
         }
+        // A department's counts (from the tally) are its targets' assessed statuses too.
+        let body = app
+            .query(
+                r#"{ department(name: "县卫健局") { lead: statusCounts(role: LEAD) { status count }
+                     leadAssessed: statusCounts(role: LEAD, year: 2100) { status count }
+                     any: statusCounts { status count } anyAssessed: statusCounts(year: 2100) { status count } } }"#,
+            )
+            .await;
+        let d = &body["data"]["department"];
+        assert_eq!(d["lead"], d["leadAssessed"], "{body}");
+        assert_eq!(d["any"], d["anyAssessed"], "{body}");
+        assert_eq!(total(&d["lead"]), 47 * 100, "{body}");
         // The generated series give the copies every status but NOT_QUANTIFIED's own 8 × 100.
         let health = app
             .query(r#"{ statusCounts(filter: { planCode: "health" }) { status count } }"#)

@@ -284,6 +284,45 @@ on_both_backends!(
                 ("earthquake", &[("NO_DATA", 5), ("NOT_QUANTIFIED", 1)]),
             ])
         );
+        // Every department's counts (read from the tally the approval adjusted) are what the
+        // rules give each of its targets, assessed in the server as of a year after every value.
+        let body = app
+            .query(
+                "{ departments(first: 100) { totalCount nodes { name \
+                   lead: statusCounts(role: LEAD) { status count } \
+                   any: statusCounts { status count } \
+                   leadAssessed: statusCounts(role: LEAD, year: 2100) { status count } \
+                   anyAssessed: statusCounts(year: 2100) { status count } } } }",
+            )
+            .await;
+        let departments = &ok(&body)["departments"];
+        assert_eq!(departments["totalCount"], 46);
+        for d in departments["nodes"].as_array().into_iter().flatten() {
+            assert_eq!(d["lead"], d["leadAssessed"], "{}", d["name"]);
+            assert_eq!(d["any"], d["anyAssessed"], "{}", d["name"]);
+        }
+        // It leads the children plan's goal (4) with its one target for 婴儿死亡率, now
+        // OFF_TRACK; its other 46 (one ACHIEVED) read no value.
+        let leads = departments["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["name"] == "县卫健局")
+            .map(|d| d["lead"].clone());
+        assert_eq!(
+            leads,
+            Some(json!([
+                { "status": "ACHIEVED", "count": 1 }, { "status": "ON_TRACK", "count": 0 },
+                { "status": "AT_RISK", "count": 0 }, { "status": "OFF_TRACK", "count": 1 },
+                { "status": "NO_DATA", "count": 45 }, { "status": "NOT_QUANTIFIED", "count": 0 }
+            ]))
+        );
+        assert_eq!(
+            plangraph::service::tally::drift(&app.db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            vec![]
+        );
         let body = app
         .query(r#"{ earlyWarnings { totalCount nodes { plan { code } name source { lineStart } } } }"#)
         .await;

@@ -342,8 +342,12 @@ on_both_backends!(
         let Some((guard, db)) = imported(backend).await else {
             return;
         };
-        // As a store migrated to the status column holds it: every target `no_data`.
+        // As a store migrated to the status column holds it: every target `no_data`, and no
+        // tally of them (the table came later).
         db.execute_unprepared("UPDATE target SET status = 'no_data'")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        db.execute_unprepared("DELETE FROM status_tally")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let stale = plangraph::service::statuses::stale(&db)
@@ -362,5 +366,26 @@ on_both_backends!(
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(stale, vec![]);
+        assert_eq!(
+            plangraph::service::tally::drift(&db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            vec![]
+        );
+        let every = plangraph::repo::tally::of_filter(&db, &Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_default();
+        let mut every: Vec<(String, usize)> =
+            every.into_iter().map(|(s, n)| (s.to_string(), n)).collect();
+        every.sort();
+        assert_eq!(
+            every,
+            [
+                ("achieved".to_string(), 6),
+                ("no_data".to_string(), 149),
+                ("not_quantified".to_string(), 9)
+            ]
+        );
     }
 );

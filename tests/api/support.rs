@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use plangraph::config::Settings;
 use plangraph::startup::Application;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -307,9 +307,12 @@ pub async fn publish(db: &DatabaseConnection, indicator_key: &str, year: i32, va
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(done.rows_affected(), 1, "no indicator {indicator_key}");
     // Written around the services, so the stored statuses are restated as an approval would.
-    plangraph::service::statuses::restate(db, plangraph::service::statuses::Which::All)
+    // In a transaction, as every writer restates them (the tally's recount locks it).
+    let txn = db.begin().await.unwrap_or_else(|e| panic!("{e}"));
+    plangraph::service::statuses::restate(&txn, plangraph::service::statuses::Which::All)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    txn.commit().await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// A TCP proxy to the store that a test can cut and restore, as a network or a database

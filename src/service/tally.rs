@@ -1,0 +1,276 @@
+//! Keeps `status_tally` in step with `target.status`, in the transaction that changes it:
+//! [`adjust`] adds the difference a restatement of some targets made (two statements however
+//! many targets moved), [`sync`] recounts every scope and writes the rows that differ (after
+//! an import, and at start-up, where it usually writes nothing).
+
+use std::collections::{BTreeMap, HashMap};
+
+use entity::{goal_department, status_tally, target};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::domain::Role;
+use crate::repo::tally::Scope;
+use crate::rules::progress::Status;
+
+/// A target whose stored status changed: where it counts, and from what to what.
+#[derive(Debug, Clone, Copy)]
+pub struct Moved {
+    pub plan_id: i32,
+    pub domain_id: Option<i32>,
+    pub goal_id: Option<i32>,
+    pub from: Status,
+    pub to: Status,
+}
+
+/// A tally row's key.
+type Key = (Scope, Status);
+
+/// Rows per statement: five parameters each, well within every store's limit.
+const CHUNK: usize = 500;
+
+/// Takes the tally for a recount: a concurrent writer's [`adjust`] waits until the recount has
+/// committed (or the recount until the writer has, and then counts its targets), so neither
+/// writes over the other. SQLite has one writer at a time already.
+pub async fn lock(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("LOCK TABLE status_tally IN SHARE ROW EXCLUSIVE MODE")
+            .await?;
+    }
+    Ok(())
+}
+
+/// Adds what the status changes of some targets moved to the tally of every scope they count
+/// in: their plan, domain, goal, and the departments their goals' links name.
+pub async fn adjust(db: &impl ConnectionTrait, moved: &[Moved]) -> Result<(), DbErr> {
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let mut goals: Vec<i32> = moved.iter().filter_map(|m| m.goal_id).collect();
+    goals.sort_unstable();
+    goals.dedup();
+    let mut links: HashMap<i32, Vec<(i32, Role)>> = HashMap::new();
+    if !goals.is_empty() {
+        let rows: Vec<(i32, i32, Role)> = goal_department::Entity::find()
+            .select_only()
+            .column(goal_department::Column::GoalId)
+            .column(goal_department::Column::DepartmentId)
+            .column(goal_department::Column::Role)
+            .filter(goal_department::Column::GoalId.is_in(goals))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (goal, department, role) in rows {
+            links.entry(goal).or_default().push((department, role));
+        }
+    }
+    let mut deltas: BTreeMap<Key, i64> = BTreeMap::new();
+    for m in moved {
+        for scope in scopes_of(m, &links) {
+            *deltas.entry((scope, m.from)).or_default() -= 1;
+            *deltas.entry((scope, m.to)).or_default() += 1;
+        }
+    }
+    deltas.retain(|_, d| *d != 0);
+    // Rows in key order, so that two writers lock them in the same order.
+    let rows: Vec<(Key, i64)> = deltas.into_iter().collect();
+    upsert(db, &rows, true).await
+}
+
+/// Every scope a target counts in.
+fn scopes_of(m: &Moved, links: &HashMap<i32, Vec<(i32, Role)>>) -> Vec<Scope> {
+    let mut out = vec![Scope::Plan(m.plan_id)];
+    out.extend(m.domain_id.map(Scope::Domain));
+    if let Some(goal) = m.goal_id {
+        out.push(Scope::Goal(goal));
+        for (department, role) in links.get(&goal).into_iter().flatten() {
+            out.push(Scope::Department(*department, Some(*role)));
+            let any = Scope::Department(*department, None);
+            if !out.contains(&any) {
+                out.push(any);
+            }
+        }
+    }
+    out
+}
+
+/// Writes rows: their counts (`add` false) or the differences to add to those stored.
+async fn upsert(db: &impl ConnectionTrait, rows: &[(Key, i64)], add: bool) -> Result<(), DbErr> {
+    use status_tally::Column as C;
+    let n = if add {
+        Expr::col((status_tally::Entity, C::N)).add(Expr::col((Alias::new("excluded"), C::N)))
+    } else {
+        Expr::col((Alias::new("excluded"), C::N))
+    };
+    for chunk in rows.chunks(CHUNK) {
+        let mut insert = Query::insert();
+        insert.into_table(status_tally::Entity).columns([
+            C::Scope,
+            C::ScopeId,
+            C::Role,
+            C::Status,
+            C::N,
+        ]);
+        for ((scope, status), count) in chunk {
+            let (kind, id, role) = scope.columns();
+            insert.values_panic([
+                kind.into(),
+                id.into(),
+                role.into(),
+                status.as_str().into(),
+                (*count).into(),
+            ]);
+        }
+        insert.on_conflict(
+            OnConflict::columns([C::Scope, C::ScopeId, C::Role, C::Status])
+                .value(C::N, n.clone())
+                .to_owned(),
+        );
+        let statement = db.get_database_backend().build(&insert);
+        db.execute_raw(statement).await?;
+    }
+    Ok(())
+}
+
+/// The tally as the targets give it now: grouped counts, one statement per kind of scope.
+pub async fn recount(db: &impl ConnectionTrait) -> Result<BTreeMap<Key, i64>, DbErr> {
+    let mut out = BTreeMap::new();
+    for (column, scope) in [
+        (target::Column::PlanId, Scope::Plan as fn(i32) -> Scope),
+        (target::Column::DomainId, Scope::Domain),
+        (target::Column::GoalId, Scope::Goal),
+    ] {
+        let rows: Vec<(i32, Status, i64)> = target::Entity::find()
+            .select_only()
+            .column(column)
+            .column(target::Column::Status)
+            .column_as(Expr::from(Func::count(Expr::col(Asterisk))), "n")
+            .filter(column.is_not_null())
+            .group_by(column)
+            .group_by(target::Column::Status)
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows.into_iter().map(|(id, s, n)| ((scope(id), s), n)));
+    }
+    for by_role in [true, false] {
+        let links = Alias::new("l");
+        let mut q = Query::select();
+        q.column((links.clone(), goal_department::Column::DepartmentId))
+            .column((target::Entity, target::Column::Status))
+            .expr(if by_role {
+                Expr::col(Asterisk).count()
+            } else {
+                // Across roles a goal may name a department twice; its targets count once.
+                Func::count_distinct(Expr::col((target::Entity, target::Column::Id))).into()
+            })
+            .from(target::Entity)
+            .join_as(
+                sea_orm::sea_query::JoinType::InnerJoin,
+                goal_department::Entity,
+                links.clone(),
+                Expr::col((links.clone(), goal_department::Column::GoalId))
+                    .equals((target::Entity, target::Column::GoalId)),
+            )
+            .group_by_col((links.clone(), goal_department::Column::DepartmentId))
+            .group_by_col((target::Entity, target::Column::Status));
+        if by_role {
+            q.column((links.clone(), goal_department::Column::Role))
+                .group_by_col((links, goal_department::Column::Role));
+        }
+        let statement = db.get_database_backend().build(&q);
+        for row in db.query_all_raw(statement).await? {
+            let department: i32 = row.try_get_by_index(0)?;
+            let status: String = row.try_get_by_index(1)?;
+            let n: i64 = row.try_get_by_index(2)?;
+            let role = if by_role {
+                let text: String = row.try_get_by_index(3)?;
+                Some(Role::parse(&text).ok_or_else(|| {
+                    DbErr::Custom(format!("unknown role {text:?} in goal_department"))
+                })?)
+            } else {
+                None
+            };
+            let status = Status::parse(&status)
+                .ok_or_else(|| DbErr::Custom(format!("unknown status {status:?} in target")))?;
+            out.insert((Scope::Department(department, role), status), n);
+        }
+    }
+    Ok(out)
+}
+
+/// The rows whose stored count is not the targets' count: (key, stored, counted). None unless
+/// something wrote around the services; for tests and the operator's check.
+pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<(Key, i64, i64)>, DbErr> {
+    let counted = recount(db).await?;
+    let mut stored: BTreeMap<Key, i64> = BTreeMap::new();
+    for row in status_tally::Entity::find().all(db).await? {
+        stored.insert((Scope::of_row(&row)?, row.status), row.n);
+    }
+    let mut keys: Vec<Key> = counted.keys().chain(stored.keys()).copied().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    Ok(keys
+        .into_iter()
+        .filter_map(|k| {
+            let (s, c) = (
+                stored.get(&k).copied().unwrap_or(0),
+                counted.get(&k).copied().unwrap_or(0),
+            );
+            (s != c).then_some((k, s, c))
+        })
+        .collect())
+}
+
+/// Recounts every scope and writes the rows that differ; returns how many it wrote. The
+/// caller has taken the [`lock`] before reading the targets it restated.
+pub async fn sync(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let wrong = drift(db).await?;
+    let rows: Vec<(Key, i64)> = wrong.iter().map(|(k, _, c)| (*k, *c)).collect();
+    upsert(db, &rows, false).await?;
+    // Rows of scopes that no longer have such targets stay, at zero: readers skip them.
+    Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_counts_once_for_a_department_its_goal_names_twice() {
+        let moved = Moved {
+            plan_id: 1,
+            domain_id: None,
+            goal_id: Some(9),
+            from: Status::NoData,
+            to: Status::OffTrack,
+        };
+        let links = HashMap::from([(
+            9,
+            vec![(7, Role::Lead), (7, Role::Cooperating), (8, Role::Lead)],
+        )]);
+        assert_eq!(
+            scopes_of(&moved, &links),
+            [
+                Scope::Plan(1),
+                Scope::Goal(9),
+                Scope::Department(7, Some(Role::Lead)),
+                Scope::Department(7, None),
+                Scope::Department(7, Some(Role::Cooperating)),
+                Scope::Department(8, Some(Role::Lead)),
+                Scope::Department(8, None),
+            ]
+        );
+        let no_goal = Moved {
+            goal_id: None,
+            domain_id: Some(3),
+            ..moved
+        };
+        assert_eq!(
+            scopes_of(&no_goal, &links),
+            [Scope::Plan(1), Scope::Domain(3)]
+        );
+    }
+}
