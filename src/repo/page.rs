@@ -7,7 +7,7 @@ use async_graphql::connection::{CursorType, OpaqueCursor, PageInfo};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
     Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Value,
+    QueryOrder, QuerySelect, QueryTrait, Select, Value,
 };
 use serde::{Deserialize, Serialize};
 
@@ -221,6 +221,9 @@ where
     if let Some(before) = &window.before {
         query = query.filter(keyset.beyond(before, false));
     }
+    // The keyset is the whole order: one the selection brought would come first and turn
+    // `last: n` into the first n, reversed.
+    QueryTrait::query(&mut query).clear_order_by();
     let order = keyset.order(window.backward);
     let mut rows = query
         .order_by(keyset.first.clone(), order.clone())

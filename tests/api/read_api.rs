@@ -111,6 +111,44 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
     assert_eq!(names(&ok(&body)["indicators"]), sorted[..3]);
 });
 
+on_both_backends!(targets_page_backwards_from_the_end, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let all = app
+            .query(r#"{ targets(filter: { planCode: "health" }, first: 100) { totalCount nodes { id } } }"#)
+            .await;
+    let ids = |page: &Value| -> Vec<String> {
+        page["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|n| n["id"].to_string())
+            .collect()
+    };
+    let all = ids(&ok(&all)["targets"]);
+    assert_eq!(all.len(), 93);
+    // The last 10 are the table of 智慧医院 ratings and what precedes it (L877), not the
+    // first 10 reversed.
+    let body = app
+            .query(r#"{ targets(filter: { planCode: "health" }, last: 10) { nodes { id name source { lineStart } } pageInfo { hasPreviousPage hasNextPage startCursor } } }"#)
+            .await;
+    let page = ok(&body)["targets"].clone();
+    assert_eq!(ids(&page), all[83..]);
+    assert_eq!(page["nodes"][9]["name"], "智慧服务评估二、三级公立医院3级");
+    assert_eq!(page["nodes"][9]["source"]["lineStart"], 877);
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(page["pageInfo"]["hasNextPage"], false);
+    let before = page["pageInfo"]["startCursor"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let body = app
+            .query(&format!(r#"{{ targets(filter: {{ planCode: "health" }}, last: 10, before: "{before}") {{ nodes {{ id }} }} }}"#))
+            .await;
+    assert_eq!(ids(&ok(&body)["targets"]), all[73..83]);
+});
+
 on_both_backends!(page_sizes_and_cursors_are_checked, |backend| async move {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
