@@ -22,6 +22,9 @@ pub struct Model {
     pub line_start: i32,
     pub line_end: i32,
     pub source_text: String,
+    /// How many indicators the plan sets targets for (derived from its targets, written with
+    /// them: the count would otherwise read every target of the plan).
+    pub indicator_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

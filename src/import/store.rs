@@ -125,7 +125,19 @@ macro_rules! keyed {
     };
 }
 
-keyed!(plan::Model, |m| m.code.clone());
+impl Keyed for plan::Model {
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn adopt(&mut self, existing: &Self) {
+        self.id = existing.id;
+        // Derived from the targets, counted after the import (`service::tally`).
+        self.indicator_count = existing.indicator_count;
+    }
+}
 keyed!(domain::Model, |m| m.key.clone());
 keyed!(goal::Model, |m| m.key.clone());
 keyed!(department::Model, |m| m.name.clone());
@@ -445,6 +457,7 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             line_start: to_i32(p.source.line_start),
             line_end: to_i32(p.source.line_end),
             source_text: p.source.text.clone(),
+            indicator_count: 0,
         })
         .collect();
     let plan_ids = Ids::new(

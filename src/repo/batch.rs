@@ -15,7 +15,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    Iterable, QueryFilter, QueryOrder,
+    Iterable, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::repo::page::{Keyset, Slice, SortKey};
@@ -266,8 +266,8 @@ macro_rules! sliced {
 }
 
 /// How many children a parent has: a nested connection's `totalCount`, asked only when
-/// selected; for every parent of a level, one grouped count per kind, or for targets one read
-/// of the tally.
+/// selected; for every parent of a level, one statement per kind: goals counted, targets read
+/// from the tally, a plan's indicators from the plans' rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SizeOf {
     GoalsOfPlan(i32),
@@ -278,17 +278,26 @@ pub enum SizeOf {
     IndicatorsOfPlan(i32),
 }
 
+/// Where a size is read.
+enum Counted {
+    /// The tally of the scope's targets' statuses, summed.
+    Tally(Scope),
+    /// The plan's row (`indicator_count`).
+    PlanRow(i32),
+    /// A grouped count of a table's rows by a parent column.
+    Rows(i32, (&'static str, &'static str)),
+}
+
 impl SizeOf {
-    /// The parent, and what counts its children: table, parent column, and the column
-    /// counted distinct (an indicator with two targets in a plan is one of its indicators).
-    fn parts(self) -> (i32, (&'static str, &'static str, Option<&'static str>)) {
+    fn counted(self) -> Counted {
         match self {
-            SizeOf::GoalsOfPlan(id) => (id, ("goal", "plan_id", None)),
-            SizeOf::GoalsOfDomain(id) => (id, ("goal", "domain_id", None)),
-            SizeOf::TargetsOfPlan(id) => (id, ("target", "plan_id", None)),
-            SizeOf::TargetsOfDomain(id) => (id, ("target", "domain_id", None)),
-            SizeOf::TargetsOfGoal(id) => (id, ("target", "goal_id", None)),
-            SizeOf::IndicatorsOfPlan(id) => (id, ("target", "plan_id", Some("indicator_id"))),
+            SizeOf::GoalsOfPlan(id) => Counted::Rows(id, ("goal", "plan_id")),
+            SizeOf::GoalsOfDomain(id) => Counted::Rows(id, ("goal", "domain_id")),
+            SizeOf::TargetsOfPlan(id) => Counted::Tally(Scope::Plan(id)),
+            SizeOf::TargetsOfDomain(id) => Counted::Tally(Scope::Domain(id)),
+            SizeOf::TargetsOfGoal(id) => Counted::Tally(Scope::Goal(id)),
+            // Distinct indicators of every target of the plan: counted when targets change.
+            SizeOf::IndicatorsOfPlan(id) => Counted::PlanRow(id),
         }
     }
 }
@@ -299,16 +308,16 @@ impl Loader<SizeOf> for Store {
 
     async fn load(&self, keys: &[SizeOf]) -> Result<HashMap<SizeOf, u64>, LoadError> {
         let mut out: HashMap<SizeOf, u64> = keys.iter().map(|k| (*k, 0)).collect();
-        // Targets are counted in the tally (a few rows a parent); goals and indicators here.
-        let tallied: Vec<(SizeOf, Scope)> = keys
-            .iter()
-            .filter_map(|k| match *k {
-                SizeOf::TargetsOfPlan(id) => Some((*k, Scope::Plan(id))),
-                SizeOf::TargetsOfDomain(id) => Some((*k, Scope::Domain(id))),
-                SizeOf::TargetsOfGoal(id) => Some((*k, Scope::Goal(id))),
-                _ => None,
-            })
-            .collect();
+        let mut tallied: Vec<(SizeOf, Scope)> = Vec::new();
+        let mut plans: Vec<i32> = Vec::new();
+        let mut kinds: HashMap<_, Vec<(i32, SizeOf)>> = HashMap::new();
+        for key in keys {
+            match key.counted() {
+                Counted::Tally(scope) => tallied.push((*key, scope)),
+                Counted::PlanRow(id) => plans.push(id),
+                Counted::Rows(id, kind) => kinds.entry(kind).or_default().push((id, *key)),
+            }
+        }
         if !tallied.is_empty() {
             let scopes: Vec<Scope> = tallied.iter().map(|(_, s)| *s).collect();
             let counted = super::tally::counts(&self.db, &scopes)
@@ -316,25 +325,27 @@ impl Loader<SizeOf> for Store {
                 .map_err(db_err)?;
             for (key, scope) in &tallied {
                 let n: usize = counted.get(scope).map_or(0, |by| by.values().sum());
-                out.insert(*key, n as u64);
+                out.insert(*key, u64::try_from(n).unwrap_or(0));
             }
         }
-        let mut kinds: HashMap<_, Vec<(i32, SizeOf)>> = HashMap::new();
-        for key in keys
-            .iter()
-            .filter(|k| !tallied.iter().any(|(t, _)| t == *k))
-        {
-            let (id, kind) = key.parts();
-            kinds.entry(kind).or_default().push((id, *key));
+        if !plans.is_empty() {
+            let counted: Vec<(i32, i32)> = plan::Entity::find()
+                .select_only()
+                .column(plan::Column::Id)
+                .column(plan::Column::IndicatorCount)
+                .filter(plan::Column::Id.is_in(plans))
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .map_err(db_err)?;
+            for (id, n) in counted {
+                out.insert(SizeOf::IndicatorsOfPlan(id), u64::try_from(n).unwrap_or(0));
+            }
         }
-        for ((table, parent, distinct), members) in kinds {
-            let counted = match distinct {
-                Some(column) => Expr::col(Alias::new(column)).count_distinct(),
-                None => Expr::col(Asterisk).count(),
-            };
+        for ((table, parent), members) in kinds {
             let query = Query::select()
                 .column(Alias::new(parent))
-                .expr(counted)
+                .expr(Expr::col(Asterisk).count())
                 .from(Alias::new(table))
                 .and_where(Expr::col(Alias::new(parent)).is_in(members.iter().map(|m| m.0)))
                 .group_by_col(Alias::new(parent))

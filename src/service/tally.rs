@@ -1,11 +1,12 @@
 //! Keeps `status_tally` in step with `target.status`, in the transaction that changes it:
 //! [`adjust`] adds the difference a restatement of some targets made (two statements however
 //! many targets moved), [`sync`] recounts every scope and writes the rows that differ (after
-//! an import, and at start-up, where it usually writes nothing).
+//! an import, and at start-up, where it usually writes nothing), with each plan's number of
+//! indicators (`plan.indicator_count`), which only a change of targets moves.
 
 use std::collections::{BTreeMap, HashMap};
 
-use entity::{goal_department, status_tally, target};
+use entity::{goal_department, plan, status_tally, target};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -224,14 +225,52 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<(Key, i64, i64)>, Db
         .collect())
 }
 
-/// Recounts every scope and writes the rows that differ; returns how many it wrote. The
-/// caller has taken the [`lock`] before reading the targets it restated.
+/// Recounts every scope, and every plan's indicators, and writes what differs; returns how
+/// many rows it wrote. The caller has taken the [`lock`] before reading the targets it
+/// restated.
 pub async fn sync(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
     let wrong = drift(db).await?;
     let rows: Vec<(Key, i64)> = wrong.iter().map(|(k, _, c)| (*k, *c)).collect();
     upsert(db, &rows, false).await?;
     // Rows of scopes that no longer have such targets stay, at zero: readers skip them.
-    Ok(rows.len())
+    let plans = plans_drift(db).await?;
+    for (id, _, counted) in &plans {
+        plan::Entity::update_many()
+            .col_expr(plan::Column::IndicatorCount, Expr::value(*counted))
+            .filter(plan::Column::Id.eq(*id))
+            .exec(db)
+            .await?;
+    }
+    Ok(rows.len() + plans.len())
+}
+
+/// The plans whose stored `indicator_count` is not the number of indicators their targets
+/// name: (plan id, stored, counted).
+pub async fn plans_drift(db: &impl ConnectionTrait) -> Result<Vec<(i32, i32, i32)>, DbErr> {
+    let counted: HashMap<i32, i64> = target::Entity::find()
+        .select_only()
+        .column(target::Column::PlanId)
+        .column_as(Expr::col(target::Column::IndicatorId).count_distinct(), "n")
+        .group_by(target::Column::PlanId)
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let stored: Vec<(i32, i32)> = plan::Entity::find()
+        .select_only()
+        .column(plan::Column::Id)
+        .column(plan::Column::IndicatorCount)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(stored
+        .into_iter()
+        .filter_map(|(id, n)| {
+            let c = i32::try_from(counted.get(&id).copied().unwrap_or(0)).unwrap_or(i32::MAX);
+            (n != c).then_some((id, n, c))
+        })
+        .collect())
 }
 
 #[cfg(test)]

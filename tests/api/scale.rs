@@ -138,6 +138,25 @@ on_both_backends!(
             assert_eq!(stored, &assessed["data"]["plan"]["statusCounts"], "{plan}");
             assert_eq!(total(stored), targets * 100, "{plan}: {stored}");
         }
+        assert_eq!(
+            plangraph::service::tally::plans_drift(&app.db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            vec![]
+        );
+        let body = app
+            .query(
+                r#"{ plan(code: "health") { indicators(first: 1) { totalCount } }
+                     indicators(first: 1, filter: { planCode: "health" }) { totalCount } }"#,
+            )
+            .await;
+        // The plan's stored count, and the root list's count of the indicators themselves.
+        assert_eq!(
+            body["data"]["plan"]["indicators"]["totalCount"],
+            80 * 100,
+            "{body}"
+        );
+        assert_eq!(body["data"]["indicators"]["totalCount"], 80 * 100, "{body}");
         // A department's counts (from the tally) are its targets' assessed statuses too.
         let body = app
             .query(

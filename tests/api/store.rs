@@ -3,7 +3,7 @@
 
 use migration::{Migrator, MigratorTrait};
 use plangraph::import::{self, store, BUNDLED_DOCUMENT};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestDb};
@@ -350,6 +350,9 @@ on_both_backends!(
         db.execute_unprepared("DELETE FROM status_tally")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
+        db.execute_unprepared("UPDATE plan SET indicator_count = 0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let stale = plangraph::service::statuses::stale(&db)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -371,6 +374,26 @@ on_both_backends!(
                 .await
                 .unwrap_or_else(|e| panic!("{e}")),
             vec![]
+        );
+        // Indicators per plan, as the document's targets name them (women, children,
+        // health, earthquake).
+        let mut plans = entity::plan::Entity::find()
+            .all(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        plans.sort_by_key(|p| p.ordinal);
+        let counts: Vec<(&str, i32)> = plans
+            .iter()
+            .map(|p| (p.code.as_str(), p.indicator_count))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("women", 31),
+                ("children", 34),
+                ("health", 80),
+                ("earthquake", 6)
+            ]
         );
         let every = plangraph::repo::tally::of_filter(&db, &Default::default())
             .await
