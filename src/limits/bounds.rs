@@ -96,6 +96,9 @@ pub async fn measure(db: &impl ConnectionTrait) -> Result<Bounds, DbErr> {
 #[derive(Default)]
 pub struct LiveBounds {
     current: RwLock<(Option<i64>, Bounds)>,
+    /// Held while measuring: the requests that see a new version together wait for one
+    /// measurement instead of each running it (16 readers after every write did).
+    measuring: tokio::sync::Mutex<()>,
 }
 
 impl LiveBounds {
@@ -103,18 +106,76 @@ impl LiveBounds {
         self.current.read().map(|c| c.1.clone()).unwrap_or_default()
     }
 
+    fn seen(&self) -> Option<i64> {
+        self.current.read().ok().and_then(|c| c.0)
+    }
+
     /// Measures again when the data version moved since the last measure (or there was none).
     pub async fn refresh(&self, db: &impl ConnectionTrait, version: i64) -> Result<(), DbErr> {
-        let seen = self.current.read().ok().and_then(|c| c.0);
-        if seen == Some(version) {
+        self.refresh_with(version, || measure(db)).await
+    }
+
+    async fn refresh_with<F, Fut>(&self, version: i64, measure: F) -> Result<(), DbErr>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Bounds, DbErr>>,
+    {
+        if self.seen().is_some_and(|v| v >= version) {
             return Ok(());
         }
-        let bounds = measure(db).await?;
+        let _measuring = self.measuring.lock().await;
+        // Measured meanwhile, by the request that held the lock.
+        if self.seen().is_some_and(|v| v >= version) {
+            return Ok(());
+        }
+        let bounds = measure().await?;
         if let Ok(mut current) = self.current.write() {
             if current.0.is_none_or(|v| v <= version) {
                 *current = (Some(version), bounds);
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn requests_that_see_a_new_version_together_measure_once() {
+        let live = LiveBounds::default();
+        let runs = AtomicUsize::new(0);
+        let measure = |size: usize| {
+            let runs = &runs;
+            move || async move {
+                runs.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                Ok(Bounds::default().with(Measured::Plans, size))
+            }
+        };
+        let together = (0..8).map(|_| live.refresh_with(5, measure(4)));
+        for done in futures_util::future::join_all(together).await {
+            done.unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        assert_eq!(live.get().get(Measured::Plans), 4);
+        // The same version again, or an older one, is not measured; a newer one is.
+        live.refresh_with(5, measure(9))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        live.refresh_with(4, measure(9))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        live.refresh_with(6, measure(7))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (runs.load(Ordering::SeqCst), live.get().get(Measured::Plans)),
+            (2, 7)
+        );
     }
 }
