@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use entity::{goal_department, indicator_value, target};
-use sea_orm::sea_query::{Asterisk, Expr, Func, Query};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, FunctionCall, Query, SimpleExpr};
 
 use super::page::{Keyset, Page, PageArgs, SortKey};
 use sea_orm::{
@@ -52,8 +52,35 @@ fn filtered(filter: &TargetFilter) -> Select<target::Entity> {
     let mut q = stored(filter);
     if !filter.statuses.is_empty() {
         q = q.filter(target::Column::Status.is_in(filter.statuses.iter().copied()));
+        if let Some(code) = &filter.plan_code {
+            q = q.filter(within_lines_of_plan(code));
+        }
     }
     q
+}
+
+/// `line_start` between the first and last line of the plan's targets: true of every target
+/// of the plan, so it selects nothing more or less. It lets the index on (status, position)
+/// start at the plan's lines: without it PostgreSQL may walk that index in document order
+/// from the first plan's targets and skip the others' (2,325 buffers read for the first page
+/// of health's OFF_TRACK at 100× the data, 21 with it), because it cannot know that a plan's
+/// targets lie together.
+fn within_lines_of_plan(code: &str) -> SimpleExpr {
+    let bound = |f: fn(Expr) -> FunctionCall| {
+        SimpleExpr::SubQuery(
+            None,
+            Box::new(
+                Query::select()
+                    .expr(f(Expr::col(target::Column::LineStart)))
+                    .from(target::Entity)
+                    .and_where(super::in_plan(target::Column::PlanId, code))
+                    .to_owned()
+                    .into(),
+            ),
+        )
+    };
+    Expr::col((target::Entity, target::Column::LineStart))
+        .between(bound(Func::min::<Expr>), bound(Func::max::<Expr>))
 }
 
 /// The conditions of a filter but its statuses.
