@@ -86,9 +86,7 @@ pub async fn restate(
     }
     match which {
         Which::OfIndicators(_) => tally::adjust(db, &moved).await?,
-        Which::All => {
-            tally::sync(db).await?;
-        }
+        Which::All => tally::sync(db).await?,
     }
     Ok(changed)
 }
