@@ -4,6 +4,7 @@
 # the plans → domains → goals → departments query, polled every 5 ms. ROUNDS rounds per store; prints min / median / max.
 #
 #   bench/coldstart.sh [sqlite|postgres|both]      ROUNDS=5; PG_PARAMS=sslmode=disable adds URL parameters
+#   BIN=/path/to/plangraph bench/coldstart.sh …   another build (say, an earlier commit's) instead of this one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,8 @@ rounds="${ROUNDS:-5}"
 port="${BENCH_PORT:-18183}"
 pg_admin="${PLANGRAPH_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 export PGOPTIONS="-c client_min_messages=warning"
-cargo build --release --quiet --bin plangraph
+bin="${BIN:-}"
+if [ -z "$bin" ]; then cargo build --release --quiet --bin plangraph; bin=target/release/plangraph; fi
 
 work="$(mktemp -d)"
 server_pid=""
@@ -36,7 +38,7 @@ for store in sqlite postgres; do
     fi
     started=$(date +%s%N)
     PLANGRAPH_JWT_SECRET=0123456789abcdef0123456789abcdef DATABASE_URL="$url" RUST_LOG=warn \
-      target/release/plangraph serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+      "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
     server_pid=$!
     until body=$(curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' --data-binary "@$work/q.json" 2>/dev/null) &&
           [[ "$body" == *'"code":"women"'* ]]; do

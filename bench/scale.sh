@@ -4,8 +4,8 @@
 # one connection, response cache off. Prints p50/p99 of each and the ratio 100× / base.
 # Where the answer itself grows with the data the ratio shows that too: the document has no
 # OFF_TRACK target (status_filter's base page is empty; status_filter_full's NO_DATA page is
-# full on both), and four of the dashboard's first 100 targets have a value where at 100× 99
-# have a ten-year series.
+# full on both), and the dashboard's page (health's 93 targets) has one figure on 33 of them
+# where at 100× 99 of its 100 have a ten-year series.
 # Release build, server pinned to core 0, wrk to core 1.
 #
 #   bench/scale.sh [sqlite|postgres|both]      DURATION=5s FACTOR=100 by default
