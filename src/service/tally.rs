@@ -78,7 +78,7 @@ pub async fn adjust(db: &impl ConnectionTrait, moved: &[Moved]) -> Result<(), Db
     deltas.retain(|_, d| *d != 0);
     // Rows in key order, so that two writers lock them in the same order.
     let rows: Vec<(Key, i64)> = deltas.into_iter().collect();
-    upsert(db, &rows, true).await
+    add(db, &rows).await
 }
 
 /// Every scope a target counts in.
@@ -98,14 +98,10 @@ fn scopes_of(m: &Moved, links: &HashMap<i32, Vec<(i32, Role)>>) -> Vec<Scope> {
     out
 }
 
-/// Writes rows: their counts (`add` false) or the differences to add to those stored.
-async fn upsert(db: &impl ConnectionTrait, rows: &[(Key, i64)], add: bool) -> Result<(), DbErr> {
+/// Adds the differences to the counts stored (a row not there yet starts at its difference).
+async fn add(db: &impl ConnectionTrait, rows: &[(Key, i64)]) -> Result<(), DbErr> {
     use status_tally::Column as C;
-    let n = if add {
-        Expr::col((status_tally::Entity, C::N)).add(Expr::col((Alias::new("excluded"), C::N)))
-    } else {
-        Expr::col((Alias::new("excluded"), C::N))
-    };
+    let n = Expr::col((status_tally::Entity, C::N)).add(Expr::col((Alias::new("excluded"), C::N)));
     for chunk in rows.chunks(CHUNK) {
         let mut insert = Query::insert();
         insert.into_table(status_tally::Entity).columns([
