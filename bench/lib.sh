@@ -21,11 +21,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A fresh PostgreSQL database named $1 (dropped on exit); prints its URL.
+# A fresh PostgreSQL database named $1 (dropped on exit); sets `url` to it. Not in `$( … )`:
+# a subshell's list of databases to drop is lost with it (plangraph_peer was left behind).
 fresh_pg() {
   psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
   databases+=("$1")
-  echo "${pg_admin%/*}/$1"
+  url="${pg_admin%/*}/$1"
 }
 
 # Waits until $1 (a URL) answers, or fails with the log $2.

@@ -34,7 +34,7 @@ echo "| store | connections | requests/s | p50 ms | p99 ms | RSS idle MB | RSS p
 echo "|---|---|---|---|---|---|---|"
 for store in sqlite postgres; do
   [ "$stores" = both ] || [ "$stores" = "$store" ] || continue
-  if [ "$store" = sqlite ]; then url="sqlite://$work/memory.db?mode=rwc"; else url=$(fresh_pg plangraph_memory); fi
+  if [ "$store" = sqlite ]; then url="sqlite://$work/memory.db?mode=rwc"; else fresh_pg plangraph_memory; fi
   PLANGRAPH_CACHE_BYTES=0 start_plangraph "$url" "$port" 0
   # One answer first, checked: the bench measures answers, not refusals.
   answer=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \

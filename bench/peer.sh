@@ -22,7 +22,7 @@ if [ ! -x target/peer/node_modules/.bin/postgraphile ]; then
   (cd target/peer && npm install --no-audit --no-fund --loglevel=error postgraphile@4.14 >/dev/null)
 fi
 
-url=$(fresh_pg plangraph_peer)
+fresh_pg plangraph_peer
 # The same transport for both: PostGraphile's driver (node-postgres) does not use TLS unless
 # told to, and sqlx's default (sslmode=prefer) would encrypt every row on the loopback.
 PLANGRAPH_CACHE_BYTES=0 start_plangraph "$url?sslmode=disable" "$ours" 0

@@ -16,7 +16,7 @@ export DURATION="${DURATION:-8s}"
 ports=(18195 18196 18197)
 cargo build --release --quiet --bin plangraph
 
-url=$(fresh_pg plangraph_replicas)
+fresh_pg plangraph_replicas
 export DATABASE_URL="$url"
 gql() { # $1 port, $2 query, $3 variables JSON, $4 token → JSON answer
   local vars="${3:-}"
