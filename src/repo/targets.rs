@@ -305,10 +305,11 @@ pub async fn counts(
     filter: &TargetFilter,
     as_of: Option<i32>,
 ) -> Result<Vec<(Status, usize)>, AppError> {
-    let by: HashMap<Status, usize> = if let Some(by) = match as_of {
+    let tallied = match as_of {
         None => super::tally::of_filter(db, filter).await?,
         Some(_) => None,
-    } {
+    };
+    let by: HashMap<Status, usize> = if let Some(by) = tallied {
         by
     } else if as_of.is_none() {
         let query = filtered(filter)
@@ -365,26 +366,4 @@ pub async fn counts_by<K: std::hash::Hash + Eq + Copy>(
         .into_iter()
         .map(|(k, by)| (k, all_statuses(&by)))
         .collect())
-}
-
-/// Goal → departments linked to it (in any role, or in `role`), for grouping by department.
-pub async fn departments_of_goals(
-    db: &impl ConnectionTrait,
-    goal_ids: &[i32],
-) -> Result<HashMap<i32, Vec<i32>>, AppError> {
-    if goal_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let links = goal_department::Entity::find()
-        .filter(goal_department::Column::GoalId.is_in(goal_ids.iter().copied()))
-        .all(db)
-        .await?;
-    let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
-    for l in links {
-        let list = out.entry(l.goal_id).or_default();
-        if !list.contains(&l.department_id) {
-            list.push(l.department_id);
-        }
-    }
-    Ok(out)
 }
