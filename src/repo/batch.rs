@@ -14,11 +14,12 @@ use sea_orm::sea_query::{
     WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    Iterable, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::repo::page::{Keyset, Slice, SortKey};
+use crate::repo::rows::{self, Positional};
 
 /// The store as the loaders see it.
 #[derive(Clone)]
@@ -63,11 +64,13 @@ macro_rules! by_id {
             type Error = LoadError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0)))
-                    .all(&self.db)
-                    .await
-                    .map_err(db_err)?;
+                let rows = rows::all(
+                    &self.db,
+                    $entity::Entity::find()
+                        .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0))),
+                )
+                .await
+                .map_err(db_err)?;
                 Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
             }
         }
@@ -85,13 +88,15 @@ macro_rules! children {
             type Error = LoadError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::$parent.is_in(keys.iter().map(|k| k.0)))
-                    .order_by_asc($entity::Column::$order)
-                    .order_by_asc($entity::Column::Id)
-                    .all(&self.db)
-                    .await
-                    .map_err(db_err)?;
+                let rows = rows::all(
+                    &self.db,
+                    $entity::Entity::find()
+                        .filter($entity::Column::$parent.is_in(keys.iter().map(|k| k.0)))
+                        .order_by_asc($entity::Column::$order)
+                        .order_by_asc($entity::Column::Id),
+                )
+                .await
+                .map_err(db_err)?;
                 let parent_of: fn(&$entity::Model) -> Option<i32> = $parent_of;
                 let mut out: HashMap<$key, Self::Value> =
                     keys.iter().map(|k| (*k, Vec::new())).collect();
@@ -129,7 +134,7 @@ async fn slices_of<E>(
 ) -> Result<HashMap<(i32, Slice), Vec<E::Model>>, LoadError>
 where
     E: EntityTrait,
-    E::Model: Send + Sync,
+    E::Model: Positional + Send + Sync,
 {
     let keyset = Keyset {
         first: Expr::col((E::default(), position.0)),
@@ -217,12 +222,9 @@ where
                 .to_owned()
         };
         let statement = db.get_database_backend().build(&statement);
-        let rows = E::find()
-            .from_raw_sql(statement)
-            .all(db)
-            .await
-            .map_err(db_err)?;
-        for row in rows {
+        let rows = db.query_all_raw(statement).await.map_err(db_err)?;
+        for row in rows.iter().map(E::Model::decode) {
+            let row = row.map_err(db_err)?;
             if let Some(list) = parent_of(&row).and_then(|p| out.get_mut(&(p, slice.clone()))) {
                 list.push(row);
             }
@@ -464,14 +466,16 @@ impl Loader<PublishedValues> for Store {
         &self,
         keys: &[PublishedValues],
     ) -> Result<HashMap<PublishedValues, Self::Value>, Self::Error> {
-        let rows = indicator_value::Entity::find()
-            .filter(indicator_value::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
-            .filter(indicator_value::Column::Status.eq(crate::domain::ValueStatus::Published))
-            .order_by_asc(indicator_value::Column::Year)
-            .order_by_asc(indicator_value::Column::Version)
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
+        let rows = rows::all(
+            &self.db,
+            indicator_value::Entity::find()
+                .filter(indicator_value::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+                .filter(indicator_value::Column::Status.eq(crate::domain::ValueStatus::Published))
+                .order_by_asc(indicator_value::Column::Year)
+                .order_by_asc(indicator_value::Column::Version),
+        )
+        .await
+        .map_err(db_err)?;
         let mut out: HashMap<PublishedValues, Self::Value> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
@@ -779,14 +783,16 @@ async fn indicators_of(
     db: &DatabaseConnection,
     targets: &[target::Model],
 ) -> Result<HashMap<i32, indicator::Model>, LoadError> {
-    Ok(indicator::Entity::find()
-        .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id)))
-        .all(db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect())
+    Ok(rows::all(
+        db,
+        indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(targets.iter().map(|t| t.indicator_id))),
+    )
+    .await
+    .map_err(db_err)?
+    .into_iter()
+    .map(|i| (i.id, i))
+    .collect())
 }
 
 /// An indicator's place in a list: the position (line, ordinal) of its first target there.
@@ -835,19 +841,25 @@ impl Loader<GoalsOfDepartment> for Store {
                 Expr::col((goal_department::Entity, L::GoalId))
                     .equals((goal::Entity, goal::Column::Id)),
             )
-            .and_where(
-                Expr::col((goal_department::Entity, L::DepartmentId))
-                    .is_in(keys.iter().map(|k| k.0)),
-            )
+            .cond_where(keys.iter().fold(Condition::any(), |any, k| {
+                let department = Expr::col((goal_department::Entity, L::DepartmentId)).eq(k.0);
+                any.add(match k.1 {
+                    // Only the links a role asks for: a department leads a third of what it names.
+                    Some(role) => department
+                        .and(Expr::col((goal_department::Entity, L::Role)).eq(role.as_str())),
+                    None => department,
+                })
+            }))
             .order_by((goal::Entity, goal::Column::LineStart), Order::Asc)
             .order_by((goal::Entity, goal::Column::Id), Order::Asc);
         let statement = self.db.get_database_backend().build(&query);
         let mut out: HashMap<GoalsOfDepartment, Self::Value> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
+        let extra = <goal::Model as Positional>::FIELDS.len();
         for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
-            let goal = goal::Model::from_query_result(&row, "").map_err(db_err)?;
-            let department: i32 = row.try_get("", "department_id").map_err(db_err)?;
-            let role: crate::domain::Role = row.try_get("", "role").map_err(db_err)?;
+            let goal = goal::Model::decode(&row).map_err(db_err)?;
+            let department: i32 = row.try_get_by_index(extra).map_err(db_err)?;
+            let role: crate::domain::Role = row.try_get_by_index(extra + 1).map_err(db_err)?;
             for key in [
                 GoalsOfDepartment(department, None),
                 GoalsOfDepartment(department, Some(role)),
@@ -882,19 +894,23 @@ impl Loader<WorkOf> for Store {
     type Error = LoadError;
 
     async fn load(&self, keys: &[WorkOf]) -> Result<HashMap<WorkOf, Self::Value>, Self::Error> {
-        let links = goal_department::Entity::find()
-            .filter(goal_department::Column::DepartmentId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
+        let links = rows::all(
+            &self.db,
+            goal_department::Entity::find()
+                .filter(goal_department::Column::DepartmentId.is_in(keys.iter().map(|k| k.0))),
+        )
+        .await
+        .map_err(db_err)?;
         let goal_ids: Vec<i32> = links.iter().map(|l| l.goal_id).collect();
-        let targets = target::Entity::find()
-            .filter(target::Column::GoalId.is_in(goal_ids))
-            .order_by_asc(target::Column::LineStart)
-            .order_by_asc(target::Column::Ordinal)
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
+        let targets = rows::all(
+            &self.db,
+            target::Entity::find()
+                .filter(target::Column::GoalId.is_in(goal_ids))
+                .order_by_asc(target::Column::LineStart)
+                .order_by_asc(target::Column::Ordinal),
+        )
+        .await
+        .map_err(db_err)?;
         let indicators = indicators_of(&self.db, &targets).await?;
         let mut out = HashMap::new();
         for key in keys {

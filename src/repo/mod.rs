@@ -11,6 +11,7 @@ pub mod export;
 pub mod goals;
 pub mod indicators;
 pub mod page;
+pub mod rows;
 pub mod search;
 pub mod tally;
 pub mod targets;

@@ -6,12 +6,13 @@
 use async_graphql::connection::{CursorType, OpaqueCursor, PageInfo};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, Value,
+    Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, Value,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::repo::rows::{self, Positional};
 
 /// Largest page a client may ask for (GitHub's public API uses the same bound).
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -194,7 +195,7 @@ pub async fn page<E, N>(
 ) -> Result<Page<N>, AppError>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Sized + Send + Sync,
+    E::Model: Positional + Sized + Send + Sync,
 {
     let window = args.window()?;
     for (name, key) in [("after", &window.after), ("before", &window.before)] {
@@ -225,12 +226,14 @@ where
     // `last: n` into the first n, reversed.
     QueryTrait::query(&mut query).clear_order_by();
     let order = keyset.order(window.backward);
-    let mut rows = query
-        .order_by(keyset.first.clone(), order.clone())
-        .order_by(keyset.second.clone(), order)
-        .limit(window.size + 1)
-        .all(db)
-        .await?;
+    let mut rows = rows::all(
+        db,
+        query
+            .order_by(keyset.first.clone(), order.clone())
+            .order_by(keyset.second.clone(), order)
+            .limit(window.size + 1),
+    )
+    .await?;
     let more = rows.len() as u64 > window.size;
     rows.truncate(usize::try_from(window.size).unwrap_or(usize::MAX));
     if window.backward {
