@@ -332,6 +332,7 @@ fn run(
         checker,
         rate: Arc::clone(&rate),
         running: Arc::new(tokio::sync::Semaphore::new(settings.limits.executions)),
+        documents: Default::default(),
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());
     let downloads = web::Data::new(http::downloads::Downloads::default());

@@ -77,6 +77,8 @@ pub struct GraphqlState<E> {
     pub rate: Arc<RateLimiter>,
     /// Turns to execute (`Limits::executions`).
     pub running: Arc<tokio::sync::Semaphore>,
+    /// Documents parsed before, by their text.
+    pub documents: super::documents::Documents,
 }
 
 /// Routes `/graphql` (POST and GET) for any executor.
@@ -210,10 +212,18 @@ fn prepare<E>(
     }
     let operation_name = request.operation_name.clone();
     let variables = request.variables.clone();
-    let document = request.parsed_query().map_err(|e| Refusal {
+    let parsed = match state.documents.get(&request.query) {
+        Some(document) => Ok(document),
+        None => async_graphql::parser::parse_query(&request.query).inspect(|document| {
+            state.documents.put(&request.query, document);
+        }),
+    };
+    let refused = |e: async_graphql::ServerError| Refusal {
         locations: e.locations.clone(),
         ..Refusal::document("GRAPHQL_PARSE_FAILED", e.message.clone())
-    })?;
+    };
+    request.set_parsed_query(parsed.map_err(|e| refused(e.into()))?);
+    let document = request.parsed_query().map_err(refused)?;
     state
         .checker
         .check(document, &variables)

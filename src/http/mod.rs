@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod catalog;
 pub mod client;
+pub mod documents;
 pub mod downloads;
 pub mod graphql;
 pub mod health;

@@ -198,6 +198,40 @@ fn fan_out(levels: usize) -> String {
     q
 }
 
+// Parsed documents are remembered by their text (http::documents); the limits are not: the
+// same text is checked again with each request's variables.
+on_both_backends!(
+    a_remembered_query_is_checked_again_with_its_variables,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let text = "query Q($n: Int) { departments(first: $n) { nodes { name goals(first: $n) { nodes { targets(first: $n) { nodes { departments { department { goals(first: $n) { totalCount } } } } } } } } } }";
+        let ask = |n: i64| {
+            let app = &app;
+            async move {
+                post(
+                    app,
+                    json!({ "query": text, "variables": { "n": n } }).to_string(),
+                )
+                .await
+            }
+        };
+        for (n, shown) in [(1, 1), (2, 2)] {
+            let (status, body) = ask(n).await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body["errors"].is_null(), "{body}");
+            let departments = body["data"]["departments"]["nodes"]
+                .as_array()
+                .expect("nodes");
+            assert_eq!(departments.len(), shown, "{body}");
+            // What the cheap request was answered from does not let the dear one through.
+            let (_, body) = ask(100).await;
+            assert_eq!(code(&body), "LIMIT_EXCEEDED", "{body}");
+        }
+    }
+);
+
 on_both_backends!(fan_out_is_refused_before_any_work, |backend| async move {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
