@@ -222,9 +222,10 @@ where
                 .to_owned()
         };
         let statement = db.get_database_backend().build(&statement);
-        let rows = db.query_all_raw(statement).await.map_err(db_err)?;
-        for row in rows.iter().map(E::Model::decode) {
-            let row = row.map_err(db_err)?;
+        for row in rows::of_statement::<E::Model>(db, statement)
+            .await
+            .map_err(db_err)?
+        {
             if let Some(list) = parent_of(&row).and_then(|p| out.get_mut(&(p, slice.clone()))) {
                 list.push(row);
             }

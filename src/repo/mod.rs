@@ -155,10 +155,7 @@ pub struct Stamp {
 
 /// Every plan, in published order.
 pub async fn plans(db: &impl ConnectionTrait) -> Result<Vec<plan::Model>, AppError> {
-    Ok(plan::Entity::find()
-        .order_by_asc(plan::Column::Ordinal)
-        .all(db)
-        .await?)
+    Ok(rows::all(db, plan::Entity::find().order_by_asc(plan::Column::Ordinal)).await?)
 }
 
 /// A plan by code, or none.

@@ -14,7 +14,9 @@ use entity::{
     indicator, indicator_value, plan, target, value_event,
 };
 use sea_orm::prelude::{Date, DateTimeUtc};
-use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, EntityTrait, QueryResult, QueryTrait, Select};
+use sea_orm::{
+    ActiveEnum, ConnectionTrait, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
+};
 
 /// A model read from a row whose first columns are the entity's, in `Column::iter()` order
 /// (what `Entity::find()` selects); anything a query selects after them follows at
@@ -177,11 +179,18 @@ where
     E: EntityTrait,
     E::Model: Positional,
 {
-    let statement = select.build(db.get_database_backend());
+    of_statement(db, select.build(db.get_database_backend())).await
+}
+
+/// Every row of a statement that selects whole models (and perhaps more after them).
+pub async fn of_statement<M: Positional>(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+) -> Result<Vec<M>, DbErr> {
     db.query_all_raw(statement)
         .await?
         .iter()
-        .map(E::Model::decode)
+        .map(M::decode)
         .collect()
 }
 

@@ -14,6 +14,7 @@ use sea_orm::{
 
 use crate::error::AppError;
 use crate::repo::page::{self, Page, Slice};
+use crate::repo::rows;
 
 /// The kinds of result, in the order they are listed.
 const KINDS: usize = 4;
@@ -193,47 +194,55 @@ async fn hits(
     Ok(match kind {
         0 => many(
             Hit::Plan,
-            plan::Entity::find()
-                .filter(plans(text))
-                .order_by_asc(plan::Column::Ordinal)
-                .offset(offset)
-                .limit(limit)
-                .all(db)
-                .await?,
+            rows::all(
+                db,
+                plan::Entity::find()
+                    .filter(plans(text))
+                    .order_by_asc(plan::Column::Ordinal)
+                    .offset(offset)
+                    .limit(limit),
+            )
+            .await?,
         ),
         1 => many(
             Hit::Department,
-            department::Entity::find()
-                .filter(departments(text))
-                .order_by_asc(department::Column::Name)
-                .order_by_asc(department::Column::Id)
-                .offset(offset)
-                .limit(limit)
-                .all(db)
-                .await?,
+            rows::all(
+                db,
+                department::Entity::find()
+                    .filter(departments(text))
+                    .order_by_asc(department::Column::Name)
+                    .order_by_asc(department::Column::Id)
+                    .offset(offset)
+                    .limit(limit),
+            )
+            .await?,
         ),
         2 => many(
             Hit::Indicator,
-            indicator::Entity::find()
-                .filter(indicators(backend, text))
-                .order_by_asc(indicator::Column::LineStart)
-                .order_by_asc(indicator::Column::Ordinal)
-                .order_by_asc(indicator::Column::Id)
-                .offset(offset)
-                .limit(limit)
-                .all(db)
-                .await?,
+            rows::all(
+                db,
+                indicator::Entity::find()
+                    .filter(indicators(backend, text))
+                    .order_by_asc(indicator::Column::LineStart)
+                    .order_by_asc(indicator::Column::Ordinal)
+                    .order_by_asc(indicator::Column::Id)
+                    .offset(offset)
+                    .limit(limit),
+            )
+            .await?,
         ),
         _ => many(
             Hit::Goal,
-            goal::Entity::find()
-                .filter(goals(backend, text))
-                .order_by_asc(goal::Column::LineStart)
-                .order_by_asc(goal::Column::Id)
-                .offset(offset)
-                .limit(limit)
-                .all(db)
-                .await?,
+            rows::all(
+                db,
+                goal::Entity::find()
+                    .filter(goals(backend, text))
+                    .order_by_asc(goal::Column::LineStart)
+                    .order_by_asc(goal::Column::Id)
+                    .offset(offset)
+                    .limit(limit),
+            )
+            .await?,
         ),
     })
 }

@@ -6,6 +6,7 @@ use entity::{goal_department, indicator_value, target};
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, FunctionCall, Query, SimpleExpr};
 
 use super::page::{Keyset, Page, PageArgs, SortKey};
+use super::rows;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -282,13 +283,15 @@ pub async fn matching(
     as_of: Option<i32>,
 ) -> Result<Vec<target::Model>, AppError> {
     if filter.statuses.is_empty() || as_of.is_none() {
-        return Ok(select(filter).all(db).await?);
+        return Ok(rows::all(db, select(filter)).await?);
     }
-    let rows = stored(filter)
-        .order_by_asc(target::Column::LineStart)
-        .order_by_asc(target::Column::Ordinal)
-        .all(db)
-        .await?;
+    let rows = rows::all(
+        db,
+        stored(filter)
+            .order_by_asc(target::Column::LineStart)
+            .order_by_asc(target::Column::Ordinal),
+    )
+    .await?;
     Ok(assess(db, rows, as_of)
         .await?
         .into_iter()
@@ -326,7 +329,7 @@ pub async fn counts(
             .collect()
     } else {
         let mut by = HashMap::new();
-        for (_, a) in assess(db, stored(filter).all(db).await?, as_of).await? {
+        for (_, a) in assess(db, rows::all(db, stored(filter)).await?, as_of).await? {
             if filter.statuses.is_empty() || filter.statuses.contains(&a.status) {
                 *by.entry(a.status).or_default() += 1;
             }
