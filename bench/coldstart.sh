@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Cold start (issue 11, goal 6): from `plangraph serve` on an empty store — schema (on
 # PostgreSQL the baseline script), import of the bundled document — to the first answer of
-# the plans → domains → goals → departments query, polled every 5 ms. ROUNDS rounds per store; prints min / median / max.
+# the plans → domains → goals → departments query, polled every 5 ms. ROUNDS rounds per store; prints min / median / max,
+# and the medians of the phases the server logs when it is ready (open and migrate, import,
+# total from its first instruction: what the poll and the first answer do not blur).
 #
 #   bench/coldstart.sh [sqlite|postgres|both]      ROUNDS=5; PG_PARAMS=sslmode=disable adds URL parameters
 #   BIN=/path/to/plangraph bench/coldstart.sh …   another build (say, an earlier commit's) instead of this one
@@ -28,7 +30,7 @@ python3 -c 'import json; print(json.dumps({"query": "{ plans { code title domain
 
 for store in sqlite postgres; do
   [ "$stores" = both ] || [ "$stores" = "$store" ] || continue
-  : > "$work/times"
+  : > "$work/times"; : > "$work/phases"
   for _ in $(seq 1 "$rounds"); do
     if [ "$store" = sqlite ]; then
       rm -f "$work"/cold.db*; url="sqlite://$work/cold.db?mode=rwc"
@@ -37,7 +39,7 @@ for store in sqlite postgres; do
       url="${pg_admin%/*}/plangraph_cold${PG_PARAMS:+?$PG_PARAMS}"
     fi
     started=$(date +%s%N)
-    PLANGRAPH_JWT_SECRET=0123456789abcdef0123456789abcdef DATABASE_URL="$url" RUST_LOG=warn \
+    PLANGRAPH_JWT_SECRET=0123456789abcdef0123456789abcdef DATABASE_URL="$url" RUST_LOG=warn,plangraph::startup=info \
       "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
     server_pid=$!
     until body=$(curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' --data-binary "@$work/q.json" 2>/dev/null) &&
@@ -47,6 +49,14 @@ for store in sqlite postgres; do
     done
     echo $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/times"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+    sed 's/\x1b\[[0-9;]*m//g' "$work/server.log" | grep -o 'open_ms=[0-9]* import_ms=[0-9]* total_ms=[0-9]*' >> "$work/phases" || true
   done
   sort -n "$work/times" | awk -v s="$store" '{a[NR]=$1} END {printf "%s: cold start to first answer, ms: min %d / median %d / max %d (%d rounds)\n", s, a[1], a[int((NR+1)/2)], a[NR], NR}'
+  python3 - "$work/phases" "$store" <<'PY'
+import statistics, sys
+rows = [dict(kv.split("=") for kv in line.split()) for line in open(sys.argv[1]) if line.strip()]
+if rows:
+    med = {k: statistics.median(int(r[k]) for r in rows) for k in ("open_ms", "import_ms", "total_ms")}
+    print(f"{sys.argv[2]}: server phases at ready, median ms: open and migrate {med['open_ms']:g}, import {med['import_ms']:g}, ready {med['total_ms']:g}")
+PY
 done

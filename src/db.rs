@@ -121,9 +121,8 @@ pub async fn connect_counted(
     } else {
         pool.await.map_err(|e| explain(&shown, &e))?
     };
-    check_tables(&db, &shown, access).await?;
     let migrating = std::time::Instant::now();
-    migrate(&db).await.map_err(|e| explain(&shown, &e))?;
+    migrate(&db, &shown, access).await?;
     tracing::debug!(
         ms = migrating.elapsed().as_millis() as u64,
         "migrations and versioning triggers checked"
@@ -157,7 +156,7 @@ async fn probe_postgres(url: &str, wait: Duration) -> Result<(), OpenError> {
 
 /// The store's tables: plangraph's (with its migration table), none, or someone else's.
 async fn check_tables(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     shown: &str,
     access: Access,
 ) -> Result<(), OpenError> {
@@ -395,67 +394,84 @@ pub fn is_unreachable(err: &DbErr) -> bool {
 /// Arbitrary key of the PostgreSQL advisory lock that serialises migrations.
 const MIGRATION_LOCK: i64 = 0x706c_616e_6772;
 
-/// Brings the schema up to date, and gives every versioned table its data-version triggers
-/// (`migration::versioning`). Two processes starting together on one store would both try
-/// to create the tables; each backend's lock makes the second wait and then find nothing left
-/// to do: an advisory lock on PostgreSQL, a write transaction taken up front on SQLite.
-async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+/// Checks that the store is empty or plangraph's ([`check_tables`]), brings its schema up to
+/// date, and gives every versioned table its data-version triggers (`migration::versioning`).
+/// Two processes starting together on one store would both try to create the tables; each
+/// backend's lock makes the second wait and then find nothing left to do: an advisory lock on
+/// PostgreSQL, a write transaction taken up front on SQLite.
+async fn migrate(db: &DatabaseConnection, shown: &str, access: Access) -> Result<(), OpenError> {
+    let explained = |err: DbErr| explain(shown, &err);
     match db.get_database_backend() {
         DbBackend::Postgres => {
-            let txn = db.begin().await?;
-            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-                .await?;
-            // check_tables let only an empty database or a plangraph store through; under
-            // the lock, a database without the migrations' table is still empty.
-            let new = txn
-                .query_one_raw(sea_orm::Statement::from_string(
-                    DbBackend::Postgres,
-                    "SELECT to_regclass('seaql_migrations') IS NULL",
-                ))
-                .await?
-                .map(|row| row.try_get_by_index::<bool>(0))
-                .transpose()?
-                .unwrap_or(false);
-            if new {
-                let attempt = txn.begin().await?;
-                match migration::baseline::load(&attempt).await {
-                    Ok(()) => attempt.commit().await?,
-                    Err(err) => {
-                        attempt.rollback().await?;
-                        tracing::warn!(error = %err, "the schema baseline did not load; running the migrations one by one");
-                    }
-                }
-            }
-            Migrator::up(&txn, None).await?;
-            migration::versioning::ensure(&txn).await?;
-            txn.commit().await
+            // The check runs in the migrations' transaction: on the pool's one connection, not
+            // on a second one opened while the first is being returned (~7 ms of a start).
+            let txn = db.begin().await.map_err(explained)?;
+            check_tables(&txn, shown, access).await?;
+            migrate_postgres(&txn).await.map_err(explained)?;
+            txn.commit().await.map_err(explained)
         }
         DbBackend::Sqlite => {
-            // The SQLite pool has exactly one connection, so these statements share it.
-            // Foreign keys are off while the schema changes (SQLite rebuilds a table to drop a
-            // column, which its RESTRICT keys would refuse) and checked before the commit.
-            db.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
-            db.execute_unprepared("BEGIN IMMEDIATE").await?;
-            let migrated = match Migrator::up(db, None).await {
-                Ok(()) => migration::versioning::ensure(db).await,
-                Err(err) => Err(err),
-            };
-            let checked = match migrated {
-                Ok(()) => foreign_keys_hold(db).await,
-                Err(err) => Err(err),
-            };
-            let result = match checked {
-                Ok(()) => db.execute_unprepared("COMMIT").await.map(|_| ()),
-                Err(err) => {
-                    let _ = db.execute_unprepared("ROLLBACK").await;
-                    Err(err)
-                }
-            };
-            db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
-            result
+            check_tables(db, shown, access).await?;
+            migrate_sqlite(db).await.map_err(explained)
         }
-        _ => Migrator::up(db, None).await,
+        _ => {
+            check_tables(db, shown, access).await?;
+            Migrator::up(db, None).await.map_err(explained)
+        }
     }
+}
+
+async fn migrate_postgres(txn: &sea_orm::DatabaseTransaction) -> Result<(), DbErr> {
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
+    // check_tables let only an empty database or a plangraph store through; under the lock,
+    // a database without the migrations' table is still empty.
+    let new = txn
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT to_regclass('seaql_migrations') IS NULL",
+        ))
+        .await?
+        .map(|row| row.try_get_by_index::<bool>(0))
+        .transpose()?
+        .unwrap_or(false);
+    if new {
+        let attempt = txn.begin().await?;
+        match migration::baseline::load(&attempt).await {
+            Ok(()) => attempt.commit().await?,
+            Err(err) => {
+                attempt.rollback().await?;
+                tracing::warn!(error = %err, "the schema baseline did not load; running the migrations one by one");
+            }
+        }
+    }
+    Migrator::up(txn, None).await?;
+    migration::versioning::ensure(txn).await
+}
+
+async fn migrate_sqlite(db: &DatabaseConnection) -> Result<(), DbErr> {
+    // The SQLite pool has exactly one connection, so these statements share it. Foreign keys
+    // are off while the schema changes (SQLite rebuilds a table to drop a column, which its
+    // RESTRICT keys would refuse) and checked before the commit.
+    db.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
+    db.execute_unprepared("BEGIN IMMEDIATE").await?;
+    let migrated = match Migrator::up(db, None).await {
+        Ok(()) => migration::versioning::ensure(db).await,
+        Err(err) => Err(err),
+    };
+    let checked = match migrated {
+        Ok(()) => foreign_keys_hold(db).await,
+        Err(err) => Err(err),
+    };
+    let result = match checked {
+        Ok(()) => db.execute_unprepared("COMMIT").await.map(|_| ()),
+        Err(err) => {
+            let _ = db.execute_unprepared("ROLLBACK").await;
+            Err(err)
+        }
+    };
+    db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+    result
 }
 
 /// Creates a new SQLite file, and its directory, readable by the owner only: the store holds

@@ -42,6 +42,8 @@ impl Application {
         let started = std::time::Instant::now();
         // Parsing the document is CPU work that can overlap the migrations' round trips.
         let bundled = Bundled::ahead(settings);
+        // So is reading the schema's cost table from its SDL (~10 ms).
+        let cost_table = tokio::task::spawn_blocking(crate::graphql::cost_table);
         let (db, statements) = crate::db::connect_counted(
             &settings.database_url,
             settings.store_timeout,
@@ -69,11 +71,13 @@ impl Application {
             .await?;
         let events =
             crate::events::Events::follow(follower, Arc::clone(&version), settings.feed_poll).await;
+        let checker = Arc::new(Checker::new(settings.limits.clone(), bounds));
+        checker.learn_table(cost_table.await?);
         let server = run(
             listener,
             settings,
             db.clone(),
-            bounds,
+            checker,
             keys,
             events,
             Arc::clone(&version),
@@ -306,12 +310,11 @@ fn run(
     listener: TcpListener,
     settings: &Settings,
     db: DatabaseConnection,
-    bounds: Arc<LiveBounds>,
+    checker: Arc<Checker>,
     keys: crate::auth::token::Keys,
     events: Arc<crate::events::Events>,
     version: Arc<DataVersion>,
 ) -> std::io::Result<Server> {
-    let checker = Arc::new(Checker::new(settings.limits.clone(), bounds));
     let schema = build_schema_with(
         Some(db.clone()),
         Arc::clone(&checker),

@@ -117,6 +117,8 @@ async fn columns(db: &impl ConnectionTrait, table: &str) -> Result<Vec<String>, 
 /// of those columns the version only.
 pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
+    // PostgreSQL's statements go in one round trip (~15 of them: ~8 ms of every start).
+    let mut postgres = Vec::new();
     for table in versioned(db).await? {
         let moves = if VALUE_TABLES.contains(&table.as_str()) {
             Moves::Version
@@ -151,18 +153,16 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                 let update = own
                     .as_ref()
                     .map_or("UPDATE".to_string(), |cols| format!("UPDATE OF {cols}"));
-                db.execute_unprepared(&format!(
+                postgres.push(format!(
                     "CREATE OR REPLACE TRIGGER {table}_bumps_data_version AFTER INSERT OR {update} OR DELETE ON \"{table}\" \
                      FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('{}')",
                     moves.argument()
-                ))
-                .await?;
+                ));
                 if own.is_some() {
-                    db.execute_unprepared(&format!(
+                    postgres.push(format!(
                         "CREATE OR REPLACE TRIGGER {table}_values_bumps_data_version AFTER UPDATE OF {derived} ON \"{table}\" \
                          FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values')"
-                    ))
-                    .await?;
+                    ));
                 }
             }
             _ => {
@@ -192,6 +192,9 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                 }
             }
         }
+    }
+    if !postgres.is_empty() {
+        db.execute_unprepared(&postgres.join(";\n")).await?;
     }
     Ok(())
 }

@@ -57,6 +57,26 @@ pub struct MutationRoot(
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
+/// The cost table of the schema [`build_schema_with`] makes, read from its SDL; computed apart
+/// so that the server can read it on another thread while its store opens (a cold start,
+/// issue 11).
+pub fn cost_table() -> crate::limits::cost::TypeTable {
+    let checker = Checker::new(
+        crate::config::Limits::default(),
+        Arc::new(LiveBounds::default()),
+    );
+    // This schema is only printed: its own checker need not read the SDL first.
+    checker.learn_table(Default::default());
+    let schema = build_schema_with(
+        None,
+        Arc::new(checker),
+        None,
+        true,
+        crate::events::Events::idle(),
+    );
+    crate::limits::cost::TypeTable::from_sdl(&schema.sdl()).unwrap_or_default()
+}
+
 /// Builds the schema without signing keys (`plangraph schema` and the schema tests).
 pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
     let checker = Checker::new(
@@ -73,8 +93,9 @@ pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
 }
 
 /// The schema with the limits it checks as a second line (after `limits::check`, whose type
-/// table it fills), the keys tokens are signed with and the login throttle's policy, and whether it describes itself (introspection
-/// and field suggestions).
+/// table it fills unless the checker knows it already), the keys tokens are signed with and
+/// the login throttle's policy, and whether it describes itself (introspection and field
+/// suggestions).
 pub fn build_schema_with(
     db: Option<DatabaseConnection>,
     checker: Arc<Checker>,
