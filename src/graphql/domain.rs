@@ -68,7 +68,7 @@ impl Domain {
             |s| GoalsOfDomain(id, s),
             size,
             |g| (g.line_start, g.id),
-            Goal,
+            Goal::from,
         );
         Ok(page.await?.into())
     }

@@ -1,7 +1,7 @@
 //! `Goal`: a numbered goal, measure, task, project, project box or implementation item.
 
 use async_graphql::{Context, InputObject, Object, ID};
-use entity::{goal, goal_department};
+use entity::goal;
 
 use super::department::Department;
 use super::domain::Domain;
@@ -15,13 +15,26 @@ use super::{load_one, nested_page, store};
 use crate::domain;
 use crate::error::ApiResult;
 use crate::repo::batch::{
-    DepartmentById, DomainById, GoalById, GroupsOfGoal, LinksOfGoal, PlanById, SizeOf,
-    TargetsOfGoal,
+    DepartmentById, DomainById, GoalById, GoalSourceById, GroupsOfGoal, LinksOfGoal, PlanById,
+    SizeOf, TargetsOfGoal,
 };
+use crate::repo::goals::GoalRow;
 
 /// A numbered item of a plan, with the departments its tag names.
 #[derive(Clone)]
-pub struct Goal(pub goal::Model);
+pub struct Goal(pub GoalRow);
+
+impl From<GoalRow> for Goal {
+    fn from(row: GoalRow) -> Goal {
+        Goal(row)
+    }
+}
+
+impl From<goal::Model> for Goal {
+    fn from(model: goal::Model) -> Goal {
+        Goal(model.into())
+    }
+}
 
 connection!(GoalConnection, GoalEdge, Goal, "goals");
 
@@ -96,13 +109,14 @@ impl Goal {
     }
 
     /// Where the item stands in the source document.
-    async fn source(&self) -> Source {
-        Source::new(self.0.line_start, self.0.line_end, &self.0.source_text)
+    async fn source(&self, ctx: &Context<'_>) -> ApiResult<Source> {
+        let text = load_one(ctx, GoalSourceById(self.0.id)).await?;
+        Ok(Source::new(self.0.line_start, self.0.line_end, &text))
     }
 }
 
 /// A department named in a goal's tag, with its role there.
-pub struct GoalDepartment(pub goal_department::Model);
+pub struct GoalDepartment(pub crate::repo::batch::Link);
 
 /// A department named in a goal's tag, with its role there.
 #[Object]
@@ -180,7 +194,7 @@ impl GoalQuery {
         let filter = filter.unwrap_or_default().to_repo()?;
         let args = super::page_args(ctx, first, after, last, before);
         let page = crate::repo::goals::page(store(ctx)?, &filter, &args).await?;
-        Ok(page.map(Goal).into())
+        Ok(page.map(Goal::from).into())
     }
 
     /// One goal by global ID; null if there is none.
@@ -190,6 +204,8 @@ impl GoalQuery {
         #[graphql(desc = "Global ID.")] id: ID,
     ) -> ApiResult<Option<Goal>> {
         let id = ids::decode_as(&id, Kind::Goal)?;
-        Ok(super::load_one_opt(ctx, GoalById(id)).await?.map(Goal))
+        Ok(super::load_one_opt(ctx, GoalById(id))
+            .await?
+            .map(Goal::from))
     }
 }

@@ -38,7 +38,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
             .map(|m| Node::Domain(Domain(m))),
         Kind::Goal => load_one_opt(ctx, GoalById(n))
             .await?
-            .map(|m| Node::Goal(Goal(m))),
+            .map(|m| Node::Goal(m.into())),
         Kind::Indicator => super::indicator::find(ctx, n).await?.map(Node::Indicator),
         Kind::Target => load_one_opt(ctx, TargetById(n))
             .await?

@@ -117,7 +117,7 @@ impl Plan {
             |s| GoalsOfPlan(id, s),
             size,
             |g| (g.line_start, g.id),
-            Goal,
+            Goal::from,
         );
         Ok(page.await?.into())
     }

@@ -64,7 +64,7 @@ impl SearchQuery {
                 Hit::Plan(m) => SearchResult::Plan(Plan(m)),
                 Hit::Department(m) => SearchResult::Department(Department(m)),
                 Hit::Indicator(m) => SearchResult::Indicator(Indicator(m)),
-                Hit::Goal(m) => SearchResult::Goal(Goal(m)),
+                Hit::Goal(m) => SearchResult::Goal(m.into()),
             })
             .into())
     }

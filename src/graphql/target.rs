@@ -104,7 +104,7 @@ impl Target {
     /// The goal, measure, task or project whose sentence sets it; null for 表1 rows.
     async fn goal(&self, ctx: &Context<'_>) -> ApiResult<Option<Goal>> {
         match self.0.goal_id {
-            Some(id) => Ok(Some(Goal(load_one(ctx, GoalById(id)).await?))),
+            Some(id) => Ok(Some(load_one(ctx, GoalById(id)).await?.into())),
             None => Ok(None),
         }
     }

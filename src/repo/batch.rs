@@ -18,6 +18,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
+use crate::repo::goals::GoalRow;
 use crate::repo::page::{Keyset, Slice, SortKey};
 use crate::repo::rows::{self, Positional};
 
@@ -374,9 +375,84 @@ by_id!(GoalById, goal);
 by_id!(IndicatorById, indicator);
 by_id!(TargetById, target);
 children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
-children!(LinksOfGoal, goal_department, GoalId, Ordinal, |r| Some(
-    r.goal_id
-));
+
+/// A goal's department link as the API shows it: which department, in which role, spelled
+/// how. Not its source lines, which are the goal's own: a deep query reads 951 links, and
+/// their copies of those lines were 138 KB of every such answer's reads (issue 11).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub department_id: i32,
+    pub role: crate::domain::Role,
+    pub raw: String,
+}
+
+/// A goal's department links, in tag order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LinksOfGoal(pub i32);
+
+impl Loader<LinksOfGoal> for Store {
+    type Value = Vec<Link>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[LinksOfGoal],
+    ) -> Result<HashMap<LinksOfGoal, Self::Value>, Self::Error> {
+        use goal_department::Column as L;
+        let mut query = Query::select();
+        query
+            .columns([L::GoalId, L::DepartmentId, L::Role, L::Raw])
+            .from(goal_department::Entity)
+            .and_where(Expr::col(L::GoalId).is_in(keys.iter().map(|k| k.0)))
+            .order_by(L::GoalId, Order::Asc)
+            .order_by(L::Ordinal, Order::Asc)
+            .order_by(L::Id, Order::Asc);
+        let statement = self.db.get_database_backend().build(&query);
+        let mut out: HashMap<LinksOfGoal, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
+            use rows::Cell;
+            let goal = i32::cell(&row, 0).map_err(db_err)?;
+            let link = Link {
+                department_id: i32::cell(&row, 1).map_err(db_err)?,
+                role: Cell::cell(&row, 2).map_err(db_err)?,
+                raw: String::cell(&row, 3).map_err(db_err)?,
+            };
+            out.entry(LinksOfGoal(goal)).or_default().push(link);
+        }
+        Ok(out)
+    }
+}
+
+/// A goal's source text, for the goals whose `source` a query asks for (lists read goals
+/// without it: `GoalRow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GoalSourceById(pub i32);
+
+impl Loader<GoalSourceById> for Store {
+    type Value = String;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[GoalSourceById],
+    ) -> Result<HashMap<GoalSourceById, Self::Value>, Self::Error> {
+        let mut query = Query::select();
+        query
+            .columns([goal::Column::Id, goal::Column::SourceText])
+            .from(goal::Entity)
+            .and_where(Expr::col(goal::Column::Id).is_in(keys.iter().map(|k| k.0)));
+        let statement = self.db.get_database_backend().build(&query);
+        let mut out = HashMap::new();
+        for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
+            use rows::Cell;
+            let id = i32::cell(&row, 0).map_err(db_err)?;
+            out.insert(GoalSourceById(id), String::cell(&row, 1).map_err(db_err)?);
+        }
+        Ok(out)
+    }
+}
+
 children!(GroupsOfGoal, goal_group, GoalId, Ordinal, |r| Some(
     r.goal_id
 ));
@@ -823,7 +899,7 @@ fn in_order(
 pub struct GoalsOfDepartment(pub i32, pub Option<crate::domain::Role>);
 
 impl Loader<GoalsOfDepartment> for Store {
-    type Value = Vec<goal::Model>;
+    type Value = Vec<GoalRow>;
     type Error = LoadError;
 
     async fn load(
@@ -833,7 +909,7 @@ impl Loader<GoalsOfDepartment> for Store {
         use goal_department::Column as L;
         let mut query = Query::select();
         query
-            .columns(goal::Column::iter().map(|c| (goal::Entity, c)))
+            .columns(GoalRow::columns().map(|c| (goal::Entity, c)))
             .column((goal_department::Entity, L::DepartmentId))
             .column((goal_department::Entity, L::Role))
             .from(goal::Entity)
@@ -856,9 +932,9 @@ impl Loader<GoalsOfDepartment> for Store {
         let statement = self.db.get_database_backend().build(&query);
         let mut out: HashMap<GoalsOfDepartment, Self::Value> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
-        let extra = <goal::Model as Positional>::FIELDS.len();
+        let extra = <GoalRow as Positional>::FIELDS.len();
         for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
-            let goal = goal::Model::decode(&row).map_err(db_err)?;
+            let goal = GoalRow::decode(&row).map_err(db_err)?;
             let department: i32 = row.try_get_by_index(extra).map_err(db_err)?;
             let role: crate::domain::Role = row.try_get_by_index(extra + 1).map_err(db_err)?;
             for key in [

@@ -8,6 +8,54 @@ use super::page::{self, Keyset, Page, PageArgs, SortKey};
 use crate::domain::{GoalKind, Role};
 use crate::error::AppError;
 
+/// A goal as lists show it: every column but its source text, which is read only for the goals
+/// whose `source` is asked for (`batch::GoalSourceById`). In a department's list of goals the
+/// source texts were half of PostgreSQL's work on the statement (issue 11). The fields are the
+/// entity's columns in order without `source_text` (a test in `rows` holds them to that).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalRow {
+    pub id: i32,
+    pub key: String,
+    pub plan_id: i32,
+    pub domain_id: Option<i32>,
+    pub ordinal: i32,
+    pub kind: GoalKind,
+    pub number: Option<String>,
+    pub text: String,
+    pub department_tag: Option<String>,
+    pub line_start: i32,
+    pub line_end: i32,
+}
+
+impl GoalRow {
+    /// The columns a select of these rows names, in the fields' order (each field is a
+    /// column: `rows`' test compares the two lists).
+    pub fn columns() -> impl Iterator<Item = goal::Column> {
+        use std::str::FromStr;
+        <GoalRow as super::rows::Positional>::FIELDS
+            .iter()
+            .filter_map(|name| goal::Column::from_str(name).ok())
+    }
+}
+
+impl From<goal::Model> for GoalRow {
+    fn from(m: goal::Model) -> GoalRow {
+        GoalRow {
+            id: m.id,
+            key: m.key,
+            plan_id: m.plan_id,
+            domain_id: m.domain_id,
+            ordinal: m.ordinal,
+            kind: m.kind,
+            number: m.number,
+            text: m.text,
+            department_tag: m.department_tag,
+            line_start: m.line_start,
+            line_end: m.line_end,
+        }
+    }
+}
+
 /// Which goals; every condition given must hold.
 #[derive(Debug, Clone, Default)]
 pub struct GoalFilter {

@@ -182,6 +182,10 @@ positional! {
         id, key, plan_id, domain_id, ordinal, kind, number, text, department_tag, line_start,
         line_end, source_text,
     }
+    crate::repo::goals::GoalRow {
+        id, key, plan_id, domain_id, ordinal, kind, number, text, department_tag, line_start,
+        line_end,
+    }
     goal_department::Model { id, goal_id, department_id, role, ordinal, raw, line_start, line_end, source_text }
     goal_group::Model { id, goal_id, role, ordinal, phrase, line_start, line_end, source_text }
     indicator::Model { id, key, name, unit, direction, direction_inferred, ordinal, line_start }
@@ -260,6 +264,15 @@ mod tests {
             indicator_value,
             target,
             value_event
+        );
+        let mut lean = columns::<goal::Entity>();
+        lean.retain(|c| c != "source_text");
+        assert_eq!(<crate::repo::goals::GoalRow as Positional>::FIELDS, lean);
+        assert_eq!(
+            crate::repo::goals::GoalRow::columns()
+                .map(|c| c.as_str().to_string())
+                .collect::<Vec<_>>(),
+            lean
         );
     }
 }

@@ -535,3 +535,43 @@ on_both_backends!(
         );
     }
 );
+
+// Lists read goals without their source text; `source` reads it for the goals that ask, in
+// one statement for the page. The text is the document's line, as published.
+on_both_backends!(
+    a_goals_source_is_its_lines_in_lists_and_by_id,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let document = include_str!("../../data/changle-2022-16-plans.txt");
+        let line = |n: usize| document.lines().nth(n - 1).unwrap_or("").to_string();
+        let body = app
+        .query(r#"{ department(name: "县卫健局") { goals(role: LEAD, first: 2) { nodes { id number source { lineStart lineEnd text } } } } }"#)
+        .await;
+        let nodes = ok(&body)["department"]["goals"]["nodes"].clone();
+        assert_eq!(
+            nodes[0]["source"],
+            json!({ "lineStart": 43, "lineEnd": 43, "text": line(43) })
+        );
+        assert_eq!(
+            nodes[1]["source"],
+            json!({ "lineStart": 44, "lineEnd": 44, "text": line(44) })
+        );
+        assert!(line(43).starts_with("（1）妇女全生命周期享有良好的卫生健康服务"));
+        let id = nodes[1]["id"].as_str().unwrap_or("").to_string();
+        let body = app
+            .query(&format!(
+                r#"{{ goal(id: "{id}") {{ number text source {{ lineStart text }} }} }}"#
+            ))
+            .await;
+        assert_eq!(
+            ok(&body)["goal"],
+            json!({
+                "number": "2",
+                "text": "妇女心理健康意识增强，妇女焦虑障碍、抑郁症患病率上升趋势减缓。",
+                "source": { "lineStart": 44, "text": line(44) }
+            })
+        );
+    }
+);
