@@ -54,6 +54,9 @@ fn chains(ids: &Ids) -> Vec<String> {
         "{ statusCounts { status count } }".into(),
         r#"{ earlyWarnings(first: 50) { totalCount nodes { name status indicator { name } } } }"#.into(),
         format!(r#"{{ department(name: "{department}") {{ name goals(first: 100) {{ nodes {{ text }} }} }} }}"#),
+        // a goal's source text is read apart from lists of goals, once for the page
+        format!(r#"{{ department(name: "{department}") {{ goals(first: 100) {{ nodes {{ source {{ text }} }} }} }} }}"#),
+        "{ plans { domains { goals(first: 100) { nodes { source { lineStart text } } } } } }".into(),
         format!(r#"{{ node(id: "{indicator}") {{ id ... on Indicator {{ name targets {{ status }} }} }} }}"#),
         format!(r#"{{ nodes(ids: ["{indicator}", "{target}", "{goal}"]) {{ id ... on Target {{ status indicator {{ name }} }} }} }}"#),
     ]
