@@ -136,7 +136,7 @@ pub fn build_schema_with(
     }
     let schema = builder.finish();
     // The cost estimate needs the schema's own types; the schema has them once it is built.
-    checker.learn_schema(&schema.sdl());
+    checker.learn_schema(|| schema.sdl());
     schema
 }
 

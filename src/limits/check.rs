@@ -66,11 +66,13 @@ impl Checker {
         }
     }
 
-    /// Reads the schema's types from its SDL; the cost of a query follows them. Does nothing
-    /// when the table is known already ([`Checker::learn_table`]).
-    pub fn learn_schema(&self, sdl: &str) {
+    /// Reads the schema's types from its SDL; the cost of a query follows them. Does nothing,
+    /// not even print the SDL, when the table is known already ([`Checker::learn_table`]).
+    pub fn learn_schema(&self, sdl: impl FnOnce() -> String) {
         if self.table.get().is_none() {
-            let _ = self.table.set(TypeTable::from_sdl(sdl).unwrap_or_default());
+            let _ = self
+                .table
+                .set(TypeTable::from_sdl(&sdl()).unwrap_or_default());
         }
     }
 
