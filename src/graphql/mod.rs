@@ -57,24 +57,11 @@ pub struct MutationRoot(
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
-/// The cost table of the schema [`build_schema_with`] makes, read from its SDL; computed apart
-/// so that the server can read it on another thread while its store opens (a cold start,
-/// issue 11).
+/// The limits' cost table of the schema, read from its SDL (pest: ~10 ms of CPU, which the
+/// server spends on another thread while its store opens; issue 11). Keys, store and
+/// discovery do not change the SDL.
 pub fn cost_table() -> crate::limits::cost::TypeTable {
-    let checker = Checker::new(
-        crate::config::Limits::default(),
-        Arc::new(LiveBounds::default()),
-    );
-    // This schema is only printed: its own checker need not read the SDL first.
-    checker.learn_table(Default::default());
-    let schema = build_schema_with(
-        None,
-        Arc::new(checker),
-        None,
-        true,
-        crate::events::Events::idle(),
-    );
-    crate::limits::cost::TypeTable::from_sdl(&schema.sdl()).unwrap_or_default()
+    crate::limits::cost::TypeTable::from_sdl(&build_schema(None).sdl()).unwrap_or_default()
 }
 
 /// Builds the schema without signing keys (`plangraph schema` and the schema tests).
@@ -92,8 +79,8 @@ pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
     )
 }
 
-/// The schema with the limits it checks as a second line (after `limits::check`, whose type
-/// table it fills unless the checker knows it already), the keys tokens are signed with and
+/// The schema with the limits it checks as a second line (after `limits::check`, whose cost
+/// table the caller gives the checker: [`cost_table`]), the keys tokens are signed with and
 /// the login throttle's policy, and whether it describes itself (introspection and field
 /// suggestions).
 pub fn build_schema_with(
@@ -134,10 +121,7 @@ pub fn build_schema_with(
             .data(crate::auth::throttle::LoginThrottle::new(policy))
             .data(crate::service::audit::AuditGate::default());
     }
-    let schema = builder.finish();
-    // The cost estimate needs the schema's own types; the schema has them once it is built.
-    checker.learn_schema(|| schema.sdl());
-    schema
+    builder.finish()
 }
 
 /// What the schema is, at the head of its SDL (async-graphql's introspection answers

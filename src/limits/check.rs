@@ -52,7 +52,7 @@ impl From<Refused> for ServerError {
 /// layer (which makes them before it touches the store at all).
 pub struct Checker {
     pub limits: Limits,
-    /// Filled once the schema exists (the table is read from its own SDL).
+    /// Given once by whoever serves the schema ([`Checker::learn_table`]).
     table: OnceLock<TypeTable>,
     pub bounds: Arc<LiveBounds>,
 }
@@ -66,18 +66,8 @@ impl Checker {
         }
     }
 
-    /// Reads the schema's types from its SDL; the cost of a query follows them. Does nothing,
-    /// not even print the SDL, when the table is known already ([`Checker::learn_table`]).
-    pub fn learn_schema(&self, sdl: impl FnOnce() -> String) {
-        if self.table.get().is_none() {
-            let _ = self
-                .table
-                .set(TypeTable::from_sdl(&sdl()).unwrap_or_default());
-        }
-    }
-
-    /// The schema's types, read from its SDL earlier (reading them takes the server ~10 ms of
-    /// CPU, which it spends while the store opens; see `graphql::cost_table`).
+    /// The schema's types, read from its SDL (`graphql::cost_table`); the cost of a query
+    /// follows them (a checker never told them knows no field to be a list).
     pub fn learn_table(&self, table: TypeTable) {
         let _ = self.table.set(table);
     }

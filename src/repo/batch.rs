@@ -934,9 +934,10 @@ impl Loader<GoalsOfDepartment> for Store {
             keys.iter().map(|k| (*k, Vec::new())).collect();
         let extra = <GoalRow as Positional>::FIELDS.len();
         for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
+            use rows::Cell;
             let goal = GoalRow::decode(&row).map_err(db_err)?;
-            let department: i32 = row.try_get_by_index(extra).map_err(db_err)?;
-            let role: crate::domain::Role = row.try_get_by_index(extra + 1).map_err(db_err)?;
+            let department = i32::cell(&row, extra).map_err(db_err)?;
+            let role = crate::domain::Role::cell(&row, extra + 1).map_err(db_err)?;
             for key in [
                 GoalsOfDepartment(department, None),
                 GoalsOfDepartment(department, Some(role)),
