@@ -70,14 +70,17 @@ pub fn identity() -> Result<Vec<Measure>, ImportError> {
 
 /// How a figure's or a target's name may differ from an indicator's and still be it: the
 /// county's name in front (全县, 我县), a count word at the end (…医师 / …医师数).
-fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.trim_start_matches("全县")
-            .trim_start_matches("我县")
-            .trim_end_matches('数')
-            .to_string()
-    };
-    norm(a) == norm(b)
+/// A name without 全县 / 我县 before it and 数 after it. `strip_prefix` rather than
+/// `trim_start_matches`, which builds a substring searcher on every call (every figure is
+/// compared with every indicator's names).
+fn name_stem(mut name: &str) -> &str {
+    while let Some(rest) = name.strip_prefix("全县") {
+        name = rest;
+    }
+    while let Some(rest) = name.strip_prefix("我县") {
+        name = rest;
+    }
+    name.trim_end_matches('数')
 }
 
 /// Gives every target its indicator and every indicator its document values.
@@ -147,10 +150,13 @@ pub fn assemble(
         for figure in &plan.figures {
             let index = match figure.target {
                 Some(t) => Some(plan.targets[t].indicator),
-                None => (0..indicators.len()).find(|i| {
-                    same_name(&indicators[*i].name, &figure.name)
-                        || names[*i].iter().any(|n| same_name(n, &figure.name))
-                }),
+                None => {
+                    let stem = name_stem(&figure.name);
+                    (0..indicators.len()).find(|i| {
+                        name_stem(&indicators[*i].name) == stem
+                            || names[*i].iter().any(|n| name_stem(n) == stem)
+                    })
+                }
             };
             let Some(index) = index else { continue };
             let values = &mut indicators[index].values;
