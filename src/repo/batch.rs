@@ -123,19 +123,22 @@ const UNION_PARENTS: usize = 8;
 /// LIMIT size + 1` queries, for more `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY
 /// position) <= size + 1` over all of them (it reads every child of those parents, but only
 /// a page of each leaves the store). `only` narrows the rows (to the first target of each
-/// indicator, say).
-async fn slices_of<E>(
+/// indicator, say). The rows are `R`, read from `columns` (a whole model, or a projection of
+/// one: goals without their source text).
+#[allow(clippy::too_many_arguments)]
+async fn slices_of<E, R>(
     db: &DatabaseConnection,
     keys: &[(i32, Slice)],
+    columns: &[E::Column],
     parent: E::Column,
     position: (E::Column, E::Column),
     only: Option<Condition>,
-    parent_of: fn(&E::Model) -> Option<i32>,
-    key_of: fn(&E::Model) -> (i32, i32),
-) -> Result<HashMap<(i32, Slice), Vec<E::Model>>, LoadError>
+    parent_of: fn(&R) -> Option<i32>,
+    key_of: fn(&R) -> (i32, i32),
+) -> Result<HashMap<(i32, Slice), Vec<R>>, LoadError>
 where
     E: EntityTrait,
-    E::Model: Positional + Send + Sync,
+    R: Positional + Send + Sync,
 {
     let keyset = Keyset {
         first: Expr::col((E::default(), position.0)),
@@ -152,7 +155,7 @@ where
     // The rows of one slice among `parents` (one or many); the caller orders and limits them.
     let rows_of = |slice: &Slice, parents: Condition| {
         let mut q = Query::select();
-        q.columns(E::Column::iter().map(|c| (E::default(), c)))
+        q.columns(columns.iter().map(|c| (E::default(), *c)))
             .from(E::default())
             .cond_where(parents);
         if let Some(only) = &only {
@@ -166,7 +169,7 @@ where
         }
         q
     };
-    let mut out: HashMap<(i32, Slice), Vec<E::Model>> =
+    let mut out: HashMap<(i32, Slice), Vec<R>> =
         keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for slice in distinct {
         let mut parents: Vec<i32> = keys
@@ -223,7 +226,7 @@ where
                 .to_owned()
         };
         let statement = db.get_database_backend().build(&statement);
-        for row in rows::of_statement::<E::Model>(db, statement)
+        for row in rows::of_statement::<R>(db, statement)
             .await
             .map_err(db_err)?
         {
@@ -240,19 +243,21 @@ where
 
 /// A parent's children one slice at a time ([`slices_of`]), keyed by parent and slice.
 macro_rules! sliced {
-    ($key:ident, $entity:ident, $parent:ident, ($first:ident, $second:ident), $parent_of:expr, $key_of:expr) => {
+    ($key:ident, $entity:ident, $row:ty, $columns:expr, $parent:ident, ($first:ident, $second:ident), $parent_of:expr, $key_of:expr) => {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $key(pub i32, pub Slice);
 
         impl Loader<$key> for Store {
-            type Value = Vec<$entity::Model>;
+            type Value = Vec<$row>;
             type Error = LoadError;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
                 let keys: Vec<(i32, Slice)> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
-                let found = slices_of::<$entity::Entity>(
+                let columns: Vec<$entity::Column> = $columns.collect();
+                let found = slices_of::<$entity::Entity, $row>(
                     &self.db,
                     &keys,
+                    &columns,
                     $entity::Column::$parent,
                     ($entity::Column::$first, $entity::Column::$second),
                     None,
@@ -473,9 +478,12 @@ children!(
     LineStart,
     |r| Some(r.indicator_id)
 );
+// Goals without their source text, as lists show them (`GoalRow`).
 sliced!(
     GoalsOfPlan,
     goal,
+    GoalRow,
+    GoalRow::columns(),
     PlanId,
     (LineStart, Id),
     |r| Some(r.plan_id),
@@ -484,6 +492,8 @@ sliced!(
 sliced!(
     GoalsOfDomain,
     goal,
+    GoalRow,
+    GoalRow::columns(),
     DomainId,
     (LineStart, Id),
     |r| r.domain_id,
@@ -492,6 +502,8 @@ sliced!(
 sliced!(
     TargetsOfPlan,
     target,
+    target::Model,
+    target::Column::iter(),
     PlanId,
     (LineStart, Ordinal),
     |r| Some(r.plan_id),
@@ -500,6 +512,8 @@ sliced!(
 sliced!(
     TargetsOfDomain,
     target,
+    target::Model,
+    target::Column::iter(),
     DomainId,
     (LineStart, Ordinal),
     |r| r.domain_id,
@@ -508,6 +522,8 @@ sliced!(
 sliced!(
     TargetsOfGoal,
     target,
+    target::Model,
+    target::Column::iter(),
     GoalId,
     (LineStart, Ordinal),
     |r| r.goal_id,
@@ -833,9 +849,11 @@ impl Loader<IndicatorsOfPlan> for Store {
             )
             .to_owned();
         let pairs: Vec<(i32, Slice)> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
-        let found = slices_of::<target::Entity>(
+        let columns: Vec<T> = T::iter().collect();
+        let found = slices_of::<target::Entity, target::Model>(
             &self.db,
             &pairs,
+            &columns,
             T::PlanId,
             (T::LineStart, T::Ordinal),
             Some(Condition::all().add(Expr::exists(earlier).not())),
