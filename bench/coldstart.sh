@@ -7,6 +7,9 @@
 #
 #   bench/coldstart.sh [sqlite|postgres|both]      ROUNDS=5; PG_PARAMS=sslmode=disable adds URL parameters
 #   BIN=/path/to/plangraph bench/coldstart.sh …   another build (say, an earlier commit's) instead of this one
+#   BIN="/old/plangraph /new/plangraph" …         several builds, started in turn within each round
+#                                                  (paired: this machine's speed drifts by a third
+#                                                  within an hour), reported one by one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +18,9 @@ rounds="${ROUNDS:-5}"
 port="${BENCH_PORT:-18183}"
 pg_admin="${PLANGRAPH_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 export PGOPTIONS="-c client_min_messages=warning"
-bin="${BIN:-}"
-if [ -z "$bin" ]; then cargo build --release --quiet --bin plangraph; bin=target/release/plangraph; fi
+bins="${BIN:-}"
+if [ -z "$bins" ]; then cargo build --release --quiet --bin plangraph; bins=target/release/plangraph; fi
+read -r -a bins <<< "$bins"
 
 work="$(mktemp -d)"
 server_pid=""
@@ -30,33 +34,38 @@ python3 -c 'import json; print(json.dumps({"query": "{ plans { code title domain
 
 for store in sqlite postgres; do
   [ "$stores" = both ] || [ "$stores" = "$store" ] || continue
-  : > "$work/times"; : > "$work/phases"
+  for n in "${!bins[@]}"; do : > "$work/times$n"; : > "$work/phases$n"; done
   for _ in $(seq 1 "$rounds"); do
-    if [ "$store" = sqlite ]; then
-      rm -f "$work"/cold.db*; url="sqlite://$work/cold.db?mode=rwc"
-    else
-      psql "$pg_admin" -qc "DROP DATABASE IF EXISTS plangraph_cold" -c "CREATE DATABASE plangraph_cold" >/dev/null
-      url="${pg_admin%/*}/plangraph_cold${PG_PARAMS:+?$PG_PARAMS}"
-    fi
-    started=$(date +%s%N)
-    PLANGRAPH_JWT_SECRET=0123456789abcdef0123456789abcdef DATABASE_URL="$url" RUST_LOG=warn,plangraph::startup=info \
-      "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-    server_pid=$!
-    until body=$(curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' --data-binary "@$work/q.json" 2>/dev/null) &&
-          [[ "$body" == *'"code":"women"'* ]]; do
-      kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-      sleep 0.005
+    for n in "${!bins[@]}"; do
+      if [ "$store" = sqlite ]; then
+        rm -f "$work"/cold.db*; url="sqlite://$work/cold.db?mode=rwc"
+      else
+        psql "$pg_admin" -qc "DROP DATABASE IF EXISTS plangraph_cold" -c "CREATE DATABASE plangraph_cold" >/dev/null
+        url="${pg_admin%/*}/plangraph_cold${PG_PARAMS:+?$PG_PARAMS}"
+      fi
+      started=$(date +%s%N)
+      PLANGRAPH_JWT_SECRET=0123456789abcdef0123456789abcdef DATABASE_URL="$url" RUST_LOG=warn,plangraph::startup=info \
+        "${bins[$n]}" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+      server_pid=$!
+      until body=$(curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' --data-binary "@$work/q.json" 2>/dev/null) &&
+            [[ "$body" == *'"code":"women"'* ]]; do
+        kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+        sleep 0.005
+      done
+      echo $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/times$n"
+      kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+      sed 's/\x1b\[[0-9;]*m//g' "$work/server.log" | grep -o 'open_ms=[0-9]* import_ms=[0-9]* total_ms=[0-9]*' >> "$work/phases$n" || true
     done
-    echo $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/times"
-    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-    sed 's/\x1b\[[0-9;]*m//g' "$work/server.log" | grep -o 'open_ms=[0-9]* import_ms=[0-9]* total_ms=[0-9]*' >> "$work/phases" || true
   done
-  sort -n "$work/times" | awk -v s="$store" '{a[NR]=$1} END {printf "%s: cold start to first answer, ms: min %d / median %d / max %d (%d rounds)\n", s, a[1], a[int((NR+1)/2)], a[NR], NR}'
-  python3 - "$work/phases" "$store" <<'PY'
+  for n in "${!bins[@]}"; do
+    if [ "${#bins[@]}" -gt 1 ]; then echo "${bins[$n]}:"; fi
+    sort -n "$work/times$n" | awk -v s="$store" '{a[NR]=$1} END {printf "%s: cold start to first answer, ms: min %d / median %d / max %d (%d rounds)\n", s, a[1], a[int((NR+1)/2)], a[NR], NR}'
+    python3 - "$work/phases$n" "$store" <<'PY'
 import statistics, sys
 rows = [dict(kv.split("=") for kv in line.split()) for line in open(sys.argv[1]) if line.strip()]
 if rows:
     med = {k: statistics.median(int(r[k]) for r in rows) for k in ("open_ms", "import_ms", "total_ms")}
     print(f"{sys.argv[2]}: server phases at ready, median ms: open and migrate {med['open_ms']:g}, import {med['import_ms']:g}, ready {med['total_ms']:g}")
 PY
+  done
 done
