@@ -194,6 +194,28 @@ pub(crate) fn store<'a>(ctx: &Context<'a>) -> ApiResult<&'a DatabaseConnection> 
         .map_err(|_| AppError::internal("no store in the schema").into())
 }
 
+fn loaders<'a>(ctx: &Context<'a>) -> ApiResult<&'a Loaders> {
+    ctx.data::<Loaders>()
+        .map_err(|_| async_graphql::Error::from(AppError::internal("no loaders in the schema")))
+}
+
+/// Loads many keys in one batch, into the request's loader cache: the resolvers that then ask
+/// for one of them each find it there.
+pub(crate) async fn load_many<K>(
+    ctx: &Context<'_>,
+    keys: impl IntoIterator<Item = K>,
+) -> ApiResult<()>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
+    Store: Loader<K, Error = LoadError>,
+{
+    loaders(ctx)?
+        .load_many(keys)
+        .await
+        .map(|_| ())
+        .map_err(|err| AppError::shared(err).into())
+}
+
 /// Loads one key that may name no row (a client-given ID).
 pub(crate) async fn load_one_opt<K>(
     ctx: &Context<'_>,
@@ -203,10 +225,7 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
     Store: Loader<K, Error = LoadError>,
 {
-    let loader = ctx
-        .data::<Loaders>()
-        .map_err(|_| async_graphql::Error::from(AppError::internal("no loaders in the schema")))?;
-    loader
+    loaders(ctx)?
         .load_one(key)
         .await
         .map_err(|err| AppError::shared(err).into())
@@ -218,10 +237,7 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
     Store: Loader<K, Error = LoadError>,
 {
-    let loader = ctx
-        .data::<Loaders>()
-        .map_err(|_| async_graphql::Error::from(AppError::internal("no loaders in the schema")))?;
-    match loader.load_one(key.clone()).await {
+    match loaders(ctx)?.load_one(key.clone()).await {
         Ok(Some(value)) => Ok(value),
         Ok(None) => Err(AppError::internal(format!("dangling reference {key:?}")).into()),
         Err(err) => Err(AppError::shared(err).into()),
