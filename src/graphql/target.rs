@@ -339,9 +339,9 @@ pub async fn list(
         || selected.field("edges").field("node").field("plan").exists()
     {
         // The page's plans read before its targets resolve `plan`: each then finds its plan
-        // in the loader's cache instead of queuing for a batch of its own (for the first 50
-        // targets with their plan's code that was a quarter of the request's work, issue 11).
-        // The same one statement, a level earlier.
+        // in the loader's cache instead of queuing for a batch (the first 50 targets with
+        // their plan's code: 2.51M -> 2.39M instructions, issue 11). The same one statement,
+        // a level earlier.
         load_many(ctx, page.edges.iter().map(|(_, t)| PlanById(t.plan_id))).await?;
     }
     Ok(page.map(Target).into())

@@ -68,11 +68,10 @@ pub fn identity() -> Result<Vec<Measure>, ImportError> {
     Ok(file.measures)
 }
 
-/// How a figure's or a target's name may differ from an indicator's and still be it: the
-/// county's name in front (全县, 我县), a count word at the end (…医师 / …医师数).
-/// A name without 全县 / 我县 before it and 数 after it. `strip_prefix` rather than
-/// `trim_start_matches`, which builds a substring searcher on every call (every figure is
-/// compared with every indicator's names).
+/// What a figure's or an indicator's name says without the county in front (全县, 我县) and a
+/// count word at the end (…医师 / …医师数): names with the same stem name the same measure.
+/// `strip_prefix` rather than `trim_start_matches`, which builds a substring searcher on every
+/// call (every figure is compared with every indicator's names).
 fn name_stem(mut name: &str) -> &str {
     while let Some(rest) = name.strip_prefix("全县") {
         name = rest;
