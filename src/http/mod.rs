@@ -8,6 +8,7 @@ pub mod downloads;
 pub mod graphql;
 pub mod health;
 pub mod ide;
+pub mod json;
 pub mod pages;
 pub mod subscriptions;
 
