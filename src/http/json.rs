@@ -5,6 +5,8 @@
 
 use async_graphql::{Response, Value};
 
+use crate::escapes::Escapes;
+
 /// The response as serde_json writes it; `None` when it has errors or extensions (or a value
 /// this writer leaves to serde_json), for the caller to serialise with serde_json.
 pub fn answer(response: &Response) -> Option<Vec<u8>> {
@@ -63,7 +65,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.push(b'"');
     let mut start = 0;
-    while let Some(at) = first_escaped(&bytes[start..]).map(|at| start + at) {
+    while let Some(at) = JSON.first(&bytes[start..]).map(|at| start + at) {
         out.extend_from_slice(&bytes[start..at]);
         match bytes[at] {
             b'"' => out.extend_from_slice(b"\\\""),
@@ -86,39 +88,11 @@ fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-fn escaped(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
-/// Where the first byte to escape is, eight bytes at a time.
-fn first_escaped(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = ONES * 0x80;
-    // Whether a byte of `v` is zero / below `n` (n ≤ 128): exact for the word as a whole.
-    let any_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
-    let any_below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGHS != 0;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_ne_bytes(word);
-        if any_below(v, 0x20)
-            || any_zero(v ^ (ONES * u64::from(b'"')))
-            || any_zero(v ^ (ONES * u64::from(b'\\')))
-        {
-            if let Some(at) = chunk.iter().position(|b| escaped(*b)) {
-                return Some(offset + at);
-            }
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|b| escaped(*b))
-        .map(|at| offset + at)
-}
+/// What serde_json escapes in a string.
+const JSON: Escapes<2> = Escapes {
+    below: 0x20,
+    also: *b"\"\\",
+};
 
 #[cfg(test)]
 mod tests {
