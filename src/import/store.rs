@@ -1096,7 +1096,8 @@ where
     let mut ids = inserted.kept;
     if inserted.any_inserted {
         // Insert statements do not return ids on every backend: read the new ones back, by
-        // their key alone (whole rows were a tenth of a cold start's import, issue 11).
+        // their key alone (whole rows were a fifth of the server's work importing into an empty
+        // store, issue 11).
         let key_column = E::Column::from_str(M::KEY_COLUMN)
             .map_err(|_| DbErr::Custom(format!("{table} has no column {}", M::KEY_COLUMN)))?;
         let rows: Vec<(i32, Option<String>)> = E::find()
