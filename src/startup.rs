@@ -42,7 +42,7 @@ impl Application {
         let started = std::time::Instant::now();
         // Parsing the document is CPU work that can overlap the migrations' round trips.
         let bundled = Bundled::ahead(settings);
-        // So is reading the schema's cost table from its SDL (~10 ms).
+        // So is reading the schema's cost table from its SDL (~45M instructions).
         let cost_table = tokio::task::spawn_blocking(crate::graphql::cost_table);
         let (db, statements) = crate::db::connect_counted(
             &settings.database_url,

@@ -57,8 +57,8 @@ pub struct MutationRoot(
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
-/// The limits' cost table of the schema, read from its SDL (pest: ~10 ms of CPU, which the
-/// server spends on another thread while its store opens; issue 11). Keys, store and
+/// The limits' cost table of the schema, read from its SDL (pest: ~45M instructions, which
+/// the server spends on another thread while its store opens; issue 11). Keys, store and
 /// discovery do not change the SDL.
 pub fn cost_table() -> crate::limits::cost::TypeTable {
     crate::limits::cost::TypeTable::from_sdl(&build_schema(None).sdl()).unwrap_or_default()

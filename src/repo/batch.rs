@@ -15,7 +15,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 
 use crate::repo::goals::GoalRow;
@@ -376,7 +376,32 @@ by_id!(DocumentById, document);
 by_id!(PlanById, plan);
 by_id!(DomainById, domain);
 by_id!(DepartmentById, department);
-by_id!(GoalById, goal);
+
+/// A goal by id, without its source text (`GoalRow`): `source` reads it when it is asked for
+/// (`GoalSourceById`), so a goal by id or a target's goal does not read it twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GoalById(pub i32);
+
+impl Loader<GoalById> for Store {
+    type Value = GoalRow;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[GoalById]) -> Result<HashMap<GoalById, Self::Value>, Self::Error> {
+        let select = goal::Entity::find()
+            .select_only()
+            .columns(GoalRow::columns())
+            .filter(goal::Column::Id.is_in(keys.iter().map(|k| k.0)));
+        let statement = select.build(self.db.get_database_backend());
+        let rows: Vec<GoalRow> = rows::of_statement(&self.db, statement)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (GoalById(row.id), row))
+            .collect())
+    }
+}
+
 by_id!(IndicatorById, indicator);
 by_id!(TargetById, target);
 children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
