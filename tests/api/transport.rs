@@ -497,3 +497,62 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    the_batch_loaders_wait_on_the_servers_own_runtime,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // The deep query batches every level through loaders that wait a moment for the
+        // level's keys. Without async-graphql's `tokio-timer`, that wait was async-io's timer:
+        // a helper thread woken for every batch, which then woke the server's worker (two
+        // context switches per batch on a loaded core, issue 11).
+        let body = app.query(crate::statements::DEEP).await;
+        assert_eq!(
+            body["data"]["plans"].as_array().map(Vec::len),
+            Some(4),
+            "{body}"
+        );
+        let threads: Vec<String> = std::fs::read_dir("/proc/self/task")
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+                    .map(|name| name.trim().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(!threads.is_empty(), "no threads read from /proc/self/task");
+        assert!(
+            !threads.iter().any(|name| name == "async-io"),
+            "a timer thread beside the runtime: {threads:?}"
+        );
+    }
+);
+
+on_both_backends!(
+    a_connection_in_use_is_not_pinged_before_each_statement,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // sqlx's default pings a pooled connection at every checkout: a round trip before
+        // every statement. The pool pings only connections idle for a while (a hook, not
+        // this flag).
+        let tested = match backend {
+            Backend::Postgres => app
+                .db
+                .get_postgres_connection_pool()
+                .options()
+                .get_test_before_acquire(),
+            Backend::Sqlite => app
+                .db
+                .get_sqlite_connection_pool()
+                .options()
+                .get_test_before_acquire(),
+        };
+        assert!(!tested, "every checkout pings the store");
+        let body = app.query("{ plans { code } }").await;
+        assert_eq!(body["data"]["plans"][0]["code"], "women", "{body}");
+    }
+);
