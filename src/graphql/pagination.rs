@@ -1,44 +1,67 @@
 //! Relay connection types: one macro that gives each node type its connection and edge, with
 //! descriptions, built from a [`Page`](crate::repo::page::Page) the read side returns.
+//!
+//! A connection keeps the page's rows once, with their sort keys: `nodes` and `edges` lend
+//! them, and a cursor is encoded only when a client selects it (every row's cursor and a copy
+//! of every node were made for each page before, asked for or not: issue 11).
 
 /// A Relay connection type and its edge type for one node type, with descriptions.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
         #[doc = concat!("A page of ", $what, " (Relay connection).")]
-        #[derive(async_graphql::SimpleObject)]
-        pub struct $connection {
+        pub struct $connection($crate::repo::page::Page<$node>);
+
+        #[doc = concat!("A page of ", $what, " (Relay connection).")]
+        #[async_graphql::Object]
+        impl $connection {
             #[doc = concat!("The ", $what, " of this page, each with its cursor.")]
-            pub edges: Vec<$edge>,
+            async fn edges(&self) -> Vec<$edge<'_>> {
+                self.0
+                    .edges
+                    .iter()
+                    .map(|(key, node)| $edge { key, node })
+                    .collect()
+            }
+
             #[doc = concat!("The ", $what, " of this page.")]
-            pub nodes: Vec<$node>,
+            async fn nodes(&self) -> Vec<&$node> {
+                self.0.edges.iter().map(|(_, node)| node).collect()
+            }
+
             /// Cursors and whether there are pages before and after this one.
-            pub page_info: async_graphql::connection::PageInfo,
+            async fn page_info(&self) -> async_graphql::connection::PageInfo {
+                self.0.page_info()
+            }
+
             /// How many items match the filter, over all pages.
-            pub total_count: u64,
+            async fn total_count(&self) -> u64 {
+                self.0.total_count
+            }
         }
 
         #[doc = concat!("One of ", $what, " with its cursor.")]
-        #[derive(async_graphql::SimpleObject)]
-        pub struct $edge {
+        pub struct $edge<'a> {
+            key: &'a $crate::repo::page::SortKey,
+            node: &'a $node,
+        }
+
+        #[doc = concat!("One of ", $what, " with its cursor.")]
+        #[async_graphql::Object]
+        impl<'a> $edge<'a> {
             /// Opaque cursor: pass it as `after` or `before` to continue from here.
-            pub cursor: String,
+            async fn cursor(&self) -> String {
+                self.key.cursor()
+            }
+
             /// The item.
-            pub node: $node,
+            async fn node(&self) -> &$node {
+                self.node
+            }
         }
 
         impl From<$crate::repo::page::Page<$node>> for $connection {
             fn from(page: $crate::repo::page::Page<$node>) -> Self {
-                let nodes = page.edges.iter().map(|(_, n)| n.clone()).collect();
-                $connection {
-                    edges: page
-                        .edges
-                        .into_iter()
-                        .map(|(cursor, node)| $edge { cursor, node })
-                        .collect(),
-                    nodes,
-                    page_info: page.page_info,
-                    total_count: page.total_count,
-                }
+                $connection(page)
             }
         }
     };

@@ -27,6 +27,11 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    /// The opaque cursor a client passes back as `after` or `before`.
+    pub fn cursor(&self) -> String {
+        OpaqueCursor(self.clone()).encode_cursor()
+    }
+
     fn values(&self) -> (Value, Value) {
         match self {
             SortKey::Ints(a, b) => (Value::from(*a), Value::from(*b)),
@@ -37,10 +42,12 @@ impl SortKey {
 
 pub type Cursor = OpaqueCursor<SortKey>;
 
-/// One page of nodes with their cursors, before it becomes a typed connection.
+/// One page of nodes with their sort keys, before it becomes a typed connection (which
+/// encodes a key as a cursor when one is asked for).
 pub struct Page<N> {
-    pub edges: Vec<(String, N)>,
-    pub page_info: PageInfo,
+    pub edges: Vec<(SortKey, N)>,
+    pub has_previous_page: bool,
+    pub has_next_page: bool,
     pub total_count: u64,
 }
 
@@ -48,19 +55,21 @@ impl<N> Page<N> {
     /// The same page with every node mapped (a row to its GraphQL type).
     pub fn map<M>(self, f: impl Fn(N) -> M) -> Page<M> {
         Page {
-            edges: self.edges.into_iter().map(|(c, n)| (c, f(n))).collect(),
-            page_info: self.page_info,
+            edges: self.edges.into_iter().map(|(k, n)| (k, f(n))).collect(),
+            has_previous_page: self.has_previous_page,
+            has_next_page: self.has_next_page,
             total_count: self.total_count,
         }
     }
-}
 
-fn page_info<N>(edges: &[(String, N)], has_previous_page: bool, has_next_page: bool) -> PageInfo {
-    PageInfo {
-        has_previous_page,
-        has_next_page,
-        start_cursor: edges.first().map(|(c, _)| c.clone()),
-        end_cursor: edges.last().map(|(c, _)| c.clone()),
+    /// Its first and last cursors and whether there are pages before and after it.
+    pub fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous_page,
+            has_next_page: self.has_next_page,
+            start_cursor: self.edges.first().map(|(k, _)| k.cursor()),
+            end_cursor: self.edges.last().map(|(k, _)| k.cursor()),
+        }
     }
 }
 
@@ -244,13 +253,13 @@ where
     } else {
         (window.after.is_some(), more)
     };
-    let edges: Vec<(String, N)> = rows
-        .into_iter()
-        .map(|row| (OpaqueCursor(key_of(&row)).encode_cursor(), node(row)))
-        .collect();
     Ok(Page {
-        page_info: page_info(&edges, has_previous, has_next),
-        edges,
+        edges: rows
+            .into_iter()
+            .map(|row| (key_of(&row), node(row)))
+            .collect(),
+        has_previous_page: has_previous,
+        has_next_page: has_next,
         total_count: total,
     })
 }
@@ -296,13 +305,10 @@ pub fn page_in_memory<N>(
         window.after.is_some(),
         window.before.is_some(),
     );
-    let edges: Vec<(String, N)> = rows
-        .into_iter()
-        .map(|(k, n)| (OpaqueCursor(k).encode_cursor(), n))
-        .collect();
     Ok(Page {
-        page_info: page_info(&edges, has_previous, has_next),
-        edges,
+        edges: rows,
+        has_previous_page: has_previous,
+        has_next_page: has_next,
         total_count: total,
     })
 }
@@ -354,16 +360,17 @@ pub fn sliced<M, N>(
         slice.after.is_some(),
         slice.before.is_some(),
     );
-    let edges: Vec<(String, N)> = rows
+    let edges = rows
         .into_iter()
         .map(|m| {
             let (a, b) = key(&m);
-            (OpaqueCursor(SortKey::Ints(a, b)).encode_cursor(), node(m))
+            (SortKey::Ints(a, b), node(m))
         })
         .collect();
     Page {
-        page_info: page_info(&edges, has_previous, has_next),
         edges,
+        has_previous_page: has_previous,
+        has_next_page: has_next,
         total_count,
     }
 }
@@ -437,7 +444,7 @@ mod tests {
             .enumerate()
             .flat_map(|(k, &n)| (0..n).map(move |i| (k as i32, i as i32)))
             .collect();
-        let cursor = |(a, b): (i32, i32)| OpaqueCursor(SortKey::Ints(a, b)).encode_cursor();
+        let cursor = |(a, b): (i32, i32)| SortKey::Ints(a, b).cursor();
         let mut cursors: Vec<Option<(i32, i32)>> = vec![None];
         for k in -1..=4 {
             for i in -1..=6 {
@@ -476,13 +483,13 @@ mod tests {
                         assert_eq!(
                             (
                                 nodes(&actual),
-                                actual.page_info.has_previous_page,
-                                actual.page_info.has_next_page
+                                actual.has_previous_page,
+                                actual.has_next_page
                             ),
                             (
                                 nodes(&expected),
-                                expected.page_info.has_previous_page,
-                                expected.page_info.has_next_page
+                                expected.has_previous_page,
+                                expected.has_next_page
                             ),
                             "size {size}, backward {backward}, after {after:?}, before {before:?}"
                         );
