@@ -87,3 +87,6 @@ for name in sys.argv[2:]:
     o, t = (med("ours", 0), med("ours", 1)), (med("theirs", 0), med("theirs", 1))
     print(f"| {name} | {o[0]:,.0f} | {t[0]:,.0f} | {o[0]/t[0]:.2f}× | {o[1]:.1f} | {t[1]:.1f} | {o[1]/t[1]:.2f} |")
 PY
+echo
+echo "rounds (who, query, req/s, p50 ms, p99 ms):"
+cat "$work/results"

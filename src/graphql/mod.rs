@@ -199,8 +199,10 @@ fn loaders<'a>(ctx: &Context<'a>) -> ApiResult<&'a Loaders> {
         .map_err(|_| async_graphql::Error::from(AppError::internal("no loaders in the schema")))
 }
 
-/// Loads many keys in one batch, into the request's loader cache: the resolvers that then ask
-/// for one of them each find it there.
+/// Loads many keys in one statement, into the request's loader cache: the resolvers that then
+/// ask for one of them each find it there. The keys are all known, so the statement runs at
+/// once: through the loader's queue it would wait out the batch delay (a timer, a spawned task
+/// and a channel) for keys that no other resolver adds.
 pub(crate) async fn load_many<K>(
     ctx: &Context<'_>,
     keys: impl IntoIterator<Item = K>,
@@ -209,11 +211,20 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
     Store: Loader<K, Error = LoadError>,
 {
-    loaders(ctx)?
-        .load_many(keys)
+    let loaders = loaders(ctx)?;
+    let mut keys: Vec<K> = keys.into_iter().collect();
+    let mut seen = std::collections::HashSet::with_capacity(keys.len());
+    keys.retain(|k| seen.insert(k.clone()));
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let found = loaders
+        .loader()
+        .load(&keys)
         .await
-        .map(|_| ())
-        .map_err(|err| AppError::shared(err).into())
+        .map_err(AppError::shared)?;
+    loaders.feed_many(found).await;
+    Ok(())
 }
 
 /// Loads one key that may name no row (a client-given ID).
