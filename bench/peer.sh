@@ -62,10 +62,27 @@ for name in "${names[@]}"; do
 done
 
 : > "$work/results"
+# Waits until process $1 has used no CPU for 0.4 s (at most 10 s): both servers share core 0,
+# and node collects its garbage for a while after a load (0.35 s of CPU during the next 5 s
+# round, measured), which was charged to whichever server ran next.
+settle() {
+  local before now quiet=0
+  before=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  for _ in $(seq 1 50); do
+    sleep 0.2
+    now=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    if [ "$now" = "$before" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    [ "$quiet" -ge 2 ] && return
+    before=$now
+  done
+}
+
 for round in $(seq 1 "$rounds"); do
   for name in "${names[@]}"; do
     echo "ours $name $(load "http://127.0.0.1:$ours/graphql" "ours-$name" "$connections")" >> "$work/results"
+    settle "$ours_pid"
     echo "theirs $name $(load "http://127.0.0.1:$theirs/graphql" "theirs-$name" "$connections")" >> "$work/results"
+    settle "$theirs_pid"
   done
   echo "round $round of $rounds done" >&2
 done
