@@ -155,13 +155,67 @@ pub async fn check_names(db: &impl ConnectionTrait, filter: &TargetFilter) -> Re
     .await
 }
 
+/// The columns a page of targets may leave unread when no selected field shows them: the
+/// nullable ones (read as NULL) and the text that is never null (read as ''). The ids, the
+/// sort key, the year and the vocabularies are always read.
+pub const SPARE: &[target::Column] = &[
+    target::Column::Key,
+    target::Column::DomainId,
+    target::Column::GoalId,
+    target::Column::Name,
+    target::Column::Unit,
+    target::Column::NatureRaw,
+    target::Column::TableCategory,
+    target::Column::TableNumber,
+    target::Column::BaselineYear,
+    target::Column::BaselineValue,
+    target::Column::BaselineRaw,
+    target::Column::Comparator,
+    target::Column::Value,
+    target::Column::Raw,
+    target::Column::Inferred,
+    target::Column::SourceText,
+];
+
+/// `select` reading of the [`SPARE`] columns only those in `read`; the others stand in as NULL
+/// or '' at their place, so a row still decodes by position.
+fn reading(mut select: Select<target::Entity>, read: &[target::Column]) -> Select<target::Entity> {
+    use sea_orm::{IdenStatic, Iterable, QueryTrait};
+    // Columns have no equality of their own; their names are theirs.
+    let has =
+        |set: &[target::Column], c: target::Column| set.iter().any(|s| s.as_str() == c.as_str());
+    let text = [
+        target::Column::Key,
+        target::Column::Name,
+        target::Column::Raw,
+        target::Column::Inferred,
+        target::Column::SourceText,
+    ];
+    let query = QueryTrait::query(&mut select);
+    query.clear_selects();
+    for column in target::Column::iter() {
+        let expr: SimpleExpr = if !has(SPARE, column) || has(read, column) {
+            Expr::col((target::Entity, column))
+        } else if has(&text, column) {
+            Expr::cust("''")
+        } else {
+            Expr::cust("NULL")
+        };
+        query.expr_as(expr, column);
+    }
+    select
+}
+
 /// One page of the targets a filter selects, in document order. A plan code or department
-/// that names nothing is NOT_FOUND rather than an empty page.
+/// that names nothing is NOT_FOUND rather than an empty page. `read`: the [`SPARE`] columns the
+/// caller will look at (None: all); a page of statuses as of an earlier year reads whole rows,
+/// to assess them.
 pub async fn page(
     db: &impl ConnectionTrait,
     filter: &TargetFilter,
     as_of: Option<i32>,
     args: &PageArgs,
+    read: Option<&[target::Column]>,
 ) -> Result<Page<target::Model>, AppError> {
     let found = if filter.statuses.is_empty() || as_of.is_none() {
         // Where the tally counts the filter's targets, the page need not count them.
@@ -180,9 +234,13 @@ pub async fn page(
             descending: false,
             text: false,
         };
+        let select = match read {
+            Some(read) => reading(filtered(filter), read),
+            None => filtered(filter),
+        };
         let page = super::page::page(
             db,
-            filtered(filter),
+            select,
             &keyset,
             args,
             |m| SortKey::Ints(m.line_start, m.ordinal),
