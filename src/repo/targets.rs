@@ -177,29 +177,22 @@ pub const SPARE: &[target::Column] = &[
     target::Column::SourceText,
 ];
 
-/// `select` reading of the [`SPARE`] columns only those in `read`; the others stand in as NULL
-/// or '' at their place, so a row still decodes by position.
+/// `select` reading of the [`SPARE`] columns only those in `read`; the others stand in at their
+/// place (NULL for a nullable column, '' for text), so a row still decodes by position.
 fn reading(mut select: Select<target::Entity>, read: &[target::Column]) -> Select<target::Entity> {
     use sea_orm::{IdenStatic, Iterable, QueryTrait};
     // Columns have no equality of their own; their names are theirs.
     let has =
         |set: &[target::Column], c: target::Column| set.iter().any(|s| s.as_str() == c.as_str());
-    let text = [
-        target::Column::Key,
-        target::Column::Name,
-        target::Column::Raw,
-        target::Column::Inferred,
-        target::Column::SourceText,
-    ];
     let query = QueryTrait::query(&mut select);
     query.clear_selects();
     for column in target::Column::iter() {
         let expr: SimpleExpr = if !has(SPARE, column) || has(read, column) {
             Expr::col((target::Entity, column))
-        } else if has(&text, column) {
-            Expr::cust("''")
-        } else {
+        } else if column.def().is_null() {
             Expr::cust("NULL")
+        } else {
+            Expr::cust("''")
         };
         query.expr_as(expr, column);
     }
@@ -427,4 +420,32 @@ pub async fn counts_by<K: std::hash::Hash + Eq + Copy>(
         .into_iter()
         .map(|(k, by)| (k, all_statuses(&by)))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::sea_query::ColumnType;
+    use sea_orm::{ColumnTrait, IdenStatic};
+
+    /// A spare column left unread stands in as NULL when nullable and as '' otherwise, so every
+    /// one that is never null must be text (an integer or a vocabulary would not decode '').
+    #[test]
+    fn every_spare_column_has_a_stand_in_that_decodes() {
+        let mut text = Vec::new();
+        for column in super::SPARE {
+            let def = column.def();
+            if !def.is_null() {
+                assert!(
+                    matches!(
+                        def.get_column_type(),
+                        ColumnType::String(_) | ColumnType::Text
+                    ),
+                    "{} is never null and not text",
+                    column.as_str()
+                );
+                text.push(column.as_str());
+            }
+        }
+        assert_eq!(text, ["key", "name", "raw", "inferred", "source_text"]);
+    }
 }
