@@ -68,7 +68,7 @@ check() {
   echo "$answer"
 }
 
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}' <<<"$1"; }
 
 # wrk on core 1 against $1 with body $2, $3 connections, for $DURATION → "rps p50_ms p99_ms".
 # Non-2xx answers fail the run: a benchmark of refusals measures nothing.

@@ -1,35 +1,28 @@
 #!/usr/bin/env bash
-# Read paths at 100× the data (issue 11, goal 2): every read path on the document as imported,
-# then on the same store grown to 100× by the generator (`cargo run --release --example scale`),
-# one connection, response cache off. Prints p50/p99 of each and the ratio 100× / base.
+# Read paths at 100× the data (issue 11, goal 2): every read path on the document as imported
+# against the same paths on a copy of that store grown to 100× by the generator (`cargo run
+# --release --example scale`), one connection, response cache off. Both stores are served at
+# once (two servers, both on core 0, only one loaded at a time) and measured in interleaved
+# rounds — base, 100×, base, 100×… for each path — so that the machine's speed, which moves by
+# a fifth between minutes here, falls on both sides of each ratio alike. Prints, per path, the
+# medians over the rounds of p50 and p99, and their ratios 100× / base.
 # Where the answer itself grows with the data the ratio shows that too: the document has no
 # OFF_TRACK target (status_filter's base page is empty; status_filter_full's NO_DATA page is
-# full on both), and the dashboard's page (health's 93 targets) has one figure on 33 of them
-# where at 100× 99 of its 100 have a ten-year series.
-# Release build, server pinned to core 0, wrk to core 1.
+# full on both), search finds 2 things in the document and 20 of 101 at 100×, and the
+# dashboard's page (health's 93 targets) has one figure on 33 of them where at 100× 99 of its
+# 100 have a ten-year series.
 #
-#   bench/scale.sh [sqlite|postgres|both]      DURATION=5s FACTOR=100 by default
-set -euo pipefail
-cd "$(dirname "$0")/.."
+#   bench/scale.sh [sqlite|postgres|both]      ROUNDS=5 DURATION=3s FACTOR=100 by default
+source "$(dirname "$0")/lib.sh"
 
 stores="${1:-both}"
-duration="${DURATION:-5s}"
+rounds="${ROUNDS:-5}"
+export DURATION="${DURATION:-3s}"
 factor="${FACTOR:-100}"
 port="${BENCH_PORT:-18182}"
-pg_admin="${PLANGRAPH_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
-export PGOPTIONS="-c client_min_messages=warning"
+export PLANGRAPH_CACHE_BYTES=0
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 cargo build --release --quiet --bin plangraph --example scale
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  psql "$pg_admin" -qc "DROP DATABASE IF EXISTS plangraph_scale" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 declare -A queries=(
   [page]='{ targets(first: 20, filter: { planCode: "health" }) { nodes { name status } } }'
@@ -45,72 +38,68 @@ declare -A queries=(
 )
 order=(page deep_cursor status_filter status_filter_full status_counts department_counts search total_count indicators_total dashboard)
 
-gql() { # $1 query → JSON answer
-  python3 -c 'import json, sys; sys.stdout.write(json.dumps({"query": sys.argv[1]}))' "$1" |
-    curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' --data-binary @-
-}
-
-lua() { # $1 name, $2 query
-  python3 -c 'import json, sys; sys.stdout.write(json.dumps({"query": sys.argv[1]}))' "$2" > "$work/$1.json"
-  cat > "$work/$1.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local f = io.open("$work/$1.json", "rb")
-wrk.body = f:read("*a")
-f:close()
-LUA
-}
-
-start_server() { # $1 url
-  PLANGRAPH_CACHE_BYTES=0 PLANGRAPH_RATE_LIMIT=off DATABASE_URL="$1" RUST_LOG=warn \
-    taskset -c 0 target/release/plangraph serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
-  echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1
-}
-stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
-
-measure() { # $1 label → lines "label name p50_ms p99_ms"
-  # The cursor of the 21st target from the end: a page that far into the list.
-  cursor=$(gql '{ targets(last: 21, filter: { planCode: "health" }) { pageInfo { startCursor } } }' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["targets"]["pageInfo"]["startCursor"])')
-  for name in "${order[@]}"; do
-    q="${queries[$name]//CURSOR/$cursor}"
-    body=$(gql "$q")
-    case "$body" in *'"errors"'*|'') echo "$name failed: $body" >&2; exit 1 ;; esac
-    lua "$name" "$q"
-    out=$(taskset -c 1 wrk -t1 -c1 -d"$duration" --latency -s "$work/$name.lua" "http://127.0.0.1:$port/graphql")
-    to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}' <<<"$1"; }
-    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
-    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-    echo "$1 $name $p50 $p99" >> "$work/results"
-  done
+# The cursor of the 21st target from the end of health's list at $1 (a GraphQL URL): a page
+# that far into the list. Each store has its own.
+deep_cursor() {
+  body cursor '{ targets(last: 21, filter: { planCode: "health" }) { pageInfo { startCursor } } }'
+  check "$1" cursor | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["targets"]["pageInfo"]["startCursor"])'
 }
 
 for store in sqlite postgres; do
   [ "$stores" = both ] || [ "$stores" = "$store" ] || continue
-  : > "$work/results"
+  # The base store: the document as the server imports it on first start, with the planner's
+  # statistics the server gathers a second after that start (`scale 1` gathers them the same
+  # way and copies nothing): the 100× store gets them from the generator.
   if [ "$store" = sqlite ]; then
-    url="sqlite://$work/scale.db?mode=rwc"; rm -f "$work"/scale.db*
+    base_url="sqlite://$work/base.db?mode=rwc"
+    start_plangraph "$base_url" "$port" 0; stop "$server_pid"
+    DATABASE_URL="$base_url" RUST_LOG=warn target/release/examples/scale 1 >/dev/null
+    cp "$work/base.db" "$work/scaled.db"
+    scaled_url="sqlite://$work/scaled.db?mode=rwc"
   else
-    psql "$pg_admin" -qc "DROP DATABASE IF EXISTS plangraph_scale" -c "CREATE DATABASE plangraph_scale" >/dev/null
-    url="${pg_admin%/*}/plangraph_scale"
+    fresh_pg plangraph_scale_base; base_url="$url"
+    start_plangraph "$base_url" "$port" 0; stop "$server_pid"
+    DATABASE_URL="$base_url" RUST_LOG=warn target/release/examples/scale 1 >/dev/null
+    psql "$pg_admin" -qc "DROP DATABASE IF EXISTS plangraph_scale WITH (FORCE)" \
+      -c "CREATE DATABASE plangraph_scale TEMPLATE plangraph_scale_base" >/dev/null
+    databases+=(plangraph_scale); scaled_url="${pg_admin%/*}/plangraph_scale"
   fi
-  start_server "$url"; measure base; stop_server
-  DATABASE_URL="$url" RUST_LOG=warn target/release/examples/scale "$factor"
-  start_server "$url"; measure scaled; stop_server
+  DATABASE_URL="$scaled_url" RUST_LOG=warn target/release/examples/scale "$factor"
+  start_plangraph "$base_url" "$port" 0; base_pid="$server_pid"
+  start_plangraph "$scaled_url" "$((port + 1))" 0; scaled_pid="$server_pid"
+  base_cursor=$(deep_cursor "http://127.0.0.1:$port/graphql")
+  scaled_cursor=$(deep_cursor "http://127.0.0.1:$((port + 1))/graphql")
+
+  : > "$work/results"
+  for round in $(seq 1 "$rounds"); do
+    for name in "${order[@]}"; do
+      for side in base scaled; do
+        if [ "$side" = base ]; then p="$port"; cursor="$base_cursor"; else p="$((port + 1))"; cursor="$scaled_cursor"; fi
+        body "$name-$side" "${queries[$name]//CURSOR/$cursor}"
+        check "http://127.0.0.1:$p/graphql" "$name-$side" >/dev/null
+        read -r _ p50 p99 <<<"$(load "http://127.0.0.1:$p/graphql" "$name-$side" 1)"
+        echo "$side $name $p50 $p99" >> "$work/results"
+      done
+    done
+    echo "$store: round $round of $rounds done" >&2
+  done
+  stop "$base_pid"; stop "$scaled_pid"
+
   echo
-  echo "### $store: one connection, cache off, ${factor}× vs base (ms)"
+  echo "### $store: one connection, cache off, ${factor}× vs base (ms; medians of $rounds interleaved rounds of $DURATION)"
   echo "| read path | p50 base | p50 ${factor}× | ratio | p99 base | p99 ${factor}× | ratio |"
   echo "|---|---|---|---|---|---|---|"
   python3 - "$work/results" "${order[@]}" <<'PY'
-import sys
+import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    label, name, p50, p99 = line.split()
-    rows[(label, name)] = (float(p50), float(p99))
+    side, name, p50, p99 = line.split()
+    rows.setdefault((side, name), []).append((float(p50), float(p99)))
+def median(side, name, i):
+    return statistics.median(r[i] for r in rows[(side, name)])
 for name in sys.argv[2:]:
-    b, s = rows[("base", name)], rows[("scaled", name)]
-    print(f"| {name} | {b[0]:.2f} | {s[0]:.2f} | {s[0]/b[0]:.2f} | {b[1]:.2f} | {s[1]:.2f} | {s[1]/b[1]:.2f} |")
+    b50, s50 = median("base", name, 0), median("scaled", name, 0)
+    b99, s99 = median("base", name, 1), median("scaled", name, 1)
+    print(f"| {name} | {b50:.2f} | {s50:.2f} | {s50/b50:.2f} | {b99:.2f} | {s99:.2f} | {s99/b99:.2f} |")
 PY
 done

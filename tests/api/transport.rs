@@ -556,3 +556,24 @@ on_both_backends!(
         assert_eq!(body["data"]["plans"][0]["code"], "women", "{body}");
     }
 );
+
+on_both_backends!(
+    an_sqlite_statement_keeps_its_plan_whatever_is_bound,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // Without the planner's stability guarantee SQLite prepares a statement again on
+        // every run when a bound value might change its plan: every `LIKE ?`, and on an
+        // analysed store every condition on an indexed column.
+        let kept = plangraph::db::keeps_plans(&app.db).await.ok().flatten();
+        match backend {
+            Backend::Sqlite => assert_eq!(kept, Some(true), "plans follow bound values"),
+            Backend::Postgres => assert_eq!(kept, None),
+        }
+        let body = app
+            .query(r#"{ search(text: "婴儿死亡率") { totalCount } }"#)
+            .await;
+        assert_eq!(body["data"]["search"]["totalCount"], 2, "{body}");
+    }
+);
