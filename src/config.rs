@@ -113,9 +113,10 @@ pub struct Limits {
     /// their time limit. What a request holds while it runs (rows, the answer being built) is
     /// what bounds the memory of many uncached requests; waiting ones hold only their text.
     pub executions: usize,
-    /// How long a batch loader waits for the rest of a level's keys before it runs its one
-    /// statement (`PLANGRAPH_BATCH_DELAY_MS`): longer batches surer on a starved machine,
-    /// shorter answers sooner.
+    /// How long a batch loader waits, once the resolvers of its level have asked for their
+    /// keys, before it runs its one statement (`PLANGRAPH_BATCH_DELAY_MS`, default 0: at once;
+    /// see `repo::loaders`). A wait lets keys asked for after rows that came back later join
+    /// the batch (fewer statements), and answers later.
     pub batch_delay: Duration,
 }
 
@@ -132,7 +133,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(10),
             batch: 10,
             cache_bytes: 64 * 1024 * 1024,
-            batch_delay: Duration::from_millis(1),
+            batch_delay: Duration::ZERO,
             executions: 8,
         }
     }
@@ -312,7 +313,11 @@ impl Reader<'_> {
             timeout: self.millis("PLANGRAPH_TIMEOUT_MS", d.timeout)?,
             body_bytes: self.positive("PLANGRAPH_MAX_BODY_BYTES", d.body_bytes)?,
             body_timeout: self.millis("PLANGRAPH_BODY_TIMEOUT_MS", d.body_timeout)?,
-            batch_delay: self.millis("PLANGRAPH_BATCH_DELAY_MS", d.batch_delay)?,
+            batch_delay: Duration::from_millis(self.parse(
+                "PLANGRAPH_BATCH_DELAY_MS",
+                u64::try_from(d.batch_delay.as_millis()).unwrap_or(u64::MAX),
+                "a number of milliseconds",
+            )?),
             batch: self.positive("PLANGRAPH_MAX_BATCH", d.batch)?,
             cache_bytes: self.parse("PLANGRAPH_CACHE_BYTES", d.cache_bytes, "a number of bytes")?,
             executions: self.positive("PLANGRAPH_MAX_EXECUTIONS", d.executions)?,

@@ -199,10 +199,9 @@ fn loaders<'a>(ctx: &Context<'a>) -> ApiResult<&'a Loaders> {
         .map_err(|_| async_graphql::Error::from(AppError::internal("no loaders in the schema")))
 }
 
-/// Loads many keys in one statement, into the request's loader cache: the resolvers that then
-/// ask for one of them each find it there. The keys are all known, so the statement runs at
-/// once: through the loader's queue it would wait out the batch delay (a timer, a spawned task
-/// and a channel) for keys that no other resolver adds.
+/// Loads many keys in one statement, into what the request's loaders remember: the resolvers
+/// that then ask for one of them each find it there. The keys are all known, so the statement
+/// runs at once, not with a level's batch (a spawned task and a channel).
 pub(crate) async fn load_many<K>(
     ctx: &Context<'_>,
     keys: impl IntoIterator<Item = K>,
@@ -211,20 +210,10 @@ where
     K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
     Store: Loader<K, Error = LoadError>,
 {
-    let loaders = loaders(ctx)?;
-    let mut keys: Vec<K> = keys.into_iter().collect();
-    let mut seen = std::collections::HashSet::with_capacity(keys.len());
-    keys.retain(|k| seen.insert(k.clone()));
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let found = loaders
-        .loader()
-        .load(&keys)
+    loaders(ctx)?
+        .prefetch(keys)
         .await
-        .map_err(AppError::shared)?;
-    loaders.feed_many(found).await;
-    Ok(())
+        .map_err(|err| AppError::shared(err).into())
 }
 
 /// Loads one key that may name no row (a client-given ID).

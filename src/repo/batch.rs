@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::dataloader::Loader;
 use entity::{
     department, department_alias, document, domain, goal, goal_department, goal_group, indicator,
     indicator_value, plan, target, value_event,
@@ -28,23 +28,18 @@ pub struct Store {
     pub db: DatabaseConnection,
 }
 
-pub type Loaders = DataLoader<Store, HashMapCache>;
+pub use super::loaders::Loaders;
 
 /// Loaders that remember nothing: the schema's own, for callers that bring none.
 pub fn loaders(db: DatabaseConnection) -> Loaders {
-    let loaders = DataLoader::with_cache(Store { db }, tokio::spawn, HashMapCache::default());
-    loaders.enable_all_cache(false);
-    loaders
+    Loaders::new(db, false, std::time::Duration::ZERO)
 }
 
 /// Loaders for one request. A query's remember what they loaded, so a row or series asked
 /// for at two depths (a target's status and its indicator's latest value) is read once; a
 /// mutation's do not, since its fields run in turn and each may change what the next reads.
 pub fn for_request(db: DatabaseConnection, query: bool, delay: std::time::Duration) -> Loaders {
-    let loaders =
-        DataLoader::with_cache(Store { db }, tokio::spawn, HashMapCache::default()).delay(delay);
-    loaders.enable_all_cache(query);
-    loaders
+    Loaders::new(db, query, delay)
 }
 
 /// A batch's error, shared by every waiter on it.

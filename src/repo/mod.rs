@@ -10,6 +10,7 @@ pub mod events;
 pub mod export;
 pub mod goals;
 pub mod indicators;
+pub mod loaders;
 pub mod page;
 pub mod rows;
 pub mod search;

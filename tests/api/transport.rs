@@ -504,10 +504,11 @@ on_both_backends!(
         let Some(app) = TestApp::spawn(backend).await else {
             return;
         };
-        // The deep query batches every level through loaders that wait a moment for the
-        // level's keys. Without async-graphql's `tokio-timer`, that wait was async-io's timer:
-        // a helper thread woken for every batch, which then woke the server's worker (two
-        // context switches per batch on a loaded core, issue 11).
+        // The deep query batches every level through the request's loaders. async-graphql's,
+        // which waited for a level's keys on a timer, used async-io's timer thread without its
+        // `tokio-timer` feature: a helper thread woken for every batch, which then woke the
+        // server's worker (two context switches per batch on a loaded core, issue 11). No
+        // timer of ours or async-graphql's may run beside the server's runtime.
         let body = app.query(crate::statements::DEEP).await;
         assert_eq!(
             body["data"]["plans"].as_array().map(Vec::len),
