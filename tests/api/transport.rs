@@ -566,12 +566,13 @@ on_both_backends!(
         };
         // Without the planner's stability guarantee SQLite prepares a statement again on
         // every run when a bound value might change its plan: every `LIKE ?`, and on an
-        // analysed store every condition on an indexed column.
-        let kept = plangraph::db::keeps_plans(&app.db).await.ok().flatten();
-        match backend {
-            Backend::Sqlite => assert_eq!(kept, Some(true), "plans follow bound values"),
-            Backend::Postgres => assert_eq!(kept, None),
-        }
+        // analysed store every condition on an indexed column. PostgreSQL, choosing plans
+        // for each run's values, planned a plan's indicators at every request at 100× the data.
+        let kept = plangraph::db::keeps_plans(&app.db).await;
+        assert!(
+            matches!(kept, Ok(true)),
+            "{backend:?}: plans follow bound values ({kept:?})"
+        );
         let body = app
             .query(r#"{ search(text: "婴儿死亡率") { totalCount } }"#)
             .await;
