@@ -559,7 +559,7 @@ on_both_backends!(
 );
 
 on_both_backends!(
-    an_sqlite_statement_keeps_its_plan_whatever_is_bound,
+    a_statement_keeps_its_plan_whatever_is_bound,
     |backend| async move {
         let Some(app) = TestApp::spawn(backend).await else {
             return;
