@@ -11,7 +11,7 @@
 //! reads the keys gathered. No timer, so no machine is too slow for a level's keys to meet.
 //! Waiters hear from their batch on a channel outside tokio's cooperative budget: woken by a
 //! tokio channel, the request's task ran out of budget part-way through a level and asked for
-//! the rest of its keys turns later (the deep query's departments read in up to eight
+//! the rest of its keys turns later (the deep query's departments read in three to five
 //! statements instead of one).
 
 use std::any::{Any, TypeId};

@@ -28,9 +28,9 @@ async fn statements(app: &TestApp, query: &str) -> u64 {
     app.statements.load(Ordering::SeqCst) - before
 }
 
-/// The fewest statements of three uncached runs of `query`: on a starved machine a loader's
-/// 1 ms window can split one batch in two (as in statements.rs); growing with the data would
-/// show in every run.
+/// The fewest statements of three uncached runs of `query`: a batch whose keys follow rows of
+/// two statements may split in one run (see `fewest` in statements.rs); growing with the data
+/// would show in every run.
 async fn fewest_statements(app: &TestApp, query: &str) -> u64 {
     let mut fewest = u64::MAX;
     for n in 1..=3 {

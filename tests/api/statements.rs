@@ -148,9 +148,10 @@ async fn statements_for(app: &TestApp, token: Option<&str>, query: &str) -> u64 
 }
 
 /// The fewest statements of up to five uncached runs, stopping at the first within `enough`.
-/// In a debug build on a busy machine, registering a hundred keys can outlast a loader's 1 ms
-/// batching window and split one batch into two; an N+1 would show in every run (a statement
-/// per row).
+/// A level's batch is read once its resolvers have asked (no timer), but keys that follow rows
+/// read by two statements (on PostgreSQL, two connections) wait for whichever answers first,
+/// so a batch may split in one run and not the next; an N+1 would show in every run (a
+/// statement per row).
 async fn fewest(app: &TestApp, token: Option<&str>, query: &str, enough: u64) -> u64 {
     let mut best = u64::MAX;
     for n in 0..5 {
@@ -345,8 +346,8 @@ on_both_backends!(
             crate::support::Backend::Postgres => 0,
             crate::support::Backend::Sqlite => 1,
         };
-        // One computation's statements, the fewest of several runs (see `fewest`: a starved
-        // loader may split a batch).
+        // One computation's statements, the fewest of several runs (see `fewest`: a batch may
+        // split where its keys follow two statements' rows).
         let once = fewest(&app, None, DEEP, 0).await - per_request;
         let before = app.statements.load(Ordering::SeqCst);
         let answers = futures_util::future::join_all((0..16).map(|_| app.query(DEEP))).await;
