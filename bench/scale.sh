@@ -10,7 +10,8 @@
 # OFF_TRACK target (status_filter's base page is empty; status_filter_full's NO_DATA page is
 # full on both), search finds 2 things in the document and 20 of 101 at 100×, and the
 # dashboard's page (health's 93 targets) has one figure on 33 of them where at 100× 99 of its
-# 100 have a ten-year series.
+# 100 have a ten-year series. first_page is bench/peer.sh's targets query (every plan's, no
+# filter), last_cursor a page 21 from the end of every target.
 #
 #   bench/scale.sh [sqlite|postgres|both]      ROUNDS=5 DURATION=3s FACTOR=100 by default
 source "$(dirname "$0")/lib.sh"
@@ -25,6 +26,8 @@ export PLANGRAPH_CACHE_BYTES=0
 cargo build --release --quiet --bin plangraph --example scale
 
 declare -A queries=(
+  [first_page]='{ targets(first: 50) { nodes { plan { code } name unit baseline { year value } year value nature } } }'
+  [last_cursor]='{ targets(first: 20, after: "ALL_CURSOR") { nodes { name status } } }'
   [page]='{ targets(first: 20, filter: { planCode: "health" }) { nodes { name status } } }'
   [deep_cursor]='{ targets(first: 20, after: "CURSOR", filter: { planCode: "health" }) { nodes { name status } } }'
   [status_filter]='{ targets(first: 20, filter: { planCode: "health", status: [OFF_TRACK] }) { totalCount nodes { name status } } }'
@@ -36,12 +39,14 @@ declare -A queries=(
   [indicators_total]='{ plan(code: "health") { indicators(first: 20) { totalCount nodes { name } } } }'
   [dashboard]='{ plan(code: "health") { targets(first: 100) { totalCount nodes { id name unit nature value raw indicator { latestValue { year value } } progress status } } } }'
 )
-order=(page deep_cursor status_filter status_filter_full status_counts department_counts search total_count indicators_total dashboard)
+order=(first_page last_cursor page deep_cursor status_filter status_filter_full status_counts department_counts search total_count indicators_total dashboard)
 
-# The cursor of the 21st target from the end of health's list at $1 (a GraphQL URL): a page
-# that far into the list. Each store has its own.
+# The cursor of the 21st target from the end of a list at $1 (a GraphQL URL) — health's, or
+# with $2 = all, every target's: a page that far into the list. Each store has its own.
 deep_cursor() {
-  body cursor '{ targets(last: 21, filter: { planCode: "health" }) { pageInfo { startCursor } } }'
+  local filter='filter: { planCode: "health" }'
+  [ "${2:-}" = all ] && filter=''
+  body cursor "{ targets(last: 21 $filter) { pageInfo { startCursor } } }"
   check "$1" cursor | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["targets"]["pageInfo"]["startCursor"])'
 }
 
@@ -69,13 +74,17 @@ for store in sqlite postgres; do
   start_plangraph "$scaled_url" "$((port + 1))" 0; scaled_pid="$server_pid"
   base_cursor=$(deep_cursor "http://127.0.0.1:$port/graphql")
   scaled_cursor=$(deep_cursor "http://127.0.0.1:$((port + 1))/graphql")
+  base_all=$(deep_cursor "http://127.0.0.1:$port/graphql" all)
+  scaled_all=$(deep_cursor "http://127.0.0.1:$((port + 1))/graphql" all)
 
   : > "$work/results"
   for round in $(seq 1 "$rounds"); do
     for name in "${order[@]}"; do
       for side in base scaled; do
-        if [ "$side" = base ]; then p="$port"; cursor="$base_cursor"; else p="$((port + 1))"; cursor="$scaled_cursor"; fi
-        body "$name-$side" "${queries[$name]//CURSOR/$cursor}"
+        if [ "$side" = base ]; then p="$port"; cursor="$base_cursor"; all="$base_all"
+        else p="$((port + 1))"; cursor="$scaled_cursor"; all="$scaled_all"; fi
+        query="${queries[$name]//ALL_CURSOR/$all}"
+        body "$name-$side" "${query//CURSOR/$cursor}"
         check "http://127.0.0.1:$p/graphql" "$name-$side" >/dev/null
         read -r _ p50 p99 <<<"$(load "http://127.0.0.1:$p/graphql" "$name-$side" 1)"
         echo "$side $name $p50 $p99" >> "$work/results"

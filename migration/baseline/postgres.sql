@@ -360,6 +360,7 @@ INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000010_nes
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000011_structure_version', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000012_search_index', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261129_000013_status_tally', 0);
+INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261130_000014_target_order', 0);
 SELECT pg_catalog.setval('app_user_id_seq', 1, false);
 SELECT pg_catalog.setval('audit_log_id_seq', 1, false);
 SELECT pg_catalog.setval('department_alias_id_seq', 1, false);
@@ -452,6 +453,7 @@ CREATE INDEX idx_target_goal ON target USING btree (goal_id, line_start, ordinal
 CREATE INDEX idx_target_indicator ON target USING btree (indicator_id, year);
 CREATE INDEX idx_target_plan ON target USING btree (plan_id, line_start, ordinal);
 CREATE INDEX idx_target_plan_status ON target USING btree (plan_id, status, line_start, ordinal);
+CREATE INDEX idx_target_position ON target USING btree (line_start, ordinal);
 CREATE INDEX idx_target_status ON target USING btree (status, line_start, ordinal);
 CREATE INDEX idx_value_event_indicator ON value_event USING btree (indicator_id, year);
 CREATE INDEX idx_value_event_value ON value_event USING btree (value_id);

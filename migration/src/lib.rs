@@ -14,6 +14,7 @@ mod m20261129_000010_nested_positions;
 mod m20261129_000011_structure_version;
 pub mod m20261129_000012_search_index;
 mod m20261129_000013_status_tally;
+mod m20261130_000014_target_order;
 
 pub mod baseline;
 pub mod versioning;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_structure_version::Migration),
             Box::new(m20261129_000012_search_index::Migration),
             Box::new(m20261129_000013_status_tally::Migration),
+            Box::new(m20261130_000014_target_order::Migration),
         ]
     }
 }

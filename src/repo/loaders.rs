@@ -91,6 +91,14 @@ impl Loaders {
         K: Key,
         Store: Loader<K, Error = LoadError>,
     {
+        // A row this request has read already (a page's plans, prefetched, asked for by each
+        // of its 50 targets) is answered here, without the maps a batch's answer is built in.
+        if let Some(value) = queue::<K, <Store as Loader<K>>::Value>(&mut self.queues())
+            .remembered
+            .get(&key)
+        {
+            return Ok(Some(value.clone()));
+        }
         let found = self.load_many([key]).await?;
         Ok(found.into_values().next())
     }

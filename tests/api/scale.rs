@@ -228,6 +228,24 @@ on_both_backends!(
             );
         }
 
+        // The first page of all targets (no filter) is read in document order from an index,
+        // not sorted from all 16,400.
+        let first = plangraph::repo::targets::select(&Default::default())
+            .limit(21)
+            .build(app.db.get_database_backend())
+            .to_string();
+        let plan = query_plan(&app, &first).await;
+        assert!(
+            plan.iter().any(|l| l.contains("idx_target_position")),
+            "{plan:#?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|l| l.contains("Sort") || l.contains("TEMP B-TREE")),
+            "{plan:#?}"
+        );
+
         // Search: the hundred 婴儿死亡率 (the document's and 99 copies) and the goal that names
         // it, in as many statements as on the document, found by trigram index.
         let body = app.query(SEARCH).await;

@@ -579,3 +579,96 @@ on_both_backends!(
         assert_eq!(body["data"]["search"]["totalCount"], 2, "{body}");
     }
 );
+
+on_both_backends!(
+    a_statement_given_up_leaves_its_connection_clean,
+    |backend| async move {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+        use std::time::Duration;
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // A connection goes back to the pool settled, not pinged (vendor/README.md): what a
+        // statement given up part-way still owes is read, and a transaction dropped unfinished
+        // is rolled back, before the connection serves anyone else.
+        let store = app.db.get_database_backend();
+        let raw = |sql: String| Statement::from_string(store, sql);
+        let slow = match store {
+            DbBackend::Postgres => "SELECT 1 FROM pg_sleep(0.3)",
+            _ => {
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) \
+                  SELECT count(*) FROM c"
+            }
+        };
+        for _ in 0..3 {
+            let given_up = tokio::time::timeout(
+                Duration::from_millis(20),
+                app.db.query_all_raw(raw(slow.into())),
+            )
+            .await;
+            assert!(
+                given_up.is_err(),
+                "{store:?}: the slow statement took < 20 ms"
+            );
+        }
+        let title = "SELECT title FROM plan WHERE code = 'women'";
+        {
+            let txn = app.db.begin().await.unwrap_or_else(|e| panic!("{e}"));
+            txn.execute_unprepared("UPDATE plan SET title = 'dropped' WHERE code = 'women'")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            // Dropped without a commit.
+        }
+        if store == DbBackend::Postgres {
+            // Rolled back at once, not when the connection is next used: until then it would
+            // sit idle in its transaction, holding the row's lock against every writer.
+            let other = sea_orm::Database::connect(&app.url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut open = -1;
+            for _ in 0..40 {
+                open = other
+                    .query_one_raw(raw(
+                        "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() \
+                         AND state LIKE 'idle in transaction%'"
+                            .into(),
+                    ))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .and_then(|row| row.try_get_by_index::<i32>(0).ok())
+                    .unwrap_or(-1);
+                if open == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert_eq!(open, 0, "a dropped transaction was left open");
+        }
+        // Every statement after them gets its own answer, whichever connection runs it.
+        let answers = futures_util::future::join_all((0..40).map(|n| {
+            let db = app.db.clone();
+            let statement = raw(format!("SELECT {n} AS n"));
+            async move { db.query_one_raw(statement).await }
+        }))
+        .await;
+        for (n, answer) in answers.into_iter().enumerate() {
+            let got = answer
+                .unwrap_or_else(|e| panic!("{store:?}: statement {n}: {e}"))
+                .and_then(|row| row.try_get_by_index::<i32>(0).ok());
+            assert_eq!(got, i32::try_from(n).ok(), "{store:?}");
+        }
+        let row = app
+            .db
+            .query_one_raw(raw(title.into()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .and_then(|row| row.try_get_by_index::<String>(0).ok());
+        assert_eq!(
+            row.as_deref(),
+            Some("昌乐县“十四五”妇女发展规划"),
+            "{store:?}"
+        );
+        let body = app.query("{ plans { code } }").await;
+        assert_eq!(body["data"]["plans"][3]["code"], "earthquake", "{body}");
+    }
+);

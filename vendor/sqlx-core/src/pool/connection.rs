@@ -304,14 +304,13 @@ impl<DB: Database> Floating<DB, Live<DB>> {
             }
         }
 
-        // test the connection on-release to ensure it is still viable,
-        // and flush anything time-sensitive like transaction rollbacks
-        // if an Executor future/stream is dropped during an `.await` call, the connection
-        // is likely to be left in an inconsistent state, in which case it should not be
-        // returned to the pool; also of course, if it was dropped due to an error
-        // this is simply a band-aid as SQLx-next connections should be able
-        // to recover from cancellations
-        if let Err(error) = self.raw.ping().await {
+        // plangraph (vendor/README.md): settle the connection on release instead of pinging
+        // it. `flush` sends what is buffered (a dropped transaction's ROLLBACK) and reads the
+        // answers still owed to an Executor future/stream dropped during an `.await` call, so
+        // a connection left in an inconsistent state is still brought back in line or closed;
+        // a connection whose statements all ran to completion costs no round trip. The
+        // published crate pings here: one more round trip to the server per statement.
+        if let Err(error) = self.raw.flush().await {
             tracing::warn!(
                 %error,
                 "error occurred while testing the connection on-release",
