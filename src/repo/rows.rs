@@ -36,12 +36,11 @@ pub trait Cell: Sized {
 
 fn is_null(row: &QueryResult, at: usize) -> Result<bool, DbErr> {
     use sea_orm::sqlx::{Row, ValueRef};
-    let unreadable = |e: sea_orm::sqlx::Error| DbErr::Type(format!("column {at}: {e}"));
     if let Some(r) = row.try_as_pg_row() {
-        return Ok(r.try_get_raw(at).map_err(unreadable)?.is_null());
+        return Ok(r.try_get_raw(at).map_err(|e| unreadable(at, e))?.is_null());
     }
     if let Some(r) = row.try_as_sqlite_row() {
-        return Ok(r.try_get_raw(at).map_err(unreadable)?.is_null());
+        return Ok(r.try_get_raw(at).map_err(|e| unreadable(at, e))?.is_null());
     }
     // Only the two sqlx stores are ever connected; another row decodes and reports its NULL.
     Ok(false)
@@ -77,15 +76,22 @@ cells!(f64, bool, Date, DateTimeUtc);
 
 impl NotNull for i32 {}
 
-/// Integers without the driver's type check on PostgreSQL, like text: its decoding reads any
-/// width of integer and fails on one out of range, and the positions are tested below. (A
-/// page of 50 targets decodes ~600 of them.)
+/// Integers without the driver's type check on PostgreSQL, like text: a binary four-byte value
+/// is read as it is sent (big-endian), any other width through the driver's decoding, which
+/// reads any width and fails on one out of range; the positions are tested below. (A page of
+/// 50 targets decodes ~350 of them: the driver's path cost 175 instructions each.)
 impl Cell for i32 {
     fn cell(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-        use sea_orm::sqlx::Row;
+        use sea_orm::sqlx::postgres::{PgValueFormat, Postgres};
+        use sea_orm::sqlx::{Decode, Row};
         if let Some(r) = row.try_as_pg_row() {
-            return r
-                .try_get_unchecked(at)
+            let value = r.try_get_raw(at).map_err(|e| unreadable(at, e))?;
+            if value.format() == PgValueFormat::Binary {
+                if let Ok(Ok(bytes)) = value.as_bytes().map(<[u8; 4]>::try_from) {
+                    return Ok(i32::from_be_bytes(bytes));
+                }
+            }
+            return <i32 as Decode<Postgres>>::decode(value)
                 .map_err(|e| DbErr::Type(format!("column {at}: {e}")));
         }
         row.try_get_by_index(at)
@@ -94,42 +100,73 @@ impl Cell for i32 {
 
 impl NotNull for String {}
 
-/// Text without the driver's type check: the check compares the column's type with the six
-/// text types PostgreSQL has, and cost more than decoding the text itself. Safe for any
-/// column: the bytes are still checked to be UTF-8, and the positions are tested below. On
-/// PostgreSQL the check is simdutf8's, as the driver's decoding (`from_utf8` of the value's
-/// bytes) with the same answer: the standard library's took 14% of the instructions of a deep
-/// uncached query, whose goal texts are Chinese (issue 11).
+fn unreadable(at: usize, e: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Type(format!("column {at}: {e}"))
+}
+
+/// A text column borrowed from the row, without the driver's type check: the check compares
+/// the column's type with the six text types PostgreSQL has, and cost more than decoding the
+/// text itself. Safe for any column: the bytes are still checked to be UTF-8, and the
+/// positions are tested below. On PostgreSQL the check is simdutf8's, as the driver's decoding
+/// (`from_utf8` of the value's bytes) with the same answer: the standard library's took 14% of
+/// the instructions of a deep uncached query, whose goal texts are Chinese (issue 11). A NULL
+/// fails, as in the driver's decoding. None: a row of neither store, which the caller decodes
+/// through the driver.
+fn text(row: &QueryResult, at: usize) -> Option<Result<&str, DbErr>> {
+    use sea_orm::sqlx::Row;
+    if let Some(r) = row.try_as_pg_row() {
+        let bytes = r
+            .try_get_raw(at)
+            .map_err(|e| unreadable(at, e))
+            .and_then(|v| {
+                v.as_bytes()
+                    .map_err(|e| DbErr::Type(format!("column {at}: {e}")))
+            });
+        return Some(bytes.and_then(|b| {
+            simdutf8::basic::from_utf8(b)
+                .map_err(|_| DbErr::Type(format!("column {at}: text that is not UTF-8")))
+        }));
+    }
+    if let Some(r) = row.try_as_sqlite_row() {
+        return Some(
+            r.try_get_unchecked::<&str, _>(at)
+                .map_err(|e| unreadable(at, e)),
+        );
+    }
+    None
+}
+
 impl Cell for String {
     fn cell(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-        use sea_orm::sqlx::Row;
-        let unreadable = |e: sea_orm::sqlx::Error| DbErr::Type(format!("column {at}: {e}"));
-        if let Some(r) = row.try_as_pg_row() {
-            // A NULL fails here, as in the driver's decoding.
-            let bytes = r
-                .try_get_raw(at)
-                .map_err(unreadable)?
-                .as_bytes()
-                .map_err(|e| DbErr::Type(format!("column {at}: {e}")))?;
-            return simdutf8::basic::from_utf8(bytes)
-                .map(str::to_owned)
-                .map_err(|_| DbErr::Type(format!("column {at}: text that is not UTF-8")));
+        match text(row, at) {
+            Some(text) => text.map(str::to_owned),
+            None => row.try_get_by_index(at),
         }
-        if let Some(r) = row.try_as_sqlite_row() {
-            return r.try_get_unchecked(at).map_err(unreadable);
-        }
-        row.try_get_by_index(at)
     }
 }
 
-/// The stored vocabularies: their text, then the variant it names (an unknown word fails).
+/// The stored vocabularies: their text, then the variant it names (an unknown word fails, as
+/// the entity's own decoding does). The text is looked up borrowed from the row: each word of
+/// a page's rows (four per target) was a String made to be looked up and dropped.
 macro_rules! words {
     ($($t:ty),+ $(,)?) => {$(
         impl NotNull for $t {}
 
         impl Cell for $t {
             fn cell(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-                <$t as ActiveEnum>::try_from_value(&String::cell(row, at)?)
+                use sea_orm::Iterable;
+                static WORDS: std::sync::OnceLock<Vec<(String, $t)>> = std::sync::OnceLock::new();
+                let words = WORDS.get_or_init(|| {
+                    <$t>::iter().map(|w| (ActiveEnum::to_value(&w), w)).collect()
+                });
+                let word = match text(row, at) {
+                    Some(word) => word?,
+                    None => return <$t as ActiveEnum>::try_from_value(&row.try_get_by_index(at)?),
+                };
+                match words.iter().find(|(text, _)| text == word) {
+                    Some((_, w)) => Ok(*w),
+                    None => <$t as ActiveEnum>::try_from_value(&word.to_owned()),
+                }
             }
         }
     )+};
