@@ -91,8 +91,7 @@ impl Cell for i32 {
                     return Ok(i32::from_be_bytes(bytes));
                 }
             }
-            return <i32 as Decode<Postgres>>::decode(value)
-                .map_err(|e| DbErr::Type(format!("column {at}: {e}")));
+            return <i32 as Decode<Postgres>>::decode(value).map_err(|e| unreadable(at, e));
         }
         row.try_get_by_index(at)
     }
@@ -100,7 +99,8 @@ impl Cell for i32 {
 
 impl NotNull for String {}
 
-fn unreadable(at: usize, e: sea_orm::sqlx::Error) -> DbErr {
+/// A column the driver could not read or decode, by its position.
+fn unreadable(at: usize, e: impl std::fmt::Display) -> DbErr {
     DbErr::Type(format!("column {at}: {e}"))
 }
 
@@ -118,13 +118,9 @@ fn text(row: &QueryResult, at: usize) -> Option<Result<&str, DbErr>> {
         let bytes = r
             .try_get_raw(at)
             .map_err(|e| unreadable(at, e))
-            .and_then(|v| {
-                v.as_bytes()
-                    .map_err(|e| DbErr::Type(format!("column {at}: {e}")))
-            });
+            .and_then(|v| v.as_bytes().map_err(|e| unreadable(at, e)));
         return Some(bytes.and_then(|b| {
-            simdutf8::basic::from_utf8(b)
-                .map_err(|_| DbErr::Type(format!("column {at}: text that is not UTF-8")))
+            simdutf8::basic::from_utf8(b).map_err(|_| unreadable(at, "text that is not UTF-8"))
         }));
     }
     if let Some(r) = row.try_as_sqlite_row() {

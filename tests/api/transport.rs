@@ -611,7 +611,6 @@ on_both_backends!(
                 "{store:?}: the slow statement took < 20 ms"
             );
         }
-        let title = "SELECT title FROM plan WHERE code = 'women'";
         {
             let txn = app.db.begin().await.unwrap_or_else(|e| panic!("{e}"));
             txn.execute_unprepared("UPDATE plan SET title = 'dropped' WHERE code = 'women'")
@@ -659,7 +658,7 @@ on_both_backends!(
         }
         let row = app
             .db
-            .query_one_raw(raw(title.into()))
+            .query_one_raw(raw("SELECT title FROM plan WHERE code = 'women'".into()))
             .await
             .unwrap_or_else(|e| panic!("{e}"))
             .and_then(|row| row.try_get_by_index::<String>(0).ok());
