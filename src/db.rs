@@ -51,11 +51,12 @@ pub async fn connect_existing(url: &str) -> Result<DatabaseConnection, OpenError
     Ok(connect_counted(url, PATIENT, Access::Existing).await?.0)
 }
 
-/// A second, uncounted pool on a store the server has opened already, for the change feed:
-/// its polling never waits behind requests for a connection, and never shows in a request's
-/// statement count.
+/// A second, uncounted pool on the store the server opens, for the change feed: its polling
+/// never waits behind requests for a connection, and never shows in a request's statement
+/// count. On PostgreSQL it may be opened while the store is being made (its two connections,
+/// one held by LISTEN and one for the feed's reads, are then ready when the server starts).
 pub async fn connect_follower(url: &str) -> Result<DatabaseConnection, OpenError> {
-    open_pool(url, PATIENT)
+    open_pool(url, PATIENT, 2)
         .await
         .map_err(|e| explain(&redacted(url), &e))
 }
@@ -69,6 +70,37 @@ pub async fn connect_counted(
     store_timeout: Duration,
     access: Access,
 ) -> Result<(DatabaseConnection, Arc<AtomicU64>), OpenError> {
+    let opened = open(url, store_timeout, access, None).await?;
+    Ok((opened.db, opened.statements))
+}
+
+/// The first rows of a new store, written in the transaction that makes its schema, before
+/// its keys (see [`migration::baseline::load_seeded`]).
+pub type Seed = Box<
+    dyn for<'t> FnOnce(
+            &'t sea_orm::DatabaseTransaction,
+        ) -> futures_util::future::BoxFuture<'t, Result<(), DbErr>>
+        + Send,
+>;
+
+/// A store [`open`]ed.
+pub struct Opened {
+    pub db: DatabaseConnection,
+    /// SQL statements run on `db` (see [`connect_counted`]).
+    pub statements: Arc<AtomicU64>,
+    /// Whether the seed was written: a new PostgreSQL store made from the current baseline
+    /// gets it; any other store is opened as by [`connect_counted`], and the caller writes
+    /// its rows itself if it wants them.
+    pub seeded: bool,
+}
+
+/// [`connect_counted`], with the rows a new store is to start with.
+pub async fn open(
+    url: &str,
+    store_timeout: Duration,
+    access: Access,
+    seed: Option<Seed>,
+) -> Result<Opened, OpenError> {
     let shown = redacted(url);
     if let Some(path) = sqlite_file(url) {
         let path = std::path::Path::new(path);
@@ -86,7 +118,9 @@ pub async fn connect_counted(
             ))
         })?;
     }
-    let pool = open_pool(url, store_timeout);
+    // Two on PostgreSQL: a request's loaders run side by side from the first request on, and
+    // the second connection is made while the store is migrated, not during that request.
+    let pool = open_pool(url, store_timeout, 2);
     tokio::pin!(pool);
     let mut db = if url.starts_with("postgres") {
         // The pool retries a failed connection until its timeout and then says only "timed
@@ -122,7 +156,7 @@ pub async fn connect_counted(
         pool.await.map_err(|e| explain(&shown, &e))?
     };
     let migrating = std::time::Instant::now();
-    migrate(&db, &shown, access).await?;
+    let seeded = migrate(&db, &shown, access, seed).await?;
     tracing::debug!(
         ms = migrating.elapsed().as_millis() as u64,
         "migrations and versioning triggers checked"
@@ -132,7 +166,11 @@ pub async fn connect_counted(
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
-    Ok((db, statements))
+    Ok(Opened {
+        db,
+        statements,
+        seeded,
+    })
 }
 
 /// One PostgreSQL connection, closed at once: an unknown database, a refused login or nothing
@@ -205,7 +243,12 @@ async fn check_tables(
 /// How long a pooled connection may sit idle before it is tested on checkout.
 const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
 
-async fn open_pool(url: &str, store_timeout: Duration) -> Result<DatabaseConnection, DbErr> {
+/// A pool on `url`; on PostgreSQL it keeps `min_connections` open (SQLite has one).
+async fn open_pool(
+    url: &str,
+    store_timeout: Duration,
+    min_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
     options
         .sqlx_logging(false)
@@ -236,7 +279,7 @@ async fn open_pool(url: &str, store_timeout: Duration) -> Result<DatabaseConnect
     } else {
         options
             .max_connections(16)
-            .min_connections(1)
+            .min_connections(min_connections)
             .connect_timeout(store_timeout)
             .acquire_timeout(store_timeout)
             // A prepared statement is planned once per connection, not at every run. By
@@ -491,8 +534,14 @@ const MIGRATION_LOCK: i64 = 0x706c_616e_6772;
 /// date, and gives every versioned table its data-version triggers (`migration::versioning`).
 /// Two processes starting together on one store would both try to create the tables; each
 /// backend's lock makes the second wait and then find nothing left to do: an advisory lock on
-/// PostgreSQL, a write transaction taken up front on SQLite.
-async fn migrate(db: &DatabaseConnection, shown: &str, access: Access) -> Result<(), OpenError> {
+/// PostgreSQL, a write transaction taken up front on SQLite. True when the store was new and
+/// `seed` was written into it.
+async fn migrate(
+    db: &DatabaseConnection,
+    shown: &str,
+    access: Access,
+    seed: Option<Seed>,
+) -> Result<bool, OpenError> {
     let explained = |err: DbErr| explain(shown, &err);
     match db.get_database_backend() {
         DbBackend::Postgres => {
@@ -500,21 +549,27 @@ async fn migrate(db: &DatabaseConnection, shown: &str, access: Access) -> Result
             // on a second one opened while the first is being returned (~7 ms of a start).
             let txn = db.begin().await.map_err(explained)?;
             check_tables(&txn, shown, access).await?;
-            migrate_postgres(&txn).await.map_err(explained)?;
-            txn.commit().await.map_err(explained)
+            let seeded = migrate_postgres(&txn, seed).await.map_err(explained)?;
+            txn.commit().await.map_err(explained)?;
+            Ok(seeded)
         }
         DbBackend::Sqlite => {
             check_tables(db, shown, access).await?;
-            migrate_sqlite(db).await.map_err(explained)
+            migrate_sqlite(db).await.map_err(explained)?;
+            Ok(false)
         }
         _ => {
             check_tables(db, shown, access).await?;
-            Migrator::up(db, None).await.map_err(explained)
+            Migrator::up(db, None).await.map_err(explained)?;
+            Ok(false)
         }
     }
 }
 
-async fn migrate_postgres(txn: &sea_orm::DatabaseTransaction) -> Result<(), DbErr> {
+async fn migrate_postgres(
+    txn: &sea_orm::DatabaseTransaction,
+    seed: Option<Seed>,
+) -> Result<bool, DbErr> {
     txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
         .await?;
     // check_tables let only an empty database or a plangraph store through; under the lock,
@@ -528,18 +583,34 @@ async fn migrate_postgres(txn: &sea_orm::DatabaseTransaction) -> Result<(), DbEr
         .map(|row| row.try_get_by_index::<bool>(0))
         .transpose()?
         .unwrap_or(false);
+    let mut seeded = false;
     if new {
+        // Rows are written in the current model: into the baseline only when no migration
+        // is newer than it (one being written, before the baseline is blessed again).
+        let seed = seed.filter(|_| migration::baseline::is_current());
         let attempt = txn.begin().await?;
-        match migration::baseline::load(&attempt).await {
+        let loaded = match seed {
+            Some(seed) => {
+                seeded = true;
+                migration::baseline::load_seeded(&attempt, async move |t| seed(t).await).await
+            }
+            None => migration::baseline::load(&attempt)
+                .await
+                .map_err(migration::baseline::SeedError::Schema),
+        };
+        match loaded {
             Ok(()) => attempt.commit().await?,
-            Err(err) => {
+            Err(migration::baseline::SeedError::Schema(err)) => {
+                seeded = false;
                 attempt.rollback().await?;
                 tracing::warn!(error = %err, "the schema baseline did not load; running the migrations one by one");
             }
+            Err(migration::baseline::SeedError::Seed(err)) => return Err(err),
         }
     }
     Migrator::up(txn, None).await?;
-    migration::versioning::ensure(txn).await
+    migration::versioning::ensure(txn).await?;
+    Ok(seeded)
 }
 
 async fn migrate_sqlite(db: &DatabaseConnection) -> Result<(), DbErr> {

@@ -376,6 +376,26 @@ SELECT pg_catalog.setval('indicator_value_id_seq', 1, false);
 SELECT pg_catalog.setval('plan_id_seq', 1, false);
 SELECT pg_catalog.setval('target_id_seq', 1, false);
 SELECT pg_catalog.setval('value_event_id_seq', 1, false);
+CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
+CREATE TRIGGER data_version_stamps BEFORE UPDATE OF version ON data_version FOR EACH ROW EXECUTE FUNCTION stamp_data_version();
+CREATE TRIGGER department_alias_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department_alias FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER document_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON document FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER domain_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON domain FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER goal_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER goal_department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER goal_group_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_group FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER indicator_assignment_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_assignment FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER indicator_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER indicator_value_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_value FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER plan_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON plan FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER target_bumps_data_version AFTER INSERT OR DELETE OR UPDATE OF id, key, indicator_id, plan_id, domain_id, goal_id, ordinal, name, unit, direction, nature, nature_raw, table_category, table_number, baseline_year, baseline_value, baseline_raw, year, comparator, value, basis, raw, inferred, line_start, line_end, source_text ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER target_values_bumps_data_version AFTER UPDATE OF status ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER value_event_append_only BEFORE DELETE OR UPDATE ON value_event FOR EACH ROW EXECUTE FUNCTION value_event_is_append_only();
+CREATE TRIGGER value_event_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER value_event_no_truncate BEFORE TRUNCATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION value_event_is_append_only();
+-- Keys, indexes and foreign keys: made after a seeded store's first rows.
 ALTER TABLE ONLY app_user
     ADD CONSTRAINT app_user_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY app_user
@@ -460,25 +480,6 @@ CREATE INDEX idx_value_event_value ON value_event USING btree (value_id);
 CREATE INDEX idx_value_indicator_year ON indicator_value USING btree (indicator_id, year, status);
 CREATE UNIQUE INDEX idx_value_slot_version ON indicator_value USING btree (indicator_id, year, version);
 CREATE INDEX idx_value_status_indicator ON indicator_value USING btree (status, indicator_id, year);
-CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
-CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
-CREATE TRIGGER data_version_stamps BEFORE UPDATE OF version ON data_version FOR EACH ROW EXECUTE FUNCTION stamp_data_version();
-CREATE TRIGGER department_alias_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department_alias FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER document_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON document FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER domain_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON domain FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER goal_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER goal_department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER goal_group_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_group FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER indicator_assignment_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_assignment FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER indicator_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER indicator_value_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_value FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
-CREATE TRIGGER plan_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON plan FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER target_bumps_data_version AFTER INSERT OR DELETE OR UPDATE OF id, key, indicator_id, plan_id, domain_id, goal_id, ordinal, name, unit, direction, nature, nature_raw, table_category, table_number, baseline_year, baseline_value, baseline_raw, year, comparator, value, basis, raw, inferred, line_start, line_end, source_text ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
-CREATE TRIGGER target_values_bumps_data_version AFTER UPDATE OF status ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
-CREATE TRIGGER value_event_append_only BEFORE DELETE OR UPDATE ON value_event FOR EACH ROW EXECUTE FUNCTION value_event_is_append_only();
-CREATE TRIGGER value_event_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
-CREATE TRIGGER value_event_no_truncate BEFORE TRUNCATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION value_event_is_append_only();
 ALTER TABLE ONLY department_alias
     ADD CONSTRAINT fk_alias_department FOREIGN KEY (department_id) REFERENCES department(id) ON DELETE CASCADE;
 ALTER TABLE ONLY indicator_assignment

@@ -16,6 +16,55 @@ pub const POSTGRES: &str = include_str!("../baseline/postgres.sql");
 /// caller then runs the migrations, which go without it.
 pub async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute_unprepared(POSTGRES).await?;
+    date(db).await
+}
+
+/// Whether the script makes the store of every migration (none is newer than it).
+pub fn is_current() -> bool {
+    use sea_orm_migration::MigratorTrait;
+    crate::Migrator::migrations().iter().all(|m| {
+        POSTGRES.contains(&format!(
+            "INSERT INTO seaql_migrations (version, applied_at) VALUES ('{}', 0);",
+            m.name()
+        ))
+    })
+}
+
+/// The script in its two parts: the tables, with everything that acts on rows as they are
+/// written (identities, triggers, the migrations' own rows), and then the keys, indexes and
+/// foreign keys, which [`load_seeded`] makes after the first rows are in.
+pub fn parts() -> (&'static str, &'static str) {
+    POSTGRES.split_once(KEYS).unwrap_or((POSTGRES, ""))
+}
+
+/// Errors of [`load_seeded`]: the script's (the caller may run the migrations instead, as
+/// after [`load`]) or the seed's (the store's first rows were refused: nothing is made).
+#[derive(Debug)]
+pub enum SeedError {
+    Schema(DbErr),
+    Seed(DbErr),
+}
+
+/// [`load`] with a store's first rows written between the tables and their keys, as `pg_dump`
+/// restores: a key or index made over rows is built once, where rows written into keyed
+/// tables were each checked against every foreign key (one query per row and key: 3,501 for
+/// the bundled document's 1,849 rows) and entered in every index. The keys and
+/// foreign keys are checked as they are made, so rows that break one fail the whole load, as
+/// they would have failed one by one.
+pub async fn load_seeded<C: ConnectionTrait>(
+    db: &C,
+    seed: impl AsyncFnOnce(&C) -> Result<(), DbErr>,
+) -> Result<(), SeedError> {
+    let (tables, keys) = parts();
+    db.execute_unprepared(tables)
+        .await
+        .map_err(SeedError::Schema)?;
+    seed(db).await.map_err(SeedError::Seed)?;
+    db.execute_unprepared(keys).await.map_err(SeedError::Seed)?;
+    date(db).await.map_err(SeedError::Schema)
+}
+
+async fn date(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute_unprepared(
         "UPDATE seaql_migrations SET applied_at = EXTRACT(EPOCH FROM now())::bigint; \
          UPDATE data_version SET changed_at = EXTRACT(EPOCH FROM now())::bigint",
@@ -23,6 +72,9 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     .await
     .map(|_| ())
 }
+
+/// The line between the script's parts (see [`parts`]).
+const KEYS: &str = "-- Keys, indexes and foreign keys: made after a seeded store's first rows.\n";
 
 /// The header of the script.
 const HEADER: &str = "\
@@ -70,7 +122,11 @@ fn undated(line: &str) -> String {
 /// the script on a pooled connection), names unqualified, and the dates of its rows zero so that
 /// the script changes only when the schema does.
 pub fn from_dump(dump: &str) -> String {
-    let mut out = String::from(HEADER);
+    let (mut tables, mut keys) = (String::from(HEADER), String::new());
+    // pg_dump writes keys and unique constraints (`ALTER TABLE ONLY … ADD CONSTRAINT`) and
+    // indexes after the rows, triggers among them: the triggers go with the tables (they act
+    // on a seed's rows as on any), the rest after [`KEYS`].
+    let mut in_keys = false;
     for line in dump.lines() {
         if line.is_empty()
             || line.starts_with("--")
@@ -80,13 +136,21 @@ pub fn from_dump(dump: &str) -> String {
         {
             continue;
         }
+        if !line.starts_with(' ') {
+            in_keys = line.starts_with("ALTER TABLE ONLY ")
+                || line.starts_with("CREATE INDEX ")
+                || line.starts_with("CREATE UNIQUE INDEX ");
+        }
         // Extensions go where the store's tables go (pg_trgm, for search).
         let line = line.replace(" WITH SCHEMA public;", ";");
         let line = undated(&line.replace("public.", ""));
+        let out = if in_keys { &mut keys } else { &mut tables };
         out.push_str(&line);
         out.push('\n');
     }
-    out
+    tables.push_str(KEYS);
+    tables.push_str(&keys);
+    tables
 }
 
 #[cfg(test)]
@@ -94,16 +158,42 @@ mod tests {
     use super::from_dump;
 
     #[test]
-    fn a_dump_becomes_a_script_for_any_schema_with_undated_rows() {
+    fn a_dump_becomes_a_script_for_any_schema_with_undated_rows_and_keys_last() {
         let dump = "--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n\
                     SELECT pg_catalog.set_config('search_path', '', false);\n\
                     CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n\
                     CREATE TABLE public.plan (\n    id integer NOT NULL\n);\n\n\
                     INSERT INTO public.seaql_migrations (version, applied_at) VALUES ('m1', 1764412345);\n\
                     INSERT INTO public.data_version (id, version, changed_at) VALUES (1, 3, 1764412345);\n\
-                    INSERT INTO public.goal (id, text) VALUES (1, 'a, b');\n";
+                    INSERT INTO public.goal (id, text) VALUES (1, 'a, b');\n\
+                    ALTER TABLE ONLY public.plan\n    ADD CONSTRAINT plan_pkey PRIMARY KEY (id);\n\
+                    CREATE INDEX idx_goal_text ON public.goal USING btree (text);\n\
+                    CREATE TRIGGER plan_bumps AFTER INSERT ON public.plan FOR EACH STATEMENT \
+                    EXECUTE FUNCTION public.bump();\n\
+                    ALTER TABLE ONLY public.goal\n    ADD CONSTRAINT fk_goal_plan FOREIGN KEY (plan_id) \
+                    REFERENCES public.plan(id);\n";
         let script = from_dump(dump);
-        let body: Vec<&str> = script.lines().filter(|l| !l.starts_with("--")).collect();
+        let (tables, keys) = script
+            .split_once(super::KEYS)
+            .unwrap_or_else(|| panic!("the script has its two parts"));
+        assert!(tables.starts_with(super::HEADER));
+        let lines = |part: &str| {
+            part.lines()
+                .filter(|l| !l.starts_with("--"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            lines(keys),
+            [
+                "ALTER TABLE ONLY plan",
+                "    ADD CONSTRAINT plan_pkey PRIMARY KEY (id);",
+                "CREATE INDEX idx_goal_text ON goal USING btree (text);",
+                "ALTER TABLE ONLY goal",
+                "    ADD CONSTRAINT fk_goal_plan FOREIGN KEY (plan_id) REFERENCES plan(id);",
+            ]
+        );
+        let body = lines(tables);
         assert_eq!(
             body,
             [
@@ -114,6 +204,7 @@ mod tests {
                 "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m1', 0);",
                 "INSERT INTO data_version (id, version, changed_at) VALUES (1, 3, 0);",
                 "INSERT INTO goal (id, text) VALUES (1, 'a, b');",
+                "CREATE TRIGGER plan_bumps AFTER INSERT ON plan FOR EACH STATEMENT EXECUTE FUNCTION bump();",
             ]
         );
     }

@@ -216,6 +216,12 @@ pub async fn import_unanalyzed(db: &DatabaseConnection, data: &Dataset) -> Resul
     Ok(report)
 }
 
+/// [`import_unanalyzed`] inside the caller's transaction (a new store's seed, written before
+/// its keys: `db::Seed`).
+pub async fn import_in(db: &impl ConnectionTrait, data: &Dataset) -> Result<Report, DbErr> {
+    write(db, data).await
+}
+
 /// Fresh statistics for the planner: without them (a PostgreSQL whose autovacuum is off, or
 /// has not come round yet) it plans the new rows as if the tables were empty. On PostgreSQL
 /// also VACUUM, which sets the visibility map: without it a count by an index (a plan's

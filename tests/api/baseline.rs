@@ -3,7 +3,7 @@
 //! `PLANGRAPH_BLESS=1 cargo test --test api baseline` rewrites it after a new migration.
 
 use migration::{baseline, versioning, Migrator, MigratorTrait};
-use sea_orm::Database;
+use sea_orm::{ConnectionTrait, Database};
 
 use crate::support::{Backend, TestDb};
 
@@ -96,4 +96,146 @@ async fn the_baseline_makes_the_store_the_migrations_make() {
         "the baseline makes another store than the migrations ({})",
         first_difference(&from_baseline, &migrated)
     );
+}
+
+/// `dump` with the times rows were written (when the import ran) as `'T'`.
+fn undated_rows(dump: &str) -> String {
+    let stamp = regex_lite::Regex::new(r"'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\+00'")
+        .unwrap_or_else(|e| panic!("pattern: {e}"));
+    stamp.replace_all(dump, "'T'").into_owned()
+}
+
+/// A new PostgreSQL store gets the bundled document in the transaction that makes it, before
+/// its keys (`db::open` with a seed, as `serve` does): it holds what a store migrated first and
+/// imported into afterwards holds, row for row and key for key.
+#[tokio::test]
+async fn a_store_seeded_as_it_is_made_holds_what_an_import_writes() {
+    let (Some(seeded), Some(imported)) = (
+        TestDb::new(Backend::Postgres).await,
+        TestDb::new(Backend::Postgres).await,
+    ) else {
+        return;
+    };
+    let data = std::sync::Arc::new(
+        plangraph::import::parse(plangraph::import::BUNDLED_DOCUMENT)
+            .unwrap_or_else(|e| panic!("the bundled document parses: {e}")),
+    );
+    let seed: plangraph::db::Seed = {
+        let data = std::sync::Arc::clone(&data);
+        Box::new(move |txn| {
+            Box::pin(async move {
+                plangraph::import::store::import_in(txn, &data)
+                    .await
+                    .map(|_| ())
+            })
+        })
+    };
+    let opened = plangraph::db::open(
+        &seeded.url,
+        std::time::Duration::from_secs(5),
+        plangraph::db::Access::Create,
+        Some(seed),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("open the new store: {e}"));
+    assert!(
+        opened.seeded,
+        "a new store made from the baseline takes the seed"
+    );
+    let _ = opened.db.close().await;
+
+    let db = imported.connect().await;
+    plangraph::import::store::import(&db, &data)
+        .await
+        .unwrap_or_else(|e| panic!("import: {e}"));
+    let _ = db.close().await;
+
+    let (from_seed, from_import) = (
+        undated_rows(&dump(&seeded.url)),
+        undated_rows(&dump(&imported.url)),
+    );
+    // The document's rows, not two empty stores: 164 targets, the last one numbered so.
+    assert!(
+        from_seed.contains("INSERT INTO target (")
+            && from_seed.contains("SELECT pg_catalog.setval('target_id_seq', 164, true);"),
+        "the seeded store holds the document's 164 targets"
+    );
+    assert!(
+        from_seed == from_import,
+        "the seeded store differs from the imported one ({})",
+        first_difference(&from_seed, &from_import)
+    );
+
+    // Opened again, the store is not new: the seed is not written twice.
+    let again = plangraph::db::open(
+        &seeded.url,
+        std::time::Duration::from_secs(5),
+        plangraph::db::Access::Create,
+        Some(Box::new(|_| {
+            Box::pin(async { Err(sea_orm::DbErr::Custom("not a new store".into())) })
+        })),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("open the store again: {e}"));
+    assert!(!again.seeded);
+    let _ = again.db.close().await;
+}
+
+/// A seed the store refuses leaves nothing: no tables, no rows, and the next start makes the
+/// store afresh.
+#[tokio::test]
+async fn a_refused_seed_leaves_the_database_empty() {
+    let Some(store) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let refused = plangraph::db::open(
+        &store.url,
+        std::time::Duration::from_secs(5),
+        plangraph::db::Access::Create,
+        Some(Box::new(|txn| {
+            Box::pin(async move {
+                // A row the keys made after it refuse: a plan of a document that is not there.
+                txn.execute_unprepared(
+                    "INSERT INTO plan (document_id, code, ordinal, title, notice_title, \
+                     period_start, period_end, overall_goal, line_start, line_end, source_text, \
+                     indicator_count) VALUES (42, 'x', 1, 't', 'n', 2021, 2025, 'g', 1, 1, 's', 0)",
+                )
+                .await
+                .map(|_| ())
+            })
+        })),
+    )
+    .await;
+    let Err(err) = refused else {
+        panic!("a plan without its document was let in");
+    };
+    assert!(
+        err.to_string().contains("fk_plan_document"),
+        "the refusal names the key: {err}"
+    );
+    let db = sea_orm::Database::connect(&store.url)
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let tables = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("count tables: {e}"))
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()
+        .unwrap_or_else(|e| panic!("read the count: {e}"));
+    assert_eq!(tables, Some(0), "nothing of the refused store is left");
+    let _ = db.close().await;
+    let opened = plangraph::db::open(
+        &store.url,
+        std::time::Duration::from_secs(5),
+        plangraph::db::Access::Create,
+        None,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("the next start makes the store: {e}"));
+    assert!(!opened.seeded);
+    let _ = opened.db.close().await;
 }
