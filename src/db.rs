@@ -53,8 +53,9 @@ pub async fn connect_existing(url: &str) -> Result<DatabaseConnection, OpenError
 
 /// A second, uncounted pool on the store the server opens, for the change feed: its polling
 /// never waits behind requests for a connection, and never shows in a request's statement
-/// count. On PostgreSQL it may be opened while the store is being made (its two connections,
-/// one held by LISTEN and one for the feed's reads, are then ready when the server starts).
+/// count. On PostgreSQL it is opened while the store is being made: its two connections, one
+/// held by LISTEN and one for the feed's reads, are then ready when the server starts (the
+/// pool opens both before it returns).
 pub async fn connect_follower(url: &str) -> Result<DatabaseConnection, OpenError> {
     open_pool(url, PATIENT, 2)
         .await
@@ -118,9 +119,9 @@ pub async fn open(
             ))
         })?;
     }
-    // Two on PostgreSQL: a request's loaders run side by side from the first request on, and
-    // the second connection is made while the store is migrated, not during that request.
-    let pool = open_pool(url, store_timeout, 2);
+    // One kept open: sqlx opens a pool's minimum one connection after another before it
+    // returns (two put a second TLS handshake, ~35 ms, before the migrations).
+    let pool = open_pool(url, store_timeout, 1);
     tokio::pin!(pool);
     let mut db = if url.starts_with("postgres") {
         // The pool retries a failed connection until its timeout and then says only "timed
@@ -548,6 +549,10 @@ async fn migrate(
             // The check runs in the migrations' transaction: on the pool's one connection, not
             // on a second one opened while the first is being returned (~7 ms of a start).
             let txn = db.begin().await.map_err(explained)?;
+            // The pool's second connection is made while this one makes the store, not
+            // during the first request (whose loaders run side by side).
+            let pool = db.get_postgres_connection_pool().clone();
+            tokio::spawn(async move { drop(pool.acquire().await) });
             check_tables(&txn, shown, access).await?;
             let seeded = migrate_postgres(&txn, seed).await.map_err(explained)?;
             txn.commit().await.map_err(explained)?;
