@@ -98,6 +98,20 @@ async fn the_baseline_makes_the_store_the_migrations_make() {
     );
 }
 
+/// `db::open` as `serve` calls it, with `seed` as the new store's first rows.
+async fn open(
+    url: &str,
+    seed: Option<plangraph::db::Seed>,
+) -> Result<plangraph::db::Opened, plangraph::db::OpenError> {
+    plangraph::db::open(
+        url,
+        std::time::Duration::from_secs(5),
+        plangraph::db::Access::Create,
+        seed,
+    )
+    .await
+}
+
 /// `dump` with the times rows were written (when the import ran) as `'T'`.
 fn undated_rows(dump: &str) -> String {
     let stamp = regex_lite::Regex::new(r"'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\+00'")
@@ -130,14 +144,9 @@ async fn a_store_seeded_as_it_is_made_holds_what_an_import_writes() {
             })
         })
     };
-    let opened = plangraph::db::open(
-        &seeded.url,
-        std::time::Duration::from_secs(5),
-        plangraph::db::Access::Create,
-        Some(seed),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("open the new store: {e}"));
+    let opened = open(&seeded.url, Some(seed))
+        .await
+        .unwrap_or_else(|e| panic!("open the new store: {e}"));
     assert!(
         opened.seeded,
         "a new store made from the baseline takes the seed"
@@ -167,10 +176,8 @@ async fn a_store_seeded_as_it_is_made_holds_what_an_import_writes() {
     );
 
     // Opened again, the store is not new: the seed is not written twice.
-    let again = plangraph::db::open(
+    let again = open(
         &seeded.url,
-        std::time::Duration::from_secs(5),
-        plangraph::db::Access::Create,
         Some(Box::new(|_| {
             Box::pin(async { Err(sea_orm::DbErr::Custom("not a new store".into())) })
         })),
@@ -188,10 +195,8 @@ async fn a_refused_seed_leaves_the_database_empty() {
     let Some(store) = TestDb::new(Backend::Postgres).await else {
         return;
     };
-    let refused = plangraph::db::open(
+    let refused = open(
         &store.url,
-        std::time::Duration::from_secs(5),
-        plangraph::db::Access::Create,
         Some(Box::new(|txn| {
             Box::pin(async move {
                 // A row the keys made after it refuse: a plan of a document that is not there.
@@ -228,14 +233,9 @@ async fn a_refused_seed_leaves_the_database_empty() {
         .unwrap_or_else(|e| panic!("read the count: {e}"));
     assert_eq!(tables, Some(0), "nothing of the refused store is left");
     let _ = db.close().await;
-    let opened = plangraph::db::open(
-        &store.url,
-        std::time::Duration::from_secs(5),
-        plangraph::db::Access::Create,
-        None,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("the next start makes the store: {e}"));
+    let opened = open(&store.url, None)
+        .await
+        .unwrap_or_else(|e| panic!("the next start makes the store: {e}"));
     assert!(!opened.seeded);
     let _ = opened.db.close().await;
 }
