@@ -588,15 +588,14 @@ async fn migrate_postgres(
         .map(|row| row.try_get_by_index::<bool>(0))
         .transpose()?
         .unwrap_or(false);
-    let mut seeded = false;
-    if new {
+    let seeded = if new {
         // Rows are written in the current model: into the baseline only when no migration
         // is newer than it (one being written, before the baseline is blessed again).
         let seed = seed.filter(|_| migration::baseline::is_current());
+        let seeding = seed.is_some();
         let attempt = txn.begin().await?;
         let loaded = match seed {
             Some(seed) => {
-                seeded = true;
                 migration::baseline::load_seeded(&attempt, async move |t| seed(t).await).await
             }
             None => migration::baseline::load(&attempt)
@@ -604,15 +603,20 @@ async fn migrate_postgres(
                 .map_err(migration::baseline::SeedError::Schema),
         };
         match loaded {
-            Ok(()) => attempt.commit().await?,
+            Ok(()) => {
+                attempt.commit().await?;
+                seeding
+            }
             Err(migration::baseline::SeedError::Schema(err)) => {
-                seeded = false;
                 attempt.rollback().await?;
                 tracing::warn!(error = %err, "the schema baseline did not load; running the migrations one by one");
+                false
             }
             Err(migration::baseline::SeedError::Seed(err)) => return Err(err),
         }
-    }
+    } else {
+        false
+    };
     Migrator::up(txn, None).await?;
     migration::versioning::ensure(txn).await?;
     Ok(seeded)
