@@ -8,7 +8,7 @@
 #   bench/limits.sh [BASELINE_REF [AFTER_REF]]     ROUNDS=5 DURATION=5s by default
 #
 # AFTER_REF defaults to c193304, the last commit with the schema this query is written for
-# (the series model of issue 8 changed it); the figures in the README were measured there.
+# (the series model of issue 8 changed it); the figures in docs/BENCHMARKS.md were measured there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Reads during writes (issue 11, goal 3): readers of the deep query (wrk, 16 connections, the
 # response cache on) with no writer, then with one writer making 5 mutations a second through
-# the API (a submitter's submission and a reviewer's approval, in turn: every one empties the
-# cache). Server pinned to core 0, wrk and the writer to core 1. Prints requests/s and p50/p99
-# of both runs and the ratios.
+# the API (a submitter's submission and a reviewer's approval, in turn: each moves the data
+# version; the deep query reads no reported value, so its cached answer outlives them, and
+# what the readers feel is the writes' own work on the server's core and the version change).
+# Server pinned to core 0, wrk and the writer to core 1. Prints requests/s and p50/p99 of both
+# runs and the ratios.
 #
 #   bench/writes.sh [sqlite|postgres|both]      DURATION=10s RATE=5 by default
+#   BIN=/path/to/plangraph bench/writes.sh …   another build (say, an earlier commit's)
+#   FACTOR=100 bench/writes.sh …                on the store grown to 100× by the generator
+#                                                (`cargo run --release --example scale`) first
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +22,10 @@ pg_admin="${PLANGRAPH_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 export PGOPTIONS="-c client_min_messages=warning"
 export PLANGRAPH_JWT_SECRET=0123456789abcdef0123456789abcdef
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet --bin plangraph
+bin="${BIN:-}"
+if [ -z "$bin" ]; then cargo build --release --quiet --bin plangraph; bin=target/release/plangraph; fi
+factor="${FACTOR:-1}"
+[ "$factor" = 1 ] || cargo build --release --quiet --example scale
 
 work="$(mktemp -d)"
 server_pid=""; writer_pid=""
@@ -77,6 +85,7 @@ run_wrk() { # → "rps p50 p99"
   echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
 }
 
+[ "$factor" = 1 ] || echo "(the store at ${factor}× the document)"
 echo "| store | writer | requests/s | p50 ms | p99 ms |"
 echo "|---|---|---|---|---|"
 for store in sqlite postgres; do
@@ -88,11 +97,20 @@ for store in sqlite postgres; do
     url="${pg_admin%/*}/plangraph_writes"
   fi
   export DATABASE_URL="$url"
-  PLANGRAPH_RATE_LIMIT=off RUST_LOG=warn taskset -c 0 target/release/plangraph serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  echo bench-password-1 | target/release/plangraph user add --username bench.submit --role submitter --department 县卫健局 >/dev/null 2>&1
-  echo bench-password-1 | target/release/plangraph user add --username bench.review --role reviewer >/dev/null 2>&1
+  start() {
+    PLANGRAPH_RATE_LIMIT=off RUST_LOG=warn taskset -c 0 "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  }
+  start
+  if [ "$factor" != 1 ]; then
+    # The first start imported the document; grown offline, the store is served again.
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    RUST_LOG=warn target/release/examples/scale "$factor" >&2
+    start
+  fi
+  echo bench-password-1 | "$bin" user add --username bench.submit --role submitter --department 县卫健局 >/dev/null 2>&1
+  echo bench-password-1 | "$bin" user add --username bench.review --role reviewer >/dev/null 2>&1
   read -r rps0 p50_0 p99_0 <<<"$(run_wrk)"
   echo "| $store | none | $rps0 | $p50_0 | $p99_0 |"
   secs=$(( ${duration%s} + 2 ))

@@ -88,9 +88,7 @@ impl Application {
         let bounds = Arc::new(LiveBounds::default());
         // The version was first read beside the import: read it again now that the import
         // has committed, rather than wait for its notification (as after any own write).
-        bounds
-            .refresh(&db, version.refresh(&db).await?.version)
-            .await?;
+        bounds.refresh(&db, &version.refresh(&db).await?).await?;
         let events =
             crate::events::Events::follow(follower, Arc::clone(&version), settings.feed_poll).await;
         let checker = Arc::new(Checker::new(settings.limits.clone(), bounds));

@@ -450,7 +450,7 @@ async fn single<E: Executor>(
     let version = match (&state.store, public) {
         (Some(db), true) => match state.version.stamp(db).await {
             Ok(stamp) => {
-                if let Err(err) = state.checker.bounds.refresh(db, stamp.version).await {
+                if let Err(err) = state.checker.bounds.refresh(db, &stamp).await {
                     tracing::warn!(error = %err, "list bounds not measured");
                 }
                 Some(if follows_values {

@@ -424,3 +424,85 @@ on_both_backends!(
         assert_ne!(now["node"]["unit"], outline_before["node"]["unit"]);
     }
 );
+
+/// Asks `query` (answered and cached before the change) until its answer satisfies `learned`:
+/// the cache answers it as before until the server learns of a change made straight in the
+/// store (on PostgreSQL by notification, on SQLite at the next request). Returns the statements
+/// the request that first answered anew ran.
+async fn statements_once_learned(
+    app: &TestApp,
+    query: &str,
+    learned: impl Fn(&Value) -> bool,
+) -> u64 {
+    use std::sync::atomic::Ordering;
+    let started = std::time::Instant::now();
+    loop {
+        let before = app.statements.load(Ordering::SeqCst);
+        let body = app.query(query).await;
+        let spent = app.statements.load(Ordering::SeqCst) - before;
+        if learned(&body) {
+            return spent;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "the change did not reach the server within 2 s: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+on_both_backends!(
+    list_bounds_are_measured_again_for_a_change_of_structure_not_of_values,
+    |backend| async move {
+        use std::sync::atomic::Ordering;
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // Asked first with nothing changed (and cached): what each costs in statements.
+        let counts = r#"{ statusCounts(filter: { planCode: "health" }) { status count } }"#;
+        let titles = r#"{ plans { code title } }"#;
+        let cost = |query: &'static str| {
+            let app = &app;
+            async move {
+                let before = app.statements.load(Ordering::SeqCst);
+                app.query(query).await;
+                app.statements.load(Ordering::SeqCst) - before
+            }
+        };
+        let (counts_cost, titles_cost) = (cost(counts).await, cost(titles).await);
+        // A value published (as another process would): a fifth target ACHIEVED. The request
+        // that first answers it measures nothing more than before: reported values move the
+        // bounds again only every 10 s (limits::bounds), not a pass over the store per write.
+        crate::support::publish(&app.db, "health/table1/17", 2023, 6.6).await;
+        let achieved = |body: &Value| {
+            body["data"]["statusCounts"]
+                .as_array()
+                .and_then(|a| a.iter().find(|c| c["status"] == "ACHIEVED"))
+                .and_then(|c| c["count"].as_i64())
+                == Some(5)
+        };
+        assert_eq!(
+            statements_once_learned(&app, counts, achieved).await,
+            counts_cost
+        );
+        // A plan retitled: the first request to see it measures the bounds again, one
+        // statement more.
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &app.db,
+            "UPDATE plan SET title = title || '（修订）' WHERE code = 'earthquake'",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let retitled = |body: &Value| {
+            body["data"]["plans"].as_array().is_some_and(|plans| {
+                plans
+                    .iter()
+                    .any(|p| p["title"].as_str().is_some_and(|t| t.ends_with("（修订）")))
+            })
+        };
+        assert_eq!(
+            statements_once_learned(&app, titles, retitled).await,
+            titles_cost + 1
+        );
+    }
+);
