@@ -444,22 +444,17 @@ async fn statements_once_learned(
 on_both_backends!(
     list_bounds_are_measured_again_for_a_change_of_structure_not_of_values,
     |backend| async move {
-        use std::sync::atomic::Ordering;
+        use crate::statements::statements_for;
         let Some(app) = TestApp::spawn(backend).await else {
             return;
         };
         // Asked first with nothing changed (and cached): what each costs in statements.
         let counts = r#"{ statusCounts(filter: { planCode: "health" }) { status count } }"#;
         let titles = r#"{ plans { code title } }"#;
-        let cost = |query: &'static str| {
-            let app = &app;
-            async move {
-                let before = app.statements.load(Ordering::SeqCst);
-                app.query(query).await;
-                app.statements.load(Ordering::SeqCst) - before
-            }
-        };
-        let (counts_cost, titles_cost) = (cost(counts).await, cost(titles).await);
+        let (counts_cost, titles_cost) = (
+            statements_for(&app, None, counts).await,
+            statements_for(&app, None, titles).await,
+        );
         // A value published (as another process would): a fifth target ACHIEVED. The request
         // that first answers it measures nothing more than before: reported values move the
         // bounds again only every 10 s (limits::bounds), not a pass over the store per write.

@@ -140,7 +140,7 @@ fn depth_counts_selections_only() {
     );
 }
 
-async fn statements_for(app: &TestApp, token: Option<&str>, query: &str) -> u64 {
+pub(crate) async fn statements_for(app: &TestApp, token: Option<&str>, query: &str) -> u64 {
     let before = app.statements.load(Ordering::SeqCst);
     let body = app.query_as(token, query, json!({})).await;
     assert_eq!(body.get("errors"), None, "{query}: {body}");
