@@ -97,6 +97,9 @@ pub struct Limits {
     pub cost: usize,
     /// Aliased fields in one request.
     pub aliases: usize,
+    /// Selections of the fully expanded document (each fragment spread counted with its
+    /// fragment's selections at every use): what bounds async-graphql's validation work.
+    pub selections: usize,
     /// Size of one answer in bytes.
     pub response_bytes: usize,
     /// Time one request may run before it is cancelled.
@@ -127,6 +130,7 @@ impl Default for Limits {
             nesting: 64,
             cost: 500_000,
             aliases: 50,
+            selections: 2_000,
             response_bytes: 16 * 1024 * 1024,
             timeout: Duration::from_secs(5),
             body_bytes: 64 * 1024,
@@ -309,6 +313,7 @@ impl Reader<'_> {
             nesting: self.positive("PLANGRAPH_MAX_NESTING", d.nesting)?,
             cost: self.positive("PLANGRAPH_MAX_COST", d.cost)?,
             aliases: self.parse("PLANGRAPH_MAX_ALIASES", d.aliases, "a whole number")?,
+            selections: self.positive("PLANGRAPH_MAX_SELECTIONS", d.selections)?,
             response_bytes: self.positive("PLANGRAPH_MAX_RESPONSE_BYTES", d.response_bytes)?,
             timeout: self.millis("PLANGRAPH_TIMEOUT_MS", d.timeout)?,
             body_bytes: self.positive("PLANGRAPH_MAX_BODY_BYTES", d.body_bytes)?,

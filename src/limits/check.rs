@@ -14,6 +14,7 @@ use async_graphql::{ErrorExtensionValues, ServerError, Variables};
 
 use super::bounds::LiveBounds;
 use super::cost::{self, TypeTable};
+use super::expand::{self, Unbounded};
 use super::{nesting, LIMIT_EXCEEDED};
 use crate::config::Limits;
 
@@ -80,13 +81,45 @@ impl Checker {
         Ok(())
     }
 
-    /// Depth, aliases, cost and NUL characters of a parsed document.
+    /// The document as its spreads expand it: nesting and selections, measured without
+    /// recursion before any walk that recurses (the cost estimate, async-graphql's
+    /// validation) may see it.
+    pub fn check_expansion(&self, document: &ExecutableDocument) -> Result<(), Refused> {
+        let limits = &self.limits;
+        let e = expand::measure(document).map_err(|Unbounded::Cycle(name)| Refused {
+            code: "GRAPHQL_VALIDATION_FAILED",
+            message: format!("cannot spread fragment \"{name}\" within itself"),
+        })?;
+        if e.depth > limits.nesting {
+            return Err(Refused::limit(format!(
+                "with its fragments spread in place the query nests {} levels deep; at most {} \
+                 are allowed",
+                e.depth, limits.nesting
+            )));
+        }
+        if e.selections > limits.selections {
+            return Err(Refused::limit(format!(
+                "with its fragments spread in place the query has {} selections; at most {} are \
+                 allowed (each use of a fragment counts its selections again)",
+                if e.selections == usize::MAX {
+                    "countless".to_string()
+                } else {
+                    e.selections.to_string()
+                },
+                limits.selections
+            )));
+        }
+        Ok(())
+    }
+
+    /// Expansion, depth, aliases, cost and NUL characters of a parsed document.
     pub fn check(
         &self,
         document: &ExecutableDocument,
         variables: &Variables,
     ) -> Result<(), Refused> {
         let limits = &self.limits;
+        self.check_expansion(document)?;
         let table = self.table.get_or_init(TypeTable::default);
         let m = cost::measure(document, variables, table, &self.bounds.get());
         if m.depth > limits.depth {

@@ -705,6 +705,16 @@ mod tests {
 
     #[test]
     fn introspection_multiplies_by_the_schemas_sizes() {
+        let expanded =
+            super::super::expand::measure(&async_graphql::parser::parse_query(IDE).unwrap())
+                .unwrap();
+        let defaults = crate::config::Limits::default();
+        eprintln!("the IDE's introspection query expands to {expanded:?}");
+        assert!(
+            expanded.selections < defaults.selections / 4,
+            "{expanded:?}"
+        );
+        assert!(expanded.depth < defaults.nesting, "{expanded:?}");
         let ide = cost(IDE).cost;
         let limit = crate::config::Limits::default().cost;
         eprintln!("the IDE's introspection query costs {ide}");

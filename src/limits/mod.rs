@@ -6,6 +6,8 @@
 pub mod bounds;
 pub mod check;
 pub mod cost;
+pub mod expand;
+pub mod hostile;
 pub mod nesting;
 pub mod rate;
 

@@ -14,6 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::on_both_backends;
 use crate::support::{code, TestApp};
 
+mod expansion;
+
 const LEVELS: usize = 100_000;
 const NORMAL: &str = "{ plans { code } }";
 
