@@ -51,10 +51,8 @@ async fn authenticate(ctx: &Context<'_>, caller: Caller) -> Result<Actor, AppErr
         .map_err(|_| AppError::internal("no signing keys in the schema"))?;
     let claims = keys.verify(&token).inspect_err(|_| {
         // Never the token itself.
-        tracing::warn!(
-            event = "bad_token",
-            address = caller.address.as_deref().unwrap_or("")
-        );
+        let address = caller.address.as_deref().unwrap_or("");
+        crate::refusal_log!("bad_token", address, "token refused");
     })?;
     let db = ctx
         .data::<DatabaseConnection>()
@@ -252,11 +250,12 @@ async fn refused_without_token(
     error: &AppError,
 ) -> ApiResult<()> {
     let address = address(ctx).unwrap_or_default();
-    tracing::warn!(
-        event = "mutation_without_valid_token",
+    crate::refusal_log!(
+        "mutation_without_valid_token",
+        address,
         operation = operation.action,
         code = error.code(),
-        address = %address,
+        "mutation refused"
     );
     let gate = ctx
         .data::<AuditGate>()

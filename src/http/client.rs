@@ -88,7 +88,7 @@ pub async fn rate_limit(
         req.extensions_mut().insert(ClientAddress(address));
         if req.path() != "/healthz" {
             if let Decision::Deny(wait) = limiter.take(address, 1.0, Instant::now()) {
-                tracing::warn!(event = "rate_limited", address = %address, path = req.path(), "request refused: rate limit");
+                crate::refusal_log!("rate_limited", address, path = req.path(), "request refused: rate limit");
                 let (req, _) = req.into_parts();
                 return Ok(ServiceResponse::new(req, too_many_requests(wait)));
             }

@@ -243,7 +243,7 @@ fn prepare<E>(
                     .rate
                     .take(address, state.rate.mutation_surcharge(), Instant::now())
             {
-                tracing::warn!(event = "rate_limited", address = %address, "mutation refused: rate limit");
+                crate::refusal_log!("rate_limited", address, "mutation refused: rate limit");
                 return Err(Refusal::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     "RATE_LIMITED",
@@ -661,9 +661,10 @@ async fn read_body(
     match tokio::time::timeout(limits.body_timeout, read).await {
         Ok(result) => result,
         Err(_) => {
-            tracing::warn!(
-                event = "slow_body",
-                address = ?client::address_of(req),
+            let address = client::address_of(req).map_or_else(String::new, |a| a.to_string());
+            crate::refusal_log!(
+                "slow_body",
+                address,
                 "request refused: body not received in time"
             );
             let mut r = reply(

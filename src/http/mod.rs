@@ -9,6 +9,7 @@ pub mod graphql;
 pub mod health;
 pub mod ide;
 pub mod json;
+pub mod log_gate;
 pub mod pages;
 pub mod subscriptions;
 
