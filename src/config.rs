@@ -83,6 +83,9 @@ pub struct Settings {
     pub feed_poll: Duration,
     /// Subscriptions one WebSocket connection may hold at once (`PLANGRAPH_MAX_SUBSCRIPTIONS`).
     pub max_subscriptions: usize,
+    /// WebSocket connections one client address may hold at once
+    /// (`PLANGRAPH_MAX_WS_PER_ADDRESS`, default 8).
+    pub ws_per_address: usize,
 }
 
 /// Limits on what one request may ask for, with defaults in the spirit of GitHub's public API.
@@ -416,6 +419,7 @@ impl Settings {
             store_timeout: r.millis("PLANGRAPH_STORE_TIMEOUT_MS", Duration::from_millis(800))?,
             feed_poll: r.millis("PLANGRAPH_FEED_POLL_MS", Duration::from_millis(250))?,
             max_subscriptions: r.positive("PLANGRAPH_MAX_SUBSCRIPTIONS", 10)?,
+            ws_per_address: r.positive("PLANGRAPH_MAX_WS_PER_ADDRESS", 8)?,
         })
     }
 
@@ -438,6 +442,7 @@ impl Settings {
             store_timeout: Duration::from_millis(800),
             feed_poll: Duration::from_millis(250),
             max_subscriptions: 10,
+            ws_per_address: 8,
         }
     }
 }

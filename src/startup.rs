@@ -388,6 +388,10 @@ fn run(
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());
     let downloads = web::Data::new(http::downloads::Downloads::default());
+    let ws = web::Data::new(http::subscriptions::WsLimits {
+        max_subscriptions: settings.max_subscriptions,
+        connections: http::ws_guard::Connections::new(settings.ws_per_address),
+    });
     let settings = settings.clone();
     let server = HttpServer::new(move || {
         let (rate, trusted) = (Arc::clone(&rate), Arc::clone(&trusted));
@@ -401,9 +405,7 @@ fn run(
             .app_data(web::Data::new(Arc::clone(&health)))
             .app_data(downloads.clone())
             .app_data(web::Data::from(Arc::clone(&version)))
-            .app_data(web::Data::new(http::subscriptions::MaxSubscriptions(
-                settings.max_subscriptions,
-            )))
+            .app_data(ws.clone())
             // Before the GET route of queries: a WebSocket upgrade on /graphql subscribes.
             .route(
                 "/graphql",

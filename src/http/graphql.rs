@@ -6,7 +6,6 @@
 //! operations in a batch, a mutation by GET. Everything else about a request's size is the
 //! limits extension's (`crate::limits`), which every transport shares.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,16 +14,17 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, Executor, Request, Response, Variables};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use super::cache::{self, Cached, ResponseCache};
 use super::client;
+use super::execution::Panicked;
 use crate::config::Limits;
 use crate::db::StoreHealth;
 use crate::graphql::session::Caller;
-use crate::limits::check::{refusal, Checker};
+use crate::limits::check::Checker;
 use crate::limits::rate::{Decision, RateLimiter};
 use crate::limits::{cost, nesting, LIMIT_EXCEEDED, TIMEOUT};
 use crate::version::DataVersion;
@@ -257,7 +257,7 @@ fn prepare<E>(
 
 /// Gives every error a stable `extensions.code`, also those async-graphql raises itself
 /// (validation: request errors; argument coercion: field errors).
-fn with_codes(mut response: Response) -> Response {
+pub fn with_codes(mut response: Response) -> Response {
     let request_error = is_request_error(&response);
     for error in &mut response.errors {
         if error
@@ -280,7 +280,8 @@ fn with_codes(mut response: Response) -> Response {
     response
 }
 
-fn has_code(response: &Response, code: &str) -> bool {
+/// Whether any of the answer's errors carries `code`.
+pub fn has_code(response: &Response, code: &str) -> bool {
     response.errors.iter().any(|e| {
         e.extensions
             .as_ref()
@@ -307,54 +308,21 @@ fn caller(req: &HttpRequest) -> Caller {
     }
 }
 
-/// Runs one request within the time limit (past it the work is dropped, which cancels it); a
-/// panic becomes a 500 and the server carries on.
+/// Runs one request through the one execution path; a panic becomes a 500.
 async fn execute<E: Executor>(
     executor: &E,
     request: Request,
     limits: &Limits,
     running: &tokio::sync::Semaphore,
 ) -> Result<Response, HttpResponse> {
-    let started = std::sync::atomic::AtomicBool::new(false);
-    // The time limit counts the wait for a turn too: a client's budget is its whole request.
-    let turn = async {
-        let _turn = running.acquire().await;
-        started.store(true, std::sync::atomic::Ordering::Relaxed);
-        AssertUnwindSafe(executor.execute(request))
-            .catch_unwind()
-            .await
-    };
-    match tokio::time::timeout(limits.timeout, turn).await {
-        Ok(Ok(response)) => Ok(with_codes(response)),
-        Err(_) => {
-            let ran = started.load(std::sync::atomic::Ordering::Relaxed);
-            tracing::warn!(
-                timeout_ms = limits.timeout.as_millis(),
-                ran,
-                "request cancelled: out of time"
-            );
-            let message = if ran {
-                format!(
-                    "the request took longer than {} ms and was cancelled; ask for less",
-                    limits.timeout.as_millis()
-                )
-            } else {
-                format!(
-                    "the server was too busy to start the request within {} ms; try again later",
-                    limits.timeout.as_millis()
-                )
-            };
-            Ok(Response::from_errors(vec![refusal(TIMEOUT, message)]))
-        }
-        Ok(Err(_)) => {
-            tracing::error!("a resolver panicked; answered 500");
-            Err(reply(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                JSON,
-                "internal error",
-                "INTERNAL_SERVER_ERROR",
-            ))
-        }
+    match super::execution::run(executor, request, limits, running).await {
+        Ok(response) => Ok(with_codes(response)),
+        Err(Panicked) => Err(reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            JSON,
+            "internal error",
+            "INTERNAL_SERVER_ERROR",
+        )),
     }
 }
 
@@ -385,16 +353,9 @@ fn serialize(response: &Response, limits: &Limits) -> (web::Bytes, bool) {
         return (web::Bytes::from(error.to_string()), false);
     };
     if body.len() > limits.response_bytes {
-        tracing::warn!(bytes = body.len(), "answer refused: too large");
-        let message = format!(
-            "the answer would be {} bytes; at most {} are allowed: ask for smaller pages (first/last)",
-            body.len(),
-            limits.response_bytes
-        );
-        return (
-            web::Bytes::from(error_body(&message, LIMIT_EXCEEDED).to_string()),
-            false,
-        );
+        let error = Response::from_errors(vec![super::execution::too_large(body.len(), limits)]);
+        let body = serde_json::to_vec(&error).unwrap_or_default();
+        return (web::Bytes::from(body), false);
     }
     (web::Bytes::from(body), true)
 }

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod client;
 pub mod documents;
 pub mod downloads;
+pub mod execution;
 pub mod graphql;
 pub mod health;
 pub mod ide;
@@ -12,6 +13,7 @@ pub mod json;
 pub mod log_gate;
 pub mod pages;
 pub mod subscriptions;
+pub mod ws_guard;
 
 use actix_cors::Cors;
 use actix_web::http::Method;
