@@ -86,6 +86,10 @@ pub struct Settings {
     /// WebSocket connections one client address may hold at once
     /// (`PLANGRAPH_MAX_WS_PER_ADDRESS`, default 8).
     pub ws_per_address: usize,
+    /// The base of the absolute URLs the server writes (`PLANGRAPH_PUBLIC_URL`, e.g.
+    /// `https://data.example.gov.cn/plangraph`); unset, each answer derives it from its
+    /// request (`http::base`).
+    pub public_url: Option<String>,
 }
 
 /// Limits on what one request may ask for, with defaults in the spirit of GitHub's public API.
@@ -420,6 +424,15 @@ impl Settings {
             feed_poll: r.millis("PLANGRAPH_FEED_POLL_MS", Duration::from_millis(250))?,
             max_subscriptions: r.positive("PLANGRAPH_MAX_SUBSCRIPTIONS", 10)?,
             ws_per_address: r.positive("PLANGRAPH_MAX_WS_PER_ADDRESS", 8)?,
+            public_url: r
+                .text("PLANGRAPH_PUBLIC_URL")
+                .map(|v| {
+                    crate::http::base::parse_public_url(&v).map_err(|message| ConfigError {
+                        variable: "PLANGRAPH_PUBLIC_URL".into(),
+                        message,
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -443,6 +456,7 @@ impl Settings {
             feed_poll: Duration::from_millis(250),
             max_subscriptions: 10,
             ws_per_address: 8,
+            public_url: None,
         }
     }
 }

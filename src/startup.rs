@@ -392,6 +392,7 @@ fn run(
         max_subscriptions: settings.max_subscriptions,
         connections: http::ws_guard::Connections::new(settings.ws_per_address),
     });
+    let public_url = web::Data::new(http::base::PublicUrl(settings.public_url.clone()));
     let settings = settings.clone();
     let server = HttpServer::new(move || {
         let (rate, trusted) = (Arc::clone(&rate), Arc::clone(&trusted));
@@ -406,6 +407,7 @@ fn run(
             .app_data(downloads.clone())
             .app_data(web::Data::from(Arc::clone(&version)))
             .app_data(ws.clone())
+            .app_data(public_url.clone())
             // Before the GET route of queries: a WebSocket upgrade on /graphql subscribes.
             .route(
                 "/graphql",

@@ -37,17 +37,24 @@ pub async fn catalog(
         Ok(stamp) => stamp,
         Err(e) => return downloads::failed(e.into()),
     };
-    let etag = downloads::etag(version, "catalog.jsonld");
+    // The base is part of the answer, so of its tag: a derived one from another Host is
+    // another answer.
+    let (base, configured) = super::base::of(&req);
+    let etag = downloads::etag(version, &format!("catalog.jsonld {base}"));
     if let Some(unchanged) = downloads::not_modified(&req, &etag) {
         return unchanged;
     }
-    let base = {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    };
     match build(db.get_ref(), &downloads, &base, version, changed_at).await {
         Ok(body) => HttpResponse::Ok()
             .content_type("application/ld+json")
+            .insert_header((
+                header::VARY,
+                if configured {
+                    "Accept-Encoding"
+                } else {
+                    super::base::VARY
+                },
+            ))
             .insert_header((header::ETAG, etag))
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .body(body.to_string()),

@@ -83,12 +83,21 @@ pub async fn rate_limit(
         .get_all("x-forwarded-for")
         .filter_map(|v| v.to_str().ok())
         .collect();
-    let address = client_address(req.peer_addr().map(|a| a.ip()), &forwarded, &trusted);
+    let peer = req.peer_addr().map(|a| a.ip());
+    if peer.is_some_and(|p| trusted.iter().any(|n| n.contains(p))) {
+        req.extensions_mut().insert(super::base::TrustedPeer);
+    }
+    let address = client_address(peer, &forwarded, &trusted);
     if let Some(address) = address {
         req.extensions_mut().insert(ClientAddress(address));
         if req.path() != "/healthz" {
             if let Decision::Deny(wait) = limiter.take(address, 1.0, Instant::now()) {
-                crate::refusal_log!("rate_limited", address, path = req.path(), "request refused: rate limit");
+                crate::refusal_log!(
+                    "rate_limited",
+                    address,
+                    path = req.path(),
+                    "request refused: rate limit"
+                );
                 let (req, _) = req.into_parts();
                 return Ok(ServiceResponse::new(req, too_many_requests(wait)));
             }

@@ -131,19 +131,25 @@ pub async fn feed(
         Ok(stamp) => stamp,
         Err(e) => return failed(e.into()),
     };
-    let tag = etag(version, "feed.atom");
+    // The base is part of the answer, so of its tag.
+    let (base, configured) = super::base::of(&req);
+    let tag = etag(version, &format!("feed.atom {base}"));
     if let Some(unchanged) = not_modified(&req, &tag) {
         return unchanged;
     }
-    let base = {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    };
     match repo::export::publications(db, FEED_ENTRIES).await {
         Ok(publications) => {
             let updated = chrono::DateTime::from_timestamp(changed_at, 0).unwrap_or_default();
             HttpResponse::Ok()
                 .content_type("application/atom+xml; charset=utf-8")
+                .insert_header((
+                    header::VARY,
+                    if configured {
+                        "Accept-Encoding"
+                    } else {
+                        super::base::VARY
+                    },
+                ))
                 .insert_header((header::ETAG, tag))
                 .insert_header((header::CACHE_CONTROL, "no-cache"))
                 .body(crate::pages::feed::atom(&base, &publications, updated))

@@ -11,6 +11,9 @@ use crate::repo::export::Publication;
 
 /// The feed for a server reached at `base`; `updated` is when the data last changed.
 pub fn atom(base: &str, publications: &[Publication], updated: DateTime<Utc>) -> String {
+    // The base is checked where it is chosen (`http::base`); escaped here all the same, as
+    // everything written into XML is.
+    let base = esc(base);
     let updated = publications
         .first()
         .map_or(updated, |p| p.event.at)

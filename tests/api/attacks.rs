@@ -15,6 +15,7 @@ use crate::on_both_backends;
 use crate::support::{code, TestApp};
 
 mod expansion;
+mod headers;
 mod websocket;
 
 const LEVELS: usize = 100_000;
