@@ -241,6 +241,12 @@ async fn check_tables(
     Ok(())
 }
 
+/// How long a SQLite statement waits for a write lock another process holds (the CLI
+/// importing, a backup) before it gives up with SQLITE_BUSY, answered 503: well inside a
+/// request's time limit, since the store's one connection is held while it waits and every
+/// other request of this process waits behind it.
+const SQLITE_BUSY_WAIT: Duration = Duration::from_millis(1_500);
+
 /// How long a pooled connection may sit idle before it is tested on checkout.
 const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
 
@@ -269,7 +275,7 @@ async fn open_pool(
             .idle_timeout(None)
             .max_lifetime(None)
             .map_sqlx_sqlite_opts(|opts| {
-                opts.busy_timeout(Duration::from_secs(5))
+                opts.busy_timeout(SQLITE_BUSY_WAIT)
                     .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                     .foreign_keys(true)
@@ -492,6 +498,12 @@ impl StoreHealth {
 
     /// Records that the store failed to answer; the first report starts the probe.
     pub fn report_down(self: &Arc<Self>) {
+        // A file store that fails to answer in time is busy — another process (the CLI, a
+        // backup) holds its write lock — not down: its requests wait out their own time
+        // limit instead of every request being refused.
+        if self.db.get_database_backend() == DbBackend::Sqlite {
+            return;
+        }
         if self.down.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -523,6 +535,22 @@ pub fn is_unreachable(err: &DbErr) -> bool {
                 e.as_ref(),
                 Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed
             )
+        }
+        _ => false,
+    }
+}
+
+/// Whether a store error is SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED):
+/// another process holds the write lock longer than [`SQLITE_BUSY_WAIT`]. Worth a retry.
+pub fn is_busy(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                Sqlx::Database(d) => matches!(d.code().as_deref(), Some("5" | "6" | "517")),
+                _ => false,
+            }
         }
         _ => false,
     }

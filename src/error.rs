@@ -88,7 +88,7 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        if crate::db::is_unreachable(&err) {
+        if crate::db::is_unreachable(&err) || crate::db::is_busy(&err) {
             AppError::Unavailable(Box::new(err))
         } else {
             AppError::internal(Box::new(err))
