@@ -32,6 +32,13 @@ pub const CHANNEL: &str = "plangraph_data_version";
 /// How long to wait before listening again after the listener failed to connect.
 const RETRY: Duration = Duration::from_secs(1);
 
+/// After this long without a notification the listener asks its connection for an answer
+/// (LISTEN again, a no-op): a network that drops packets instead of refusing them leaves the
+/// connection silent rather than closed, and only an answer that does not come shows it.
+const HEARTBEAT: Duration = Duration::from_secs(30);
+/// How long that answer may take before the connection counts as lost.
+const HEARTBEAT_WAIT: Duration = Duration::from_secs(5);
+
 pub struct DataVersion {
     version: AtomicI64,
     changed_at: AtomicI64,
@@ -152,7 +159,18 @@ async fn listen(db: DatabaseConnection, this: std::sync::Weak<DataVersion>) {
         version.live.store(true, Ordering::Release);
         drop(version);
         loop {
-            let got = listener.try_recv().await;
+            let got = match tokio::time::timeout(HEARTBEAT, listener.try_recv()).await {
+                Ok(got) => got,
+                Err(_) => {
+                    match tokio::time::timeout(HEARTBEAT_WAIT, listener.listen(CHANNEL)).await {
+                        Ok(Ok(())) => continue,
+                        _ => {
+                            tracing::warn!("data version: the listener's connection went silent");
+                            break;
+                        }
+                    }
+                }
+            };
             let Some(version) = this.upgrade() else {
                 return;
             };
