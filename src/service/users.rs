@@ -103,6 +103,10 @@ pub async fn update(
             department_for(db, new_role, name.as_deref()).await?
         }
     };
+    let stays_admin = new_role == UserRole::Admin && !disabled.unwrap_or(user.disabled);
+    if current == UserRole::Admin && !user.disabled && !stays_admin {
+        keep_an_admin(db, user.id).await?;
+    }
     let mut am = user.clone().into_active_model();
     am.role = Set(new_role);
     am.department_id = Set(department_id);
@@ -112,6 +116,24 @@ pub async fn update(
     am.token_version = Set(user.token_version + 1);
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
+}
+
+/// Refuses a change that would leave no active admin: nobody could then manage accounts
+/// through the API.
+async fn keep_an_admin(db: &impl ConnectionTrait, leaving: i32) -> Result<(), AppError> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let others = app_user::Entity::find()
+        .filter(app_user::Column::Role.eq(UserRole::Admin))
+        .filter(app_user::Column::Disabled.eq(false))
+        .filter(app_user::Column::Id.ne(leaving))
+        .count(db)
+        .await?;
+    if others == 0 {
+        return Err(AppError::Conflict(
+            "this is the last active admin: make another account an admin first".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Revokes every token issued to the user so far.

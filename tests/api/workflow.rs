@@ -983,3 +983,36 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(the_last_active_admin_stays_an_admin, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    cast(&app).await;
+    let fu = login(&app, "admin.fu").await;
+    let demote = "mutation { updateUser(input: { username: \"admin.fu\", role: REVIEWER }) { user { role } } }";
+    let disable = "mutation { updateUser(input: { username: \"admin.fu\", disabled: true }) { user { disabled } } }";
+    for change in [demote, disable] {
+        let body = app.query_as(Some(&fu), change, json!({})).await;
+        assert_eq!(code(&body), "CONFLICT", "{body}");
+        assert!(body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("last active admin"));
+    }
+    // Nothing changed: the token still works and the account is still an admin.
+    let body = app.query_as(Some(&fu), "{ me { role } }", json!({})).await;
+    assert_eq!(body["data"]["me"]["role"], "ADMIN", "{body}");
+    // With a second admin, the first may step down.
+    let promote = "mutation { updateUser(input: { username: \"stats.dai\", role: ADMIN }) { user { role } } }";
+    let body = app.query_as(Some(&fu), promote, json!({})).await;
+    assert_eq!(
+        body["data"]["updateUser"]["user"]["role"], "ADMIN",
+        "{body}"
+    );
+    let body = app.query_as(Some(&fu), demote, json!({})).await;
+    assert_eq!(
+        body["data"]["updateUser"]["user"]["role"], "REVIEWER",
+        "{body}"
+    );
+});
