@@ -29,3 +29,20 @@ macro_rules! refusal_log {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_per_address_and_kind_in_a_window() {
+        let address = "192.0.2.77";
+        assert_eq!(admit("test_kind", address), Some(0));
+        for _ in 0..1_000 {
+            assert_eq!(admit("test_kind", address), None);
+        }
+        // Another kind, or another address, has its own line.
+        assert_eq!(admit("test_other", address), Some(0));
+        assert_eq!(admit("test_kind", "192.0.2.78"), Some(0));
+    }
+}

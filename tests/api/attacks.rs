@@ -856,3 +856,55 @@ async fn a_sqlite_write_lock_held_elsewhere_keeps_the_time_limit() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// PostgreSQL only: a network that drops packets (the proxy holds every connection open and
+/// forwards nothing) gets `/healthz` a 503 within its bound, not after TCP gives up; the
+/// server answers again once the network is back.
+#[tokio::test]
+async fn a_silent_store_gets_a_bounded_health_check() {
+    let Some(store) = crate::support::TestDb::new(crate::support::Backend::Postgres).await else {
+        return;
+    };
+    let (address, template) = crate::support::authority(&store.url);
+    let proxy = crate::support::ChaosProxy::start(address).await;
+    let through = template.replace("{}", &format!("127.0.0.1:{}", proxy.port));
+    let mut settings = plangraph::config::Settings::new(through, "127.0.0.1:0");
+    settings.rate.enabled = false;
+    let app = plangraph::startup::Application::build(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    // A client that gives up, so that an unbounded check fails the test instead of hanging it.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let health = || async {
+        let started = Instant::now();
+        let status = client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or_else(|e| panic!("{e}"));
+        (status, started.elapsed())
+    };
+    assert_eq!(health().await.0, 200);
+    proxy.stall();
+    let (status, took) = health().await;
+    assert_eq!(status, 503);
+    assert!(
+        took < Duration::from_secs(3),
+        "the health check took {took:?}"
+    );
+    proxy.restore();
+    let back = Instant::now();
+    while health().await.0 != 200 {
+        assert!(
+            back.elapsed() < Duration::from_secs(10),
+            "not back 10 s after the network"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -316,10 +316,12 @@ pub async fn publish(db: &DatabaseConnection, indicator_key: &str, year: i32, va
 }
 
 /// A TCP proxy to the store that a test can cut and restore, as a network or a database
-/// outage would: cut, it drops every open connection and every new one.
+/// outage would: cut, it drops every open connection and every new one; stalled, it forwards
+/// nothing either way and closes nothing, as a network that drops packets does.
 pub struct ChaosProxy {
     pub port: u16,
     down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    stalled: std::sync::Arc<std::sync::atomic::AtomicBool>,
     kill: tokio::sync::broadcast::Sender<()>,
 }
 
@@ -330,8 +332,9 @@ impl ChaosProxy {
             .unwrap_or_else(|e| panic!("proxy: {e}"));
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stalled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (kill, _) = tokio::sync::broadcast::channel(16);
-        let (flag, killer) = (down.clone(), kill.clone());
+        let (flag, killer, stall) = (down.clone(), kill.clone(), stalled.clone());
         tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 if flag.load(Ordering::SeqCst) {
@@ -339,19 +342,33 @@ impl ChaosProxy {
                     continue;
                 }
                 let mut killed = killer.subscribe();
-                let target = target.clone();
+                let (target, stall) = (target.clone(), stall.clone());
                 tokio::spawn(async move {
                     let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
                         return;
                     };
                     tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = forward(&mut inbound, &mut outbound, &stall) => {}
                         _ = killed.recv() => {}
+                    }
+                    // Held open, silent, while stalled.
+                    while stall.load(Ordering::SeqCst) {
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                     }
                 });
             }
         });
-        ChaosProxy { port, down, kill }
+        ChaosProxy {
+            port,
+            down,
+            stalled,
+            kill,
+        }
+    }
+
+    /// Packets are dropped from now on: every connection stays open and hears nothing.
+    pub fn stall(&self) {
+        self.stalled.store(true, Ordering::SeqCst);
     }
 
     /// The store is gone: open connections drop, new ones are closed at once.
@@ -362,6 +379,43 @@ impl ChaosProxy {
 
     pub fn restore(&self) {
         self.down.store(false, Ordering::SeqCst);
+        self.stalled.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Copies both ways until either side closes; while `stall` is set nothing is copied.
+async fn forward(
+    a: &mut tokio::net::TcpStream,
+    b: &mut tokio::net::TcpStream,
+    stall: &std::sync::atomic::AtomicBool,
+) {
+    let (mut ar, mut aw) = a.split();
+    let (mut br, mut bw) = b.split();
+    tokio::select! {
+        _ = copy_unless_stalled(&mut ar, &mut bw, stall) => {}
+        _ = copy_unless_stalled(&mut br, &mut aw, stall) => {}
+    }
+}
+
+/// One direction of [`forward`].
+async fn copy_unless_stalled(
+    from: &mut (impl tokio::io::AsyncRead + Unpin),
+    to: &mut (impl tokio::io::AsyncWrite + Unpin),
+    stall: &std::sync::atomic::AtomicBool,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        while stall.load(Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
     }
 }
 
