@@ -344,7 +344,9 @@ async fn serve(
         tokio::select! {
             message = output.next() => match message {
                 Some(WsMessage::Text(text)) => {
-                    guard.borrow_mut().outbound(&text);
+                    let Some(text) = guard.borrow_mut().outgoing(text) else {
+                        continue;
+                    };
                     if session.text(text).await.is_err() {
                         return;
                     }

@@ -39,6 +39,8 @@ pub struct Guard {
     pub transport_ws: bool,
     initialised: bool,
     active: HashSet<String>,
+    /// Operations answered with the protocol's `error` message, whose `complete` is dropped.
+    errored: HashSet<String>,
 }
 
 /// The messages of `graphql-transport-ws` a client may send.
@@ -146,20 +148,45 @@ impl Guard {
         Verdict::Pass
     }
 
-    /// Follows a message to the client: an operation's `complete` or `error` frees its id.
-    pub fn outbound(&mut self, text: &str) {
+    /// A message to the client, as the protocol wants it, or None to drop it. An operation's
+    /// `complete` or `error` frees its id. A `next` that carries only a request error (refused
+    /// before execution: parse, validation, limits) becomes the protocol's `error` message,
+    /// and the `complete` async-graphql sends after it is dropped (`error` ends an operation).
+    pub fn outgoing(&mut self, text: String) -> Option<String> {
         if !self.transport_ws {
-            return;
+            return Some(text);
         }
-        // async-graphql writes the type first; only these two end an operation.
+        // async-graphql writes the type first, then the id, then the payload.
         if text.starts_with("{\"type\":\"complete\"") || text.starts_with("{\"type\":\"error\"") {
-            if let Ok(envelope) = serde_json::from_str::<Envelope>(text) {
-                if let Some(id) = envelope.id {
-                    self.active.remove(&id);
-                }
+            let id = serde_json::from_str::<Envelope>(&text)
+                .ok()
+                .and_then(|e| e.id)?;
+            self.active.remove(&id);
+            return (!self.errored.remove(&id)).then_some(text);
+        }
+        if text.starts_with("{\"type\":\"next\"")
+            && text.contains("\"payload\":{\"data\":null,\"errors\":[")
+        {
+            if let Some((id, error)) = request_error(&text) {
+                self.active.remove(&id);
+                self.errored.insert(id);
+                return Some(error);
             }
         }
+        Some(text)
     }
+}
+
+/// The `error` message for a `next` whose payload is only errors with no path.
+fn request_error(text: &str) -> Option<(String, String)> {
+    let message: serde_json::Value = serde_json::from_str(text).ok()?;
+    let id = message["id"].as_str()?.to_string();
+    let errors = message["payload"]["errors"].as_array()?;
+    if !message["payload"]["data"].is_null() || errors.iter().any(|e| e.get("path").is_some()) {
+        return None;
+    }
+    let error = serde_json::json!({ "id": id, "type": "error", "payload": errors });
+    Some((id, error.to_string()))
 }
 
 /// The WebSocket connections each address holds, capped.
@@ -245,7 +272,9 @@ mod tests {
             Verdict::Close(4409, "Subscriber for 1 already exists".into())
         );
         // The server completing it frees the id.
-        g.outbound(r#"{"type":"complete","id":"1"}"#);
+        assert!(g
+            .outgoing(r#"{"type":"complete","id":"1"}"#.into())
+            .is_some());
         assert_eq!(g.inbound(&subscribe("1"), || true), Verdict::Pass);
         // So does the client's complete.
         let complete = frame(serde_json::json!({ "type": "complete", "id": "1" }));
@@ -255,6 +284,31 @@ mod tests {
             g.inbound(&init, || true),
             Verdict::Close(4429, "Too many initialisation requests".into())
         );
+    }
+
+    #[test]
+    fn a_request_error_is_the_protocols_error_message() {
+        let mut g = Guard::new(true);
+        g.inbound(
+            &frame(serde_json::json!({ "type": "connection_init" })),
+            || true,
+        );
+        assert_eq!(g.inbound(&subscribe("v"), || true), Verdict::Pass);
+        let next = r#"{"type":"next","id":"v","payload":{"data":null,"errors":[{"message":"Unknown field","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}}"#;
+        let error: serde_json::Value =
+            serde_json::from_str(&g.outgoing(next.into()).unwrap()).unwrap();
+        assert_eq!(error["type"], "error");
+        assert_eq!(error["id"], "v");
+        assert_eq!(
+            error["payload"][0]["extensions"]["code"],
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        // The complete that follows is dropped, and the id is free again.
+        assert_eq!(g.outgoing(r#"{"type":"complete","id":"v"}"#.into()), None);
+        assert_eq!(g.inbound(&subscribe("v"), || true), Verdict::Pass);
+        // An error inside the data (a field's) stays a `next`.
+        let field = r#"{"type":"next","id":"v","payload":{"data":{"a":null},"errors":[{"message":"x","path":["a"]}]}}"#;
+        assert_eq!(g.outgoing(field.into()).as_deref(), Some(field));
     }
 
     #[test]

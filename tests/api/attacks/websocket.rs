@@ -114,6 +114,28 @@ on_both_backends!(
                 "{id}"
             );
         }
+        // A validation error is the protocol's `error` message, with the API's code, for a
+        // query and for a subscription alike.
+        for (id, query) in [
+            ("v1", "{ nosuchfield }"),
+            ("v2", "subscription { nosuchfield }"),
+        ] {
+            send(
+                &mut ws,
+                json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
+            )
+            .await;
+            let m = next(&mut ws).await;
+            assert_eq!(
+                (m["type"].as_str(), m["id"].as_str()),
+                (Some("error"), Some(id)),
+                "{m}"
+            );
+            assert_eq!(
+                m["payload"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+                "{m}"
+            );
+        }
         // A normal query over the same connection is answered.
         send(&mut ws, json!({ "id": "ok", "type": "subscribe", "payload": { "query": "{ plans { code } }" } })).await;
         let m = next(&mut ws).await;
