@@ -402,6 +402,8 @@ fn run(
             }))
             .wrap(http::cors(&settings))
             .wrap(middleware::Compress::default())
+            // Outermost: HEAD is routed as GET before anything else sees the request.
+            .wrap(middleware::from_fn(http::head::as_get))
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(Arc::clone(&health)))
             .app_data(downloads.clone())

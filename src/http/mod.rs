@@ -8,6 +8,7 @@ pub mod documents;
 pub mod downloads;
 pub mod execution;
 pub mod graphql;
+pub mod head;
 pub mod health;
 pub mod ide;
 pub mod json;

@@ -102,3 +102,73 @@ on_both_backends!(health_check_answers, |backend| async move {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(response.status().as_u16(), 503);
 });
+
+on_both_backends!(
+    head_answers_every_linked_url_as_get_would,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let get = |path: String| {
+            let (client, base) = (app.client.clone(), app.address.clone());
+            async move {
+                let r = client
+                    .get(format!("{base}{path}"))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+                (r.status().as_u16(), r.bytes().await.unwrap_or_default())
+            }
+        };
+        // Every URL the catalog names, and every link of the index and the plans' pages.
+        let mut paths: std::collections::BTreeSet<String> = [
+            "/",
+            "/healthz",
+            "/feed.atom",
+            "/schema.graphql",
+            "/catalog.jsonld",
+            "/plans",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let (_, catalog) = get("/catalog.jsonld".into()).await;
+        let absolute = regex_lite::Regex::new(&format!(
+            "{}(/[^\"#\\s]*)",
+            regex_lite::escape(&app.address)
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        for m in absolute.captures_iter(&String::from_utf8_lossy(&catalog)) {
+            paths.insert(m[1].to_string());
+        }
+        let href = regex_lite::Regex::new("href=\"(/[^\"#]*)\"").unwrap_or_else(|e| panic!("{e}"));
+        for page in ["/plans", "/plans/women", "/plans/health"] {
+            let (_, html) = get(page.into()).await;
+            for m in href.captures_iter(&String::from_utf8_lossy(&html)) {
+                paths.insert(m[1].to_string());
+            }
+        }
+        assert!(paths.len() > 40, "{} links", paths.len());
+        for path in &paths {
+            let (status, body) = get(path.clone()).await;
+            assert_eq!(status, 200, "GET {path}");
+            let head = app
+                .client
+                .head(format!("{}{path}", app.address))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("HEAD {path}: {e}"));
+            assert_eq!(head.status().as_u16(), 200, "HEAD {path}");
+            let length = head
+                .headers()
+                .get("content-length")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok());
+            assert_eq!(length, Some(body.len()), "HEAD {path}: Content-Length");
+            assert!(
+                head.bytes().await.unwrap_or_default().is_empty(),
+                "HEAD {path}: a body"
+            );
+        }
+    }
+);
