@@ -3,6 +3,26 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
+/// The query the IDE opens with: the first thing a visitor runs, so a test runs it too
+/// (tests/api/http.rs). It must hold no backtick (the page quotes it in one).
+pub const DEFAULT_QUERY: &str = "# Changle County 2021–2025 plans (乐政字〔2022〕16号)
+{
+  plans {
+    code
+    title
+    indicators(first: 5) {
+      totalCount
+      nodes {
+        name
+        unit
+        latestValue { year value }
+        targets { year raw status }
+      }
+    }
+  }
+}
+";
+
 const PAGE: &str = r#"<!doctype html>
 <html lang="en">
 <head>
@@ -19,19 +39,7 @@ const PAGE: &str = r#"<!doctype html>
 <script src="/ide/graphiql.min.js"></script>
 <script>
   const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-  const query = `# Changle County 2021–2025 plans (乐政字〔2022〕16号)
-{
-  plans {
-    code
-    title
-    indicators(first: 5) {
-      totalCount
-      nodes { name unit latestValue { year value } target { raw } status }
-    }
-  }
-}
-`;
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
+  const query = `__DEFAULT_QUERY__`;  ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, { fetcher, defaultQuery: query }),
   );
 </script>
@@ -64,9 +72,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 ];
 
 pub async fn page() -> HttpResponse {
+    static FILLED: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| PAGE.replace("__DEFAULT_QUERY__", DEFAULT_QUERY));
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(PAGE)
+        .body(FILLED.as_str())
 }
 
 pub async fn asset(name: web::Path<String>) -> HttpResponse {
