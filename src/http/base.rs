@@ -18,7 +18,16 @@ pub struct PublicUrl(pub Option<String>);
 pub struct TrustedPeer;
 
 /// The headers a derived base depends on (for `Vary`).
-pub const VARY: &str = "Host, X-Forwarded-Host, X-Forwarded-Proto, Forwarded";
+const VARY: &str = "Host, X-Forwarded-Host, X-Forwarded-Proto, Forwarded";
+
+/// `Vary` for an answer that carries the base: the headers it came from when it was derived.
+pub fn vary(configured: bool) -> &'static str {
+    if configured {
+        "Accept-Encoding"
+    } else {
+        VARY
+    }
+}
 
 /// A host name, IPv4 address or bracketed IPv6 address, with an optional port.
 pub fn plain_host(host: &str) -> bool {

@@ -47,14 +47,7 @@ pub async fn catalog(
     match build(db.get_ref(), &downloads, &base, version, changed_at).await {
         Ok(body) => HttpResponse::Ok()
             .content_type("application/ld+json")
-            .insert_header((
-                header::VARY,
-                if configured {
-                    "Accept-Encoding"
-                } else {
-                    super::base::VARY
-                },
-            ))
+            .insert_header((header::VARY, super::base::vary(configured)))
             .insert_header((header::ETAG, etag))
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .body(body.to_string()),

@@ -142,14 +142,7 @@ pub async fn feed(
             let updated = chrono::DateTime::from_timestamp(changed_at, 0).unwrap_or_default();
             HttpResponse::Ok()
                 .content_type("application/atom+xml; charset=utf-8")
-                .insert_header((
-                    header::VARY,
-                    if configured {
-                        "Accept-Encoding"
-                    } else {
-                        super::base::VARY
-                    },
-                ))
+                .insert_header((header::VARY, super::base::vary(configured)))
                 .insert_header((header::ETAG, tag))
                 .insert_header((header::CACHE_CONTROL, "no-cache"))
                 .body(crate::pages::feed::atom(&base, &publications, updated))

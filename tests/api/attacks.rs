@@ -643,12 +643,10 @@ on_both_backends!(
     }
 );
 
-/// PostgreSQL only: a SQLite store is a file that cannot go away while the server has it open.
-#[tokio::test]
-async fn an_outage_is_answered_at_once_and_recovered_from() {
-    let Some(store) = crate::support::TestDb::new(crate::support::Backend::Postgres).await else {
-        return;
-    };
+/// A server on a new PostgreSQL store reached through a chaos proxy: the store (dropped with
+/// it), the proxy and the server's base URL. None where there is no PostgreSQL.
+async fn behind_proxy() -> Option<(crate::support::TestDb, crate::support::ChaosProxy, String)> {
+    let store = crate::support::TestDb::new(crate::support::Backend::Postgres).await?;
     let (address, template) = crate::support::authority(&store.url);
     let proxy = crate::support::ChaosProxy::start(address).await;
     let through = template.replace("{}", &format!("127.0.0.1:{}", proxy.port));
@@ -659,6 +657,15 @@ async fn an_outage_is_answered_at_once_and_recovered_from() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
+    Some((store, proxy, base))
+}
+
+/// PostgreSQL only: a SQLite store is a file that cannot go away while the server has it open.
+#[tokio::test]
+async fn an_outage_is_answered_at_once_and_recovered_from() {
+    let Some((_store, proxy, base)) = behind_proxy().await else {
+        return;
+    };
     let client = reqwest::Client::new();
     let ask = |query: &str| {
         let (client, base, query) = (client.clone(), base.clone(), query.to_string());
@@ -862,19 +869,9 @@ async fn a_sqlite_write_lock_held_elsewhere_keeps_the_time_limit() {
 /// server answers again once the network is back.
 #[tokio::test]
 async fn a_silent_store_gets_a_bounded_health_check() {
-    let Some(store) = crate::support::TestDb::new(crate::support::Backend::Postgres).await else {
+    let Some((_store, proxy, base)) = behind_proxy().await else {
         return;
     };
-    let (address, template) = crate::support::authority(&store.url);
-    let proxy = crate::support::ChaosProxy::start(address).await;
-    let through = template.replace("{}", &format!("127.0.0.1:{}", proxy.port));
-    let mut settings = plangraph::config::Settings::new(through, "127.0.0.1:0");
-    settings.rate.enabled = false;
-    let app = plangraph::startup::Application::build(&settings)
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
     // A client that gives up, so that an unbounded check fails the test instead of hanging it.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
