@@ -280,8 +280,7 @@ pub fn with_codes(mut response: Response) -> Response {
     response
 }
 
-/// Whether any of the answer's errors carries `code`.
-pub fn has_code(response: &Response, code: &str) -> bool {
+fn has_code(response: &Response, code: &str) -> bool {
     response.errors.iter().any(|e| {
         e.extensions
             .as_ref()

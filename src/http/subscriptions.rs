@@ -28,18 +28,18 @@ use futures_util::StreamExt;
 
 use super::client;
 use super::execution;
-use super::graphql::{has_code, with_codes, GraphqlState};
+use super::graphql::{with_codes, GraphqlState};
 use super::ws_guard::{Connections, Guard, Verdict};
 use crate::graphql::session::Caller;
 use crate::graphql::AppSchema;
 use crate::limits::check::refusal;
 use crate::limits::rate::Decision;
-use crate::limits::{cost, nesting, LIMIT_EXCEEDED};
+use crate::limits::{cost, LIMIT_EXCEEDED};
 
 /// How long a connection may stay silent (the client pings) before it is closed.
 const KEEPALIVE: Duration = Duration::from_secs(60);
 /// How long a new connection has to send `connection_init` (graphql-ws's own server waits 3 s).
-pub const INIT_TIMEOUT: Duration = Duration::from_secs(3);
+const INIT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The schema behind the checks, for one connection.
 #[derive(Clone)]
@@ -60,6 +60,11 @@ impl Drop for Active {
     }
 }
 
+/// What a client is told of a panic (the cause goes to the log only).
+fn internal_error() -> Response {
+    Response::from_errors(vec![refusal("INTERNAL_SERVER_ERROR", "internal error")])
+}
+
 fn refused(code: &str, message: impl Into<String>) -> BoxStream<'static, Response> {
     let response = Response::from_errors(vec![refusal(code, message)]);
     stream::once(async move { response }).boxed()
@@ -71,20 +76,16 @@ impl Checked {
         &self,
         request: &mut Request,
     ) -> Result<Option<OperationType>, BoxStream<'static, Response>> {
-        let limits = &self.state.limits;
-        if nesting::graphql_depth(&request.query, limits.nesting) > limits.nesting {
-            return Err(refused(
-                LIMIT_EXCEEDED,
-                crate::limits::nesting_message(limits.nesting),
-            ));
-        }
+        let checker = &self.state.checker;
+        checker
+            .check_text(&request.query)
+            .map_err(|e| refused(e.code, e.message))?;
         let operation_name = request.operation_name.clone();
         let variables = request.variables.clone();
         let document = request
             .parsed_query()
             .map_err(|e| refused("GRAPHQL_PARSE_FAILED", e.message.clone()))?;
-        self.state
-            .checker
+        checker
             .check(document, &variables)
             .map_err(|e| refused(e.code, e.message))?;
         let operation = cost::selected_operation(document, operation_name.as_deref());
@@ -106,9 +107,7 @@ impl Checked {
             let limits = &state.limits;
             match execution::run(&state.executor, request, limits, &state.running).await {
                 Ok(response) => execution::capped(with_codes(response), limits),
-                Err(execution::Panicked) => {
-                    Response::from_errors(vec![refusal("INTERNAL_SERVER_ERROR", "internal error")])
-                }
+                Err(execution::Panicked) => internal_error(),
             }
         })
         .boxed()
@@ -132,6 +131,7 @@ impl Checked {
             .state
             .executor
             .execute_stream_with_session_data(request, data);
+        // A panic is the stream's last item: `catch_unwind` ends it there.
         AssertUnwindSafe(inner)
             .catch_unwind()
             .map(move |item| {
@@ -140,20 +140,9 @@ impl Checked {
                     Ok(response) => execution::capped(with_codes(response), &limits),
                     Err(_) => {
                         tracing::error!("a subscription panicked");
-                        Response::from_errors(vec![refusal(
-                            "INTERNAL_SERVER_ERROR",
-                            "internal error",
-                        )])
+                        internal_error()
                     }
                 }
-            })
-            .scan(false, |ended, response| {
-                // Nothing follows a panic's error.
-                let out = (!*ended).then_some(response);
-                *ended = out
-                    .as_ref()
-                    .is_some_and(|r| has_code(r, "INTERNAL_SERVER_ERROR"));
-                futures_util::future::ready(out)
             })
             .boxed()
     }
