@@ -64,27 +64,31 @@ pub async fn run<E: Executor>(
     }
 }
 
-/// The error that replaces an answer of `bytes` bytes, past the limit.
+/// The error that replaces an answer of `bytes` bytes (at least, when counting stopped at
+/// the limit), past the limit.
 pub fn too_large(bytes: usize, limits: &Limits) -> async_graphql::ServerError {
     crate::refusal_log!("too_large", "any", bytes, "answer refused: too large");
     refusal(
         LIMIT_EXCEEDED,
         format!(
-            "the answer would be {bytes} bytes; at most {} are allowed: ask for smaller pages \
-             (first/last)",
+            "the answer would be at least {bytes} bytes; at most {} are allowed: ask for smaller \
+             pages (first/last)",
             limits.response_bytes
         ),
     )
 }
 
-/// Counts what serde writes without keeping it.
-struct Counter(usize);
+/// Counts what serde writes without keeping it, and stops serde once past `limit`.
+struct Counter {
+    written: usize,
+    limit: usize,
+}
 
 impl std::io::Write for Counter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.len();
-        if self.0 > usize::MAX / 2 {
-            return Err(std::io::Error::other("too large"));
+        self.written += buf.len();
+        if self.written > self.limit {
+            return Err(std::io::Error::other("past the byte limit"));
         }
         Ok(buf.len())
     }
@@ -94,12 +98,15 @@ impl std::io::Write for Counter {
 }
 
 /// The answer, or an error in its place when its JSON would pass the byte limit (for a
-/// transport that serializes later itself).
+/// transport that serializes later itself). Counting stops at the limit: an oversized answer
+/// is not written out in full only to be refused.
 pub fn capped(response: Response, limits: &Limits) -> Response {
-    let mut counter = Counter(0);
-    let _ = serde_json::to_writer(&mut counter, &response);
-    if counter.0 > limits.response_bytes {
-        return Response::from_errors(vec![too_large(counter.0, limits)]);
+    let mut counter = Counter {
+        written: 0,
+        limit: limits.response_bytes,
+    };
+    if serde_json::to_writer(&mut counter, &response).is_err() {
+        return Response::from_errors(vec![too_large(counter.written, limits)]);
     }
     response
 }
