@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
 /// The query the IDE opens with: the first thing a visitor runs, so a test runs it too
-/// (tests/api/http.rs). It must hold no backtick (the page quotes it in one).
+/// (tests/api/transport.rs). It must hold no backtick (the page quotes it in one).
 pub const DEFAULT_QUERY: &str = "# Changle County 2021–2025 plans (乐政字〔2022〕16号)
 {
   plans {

@@ -104,36 +104,6 @@ on_both_backends!(health_check_answers, |backend| async move {
 });
 
 on_both_backends!(
-    the_ides_default_query_runs_without_errors,
-    |backend| async move {
-        let Some(app) = TestApp::spawn(backend).await else {
-            return;
-        };
-        // The page carries the query the test runs.
-        let page = app
-            .client
-            .get(format!("{}/", app.address))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET /: {e}"))
-            .text()
-            .await
-            .unwrap_or_default();
-        let query = plangraph::http::ide::DEFAULT_QUERY;
-        assert!(page.contains(query), "the page's default query");
-        let body = app.query(query).await;
-        assert_eq!(body.get("errors"), None, "{body}");
-        let plans = &body["data"]["plans"];
-        assert_eq!(plans[0]["code"], "women", "{body}");
-        assert_eq!(plans[0]["title"], "昌乐县“十四五”妇女发展规划", "{body}");
-        assert_eq!(
-            plans[0]["indicators"]["nodes"].as_array().map(Vec::len),
-            Some(5)
-        );
-    }
-);
-
-on_both_backends!(
     head_answers_every_linked_url_as_get_would,
     |backend| async move {
         let Some(app) = TestApp::spawn(backend).await else {

@@ -424,6 +424,18 @@ on_both_backends!(
             !page.contains("https://"),
             "the IDE must not load anything from the internet"
         );
+        // The query the IDE opens with, the first thing a visitor runs, runs without errors.
+        let query = plangraph::http::ide::DEFAULT_QUERY;
+        assert!(page.contains(query), "the page's default query");
+        let body = app.query(query).await;
+        assert_eq!(body.get("errors"), None, "{body}");
+        let plans = &body["data"]["plans"];
+        assert_eq!(plans[0]["code"], "women", "{body}");
+        assert_eq!(plans[0]["title"], "昌乐县“十四五”妇女发展规划", "{body}");
+        assert_eq!(
+            plans[0]["indicators"]["nodes"].as_array().map(Vec::len),
+            Some(5)
+        );
         for asset in [
             "graphiql.min.js",
             "graphiql.min.css",
