@@ -522,11 +522,16 @@ impl Drop for Leaving<'_> {
 }
 
 /// After a mutation: this process's next answer must include its write, before any
-/// notification of it arrives.
-async fn after<E>(state: &GraphqlState<E>, operation: Option<OperationType>) {
+/// notification of it arrives. Within what is left of the request's time limit (`started`
+/// is when it began to run): on SQLite the read waits behind a write that another process's
+/// lock keeps busy, and the answer must not.
+async fn after<E>(state: &GraphqlState<E>, operation: Option<OperationType>, started: Instant) {
     if let (Some(OperationType::Mutation), Some(db)) = (operation, &state.store) {
-        if let Err(err) = state.version.refresh(db).await {
-            tracing::warn!(error = %err, "data version not read after a mutation");
+        let deadline = tokio::time::Instant::from_std(started + state.limits.timeout);
+        match tokio::time::timeout_at(deadline, state.version.refresh(db)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::warn!(error = %err, "data version not read after a mutation"),
+            Err(_) => tracing::warn!("data version not read after a mutation: out of time"),
         }
     }
 }
@@ -543,11 +548,12 @@ async fn answer<E: Executor>(
     content_type: &'static str,
     cache: Option<CacheSlot<'_>>,
 ) -> (HttpResponse, Option<Arc<Cached>>) {
+    let started = Instant::now();
     let response = match execute(&state.executor, request, &state.limits, &state.running).await {
         Ok(r) => r,
         Err(r) => return (r, None),
     };
-    after(state, operation).await;
+    after(state, operation, started).await;
     if has_code(&response, UNAVAILABLE) {
         state.report_down();
     }
@@ -738,8 +744,9 @@ async fn batch_of<E: Executor>(
                 state.limits.batch_delay,
             ));
         }
+        let started = Instant::now();
         let response = execute(&state.executor, request, &state.limits, &state.running).await;
-        after(state, operation).await;
+        after(state, operation, started).await;
         match response {
             Ok(response) => {
                 if has_code(&response, UNAVAILABLE) {

@@ -845,9 +845,13 @@ async fn a_sqlite_write_lock_held_elsewhere_keeps_the_time_limit() {
     let started = Instant::now();
     let body = app.query_as(None, login, vars.clone()).await;
     let took = started.elapsed();
-    // The store gives up on the lock well within the 5 s limit: 503, try again.
+    // The store gives up on the lock (4 s) and the answer comes by the 5 s limit: 503, try
+    // again (what follows the write is cut off at the limit).
     assert_eq!(code(&body), "SERVICE_UNAVAILABLE", "{body}");
-    assert!(took < Duration::from_secs(4), "the write waited {took:?}");
+    assert!(
+        took < Duration::from_millis(5_500),
+        "the write waited {took:?}"
+    );
     // Not an outage: reads and the health check answer while the lock is held.
     still_serves(&app).await;
     held.rollback().await.unwrap_or_else(|e| panic!("{e}"));
