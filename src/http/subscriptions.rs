@@ -260,12 +260,33 @@ pub async fn websocket(
     let transport_ws = protocol == async_graphql::http::WebSocketProtocols::GraphQLWS;
     let guard = Rc::new(RefCell::new(Guard::new(transport_ws)));
     let (control, control_rx) = tokio::sync::mpsc::unbounded_channel::<Control>();
-    let rate = Arc::clone(&state.rate);
-    let judged = Rc::clone(&guard);
-    // Text and binary frames carry the protocol's JSON, judged by the guard before the
-    // protocol handler sees them; pings are answered here, and a close or a broken frame ends
-    // the input (which ends the protocol stream).
-    let input = messages
+    let input = judged(
+        messages,
+        Rc::clone(&guard),
+        control,
+        Arc::clone(&state.rate),
+        address,
+    );
+    // actix's payload is not Send: the connection's task stays on this worker.
+    let output = WebSocket::new(executor, input, protocol)
+        .keepalive_timeout(KEEPALIVE)
+        .boxed_local();
+    actix_web::rt::spawn(serve(output, session, control_rx, guard, held));
+    Ok(response)
+}
+
+/// The client's frames as the protocol handler gets them: text and binary frames carry the
+/// protocol's JSON, judged by the guard first (a refused subscribe is answered, a breach of the
+/// protocol closes); pings are answered on `control`; a close or a broken frame ends the input,
+/// which ends the protocol stream.
+fn judged(
+    messages: actix_ws::MessageStream,
+    guard: Rc<RefCell<Guard>>,
+    control: tokio::sync::mpsc::UnboundedSender<Control>,
+    rate: Arc<crate::limits::rate::RateLimiter>,
+    address: Option<IpAddr>,
+) -> impl futures_util::Stream<Item = web::Bytes> {
+    messages
         .take_while(|m| {
             futures_util::future::ready(matches!(
                 m,
@@ -291,7 +312,7 @@ pub async fn websocket(
                         matches!(rate.take(a, 1.0, Instant::now()), Decision::Allow)
                     })
                 };
-                match judged.borrow_mut().inbound(&frame, allowed) {
+                match guard.borrow_mut().inbound(&frame, allowed) {
                     Verdict::Pass => Some(frame),
                     Verdict::Answer(text) => {
                         let _ = control.send(Control::Text(text));
@@ -304,13 +325,7 @@ pub async fn websocket(
                 }
             });
             futures_util::future::ready(passed)
-        });
-    // actix's payload is not Send: the connection's task stays on this worker.
-    let output = WebSocket::new(executor, input, protocol)
-        .keepalive_timeout(KEEPALIVE)
-        .boxed_local();
-    actix_web::rt::spawn(serve(output, session, control_rx, guard, held));
-    Ok(response)
+        })
 }
 
 /// Sends the protocol's messages and the guard's until either side ends the connection, or
