@@ -517,8 +517,20 @@ mod tests {
             ("PLANGRAPH_RATE_LIMIT", "off"),
             ("PLANGRAPH_DISCOVERY", "off"),
             ("PLANGRAPH_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
+            ("PLANGRAPH_MAX_SELECTIONS", "500"),
+            ("PLANGRAPH_MAX_WS_PER_ADDRESS", "2"),
+            (
+                "PLANGRAPH_PUBLIC_URL",
+                "https://data.example.gov.cn/plangraph/",
+            ),
         ])
         .unwrap();
+        assert_eq!(s.limits.selections, 500);
+        assert_eq!(s.ws_per_address, 2);
+        assert_eq!(
+            s.public_url.as_deref(),
+            Some("https://data.example.gov.cn/plangraph")
+        );
         assert_eq!(s.limits.cost, 1000);
         assert_eq!(s.limits.timeout, Duration::from_millis(250));
         assert!(!s.rate.enabled);
@@ -536,6 +548,10 @@ mod tests {
             ("PLANGRAPH_RATE_PER_SECOND", "NaN"),
             ("PLANGRAPH_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("PLANGRAPH_TOKEN_TTL_SECS", "0"),
+            ("PLANGRAPH_MAX_SELECTIONS", "0"),
+            ("PLANGRAPH_MAX_WS_PER_ADDRESS", "none"),
+            ("PLANGRAPH_PUBLIC_URL", "data.example.gov.cn"),
+            ("PLANGRAPH_PUBLIC_URL", "https://evil.example/\"><x>"),
         ] {
             let err = Settings::read(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{value}");
