@@ -7,6 +7,7 @@ pub mod bounds;
 pub mod check;
 pub mod cost;
 pub mod expand;
+#[cfg(test)]
 pub mod hostile;
 pub mod nesting;
 pub mod rate;
