@@ -205,16 +205,7 @@ impl<DB: Database> Drop for PoolConnection<DB> {
 
         // We still need to spawn a task to maintain `min_connections`.
         if self.live.is_some() || self.pool.options.min_connections > 0 {
-            // plangraph (vendor/README.md): returned here when that takes no waiting (the
-            // connection owes nothing), so the next `acquire` finds it idle. Spawned, it was
-            // back only after the caller's next statement had asked the pool for a connection
-            // and, finding none idle, opened another (a TLS connection and a new server
-            // process with empty caches: three where one does at a cold start).
-            let mut returning = Box::pin(self.return_to_pool());
-            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-            if returning.as_mut().poll(&mut cx).is_pending() {
-                crate::rt::spawn(returning);
-            }
+            crate::rt::spawn(self.return_to_pool());
         }
     }
 }
