@@ -5,6 +5,7 @@ mod baseline;
 mod browser;
 mod cli;
 mod downloads;
+mod driver;
 mod facts;
 mod freshness;
 mod http;
