@@ -1,0 +1,268 @@
+//! The two ways in: `POST` (one request or a batch) and `GET` (queries only), each with what
+//! must be refused before a parser reads the input.
+
+use std::time::Instant;
+
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::{BatchRequest, Executor, Request, Variables};
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+use super::outcome::{after, execute, has_code};
+use super::refusal::{prepare, Refusal};
+use super::single::single;
+use super::{caller, client, reply, response_type, unavailable, with_context, GraphqlState};
+use super::{GRAPHQL_RESPONSE_JSON, JSON, UNAVAILABLE};
+use crate::config::Limits;
+use crate::limits::rate::Decision;
+use crate::limits::{nesting, LIMIT_EXCEEDED};
+
+/// Reads the body within the size limit and the time limit.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limits: &Limits,
+    content_type: &str,
+) -> Result<web::Bytes, HttpResponse> {
+    let too_large = || {
+        reply(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            content_type,
+            &format!(
+                "the request body is larger than {} bytes, the most allowed",
+                limits.body_bytes
+            ),
+            "PAYLOAD_TOO_LARGE",
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limits.body_bytes) {
+        return Err(too_large());
+    }
+    let read = async {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| {
+                reply(
+                    StatusCode::BAD_REQUEST,
+                    content_type,
+                    "the request body could not be read",
+                    "BAD_REQUEST",
+                )
+            })?;
+            if body.len() + chunk.len() > limits.body_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    };
+    match tokio::time::timeout(limits.body_timeout, read).await {
+        Ok(result) => result,
+        Err(_) => {
+            let address = client::address_of(req).map_or_else(String::new, |a| a.to_string());
+            crate::refusal_log!(
+                "slow_body",
+                address,
+                "request refused: body not received in time"
+            );
+            let mut r = reply(
+                StatusCode::REQUEST_TIMEOUT,
+                content_type,
+                &format!(
+                    "the request body did not arrive within {} ms",
+                    limits.body_timeout.as_millis()
+                ),
+                "REQUEST_TIMEOUT",
+            );
+            r.head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+            Err(r)
+        }
+    }
+}
+
+/// `POST /graphql` with `application/json`: one request or a batch.
+pub async fn post<E: Executor>(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<GraphqlState<E>>,
+) -> HttpResponse {
+    let content_type = response_type(&req);
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(JSON) || v.starts_with(GRAPHQL_RESPONSE_JSON));
+    if !is_json {
+        return reply(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            content_type,
+            "send the request as application/json",
+            "UNSUPPORTED_MEDIA_TYPE",
+        );
+    }
+    let body = match read_body(&req, payload, &state.limits, content_type).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if nesting::json_depth(&body, state.limits.nesting) > state.limits.nesting {
+        return Refusal::too_deep(&state.limits).response(content_type);
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return reply(
+                StatusCode::BAD_REQUEST,
+                content_type,
+                &format!("the body is not a GraphQL request: {e}"),
+                "BAD_REQUEST",
+            )
+        }
+    };
+    match batch {
+        BatchRequest::Single(request) => {
+            let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+            single(&req, &state, request, &variables, content_type, false).await
+        }
+        BatchRequest::Batch(requests) => batch_of(&req, &state, requests).await,
+    }
+}
+
+/// A batch: each operation refused or run on its own, answered together (never cached).
+async fn batch_of<E: Executor>(
+    req: &HttpRequest,
+    state: &GraphqlState<E>,
+    requests: Vec<Request>,
+) -> HttpResponse {
+    if requests.len() > state.limits.batch {
+        return reply(
+            StatusCode::BAD_REQUEST,
+            JSON,
+            &format!(
+                "a batch may hold at most {} operations, got {}",
+                state.limits.batch,
+                requests.len()
+            ),
+            LIMIT_EXCEEDED,
+        );
+    }
+    if state.store_down() {
+        return unavailable(JSON);
+    }
+    let address = client::address_of(req);
+    // The middleware took one token for the HTTP request; each further operation takes one.
+    if let Some(address) = address {
+        let extra = requests.len().saturating_sub(1) as f64;
+        if let Decision::Deny(wait) = state.rate.take(address, extra, Instant::now()) {
+            return client::too_many_requests(wait);
+        }
+    }
+    // Each answer is serialized on its own, so its fields keep the order the query asked for.
+    let mut out: Vec<String> = Vec::with_capacity(requests.len());
+    for mut request in requests {
+        let operation = match prepare(&mut request, state, address, false) {
+            Ok(operation) => operation,
+            Err(refusal) => {
+                out.push(refusal.body().to_string());
+                continue;
+            }
+        };
+        let request = with_context(state, request, caller(req), operation);
+        let started = Instant::now();
+        let response = execute(&state.executor, request, &state.limits, &state.running).await;
+        after(state, operation, started).await;
+        match response {
+            Ok(response) => {
+                if has_code(&response, UNAVAILABLE) {
+                    state.report_down();
+                }
+                out.push(serde_json::to_string(&response).unwrap_or_default());
+            }
+            Err(r) => return r,
+        }
+    }
+    let body = format!("[{}]", out.join(","));
+    if body.len() > state.limits.response_bytes {
+        return reply(
+            StatusCode::OK,
+            JSON,
+            &format!(
+                "the answers would be {} bytes; at most {} are allowed",
+                body.len(),
+                state.limits.response_bytes
+            ),
+            LIMIT_EXCEEDED,
+        );
+    }
+    HttpResponse::Ok()
+        .content_type(JSON)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    operation_name: Option<String>,
+}
+
+/// `GET /graphql?query=…&variables=…&operationName=…`: queries only.
+pub async fn get<E: Executor>(
+    req: HttpRequest,
+    params: web::Query<GetParams>,
+    state: web::Data<GraphqlState<E>>,
+) -> HttpResponse {
+    let content_type = response_type(&req);
+    let params = params.into_inner();
+    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+        // A person (or a link checker) following the endpoint's link from the catalog, rather
+        // than a GraphQL client, which asks for JSON: say what the endpoint is.
+        let accept = req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !accept.contains("json") {
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(crate::pages::endpoint());
+        }
+        return reply(
+            StatusCode::BAD_REQUEST,
+            content_type,
+            "give the query in the `query` parameter",
+            "BAD_REQUEST",
+        );
+    };
+    let mut request = Request::new(query);
+    let variables_text = params.variables.unwrap_or_default();
+    if nesting::json_depth(variables_text.as_bytes(), state.limits.nesting) > state.limits.nesting {
+        return Refusal::too_deep(&state.limits).response(content_type);
+    }
+    if !variables_text.trim().is_empty() {
+        match serde_json::from_str::<serde_json::Value>(&variables_text) {
+            Ok(v) => request = request.variables(Variables::from_json(v)),
+            Err(e) => {
+                return reply(
+                    StatusCode::BAD_REQUEST,
+                    content_type,
+                    &format!("`variables` is not JSON: {e}"),
+                    "BAD_REQUEST",
+                )
+            }
+        }
+    }
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    single(&req, &state, request, &variables_text, content_type, true).await
+}
