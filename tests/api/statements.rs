@@ -147,19 +147,6 @@ pub(crate) async fn statements_for(app: &TestApp, token: Option<&str>, query: &s
     app.statements.load(Ordering::SeqCst) - before
 }
 
-/// Waits until the server has run no statement for half a second (at most 10 s).
-async fn quiet(app: &TestApp) {
-    let mut last = app.statements.load(Ordering::SeqCst);
-    for _ in 0..20 {
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let now = app.statements.load(Ordering::SeqCst);
-        if now == last {
-            return;
-        }
-        last = now;
-    }
-}
-
 /// The fewest statements of up to five uncached runs, stopping at the first within `enough`.
 /// A level's batch is read once its resolvers have asked (no timer), but keys that follow rows
 /// read by two statements (on PostgreSQL, two connections) wait for whichever answers first,
@@ -314,15 +301,19 @@ on_both_backends!(
         }
         // An answer from the cache costs no statement where the store notifies changes
         // (PostgreSQL), one (the data version) where it cannot (SQLite).
+        // The fewest of three: a request may also be the one that measures the list bounds
+        // again (at most every 10 s while values change, `limits::bounds`), which a slow
+        // machine can reach between two of them; it cannot be each of three in a row.
         statements_for(&app, None, DASHBOARD).await;
-        // PostgreSQL's notifications of the writes above may still be arriving, each read
-        // once on the server's pool: wait until they stop before counting.
-        quiet(&app).await;
         let cached = match backend {
             crate::support::Backend::Postgres => 0,
             crate::support::Backend::Sqlite => 1,
         };
-        assert_eq!(statements_for(&app, None, DASHBOARD).await, cached);
+        let mut fewest = u64::MAX;
+        for _ in 0..3 {
+            fewest = fewest.min(statements_for(&app, None, DASHBOARD).await);
+        }
+        assert_eq!(fewest, cached);
     }
 );
 
