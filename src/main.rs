@@ -7,7 +7,8 @@ use plangraph::config::Settings;
 use plangraph::startup::Application;
 use plangraph::{graphql, import};
 
-/// glibc's malloc and free were a fifth of an uncached request's instructions (issue 11).
+/// mimalloc, not glibc's malloc: an uncached request allocates many small short-lived values
+/// (docs/BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -209,7 +210,7 @@ async fn export(
 
 async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
     use plangraph::auth::{Actor, UserRole};
-    use plangraph::service::{self, users, Done, Operation};
+    use plangraph::service::{self, operations, users};
     // Account commands never create or fill a store: a wrong DATABASE_URL is an error.
     let db = plangraph::db::connect_existing(&settings.database_url).await?;
     let fail = |e: plangraph::error::AppError| anyhow::anyhow!("{}: {}", e.code(), e.message());
@@ -231,17 +232,9 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
-            let operation = Operation {
-                action: "user add",
-                target: username.clone(),
-                roles: &[UserRole::Admin],
-            };
+            let operation = operations::CLI_USER_ADD.on(username.clone());
             let user = service::run(&db, &operator, None, operation, async |txn, _| {
-                let user =
-                    users::create(txn, &username, &password, role, department.as_deref()).await?;
-                let after =
-                    serde_json::json!({ "role": user.role, "department_id": user.department_id });
-                Ok(Done::new(user).after(after))
+                users::create_account(txn, &username, &password, role, department.as_deref()).await
             })
             .await
             .map_err(fail)?;
@@ -265,14 +258,9 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
             }
         }
         UserCommand::Disable { username } => {
-            let operation = Operation {
-                action: "user disable",
-                target: username.clone(),
-                roles: &[UserRole::Admin],
-            };
+            let operation = operations::CLI_USER_DISABLE.on(username.clone());
             let user = service::run(&db, &operator, None, operation, async |txn, _| {
-                let user = users::update(txn, &username, None, None, Some(true)).await?;
-                Ok(Done::new(user))
+                users::change_account(txn, &username, None, None, Some(true)).await
             })
             .await
             .map_err(fail)?;

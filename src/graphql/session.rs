@@ -9,12 +9,12 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use super::department::Department;
 use super::{load_one, store};
-use crate::auth::throttle::{LoginThrottle, Refusal};
+use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::Keys;
-use crate::auth::{self, Actor, UserRole};
+use crate::auth::{Actor, UserRole};
 use crate::error::{ApiResult, AppError};
 use crate::service::audit::{self, Admit, AuditGate};
-use crate::service::{self, users, Done, Operation};
+use crate::service::{self, login, operations, users, Done, Operation};
 
 /// What the HTTP layer knows about the caller: the bearer token and the address.
 #[derive(Debug, Clone, Default)]
@@ -280,11 +280,6 @@ async fn refused_without_token(
     Ok(())
 }
 
-/// What the audit log keeps of an account (never its password hash).
-fn summary(u: &app_user::Model) -> serde_json::Value {
-    serde_json::json!({ "username": u.username, "role": u.role, "department_id": u.department_id, "disabled": u.disabled })
-}
-
 /// Root fields for the signed-in user and accounts.
 #[derive(Default)]
 pub struct SessionQuery;
@@ -330,117 +325,29 @@ impl SessionMutation {
             password,
             client_mutation_id,
         } = input;
-        let db = store(ctx)?;
-        let keys = ctx
-            .data::<Keys>()
-            .map_err(|_| AppError::internal("no signing keys"))?;
-        let throttle = ctx
-            .data::<LoginThrottle>()
-            .map_err(|_| AppError::internal("no throttle"))?;
-        let gate = ctx
-            .data::<AuditGate>()
-            .map_err(|_| AppError::internal("no audit gate"))?;
         let address = address(ctx).unwrap_or_default();
-        let name = audit::cap(&username, audit::MAX_NAME_CHARS);
-        let record = |outcome: &'static str, after: Option<serde_json::Value>| {
-            let (name, address) = (name.clone(), address.clone());
-            async move {
-                audit::record(
-                    db,
-                    audit::Entry {
-                        actor: None,
-                        username: Some(&name),
-                        action: "login",
-                        target: None,
-                        outcome,
-                        before: None,
-                        after,
-                        address: Some(&address),
-                    },
-                )
-                .await
-                .map_err(AppError::from)
-            }
+        let desk = login::Desk {
+            db: store(ctx)?,
+            keys: ctx
+                .data::<Keys>()
+                .map_err(|_| AppError::internal("no signing keys"))?,
+            throttle: ctx
+                .data::<LoginThrottle>()
+                .map_err(|_| AppError::internal("no throttle"))?,
+            gate: ctx
+                .data::<AuditGate>()
+                .map_err(|_| AppError::internal("no audit gate"))?,
+            address: &address,
         };
-        let attempt = match throttle.begin(&username, &address, Instant::now()) {
-            Ok(attempt) => attempt,
-            Err(refusal) => {
-                let reason = match refusal {
-                    Refusal::Pair(_) => "this account from this address",
-                    Refusal::Address(_) => "this address, over all accounts",
-                    Refusal::Account(_) => "this account, from new addresses",
-                };
-                tracing::warn!(event = "login_refused", user = %name, address = %address, reason);
-                let burst = format!("login:{}:{address}", name.to_lowercase());
-                if let Admit::Write { suppressed } = gate.admit(&burst, Instant::now()) {
-                    let after =
-                        serde_json::json!({ "reason": reason, "suppressedBefore": suppressed });
-                    record("RATE_LIMITED", Some(after)).await?;
-                }
-                return Err(AppError::RateLimited(format!(
-                    "too many failed logins for {reason}; try again in {} s",
-                    refusal.wait().as_secs().max(1)
-                ))
-                .into());
-            }
-        };
-        let user = crate::repo::users::find(db, &username).await.ok();
-        // Verify against a decoy for unknown users, so timing does not reveal who exists; off
-        // the async workers, which a slow hash would otherwise hold up.
-        let hash = user
-            .as_ref()
-            .map_or(auth::password::decoy(), |u| u.password_hash.as_str())
-            .to_string();
-        let password_ok =
-            tokio::task::spawn_blocking(move || auth::password::verify(&password, &hash))
-                .await
-                .unwrap_or(false);
-        let user = match user {
-            Some(u) if password_ok && !u.disabled => u,
-            _ => {
-                attempt.failed();
-                tracing::warn!(event = "login_failed", user = %name, address = %address);
-                record("UNAUTHENTICATED", None).await?;
-                return Err(AppError::Unauthenticated(
-                    "wrong username or password, or the account is disabled".into(),
-                )
-                .into());
-            }
-        };
-        attempt.succeeded();
-        let now = Utc::now().timestamp();
-        let (token, claims) = keys.issue(
-            user.id,
-            user.role.as_str(),
-            user.department_id,
-            user.token_version,
-            now,
-        )?;
-        let actor = Actor::from_user(&user)?;
-        tracing::info!(event = "login", user = %actor.username, address = %address);
-        audit::record(
-            db,
-            audit::Entry {
-                actor: Some(&actor),
-                username: None,
-                action: "login",
-                target: None,
-                outcome: "ok",
-                before: None,
-                after: None,
-                address: Some(&address),
-            },
-        )
-        .await
-        .map_err(AppError::from)?;
+        let session = login::login(&desk, &username, password).await?;
         Ok(LoginPayload {
             client_mutation_id,
-            token,
+            token: session.token,
             expires_at: Utc
-                .timestamp_opt(claims.exp, 0)
+                .timestamp_opt(session.expires_at, 0)
                 .single()
                 .unwrap_or_else(Utc::now),
-            user: User(user),
+            user: User(session.user),
         })
     }
 
@@ -450,15 +357,14 @@ impl SessionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Nothing but a `clientMutationId`.")] input: Option<RevokeMyTokensInput>,
     ) -> ApiResult<RevokeMyTokensPayload> {
-        let operation = Operation {
-            action: "revokeMyTokens",
-            target: "self".into(),
-            roles: &[UserRole::Admin, UserRole::Reviewer, UserRole::Submitter],
-        };
-        mutate(ctx, operation, async |txn, actor| {
-            users::revoke_tokens(txn, actor.user_id).await?;
-            Ok(Done::new(()))
-        })
+        mutate(
+            ctx,
+            operations::REVOKE_MY_TOKENS.on("self"),
+            async |txn, actor| {
+                users::revoke_tokens(txn, actor.user_id).await?;
+                Ok(Done::new(()))
+            },
+        )
         .await?;
         Ok(RevokeMyTokensPayload {
             client_mutation_id: input.unwrap_or_default().client_mutation_id,
@@ -472,21 +378,16 @@ impl SessionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account.")] input: CreateUserInput,
     ) -> ApiResult<UserPayload> {
-        let operation = Operation {
-            action: "createUser",
-            target: input.username.clone(),
-            roles: &[UserRole::Admin],
-        };
+        let operation = operations::CREATE_USER.on(input.username.clone());
         let user = mutate(ctx, operation, async |txn, _| {
-            let user = users::create(
+            users::create_account(
                 txn,
                 &input.username,
                 &input.password,
                 input.role.into(),
                 input.department.as_deref(),
             )
-            .await?;
-            Ok(Done::new(user.clone()).after(summary(&user)))
+            .await
         })
         .await?;
         Ok(UserPayload {
@@ -502,22 +403,16 @@ impl SessionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateUserInput,
     ) -> ApiResult<UserPayload> {
-        let operation = Operation {
-            action: "updateUser",
-            target: input.username.clone(),
-            roles: &[UserRole::Admin],
-        };
+        let operation = operations::UPDATE_USER.on(input.username.clone());
         let user = mutate(ctx, operation, async |txn, _| {
-            let before = summary(&crate::repo::users::find(txn, &input.username).await?);
-            let user = users::update(
+            users::change_account(
                 txn,
                 &input.username,
                 input.role.map(Into::into),
                 input.department.as_deref(),
                 input.disabled,
             )
-            .await?;
-            Ok(Done::new(user.clone()).before(before).after(summary(&user)))
+            .await
         })
         .await?;
         Ok(UserPayload {
@@ -532,15 +427,9 @@ impl SessionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account.")] input: RevokeUserTokensInput,
     ) -> ApiResult<UserPayload> {
-        let operation = Operation {
-            action: "revokeUserTokens",
-            target: input.username.clone(),
-            roles: &[UserRole::Admin],
-        };
+        let operation = operations::REVOKE_USER_TOKENS.on(input.username.clone());
         let user = mutate(ctx, operation, async |txn, _| {
-            let user = crate::repo::users::find(txn, &input.username).await?;
-            users::revoke_tokens(txn, user.id).await?;
-            Ok(Done::new(user).after(serde_json::json!({ "revoked": true })))
+            users::revoke_account_tokens(txn, &input.username).await
         })
         .await?;
         Ok(UserPayload {

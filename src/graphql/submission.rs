@@ -15,7 +15,7 @@ use crate::auth::UserRole;
 use crate::domain::ValueStatus as StoredStatus;
 use crate::error::{ApiResult, AppError};
 use crate::rules::workflow::Decision;
-use crate::service::{indicators, values, Done, Operation};
+use crate::service::{indicators, operations, values};
 
 /// Where a reported value is in the workflow.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,10 +234,6 @@ fn to_submission(input: &ValueInput) -> Result<values::Submission, AppError> {
         note: input.note.clone(),
         expected_version: input.expected_version,
     })
-}
-
-fn summary(v: &indicator_value::Model) -> serde_json::Value {
-    serde_json::json!({ "id": v.id, "indicator": v.indicator_id, "year": v.year, "value": v.value, "status": v.status, "version": v.version })
 }
 
 /// A department's reporting for a year.
@@ -572,7 +568,7 @@ impl SubmissionMutation {
             note: input.note,
             expected_version: input.expected_version,
         };
-        let mut out = submit_all(ctx, "submitValue", vec![row], false).await?;
+        let mut out = submit_all(ctx, operations::SUBMIT_VALUE, vec![row], false).await?;
         Ok(SubmitValuePayload {
             client_mutation_id: input.client_mutation_id,
             value: out.remove(0),
@@ -591,7 +587,7 @@ impl SubmissionMutation {
         }
         Ok(SubmitValuesPayload {
             client_mutation_id: input.client_mutation_id,
-            values: submit_all(ctx, "submitValues", input.values, true).await?,
+            values: submit_all(ctx, operations::SUBMIT_VALUES, input.values, true).await?,
         })
     }
 
@@ -607,17 +603,10 @@ impl SubmissionMutation {
             ReviewDecision::Approve => Decision::Approve,
             ReviewDecision::Reject => Decision::Reject,
         };
-        let operation = Operation {
-            action: "reviewValue",
-            target: format!("value:{value_id}"),
-            roles: &[UserRole::Reviewer],
-        };
+        let operation = operations::REVIEW_VALUE.on(format!("value:{value_id}"));
         let comment = input.comment;
         let value = mutate(ctx, operation, async |txn, actor| {
-            let (before, after) = values::review(txn, actor, value_id, decision, comment).await?;
-            Ok(Done::new(after.clone())
-                .before(summary(&before))
-                .after(summary(&after)))
+            values::review(txn, actor, value_id, decision, comment).await
         })
         .await?;
         let indicator =
@@ -637,15 +626,10 @@ impl SubmissionMutation {
         #[graphql(desc = "The assignment.")] input: AssignReporterInput,
     ) -> ApiResult<AssignReporterPayload> {
         let id = ids::decode_as(&input.indicator_id, Kind::Indicator)?;
-        let operation = Operation {
-            action: "assignReporter",
-            target: format!("indicator:{id}"),
-            roles: &[UserRole::Admin],
-        };
+        let operation = operations::ASSIGN_REPORTER.on(format!("indicator:{id}"));
         let department = input.department;
         let indicator = mutate(ctx, operation, async |txn, _| {
-            let indicator = indicators::assign_reporter(txn, id, &department).await?;
-            Ok(Done::new(indicator).after(serde_json::json!({ "department": department })))
+            indicators::assign_reporter(txn, id, &department).await
         })
         .await?;
         Ok(AssignReporterPayload {
@@ -694,21 +678,14 @@ impl CorrectionMutation {
         #[graphql(desc = "The corrections.")] input: UpdateIndicatorInput,
     ) -> ApiResult<UpdateIndicatorPayload> {
         let id = ids::decode_as(&input.id, Kind::Indicator)?;
-        let operation = Operation {
-            action: "updateIndicator",
-            target: format!("indicator:{id}"),
-            roles: &[UserRole::Admin],
-        };
+        let operation = operations::UPDATE_INDICATOR.on(format!("indicator:{id}"));
         let correction = indicators::Correction {
             name: input.name,
             unit: input.unit,
             direction: input.direction.map(Into::into),
         };
         let indicator = mutate(ctx, operation, async |txn, _| {
-            let (before, after) = indicators::correct(txn, id, correction).await?;
-            Ok(Done::new(after.clone())
-                .before(indicators::snapshot(&before))
-                .after(indicators::snapshot(&after)))
+            indicators::correct(txn, id, correction).await
         })
         .await?;
         Ok(UpdateIndicatorPayload {
@@ -718,46 +695,18 @@ impl CorrectionMutation {
     }
 }
 
-/// Submits in one transaction; in a batch every bad row is reported, and nothing is stored.
+/// Submits in one transaction ([`values::submit_rows`]: in a batch every bad row is
+/// reported, and nothing is stored).
 async fn submit_all(
     ctx: &Context<'_>,
-    action: &'static str,
+    kind: operations::Kind,
     input: Vec<ValueInput>,
     batch: bool,
 ) -> ApiResult<Vec<ReportedValue>> {
-    let operation = Operation {
-        action,
-        target: target_of(&input),
-        roles: &[UserRole::Submitter],
-    };
+    let operation = kind.on(target_of(&input));
+    let rows = input.iter().map(to_submission).collect();
     let stored = mutate(ctx, operation, async |txn, actor| {
-        let mut stored = Vec::new();
-        let mut errors = Vec::new();
-        for (index, row) in input.iter().enumerate() {
-            let result = match to_submission(row) {
-                Ok(s) => values::submit(txn, actor, &s).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(v) => stored.push(v),
-                Err(e) if batch => errors.push(
-                    serde_json::json!({ "index": index, "code": e.code(), "message": e.message() }),
-                ),
-                Err(e) => return Err(e),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid {
-                message: format!(
-                    "{} of {} rows were refused; nothing was stored",
-                    errors.len(),
-                    input.len()
-                ),
-                details: serde_json::Value::Array(errors),
-            });
-        }
-        let after = serde_json::Value::Array(stored.iter().map(summary).collect());
-        Ok(Done::new(stored).after(after))
+        values::submit_rows(txn, actor, rows, batch).await
     })
     .await?;
     Ok(stored.into_iter().map(ReportedValue).collect())

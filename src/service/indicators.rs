@@ -8,6 +8,7 @@ use sea_orm::{
 
 use crate::domain::Direction;
 use crate::error::AppError;
+use crate::service::Done;
 
 async fn find(db: &impl ConnectionTrait, id: i32) -> Result<indicator::Model, AppError> {
     indicator::Entity::find_by_id(id)
@@ -22,7 +23,7 @@ pub async fn assign_reporter(
     db: &impl ConnectionTrait,
     indicator_id: i32,
     department: &str,
-) -> Result<indicator::Model, AppError> {
+) -> Result<Done<indicator::Model>, AppError> {
     let indicator = find(db, indicator_id).await?;
     let department = crate::repo::department_by_name(db, department).await?;
     let exists = indicator_assignment::Entity::find()
@@ -40,7 +41,8 @@ pub async fn assign_reporter(
         .insert(db)
         .await?;
     }
-    Ok(indicator)
+    let after = serde_json::json!({ "department": department.name });
+    Ok(Done::new(indicator).after(after))
 }
 
 /// Corrections to an indicator's metadata; `None` leaves a field as it is.
@@ -52,16 +54,17 @@ pub struct Correction {
 }
 
 /// What the audit log keeps of an indicator's metadata.
-pub fn snapshot(i: &indicator::Model) -> serde_json::Value {
+fn snapshot(i: &indicator::Model) -> serde_json::Value {
     serde_json::json!({ "name": i.name, "unit": i.unit, "direction": i.direction })
 }
 
-/// Applies a correction; returns the indicator before and after.
+/// Applies a correction; returns the indicator after, with what the audit log keeps of it
+/// before and after.
 pub async fn correct(
     db: &impl ConnectionTrait,
     id: i32,
     changes: Correction,
-) -> Result<(indicator::Model, indicator::Model), AppError> {
+) -> Result<Done<indicator::Model>, AppError> {
     let current = find(db, id).await?;
     let mut am = current.clone().into_active_model();
     if let Some(name) = changes.name.map(|n| n.trim().to_string()) {
@@ -81,5 +84,7 @@ pub async fn correct(
         am.direction = Set(direction);
     }
     let updated = am.update(db).await?;
-    Ok((current, updated))
+    Ok(Done::new(updated.clone())
+        .before(snapshot(&current))
+        .after(snapshot(&updated)))
 }

@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod indicators;
+pub mod login;
+pub mod operations;
 pub mod statuses;
 pub mod tally;
 pub mod users;
@@ -15,7 +17,8 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use crate::auth::{Actor, UserRole};
 use crate::error::AppError;
 
-/// What a mutation is: its name in the audit log, what it acts on, who may run it.
+/// What a mutation is: its name in the audit log, what it acts on, who may run it (made
+/// from one of the [`operations`]).
 pub struct Operation {
     pub action: &'static str,
     pub target: String,

@@ -186,8 +186,8 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<(Key, i64, i64)>, Db
         .collect())
 }
 
-/// Recounts every scope (the table is written again from [`RECOUNT`]: two statements, where
-/// writing only the rows that differ took a dozen and 30 ms of a cold start) and every plan's
+/// Recounts every scope (the table is written again from [`RECOUNT`]: two statements, fewer
+/// than writing only the rows that differ) and every plan's
 /// indicators (written only where they differ: a change to `plan` moves the version). The
 /// caller has taken the [`lock`] before reading the targets it restated.
 pub async fn sync(db: &impl ConnectionTrait) -> Result<(), DbErr> {

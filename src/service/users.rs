@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, S
 use crate::auth::token::Claims;
 use crate::auth::{Actor, UserRole};
 use crate::error::AppError;
+use crate::service::Done;
 
 fn check_username(username: &str) -> Result<(), AppError> {
     let ok = (3..=64).contains(&username.len())
@@ -73,6 +74,49 @@ pub async fn create(
     .insert(db)
     .await?;
     Ok(user)
+}
+
+/// What the audit log keeps of an account (never its password hash).
+pub fn snapshot(u: &app_user::Model) -> serde_json::Value {
+    serde_json::json!({ "username": u.username, "role": u.role, "department_id": u.department_id, "disabled": u.disabled })
+}
+
+/// [`create`] as an operation: the account, and what the audit log keeps of it.
+pub async fn create_account(
+    db: &impl ConnectionTrait,
+    username: &str,
+    password: &str,
+    role: UserRole,
+    department: Option<&str>,
+) -> Result<Done<app_user::Model>, AppError> {
+    let user = create(db, username, password, role, department).await?;
+    Ok(Done::new(user.clone()).after(snapshot(&user)))
+}
+
+/// [`update`] as an operation: the account, and what the audit log keeps of it before and
+/// after.
+pub async fn change_account(
+    db: &impl ConnectionTrait,
+    username: &str,
+    role: Option<UserRole>,
+    department: Option<&str>,
+    disabled: Option<bool>,
+) -> Result<Done<app_user::Model>, AppError> {
+    let before = snapshot(&crate::repo::users::find(db, username).await?);
+    let user = update(db, username, role, department, disabled).await?;
+    Ok(Done::new(user.clone())
+        .before(before)
+        .after(snapshot(&user)))
+}
+
+/// [`revoke_tokens`] of the account named `username`, as an operation.
+pub async fn revoke_account_tokens(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Done<app_user::Model>, AppError> {
+    let user = crate::repo::users::find(db, username).await?;
+    revoke_tokens(db, user.id).await?;
+    Ok(Done::new(user).after(serde_json::json!({ "revoked": true })))
 }
 
 /// Changes role, department and/or the disabled flag; any change revokes the user's tokens.

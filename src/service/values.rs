@@ -12,6 +12,7 @@ use crate::auth::{Actor, UserRole};
 use crate::domain::{ValueAction, ValueOrigin, ValueStatus};
 use crate::error::AppError;
 use crate::rules::workflow::{self, Decision, FieldError, Years};
+use crate::service::Done;
 
 /// One value to submit.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,13 +118,55 @@ async fn move_status(
     }
 }
 
+/// What the audit log keeps of a value.
+pub fn snapshot(v: &indicator_value::Model) -> serde_json::Value {
+    serde_json::json!({ "id": v.id, "indicator": v.indicator_id, "year": v.year, "value": v.value, "status": v.status, "version": v.version })
+}
+
+/// Submits rows in the caller's transaction (`rows` as the caller read them: a row it could
+/// not read is its error). Alone, a row's error is the answer; in a batch every bad row is
+/// reported at once (`index`, `code`, `message` in the details) and nothing is stored.
+pub async fn submit_rows(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    rows: Vec<Result<Submission, AppError>>,
+    batch: bool,
+) -> Result<Done<Vec<indicator_value::Model>>, AppError> {
+    let count = rows.len();
+    let mut stored = Vec::new();
+    let mut errors = Vec::new();
+    for (index, row) in rows.into_iter().enumerate() {
+        let result = match row {
+            Ok(submission) => submit(db, actor, &submission).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(v) => stored.push(v),
+            Err(e) if batch => errors.push(
+                serde_json::json!({ "index": index, "code": e.code(), "message": e.message() }),
+            ),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid {
+            message: format!(
+                "{} of {count} rows were refused; nothing was stored",
+                errors.len()
+            ),
+            details: serde_json::Value::Array(errors),
+        });
+    }
+    let after = serde_json::Value::Array(stored.iter().map(snapshot).collect());
+    Ok(Done::new(stored).after(after))
+}
+
 /// Submits one value for the actor's department. The value is not public until approved.
 pub async fn submit(
     db: &impl ConnectionTrait,
     actor: &Actor,
     input: &Submission,
 ) -> Result<indicator_value::Model, AppError> {
-    actor.require(&[UserRole::Submitter])?;
     let indicator = indicator::Entity::find_by_id(input.indicator_id)
         .one(db)
         .await?
@@ -250,15 +293,15 @@ pub async fn submit(
 }
 
 /// Approves or rejects a submitted value. Approval publishes it and supersedes the value
-/// published before for that year. Returns the value before and after.
+/// published before for that year. Returns the value after, with what the audit log keeps
+/// of it before and after.
 pub async fn review(
     db: &impl ConnectionTrait,
     actor: &Actor,
     value_id: i32,
     decision: Decision,
     comment: Option<String>,
-) -> Result<(indicator_value::Model, indicator_value::Model), AppError> {
-    actor.require(&[UserRole::Reviewer])?;
+) -> Result<Done<indicator_value::Model>, AppError> {
     if comment
         .as_ref()
         .is_some_and(|c| c.chars().count() > workflow::MAX_COMMENT_CHARS)
@@ -340,7 +383,9 @@ pub async fn review(
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("the reviewed value vanished"))?;
-    Ok((value, after))
+    Ok(Done::new(after.clone())
+        .before(snapshot(&value))
+        .after(snapshot(&after)))
 }
 
 /// Whether the actor may read a value's full history: reviewers, admins and the submitting
