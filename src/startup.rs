@@ -43,11 +43,11 @@ impl Application {
         let started = std::time::Instant::now();
         // Parsing the document is CPU work that can overlap the migrations' round trips.
         let bundled = Bundled::ahead(settings);
-        // So is reading the schema's cost table from its SDL (~45M instructions).
+        // So is reading the schema's cost table from its SDL.
         let cost_table = tokio::task::spawn_blocking(crate::graphql::cost_table);
         // A new PostgreSQL store gets the document in the transaction that makes it, before
-        // its keys and indexes (issue 11: inserted into keyed tables, each row was checked
-        // against every foreign key; the inserts took 75 ms of PostgreSQL's time, 25 now).
+        // its keys and indexes: inserted into keyed tables, each row would be checked against
+        // every foreign key.
         let seed = settings.import_bundled.then(|| bundled.seed());
         // The change feed's pool connects on PostgreSQL while the store is made (a new SQLite
         // file is made by the store's own opening, with its permissions, before anyone else's).
@@ -110,9 +110,8 @@ impl Application {
         );
         if analyze_later {
             // After the server answers: the statistics matter for a store that grows, not for
-            // the first requests on the document's few hundred rows (cold start, issue 11).
-            // A second later, not at once: run beside the first request, VACUUM (ANALYZE)
-            // slowed its answer by ~30 ms (median of 8, interleaved).
+            // the first requests on the document's few hundred rows (cold start). A second
+            // later, not at once: run beside the first request, VACUUM (ANALYZE) slows it.
             let db = db.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(ANALYZE_AFTER).await;

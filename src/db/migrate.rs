@@ -74,7 +74,7 @@ pub(super) async fn migrate(
     match db.get_database_backend() {
         DbBackend::Postgres => {
             // The check runs in the migrations' transaction: on the pool's one connection, not
-            // on a second one opened while the first is being returned (~7 ms of a start).
+            // on a second one opened while the first is being returned.
             let txn = db.begin().await.map_err(explained)?;
             // The pool's second connection is made while this one makes the store, not
             // during the first request (whose loaders run side by side).

@@ -130,7 +130,7 @@ pub async fn open(
         })?;
     }
     // One kept open: sqlx opens a pool's minimum one connection after another before it
-    // returns (two put a second TLS handshake, ~35 ms, before the migrations).
+    // returns (two would put a second TLS handshake before the migrations).
     let pool = open_pool(url, store_timeout, 1);
     tokio::pin!(pool);
     let mut db = if url.starts_with("postgres") {

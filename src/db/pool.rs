@@ -30,7 +30,7 @@ pub(super) async fn open_pool(
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         // sqlx pings a connection on every checkout by default: a round trip to the store
-        // before each statement, a third of an uncached request's messages (issue 11). A
+        // before each statement, answering nothing. A
         // connection in use moments ago is known to work; one idle for a while may have been
         // dropped by the server or a firewall, and is still tested.
         .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
@@ -59,9 +59,8 @@ pub(super) async fn open_pool(
             .acquire_timeout(store_timeout)
             // A prepared statement is planned once per connection, not at every run. By
             // default PostgreSQL plans a statement anew for its values until the plan for any
-            // values looks about as cheap; where a plan's targets are many (9,300 of 16,400 at
-            // 100× the data) it never does, and a plan's indicators spent 0.3 ms of every
-            // request planning (0.53 → 0.85 ms p50 at 100×; 0.53 with generic plans). The
+            // values looks about as cheap; where a plan's targets are many it never does, and
+            // every request spends its time planning. The
             // statements are written for index seeks whatever the values (tested at 100× by
             // bench/scale.sh). Sent with the connection's start-up: no round trip.
             .map_sqlx_postgres_opts(|opts| {
@@ -87,8 +86,7 @@ pub(super) async fn open_pool(
 /// statement keeps the plan it was prepared with whatever values are bound to it. Without it
 /// SQLite marks a statement whose plan might depend on a bound value — any `LIKE ?`, and on an
 /// analysed store (sqlite_stat4) any condition on an indexed column — as expired on every new
-/// binding, and prepares it again on every run: 4.0 M of a search's 11.0 M instructions at
-/// 100× the data (FTS5's own statements), 0.5 M of every `LIKE`. The plans are the ones our
+/// binding, and prepares it again on every run. The plans are the ones our
 /// statements are written for (their `EXPLAIN QUERY PLAN`s do not read bound values).
 pub(super) async fn stable_plans(
     conn: &mut sea_orm::sqlx::sqlite::SqliteConnection,

@@ -57,9 +57,9 @@ pub struct MutationRoot(
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
-/// The limits' cost table of the schema, read from its SDL (pest: ~45M instructions, which
-/// the server spends on another thread while its store opens; issue 11). Keys, store and
-/// discovery do not change the SDL.
+/// The limits' cost table of the schema, read from its SDL (a pest parse, costly enough that
+/// the server runs it on another thread while its store opens). Keys, store and discovery do
+/// not change the SDL.
 pub fn cost_table() -> crate::limits::cost::TypeTable {
     crate::limits::cost::TypeTable::from_sdl(&build_schema(None).sdl()).unwrap_or_default()
 }

@@ -2,8 +2,8 @@
 //! descriptions, built from a [`Page`](crate::repo::page::Page) the read side returns.
 //!
 //! A connection keeps the page's rows once, with their sort keys: `nodes` and `edges` lend
-//! them, and a cursor is encoded only when a client selects it (every row's cursor and a copy
-//! of every node were made for each page before, asked for or not: issue 11).
+//! them, and a cursor is encoded only when a client selects it (most clients never ask for
+//! cursors, and a page's rows are the bulk of its answer).
 
 /// A Relay connection type and its edge type for one node type, with descriptions.
 macro_rules! connection {

@@ -362,8 +362,8 @@ const READS: &[(&str, &[target::Column])] = &[
 ];
 
 /// The spare columns the fields selected of a page's targets (under `nodes` or `edges.node`)
-/// read; None when one of them is not in [`READS`]. A page of 50 targets decoded all 27
-/// columns of every row whatever was asked (a sixth of the request, issue 11).
+/// read; None when one of them is not in [`READS`]. A target has 27 columns and a page's
+/// fields usually read a few of them.
 fn columns_read(ctx: &Context<'_>) -> Option<Vec<target::Column>> {
     let mut read = Vec::new();
     for field in ctx.field().selection_set() {
@@ -399,9 +399,8 @@ pub async fn list(
         || selected.field("edges").field("node").field("plan").exists()
     {
         // The page's plans read before its targets resolve `plan`: each then finds its plan
-        // in the loader's cache instead of queuing for a batch (the first 50 targets with
-        // their plan's code: 2.51M -> 2.39M instructions, issue 11). The same one statement,
-        // a level earlier.
+        // in the loader's cache instead of queuing for a batch. The same one statement, a
+        // level earlier.
         load_many(ctx, page.edges.iter().map(|(_, t)| PlanById(t.plan_id))).await?;
     }
     Ok(page.map(Target).into())

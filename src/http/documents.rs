@@ -1,6 +1,6 @@
 //! Parsed query documents, remembered by their text. Clients send the same few queries over
-//! and over (a page's queries are fixed strings); parsing one with async-graphql's parser cost
-//! more instructions than copying its parsed form (issue 11, measured with callgrind). Only
+//! and over (a page's queries are fixed strings); parsing one with async-graphql's parser
+//! costs more than copying its parsed form (docs/BENCHMARKS.md). Only
 //! the parse is remembered: every request's document is still checked against the limits
 //! with its own variables.
 

@@ -1,7 +1,7 @@
 //! The answer's JSON, written here for the common case: data without errors or extensions.
-//! serde_json escapes strings a byte at a time through its serializer's machinery; the goal
-//! texts of one department's page made that a fifth of the request (issue 11). The bytes are
-//! the same as `serde_json::to_vec` of the response (tests compare them).
+//! serde_json escapes strings a byte at a time through its serializer's machinery, and the
+//! answers are mostly long Chinese texts that need no escaping (docs/BENCHMARKS.md). The
+//! bytes are the same as `serde_json::to_vec` of the response (tests compare them).
 
 use async_graphql::{Response, Value};
 

@@ -97,9 +97,8 @@ pub async fn measure(db: &impl ConnectionTrait) -> Result<Bounds, DbErr> {
 
 /// How often the bounds are measured again while only reported values change. Submissions
 /// and approvals move three of the bounds (values, approvals and events per indicator), each by
-/// one per write, but measuring is a pass over the whole store: after every write it took 30–40
-/// ms at 100× the data, and with one writer the readers' p99 went from 2–4 ms to 26–36 ms on
-/// both stores (issue 11, goal 3; `FACTOR=100 bench/writes.sh`).
+/// one per write, but measuring is a pass over the whole store: after every write it would
+/// hold up the readers behind each writer (goal 3; `FACTOR=100 bench/writes.sh`).
 const VALUES_EVERY: Duration = Duration::from_secs(10);
 
 /// The versions the bounds in force were measured at, and when.

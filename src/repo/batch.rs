@@ -109,8 +109,8 @@ macro_rules! children {
 
 /// Up to this many parents, a slice is one `LIMIT` query per parent joined by `UNION ALL`,
 /// each read from the (parent, position) index and stopping at its page: the way for a plan's
-/// ten thousand targets. PostgreSQL's planning time grows faster than the branches (measured:
-/// 0.5 ms for 8, 11 ms for 59), so more parents share one window query instead.
+/// ten thousand targets. PostgreSQL's planning time grows faster than the branches
+/// (docs/BENCHMARKS.md), so more parents share one window query instead.
 const UNION_PARENTS: usize = 8;
 
 /// The slice of each parent's children a nested connection shows, in position order, one
@@ -402,8 +402,8 @@ by_id!(TargetById, target);
 children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
 
 /// A goal's department link as the API shows it: which department, in which role, spelled
-/// how. Not its source lines, which are the goal's own: a deep query reads 951 links, and
-/// their copies of those lines were 138 KB of every such answer's reads (issue 11).
+/// how. Not its source lines, which are the goal's own and would be read again for each of
+/// a goal's links.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub department_id: i32,

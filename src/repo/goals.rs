@@ -9,8 +9,8 @@ use crate::domain::{GoalKind, Role};
 use crate::error::AppError;
 
 /// A goal as lists show it: every column but its source text, which is read only for the goals
-/// whose `source` is asked for (`batch::GoalSourceById`). In a department's list of goals the
-/// source texts were half of PostgreSQL's work on the statement (issue 11). The fields are the
+/// whose `source` is asked for (`batch::GoalSourceById`): the source texts are long and lists
+/// rarely show them. The fields are the
 /// entity's columns in order without `source_text` (a test in `rows` holds them to that).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoalRow {

@@ -3,16 +3,15 @@
 //! the [`Loader`]s in `repo::batch`.
 //!
 //! A batch runs as soon as the resolvers that could add to it have run, not after a fixed
-//! wait. async-graphql's DataLoader waits a delay for a level's keys (1 ms, on tokio's timer,
-//! which counts whole milliseconds: 1–2 ms of idle time per level of a query, half of the
-//! deep query's answer on one connection). The resolvers of a level ask for their keys when
+//! wait. async-graphql's DataLoader waits a delay for a level's keys on tokio's timer, which
+//! counts whole milliseconds: idle time at every level of a query (docs/BENCHMARKS.md). The
+//! resolvers of a level ask for their keys when
 //! the rows above them arrive, in the turns of the request's task that follow, before it waits
 //! for anything else: the batch's task yields to the runtime until a turn adds no key, then
 //! reads the keys gathered. No timer, so no machine is too slow for a level's keys to meet.
 //! Waiters hear from their batch on a channel outside tokio's cooperative budget: woken by a
-//! tokio channel, the request's task ran out of budget part-way through a level and asked for
-//! the rest of its keys turns later (the deep query's departments read in three to five
-//! statements instead of one).
+//! tokio channel, the request's task runs out of budget part-way through a level and asks for
+//! the rest of its keys turns later, splitting a level's batch.
 
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};

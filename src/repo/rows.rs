@@ -1,7 +1,7 @@
 //! Rows decoded by position. SeaORM's derived decoding looks every column up by name and, for
 //! a NULL in an `Option` field, first builds an error message naming the column and then
-//! discards it: on a page of 50 targets that was a quarter of the server's instructions per
-//! request (measured with callgrind, issue 11). Here a model's columns are read in the order
+//! discards it, for every cell of every row (docs/BENCHMARKS.md). Here a model's columns are
+//! read in the order
 //! its entity selects them, NULLs are tested before decoding, text and integers skip the
 //! driver's type check, and text from PostgreSQL is checked to be UTF-8 by simdutf8; every
 //! other value decodes through the driver.
@@ -78,8 +78,7 @@ impl NotNull for i32 {}
 
 /// Integers without the driver's type check on PostgreSQL, like text: a binary four-byte value
 /// is read as it is sent (big-endian), any other width through the driver's decoding, which
-/// reads any width and fails on one out of range; the positions are tested below. (A page of
-/// 50 targets decodes ~350 of them: the driver's path cost 175 instructions each.)
+/// reads any width and fails on one out of range; the positions are tested below.
 impl Cell for i32 {
     fn cell(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
         use sea_orm::sqlx::postgres::{PgValueFormat, Postgres};
@@ -108,8 +107,7 @@ fn unreadable(at: usize, e: impl std::fmt::Display) -> DbErr {
 /// the column's type with the six text types PostgreSQL has, and cost more than decoding the
 /// text itself. Safe for any column: the bytes are still checked to be UTF-8, and the
 /// positions are tested below. On PostgreSQL the check is simdutf8's, as the driver's decoding
-/// (`from_utf8` of the value's bytes) with the same answer: the standard library's took 14% of
-/// the instructions of a deep uncached query, whose goal texts are Chinese (issue 11). A NULL
+/// (`from_utf8` of the value's bytes) with the same answer, faster on long Chinese texts. A NULL
 /// fails, as in the driver's decoding. None: a row of neither store, which the caller decodes
 /// through the driver.
 fn text(row: &QueryResult, at: usize) -> Option<Result<&str, DbErr>> {
@@ -142,8 +140,8 @@ impl Cell for String {
 }
 
 /// The stored vocabularies: their text, then the variant it names (an unknown word fails, as
-/// the entity's own decoding does). The text is looked up borrowed from the row: each word of
-/// a page's rows (four per target) was a String made to be looked up and dropped.
+/// the entity's own decoding does). The text is looked up borrowed from the row, not copied
+/// into a String to be looked up and dropped.
 macro_rules! words {
     ($($t:ty),+ $(,)?) => {$(
         impl NotNull for $t {}

@@ -63,8 +63,7 @@ fn filtered(filter: &TargetFilter) -> Select<target::Entity> {
 /// `line_start` between the first and last line of the plan's targets: true of every target
 /// of the plan, so it selects nothing more or less. It lets the index on (status, position)
 /// start at the plan's lines: without it PostgreSQL may walk that index in document order
-/// from the first plan's targets and skip the others' (2,325 buffers read for the first page
-/// of health's OFF_TRACK at 100× the data, 21 with it), because it cannot know that a plan's
+/// from the first plan's targets and skip the others', because it cannot know that a plan's
 /// targets lie together.
 fn within_lines_of_plan(code: &str) -> SimpleExpr {
     let bound = |f: fn(Expr) -> FunctionCall| {

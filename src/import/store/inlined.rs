@@ -1,6 +1,6 @@
 //! sea-query's statement text with its values inlined, written faster for PostgreSQL: its own
-//! inlining escapes text a character at a time, 13 ms for the document's goal texts on the
-//! way to a first answer (issue 11). The text is the same (a test compares them).
+//! inlining escapes text a character at a time, on the way to a first answer. The text is the
+//! same (a test compares them).
 
 use sea_orm::sea_query::{
     EscapeBuilder, InsertStatement, PostgresQueryBuilder, QueryBuilder, Value,

@@ -143,7 +143,7 @@ pub async fn import_in(db: &impl ConnectionTrait, data: &Dataset) -> Result<Repo
 /// also VACUUM, which sets the visibility map: without it a count by an index (a plan's
 /// targets by status, `totalCount`) still reads every row from the table. Named tables only:
 /// a bare ANALYZE on PostgreSQL also reads the system catalogs, which costs a fresh import
-/// as much again (docs/BENCHMARKS.md).
+/// as much again.
 pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
     let sql = match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
