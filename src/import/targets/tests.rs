@@ -1,0 +1,365 @@
+//! Tests of `targets`.
+
+use super::*;
+
+fn brief(text: &str) -> Vec<(String, f64, String, Comparator, Direction)> {
+    extract(text)
+        .into_iter()
+        .map(|f| {
+            (
+                f.name,
+                f.value.unwrap(),
+                f.unit,
+                f.comparator.unwrap(),
+                f.direction,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_quantity_in_words_passes_the_first_character_gate() {
+    for (text, value) in FRACTIONS {
+        let q = quantity(&format!("{text}的")).unwrap();
+        assert_eq!((q.value, q.unit, q.len), (*value, "%", text.len()));
+    }
+    for (text, value) in NUMERALS {
+        let q = quantity(&format!("{text}个专科")).unwrap();
+        assert_eq!((q.value, q.unit, q.len), (*value, "个", text.len() + 3));
+    }
+    // find_verb looks for verbs ending where a quantity starts.
+    assert!(VERBS.iter().all(|v| !v.text.is_empty()));
+    assert_eq!(quantity("8.2/10万").unwrap().value, 8.2);
+    assert_eq!(quantity("五个"), None);
+    assert_eq!(quantity(".5%"), None);
+}
+
+#[test]
+fn one_sentence_three_indicators() {
+    assert_eq!(
+        brief(
+            "新生儿、婴儿和5岁以下儿童死亡率分别控制在3‰、3.3‰和4‰以下，城乡和地区差距逐步缩小。"
+        ),
+        vec![
+            (
+                "新生儿死亡率".into(),
+                3.0,
+                "‰".into(),
+                Comparator::AtMost,
+                Direction::LowerIsBetter
+            ),
+            (
+                "婴儿死亡率".into(),
+                3.3,
+                "‰".into(),
+                Comparator::AtMost,
+                Direction::LowerIsBetter
+            ),
+            (
+                "5岁以下儿童死亡率".into(),
+                4.0,
+                "‰".into(),
+                Comparator::AtMost,
+                Direction::LowerIsBetter
+            ),
+        ]
+    );
+}
+
+#[test]
+fn shared_population_prefix() {
+    let names: Vec<String> = extract("5岁以下儿童贫血率和生长迟缓率分别控制在4%和1.8%以下")
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, ["5岁以下儿童贫血率", "5岁以下儿童生长迟缓率"]);
+}
+
+#[test]
+fn one_value_for_two_rates() {
+    let found = extract("全面消除中小学“大班额”，义务教育入学率、巩固率保持在100%。");
+    let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["义务教育入学率", "义务教育巩固率"]);
+    assert!(found
+        .iter()
+        .all(|f| f.value == Some(100.0) && f.comparator == Some(Comparator::AtLeast)));
+}
+
+#[test]
+fn qualifiers_override_the_verb() {
+    assert_eq!(
+        brief("就业人员中的女性比例保持在45%左右。"),
+        vec![(
+            "就业人员中的女性比例".into(),
+            45.0,
+            "%".into(),
+            Comparator::About,
+            Direction::Keep
+        )]
+    );
+    assert_eq!(
+        brief("12岁儿童龋患率控制在30%以内。"),
+        vec![(
+            "12岁儿童龋患率".into(),
+            30.0,
+            "%".into(),
+            Comparator::AtMost,
+            Direction::LowerIsBetter
+        )]
+    );
+    assert_eq!(
+        brief("城镇单位从业人员中的女性比例达到43%以上。"),
+        vec![(
+            "城镇单位从业人员中的女性比例".into(),
+            43.0,
+            "%".into(),
+            Comparator::AtLeast,
+            Direction::HigherIsBetter
+        )]
+    );
+}
+
+#[test]
+fn a_verb_inside_a_word_is_not_a_verb() {
+    let found = extract("中小学生国家学生体质健康标准达标优良率达到55%以上。");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "中小学生国家学生体质健康标准达标优良率");
+    assert_eq!(found[0].raw, "达到55%以上");
+}
+
+#[test]
+fn a_bare_rate_takes_its_object_from_the_clause_before() {
+    let found = extract("为全县适龄（35-64岁）妇女提供宫颈癌、乳腺癌免费检查，检查率均达到80%以上。妇女常见病筛查率达到85%以上。");
+    let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["宫颈癌、乳腺癌免费检查率", "妇女常见病筛查率"]);
+}
+
+#[test]
+fn several_targets_in_one_clause_and_the_sentence_year() {
+    let found = extract("到2025年，严重精神障碍患者规范管理率达到95%以上、服药率达到90%以上，抑郁症治疗率大幅提高。");
+    let got: Vec<(&str, f64, Option<i32>)> = found
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.unwrap(), f.year))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("严重精神障碍患者规范管理率", 95.0, Some(2025)),
+            ("严重精神障碍患者服药率", 90.0, Some(2025))
+        ]
+    );
+    let found = extract("到2023年，全县…基本建立，每千人口3岁以下婴幼儿托位数达到2.4个。");
+    assert_eq!((found[0].year, found[0].value), (Some(2023), Some(2.4)));
+    assert_eq!(extract("孕产妇系统管理率达到90%以上。")[0].year, None);
+}
+
+#[test]
+fn lead_ins_and_yearly_changes_in_the_subject() {
+    let found = extract("确保女童义务教育巩固率达100%。");
+    assert_eq!(found[0].name, "女童义务教育巩固率");
+    let found = extract("学生常见病及健康影响因素监测全覆盖，总体近视率每年降低不少于1个百分点。");
+    assert_eq!(found[0].name, "总体近视率");
+    assert_eq!(
+        (found[0].basis, found[0].direction),
+        (TargetBasis::AnnualChange, Direction::LowerIsBetter)
+    );
+    assert_eq!(
+        (found[0].comparator, found[0].value),
+        (Some(Comparator::AtLeast), Some(1.0))
+    );
+}
+
+#[test]
+fn change_targets() {
+    let found = extract("儿童意外伤害死亡率以2020年为基数下降20%。");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].basis, TargetBasis::ChangeFromBaseline);
+    assert_eq!(found[0].baseline_year, Some(2020));
+    assert_eq!(found[0].value, Some(20.0));
+    assert_eq!(found[0].raw, "以2020年为基数下降20%");
+    let found = extract("儿童总体近视率平均每年降低1个百分点以上");
+    assert_eq!(found[0].basis, TargetBasis::AnnualChange);
+    assert_eq!(found[0].unit, "个百分点");
+    assert_eq!(found[0].direction, Direction::LowerIsBetter);
+}
+
+#[test]
+fn reversed_shares() {
+    let found = extract("90%的城市社区和80%的农村社区（村）建立家长学校或家庭教育指导服务站点。");
+    let names: Vec<(&str, f64)> = found
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("建立家长学校或家庭教育指导服务站点的城市社区比例", 90.0),
+            (
+                "建立家长学校或家庭教育指导服务站点的农村社区（村）比例",
+                80.0
+            )
+        ]
+    );
+}
+
+#[test]
+fn sentences_without_targets() {
+    assert!(extract("为全县1周岁儿童免费接种一剂水痘疫苗。").is_empty());
+    assert!(extract("逐步提高女性接受职业教育的水平。").is_empty());
+}
+
+#[test]
+fn stated_past_values() {
+    assert_eq!(
+        stated_changes("全县人均期望寿命从2015年的78.74岁上升到2020年的80.11岁，婴儿死亡率2.27‰"),
+        vec![StatedChange {
+            subject: "人均期望寿命".into(),
+            from: (2015, 78.74, "2015年的78.74岁".into()),
+            to: (2020, 80.11, "2020年的80.11岁".into())
+        }]
+    );
+}
+
+fn one(text: &str) -> Found {
+    let found = extract(text);
+    assert_eq!(found.len(), 1, "{text}: {found:?}");
+    found.into_iter().next().unwrap()
+}
+
+#[test]
+fn counts_of_things_to_build_or_staff() {
+    let f = one("镇级党委、政府领导班子至少各配备1名女干部。");
+    assert_eq!(
+        (f.name.as_str(), f.value, f.unit.as_str(), f.form),
+        (
+            "镇级党委、政府领导班子配备女干部数",
+            Some(1.0),
+            "名",
+            Form::Count
+        )
+    );
+    assert!(!f.comparator_inferred, "至少 is written");
+    let f = one("打造1至2支综合性应急救援队伍");
+    assert_eq!(
+        (f.name.as_str(), f.value),
+        ("综合性应急救援队伍数", Some(1.0))
+    );
+    assert!(f.comparator_inferred, "a range is read as its lower end");
+    let f =
+        one("推进县人民医院老年医院和东方养老托护中心进行养老机构备案，新增护理型养老床位870张。");
+    assert_eq!(
+        (f.name.as_str(), f.value),
+        ("护理型养老床位数", Some(870.0))
+    );
+    let both = extract("完成我县1个基准站和1个基本站仪器安装和站点建设等工作");
+    let names: Vec<&str> = both.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["基准站数", "基本站数"]);
+    let staffed = extract("每所乡镇卫生院、社区卫生服务中心至少配备1名全科医生提供规范的儿童基本医疗服务，至少配备2名专业从事儿童保健的医生。");
+    let names: Vec<&str> = staffed.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "每所乡镇卫生院、社区卫生服务中心配备全科医生数",
+            "每所乡镇卫生院、社区卫生服务中心配备专业从事儿童保健的医生数"
+        ]
+    );
+    assert!(
+        extract("实现每一所薄弱学校都有学校结对帮扶").is_empty(),
+        "每一所 is every one"
+    );
+}
+
+#[test]
+fn fractions_ratios_and_shares_before_their_bodies() {
+    let f = one("女性成员比例不低于三分之一");
+    assert!((f.value.unwrap() - 33.333).abs() < 0.001);
+    assert_eq!(f.raw, "不低于三分之一");
+    let f = one("女性厕位与男性厕位的比例至少为3：2");
+    assert_eq!((f.value, f.unit.as_str()), (Some(1.5), "比"));
+    let found = extract("到“十四五”末，全县乡镇卫生院、社区卫生服务中心100%达到国家基本标准，30%以上机构达到国家推荐标准。");
+    let got: Vec<(&str, f64, bool)> = found
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.unwrap(), f.comparator_inferred))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "达到国家基本标准的乡镇卫生院、社区卫生服务中心比例",
+                100.0,
+                true
+            ),
+            ("达到国家推荐标准的机构比例", 30.0, false)
+        ]
+    );
+    let f = one("县级综合医院中医床位数不低于总标准床位数的8%");
+    assert_eq!(
+        (f.name.as_str(), f.value),
+        ("县级综合医院中医床位数占总标准床位数的比例", Some(8.0))
+    );
+    let f = one("应保证一半以上的领导班子配备女干部");
+    assert_eq!(
+        (f.name.as_str(), f.value),
+        ("配备女干部的领导班子比例", Some(50.0))
+    );
+}
+
+#[test]
+fn grades_and_capabilities_are_targets_without_a_number() {
+    let f = one("全县城乡具备抗御6级地震能力");
+    assert_eq!(
+        (f.name.as_str(), f.value, f.comparator, f.form),
+        ("城乡抗御6级地震能力", None, None, Form::Grade)
+    );
+    assert_eq!(f.raw, "具备抗御6级地震能力");
+    let f = one("县级平台通过互联互通四级甲等及以上测评");
+    assert_eq!(f.raw, "通过互联互通四级甲等及以上测评");
+    assert_eq!(f.value, None);
+}
+
+#[test]
+fn old_keys_keep_their_meaning() {
+    // the first grammar read 三级医院…不少于4个 as t1; the share after it is new (s1)
+    let found = extract("县级综合医院中医床位数不低于总标准床位数的8%，三级医院门诊开设中医专业不少于4个，二级医院不少3个。");
+    let first: Vec<&str> = found
+        .iter()
+        .filter(|f| f.is_first_grammar())
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(first, ["三级医院门诊开设中医专业"]);
+    assert_eq!(found.len(), 3);
+}
+
+#[test]
+fn figures_of_past_years() {
+    let got: Vec<(String, f64, Option<i32>)> = stated_values(
+        "1．城乡居民健康水平持续提高。全县人均期望寿命从2015年的78.74岁上升到2020年的80.11岁，婴儿死亡率2.27‰、5岁以下儿童死亡率3.64‰，主要健康指标有效改善。",
+    )
+    .into_iter()
+    .map(|s| (s.name, s.value, s.year))
+    .collect();
+    assert!(got.contains(&("婴儿死亡率".into(), 2.27, None)), "{got:?}");
+    assert!(
+        got.contains(&("5岁以下儿童死亡率".into(), 3.64, None)),
+        "{got:?}"
+    );
+    let got: Vec<(String, f64)> = stated_values(
+        "全县每千人口医疗卫生机构床位数6.03张；每千人口执业（助理）医师、注册护士达到2.77人和2.73人",
+    )
+    .into_iter()
+    .map(|s| (s.name, s.value))
+    .collect();
+    assert_eq!(
+        got,
+        [
+            ("每千人口医疗卫生机构床位数".into(), 6.03),
+            ("每千人口执业（助理）医师".into(), 2.77),
+            ("每千人口注册护士".into(), 2.73)
+        ]
+    );
+    let dated =
+        stated_values("2020年，全县出生人口5274人，人口出生率和自然增长率分别为8.22‰和1.23‰");
+    assert!(dated
+        .iter()
+        .any(|s| s.name == "自然增长率" && s.value == 1.23 && s.year == Some(2020)));
+}
