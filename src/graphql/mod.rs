@@ -26,7 +26,8 @@ use sea_orm::DatabaseConnection;
 use crate::error::{ApiResult, AppError};
 use crate::limits::bounds::LiveBounds;
 use crate::limits::check::Checker;
-use crate::repo::batch::{self, LoadError, Loaders, Store};
+use crate::repo::batch::{LoadError, Store};
+use crate::repo::loaders::Loaders;
 
 /// Everything the API answers: plans, domains, goals, indicators and their targets, values,
 /// departments, search, statuses and early warnings (public), and accounts and the reporting
@@ -112,7 +113,9 @@ pub fn build_schema_with(
         builder = builder.disable_introspection().disable_suggestions();
     }
     if let Some(db) = db {
-        builder = builder.data(batch::loaders(db.clone())).data(db);
+        builder = builder
+            .data(crate::repo::loaders::for_schema(db.clone()))
+            .data(db);
     }
     builder = builder.data(events);
     if let Some((keys, policy)) = auth {

@@ -171,7 +171,7 @@ impl Executor for Checked {
             return self.subscription(request, session_data.unwrap_or_default());
         }
         let request = match &self.state.store {
-            Some(db) => request.data(crate::repo::batch::for_request(
+            Some(db) => request.data(crate::repo::loaders::for_request(
                 db.clone(),
                 true,
                 self.state.limits.batch_delay,

@@ -25,6 +25,18 @@ use sea_orm::DatabaseConnection;
 
 use super::batch::{LoadError, Store};
 
+/// Loaders that remember nothing: the schema's own, for callers that bring none.
+pub fn for_schema(db: DatabaseConnection) -> Loaders {
+    Loaders::new(db, false, std::time::Duration::ZERO)
+}
+
+/// Loaders for one request. A query's remember what they loaded, so a row or series asked
+/// for at two depths (a target's status and its indicator's latest value) is read once; a
+/// mutation's do not, since its fields run in turn and each may change what the next reads.
+pub fn for_request(db: DatabaseConnection, query: bool, delay: std::time::Duration) -> Loaders {
+    Loaders::new(db, query, delay)
+}
+
 /// What a batch's waiters receive: every row it read, by key.
 type Batch<K, V> = Result<Arc<HashMap<K, V>>, LoadError>;
 

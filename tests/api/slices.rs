@@ -3,7 +3,8 @@
 //! with and without a cursor, and both are what paging the whole list in order gives.
 
 use entity::target;
-use plangraph::repo::batch::{loaders, TargetsOfDomain};
+use plangraph::repo::batch::TargetsOfDomain;
+use plangraph::repo::loaders::for_schema as loaders;
 use plangraph::repo::page::Slice;
 use sea_orm::{EntityTrait, QueryOrder};
 

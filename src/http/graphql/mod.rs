@@ -152,7 +152,7 @@ fn with_context<E>(
 ) -> Request {
     let request = request.data(who);
     match &state.store {
-        Some(db) => request.data(crate::repo::batch::for_request(
+        Some(db) => request.data(crate::repo::loaders::for_request(
             db.clone(),
             operation == Some(OperationType::Query),
             state.limits.batch_delay,

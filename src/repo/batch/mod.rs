@@ -1,0 +1,131 @@
+//! Batch loaders: every list or parent a resolver needs is fetched for all rows of a level in
+//! one statement, so the statement count grows with the query's depth, not with its rows.
+
+mod counts;
+mod goals;
+mod indicators;
+mod series;
+mod sizes;
+mod slices;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use entity::{
+    department, department_alias, document, domain, goal_group, indicator, plan, target,
+    value_event,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::repo::rows::{self};
+
+/// The store as the loaders see it.
+#[derive(Clone)]
+pub struct Store {
+    pub db: DatabaseConnection,
+}
+
+/// A batch's error, shared by every waiter on it.
+pub type LoadError = Arc<crate::error::AppError>;
+
+fn db_err(err: DbErr) -> LoadError {
+    Arc::new(err.into())
+}
+
+/// Rows by primary key.
+macro_rules! by_id {
+    ($key:ident, $entity:ident) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
+
+        impl Loader<$key> for Store {
+            type Value = $entity::Model;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let rows = rows::all(
+                    &self.db,
+                    $entity::Entity::find()
+                        .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0))),
+                )
+                .await
+                .map_err(db_err)?;
+                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+            }
+        }
+    };
+}
+
+/// Child rows by parent id, in their published order.
+macro_rules! children {
+    ($key:ident, $entity:ident, $parent:ident, $order:ident, $parent_of:expr) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
+
+        impl Loader<$key> for Store {
+            type Value = Vec<$entity::Model>;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let rows = rows::all(
+                    &self.db,
+                    $entity::Entity::find()
+                        .filter($entity::Column::$parent.is_in(keys.iter().map(|k| k.0)))
+                        .order_by_asc($entity::Column::$order)
+                        .order_by_asc($entity::Column::Id),
+                )
+                .await
+                .map_err(db_err)?;
+                let parent_of: fn(&$entity::Model) -> Option<i32> = $parent_of;
+                let mut out: HashMap<$key, Self::Value> =
+                    keys.iter().map(|k| (*k, Vec::new())).collect();
+                for row in rows {
+                    if let Some(parent) = parent_of(&row) {
+                        out.entry($key(parent)).or_default().push(row);
+                    }
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+by_id!(DocumentById, document);
+by_id!(PlanById, plan);
+by_id!(DomainById, domain);
+by_id!(DepartmentById, department);
+
+by_id!(IndicatorById, indicator);
+by_id!(TargetById, target);
+children!(DomainsOfPlan, domain, PlanId, Ordinal, |r| Some(r.plan_id));
+
+children!(GroupsOfGoal, goal_group, GoalId, Ordinal, |r| Some(
+    r.goal_id
+));
+children!(
+    AliasesOfDepartment,
+    department_alias,
+    DepartmentId,
+    Id,
+    |r| Some(r.department_id)
+);
+children!(EventsOfValue, value_event, ValueId, Id, |r| Some(
+    r.value_id
+));
+children!(
+    TargetsOfIndicator,
+    target,
+    IndicatorId,
+    LineStart,
+    |r| Some(r.indicator_id)
+);
+// Goals without their source text, as lists show them (`GoalRow`).
+
+pub use crate::repo::tally::Scope;
+pub use counts::CountsOf;
+pub use goals::{GoalById, GoalSourceById, GoalsOfDepartment, Link, LinksOfGoal, Work, WorkOf};
+pub use indicators::IndicatorsOfPlan;
+pub use series::{ApprovalsOf, PublishedValues, ReportersOf, Series};
+pub use sizes::SizeOf;
+pub use slices::*;
