@@ -27,6 +27,13 @@ pub struct GoalRow {
     pub line_end: i32,
 }
 
+super::rows::positional! {
+    GoalRow {
+        id, key, plan_id, domain_id, ordinal, kind, number, text, department_tag, line_start,
+        line_end,
+    }
+}
+
 impl GoalRow {
     /// The columns a select of these rows names, in the fields' order (each field is a
     /// column: `rows`' test compares the two lists).

@@ -8,6 +8,7 @@ pub mod batch;
 pub mod departments;
 pub mod events;
 pub mod export;
+pub mod filter;
 pub mod goals;
 pub mod indicators;
 pub mod loaders;

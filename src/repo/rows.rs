@@ -183,21 +183,22 @@ words!(
 
 macro_rules! positional {
     ($($model:path { $($field:ident),+ $(,)? })+) => {$(
-        impl Positional for $model {
+        impl $crate::repo::rows::Positional for $model {
             const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
 
-            fn decode(row: &QueryResult) -> Result<Self, DbErr> {
+            fn decode(row: &sea_orm::QueryResult) -> Result<Self, sea_orm::DbErr> {
                 let mut at = 0usize;
                 let mut next = || {
                     at += 1;
                     at - 1
                 };
                 // Struct fields are evaluated in the order written: the columns' order.
-                Ok(Self { $($field: Cell::cell(row, next())?),+ })
+                Ok(Self { $($field: $crate::repo::rows::Cell::cell(row, next())?),+ })
             }
         }
     )+};
 }
+pub(crate) use positional;
 
 positional! {
     audit_log::Model { id, at, actor, actor_role, action, target, outcome, before, after, address }
@@ -212,10 +213,6 @@ positional! {
     goal::Model {
         id, key, plan_id, domain_id, ordinal, kind, number, text, department_tag, line_start,
         line_end, source_text,
-    }
-    crate::repo::goals::GoalRow {
-        id, key, plan_id, domain_id, ordinal, kind, number, text, department_tag, line_start,
-        line_end,
     }
     goal_department::Model { id, goal_id, department_id, role, ordinal, raw, line_start, line_end, source_text }
     goal_group::Model { id, goal_id, role, ordinal, phrase, line_start, line_end, source_text }

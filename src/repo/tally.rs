@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use entity::status_tally;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::targets::TargetFilter;
+use super::filter::TargetFilter;
 use crate::domain::Role;
 use crate::rules::progress::Status;
 
