@@ -3,6 +3,10 @@
 //! A variable that is set but malformed stops the start with an error that names it; it never
 //! falls back to the default silently.
 
+mod login_policy;
+
+pub use login_policy::LoginPolicy;
+
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -57,9 +61,9 @@ pub struct Settings {
     pub import_bundled: bool,
     pub limits: Limits,
     pub rate: RateLimits,
-    /// The login throttle's numbers (documented in `auth::throttle`; not read from the
+    /// The login throttle's numbers (applied by `auth::throttle`; not read from the
     /// environment: they are policy, not deployment).
-    pub login: crate::auth::throttle::Policy,
+    pub login: LoginPolicy,
     /// Proxies whose `X-Forwarded-For` names the client (`PLANGRAPH_TRUSTED_PROXIES`); from
     /// anyone else the header is ignored, so a client cannot choose its own address.
     pub trusted_proxies: Vec<IpNetwork>,
@@ -406,7 +410,7 @@ impl Settings {
             import_bundled: true,
             limits: r.limits()?,
             rate: r.rate()?,
-            login: crate::auth::throttle::Policy::default(),
+            login: LoginPolicy::default(),
             trusted_proxies,
             cors_origins,
             discovery: r.switch("PLANGRAPH_DISCOVERY", true)?,
@@ -427,7 +431,7 @@ impl Settings {
             public_url: r
                 .text("PLANGRAPH_PUBLIC_URL")
                 .map(|v| {
-                    crate::http::base::parse_public_url(&v).map_err(|message| ConfigError {
+                    crate::rules::hosts::parse_public_url(&v).map_err(|message| ConfigError {
                         variable: "PLANGRAPH_PUBLIC_URL".into(),
                         message,
                     })
@@ -444,7 +448,7 @@ impl Settings {
             import_bundled: true,
             limits: Limits::default(),
             rate: RateLimits::default(),
-            login: crate::auth::throttle::Policy::default(),
+            login: LoginPolicy::default(),
             trusted_proxies: Vec::new(),
             cors_origins: vec!["*".to_string()],
             discovery: true,

@@ -13,6 +13,7 @@ pub mod events;
 pub mod export;
 pub mod graphql;
 pub mod http;
+pub mod ids;
 pub mod import;
 pub mod limits;
 pub mod pages;

@@ -18,41 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The policy's numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
-    /// Failures per pair before the back-off starts.
-    pub free_failures: u32,
-    /// The first lock; each further failure doubles it.
-    pub first_lock: Duration,
-    /// The longest lock.
-    pub max_lock: Duration,
-    /// How long failures are remembered (and how long a cap lasts).
-    pub window: Duration,
-    /// Failures from one address, over all accounts, per window.
-    pub address_cap: u32,
-    /// Failures on one account, over all addresses, per window.
-    pub account_cap: u32,
-    /// How long a pair that logged in successfully stays trusted.
-    pub trust: Duration,
-    /// Entries kept per table at most.
-    pub max_entries: usize,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            free_failures: 5,
-            first_lock: Duration::from_secs(1),
-            max_lock: Duration::from_secs(15 * 60),
-            window: Duration::from_secs(15 * 60),
-            address_cap: 100,
-            account_cap: 50,
-            trust: Duration::from_secs(30 * 24 * 3600),
-            max_entries: 100_000,
-        }
-    }
-}
+pub use crate::config::LoginPolicy as Policy;
 
 #[derive(Debug, Clone, Copy)]
 struct Pair {

@@ -4,7 +4,7 @@
 use std::fmt::Debug;
 
 use crate::domain::ValueOrigin;
-use crate::graphql::ids::{self, Kind};
+use crate::ids::{self, Kind};
 use crate::repo::export::Snapshot;
 use crate::rules::progress::shown;
 

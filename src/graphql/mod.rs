@@ -4,7 +4,7 @@ pub mod department;
 pub mod domain;
 pub mod enums;
 pub mod goal;
-pub mod ids;
+pub use crate::ids;
 pub mod indicator;
 pub mod node;
 pub mod pagination;

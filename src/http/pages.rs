@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use super::downloads::{etag, failed, not_found, not_modified};
 use crate::error::AppError;
-use crate::graphql::ids::{self, Kind};
+use crate::ids::{self, Kind};
 use crate::repo::{self, targets::TargetFilter, Stamp};
 use crate::version::DataVersion;
 

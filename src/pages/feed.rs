@@ -6,7 +6,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::{esc, num};
-use crate::graphql::ids::{self, Kind};
+use crate::ids::{self, Kind};
 use crate::repo::export::Publication;
 
 /// The feed for a server reached at `base`; `updated` is when the data last changed.

@@ -7,7 +7,7 @@ use super::chart::{self, Line};
 use super::plan::comparator;
 use super::{esc, num, page, query, status};
 use crate::domain::ValueOrigin;
-use crate::graphql::ids::{self, Kind};
+use crate::ids::{self, Kind};
 use crate::repo::export::IndicatorView;
 use crate::rules::progress::Language;
 

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{downloads, esc, num, page, query, status};
-use crate::graphql::ids::{self, Kind};
+use crate::ids::{self, Kind};
 use crate::repo::export::Snapshot;
 use crate::rules::progress::Status;
 

@@ -1,5 +1,6 @@
 //! Business rules as pure functions over plain values: no I/O, tested directly.
 
 pub mod discrepancy;
+pub mod hosts;
 pub mod progress;
 pub mod workflow;

@@ -47,8 +47,8 @@ pub(crate) async fn indicator_id(app: &TestApp, key: &str) -> String {
         ),
     )
     .await;
-    plangraph::graphql::ids::encode(
-        plangraph::graphql::ids::Kind::Indicator,
+    plangraph::ids::encode(
+        plangraph::ids::Kind::Indicator,
         i32::try_from(id).unwrap_or(0),
     )
     .0
@@ -728,8 +728,8 @@ on_both_backends!(
             let department = &departments[n % departments.len()];
             let name = format!("s{n:02}");
             user(&app, &name, UserRole::Submitter, Some(department)).await;
-            let id = plangraph::graphql::ids::encode(
-                plangraph::graphql::ids::Kind::Indicator,
+            let id = plangraph::ids::encode(
+                plangraph::ids::Kind::Indicator,
                 i32::try_from(indicators[n].0).unwrap_or(0),
             )
             .0;
@@ -793,7 +793,7 @@ on_both_backends!(
         );
         let ids: Vec<String> = unique
             .iter()
-            .filter_map(|id| plangraph::graphql::ids::decode(&async_graphql::ID(id.clone())).ok())
+            .filter_map(|id| plangraph::ids::decode(&async_graphql::ID(id.clone())).ok())
             .map(|(_, n)| n.to_string())
             .collect();
         let stored = scalar(
