@@ -9,7 +9,6 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::structure::{group_key, link_key};
 use super::upsert::{Keyed, Linked, Stale};
 use super::values::value_key;
 use crate::domain::ValueOrigin;
@@ -176,4 +175,14 @@ impl Wanted {
             stale("plan", keyed(&existing.plans), &self.plans),
         ]
     }
+}
+
+/// A goal's link to a department, keyed by what it links.
+pub(super) fn link_key(goal: &str, department: &str, role: &str) -> String {
+    format!("{goal}|{department}|{role}")
+}
+
+/// A goal's group of departments, keyed by its goal and place.
+pub(super) fn group_key(goal: &str, ordinal: impl std::fmt::Display) -> String {
+    format!("{goal}|{ordinal}")
 }

@@ -5,7 +5,7 @@
 use entity::{department, department_alias, domain, goal, goal_department, goal_group, plan};
 use sea_orm::{ConnectionTrait, DbErr};
 
-use super::existing::Existing;
+use super::existing::{group_key, link_key, Existing};
 use super::upsert::{upsert, upsert_linked, Ids, Linked};
 use super::{provenance, to_i32, Report};
 use crate::import::dataset::Dataset;
@@ -230,16 +230,6 @@ async fn write_aliases(
     }
     upsert(db, report, "department_alias", existing, models).await?;
     Ok(())
-}
-
-/// A goal's link to a department, keyed by what it links.
-pub(super) fn link_key(goal: &str, department: &str, role: &str) -> String {
-    format!("{goal}|{department}|{role}")
-}
-
-/// A goal's group of departments, keyed by its goal and place.
-pub(super) fn group_key(goal: &str, ordinal: impl std::fmt::Display) -> String {
-    format!("{goal}|{ordinal}")
 }
 
 async fn write_links(

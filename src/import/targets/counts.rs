@@ -1,0 +1,171 @@
+//! Counts (新建…个, …张) and grades (二级以上…) stated as targets.
+
+use super::found::{Form, Found};
+use super::quantity::*;
+use super::subjects::*;
+use super::vocabulary::*;
+use crate::domain::{Comparator, Direction, TargetBasis};
+
+/// `至少配备1名女干部`, `建成1-2处社区医院`, `新增护理型养老床位870张`: counts of things the
+/// plan will build or staff, named by the subject, the verb and what is counted. A clause
+/// without a subject takes the one before it in the sentence (`至少配备2名…` after
+/// `每所乡镇卫生院…至少配备1名…`).
+pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<Found> {
+    let clause = clause.trim();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some((q_at, q)) = clause[from..].char_indices().find_map(|(at, _)| {
+        // 每一所薄弱学校: every one, not a count of one.
+        let every = clause[..from + at].ends_with('每');
+        quantity(&clause[from + at..])
+            .filter(|q| q.is_count() && !every)
+            .map(|q| (from + at, q))
+    }) {
+        let q_end = q_at + q.len;
+        // The count's verb: the last one before the number.
+        let Some((verb_at, verb)) = COUNT_VERBS
+            .iter()
+            .filter_map(|v| clause[..q_at].rfind(v).map(|at| (at, *v)))
+            .max_by_key(|(at, _)| *at)
+        else {
+            from = q_end;
+            continue;
+        };
+        let between = clause[verb_at + verb.len()..q_at].trim();
+        let tail = &clause[q_end..];
+        let ends_here = tail.is_empty() || tail.starts_with(['，', '。', '；', '、', '或']);
+        let (object, start, end) = if !between.is_empty()
+            && between != "至少"
+            && !between.ends_with(['和', '、'])
+            && ends_here
+        {
+            // 新增护理型养老床位870张: what is counted comes before the number (after any
+            // count before it: …2个或潍坊市级基础支撑学科2个).
+            let cut = between.rfind(['或', '、']);
+            let own = cut.map_or(between, |at| &between[at + '或'.len_utf8()..]);
+            let start = if cut.is_some() {
+                q_at - own.len()
+            } else {
+                verb_at
+            };
+            (own, start, q_end)
+        } else {
+            let stop = OBJECT_ENDS
+                .iter()
+                .filter_map(|w| tail.find(w))
+                .chain(
+                    // 1个基准站和1个基本站: 和 before another count ends this one.
+                    tail.match_indices('和')
+                        .filter(|(i, _)| {
+                            quantity(&tail[i + '和'.len_utf8()..]).is_some_and(|q| q.is_count())
+                        })
+                        .map(|(i, _)| i),
+                )
+                .min()
+                .unwrap_or(tail.len());
+            let start = if between.is_empty() || between == "至少" {
+                verb_at
+            } else {
+                q_at
+            };
+            (&tail[..stop], start, q_end + stop)
+        };
+        let written =
+            |s: &str| s.ends_with("至少") || s.ends_with("至少各") || s.ends_with("不少于");
+        let explicit = written(clause[..q_at].trim_end()) || written(clause[..verb_at].trim_end());
+        let mut subject = strip_lead_ins(clause[..verb_at].trim())
+            .trim_end_matches(['各', '均', '要', '能'])
+            .trim_end_matches("至少")
+            .trim_end_matches(['各', '均'])
+            .trim();
+        if let Some((_, after_title)) = subject.split_once('：') {
+            subject = after_title.trim();
+        }
+        // 至少配备2名… after 每所乡镇卫生院…至少配备1名…: the same subject goes on.
+        let continues = clause.starts_with(['至', '各', '均']);
+        let subject = if subject.is_empty() {
+            subject_before
+                .clone()
+                .filter(|_| continues)
+                .unwrap_or_default()
+        } else {
+            *subject_before = Some(subject.to_string());
+            subject.to_string()
+        };
+        let object = object.trim();
+        let what = if object.is_empty() {
+            subject.clone()
+        } else if subject.is_empty() {
+            object.to_string()
+        } else {
+            format!("{subject}{verb}{object}")
+        };
+        if !what.is_empty() {
+            found.push(Found {
+                first_grammar: false,
+                name: if what.ends_with('数') {
+                    what
+                } else {
+                    format!("{what}数")
+                },
+                unit: q.unit.to_string(),
+                value: Some(q.value),
+                comparator: Some(Comparator::AtLeast),
+                comparator_inferred: !explicit || q.upper.is_some(),
+                direction: Direction::HigherIsBetter,
+                basis: TargetBasis::Level,
+                baseline_year: None,
+                year: None,
+                raw: clause[start..end].to_string(),
+                clause: clause.to_string(),
+                form: Form::Count,
+            });
+        }
+        from = end.max(q_end);
+    }
+    found
+}
+
+/// `通过互联互通四级甲等及以上测评`, `具备抗御6级地震能力`: a grade or a capability the plan
+/// commits to; not a number to measure progress by, so not quantified.
+pub(super) fn grades(clause: &str) -> Vec<Found> {
+    let clause = clause.trim();
+    let mut found = Vec::new();
+    for verb in ["通过", "达到", "具备"] {
+        let Some(verb_at) = clause.find(verb) else {
+            continue;
+        };
+        let rest = &clause[verb_at + verb.len()..];
+        let graded = rest.char_indices().any(|(at, _)| {
+            let t = &rest[at..];
+            let digits = t
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+                .count();
+            digits > 0 && t.chars().nth(digits) == Some('级')
+        });
+        if !graded {
+            continue;
+        }
+        let subject = strip_lead_ins(clause[..verb_at].trim());
+        let phrase = rest.trim_end_matches(['。', '；']);
+        let what = phrase.replace("及以上", "");
+        found.push(Found {
+            first_grammar: false,
+            name: format!("{subject}{what}"),
+            unit: String::new(),
+            value: None,
+            comparator: None,
+            comparator_inferred: false,
+            direction: Direction::HigherIsBetter,
+            basis: TargetBasis::Level,
+            baseline_year: None,
+            year: None,
+            raw: format!("{verb}{phrase}"),
+            clause: clause.to_string(),
+            form: Form::Grade,
+        });
+        break;
+    }
+    found
+}
