@@ -344,7 +344,7 @@ impl Indicator {
     /// Departments that may report this indicator: those leading or responsible for the goal
     /// of any of its targets, and any an admin assigned (表1 rows name none until then).
     async fn reporters(&self, ctx: &Context<'_>) -> ApiResult<Vec<Department>> {
-        super::submission::reporters_of(ctx, self.0.id).await
+        super::reported::reporters_of(ctx, self.0.id).await
     }
 
     /// Every approval of a reported value for this indicator, oldest first (the public
@@ -352,8 +352,8 @@ impl Indicator {
     async fn publication_history(
         &self,
         ctx: &Context<'_>,
-    ) -> ApiResult<Vec<super::submission::Publication>> {
-        super::submission::publications_of(ctx, self.0.id).await
+    ) -> ApiResult<Vec<super::reported::Publication>> {
+        super::reported::publications_of(ctx, self.0.id).await
     }
 }
 

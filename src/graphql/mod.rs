@@ -10,6 +10,7 @@ pub mod node;
 pub mod pagination;
 pub mod plan;
 pub mod reads;
+pub mod reported;
 pub mod search;
 pub mod session;
 pub mod source;

@@ -1,56 +1,22 @@
 //! The reporting workflow over GraphQL: submitted values, their review and history, who still
 //! owes what, and the audit log.
 
-use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
-use entity::{audit_log, indicator_value};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
-use super::pagination::connection;
-use super::session::{actor, mutate, AccountRole};
+use super::reported::{
+    AuditEntry, AuditEntryConnection, DepartmentReporting, ReportedValue, ReportedValueConnection,
+    ValueStatus,
+};
+use super::session::{actor, mutate};
 use super::{load_one, store};
 use crate::auth::UserRole;
 use crate::domain::ValueStatus as StoredStatus;
 use crate::error::{ApiResult, AppError};
 use crate::rules::workflow::Decision;
 use crate::service::{indicators, operations, values};
-
-/// Where a reported value is in the workflow.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueStatus {
-    /// Waiting for review; not public.
-    Submitted,
-    /// Approved and public (also the document's own figures).
-    Published,
-    /// Sent back by a reviewer, with a comment.
-    Rejected,
-    /// Replaced by a newer value for the same indicator and year.
-    Superseded,
-}
-
-impl From<StoredStatus> for ValueStatus {
-    fn from(s: StoredStatus) -> Self {
-        match s {
-            StoredStatus::Submitted => ValueStatus::Submitted,
-            StoredStatus::Published => ValueStatus::Published,
-            StoredStatus::Rejected => ValueStatus::Rejected,
-            StoredStatus::Superseded => ValueStatus::Superseded,
-        }
-    }
-}
-
-impl From<ValueStatus> for StoredStatus {
-    fn from(s: ValueStatus) -> Self {
-        match s {
-            ValueStatus::Submitted => StoredStatus::Submitted,
-            ValueStatus::Published => StoredStatus::Published,
-            ValueStatus::Rejected => StoredStatus::Rejected,
-            ValueStatus::Superseded => StoredStatus::Superseded,
-        }
-    }
-}
 
 /// A reviewer's decision.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,155 +25,6 @@ pub enum ReviewDecision {
     Approve,
     /// Send it back with a comment.
     Reject,
-}
-
-/// A yearly value as reported: by the document, or by a department and reviewed.
-#[derive(Clone)]
-pub struct ReportedValue(pub indicator_value::Model);
-
-/// A yearly value as reported: by the document, or by a department and reviewed.
-#[Object]
-impl ReportedValue {
-    /// Global ID.
-    async fn id(&self) -> ID {
-        ids::encode(Kind::Value, self.0.id)
-    }
-
-    /// The indicator.
-    async fn indicator(&self, ctx: &Context<'_>) -> ApiResult<Indicator> {
-        Ok(Indicator(
-            load_one(ctx, crate::repo::batch::IndicatorById(self.0.indicator_id)).await?,
-        ))
-    }
-
-    /// The year the value is for.
-    async fn year(&self) -> i32 {
-        self.0.year
-    }
-
-    /// The value, in the indicator's unit.
-    async fn value(&self) -> f64 {
-        self.0.value
-    }
-
-    /// Where it is in the workflow.
-    async fn status(&self) -> ValueStatus {
-        self.0.status.into()
-    }
-
-    /// Version within its indicator and year (1, 2, …); pass it as `expectedVersion` to report
-    /// a correction.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// The submitter's note.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-
-    /// The reviewer's comment.
-    async fn review_comment(&self) -> Option<&str> {
-        self.0.review_comment.as_deref()
-    }
-
-    /// The department that reported it; null for the document's own figures.
-    async fn department(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
-        let Some(id) = self.0.department_id else {
-            return Ok(None);
-        };
-        Ok(Some(Department(
-            load_one(ctx, crate::repo::batch::DepartmentById(id)).await?,
-        )))
-    }
-
-    /// When it was reported (or imported).
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// Every state change: who, when, old and new value and status, comment. Reviewers,
-    /// admins and the submitting department only.
-    async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<ValueEvent>> {
-        let actor = actor(ctx).await?;
-        if !values::may_read(&actor, &self.0) {
-            return Err(AppError::Forbidden(
-                "the history is for reviewers, admins and the submitting department".into(),
-            )
-            .into());
-        }
-        Ok(load_one(ctx, crate::repo::batch::EventsOfValue(self.0.id))
-            .await?
-            .into_iter()
-            .map(ValueEvent)
-            .collect())
-    }
-}
-
-/// What happened to a reported value.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueAction {
-    /// A department submitted it.
-    Submit,
-    /// A reviewer approved (published) it.
-    Approve,
-    /// A reviewer sent it back.
-    Reject,
-    /// A newer value for the same indicator and year replaced it.
-    Supersede,
-}
-
-/// One state change of a reported value.
-pub struct ValueEvent(entity::value_event::Model);
-
-/// One state change of a reported value.
-#[Object]
-impl ValueEvent {
-    /// What happened.
-    async fn action(&self) -> ValueAction {
-        use crate::domain::ValueAction as Stored;
-        match self.0.action {
-            Stored::Submit => ValueAction::Submit,
-            Stored::Approve => ValueAction::Approve,
-            Stored::Reject => ValueAction::Reject,
-            Stored::Supersede => ValueAction::Supersede,
-        }
-    }
-
-    /// Who did it (an account, or `plangraph import` when an import merged two copies).
-    async fn actor(&self) -> &str {
-        &self.0.actor_name
-    }
-
-    /// When.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
-    }
-
-    /// The value before (for a submission: the previous value of that year).
-    async fn old_value(&self) -> Option<f64> {
-        self.0.old_value
-    }
-
-    /// The value after.
-    async fn new_value(&self) -> Option<f64> {
-        self.0.new_value
-    }
-
-    /// The status before.
-    async fn old_status(&self) -> Option<ValueStatus> {
-        self.0.old_status.map(Into::into)
-    }
-
-    /// The status after.
-    async fn new_status(&self) -> ValueStatus {
-        self.0.new_status.into()
-    }
-
-    /// Note or review comment.
-    async fn comment(&self) -> Option<&str> {
-        self.0.comment.as_deref()
-    }
 }
 
 /// One value to submit.
@@ -234,97 +51,6 @@ fn to_submission(input: &ValueInput) -> Result<values::Submission, AppError> {
         note: input.note.clone(),
         expected_version: input.expected_version,
     })
-}
-
-/// A department's reporting for a year.
-#[derive(SimpleObject)]
-pub struct DepartmentReporting {
-    /// The department.
-    pub department: Department,
-    /// Indicators it has not reported for the year.
-    pub owed: Vec<Indicator>,
-    /// Indicators whose latest submission awaits review.
-    pub submitted: Vec<Indicator>,
-    /// Indicators whose latest submission was approved.
-    pub approved: Vec<Indicator>,
-    /// Indicators whose latest submission was rejected.
-    pub rejected: Vec<Indicator>,
-}
-
-/// An entry of the audit log.
-#[derive(Clone)]
-pub struct AuditEntry(audit_log::Model);
-
-connection!(
-    AuditEntryConnection,
-    AuditEntryEdge,
-    AuditEntry,
-    "audit entries"
-);
-connection!(
-    ReportedValueConnection,
-    ReportedValueEdge,
-    ReportedValue,
-    "reported values"
-);
-
-/// An entry of the audit log.
-#[Object]
-impl AuditEntry {
-    /// When.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
-    }
-
-    /// Username (for a failed login: the name tried, up to 64 characters); null for a caller
-    /// without a valid token.
-    async fn actor(&self) -> Option<&str> {
-        self.0.actor.as_deref()
-    }
-
-    /// The actor's role then.
-    async fn actor_role(&self) -> Option<AccountRole> {
-        self.0.actor_role.map(Into::into)
-    }
-
-    /// The mutation (`submitValue`, `reviewValue` …), `login`, or a command-line action
-    /// (`user add`).
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
-
-    /// What it acted on.
-    async fn target(&self) -> Option<&str> {
-        self.0.target.as_deref()
-    }
-
-    /// `ok`, or the error code that refused it.
-    async fn outcome(&self) -> &str {
-        &self.0.outcome
-    }
-
-    /// State before.
-    async fn before(&self) -> Option<Json<serde_json::Value>> {
-        self.0
-            .before
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok())
-            .map(Json)
-    }
-
-    /// State after (for a refused batch: one error per row).
-    async fn after(&self) -> Option<Json<serde_json::Value>> {
-        self.0
-            .after
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok())
-            .map(Json)
-    }
-
-    /// Client address.
-    async fn address(&self) -> Option<&str> {
-        self.0.address.as_deref()
-    }
 }
 
 /// Which reported values.
@@ -718,37 +444,4 @@ fn target_of(input: &[ValueInput]) -> String {
         .map(|r| format!("{}@{}", r.indicator_id.as_str(), r.year))
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// Who may report an indicator, for `Indicator.reporters`.
-pub async fn reporters_of(ctx: &Context<'_>, indicator_id: i32) -> ApiResult<Vec<Department>> {
-    Ok(load_one(ctx, crate::repo::batch::ReportersOf(indicator_id))
-        .await?
-        .into_iter()
-        .map(Department)
-        .collect())
-}
-
-/// Publication history of an indicator (public): every value that was published, with when.
-pub async fn publications_of(ctx: &Context<'_>, indicator_id: i32) -> ApiResult<Vec<Publication>> {
-    let events = load_one(ctx, crate::repo::batch::ApprovalsOf(indicator_id)).await?;
-    Ok(events
-        .into_iter()
-        .map(|e| Publication {
-            year: e.year,
-            value: e.new_value.unwrap_or_default(),
-            published_at: e.at,
-        })
-        .collect())
-}
-
-/// A value's publication.
-#[derive(SimpleObject)]
-pub struct Publication {
-    /// The year the value is for.
-    pub year: i32,
-    /// The value published.
-    pub value: f64,
-    /// When it was approved.
-    pub published_at: DateTime<Utc>,
 }
