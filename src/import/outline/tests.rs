@@ -1,5 +1,6 @@
 //! Tests of `outline`.
 
+use super::lines::*;
 use super::*;
 
 #[test]

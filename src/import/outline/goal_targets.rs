@@ -1,0 +1,59 @@
+//! The targets stated inside a plan's goal sentences, numbered per goal and form.
+
+use crate::domain::Nature;
+use crate::import::dataset::{Baseline, Inferred, PlanData, Source, Target, TargetData};
+use crate::import::targets;
+
+/// Every target the grammar finds in the plan's goals, keyed `<goal>/<form letter><n>`
+/// (t: a level of the first grammar, s: of another, c: a count, g: a grade).
+pub(super) fn of_goals(plan: &PlanData) -> Vec<TargetData> {
+    let mut from_goals = Vec::new();
+    for (index, goal) in plan.goals.iter().enumerate() {
+        let mut numbers = [0usize; 4];
+        for found in targets::extract(&goal.text) {
+            let (form, letter) = match found.form {
+                targets::Form::Level if found.is_first_grammar() => (0, 't'),
+                targets::Form::Level => (1, 's'),
+                targets::Form::Count => (2, 'c'),
+                targets::Form::Grade => (3, 'g'),
+            };
+            numbers[form] += 1;
+            from_goals.push(TargetData {
+                key: format!("{}/{letter}{}", goal.key, numbers[form]),
+                indicator: usize::MAX,
+                domain: goal.domain,
+                goal: Some(index),
+                name: found.name,
+                unit: (!found.unit.is_empty()).then_some(found.unit),
+                direction: found.direction,
+                nature: Nature::Unspecified,
+                nature_raw: None,
+                table_category: None,
+                table_number: None,
+                baseline: found.baseline_year.map(|year| Baseline {
+                    year,
+                    value: None,
+                    raw: None,
+                }),
+                target: Target {
+                    year: found.year.unwrap_or(plan.period.1),
+                    comparator: found.comparator,
+                    value: found.value,
+                    basis: found.basis,
+                    raw: found.raw,
+                },
+                inferred: Inferred {
+                    comparator: found.comparator_inferred,
+                    direction: found.value.is_some() && found.comparator_inferred,
+                    year: found.year.is_none(),
+                },
+                source: Source {
+                    line_start: goal.source.line_start,
+                    line_end: goal.source.line_end,
+                    text: found.clause,
+                },
+            });
+        }
+    }
+    from_goals
+}
