@@ -161,6 +161,82 @@ pub async fn submit_rows(
     Ok(Done::new(stored).after(after))
 }
 
+/// The years a value of the indicator may be for: the periods of the plans that set targets
+/// for it, and the years before them (baselines), of its targets and of the document's
+/// figures.
+async fn reportable_years(db: &impl ConnectionTrait, indicator_id: i32) -> Result<Years, AppError> {
+    let targets = target::Entity::find()
+        .filter(target::Column::IndicatorId.eq(indicator_id))
+        .all(db)
+        .await?;
+    let plans = plan::Entity::find()
+        .filter(plan::Column::Id.is_in(targets.iter().map(|t| t.plan_id)))
+        .all(db)
+        .await?;
+    let first = plans.iter().map(|p| p.period_start).min();
+    let last = plans.iter().map(|p| p.period_end).max();
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(AppError::internal("indicator without a plan"));
+    };
+    let mut baselines: Vec<i32> = indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.eq(indicator_id))
+        .filter(indicator_value::Column::Origin.eq(ValueOrigin::Document))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| v.year)
+        .collect();
+    baselines.extend(targets.iter().filter_map(|t| t.baseline_year));
+    baselines.extend(plans.iter().map(|p| p.period_start - 1));
+    Ok(Years {
+        first,
+        last,
+        baselines,
+    })
+}
+
+/// The submission's row, numbered `version`; a CONFLICT when another submission for the
+/// same indicator and year took that number first.
+async fn insert_submission(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: &Submission,
+    department_id: i32,
+    version: i32,
+) -> Result<indicator_value::Model, AppError> {
+    let now = Utc::now();
+    indicator_value::ActiveModel {
+        key: Set(None),
+        indicator_id: Set(input.indicator_id),
+        year: Set(input.year),
+        value: Set(input.value),
+        status: Set(ValueStatus::Submitted),
+        origin: Set(ValueOrigin::Submission),
+        version: Set(version),
+        line_start: Set(None),
+        line_end: Set(None),
+        source_text: Set(None),
+        created_at: Set(now),
+        department_id: Set(Some(department_id)),
+        note: Set(input.note.clone()),
+        submitted_by: Set(Some(actor.user_id)),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_comment: Set(None),
+        updated_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match e.sql_err() {
+        // Another submission for the same indicator and year got this version first.
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Conflict("another submission for this year came first; read it again".into())
+        }
+        _ => AppError::from(e),
+    })
+}
+
 /// Submits one value for the actor's department. The value is not public until approved.
 pub async fn submit(
     db: &impl ConnectionTrait,
@@ -182,36 +258,7 @@ pub async fn submit(
             "your department does not report this indicator".into(),
         ));
     }
-    // The years a value may be for: the periods of the plans that set targets for it, and the
-    // years before them (baselines), of its targets and of the document's figures.
-    let targets = target::Entity::find()
-        .filter(target::Column::IndicatorId.eq(indicator.id))
-        .all(db)
-        .await?;
-    let plans = plan::Entity::find()
-        .filter(plan::Column::Id.is_in(targets.iter().map(|t| t.plan_id)))
-        .all(db)
-        .await?;
-    let first = plans.iter().map(|p| p.period_start).min();
-    let last = plans.iter().map(|p| p.period_end).max();
-    let (Some(first), Some(last)) = (first, last) else {
-        return Err(AppError::internal("indicator without a plan"));
-    };
-    let mut baselines: Vec<i32> = indicator_value::Entity::find()
-        .filter(indicator_value::Column::IndicatorId.eq(indicator.id))
-        .filter(indicator_value::Column::Origin.eq(ValueOrigin::Document))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| v.year)
-        .collect();
-    baselines.extend(targets.iter().filter_map(|t| t.baseline_year));
-    baselines.extend(plans.iter().map(|p| p.period_start - 1));
-    let years = Years {
-        first,
-        last,
-        baselines,
-    };
+    let years = reportable_years(db, indicator.id).await?;
     let errors = workflow::validate(
         input.value,
         indicator.unit.as_deref(),
@@ -248,37 +295,7 @@ pub async fn submit(
         )
         .await?;
     }
-    let now = Utc::now();
-    let inserted = indicator_value::ActiveModel {
-        key: Set(None),
-        indicator_id: Set(indicator.id),
-        year: Set(input.year),
-        value: Set(input.value),
-        status: Set(ValueStatus::Submitted),
-        origin: Set(ValueOrigin::Submission),
-        version: Set(current_version + 1),
-        line_start: Set(None),
-        line_end: Set(None),
-        source_text: Set(None),
-        created_at: Set(now),
-        department_id: Set(Some(department_id)),
-        note: Set(input.note.clone()),
-        submitted_by: Set(Some(actor.user_id)),
-        reviewed_by: Set(None),
-        reviewed_at: Set(None),
-        review_comment: Set(None),
-        updated_at: Set(Some(now)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| match e.sql_err() {
-        // Another submission for the same indicator and year got this version first.
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::Conflict("another submission for this year came first; read it again".into())
-        }
-        _ => AppError::from(e),
-    })?;
+    let inserted = insert_submission(db, actor, input, department_id, current_version + 1).await?;
     event(
         db,
         &inserted,
