@@ -55,6 +55,15 @@ pub async fn catalog(
     }
 }
 
+/// What every part of the catalog says the same way: where it is served, the document, when
+/// the data last changed, who publishes it.
+struct Common<'a> {
+    base: &'a str,
+    document: &'a entity::document::Model,
+    modified: String,
+    publisher: Value,
+}
+
 /// The catalog for a server reached at `base`.
 pub async fn build(
     db: &DatabaseConnection,
@@ -69,131 +78,30 @@ pub async fn build(
     let plans = repo::plans(db).await?;
     let modified: DateTime<Utc> =
         (UNIX_EPOCH + Duration::from_secs(u64::try_from(changed_at).unwrap_or(0))).into();
-    let publisher = json!({
-        "@id": format!("{base}/catalog.jsonld#publisher"),
-        "@type": "foaf:Agent",
-        "foaf:name": { "@value": PUBLISHER, "@language": "zh-CN" },
-    });
-    let mut distributions = Vec::new();
+    let common = Common {
+        base,
+        document: &document,
+        modified: modified.to_rfc3339(),
+        publisher: json!({
+            "@id": format!("{base}/catalog.jsonld#publisher"),
+            "@type": "foaf:Agent",
+            "foaf:name": { "@value": PUBLISHER, "@language": "zh-CN" },
+        }),
+    };
+    let mut files = Vec::new();
     for file in File::all() {
         let bytes = downloads.bytes(db, &file, version).await?;
-        distributions.push((file, bytes.len()));
+        files.push((file, bytes.len()));
     }
-    let distribution = |file: &File, size: usize| {
-        let url = format!("{base}/downloads/{}", file.path());
-        let format = match file {
-            File::Table { format, .. } => *format,
-            File::Workbook { .. } => Format::Xlsx,
-            File::Source | File::SourceChecksum => Format::Csv,
-        };
-        let (media, format_name) = match file {
-            File::Source | File::SourceChecksum => ("text/plain", "TXT"),
-            _ => match format {
-                Format::Csv => ("text/csv", "CSV"),
-                Format::Json => ("application/json", "JSON"),
-                Format::Xlsx => (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "XLSX",
-                ),
-            },
-        };
-        let title = match file {
-            File::Table { table, .. } => format!("{table} ({format_name})"),
-            File::Workbook { .. } => "targets, values, departments (XLSX workbook)".to_string(),
-            File::Source => format!("{} 原文 (source document)", document.number),
-            File::SourceChecksum => "SHA-256 of the source document".to_string(),
-        };
-        let mut d = json!({
-            "@id": url,
-            "@type": "dcat:Distribution",
-            "dct:title": title,
-            "dcat:downloadURL": { "@id": url },
-            "dcat:accessURL": { "@id": url },
-            "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{media}") },
-            "dct:format": format_name,
-            "dcat:byteSize": { "@value": size.to_string(), "@type": "xsd:nonNegativeInteger" },
-            "dct:license": { "@id": LICENSE },
-            "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
-        });
-        if matches!(file, File::Source) {
-            d["spdx:checksum"] = json!({
-                "@type": "spdx:Checksum",
-                "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
-                "spdx:checksumValue": document.sha256,
-            });
-        }
-        d
-    };
-    let period = |start: i32, end: i32| {
-        json!({
-            "@type": "dct:PeriodOfTime",
-            "dcat:startDate": { "@value": format!("{start}-01-01"), "@type": "xsd:date" },
-            "dcat:endDate": { "@value": format!("{end}-12-31"), "@type": "xsd:date" },
-        })
-    };
-    let keywords = |extra: &[&str]| {
-        let mut k = vec!["昌乐县", "发展规划", "十四五", "指标", "监测"];
-        k.extend_from_slice(extra);
-        k.into_iter()
-            .map(|w| json!({ "@value": w, "@language": "zh-CN" }))
-            .collect::<Vec<_>>()
-    };
-    let mut datasets = vec![json!({
-        "@id": format!("{base}/catalog.jsonld#all"),
-        "@type": "dcat:Dataset",
-        "dct:identifier": "changle-plans-all",
-        "dct:title": { "@value": document.title.clone(), "@language": "zh-CN" },
-        "dct:description": {
-            "@value": format!("{}《{}》所载四个规划（2021—2025年）的目标、指标年度数值与部门分工。", document.number, document.title),
-            "@language": "zh-CN",
-        },
-        "dct:publisher": publisher.clone(),
-        "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
-        "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
-        "dct:temporal": period(
-            plans.iter().map(|p| p.period_start).min().unwrap_or(2021),
-            plans.iter().map(|p| p.period_end).max().unwrap_or(2025),
-        ),
-        "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/ZHO" },
-        "dct:license": { "@id": LICENSE },
-        "dcat:landingPage": { "@id": format!("{base}/plans") },
-        "dcat:keyword": keywords(&["妇女", "儿童", "健康", "防震减灾"]),
-        "dcat:distribution": distributions
-            .iter()
-            .filter(|(f, _)| matches!(f, File::Source | File::SourceChecksum) || f.path().starts_with("all"))
-            .map(|(f, size)| distribution(f, *size))
-            .collect::<Vec<_>>(),
-    })];
-    for plan in &plans {
-        let own = |f: &File| match f {
-            File::Table { scope, .. } | File::Workbook { scope } => *scope == plan.code,
-            _ => false,
-        };
-        datasets.push(json!({
-            "@id": format!("{base}/catalog.jsonld#{}", plan.code),
-            "@type": "dcat:Dataset",
-            "dct:identifier": format!("changle-plans-{}", plan.code),
-            "dct:title": { "@value": plan.title.clone(), "@language": "zh-CN" },
-            "dct:description": {
-                "@value": format!("《{}》的目标、指标年度数值与部门分工（{}）。", plan.title, document.number),
-                "@language": "zh-CN",
-            },
-            "dct:publisher": publisher.clone(),
-            "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
-            "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
-            "dct:temporal": period(plan.period_start, plan.period_end),
-            "dct:isPartOf": { "@id": format!("{base}/catalog.jsonld#all") },
-            "dct:license": { "@id": LICENSE },
-            "dcat:landingPage": { "@id": format!("{base}/plans/{}", plan.code) },
-            "dcat:keyword": keywords(&[plan_keyword(&plan.code)]),
-            "dcat:distribution": distributions
-                .iter()
-                .filter(|(f, _)| own(f))
-                .map(|(f, size)| distribution(f, *size))
-                .collect::<Vec<_>>(),
-        }));
-    }
-    Ok(json!({
+    let mut datasets = vec![all_plans(&common, &plans, &files)];
+    datasets.extend(plans.iter().map(|plan| one_plan(&common, plan, &files)));
+    Ok(catalog_of(&common, &plans, datasets))
+}
+
+/// The catalog around its datasets, with the GraphQL API as its data service.
+fn catalog_of(common: &Common<'_>, plans: &[entity::plan::Model], datasets: Vec<Value>) -> Value {
+    let base = common.base;
+    json!({
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#",
             "dct": "http://purl.org/dc/terms/",
@@ -205,11 +113,11 @@ pub async fn build(
         "@type": "dcat:Catalog",
         "dct:title": { "@value": "昌乐县发展规划开放数据（plangraph）", "@language": "zh-CN" },
         "dct:description": {
-            "@value": format!("{}所载规划的目标与监测数据：下载文件与 GraphQL 接口。", document.number),
+            "@value": format!("{}所载规划的目标与监测数据：下载文件与 GraphQL 接口。", common.document.number),
             "@language": "zh-CN",
         },
-        "dct:publisher": publisher,
-        "dct:modified": { "@value": modified.to_rfc3339(), "@type": "xsd:dateTime" },
+        "dct:publisher": common.publisher,
+        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
         "dct:license": { "@id": LICENSE },
         "dcat:dataset": datasets,
         "dcat:service": {
@@ -225,7 +133,137 @@ pub async fn build(
                 .chain(std::iter::once(json!({ "@id": format!("{base}/catalog.jsonld#all") })))
                 .collect::<Vec<_>>(),
         },
-    }))
+    })
+}
+
+/// The dataset of all four plans: the whole-document files and the source.
+fn all_plans(common: &Common<'_>, plans: &[entity::plan::Model], files: &[(File, usize)]) -> Value {
+    let (base, document) = (common.base, common.document);
+    json!({
+        "@id": format!("{base}/catalog.jsonld#all"),
+        "@type": "dcat:Dataset",
+        "dct:identifier": "changle-plans-all",
+        "dct:title": { "@value": document.title.clone(), "@language": "zh-CN" },
+        "dct:description": {
+            "@value": format!("{}《{}》所载四个规划（2021—2025年）的目标、指标年度数值与部门分工。", document.number, document.title),
+            "@language": "zh-CN",
+        },
+        "dct:publisher": common.publisher.clone(),
+        "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
+        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
+        "dct:temporal": period(
+            plans.iter().map(|p| p.period_start).min().unwrap_or(2021),
+            plans.iter().map(|p| p.period_end).max().unwrap_or(2025),
+        ),
+        "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/ZHO" },
+        "dct:license": { "@id": LICENSE },
+        "dcat:landingPage": { "@id": format!("{base}/plans") },
+        "dcat:keyword": keywords(&["妇女", "儿童", "健康", "防震减灾"]),
+        "dcat:distribution": files
+            .iter()
+            .filter(|(f, _)| matches!(f, File::Source | File::SourceChecksum) || f.path().starts_with("all"))
+            .map(|(f, size)| distribution(common, f, *size))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// One plan's dataset: the files of its scope.
+fn one_plan(common: &Common<'_>, plan: &entity::plan::Model, files: &[(File, usize)]) -> Value {
+    let (base, document) = (common.base, common.document);
+    let own = |f: &File| match f {
+        File::Table { scope, .. } | File::Workbook { scope } => *scope == plan.code,
+        _ => false,
+    };
+    json!({
+        "@id": format!("{base}/catalog.jsonld#{}", plan.code),
+        "@type": "dcat:Dataset",
+        "dct:identifier": format!("changle-plans-{}", plan.code),
+        "dct:title": { "@value": plan.title.clone(), "@language": "zh-CN" },
+        "dct:description": {
+            "@value": format!("《{}》的目标、指标年度数值与部门分工（{}）。", plan.title, document.number),
+            "@language": "zh-CN",
+        },
+        "dct:publisher": common.publisher.clone(),
+        "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
+        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
+        "dct:temporal": period(plan.period_start, plan.period_end),
+        "dct:isPartOf": { "@id": format!("{base}/catalog.jsonld#all") },
+        "dct:license": { "@id": LICENSE },
+        "dcat:landingPage": { "@id": format!("{base}/plans/{}", plan.code) },
+        "dcat:keyword": keywords(&[plan_keyword(&plan.code)]),
+        "dcat:distribution": files
+            .iter()
+            .filter(|(f, _)| own(f))
+            .map(|(f, size)| distribution(common, f, *size))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// A download as a distribution: its URLs, media type, size and, for the source, checksum.
+fn distribution(common: &Common<'_>, file: &File, size: usize) -> Value {
+    let url = format!("{}/downloads/{}", common.base, file.path());
+    let (media, format_name) = media_of(file);
+    let title = match file {
+        File::Table { table, .. } => format!("{table} ({format_name})"),
+        File::Workbook { .. } => "targets, values, departments (XLSX workbook)".to_string(),
+        File::Source => format!("{} 原文 (source document)", common.document.number),
+        File::SourceChecksum => "SHA-256 of the source document".to_string(),
+    };
+    let mut d = json!({
+        "@id": url,
+        "@type": "dcat:Distribution",
+        "dct:title": title,
+        "dcat:downloadURL": { "@id": url },
+        "dcat:accessURL": { "@id": url },
+        "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{media}") },
+        "dct:format": format_name,
+        "dcat:byteSize": { "@value": size.to_string(), "@type": "xsd:nonNegativeInteger" },
+        "dct:license": { "@id": LICENSE },
+        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
+    });
+    if matches!(file, File::Source) {
+        d["spdx:checksum"] = json!({
+            "@type": "spdx:Checksum",
+            "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
+            "spdx:checksumValue": common.document.sha256,
+        });
+    }
+    d
+}
+
+/// A file's media type and format name.
+fn media_of(file: &File) -> (&'static str, &'static str) {
+    let format = match file {
+        File::Table { format, .. } => *format,
+        File::Workbook { .. } => Format::Xlsx,
+        File::Source | File::SourceChecksum => return ("text/plain", "TXT"),
+    };
+    match format {
+        Format::Csv => ("text/csv", "CSV"),
+        Format::Json => ("application/json", "JSON"),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "XLSX",
+        ),
+    }
+}
+
+/// A period of whole years.
+fn period(start: i32, end: i32) -> Value {
+    json!({
+        "@type": "dct:PeriodOfTime",
+        "dcat:startDate": { "@value": format!("{start}-01-01"), "@type": "xsd:date" },
+        "dcat:endDate": { "@value": format!("{end}-12-31"), "@type": "xsd:date" },
+    })
+}
+
+/// The keywords every dataset has, and `extra`, in Chinese.
+fn keywords(extra: &[&str]) -> Vec<Value> {
+    let mut k = vec!["昌乐县", "发展规划", "十四五", "指标", "监测"];
+    k.extend_from_slice(extra);
+    k.into_iter()
+        .map(|w| json!({ "@value": w, "@language": "zh-CN" }))
+        .collect()
 }
 
 fn plan_keyword(code: &str) -> &'static str {
