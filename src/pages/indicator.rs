@@ -11,6 +11,7 @@ use crate::ids::{self, Kind};
 use crate::repo::export::IndicatorView;
 use crate::rules::progress::Language;
 
+/// The page of an indicator: heading, chart, targets, values, the source lines quoted.
 pub fn indicator(v: &IndicatorView) -> String {
     let i = &v.indicator;
     let unit = i.unit.clone().unwrap_or_default();
@@ -26,6 +27,32 @@ pub fn indicator(v: &IndicatorView) -> String {
         v.targets.len(),
         v.series.len()
     );
+    b.push_str(&figure(v, &unit));
+    b.push_str(&targets_table(v));
+    b.push_str(&values_table(v, &unit));
+    b.push_str(&quotes(v));
+    // An indicator's rows are in the downloads of every plan that sets a target for it.
+    b.push_str(&super::downloads("all"));
+    b.push_str(&query(&format!(
+        "{{ indicator(id: \"{id}\") {{ name unit values {{ year value origin source {{ lineStart text }} }} targets {{ plan {{ title }} year comparator value status statusReason trajectory {{ year expected }} source {{ lineStart text }} }} }} }}"
+    )));
+    let crumbs: Vec<(String, String)> = v
+        .targets
+        .first()
+        .and_then(|(t, _, _)| v.plans.get(&t.plan_id))
+        .map(|p| vec![(format!("/plans/{}", p.code), p.title.clone())])
+        .unwrap_or_default();
+    let mut crumbs: Vec<(&str, &str)> = crumbs
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let here = format!("/indicators/{id}");
+    crumbs.push((&here, &i.name));
+    page(&i.name, &crumbs, &b)
+}
+
+/// The chart of the series with each target and its path; empty when there is nothing to draw.
+fn figure(v: &IndicatorView, unit: &str) -> String {
     let lines: Vec<Line> = v
         .targets
         .iter()
@@ -39,13 +66,16 @@ pub fn indicator(v: &IndicatorView) -> String {
             })
         })
         .collect();
-    if let Some(svg) = chart::svg(&i.name, &unit, &v.series, &lines) {
-        let _ = write!(
-            b,
-            "<figure>{svg}<figcaption>蓝色实线与圆点：公布数值；方块：各规划的目标值；虚线：目标路径。数值见下表。</figcaption></figure>"
-        );
-    }
-    b.push_str(r#"<h2>目标</h2><div class="table" tabindex="0" role="region" aria-label="各规划为该指标设定的目标"><table><caption>各规划为该指标设定的目标</caption><thead><tr><th scope="col">规划</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead><tbody>"#);
+    chart::svg(&v.indicator.name, unit, &v.series, &lines).map_or_else(String::new, |svg| {
+        format!("<figure>{svg}<figcaption>蓝色实线与圆点：公布数值；方块：各规划的目标值；虚线：目标路径。数值见下表。</figcaption></figure>")
+    })
+}
+
+/// The targets the plans set on the indicator, with their statuses and reasons.
+fn targets_table(v: &IndicatorView) -> String {
+    let mut b = String::from(
+        r#"<h2>目标</h2><div class="table" tabindex="0" role="region" aria-label="各规划为该指标设定的目标"><table><caption>各规划为该指标设定的目标</caption><thead><tr><th scope="col">规划</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead><tbody>"#,
+    );
     for (t, a, _) in &v.targets {
         let plan = v.plans.get(&t.plan_id);
         let target = match (t.comparator, t.value) {
@@ -69,41 +99,51 @@ pub fn indicator(v: &IndicatorView) -> String {
         );
     }
     b.push_str("</tbody></table></div>");
-    b.push_str(r#"<h2>公布数值</h2>"#);
+    b
+}
+
+/// The published values: the document's figures and the approved submissions.
+fn values_table(v: &IndicatorView, unit: &str) -> String {
+    let mut b = String::from(r#"<h2>公布数值</h2>"#);
     if v.values.is_empty() {
         b.push_str("<p>尚无公布数值。</p>");
-    } else {
-        b.push_str(r#"<div class="table" tabindex="0" role="region" aria-label="文件所载数值与经审核发布的部门报送数值"><table><caption>文件所载数值与经审核发布的部门报送数值</caption><thead><tr><th scope="col">年份</th><th scope="col">数值</th><th scope="col">来源</th></tr></thead><tbody>"#);
-        for x in &v.values {
-            let origin = match x.origin {
-                ValueOrigin::Document => format!(
-                    "文件第{}行{}",
-                    x.line_start.unwrap_or(0),
-                    if x.year_inferred {
-                        "（年份据上下文推断）"
-                    } else {
-                        ""
-                    }
-                ),
-                ValueOrigin::Submission => format!(
-                    "{}报送，审核发布",
-                    x.department_id
-                        .and_then(|d| v.departments.get(&d))
-                        .map_or("部门", |d| d.name.as_str())
-                ),
-            };
-            let _ = write!(
-                b,
-                r#"<tr><td class="n">{}</td><td class="n">{}{}</td><td>{}</td></tr>"#,
-                x.year,
-                num(x.value),
-                esc(&unit),
-                esc(&origin)
-            );
-        }
-        b.push_str("</tbody></table></div>");
+        return b;
     }
-    b.push_str("<h2>原文</h2>");
+    b.push_str(r#"<div class="table" tabindex="0" role="region" aria-label="文件所载数值与经审核发布的部门报送数值"><table><caption>文件所载数值与经审核发布的部门报送数值</caption><thead><tr><th scope="col">年份</th><th scope="col">数值</th><th scope="col">来源</th></tr></thead><tbody>"#);
+    for x in &v.values {
+        let origin = match x.origin {
+            ValueOrigin::Document => format!(
+                "文件第{}行{}",
+                x.line_start.unwrap_or(0),
+                if x.year_inferred {
+                    "（年份据上下文推断）"
+                } else {
+                    ""
+                }
+            ),
+            ValueOrigin::Submission => format!(
+                "{}报送，审核发布",
+                x.department_id
+                    .and_then(|d| v.departments.get(&d))
+                    .map_or("部门", |d| d.name.as_str())
+            ),
+        };
+        let _ = write!(
+            b,
+            r#"<tr><td class="n">{}</td><td class="n">{}{}</td><td>{}</td></tr>"#,
+            x.year,
+            num(x.value),
+            esc(unit),
+            esc(&origin)
+        );
+    }
+    b.push_str("</tbody></table></div>");
+    b
+}
+
+/// The document's lines behind the targets and figures, once each, in line order.
+fn quotes(v: &IndicatorView) -> String {
+    let mut b = String::from("<h2>原文</h2>");
     let mut quoted: Vec<(i32, &str)> = Vec::new();
     for (t, _, _) in &v.targets {
         quoted.push((t.line_start, t.source_text.as_str()));
@@ -122,22 +162,5 @@ pub fn indicator(v: &IndicatorView) -> String {
             esc(text)
         );
     }
-    // An indicator's rows are in the downloads of every plan that sets a target for it.
-    b.push_str(&super::downloads("all"));
-    b.push_str(&query(&format!(
-        "{{ indicator(id: \"{id}\") {{ name unit values {{ year value origin source {{ lineStart text }} }} targets {{ plan {{ title }} year comparator value status statusReason trajectory {{ year expected }} source {{ lineStart text }} }} }} }}"
-    )));
-    let crumbs: Vec<(String, String)> = v
-        .targets
-        .first()
-        .and_then(|(t, _, _)| v.plans.get(&t.plan_id))
-        .map(|p| vec![(format!("/plans/{}", p.code), p.title.clone())])
-        .unwrap_or_default();
-    let mut crumbs: Vec<(&str, &str)> = crumbs
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let here = format!("/indicators/{id}");
-    crumbs.push((&here, &i.name));
-    page(&i.name, &crumbs, &b)
+    b
 }
