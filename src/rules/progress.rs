@@ -26,6 +26,8 @@
 //! 每年降低1个百分点 is the start minus one point per year. Reasons always give the numbers, in
 //! Chinese or English.
 
+mod reasons;
+
 use crate::domain::{Comparator, Direction, Nature, TargetBasis};
 
 /// How far behind the trajectory an expected indicator may be and still be only AT_RISK.
@@ -99,7 +101,7 @@ pub struct Assessment {
 impl Assessment {
     /// The reason in words, with the numbers.
     pub fn reason(&self, language: Language) -> String {
-        reason(self, language)
+        reasons::reason(self, language)
     }
 }
 
@@ -244,136 +246,6 @@ pub fn round(v: f64, places: i32) -> f64 {
     }
 }
 
-fn reason(a: &Assessment, language: Language) -> String {
-    let zh = language == Language::Chinese;
-    let target = match (a.comparator, a.target_level) {
-        (Some(c), Some(level)) => describe(c, level, language),
-        _ => String::new(),
-    };
-    let year = a.target_year;
-    match a.why {
-        Why::NotQuantified => {
-            if zh {
-                "目标未给出可度量的数值".into()
-            } else {
-                "the target has no number to measure against".into()
-            }
-        }
-        Why::NoValue => match (a.start, a.latest) {
-            (Some(s), _) if zh => format!(
-                "起点为{}年的{}，目标为{}年{}；此后尚无公布数据",
-                s.0,
-                num(s.1),
-                year,
-                target
-            ),
-            (Some(s), _) => format!(
-                "starts at {} in {}, target {} by {}; no value published after {}",
-                num(s.1),
-                s.0,
-                target,
-                year,
-                s.0
-            ),
-            (None, _) if zh => format!("目标为{year}年{target}；尚无公布数据，也无基线"),
-            (None, _) => format!("target {target} by {year}; no value published and no baseline"),
-        },
-        Why::Meets => {
-            let l = a.latest.unwrap_or_default();
-            if zh {
-                format!("{}年数值{}已达到目标{}", l.0, num(l.1), target)
-            } else {
-                format!("{} value {} meets the target {}", l.0, num(l.1), target)
-            }
-        }
-        Why::Outside => {
-            let l = a.latest.unwrap_or_default();
-            if zh {
-                format!("{}年数值{}不在目标{}范围内", l.0, num(l.1), target)
-            } else {
-                format!(
-                    "{} value {} is outside the target {}",
-                    l.0,
-                    num(l.1),
-                    target
-                )
-            }
-        }
-        Why::YearPassed => {
-            let l = a.latest.unwrap_or_default();
-            if zh {
-                format!(
-                    "目标年份{}已到，{}年数值{}未达到{}",
-                    year,
-                    l.0,
-                    num(l.1),
-                    target
-                )
-            } else {
-                format!(
-                    "the target year {year} is reached and {} in {} does not meet {target}",
-                    num(l.1),
-                    l.0
-                )
-            }
-        }
-        Why::FellBack => {
-            let (l, s) = (a.latest.unwrap_or_default(), a.start.unwrap_or_default());
-            if zh {
-                format!(
-                    "{}年数值{}已达到目标{}，{}年数值{}回落到目标以外",
-                    s.0,
-                    num(s.1),
-                    target,
-                    l.0,
-                    num(l.1)
-                )
-            } else {
-                format!(
-                    "the {} value {} met the target {target}; the {} value {} no longer does",
-                    s.0,
-                    num(s.1),
-                    l.0,
-                    num(l.1)
-                )
-            }
-        }
-        Why::OnTheWay => {
-            let (l, s) = (a.latest.unwrap_or_default(), a.start.unwrap_or_default());
-            let done = a.progress.unwrap_or(0.0) * 100.0;
-            let elapsed = a.elapsed.unwrap_or(0.0) * 100.0;
-            let expected = num(a.expected.unwrap_or(0.0));
-            let level = num(a.target_level.unwrap_or(0.0));
-            let text = if zh {
-                format!(
-                    "{}年数值{}，按{}年{}至{}年{}的线性路径应为{}：已完成{:.0}%，时间已过{:.0}%",
-                    l.0,
-                    num(l.1),
-                    s.0,
-                    num(s.1),
-                    year,
-                    level,
-                    expected,
-                    done,
-                    elapsed
-                )
-            } else {
-                format!(
-                    "{} value {} against {} expected on the linear path from {} ({}) to {} ({}): {:.0}% of the way done, {:.0}% of the time elapsed",
-                    l.0, num(l.1), expected, num(s.1), s.0, level, year, done, elapsed
-                )
-            };
-            match (a.status, zh) {
-                (Status::OffTrack, true) if a.binding => format!("约束性目标落后于路径：{text}"),
-                (Status::OffTrack, false) if a.binding => {
-                    format!("binding target behind its trajectory: {text}")
-                }
-                _ => text,
-            }
-        }
-    }
-}
-
 /// The target as a level of the indicator, and how to compare a value with it.
 fn target_level(
     indicator: &Target,
@@ -432,7 +304,7 @@ fn meets(value: f64, level: f64, comparator: Comparator) -> bool {
     }
 }
 
-fn describe(comparator: Comparator, level: f64, language: Language) -> String {
+pub(super) fn describe(comparator: Comparator, level: f64, language: Language) -> String {
     let n = num(level);
     match language {
         Language::Chinese => match comparator {
@@ -465,7 +337,7 @@ pub fn shown(v: f64) -> f64 {
     }
 }
 
-fn num(v: f64) -> String {
+pub(super) fn num(v: f64) -> String {
     let text = format!("{v:.4}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
