@@ -22,41 +22,85 @@ const TOP: f64 = 16.0;
 const BOTTOM: f64 = 40.0;
 const COLORS: [&str; 4] = ["#b3261e", "#7a4fb0", "#1d7a5f", "#a35a00"];
 
+/// The years and levels a chart spans, and where they fall on it.
+struct Frame {
+    y0: i32,
+    y1: i32,
+    lo: f64,
+    hi: f64,
+}
+
+impl Frame {
+    /// Every year and level of the series, the targets and their paths, padded; None when
+    /// there is none.
+    fn of(values: &[Point], lines: &[Line]) -> Option<Frame> {
+        let mut years: Vec<i32> = values.iter().map(|(y, _)| *y).collect();
+        let mut levels: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
+        for l in lines {
+            years.push(l.year);
+            levels.push(l.value);
+            years.extend(l.trajectory.iter().map(|(y, _)| *y));
+            levels.extend(l.trajectory.iter().map(|(_, v)| *v));
+        }
+        if levels.is_empty() {
+            return None;
+        }
+        let (y0, y1) = (*years.iter().min()?, *years.iter().max()?);
+        let (y0, y1) = if y0 == y1 { (y0 - 1, y1 + 1) } else { (y0, y1) };
+        let lo = levels.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let pad = if hi > lo {
+            (hi - lo) * 0.15
+        } else {
+            hi.abs().max(1.0) * 0.2
+        };
+        let lo = (lo - pad).min(if lo >= 0.0 { 0.0 } else { lo - pad });
+        Some(Frame {
+            y0,
+            y1,
+            lo,
+            hi: hi + pad,
+        })
+    }
+
+    fn x(&self, year: i32) -> f64 {
+        LEFT + (f64::from(year - self.y0)) / f64::from(self.y1 - self.y0) * (W - LEFT - RIGHT)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        TOP + (self.hi - v) / (self.hi - self.lo) * (H - TOP - BOTTOM)
+    }
+
+    /// A line through the points, as SVG's `points`.
+    fn points(&self, points: &[Point]) -> String {
+        points
+            .iter()
+            .map(|(yr, v)| format!("{:.1},{:.1}", self.x(*yr), self.y(*v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// The chart; None when there is nothing to draw.
 pub fn svg(name: &str, unit: &str, values: &[Point], lines: &[Line]) -> Option<String> {
-    let mut years: Vec<i32> = values.iter().map(|(y, _)| *y).collect();
-    let mut levels: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
-    for l in lines {
-        years.push(l.year);
-        levels.push(l.value);
-        years.extend(l.trajectory.iter().map(|(y, _)| *y));
-        levels.extend(l.trajectory.iter().map(|(_, v)| *v));
-    }
-    if levels.is_empty() {
-        return None;
-    }
-    let (y0, y1) = (*years.iter().min()?, *years.iter().max()?);
-    let (y0, y1) = if y0 == y1 { (y0 - 1, y1 + 1) } else { (y0, y1) };
-    let lo = levels.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let pad = if hi > lo {
-        (hi - lo) * 0.15
-    } else {
-        hi.abs().max(1.0) * 0.2
-    };
-    let (lo, hi) = (
-        (lo - pad).min(if lo >= 0.0 { 0.0 } else { lo - pad }),
-        hi + pad,
-    );
-    let x = |year: i32| LEFT + (f64::from(year - y0)) / f64::from(y1 - y0) * (W - LEFT - RIGHT);
-    let y = |v: f64| TOP + (hi - v) / (hi - lo) * (H - TOP - BOTTOM);
+    let frame = Frame::of(values, lines)?;
     let mut s = format!(
         r#"<svg role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 {W} {H}" width="{W}" height="{H}" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{}（{}）</title><desc id="chart-desc">{}</desc>"#,
         esc(name),
         esc(unit),
         esc(&describe(values, lines, unit)),
     );
-    // axes and year ticks
+    axes(&mut s, &frame);
+    for (n, l) in lines.iter().enumerate() {
+        target_marks(&mut s, &frame, l, COLORS[n % COLORS.len()]);
+    }
+    series_marks(&mut s, &frame, values);
+    s.push_str("</svg>");
+    Some(s)
+}
+
+/// The axes, a tick per year and three level ticks.
+fn axes(s: &mut String, f: &Frame) {
     let _ = write!(
         s,
         r##"<g stroke="#888" stroke-width="1"><line x1="{LEFT}" y1="{}" x2="{}" y2="{}"/><line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{}"/></g><g font-size="12" fill="#333">"##,
@@ -65,74 +109,69 @@ pub fn svg(name: &str, unit: &str, values: &[Point], lines: &[Line]) -> Option<S
         H - BOTTOM,
         H - BOTTOM
     );
-    for year in y0..=y1 {
+    for year in f.y0..=f.y1 {
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{}" text-anchor="middle">{year}</text>"#,
-            x(year),
+            f.x(year),
             H - BOTTOM + 18.0
         );
     }
-    for v in [lo, (lo + hi) / 2.0, hi] {
+    for v in [f.lo, (f.lo + f.hi) / 2.0, f.hi] {
         let _ = write!(
             s,
             r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
             LEFT - 6.0,
-            y(v) + 4.0,
+            f.y(v) + 4.0,
             tick(v)
         );
     }
     s.push_str("</g>");
-    for (n, l) in lines.iter().enumerate() {
-        let color = COLORS[n % COLORS.len()];
-        if l.trajectory.len() > 1 {
-            let points: Vec<String> = l
-                .trajectory
-                .iter()
-                .map(|(yr, v)| format!("{:.1},{:.1}", x(*yr), y(*v)))
-                .collect();
-            let _ = write!(
-                s,
-                r#"<polyline class="trajectory" fill="none" stroke="{color}" stroke-width="1.5" stroke-dasharray="5 4" points="{}"><title>{}：路径</title></polyline>"#,
-                points.join(" "),
-                esc(&l.label)
-            );
-        }
+}
+
+/// A target: its path (dashed), its level across the chart and a square at its year.
+fn target_marks(s: &mut String, f: &Frame, l: &Line, color: &str) {
+    if l.trajectory.len() > 1 {
         let _ = write!(
             s,
-            r#"<g class="target"><line x1="{LEFT}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="{color}" stroke-width="1" stroke-dasharray="2 3"/><rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{color}"><title>{}：{}年目标 {}</title></rect></g>"#,
-            y(l.value),
-            W - RIGHT,
-            y(l.value),
-            x(l.year) - 5.0,
-            y(l.value) - 5.0,
-            esc(&l.label),
-            l.year,
-            num(l.value)
+            r#"<polyline class="trajectory" fill="none" stroke="{color}" stroke-width="1.5" stroke-dasharray="5 4" points="{}"><title>{}：路径</title></polyline>"#,
+            f.points(&l.trajectory),
+            esc(&l.label)
         );
     }
-    if !values.is_empty() {
-        let points: Vec<String> = values
-            .iter()
-            .map(|(yr, v)| format!("{:.1},{:.1}", x(*yr), y(*v)))
-            .collect();
+    let _ = write!(
+        s,
+        r#"<g class="target"><line x1="{LEFT}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="{color}" stroke-width="1" stroke-dasharray="2 3"/><rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{color}"><title>{}：{}年目标 {}</title></rect></g>"#,
+        f.y(l.value),
+        W - RIGHT,
+        f.y(l.value),
+        f.x(l.year) - 5.0,
+        f.y(l.value) - 5.0,
+        esc(&l.label),
+        l.year,
+        num(l.value)
+    );
+}
+
+/// The published values: a line and a dot per value.
+fn series_marks(s: &mut String, f: &Frame, values: &[Point]) {
+    if values.is_empty() {
+        return;
+    }
+    let _ = write!(
+        s,
+        r##"<polyline class="series" fill="none" stroke="#0b57a4" stroke-width="2.5" points="{}"/>"##,
+        f.points(values)
+    );
+    for (yr, v) in values {
         let _ = write!(
             s,
-            r##"<polyline class="series" fill="none" stroke="#0b57a4" stroke-width="2.5" points="{}"/>"##,
-            points.join(" ")
+            r##"<circle class="value" cx="{:.1}" cy="{:.1}" r="5" fill="#0b57a4"><title>{yr}年 {}</title></circle>"##,
+            f.x(*yr),
+            f.y(*v),
+            num(*v)
         );
-        for (yr, v) in values {
-            let _ = write!(
-                s,
-                r##"<circle class="value" cx="{:.1}" cy="{:.1}" r="5" fill="#0b57a4"><title>{yr}年 {}</title></circle>"##,
-                x(*yr),
-                y(*v),
-                num(*v)
-            );
-        }
     }
-    s.push_str("</svg>");
-    Some(s)
 }
 
 /// An axis label: two decimals at most (the exact numbers are in the tables).
