@@ -44,11 +44,16 @@ where
     E: EntityTrait,
     R: Positional + Send + Sync,
 {
-    let keyset = Keyset {
-        first: Expr::col((E::default(), position.0)),
-        second: Expr::col((E::default(), position.1)),
-        descending: false,
-        text: false,
+    let shape = Shape::<E> {
+        columns,
+        parent,
+        keyset: Keyset {
+            first: Expr::col((E::default(), position.0)),
+            second: Expr::col((E::default(), position.1)),
+            descending: false,
+            text: false,
+        },
+        only,
     };
     let mut distinct: Vec<&Slice> = Vec::new();
     for (_, slice) in keys {
@@ -56,23 +61,6 @@ where
             distinct.push(slice);
         }
     }
-    // The rows of one slice among `parents` (one or many); the caller orders and limits them.
-    let rows_of = |slice: &Slice, parents: Condition| {
-        let mut q = Query::select();
-        q.columns(columns.iter().map(|c| (E::default(), *c)))
-            .from(E::default())
-            .cond_where(parents);
-        if let Some(only) = &only {
-            q.cond_where(only.clone());
-        }
-        if let Some((a, b)) = slice.after {
-            q.cond_where(keyset.beyond(&SortKey::Ints(a, b), true));
-        }
-        if let Some((a, b)) = slice.before {
-            q.cond_where(keyset.beyond(&SortKey::Ints(a, b), false));
-        }
-        q
-    };
     let mut out: HashMap<(i32, Slice), Vec<R>> =
         keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for slice in distinct {
@@ -83,51 +71,13 @@ where
             .collect();
         parents.sort_unstable();
         parents.dedup();
-        let order = keyset.order(slice.backward);
         let statement = if parents.len() <= UNION_PARENTS {
-            let mut union: Option<SelectStatement> = None;
-            for (n, id) in parents.iter().enumerate() {
-                let mut one = rows_of(
-                    slice,
-                    Condition::all().add(Expr::col((E::default(), parent)).eq(*id)),
-                );
-                one.order_by_expr(keyset.first.clone(), order.clone())
-                    .order_by_expr(keyset.second.clone(), order.clone())
-                    .limit(slice.size + 1);
-                // Each query in its own FROM: neither store takes ORDER BY … LIMIT on a term
-                // of a compound SELECT.
-                let wrapped = Query::select()
-                    .column(Asterisk)
-                    .from_subquery(one, Alias::new(format!("p{n}")))
-                    .to_owned();
-                match &mut union {
-                    None => union = Some(wrapped),
-                    Some(all) => {
-                        all.union(UnionType::All, wrapped);
-                    }
-                }
-            }
-            let Some(union) = union else { continue };
+            let Some(union) = shape.union(slice, &parents) else {
+                continue;
+            };
             union
         } else {
-            let mut all = rows_of(
-                slice,
-                Condition::all().add(Expr::col((E::default(), parent)).is_in(parents.clone())),
-            );
-            let mut window = WindowStatement::partition_by((E::default(), parent));
-            window
-                .order_by_expr(keyset.first.clone(), order.clone())
-                .order_by_expr(keyset.second.clone(), order);
-            all.expr_window_as(
-                Func::cust(Alias::new("ROW_NUMBER")),
-                window,
-                Alias::new("rn"),
-            );
-            Query::select()
-                .column(Asterisk)
-                .from_subquery(all, Alias::new("w"))
-                .and_where(Expr::col(Alias::new("rn")).lte(slice.size + 1))
-                .to_owned()
+            shape.window(slice, parents)
         };
         let statement = db.get_database_backend().build(&statement);
         for row in rows::of_statement::<R>(db, statement)
@@ -143,6 +93,87 @@ where
         list.sort_by_key(key_of);
     }
     Ok(out)
+}
+
+/// What every slice of one kind of children reads: the columns, the parent column, the
+/// position order and the narrowing condition.
+struct Shape<'a, E: EntityTrait> {
+    columns: &'a [E::Column],
+    parent: E::Column,
+    keyset: Keyset,
+    only: Option<Condition>,
+}
+
+impl<E: EntityTrait> Shape<'_, E> {
+    /// The rows of one slice among `parents` (one or many); the caller orders and limits them.
+    fn rows_of(&self, slice: &Slice, parents: Condition) -> SelectStatement {
+        let mut q = Query::select();
+        q.columns(self.columns.iter().map(|c| (E::default(), *c)))
+            .from(E::default())
+            .cond_where(parents);
+        if let Some(only) = &self.only {
+            q.cond_where(only.clone());
+        }
+        if let Some((a, b)) = slice.after {
+            q.cond_where(self.keyset.beyond(&SortKey::Ints(a, b), true));
+        }
+        if let Some((a, b)) = slice.before {
+            q.cond_where(self.keyset.beyond(&SortKey::Ints(a, b), false));
+        }
+        q
+    }
+
+    /// One `ORDER BY position LIMIT size + 1` query per parent, joined by `UNION ALL`.
+    fn union(&self, slice: &Slice, parents: &[i32]) -> Option<SelectStatement> {
+        let order = self.keyset.order(slice.backward);
+        let mut union: Option<SelectStatement> = None;
+        for (n, id) in parents.iter().enumerate() {
+            let mut one = self.rows_of(
+                slice,
+                Condition::all().add(Expr::col((E::default(), self.parent)).eq(*id)),
+            );
+            one.order_by_expr(self.keyset.first.clone(), order.clone())
+                .order_by_expr(self.keyset.second.clone(), order.clone())
+                .limit(slice.size + 1);
+            // Each query in its own FROM: neither store takes ORDER BY … LIMIT on a term of a
+            // compound SELECT.
+            let wrapped = Query::select()
+                .column(Asterisk)
+                .from_subquery(one, Alias::new(format!("p{n}")))
+                .to_owned();
+            match &mut union {
+                None => union = Some(wrapped),
+                Some(all) => {
+                    all.union(UnionType::All, wrapped);
+                }
+            }
+        }
+        union
+    }
+
+    /// `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY position) <= size + 1` over all the
+    /// parents' children.
+    fn window(&self, slice: &Slice, parents: Vec<i32>) -> SelectStatement {
+        let order = self.keyset.order(slice.backward);
+        let mut all = self.rows_of(
+            slice,
+            Condition::all().add(Expr::col((E::default(), self.parent)).is_in(parents)),
+        );
+        let mut window = WindowStatement::partition_by((E::default(), self.parent));
+        window
+            .order_by_expr(self.keyset.first.clone(), order.clone())
+            .order_by_expr(self.keyset.second.clone(), order);
+        all.expr_window_as(
+            Func::cust(Alias::new("ROW_NUMBER")),
+            window,
+            Alias::new("rn"),
+        );
+        Query::select()
+            .column(Asterisk)
+            .from_subquery(all, Alias::new("w"))
+            .and_where(Expr::col(Alias::new("rn")).lte(slice.size + 1))
+            .to_owned()
+    }
 }
 
 /// A parent's children one slice at a time ([`slices_of`]), keyed by parent and slice.
