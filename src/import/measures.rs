@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::dataset::{IndicatorData, PlanData};
+use super::dataset::{IndicatorData, PlanData, TargetData};
 use super::ImportError;
 use crate::domain::{Direction, TargetBasis};
 
@@ -87,9 +87,21 @@ pub fn assemble(
     plans: &mut [PlanData],
     measures: &[Measure],
 ) -> Result<Vec<IndicatorData>, ImportError> {
+    let (mut indicators, names) = indicators_of_targets(plans, measures)?;
+    attach_figures(plans, &mut indicators, &names);
+    fill_baselines(plans, &indicators);
+    Ok(indicators)
+}
+
+/// One indicator per measure (data/measures.json) or per target no measure names, each
+/// target pointed at its indicator; with the names each indicator goes by (as the targets
+/// write them), to match figures with.
+fn indicators_of_targets(
+    plans: &mut [PlanData],
+    measures: &[Measure],
+) -> Result<(Vec<IndicatorData>, Vec<Vec<String>>), ImportError> {
     let mut indicators: Vec<IndicatorData> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    // Names (as the targets write them) each indicator goes by, to match figures with.
     let mut names: Vec<Vec<String>> = Vec::new();
     for plan in plans.iter_mut() {
         for target in &mut plan.targets {
@@ -102,22 +114,7 @@ pub fn assemble(
                 None => target.key.clone(),
             };
             if let Some(m) = entry {
-                let compatible = target.unit == m.unit
-                    || target.unit.as_ref().is_some_and(|u| m.units.contains(u))
-                    || target.target.basis != TargetBasis::Level
-                    || target.unit.is_none();
-                if !compatible {
-                    return Err(ImportError::at(
-                        target.source.line_start,
-                        format!(
-                            "{} is counted in {}, but data/measures.json gives {} in {}",
-                            target.name,
-                            target.unit.as_deref().unwrap_or("no unit"),
-                            m.name,
-                            m.unit.as_deref().unwrap_or("no unit")
-                        ),
-                    ));
-                }
+                check_unit(target, m)?;
             }
             let index = *by_key.entry(key.clone()).or_insert_with(|| {
                 indicators.push(match entry {
@@ -145,7 +142,34 @@ pub fn assemble(
             target.indicator = index;
         }
     }
-    for plan in plans.iter() {
+    Ok((indicators, names))
+}
+
+/// A level target must be counted in its measure's unit (or one it lists).
+fn check_unit(target: &TargetData, m: &Measure) -> Result<(), ImportError> {
+    let compatible = target.unit == m.unit
+        || target.unit.as_ref().is_some_and(|u| m.units.contains(u))
+        || target.target.basis != TargetBasis::Level
+        || target.unit.is_none();
+    if compatible {
+        return Ok(());
+    }
+    Err(ImportError::at(
+        target.source.line_start,
+        format!(
+            "{} is counted in {}, but data/measures.json gives {} in {}",
+            target.name,
+            target.unit.as_deref().unwrap_or("no unit"),
+            m.name,
+            m.unit.as_deref().unwrap_or("no unit")
+        ),
+    ))
+}
+
+/// Each figure to the indicator of its target, or of the same name; once per year, value
+/// and line; each series in year order.
+fn attach_figures(plans: &[PlanData], indicators: &mut [IndicatorData], names: &[Vec<String>]) {
+    for plan in plans {
         for figure in &plan.figures {
             let index = match figure.target {
                 Some(t) => Some(plan.targets[t].indicator),
@@ -169,13 +193,16 @@ pub fn assemble(
             }
         }
     }
-    for indicator in &mut indicators {
+    for indicator in indicators.iter_mut() {
         indicator
             .values
             .sort_by_key(|v| (v.year, v.source.line_start));
     }
-    // A target's baseline: the year its text names, or the year before its plan; its value,
-    // the document's figure for that year where the target's own text gives none.
+}
+
+/// A target's baseline: the year its text names, or the year before its plan; its value,
+/// the document's figure for that year where the target's own text gives none.
+fn fill_baselines(plans: &mut [PlanData], indicators: &[IndicatorData]) {
     for plan in plans.iter_mut() {
         let base_year = plan.period.0 - 1;
         for target in &mut plan.targets {
@@ -193,5 +220,4 @@ pub fn assemble(
             }
         }
     }
-    Ok(indicators)
 }
