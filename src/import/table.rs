@@ -67,11 +67,40 @@ struct RawRow {
 pub fn parse(lines: &[Line], start: usize) -> Result<Table, ImportError> {
     let (number, title) = heading(&lines[start].text)
         .ok_or_else(|| ImportError::at(lines[start].no, "expected a table heading"))?;
+    let raw_rows = raw_rows(lines, start);
+    let Some((header, body)) = raw_rows.split_first() else {
+        return Err(ImportError::at(
+            lines[start].no,
+            format!("表{number} has no rows"),
+        ));
+    };
+    let columns = Columns::from_header(header)?;
+    if body.is_empty() {
+        return Err(ImportError::at(
+            header.line_end,
+            format!("表{number} ends after its header"),
+        ));
+    }
+    let mut rows = Vec::with_capacity(body.len());
+    let mut category = String::new();
+    for raw in body {
+        rows.push(row(&number, &columns, header, raw, &mut category)?);
+    }
+    let end = body.last().map_or(start + 1, |r| r.line_end);
+    Ok(Table {
+        number,
+        title,
+        rows,
+        end: lines.iter().position(|l| l.no > end).unwrap_or(lines.len()),
+    })
+}
+
+/// The table's rows as lines of cells: a cell is a line that starts with a tab, a wrapped
+/// cell continues on the next line, a blank line ends a row and two (or prose) the table.
+fn raw_rows(lines: &[Line], start: usize) -> Vec<RawRow> {
     let mut raw_rows: Vec<RawRow> = Vec::new();
     let mut current: Option<RawRow> = None;
-    let mut i = start + 1;
-    while i < lines.len() {
-        let line = &lines[i];
+    for line in &lines[start + 1..] {
         if let Some(cell) = line.text.strip_prefix('\t') {
             // A cell, possibly empty (a merged 领域 cell is a lone tab).
             let row = current.get_or_insert_with(|| RawRow {
@@ -99,79 +128,65 @@ pub fn parse(lines: &[Line], start: usize) -> Result<Table, ImportError> {
         } else {
             break; // prose after a blank line: the table is over
         }
-        i += 1;
     }
     if let Some(row) = current.take() {
         raw_rows.push(row);
     }
-    let Some((header, body)) = raw_rows.split_first() else {
+    raw_rows
+}
+
+/// One body row read by the header's columns; `category` carries a merged 领域 cell down.
+fn row(
+    number: &str,
+    columns: &Columns,
+    header: &RawRow,
+    raw: &RawRow,
+    category: &mut String,
+) -> Result<Row, ImportError> {
+    if raw.cells.len() != header.cells.len() {
         return Err(ImportError::at(
-            lines[start].no,
-            format!("表{number} has no rows"),
-        ));
-    };
-    let columns = Columns::from_header(header)?;
-    if body.is_empty() {
-        return Err(ImportError::at(
-            header.line_end,
-            format!("表{number} ends after its header"),
+            raw.line_start,
+            format!(
+                "表{number}: the row has {} cells, the header has {}",
+                raw.cells.len(),
+                header.cells.len()
+            ),
         ));
     }
-    let mut rows = Vec::with_capacity(body.len());
-    let mut category = String::new();
-    for raw in body {
-        if raw.cells.len() != header.cells.len() {
-            return Err(ImportError::at(
-                raw.line_start,
-                format!(
-                    "表{number}: the row has {} cells, the header has {}",
-                    raw.cells.len(),
-                    header.cells.len()
-                ),
-            ));
-        }
-        let cell = |i: usize| raw.cells[i].as_str();
-        if !cell(columns.category).is_empty() {
-            category = cell(columns.category).to_string();
-        }
-        let number_text = cell(columns.number);
-        let row_number = number_text.parse().map_err(|_| {
-            ImportError::at(
-                raw.line_start,
-                format!("表{number}: row number {number_text:?} is not a number"),
-            )
-        })?;
-        let name = cell(columns.name).to_string();
-        if name.is_empty() || category.is_empty() {
-            return Err(ImportError::at(
-                raw.line_start,
-                format!("表{number}: the row has no indicator name"),
-            ));
-        }
-        let unit = Some(cell(columns.unit).to_string()).filter(|u| !u.is_empty());
-        let nature_raw = Some(cell(columns.nature).to_string()).filter(|n| !n.is_empty());
-        rows.push(Row {
-            category: category.clone(),
-            number: row_number,
-            name,
-            unit,
-            baseline_year: columns.baseline_year,
-            baseline: parse_cell(cell(columns.baseline)),
-            target_year: columns.target_year,
-            target: parse_cell(cell(columns.target)),
-            nature: Nature::from_published(nature_raw.as_deref().unwrap_or("")),
-            nature_raw,
-            line_start: raw.line_start,
-            line_end: raw.line_end,
-            source_text: raw.text.join("\n"),
-        });
+    let cell = |i: usize| raw.cells[i].as_str();
+    if !cell(columns.category).is_empty() {
+        *category = cell(columns.category).to_string();
     }
-    let end = body.last().map_or(start + 1, |r| r.line_end);
-    Ok(Table {
-        number,
-        title,
-        rows,
-        end: lines.iter().position(|l| l.no > end).unwrap_or(lines.len()),
+    let number_text = cell(columns.number);
+    let row_number = number_text.parse().map_err(|_| {
+        ImportError::at(
+            raw.line_start,
+            format!("表{number}: row number {number_text:?} is not a number"),
+        )
+    })?;
+    let name = cell(columns.name).to_string();
+    if name.is_empty() || category.is_empty() {
+        return Err(ImportError::at(
+            raw.line_start,
+            format!("表{number}: the row has no indicator name"),
+        ));
+    }
+    let unit = Some(cell(columns.unit).to_string()).filter(|u| !u.is_empty());
+    let nature_raw = Some(cell(columns.nature).to_string()).filter(|n| !n.is_empty());
+    Ok(Row {
+        category: category.clone(),
+        number: row_number,
+        name,
+        unit,
+        baseline_year: columns.baseline_year,
+        baseline: parse_cell(cell(columns.baseline)),
+        target_year: columns.target_year,
+        target: parse_cell(cell(columns.target)),
+        nature: Nature::from_published(nature_raw.as_deref().unwrap_or("")),
+        nature_raw,
+        line_start: raw.line_start,
+        line_end: raw.line_end,
+        source_text: raw.text.join("\n"),
     })
 }
 
