@@ -31,67 +31,11 @@ pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<F
             from = q_end;
             continue;
         };
-        let between = clause[verb_at + verb.len()..q_at].trim();
-        let tail = &clause[q_end..];
-        let ends_here = tail.is_empty() || tail.starts_with(['，', '。', '；', '、', '或']);
-        let (object, start, end) = if !between.is_empty()
-            && between != "至少"
-            && !between.ends_with(['和', '、'])
-            && ends_here
-        {
-            // 新增护理型养老床位870张: what is counted comes before the number (after any
-            // count before it: …2个或潍坊市级基础支撑学科2个).
-            let cut = between.rfind(['或', '、']);
-            let own = cut.map_or(between, |at| &between[at + '或'.len_utf8()..]);
-            let start = if cut.is_some() {
-                q_at - own.len()
-            } else {
-                verb_at
-            };
-            (own, start, q_end)
-        } else {
-            let stop = OBJECT_ENDS
-                .iter()
-                .filter_map(|w| tail.find(w))
-                .chain(
-                    // 1个基准站和1个基本站: 和 before another count ends this one.
-                    tail.match_indices('和')
-                        .filter(|(i, _)| {
-                            quantity(&tail[i + '和'.len_utf8()..]).is_some_and(|q| q.is_count())
-                        })
-                        .map(|(i, _)| i),
-                )
-                .min()
-                .unwrap_or(tail.len());
-            let start = if between.is_empty() || between == "至少" {
-                verb_at
-            } else {
-                q_at
-            };
-            (&tail[..stop], start, q_end + stop)
-        };
+        let (object, start, end) = counted_object(clause, verb, verb_at, q_at, q_end);
         let written =
             |s: &str| s.ends_with("至少") || s.ends_with("至少各") || s.ends_with("不少于");
         let explicit = written(clause[..q_at].trim_end()) || written(clause[..verb_at].trim_end());
-        let mut subject = strip_lead_ins(clause[..verb_at].trim())
-            .trim_end_matches(['各', '均', '要', '能'])
-            .trim_end_matches("至少")
-            .trim_end_matches(['各', '均'])
-            .trim();
-        if let Some((_, after_title)) = subject.split_once('：') {
-            subject = after_title.trim();
-        }
-        // 至少配备2名… after 每所乡镇卫生院…至少配备1名…: the same subject goes on.
-        let continues = clause.starts_with(['至', '各', '均']);
-        let subject = if subject.is_empty() {
-            subject_before
-                .clone()
-                .filter(|_| continues)
-                .unwrap_or_default()
-        } else {
-            *subject_before = Some(subject.to_string());
-            subject.to_string()
-        };
+        let subject = count_subject(clause, verb_at, subject_before);
         let object = object.trim();
         let what = if object.is_empty() {
             subject.clone()
@@ -124,6 +68,77 @@ pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<F
         from = end.max(q_end);
     }
     found
+}
+
+/// What is counted, and where the count's text starts and ends in the clause: before the
+/// number (新增护理型养老床位870张) or after it (配备1名女干部).
+fn counted_object<'c>(
+    clause: &'c str,
+    verb: &str,
+    verb_at: usize,
+    q_at: usize,
+    q_end: usize,
+) -> (&'c str, usize, usize) {
+    let between = clause[verb_at + verb.len()..q_at].trim();
+    let tail = &clause[q_end..];
+    let ends_here = tail.is_empty() || tail.starts_with(['，', '。', '；', '、', '或']);
+    if !between.is_empty() && between != "至少" && !between.ends_with(['和', '、']) && ends_here
+    {
+        // 新增护理型养老床位870张: what is counted comes before the number (after any
+        // count before it: …2个或潍坊市级基础支撑学科2个).
+        let cut = between.rfind(['或', '、']);
+        let own = cut.map_or(between, |at| &between[at + '或'.len_utf8()..]);
+        let start = if cut.is_some() {
+            q_at - own.len()
+        } else {
+            verb_at
+        };
+        (own, start, q_end)
+    } else {
+        let stop = OBJECT_ENDS
+            .iter()
+            .filter_map(|w| tail.find(w))
+            .chain(
+                // 1个基准站和1个基本站: 和 before another count ends this one.
+                tail.match_indices('和')
+                    .filter(|(i, _)| {
+                        quantity(&tail[i + '和'.len_utf8()..]).is_some_and(|q| q.is_count())
+                    })
+                    .map(|(i, _)| i),
+            )
+            .min()
+            .unwrap_or(tail.len());
+        let start = if between.is_empty() || between == "至少" {
+            verb_at
+        } else {
+            q_at
+        };
+        (&tail[..stop], start, q_end + stop)
+    }
+}
+
+/// Who the count is of: the text before the verb without lead-ins, or the subject before it
+/// in the sentence when the clause goes on (至少…, 各…, 均…).
+fn count_subject(clause: &str, verb_at: usize, subject_before: &mut Option<String>) -> String {
+    let mut subject = strip_lead_ins(clause[..verb_at].trim())
+        .trim_end_matches(['各', '均', '要', '能'])
+        .trim_end_matches("至少")
+        .trim_end_matches(['各', '均'])
+        .trim();
+    if let Some((_, after_title)) = subject.split_once('：') {
+        subject = after_title.trim();
+    }
+    // 至少配备2名… after 每所乡镇卫生院…至少配备1名…: the same subject goes on.
+    let continues = clause.starts_with(['至', '各', '均']);
+    if subject.is_empty() {
+        subject_before
+            .clone()
+            .filter(|_| continues)
+            .unwrap_or_default()
+    } else {
+        *subject_before = Some(subject.to_string());
+        subject.to_string()
+    }
 }
 
 /// `通过互联互通四级甲等及以上测评`, `具备抗御6级地震能力`: a grade or a capability the plan
