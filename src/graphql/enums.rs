@@ -2,131 +2,107 @@
 
 use async_graphql::Enum;
 
-use crate::domain;
-
-macro_rules! public_enum {
-    ($(#[$meta:meta])* $name:ident from $domain:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl From<$domain> for $name {
-            fn from(value: $domain) -> Self {
-                use $domain as D;
-                match value { $(D::$variant => $name::$variant),+ }
-            }
-        }
-
-        impl From<$name> for $domain {
-            fn from(value: $name) -> Self {
-                use $domain as D;
-                match value { $($name::$variant => D::$variant),+ }
-            }
-        }
-
-    };
+/// What kind of numbered item of a plan a goal is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::GoalKind")]
+pub enum GoalKind {
+    /// A numbered item of a 主要目标 (main goals) or 具体目标 (specific goals) list.
+    Goal,
+    /// A numbered 策略措施 (strategy and measure) of a 发展领域.
+    Measure,
+    /// A numbered item of a 主要任务 / 重点任务 (task) section.
+    Task,
+    /// A numbered item of a 重点项目 (key project) section.
+    Project,
+    /// A 专栏 box listing projects.
+    ProjectBox,
+    /// A numbered paragraph of another chapter (e.g. 组织实施) that names departments.
+    Implementation,
 }
 
-public_enum!(
-    /// What kind of numbered item of a plan a goal is.
-    GoalKind from domain::GoalKind {
-        /// A numbered item of a 主要目标 (main goals) or 具体目标 (specific goals) list.
-        Goal,
-        /// A numbered 策略措施 (strategy and measure) of a 发展领域.
-        Measure,
-        /// A numbered item of a 主要任务 / 重点任务 (task) section.
-        Task,
-        /// A numbered item of a 重点项目 (key project) section.
-        Project,
-        /// A 专栏 box listing projects.
-        ProjectBox,
-        /// A numbered paragraph of another chapter (e.g. 组织实施) that names departments.
-        Implementation,
-    }
-);
+/// A department's role on a goal, as the goal's tag labels it.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::Role")]
+pub enum Role {
+    /// 牵头单位 / 牵头部门: leads the work.
+    Lead,
+    /// 责任单位: shares responsibility.
+    Responsible,
+    /// 配合单位: cooperates.
+    Cooperating,
+}
 
-public_enum!(
-    /// A department's role on a goal, as the goal's tag labels it.
-    Role from domain::Role {
-        /// 牵头单位 / 牵头部门: leads the work.
-        Lead,
-        /// 责任单位: shares responsibility.
-        Responsible,
-        /// 配合单位: cooperates.
-        Cooperating,
-    }
-);
+/// What sort of body a department is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::DepartmentKind")]
+pub enum DepartmentKind {
+    /// A department of the county government (县…局).
+    CountyGovernment,
+    /// A department of the county party committee (县委…).
+    PartyCommittee,
+    /// A mass organisation (县妇联, 县总工会, 团县委 …).
+    MassOrganization,
+    /// A county branch of a city bureau (市生态环境局昌乐分局).
+    CityBureauBranch,
+    /// Any other body (media centre, court, committee office …).
+    Other,
+}
 
-public_enum!(
-    /// What sort of body a department is.
-    DepartmentKind from domain::DepartmentKind {
-        /// A department of the county government (县…局).
-        CountyGovernment,
-        /// A department of the county party committee (县委…).
-        PartyCommittee,
-        /// A mass organisation (县妇联, 县总工会, 团县委 …).
-        MassOrganization,
-        /// A county branch of a city bureau (市生态环境局昌乐分局).
-        CityBureauBranch,
-        /// Any other body (media centre, court, committee office …).
-        Other,
-    }
-);
+/// Which way an indicator should move.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::Direction")]
+pub enum Direction {
+    /// Higher values are better (a coverage rate).
+    HigherIsBetter,
+    /// Lower values are better (a death rate).
+    LowerIsBetter,
+    /// The value should stay at a level (…左右).
+    Keep,
+    /// The document gives no target to tell.
+    Unspecified,
+}
 
-public_enum!(
-    /// Which way an indicator should move.
-    Direction from domain::Direction {
-        /// Higher values are better (a coverage rate).
-        HigherIsBetter,
-        /// Lower values are better (a death rate).
-        LowerIsBetter,
-        /// The value should stay at a level (…左右).
-        Keep,
-        /// The document gives no target to tell.
-        Unspecified,
-    }
-);
+/// 预期性 or 约束性, as the plan's table marks the indicator.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::Nature")]
+pub enum Nature {
+    /// 预期性: an expected (indicative) target.
+    Expected,
+    /// 约束性: a binding target.
+    Binding,
+    /// The document does not say.
+    Unspecified,
+}
 
-public_enum!(
-    /// 预期性 or 约束性, as the plan's table marks the indicator.
-    Nature from domain::Nature {
-        /// 预期性: an expected (indicative) target.
-        Expected,
-        /// 约束性: a binding target.
-        Binding,
-        /// The document does not say.
-        Unspecified,
-    }
-);
+/// How a value is compared with the target value.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::Comparator")]
+pub enum Comparator {
+    /// The value must be at least the target (以上, 不低于, ≥, 达到).
+    AtLeast,
+    /// The value must be at most the target (以下, 以内, ≤, 控制在).
+    AtMost,
+    /// The value must be within 5% of the target (左右).
+    About,
+    /// The value must equal the target (为).
+    Exactly,
+}
 
-public_enum!(
-    /// How a value is compared with the target value.
-    Comparator from domain::Comparator {
-        /// The value must be at least the target (以上, 不低于, ≥, 达到).
-        AtLeast,
-        /// The value must be at most the target (以下, 以内, ≤, 控制在).
-        AtMost,
-        /// The value must be within 5% of the target (左右).
-        About,
-        /// The value must equal the target (为).
-        Exactly,
-    }
-);
-
-public_enum!(
-    /// What the target value measures.
-    TargetBasis from domain::TargetBasis {
-        /// A level of the indicator itself.
-        Level,
-        /// A change per year, e.g. 每年降低1个百分点 (1 point less each year).
-        AnnualChange,
-        /// A relative change from the baseline, in percent, e.g. 以2020年为基数下降20%.
-        ChangeFromBaseline,
-    }
-);
+/// What the target value measures.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::TargetBasis")]
+pub enum TargetBasis {
+    /// A level of the indicator itself.
+    Level,
+    /// A change per year, e.g. 每年降低1个百分点 (1 point less each year).
+    AnnualChange,
+    /// A relative change from the baseline, in percent, e.g. 以2020年为基数下降20%.
+    ChangeFromBaseline,
+}
 
 /// Where a target stands; see `Target` for the rules.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::rules::progress::Status")]
 pub enum TargetStatus {
     /// The latest value meets the target (also a figure the document gives for the start year).
     Achieved,
@@ -140,34 +116,6 @@ pub enum TargetStatus {
     NoData,
     /// The target has no number (同比例增加, 四级甲等, 抗御6级地震).
     NotQuantified,
-}
-
-impl From<crate::rules::progress::Status> for TargetStatus {
-    fn from(status: crate::rules::progress::Status) -> Self {
-        use crate::rules::progress::Status as S;
-        match status {
-            S::Achieved => TargetStatus::Achieved,
-            S::OnTrack => TargetStatus::OnTrack,
-            S::AtRisk => TargetStatus::AtRisk,
-            S::OffTrack => TargetStatus::OffTrack,
-            S::NoData => TargetStatus::NoData,
-            S::NotQuantified => TargetStatus::NotQuantified,
-        }
-    }
-}
-
-impl From<TargetStatus> for crate::rules::progress::Status {
-    fn from(status: TargetStatus) -> Self {
-        use crate::rules::progress::Status as S;
-        match status {
-            TargetStatus::Achieved => S::Achieved,
-            TargetStatus::OnTrack => S::OnTrack,
-            TargetStatus::AtRisk => S::AtRisk,
-            TargetStatus::OffTrack => S::OffTrack,
-            TargetStatus::NoData => S::NoData,
-            TargetStatus::NotQuantified => S::NotQuantified,
-        }
-    }
 }
 
 /// A part of a target the document does not write, read into it by the importer.

@@ -11,12 +11,12 @@ use super::indicator::Indicator;
 use super::load_one;
 use super::pagination::connection;
 use super::session::{actor, AccountRole};
-use crate::domain::ValueStatus as StoredStatus;
 use crate::error::{ApiResult, AppError};
 use crate::service::values;
 
 /// Where a reported value is in the workflow.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::ValueStatus")]
 pub enum ValueStatus {
     /// Waiting for review; not public.
     Submitted,
@@ -26,28 +26,6 @@ pub enum ValueStatus {
     Rejected,
     /// Replaced by a newer value for the same indicator and year.
     Superseded,
-}
-
-impl From<StoredStatus> for ValueStatus {
-    fn from(s: StoredStatus) -> Self {
-        match s {
-            StoredStatus::Submitted => ValueStatus::Submitted,
-            StoredStatus::Published => ValueStatus::Published,
-            StoredStatus::Rejected => ValueStatus::Rejected,
-            StoredStatus::Superseded => ValueStatus::Superseded,
-        }
-    }
-}
-
-impl From<ValueStatus> for StoredStatus {
-    fn from(s: ValueStatus) -> Self {
-        match s {
-            ValueStatus::Submitted => StoredStatus::Submitted,
-            ValueStatus::Published => StoredStatus::Published,
-            ValueStatus::Rejected => StoredStatus::Rejected,
-            ValueStatus::Superseded => StoredStatus::Superseded,
-        }
-    }
 }
 
 /// A yearly value as reported: by the document, or by a department and reviewed.
@@ -135,6 +113,7 @@ impl ReportedValue {
 
 /// What happened to a reported value.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::ValueAction")]
 pub enum ValueAction {
     /// A department submitted it.
     Submit,
@@ -154,13 +133,7 @@ pub struct ValueEvent(entity::value_event::Model);
 impl ValueEvent {
     /// What happened.
     async fn action(&self) -> ValueAction {
-        use crate::domain::ValueAction as Stored;
-        match self.0.action {
-            Stored::Submit => ValueAction::Submit,
-            Stored::Approve => ValueAction::Approve,
-            Stored::Reject => ValueAction::Reject,
-            Stored::Supersede => ValueAction::Supersede,
-        }
+        self.0.action.into()
     }
 
     /// Who did it (an account, or `plangraph import` when an import merged two copies).

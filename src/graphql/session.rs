@@ -66,6 +66,7 @@ pub fn address(ctx: &Context<'_>) -> Option<String> {
 
 /// An account's role.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::auth::UserRole")]
 pub enum AccountRole {
     /// Manages accounts, reporting assignments and indicator metadata.
     Admin,
@@ -73,26 +74,6 @@ pub enum AccountRole {
     Reviewer,
     /// Submits yearly values for one department.
     Submitter,
-}
-
-impl From<UserRole> for AccountRole {
-    fn from(r: UserRole) -> Self {
-        match r {
-            UserRole::Admin => AccountRole::Admin,
-            UserRole::Reviewer => AccountRole::Reviewer,
-            UserRole::Submitter => AccountRole::Submitter,
-        }
-    }
-}
-
-impl From<AccountRole> for UserRole {
-    fn from(r: AccountRole) -> Self {
-        match r {
-            AccountRole::Admin => UserRole::Admin,
-            AccountRole::Reviewer => UserRole::Reviewer,
-            AccountRole::Submitter => UserRole::Submitter,
-        }
-    }
 }
 
 /// An account (never with its password).
