@@ -1,6 +1,6 @@
-//! Where the first byte a text format must escape is, eight bytes at a time: the import's
-//! INSERT text (PostgreSQL literals) and the answers' JSON both copy long runs of Chinese text
-//! that need no escaping, which a byte at a time would make most of their writing.
+//! Where the first byte a text format must escape is, eight bytes at a time: the answers'
+//! JSON copies long runs of Chinese text that need no escaping, which a byte at a time would
+//! make most of its writing.
 
 /// The bytes a format escapes: every byte below `below`, and each of `also` (an array, so
 /// that the word test below is unrolled for it).

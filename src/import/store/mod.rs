@@ -16,7 +16,6 @@
 
 mod existing;
 mod indicators;
-mod inlined;
 mod structure;
 mod upsert;
 mod values;

@@ -304,7 +304,7 @@ where
 {
     let insert = E::insert_many(rows).into_query();
     match backend {
-        sea_orm::DbBackend::Postgres => super::inlined::postgres(&insert),
+        sea_orm::DbBackend::Postgres => insert.to_string(sea_orm::sea_query::PostgresQueryBuilder),
         _ => insert.to_string(sea_orm::sea_query::SqliteQueryBuilder),
     }
 }
