@@ -36,6 +36,29 @@ fn help_names_the_store_variable() {
     assert!(help.contains("PLANGRAPH_BIND"), "{help}");
 }
 
+/// The log written to a file or a pipe carries no terminal colour codes.
+#[test]
+fn a_log_not_written_to_a_terminal_has_no_colour_codes() {
+    let dir = std::env::temp_dir().join(format!("plangraph_log_{}", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+    let document = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/changle-2022-16-plans.txt"
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_plangraph"))
+        .args(["import", document])
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "plangraph=debug")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap_or_else(|e| panic!("run plangraph: {e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = stderr(&output);
+    assert!(log.contains("DEBUG"), "no log lines to look at: {log}");
+    assert!(!log.contains('\u{1b}'), "colour codes in the log: {log:?}");
+}
+
 #[test]
 fn account_commands_never_create_a_store() {
     let dir = std::env::temp_dir().join(format!("plangraph_cli_{}", std::process::id()));
