@@ -136,67 +136,91 @@ fn catalog_of(common: &Common<'_>, plans: &[entity::plan::Model], datasets: Vec<
     })
 }
 
-/// The dataset of all four plans: the whole-document files and the source.
-fn all_plans(common: &Common<'_>, plans: &[entity::plan::Model], files: &[(File, usize)]) -> Value {
-    let (base, document) = (common.base, common.document);
-    json!({
-        "@id": format!("{base}/catalog.jsonld#all"),
-        "@type": "dcat:Dataset",
-        "dct:identifier": "changle-plans-all",
-        "dct:title": { "@value": document.title.clone(), "@language": "zh-CN" },
-        "dct:description": {
-            "@value": format!("{}《{}》所载四个规划（2021—2025年）的目标、指标年度数值与部门分工。", document.number, document.title),
-            "@language": "zh-CN",
-        },
-        "dct:publisher": common.publisher.clone(),
-        "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
-        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
-        "dct:temporal": period(
-            plans.iter().map(|p| p.period_start).min().unwrap_or(2021),
-            plans.iter().map(|p| p.period_end).max().unwrap_or(2025),
-        ),
-        "dct:language": { "@id": "http://publications.europa.eu/resource/authority/language/ZHO" },
-        "dct:license": { "@id": LICENSE },
-        "dcat:landingPage": { "@id": format!("{base}/plans") },
-        "dcat:keyword": keywords(&["妇女", "儿童", "健康", "防震减灾"]),
-        "dcat:distribution": files
-            .iter()
-            .filter(|(f, _)| matches!(f, File::Source | File::SourceChecksum) || f.path().starts_with("all"))
-            .map(|(f, size)| distribution(common, f, *size))
-            .collect::<Vec<_>>(),
-    })
+/// What tells one dataset from another; the rest of a dataset is the same for all.
+struct About<'a> {
+    /// The fragment of its `@id` and the tail of its `dct:identifier`.
+    name: &'a str,
+    title: &'a str,
+    description: String,
+    years: (i32, i32),
+    landing: String,
+    keyword: &'a [&'a str],
 }
 
-/// One plan's dataset: the files of its scope.
-fn one_plan(common: &Common<'_>, plan: &entity::plan::Model, files: &[(File, usize)]) -> Value {
+/// A dataset with the files `own` picks as its distributions.
+fn dataset(
+    common: &Common<'_>,
+    about: About<'_>,
+    files: &[(File, usize)],
+    own: impl Fn(&File) -> bool,
+) -> Value {
     let (base, document) = (common.base, common.document);
-    let own = |f: &File| match f {
-        File::Table { scope, .. } | File::Workbook { scope } => *scope == plan.code,
-        _ => false,
-    };
     json!({
-        "@id": format!("{base}/catalog.jsonld#{}", plan.code),
+        "@id": format!("{base}/catalog.jsonld#{}", about.name),
         "@type": "dcat:Dataset",
-        "dct:identifier": format!("changle-plans-{}", plan.code),
-        "dct:title": { "@value": plan.title.clone(), "@language": "zh-CN" },
-        "dct:description": {
-            "@value": format!("《{}》的目标、指标年度数值与部门分工（{}）。", plan.title, document.number),
-            "@language": "zh-CN",
-        },
+        "dct:identifier": format!("changle-plans-{}", about.name),
+        "dct:title": { "@value": about.title, "@language": "zh-CN" },
+        "dct:description": { "@value": about.description, "@language": "zh-CN" },
         "dct:publisher": common.publisher.clone(),
         "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
         "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
-        "dct:temporal": period(plan.period_start, plan.period_end),
-        "dct:isPartOf": { "@id": format!("{base}/catalog.jsonld#all") },
+        "dct:temporal": period(about.years.0, about.years.1),
         "dct:license": { "@id": LICENSE },
-        "dcat:landingPage": { "@id": format!("{base}/plans/{}", plan.code) },
-        "dcat:keyword": keywords(&[plan_keyword(&plan.code)]),
+        "dcat:landingPage": { "@id": about.landing },
+        "dcat:keyword": keywords(about.keyword),
         "dcat:distribution": files
             .iter()
             .filter(|(f, _)| own(f))
             .map(|(f, size)| distribution(common, f, *size))
             .collect::<Vec<_>>(),
     })
+}
+
+/// The dataset of all four plans: the whole-document files and the source.
+fn all_plans(common: &Common<'_>, plans: &[entity::plan::Model], files: &[(File, usize)]) -> Value {
+    let document = common.document;
+    let about = About {
+        name: "all",
+        title: &document.title,
+        description: format!(
+            "{}《{}》所载四个规划（2021—2025年）的目标、指标年度数值与部门分工。",
+            document.number, document.title
+        ),
+        years: (
+            plans.iter().map(|p| p.period_start).min().unwrap_or(2021),
+            plans.iter().map(|p| p.period_end).max().unwrap_or(2025),
+        ),
+        landing: format!("{}/plans", common.base),
+        keyword: &["妇女", "儿童", "健康", "防震减灾"],
+    };
+    let whole =
+        |f: &File| matches!(f, File::Source | File::SourceChecksum) || f.path().starts_with("all");
+    let mut d = dataset(common, about, files, whole);
+    d["dct:language"] =
+        json!({ "@id": "http://publications.europa.eu/resource/authority/language/ZHO" });
+    d
+}
+
+/// One plan's dataset: the files of its scope.
+fn one_plan(common: &Common<'_>, plan: &entity::plan::Model, files: &[(File, usize)]) -> Value {
+    let about = About {
+        name: &plan.code,
+        title: &plan.title,
+        description: format!(
+            "《{}》的目标、指标年度数值与部门分工（{}）。",
+            plan.title, common.document.number
+        ),
+        years: (plan.period_start, plan.period_end),
+        landing: format!("{}/plans/{}", common.base, plan.code),
+        keyword: &[plan_keyword(&plan.code)],
+    };
+    let own = |f: &File| match f {
+        File::Table { scope, .. } | File::Workbook { scope } => *scope == plan.code,
+        _ => false,
+    };
+    let mut d = dataset(common, about, files, own);
+    d["dct:isPartOf"] = json!({ "@id": format!("{}/catalog.jsonld#all", common.base) });
+    d
 }
 
 /// A download as a distribution: its URLs, media type, size and, for the source, checksum.

@@ -215,6 +215,31 @@ on_both_backends!(
         assert_eq!(catalog.status, 200);
         assert_eq!(header(&catalog, "content-type"), "application/ld+json");
         let doc: Value = serde_json::from_slice(&catalog.body).unwrap_or_else(|e| panic!("{e}"));
+        // The whole-document dataset states its language; a plan's is part of it.
+        let datasets = doc["dcat:dataset"].as_array().cloned().unwrap_or_default();
+        let named = |tail: &str| {
+            datasets
+                .iter()
+                .find(|d| d["@id"].as_str().is_some_and(|id| id.ends_with(tail)))
+                .cloned()
+                .unwrap_or_else(|| panic!("no dataset {tail}"))
+        };
+        let (all, women) = (named("#all"), named("#women"));
+        assert_eq!(all["dct:identifier"], "changle-plans-all");
+        assert_eq!(
+            all["dct:language"]["@id"],
+            "http://publications.europa.eu/resource/authority/language/ZHO"
+        );
+        assert_eq!(women["dct:identifier"], "changle-plans-women");
+        assert_eq!(women["dct:title"]["@value"], "昌乐县“十四五”妇女发展规划");
+        assert!(women["dct:isPartOf"]["@id"]
+            .as_str()
+            .is_some_and(|id| id.ends_with("/catalog.jsonld#all")));
+        assert_eq!(
+            women["dct:temporal"]["dcat:startDate"]["@value"],
+            "2021-01-01"
+        );
+        assert_eq!(women.get("dct:language"), None);
         let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
         for dataset in doc["dcat:dataset"].as_array().into_iter().flatten() {
             for d in dataset["dcat:distribution"]
