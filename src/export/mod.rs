@@ -9,9 +9,10 @@ pub mod csv;
 pub mod json;
 pub mod tables;
 pub mod xlsx;
-mod zip;
 
 pub use tables::{build, Cell, Column, Table};
+
+use crate::repo::export::Snapshot;
 
 /// A file format of the downloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,4 +58,23 @@ pub fn file_name(scope: &str, table: Option<&str>, format: Format) -> String {
         Some(table) => format!("changle-plans-{scope}-{table}.{}", format.extension()),
         None => format!("changle-plans-{scope}.{}", format.extension()),
     }
+}
+
+/// What a scope's workbook says of itself: the plan's title (or the document's, for every
+/// plan), and when its data last changed — the newest of its values and the import.
+pub fn about(s: &Snapshot, scope: &str, imported_at: i64) -> xlsx::About {
+    let title = match (scope, s.plans.first()) {
+        ("all", _) | (_, None) => {
+            "昌乐县“十四五”妇女、儿童、卫生健康和防震减灾规划：目标与数据".to_string()
+        }
+        (_, Some(plan)) => format!("{}：目标与数据", plan.title),
+    };
+    let changed_at = s
+        .values
+        .iter()
+        .flat_map(|v| [Some(v.created_at), v.updated_at, v.reviewed_at])
+        .flatten()
+        .map(|t| t.timestamp())
+        .fold(imported_at, i64::max);
+    xlsx::About { title, changed_at }
 }

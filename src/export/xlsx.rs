@@ -1,160 +1,152 @@
-//! An XLSX workbook (Office Open XML), one sheet per table: one bold, frozen header row (the
-//! column name CSV and JSON use, then its Chinese label, which says where the unit is); numbers
-//! as numbers, text as inline strings.
+//! An XLSX workbook, written with rust_xlsxwriter: one sheet per table, its header row the
+//! column names the CSV and JSON use (bold, frozen, with a filter), numbers as numbers, columns
+//! wide enough for their text; then a `columns` sheet giving each column's Chinese label (and
+//! where its unit is), so that a reader such as pandas sees the CSV's columns.
 
-use super::zip::Zip;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
 use super::{Cell, Table};
 
-/// A workbook of the tables, in order.
-pub fn write(tables: &[Table]) -> Vec<u8> {
-    let mut zip = Zip::new();
-    zip.add(
-        "[Content_Types].xml",
-        content_types(tables.len()).as_bytes(),
-    );
-    zip.add("_rels/.rels", ROOT_RELS.as_bytes());
-    zip.add("xl/workbook.xml", workbook(tables).as_bytes());
-    zip.add(
-        "xl/_rels/workbook.xml.rels",
-        workbook_rels(tables.len()).as_bytes(),
-    );
-    zip.add("xl/styles.xml", STYLES.as_bytes());
-    for (n, table) in tables.iter().enumerate() {
-        zip.add(
-            &format!("xl/worksheets/sheet{}.xml", n + 1),
-            sheet(table).as_bytes(),
-        );
-    }
-    zip.finish()
+/// What the workbook says of itself (its document properties).
+#[derive(Debug, Clone, PartialEq)]
+pub struct About {
+    pub title: String,
+    /// When the data it holds last changed (seconds since the epoch): the file's creation
+    /// time, so that the same data gives the same bytes.
+    pub changed_at: i64,
 }
 
-const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+/// Columns holding a number as published (a goal's （4）): a number where it is one.
+const NUMBERED: [&str; 1] = ["goal_number"];
 
-/// Style 0 is the default; style 1 is bold, for the header rows.
-const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#;
+/// The widest a column is made, in characters (the rest of a long text shows in the cell).
+const MAX_WIDTH: usize = 60;
 
-fn content_types(sheets: usize) -> String {
-    let mut s = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#,
-    );
-    for n in 1..=sheets {
-        s.push_str(&format!(
-            r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
-        ));
+/// A workbook of the tables, in order, and the `columns` sheet.
+pub fn write(tables: &[Table], about: &About) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    book.set_properties(&properties(about)?);
+    let bold = Format::new().set_bold();
+    for table in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(table.name)?;
+        data_sheet(sheet, table, &bold)?;
     }
-    s.push_str("</Types>");
-    s
+    columns_sheet(book.add_worksheet(), tables, &bold)?;
+    book.save_to_buffer()
 }
 
-fn workbook(tables: &[Table]) -> String {
-    let mut s = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
-    );
-    for (n, t) in tables.iter().enumerate() {
-        s.push_str(&format!(
-            r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#,
-            escape(t.name),
-            n + 1,
-            n + 1
-        ));
-    }
-    s.push_str("</sheets></workbook>");
-    s
+fn properties(about: &About) -> Result<DocProperties, XlsxError> {
+    Ok(DocProperties::new()
+        .set_title(&about.title)
+        .set_author("plangraph")
+        .set_company("昌乐县人民政府")
+        .set_keywords("乐政字〔2022〕16号")
+        .set_comment("列名与 CSV 相同；各列的中文说明见 columns 工作表。")
+        .set_creation_datetime(&ExcelDateTime::from_timestamp(about.changed_at)?))
 }
 
-fn workbook_rels(sheets: usize) -> String {
-    let mut s = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
-    );
-    for n in 1..=sheets {
-        s.push_str(&format!(
-            r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#
-        ));
+fn data_sheet(sheet: &mut Worksheet, table: &Table, bold: &Format) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = table.columns.iter().map(|c| width(c.name)).collect();
+    for (col, column) in (0u16..).zip(&table.columns) {
+        sheet.write_string_with_format(0, col, column.name, bold)?;
     }
-    s.push_str(&format!(
-        r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
-        sheets + 1
-    ));
-    s
-}
-
-/// A1-style column letters: 0 → A, 25 → Z, 26 → AA.
-fn column_letters(mut n: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(char::from(b'A' + u8::try_from(n % 26).unwrap_or(0)));
-        if n < 26 {
-            break;
+    for (row, cells) in (1u32..).zip(&table.rows) {
+        for ((col, cell), column) in (0u16..).zip(cells).zip(&table.columns) {
+            let numbered = NUMBERED.contains(&column.name);
+            if let Some(shown) = write_cell(sheet, row, col, cell, numbered)? {
+                let at = usize::from(col);
+                widths[at] = widths[at].max(width(&shown));
+            }
         }
-        n = n / 26 - 1;
     }
-    letters.iter().rev().collect()
+    for (col, w) in (0u16..).zip(&widths) {
+        sheet.set_column_width(col, column_width(*w))?;
+    }
+    let last_row = u32::try_from(table.rows.len()).unwrap_or(u32::MAX);
+    let last_col = u16::try_from(table.columns.len().saturating_sub(1)).unwrap_or(u16::MAX);
+    sheet.autofilter(0, 0, last_row, last_col)?;
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
-/// The sheet: the header row, then the data from row 2.
-fn sheet(table: &Table) -> String {
-    let mut s = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>"#,
-    );
-    let header: Vec<Cell> = table
-        .columns
+/// Writes one cell; returns its text as shown, for the column's width.
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    numbered: bool,
+) -> Result<Option<String>, XlsxError> {
+    let shown = match cell {
+        Cell::Text(t) => match t.parse::<u32>().ok().filter(|_| numbered) {
+            Some(n) => {
+                sheet.write_number(row, col, f64::from(n))?;
+                t.clone()
+            }
+            None => {
+                sheet.write_string(row, col, t)?;
+                t.clone()
+            }
+        },
+        Cell::Number(v) => {
+            sheet.write_number(row, col, *v)?;
+            super::csv::number(*v)
+        }
+        Cell::Int(v) => {
+            // Every integer the tables hold (years, lines, counts) is exact as an f64.
+            #[allow(clippy::cast_precision_loss)]
+            sheet.write_number(row, col, *v as f64)?;
+            v.to_string()
+        }
+        Cell::Bool(b) => {
+            sheet.write_boolean(row, col, *b)?;
+            if *b { "TRUE" } else { "FALSE" }.to_string()
+        }
+        Cell::Empty => return Ok(None),
+    };
+    Ok(Some(shown))
+}
+
+/// Each table's columns, their Chinese labels and where the unit is.
+fn columns_sheet(sheet: &mut Worksheet, tables: &[Table], bold: &Format) -> Result<(), XlsxError> {
+    sheet.set_name("columns")?;
+    for (col, head) in (0u16..).zip(["table", "column", "label"]) {
+        sheet.write_string_with_format(0, col, head, bold)?;
+    }
+    let columns = tables
         .iter()
-        .map(|c| Cell::Text(format!("{} {}", c.name, c.label)))
-        .collect();
-    row(&mut s, 1, &header, true);
-    for (n, cells) in table.rows.iter().enumerate() {
-        row(&mut s, n + 2, cells, false);
-    }
-    s.push_str("</sheetData></worksheet>");
-    s
-}
-
-fn row(s: &mut String, number: usize, cells: &[Cell], header: bool) {
-    s.push_str(&format!(r#"<row r="{number}">"#));
-    let style = if header { r#" s="1""# } else { "" };
-    for (n, cell) in cells.iter().enumerate() {
-        let at = format!("{}{number}", column_letters(n));
-        match cell {
-            Cell::Text(t) => s.push_str(&format!(
-                r#"<c r="{at}"{style} t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
-                escape(t)
-            )),
-            Cell::Number(v) => s.push_str(&format!(
-                r#"<c r="{at}"{style}><v>{}</v></c>"#,
-                super::csv::number(*v)
-            )),
-            Cell::Int(v) => s.push_str(&format!(r#"<c r="{at}"{style}><v>{v}</v></c>"#)),
-            Cell::Bool(b) => s.push_str(&format!(
-                r#"<c r="{at}"{style} t="b"><v>{}</v></c>"#,
-                u8::from(*b)
-            )),
-            Cell::Empty => {}
+        .flat_map(|t| t.columns.iter().map(move |c| (t.name, c)));
+    let mut widths = [width("table"), width("column"), width("label")];
+    for (row, (table, column)) in (1u32..).zip(columns) {
+        for (col, text) in (0u16..).zip([table, column.name, column.label]) {
+            sheet.write_string(row, col, text)?;
+            widths[usize::from(col)] = widths[usize::from(col)].max(width(text));
         }
     }
-    s.push_str("</row>");
+    for (col, w) in (0u16..).zip(&widths) {
+        sheet.set_column_width(col, column_width(*w))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
-/// Text as XML character data; characters XML 1.0 cannot hold are dropped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if u32::from(c) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// How many narrow characters `text` takes on screen: CJK and full-width forms take two.
+fn width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115f | 0x2e80..=0xa4cf | 0xac00..=0xd7a3 | 0xf900..=0xfaff => 2,
+            0xfe30..=0xfe4f | 0xff00..=0xff60 | 0xffe0..=0xffe6 | 0x20000..=0x3fffd => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// A column's width in Excel's units (characters of its default font), with room for the
+/// filter button and capped.
+fn column_width(chars: usize) -> f64 {
+    let capped = u32::try_from(chars.min(MAX_WIDTH)).unwrap_or(60);
+    f64::from(capped) + 3.0
 }
 
 #[cfg(test)]
@@ -162,17 +154,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn columns_are_lettered_like_a_spreadsheet() {
-        assert_eq!(column_letters(0), "A");
-        assert_eq!(column_letters(25), "Z");
-        assert_eq!(column_letters(26), "AA");
-        assert_eq!(column_letters(27), "AB");
-        assert_eq!(column_letters(701), "ZZ");
-        assert_eq!(column_letters(702), "AAA");
-    }
-
-    #[test]
-    fn control_characters_cannot_break_the_xml() {
-        assert_eq!(escape("a<b>&\"\u{1}c"), "a&lt;b&gt;&amp;&quot;c");
+    fn chinese_text_is_twice_as_wide_as_latin() {
+        assert_eq!(width("goal"), 4);
+        assert_eq!(width("婴儿死亡率"), 10);
+        assert_eq!(width("（4）％"), 6);
+        assert_eq!(column_width(5), 8.0);
+        assert_eq!(column_width(500), 63.0);
     }
 }

@@ -202,7 +202,13 @@ pub async fn build_scope(
     scope: &str,
 ) -> Result<Vec<(File, Vec<u8>)>, AppError> {
     let plan = Some(scope).filter(|s| *s != "all");
-    let tables = export::build(&repo::export::snapshot(db, plan).await?);
+    let snapshot = repo::export::snapshot(db, plan).await?;
+    let imported_at = repo::export::document(db)
+        .await?
+        .map_or(0, |d| d.imported_at.timestamp());
+    let tables = export::build(&snapshot);
+    let workbook = export::xlsx::write(&tables, &export::about(&snapshot, scope, imported_at))
+        .map_err(|e| AppError::internal(format!("the workbook of {scope}: {e}")))?;
     let mut files = Vec::new();
     for table in &tables {
         for format in [Format::Csv, Format::Json] {
@@ -224,7 +230,7 @@ pub async fn build_scope(
         File::Workbook {
             scope: scope.to_string(),
         },
-        export::xlsx::write(&tables),
+        workbook,
     ));
     Ok(files)
 }

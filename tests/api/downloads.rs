@@ -29,6 +29,14 @@ for ws in wb.worksheets:
                                for c in r] for r in rows]
     out["types"] = out.get("types", {})
     out["types"][ws.title] = [[type(c).__name__ for c in r] for r in rows[1:3]]
+    out.setdefault("filter", {})[ws.title] = ws.auto_filter.ref
+    out.setdefault("frozen", {})[ws.title] = ws.freeze_panes
+    out.setdefault("dimensions", {})[ws.title] = ws.dimensions
+    out.setdefault("widths", {})[ws.title] = [
+        ws.column_dimensions[openpyxl.utils.get_column_letter(n + 1)].width
+        for n in range(ws.max_column)]
+out["title"] = wb.properties.title
+out["created"] = wb.properties.created.isoformat()
 print(json.dumps(out, ensure_ascii=False))
 "#;
 
@@ -384,12 +392,16 @@ on_both_backends!(
             ("‰", "2020", "2.27", "DOCUMENT", "true", "456")
         );
 
-        // The workbook: three sheets, the CSV's rows, numbers as numbers.
+        // The workbook: the three tables with the CSV's header and rows, numbers as numbers,
+        // then the columns' Chinese labels.
         let f = get(&app, "/downloads/all.xlsx", &[]).await;
         let file = tempfile_with(&f.body, "xlsx");
         let book = python::run(&py, XLSX, &file);
         let _ = std::fs::remove_file(&file);
-        assert_eq!(book["sheets"], json!(["targets", "values", "departments"]));
+        assert_eq!(
+            book["sheets"],
+            json!(["targets", "values", "departments", "columns"])
+        );
         assert_eq!(book["rows"]["targets"], 164);
         assert_eq!(book["rows"]["values"], 26);
         let sheet = book["cells"]["values"]
@@ -402,7 +414,42 @@ on_both_backends!(
             .unwrap_or_else(|| panic!("no 婴儿死亡率 in the workbook"));
         assert_eq!(infant[3], json!(2020));
         assert_eq!(infant[4], json!(2.27));
-        assert_eq!(sheet[0][4], "value 数值（单位见“单位”列）");
+        for table in ["targets", "values", "departments"] {
+            let csv = get(&app, &format!("/downloads/all/{table}.csv"), &[]).await;
+            let (h, _) = read_csv(&py, &csv.body);
+            assert_eq!(book["cells"][table][0], json!(h), "{table}'s header");
+            assert_eq!(book["frozen"][table], "A2", "{table}");
+            // The filter covers the whole table, header and every row.
+            assert_eq!(book["filter"][table], book["dimensions"][table], "{table}");
+        }
+        let labels = book["cells"]["columns"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(labels.contains(&json!(["values", "value", "数值（单位见“单位”列）"])));
+        // Widths follow the text: the indicator column is wider than the year's, and a goal
+        // number is a number.
+        let (h, _) = read_csv(&py, &get(&app, "/downloads/all/values.csv", &[]).await.body);
+        let widths = &book["widths"]["values"];
+        let w = |name: &str| widths[column(&h, name)].as_f64().unwrap_or(0.0);
+        assert!(w("indicator") > 2.0 * w("year"), "{widths}");
+        let targets = book["cells"]["targets"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let (th, _) = read_csv(
+            &py,
+            &get(&app, "/downloads/all/targets.csv", &[]).await.body,
+        );
+        let numbers = targets[1..]
+            .iter()
+            .filter(|r| r[column(&th, "goal_number")].is_number())
+            .count();
+        assert!(numbers > 100, "{numbers} goal numbers stored as numbers");
+        assert_eq!(
+            book["title"],
+            "昌乐县“十四五”妇女、儿童、卫生健康和防震减灾规划：目标与数据"
+        );
 
         // Conditional GETs, then a publication changes the files and their ETags.
         let before = get(&app, "/downloads/all/values.csv", &[]).await;
