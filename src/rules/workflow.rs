@@ -41,18 +41,23 @@ impl Years {
     }
 }
 
-/// Range checks that follow the unit: shares are 0–100, per-mille 0–1000, rates and counts
-/// are not negative, ages below 150.
-pub fn check_range(value: f64, unit: Option<&str>) -> Result<(), String> {
-    let unit = unit.unwrap_or("").trim();
-    let (low, high) = match unit {
+/// The range a value in `unit` may take: shares are 0–100, per-mille 0–1000, ages below 150,
+/// other rates, counts and amounts not negative; without a unit, any number.
+pub fn range(unit: Option<&str>) -> (f64, f64) {
+    match unit.unwrap_or("").trim() {
         "%" => (0.0, 100.0),
         "‰" => (0.0, 1000.0),
         "岁" => (0.0, 150.0),
         "" => (f64::MIN, f64::MAX),
         // /10万, 人, 张, 个, 天, 亿元, 个百分点 …: rates, counts and amounts
         _ => (0.0, f64::MAX),
-    };
+    }
+}
+
+/// Whether `value` is in its unit's [`range`], with the reason when it is not.
+pub fn check_range(value: f64, unit: Option<&str>) -> Result<(), String> {
+    let (low, high) = range(unit);
+    let unit = unit.unwrap_or("").trim();
     if value < low || value > high {
         if high == f64::MAX {
             Err(format!("a value in {unit} cannot be negative"))
