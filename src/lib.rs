@@ -18,6 +18,7 @@ pub mod import;
 pub mod limits;
 pub mod pages;
 pub mod repo;
+pub mod reporting;
 pub mod rules;
 pub mod service;
 pub mod startup;

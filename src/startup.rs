@@ -363,6 +363,7 @@ fn run(
     events: Arc<crate::events::Events>,
     version: Arc<DataVersion>,
 ) -> std::io::Result<Server> {
+    let signing = web::Data::new(keys.clone());
     let schema = build_schema_with(
         Some(db.clone()),
         Arc::clone(&checker),
@@ -409,6 +410,7 @@ fn run(
             .app_data(web::Data::from(Arc::clone(&version)))
             .app_data(ws.clone())
             .app_data(public_url.clone())
+            .app_data(signing.clone())
             // Before the GET route of queries: a WebSocket upgrade on /graphql subscribes.
             .route(
                 "/graphql",
@@ -426,6 +428,10 @@ fn run(
             .route(
                 "/downloads/{path:.*}",
                 web::get().to(http::downloads::download),
+            )
+            .route(
+                "/templates/{department}/{file}",
+                web::get().to(http::templates::template),
             )
             .route("/catalog.jsonld", web::get().to(http::catalog::catalog))
             .route("/plans", web::get().to(http::pages::index))

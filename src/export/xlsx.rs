@@ -132,7 +132,7 @@ fn columns_sheet(sheet: &mut Worksheet, tables: &[Table], bold: &Format) -> Resu
 }
 
 /// How many narrow characters `text` takes on screen: CJK and full-width forms take two.
-fn width(text: &str) -> usize {
+pub fn width(text: &str) -> usize {
     text.chars()
         .map(|c| match u32::from(c) {
             0x1100..=0x115f | 0x2e80..=0xa4cf | 0xac00..=0xd7a3 | 0xf900..=0xfaff => 2,

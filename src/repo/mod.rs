@@ -17,6 +17,7 @@ pub mod rows;
 pub mod search;
 pub mod tally;
 pub mod targets;
+pub mod templates;
 pub mod users;
 pub mod values;
 

@@ -67,13 +67,13 @@ print(json.dumps({
 }, ensure_ascii=False))
 "#;
 
-struct Fetched {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct Fetched {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
-async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Fetched {
+pub(crate) async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Fetched {
     let url = if path.starts_with("http") {
         path.to_string()
     } else {
@@ -113,7 +113,7 @@ fn collect_ids(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn header<'a>(f: &'a Fetched, name: &str) -> &'a str {
+pub(crate) fn header<'a>(f: &'a Fetched, name: &str) -> &'a str {
     f.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -121,7 +121,7 @@ fn header<'a>(f: &'a Fetched, name: &str) -> &'a str {
 }
 
 /// A CSV download read by Python's csv module: header and rows.
-fn read_csv(py: &std::path::PathBuf, bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn read_csv(py: &std::path::PathBuf, bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let file = tempfile_with(bytes, "csv");
     let out = python::run(py, CSV, &file);
     let _ = std::fs::remove_file(&file);
@@ -143,7 +143,7 @@ fn read_csv(py: &std::path::PathBuf, bytes: &[u8]) -> (Vec<String>, Vec<Vec<Stri
     )
 }
 
-fn tempfile_with(bytes: &[u8], extension: &str) -> std::path::PathBuf {
+pub(crate) fn tempfile_with(bytes: &[u8], extension: &str) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     let path = std::env::temp_dir().join(format!(
@@ -155,7 +155,7 @@ fn tempfile_with(bytes: &[u8], extension: &str) -> std::path::PathBuf {
     path
 }
 
-fn column(header: &[String], name: &str) -> usize {
+pub(crate) fn column(header: &[String], name: &str) -> usize {
     header
         .iter()
         .position(|h| h == name)

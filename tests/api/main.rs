@@ -21,6 +21,7 @@ mod statements;
 mod store;
 mod subscriptions;
 mod support;
+mod templates;
 mod transport;
 mod upgrade;
 mod workflow;

@@ -124,16 +124,20 @@ fn response_type(req: &HttpRequest) -> &'static str {
     }
 }
 
-/// The caller as the HTTP request shows it: bearer token (the scheme in any case) and address.
-fn caller(req: &HttpRequest) -> Caller {
-    let bearer = req
-        .headers()
+/// The request's bearer token (the scheme in any case), if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_string())
-        .filter(|t| !t.is_empty());
+        .filter(|t| !t.is_empty())
+}
+
+/// The caller as the HTTP request shows it: bearer token and address.
+fn caller(req: &HttpRequest) -> Caller {
+    let bearer = bearer(req);
     let address = client::address_of(req).map(|a| a.to_string());
     Caller {
         bearer,

@@ -1,0 +1,188 @@
+//! What a department owes for a year, as its reporting template lists it: every indicator it
+//! may report (the one rule of `values::reporters_of_many`), the targets set on it, the last
+//! published figure before the year, and what is already submitted or published for the year.
+
+use std::collections::HashMap;
+
+use entity::{department, indicator, indicator_value, plan, target};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::rows;
+use crate::domain::ValueStatus;
+use crate::error::AppError;
+
+/// One cell a department owes: an indicator for a year (the template's, or the baseline year
+/// its targets state, while the series has no published value at all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Obligation {
+    pub department: department::Model,
+    pub indicator: indicator::Model,
+    pub year: i32,
+    /// The targets on the indicator, each with its plan's short title (妇女发展规划), in
+    /// document order.
+    pub targets: Vec<(String, target::Model)>,
+    /// The newest published value of a year before this one.
+    pub last_published: Option<indicator_value::Model>,
+    /// The value for the year the template fills in: one waiting for review, else the
+    /// published one, else a rejected one.
+    pub current: Option<indicator_value::Model>,
+}
+
+/// The obligations of one department (or, with `None`, of every department) for `year`, by
+/// department (in the order the store lists them) and the indicators' order.
+pub async fn obligations(
+    db: &impl ConnectionTrait,
+    department_id: Option<i32>,
+    year: i32,
+) -> Result<Vec<Obligation>, AppError> {
+    let indicators = rows::all(
+        db,
+        indicator::Entity::find().order_by_asc(indicator::Column::Ordinal),
+    )
+    .await?;
+    let ids: Vec<i32> = indicators.iter().map(|i| i.id).collect();
+    let reporters = super::values::reporters_of_many(db, &ids).await?;
+    let departments: HashMap<i32, department::Model> = rows::all(db, department::Entity::find())
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let targets = targets_by_indicator(db).await?;
+    let values = values_by_indicator(db, year).await?;
+    let mut out = Vec::new();
+    for indicator in &indicators {
+        let on_it = targets.get(&indicator.id).cloned().unwrap_or_default();
+        let years = owed_years(&values, indicator.id, &on_it, year);
+        for department in reporters.get(&indicator.id).into_iter().flatten() {
+            if department_id.is_some_and(|d| d != *department) {
+                continue;
+            }
+            let Some(department) = departments.get(department) else {
+                continue;
+            };
+            for &owed in &years {
+                out.push(Obligation {
+                    department: department.clone(),
+                    indicator: indicator.clone(),
+                    year: owed,
+                    targets: on_it.clone(),
+                    last_published: values.last_before(indicator.id, owed),
+                    current: values.current.get(&(indicator.id, owed)).cloned(),
+                });
+            }
+        }
+    }
+    // By department, then as the indicators come (the sort is stable).
+    out.sort_by_key(|o| o.department.id);
+    Ok(out)
+}
+
+/// Every target with its plan's short title, by indicator, in document order.
+async fn targets_by_indicator(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<i32, Vec<(String, target::Model)>>, AppError> {
+    let plans: HashMap<i32, String> = rows::all(db, plan::Entity::find())
+        .await?
+        .into_iter()
+        .map(|p| (p.id, short_title(&p.title)))
+        .collect();
+    let targets = rows::all(
+        db,
+        target::Entity::find()
+            .order_by_asc(target::Column::LineStart)
+            .order_by_asc(target::Column::Ordinal),
+    )
+    .await?;
+    let mut out: HashMap<i32, Vec<(String, target::Model)>> = HashMap::new();
+    for t in targets {
+        let code = plans.get(&t.plan_id).cloned().unwrap_or_default();
+        out.entry(t.indicator_id).or_default().push((code, t));
+    }
+    Ok(out)
+}
+
+/// The years owed for an indicator: the template's, after the earliest baseline year its
+/// targets state when the series has no published value yet (its start is owed too).
+fn owed_years(
+    values: &Values,
+    indicator_id: i32,
+    targets: &[(String, target::Model)],
+    year: i32,
+) -> Vec<i32> {
+    let baseline = targets
+        .iter()
+        .filter_map(|(_, t)| t.baseline_year)
+        .filter(|b| *b < year)
+        .min();
+    match baseline {
+        Some(b) if !values.published.contains_key(&indicator_id) => vec![b, year],
+        _ => vec![year],
+    }
+}
+
+/// The values of the years up to the template's.
+struct Values {
+    /// Per indicator, its published values in year order.
+    published: HashMap<i32, Vec<indicator_value::Model>>,
+    /// Per indicator and year, the value a template fills in.
+    current: HashMap<(i32, i32), indicator_value::Model>,
+}
+
+impl Values {
+    /// The newest published value of a year before `year`.
+    fn last_before(&self, indicator_id: i32, year: i32) -> Option<indicator_value::Model> {
+        self.published
+            .get(&indicator_id)?
+            .iter()
+            .rev()
+            .find(|v| v.year < year)
+            .cloned()
+    }
+}
+
+/// Every value of a year up to `year` that is not superseded.
+async fn values_by_indicator(db: &impl ConnectionTrait, year: i32) -> Result<Values, AppError> {
+    let values = rows::all(
+        db,
+        indicator_value::Entity::find()
+            .filter(indicator_value::Column::Year.lte(year))
+            .filter(indicator_value::Column::Status.ne(ValueStatus::Superseded))
+            .order_by_asc(indicator_value::Column::Year)
+            .order_by_asc(indicator_value::Column::Version)
+            .order_by_asc(indicator_value::Column::Id),
+    )
+    .await?;
+    // What a template fills in: a value waiting for review, else the published one, else a
+    // rejected one (so its submitter sees what was refused); the newest of each.
+    let rank = |s: ValueStatus| match s {
+        ValueStatus::Submitted => 3,
+        ValueStatus::Published => 2,
+        _ => 1,
+    };
+    let mut out = Values {
+        published: HashMap::new(),
+        current: HashMap::new(),
+    };
+    for v in values {
+        if v.status == ValueStatus::Published {
+            out.published
+                .entry(v.indicator_id)
+                .or_default()
+                .push(v.clone());
+        }
+        let key = (v.indicator_id, v.year);
+        let kept = out.current.get(&key).map_or(0, |c| rank(c.status));
+        if rank(v.status) >= kept {
+            out.current.insert(key, v);
+        }
+    }
+    Ok(out)
+}
+
+/// A plan's title without the county and the period it shares with the others:
+/// 昌乐县“十四五”妇女发展规划 → 妇女发展规划.
+fn short_title(title: &str) -> String {
+    let title = title.trim_start_matches("昌乐县");
+    let title = title.trim_start_matches("“十四五”");
+    title.to_string()
+}

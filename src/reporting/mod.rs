@@ -1,0 +1,7 @@
+//! The yearly reporting cycle outside GraphQL: the templates departments fill in (built here
+//! from what they owe, pure) and the workbook they are written as.
+
+pub mod template;
+pub mod workbook;
+
+pub use template::{Template, TemplateRow};
