@@ -8,7 +8,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
-pub mod escapes;
 pub mod events;
 pub mod export;
 pub mod graphql;

@@ -11,7 +11,6 @@ pub mod graphql;
 pub mod head;
 pub mod health;
 pub mod ide;
-pub mod json;
 pub mod log_gate;
 pub mod pages;
 pub mod subscriptions;

@@ -88,8 +88,7 @@ pub(super) fn status_of(response: &Response, content_type: &str) -> StatusCode {
 /// The answer as bytes, or an error in its place (LIMIT_EXCEEDED when it is too large); the
 /// flag says whether it is the answer.
 pub(super) fn serialize(response: &Response, limits: &Limits) -> (web::Bytes, bool) {
-    let written = crate::http::json::answer(response).map(Ok);
-    let Ok(body) = written.unwrap_or_else(|| serde_json::to_vec(response)) else {
+    let Ok(body) = serde_json::to_vec(response) else {
         let error = error_body("internal error", "INTERNAL_SERVER_ERROR");
         return (web::Bytes::from(error.to_string()), false);
     };
