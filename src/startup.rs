@@ -429,6 +429,7 @@ fn run(
                 "/downloads/{path:.*}",
                 web::get().to(http::downloads::download),
             )
+            .route("/templates/upload", web::post().to(http::upload::upload))
             .route(
                 "/templates/{department}/{file}",
                 web::get().to(http::templates::template),

@@ -17,6 +17,7 @@ pub mod source;
 pub mod submission;
 pub mod subscription;
 pub mod target;
+pub mod upload;
 
 use std::sync::Arc;
 
@@ -55,6 +56,7 @@ pub struct MutationRoot(
     session::SessionMutation,
     submission::SubmissionMutation,
     submission::CorrectionMutation,
+    upload::UploadMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

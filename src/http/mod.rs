@@ -15,6 +15,7 @@ pub mod log_gate;
 pub mod pages;
 pub mod subscriptions;
 pub mod templates;
+pub mod upload;
 pub mod ws_guard;
 
 use actix_cors::Cors;

@@ -88,7 +88,7 @@ async fn build(
 }
 
 /// The caller, from its bearer token, as the store says it is now.
-async fn caller(
+pub(super) async fn caller(
     req: &HttpRequest,
     db: &DatabaseConnection,
     keys: &Keys,
@@ -152,7 +152,7 @@ fn percent(name: &str) -> String {
         .collect()
 }
 
-fn refuse(err: &AppError) -> HttpResponse {
+pub(super) fn refuse(err: &AppError) -> HttpResponse {
     err.log();
     let status = match err {
         AppError::BadUserInput(_) | AppError::Invalid { .. } => StatusCode::BAD_REQUEST,

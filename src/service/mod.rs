@@ -9,6 +9,7 @@ pub mod login;
 pub mod operations;
 pub mod statuses;
 pub mod tally;
+pub mod upload;
 pub mod users;
 pub mod values;
 
@@ -30,6 +31,9 @@ pub struct Done<T> {
     pub value: T,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// Whether the transaction is kept: false for a dry run, or a batch that refused a row
+    /// and answers with what it found rather than an error.
+    pub keep: bool,
 }
 
 impl<T> Done<T> {
@@ -38,6 +42,7 @@ impl<T> Done<T> {
             value,
             before: None,
             after: None,
+            keep: true,
         }
     }
 
@@ -48,6 +53,12 @@ impl<T> Done<T> {
 
     pub fn after(mut self, after: serde_json::Value) -> Done<T> {
         self.after = Some(after);
+        self
+    }
+
+    /// Rolls the transaction back, but answers with the value (audited as `not_stored`).
+    pub fn discard(mut self) -> Done<T> {
+        self.keep = false;
         self
     }
 }
@@ -76,9 +87,14 @@ pub async fn run<T>(
         actor.require(operation.roles)?;
         let txn = db.begin().await?;
         match work(&txn, actor).await {
-            Ok(done) => {
+            Ok(done) if done.keep => {
                 audit::record(&txn, entry("ok", done.before, done.after)).await?;
                 txn.commit().await?;
+                Ok(done.value)
+            }
+            Ok(done) => {
+                txn.rollback().await?;
+                audit::record(db, entry("not_stored", done.before, done.after)).await?;
                 Ok(done.value)
             }
             Err(e) => {

@@ -36,6 +36,11 @@ pub const SUBMIT_VALUES: Kind = Kind {
     action: "submitValues",
     roles: &[UserRole::Submitter],
 };
+/// A filled-in template, all rows or none, or its dry run (`uploadSheet`).
+pub const UPLOAD_SHEET: Kind = Kind {
+    action: "uploadSheet",
+    roles: &[UserRole::Submitter],
+};
 /// Approving or rejecting a submitted value (`reviewValue`).
 pub const REVIEW_VALUE: Kind = Kind {
     action: "reviewValue",

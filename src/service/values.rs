@@ -70,7 +70,7 @@ async fn event(
 }
 
 /// The latest value (highest version) of an indicator for a year.
-async fn latest(
+pub(crate) async fn latest(
     db: &impl ConnectionTrait,
     indicator_id: i32,
     year: i32,
@@ -164,7 +164,10 @@ pub async fn submit_rows(
 /// The years a value of the indicator may be for: the periods of the plans that set targets
 /// for it, and the years before them (baselines), of its targets and of the document's
 /// figures.
-async fn reportable_years(db: &impl ConnectionTrait, indicator_id: i32) -> Result<Years, AppError> {
+pub(crate) async fn reportable_years(
+    db: &impl ConnectionTrait,
+    indicator_id: i32,
+) -> Result<Years, AppError> {
     let targets = target::Entity::find()
         .filter(target::Column::IndicatorId.eq(indicator_id))
         .all(db)

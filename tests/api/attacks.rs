@@ -47,7 +47,7 @@ async fn get(app: &TestApp, params: &[(&str, &str)]) -> (u16, Value) {
 }
 
 /// The server still answers a normal query, correctly.
-async fn still_serves(app: &TestApp) {
+pub(crate) async fn still_serves(app: &TestApp) {
     let body = app.query(NORMAL).await;
     assert_eq!(body["data"]["plans"][3]["code"], "earthquake", "{body}");
     let health = app

@@ -24,4 +24,5 @@ mod support;
 mod templates;
 mod transport;
 mod upgrade;
+mod upload;
 mod workflow;

@@ -6,6 +6,8 @@
 //! operations in a batch, a mutation by GET. Everything else about a request's size is the
 //! limits extension's (`crate::limits`), which every transport shares.
 
+mod body;
+mod multipart;
 mod outcome;
 mod refusal;
 mod single;

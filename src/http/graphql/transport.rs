@@ -7,86 +7,16 @@ use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::{BatchRequest, Executor, Request, Variables};
-use futures_util::StreamExt;
 use serde::Deserialize;
 
+use super::body::read_body;
 use super::outcome::{after, execute, has_code};
 use super::refusal::{prepare, Refusal};
 use super::single::single;
 use super::{caller, client, reply, response_type, unavailable, with_context, GraphqlState};
 use super::{GRAPHQL_RESPONSE_JSON, JSON, UNAVAILABLE};
-use crate::config::Limits;
 use crate::limits::rate::Decision;
 use crate::limits::{nesting, LIMIT_EXCEEDED};
-
-/// Reads the body within the size limit and the time limit.
-async fn read_body(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limits: &Limits,
-    content_type: &str,
-) -> Result<web::Bytes, HttpResponse> {
-    let too_large = || {
-        reply(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            content_type,
-            &format!(
-                "the request body is larger than {} bytes, the most allowed",
-                limits.body_bytes
-            ),
-            "PAYLOAD_TOO_LARGE",
-        )
-    };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limits.body_bytes) {
-        return Err(too_large());
-    }
-    let read = async {
-        let mut body = web::BytesMut::new();
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|_| {
-                reply(
-                    StatusCode::BAD_REQUEST,
-                    content_type,
-                    "the request body could not be read",
-                    "BAD_REQUEST",
-                )
-            })?;
-            if body.len() + chunk.len() > limits.body_bytes {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body.freeze())
-    };
-    match tokio::time::timeout(limits.body_timeout, read).await {
-        Ok(result) => result,
-        Err(_) => {
-            let address = client::address_of(req).map_or_else(String::new, |a| a.to_string());
-            crate::refusal_log!(
-                "slow_body",
-                address,
-                "request refused: body not received in time"
-            );
-            let mut r = reply(
-                StatusCode::REQUEST_TIMEOUT,
-                content_type,
-                &format!(
-                    "the request body did not arrive within {} ms",
-                    limits.body_timeout.as_millis()
-                ),
-                "REQUEST_TIMEOUT",
-            );
-            r.head_mut()
-                .set_connection_type(actix_web::http::ConnectionType::Close);
-            Err(r)
-        }
-    }
-}
 
 /// `POST /graphql` with `application/json`: one request or a batch.
 pub async fn post<E: Executor>(
@@ -95,20 +25,30 @@ pub async fn post<E: Executor>(
     state: web::Data<GraphqlState<E>>,
 ) -> HttpResponse {
     let content_type = response_type(&req);
-    let is_json = req
+    let sent = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(JSON) || v.starts_with(GRAPHQL_RESPONSE_JSON));
-    if !is_json {
+        .unwrap_or("");
+    if sent.starts_with("multipart/form-data") {
+        return super::multipart::post(&req, payload, &state, content_type).await;
+    }
+    if !(sent.starts_with(JSON) || sent.starts_with(GRAPHQL_RESPONSE_JSON)) {
         return reply(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             content_type,
-            "send the request as application/json",
+            "send the request as application/json (or multipart/form-data for an upload)",
             "UNSUPPORTED_MEDIA_TYPE",
         );
     }
-    let body = match read_body(&req, payload, &state.limits, content_type).await {
+    let body = match read_body(
+        &req,
+        payload,
+        (&state.limits, state.limits.body_bytes),
+        content_type,
+    )
+    .await
+    {
         Ok(b) => b,
         Err(r) => return r,
     };
