@@ -21,7 +21,7 @@ pub mod upload;
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
+use crate::repo::batch::Loader;
 use async_graphql::{Context, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 

@@ -21,7 +21,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use async_graphql::dataloader::Loader;
+use super::batch::Loader;
 use futures_channel::oneshot;
 use sea_orm::DatabaseConnection;
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::Loader;
+use super::Loader;
 use entity::{goal, goal_department, target};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Order, Query};
 use sea_orm::{

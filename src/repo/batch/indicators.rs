@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::Loader;
+use super::Loader;
 use entity::{indicator, target};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Iterable, QueryFilter};

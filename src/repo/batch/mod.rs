@@ -9,9 +9,10 @@ mod sizes;
 mod slices;
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
 use entity::{
     department, department_alias, document, domain, goal_group, indicator, plan, target,
     value_event,
@@ -24,6 +25,19 @@ use crate::repo::rows::{self};
 #[derive(Clone)]
 pub struct Store {
     pub db: DatabaseConnection,
+}
+
+/// Reads the rows of a batch of keys of one kind, by key (`repo::loaders` gathers the keys).
+pub trait Loader<K: Send + Sync + Hash + Eq + Clone + 'static>: Send + Sync + 'static {
+    /// What one key names.
+    type Value: Send + Sync + Clone + 'static;
+    type Error: Send + Clone + 'static;
+
+    /// The rows of `keys`; a key that names nothing is left out.
+    fn load(
+        &self,
+        keys: &[K],
+    ) -> impl Future<Output = Result<HashMap<K, Self::Value>, Self::Error>> + Send;
 }
 
 /// A batch's error, shared by every waiter on it.

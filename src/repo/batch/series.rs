@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
+use super::Loader;
 use entity::{department, indicator_value};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::Loader;
+use super::Loader;
 use entity::plan;
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};

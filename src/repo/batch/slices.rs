@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::Loader;
+use super::Loader;
 use entity::{goal, target};
 use sea_orm::sea_query::{
     Alias, Asterisk, Condition, Expr, ExprTrait, Func, Query, SelectStatement, UnionType,
