@@ -157,7 +157,7 @@ mod tests {
     fn chinese_text_is_twice_as_wide_as_latin() {
         assert_eq!(width("goal"), 4);
         assert_eq!(width("婴儿死亡率"), 10);
-        assert_eq!(width("（4）％"), 6);
+        assert_eq!(width("（4）％"), 7);
         assert_eq!(column_width(5), 8.0);
         assert_eq!(column_width(500), 63.0);
     }

@@ -46,6 +46,12 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("Query", "reportingStatus", Measured(Departments)),
         ("Query", "statusCounts", Fixed(6)),
         ("SubmitValuesPayload", "values", Fixed(100)),
+        // An upload's rows: at most the sheet's rows.
+        (
+            "UploadSheetPayload",
+            "rows",
+            Fixed(crate::reporting::grid::LIMITS.rows as usize),
+        ),
         ("Plan", "domains", Measured(DomainsPerPlan)),
         ("Plan", "statusCounts", Fixed(6)),
         ("Domain", "statusCounts", Fixed(6)),
