@@ -18,6 +18,7 @@ pub mod submission;
 pub mod subscription;
 pub mod target;
 pub mod upload;
+pub mod warning;
 
 use std::sync::Arc;
 

@@ -28,6 +28,27 @@ pub enum ValueStatus {
     Superseded,
 }
 
+/// How serious a quality check's finding is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::rules::quality::Severity")]
+pub enum CheckSeverity {
+    /// The value cannot be right as it is.
+    Error,
+    /// The value may be right; a reviewer who approves it says why in the comment.
+    Warning,
+}
+
+/// One finding of the statistics bureau's data-quality checks on a reported value.
+#[derive(SimpleObject)]
+pub struct QualityCheck {
+    /// A stable code: `OUT_OF_RANGE`, `PERCENT_AS_FRACTION` or `FLUCTUATION`.
+    pub code: String,
+    /// How serious it is.
+    pub severity: CheckSeverity,
+    /// What was found, in Chinese, with the numbers.
+    pub message: String,
+}
+
 /// A yearly value as reported: by the document, or by a department and reviewed.
 #[derive(Clone)]
 pub struct ReportedValue(pub indicator_value::Model);
@@ -50,6 +71,30 @@ impl ReportedValue {
     /// The year the value is for.
     async fn year(&self) -> i32 {
         self.0.year
+    }
+
+    /// The statistics bureau's data-quality checks (质量审核) on the value, against the
+    /// series' published values of earlier years: OUT_OF_RANGE (ERROR), PERCENT_AS_FRACTION
+    /// and FLUCTUATION (WARNING; the rule is in docs/REPORTING.md). Approving a value with a
+    /// finding needs a comment saying why it stands.
+    async fn checks(&self, ctx: &Context<'_>) -> ApiResult<Vec<QualityCheck>> {
+        let id = self.0.indicator_id;
+        let indicator = load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
+        let series = load_one(ctx, crate::repo::batch::Series(id)).await?;
+        let found = crate::rules::quality::checks(
+            indicator.unit.as_deref(),
+            &series,
+            self.0.year,
+            self.0.value,
+        );
+        Ok(found
+            .into_iter()
+            .map(|c| QualityCheck {
+                code: c.code.to_string(),
+                severity: c.severity.into(),
+                message: c.message,
+            })
+            .collect())
     }
 
     /// The value, in the indicator's unit.

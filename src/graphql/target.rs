@@ -238,6 +238,20 @@ impl Target {
         Ok(self.assess(ctx, year).await?.reason(language.into()))
     }
 
+    /// Why the target is warned about (预警), each warning with its kind: AT_RISK or OFF_TRACK
+    /// (预计达标困难) and FLUCTUATION (波动较大: the indicator's latest published change);
+    /// empty when it is not.
+    async fn warnings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Assess as of this year (later values are ignored).")] year: Option<i32>,
+    ) -> ApiResult<Vec<super::warning::EarlyWarning>> {
+        let assessed = self.assess(ctx, year).await?;
+        let series = load_one(ctx, Series(self.0.indicator_id)).await?;
+        let unit = self.0.unit.as_deref();
+        Ok(super::warning::of(&assessed, &series, year, unit))
+    }
+
     /// The value expected each year on the linear path from the start to the target; empty
     /// without a start or a number.
     async fn trajectory(&self, ctx: &Context<'_>) -> ApiResult<Vec<TrajectoryPoint>> {
@@ -423,8 +437,9 @@ impl TargetQuery {
         counts(ctx, &filter, year).await
     }
 
-    /// The targets a plan (or all plans) should be warned about (预警): AT_RISK or OFF_TRACK as
-    /// of a year, in document order; each carries its `statusReason`.
+    /// The targets a plan (or all plans) should be warned about (预警), in document order: those
+    /// AT_RISK or OFF_TRACK as of a year (预计达标困难), and those whose indicator's latest
+    /// published change is a fluctuation (波动较大). Each says why in `warnings`, with its kind.
     async fn early_warnings(
         &self,
         ctx: &Context<'_>,
@@ -438,7 +453,8 @@ impl TargetQuery {
             status: Some(vec![TargetStatus::AtRisk, TargetStatus::OffTrack]),
             ..TargetFilter::default()
         };
-        let filter = resolve(filter)?;
+        let mut filter = resolve(filter)?;
+        filter.or_indicators = repo::fluctuating(store(ctx)?, year).await?;
         list(
             ctx,
             filter,

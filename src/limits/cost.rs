@@ -78,6 +78,9 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("DepartmentReporting", "approved", Measured(Indicators)),
         ("DepartmentReporting", "rejected", Measured(Indicators)),
         ("ReportedValue", "history", Measured(EventsPerValue)),
+        // One per check (range, percent as fraction, fluctuation); one per kind of warning.
+        ("ReportedValue", "checks", Fixed(3)),
+        ("Target", "warnings", Fixed(2)),
     ]
 };
 

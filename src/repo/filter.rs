@@ -26,4 +26,7 @@ pub struct TargetFilter {
     /// Statuses to keep: the stored ones, or as of the year [`page`], [`matching`] and
     /// [`counts`] are given.
     pub statuses: Vec<Status>,
+    /// With `statuses`: targets of these indicators are kept whatever their status (the
+    /// early warnings' fluctuating series).
+    pub or_indicators: Vec<i32>,
 }

@@ -108,9 +108,11 @@ pub async fn of_filter(
         year,
         text,
         statuses,
+        or_indicators,
     } = filter;
     let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
     if indicator_id.is_some()
+        || !or_indicators.is_empty()
         || nature.is_some()
         || quantified.is_some()
         || year.is_some()

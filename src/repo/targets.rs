@@ -30,7 +30,13 @@ pub fn select(filter: &TargetFilter) -> Select<target::Entity> {
 fn filtered(filter: &TargetFilter) -> Select<target::Entity> {
     let mut q = stored(filter);
     if !filter.statuses.is_empty() {
-        q = q.filter(target::Column::Status.is_in(filter.statuses.iter().copied()));
+        let status = target::Column::Status.is_in(filter.statuses.iter().copied());
+        q = q.filter(if filter.or_indicators.is_empty() {
+            Condition::all().add(status)
+        } else {
+            let also = target::Column::IndicatorId.is_in(filter.or_indicators.iter().copied());
+            Condition::any().add(status).add(also)
+        });
         if let Some(code) = &filter.plan_code {
             q = q.filter(within_lines_of_plan(code));
         }
@@ -323,7 +329,9 @@ pub async fn matching(
     Ok(assess(db, rows, as_of)
         .await?
         .into_iter()
-        .filter(|(_, a)| filter.statuses.contains(&a.status))
+        .filter(|(t, a)| {
+            filter.statuses.contains(&a.status) || filter.or_indicators.contains(&t.indicator_id)
+        })
         .map(|(t, _)| t)
         .collect())
 }
@@ -397,6 +405,27 @@ pub async fn counts_by<K: std::hash::Hash + Eq + Copy>(
         .into_iter()
         .map(|(k, by)| (k, all_statuses(&by)))
         .collect())
+}
+
+/// The indicators whose latest published change (as of `as_of`) is a fluctuation, by
+/// `rules::quality`'s rule: one statement for every series.
+pub async fn fluctuating(
+    db: &impl ConnectionTrait,
+    as_of: Option<i32>,
+) -> Result<Vec<i32>, AppError> {
+    let ids: Vec<i32> = rows::all(db, entity::indicator::Entity::find())
+        .await?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    let series = series_of_many(db, &ids).await?;
+    let mut out: Vec<i32> = series
+        .into_iter()
+        .filter(|(_, points)| crate::rules::quality::latest_fluctuation(points, as_of).is_some())
+        .map(|(id, _)| id)
+        .collect();
+    out.sort_unstable();
+    Ok(out)
 }
 
 #[cfg(test)]

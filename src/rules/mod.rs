@@ -3,4 +3,5 @@
 pub mod discrepancy;
 pub mod hosts;
 pub mod progress;
+pub mod quality;
 pub mod workflow;

@@ -337,7 +337,7 @@ pub fn shown(v: f64) -> f64 {
     }
 }
 
-pub(super) fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     let text = format!("{v:.4}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

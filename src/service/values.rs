@@ -351,6 +351,7 @@ pub async fn review(
                 "a newer value for this year exists; review that one".into(),
             ));
         }
+        warned_needs_comment(db, &value, comment.as_deref()).await?;
     }
     move_status(db, &value, to, Some((actor, comment.as_deref()))).await?;
     if to == ValueStatus::Published {
@@ -413,4 +414,50 @@ pub async fn review(
 pub fn may_read(actor: &Actor, value: &indicator_value::Model) -> bool {
     matches!(actor.role, UserRole::Reviewer | UserRole::Admin)
         || (actor.department_id.is_some() && actor.department_id == value.department_id)
+}
+
+/// The quality checks' findings on a value (published values of earlier years as its series).
+pub async fn checks(
+    db: &impl ConnectionTrait,
+    value: &indicator_value::Model,
+) -> Result<Vec<crate::rules::quality::Check>, AppError> {
+    let unit = indicator::Entity::find_by_id(value.indicator_id)
+        .one(db)
+        .await?
+        .and_then(|i| i.unit);
+    let series = crate::repo::targets::series_of_many(db, &[value.indicator_id]).await?;
+    let earlier = series
+        .get(&value.indicator_id)
+        .map_or(&[][..], Vec::as_slice);
+    Ok(crate::rules::quality::checks(
+        unit.as_deref(),
+        earlier,
+        value.year,
+        value.value,
+    ))
+}
+
+/// Approving a value the checks warn about needs the reviewer's comment saying why it stands.
+async fn warned_needs_comment(
+    db: &impl ConnectionTrait,
+    value: &indicator_value::Model,
+    comment: Option<&str>,
+) -> Result<(), AppError> {
+    if comment.is_some_and(|c| !c.trim().is_empty()) {
+        return Ok(());
+    }
+    let found = checks(db, value).await?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Invalid {
+        message: format!(
+            "the quality checks found {}: approving it needs a comment saying why the value stands",
+            found.iter().map(|c| c.code).collect::<Vec<_>>().join(", ")
+        ),
+        details: serde_json::json!(found
+            .iter()
+            .map(|c| serde_json::json!({ "field": "comment", "code": "COMMENT_REQUIRED", "check": c.code, "message": c.message }))
+            .collect::<Vec<_>>()),
+    })
 }

@@ -12,6 +12,7 @@ mod http;
 mod logins;
 mod pages;
 mod python;
+mod quality;
 mod read_api;
 mod scale;
 mod schema;
