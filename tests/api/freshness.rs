@@ -141,8 +141,14 @@ on_both_backends!(
                 )
                 .await;
             let id = body["data"]["submitValue"]["value"]["id"].clone();
+            // A fall from 90% to 1% is a fluctuation: approving it needs a comment.
+            let why = "筛查口径调整，经核实";
             let body = app
-                .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+                .query_as(
+                    Some(&dai),
+                    REVIEW,
+                    json!({ "id": id, "d": "APPROVE", "c": why }),
+                )
                 .await;
             assert_eq!(code(&body), "", "{body}");
         })
