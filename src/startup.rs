@@ -429,6 +429,10 @@ fn run(
                 "/downloads/{path:.*}",
                 web::get().to(http::downloads::download),
             )
+            .route(
+                "/reporting/{file}",
+                web::get().to(http::templates::completion),
+            )
             .route("/templates/upload", web::post().to(http::upload::upload))
             .route(
                 "/templates/{department}/{file}",

@@ -222,6 +222,11 @@ impl ValueEvent {
 pub struct DepartmentReporting {
     /// The department.
     pub department: Department,
+    /// Every cell (indicator) it owes for the year.
+    pub total: i32,
+    /// The share of those cells with a value submitted or approved (0–1, 3 decimals; 1 when
+    /// it owes nothing): what the monitoring office chases.
+    pub completion: f64,
     /// Indicators it has not reported for the year.
     pub owed: Vec<Indicator>,
     /// Indicators whose latest submission awaits review.

@@ -147,6 +147,8 @@ impl SubmissionQuery {
             .filter_map(|r| {
                 Some(DepartmentReporting {
                     department: Department(departments.get(&r.department_id)?.clone()),
+                    total: i32::try_from(r.total()).unwrap_or(i32::MAX),
+                    completion: r.completion(),
                     owed: pick(&r.owed),
                     submitted: pick(&r.submitted),
                     approved: pick(&r.approved),

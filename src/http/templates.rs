@@ -87,6 +87,53 @@ async fn build(
     Ok((bytes, format, file_name))
 }
 
+/// `GET /reporting/{year}.csv` (or `.xlsx`): each department's cells for the year and how far
+/// each got — who still owes what, for the monitoring office (reviewers and admins).
+pub async fn completion(
+    req: HttpRequest,
+    path: web::Path<String>,
+    db: web::Data<DatabaseConnection>,
+    keys: web::Data<Keys>,
+    version: web::Data<DataVersion>,
+) -> HttpResponse {
+    match completion_file(&req, &path, &db, &keys, &version).await {
+        Ok((bytes, format, year)) => answer(bytes, format, &format!("completion-{year}")),
+        Err(err) => refuse(&err),
+    }
+}
+
+async fn completion_file(
+    req: &HttpRequest,
+    name: &str,
+    db: &DatabaseConnection,
+    keys: &Keys,
+    version: &DataVersion,
+) -> Result<(Vec<u8>, Format, i32), AppError> {
+    let (year, format) = file(name)?;
+    caller(req, db, keys)
+        .await?
+        .require(&[UserRole::Reviewer, UserRole::Admin])?;
+    let reports = repo::values::reporting_status(db, year).await?;
+    let (departments, _) = repo::values::departments_and_indicators(db).await?;
+    let names = departments
+        .into_iter()
+        .map(|(id, d)| (id, d.name))
+        .collect();
+    let table = crate::reporting::completion::table(year, &reports, &names);
+    let bytes = match format {
+        Format::Csv => export::csv::write(&table),
+        Format::Xlsx => {
+            let about = export::xlsx::About {
+                title: format!("{year}年各单位监测数据填报情况"),
+                changed_at: version.stamp(db).await?.changed_at,
+            };
+            export::xlsx::write(&[table], &about)
+                .map_err(|e| AppError::internal(format!("the completion workbook: {e}")))?
+        }
+    };
+    Ok((bytes, format, year))
+}
+
 /// The caller, from its bearer token, as the store says it is now.
 pub(super) async fn caller(
     req: &HttpRequest,

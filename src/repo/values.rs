@@ -162,6 +162,25 @@ pub struct DepartmentReport {
     pub rejected: Vec<i32>,
 }
 
+impl DepartmentReport {
+    /// Every cell the department owes for the year.
+    pub fn total(&self) -> usize {
+        self.owed.len() + self.submitted.len() + self.approved.len() + self.rejected.len()
+    }
+
+    /// The share of its cells with a value submitted or approved (3 decimals); 1 when it owes
+    /// nothing.
+    pub fn completion(&self) -> f64 {
+        let total = self.total();
+        if total == 0 {
+            return 1.0;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let share = (self.submitted.len() + self.approved.len()) as f64 / total as f64;
+        (share * 1000.0).round() / 1000.0
+    }
+}
+
 /// Per department, the indicators it reports and the state of its latest value for `year`.
 pub async fn reporting_status(
     db: &impl ConnectionTrait,

@@ -246,3 +246,84 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    the_monitoring_office_sees_who_still_owes_what,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let Some(py) = python::python().await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
+        let (ann_auth, dai_auth) = (format!("Bearer {ann}"), format!("Bearer {dai}"));
+        let refused = get(&app, "/reporting/2025.csv", &[("authorization", &ann_auth)]).await;
+        assert_eq!(
+            (refused.status, code(&refused.body)),
+            (403, "FORBIDDEN".to_string())
+        );
+
+        let body = app
+            .query(r#"{ indicators(filter: { text: "婴儿死亡率" }) { nodes { id } } }"#)
+            .await;
+        let id = body["data"]["indicators"]["nodes"][0]["id"].clone();
+        app.query_as(
+            Some(&ann),
+            SUBMIT,
+            json!({ "i": id, "y": 2025, "v": 3.0, "e": 0 }),
+        )
+        .await;
+        let f = get(&app, "/reporting/2025.csv", &[("authorization", &dai_auth)]).await;
+        assert_eq!(f.status, 200);
+        let (h, rows) = read_csv(&py, &f.body);
+        assert_eq!(
+            h,
+            [
+                "department",
+                "year",
+                "total",
+                "missing",
+                "submitted",
+                "approved",
+                "rejected",
+                "completion"
+            ]
+        );
+        assert_eq!(rows.len(), 27);
+        let ours = rows
+            .iter()
+            .find(|r| r[0] == "县卫健局")
+            .unwrap_or_else(|| panic!("no 县卫健局: {rows:?}"));
+        assert_eq!(ours[1..], ["2025", "63", "62", "1", "0", "0", "0.016"]);
+        let body = app
+            .query_as(
+                Some(&dai),
+                "{ reportingStatus(year: 2025) { department { name } total completion } }",
+                json!({}),
+            )
+            .await;
+        let status = body["data"]["reportingStatus"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["department"]["name"] == "县卫健局")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            (&status["total"], &status["completion"]),
+            (&json!(63), &json!(0.016)),
+            "{body}"
+        );
+        let xlsx = get(
+            &app,
+            "/reporting/2025.xlsx",
+            &[("authorization", &dai_auth)],
+        )
+        .await;
+        assert_eq!(xlsx.status, 200);
+        assert!(xlsx.body.starts_with(b"PK"));
+    }
+);

@@ -1,0 +1,68 @@
+//! Who still owes what, for the monitoring office: per department, its cells for a year and
+//! how far each got, as the table `/reporting/{year}.csv` and `.xlsx` serve. Pure.
+
+use std::collections::HashMap;
+
+use crate::export::{Cell, Column, Table};
+use crate::repo::values::DepartmentReport;
+
+/// The table of `reports`, with each department's name, by name.
+pub fn table(year: i32, reports: &[DepartmentReport], names: &HashMap<i32, String>) -> Table {
+    let count = |n: usize| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut rows: Vec<(String, Vec<Cell>)> = reports
+        .iter()
+        .filter_map(|r| {
+            let name = names.get(&r.department_id)?.clone();
+            let cells = vec![
+                Cell::Text(name.clone()),
+                Cell::Int(i64::from(year)),
+                count(r.total()),
+                count(r.owed.len()),
+                count(r.submitted.len()),
+                count(r.approved.len()),
+                count(r.rejected.len()),
+                Cell::Number(r.completion()),
+            ];
+            Some((name, cells))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Table {
+        name: "completion",
+        columns: vec![
+            Column {
+                name: "department",
+                label: "填报单位",
+            },
+            Column {
+                name: "year",
+                label: "年份",
+            },
+            Column {
+                name: "total",
+                label: "应填报指标数",
+            },
+            Column {
+                name: "missing",
+                label: "未报",
+            },
+            Column {
+                name: "submitted",
+                label: "已报待审",
+            },
+            Column {
+                name: "approved",
+                label: "已审核发布",
+            },
+            Column {
+                name: "rejected",
+                label: "被退回",
+            },
+            Column {
+                name: "completion",
+                label: "完成率（已报或已发布的比例，0–1）",
+            },
+        ],
+        rows: rows.into_iter().map(|(_, cells)| cells).collect(),
+    }
+}
