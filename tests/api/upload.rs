@@ -137,6 +137,59 @@ good, _, _ = fill(False)
 print(json.dumps({"bad": bad, "good": good, "planted": planted, "column": letter}, ensure_ascii=False))
 "#;
 
+/// LibreOffice, to save a file as Calc does; mandatory in CI (PLANGRAPH_REQUIRE_OFFICE=1),
+/// said when skipped elsewhere.
+fn soffice() -> Option<String> {
+    if let Some(found) = ["/usr/bin/soffice", "/usr/bin/libreoffice"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    {
+        return Some(found.to_string());
+    }
+    let message = "*** SKIPPED: the LibreOffice round trip of an upload: no soffice \
+                   (apt-get install libreoffice-calc-nogui)";
+    if std::env::var("PLANGRAPH_REQUIRE_OFFICE").is_ok_and(|v| v == "1") {
+        panic!("{message}; PLANGRAPH_REQUIRE_OFFICE=1 makes this a failure");
+    }
+    eprintln!("{message}");
+    None
+}
+
+/// The file at `path` as LibreOffice Calc saves it (its own profile, so that tests running
+/// at once do not share one).
+fn through_office(office: &str, path: &str) -> Vec<u8> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("plangraph-office-{}-{n}", std::process::id()));
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.display());
+    let out = std::process::Command::new(office)
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(dir.join("out"))
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("soffice: {e}"));
+    let name = std::path::Path::new(path)
+        .file_name()
+        .unwrap_or_default()
+        .to_owned();
+    let saved = std::fs::read(dir.join("out").join(&name)).unwrap_or_else(|e| {
+        panic!(
+            "LibreOffice saved nothing ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    saved
+}
+
 /// The answer's row at a cell.
 fn at<'a>(answer: &'a Value, cell: &str) -> &'a Value {
     answer["rows"]
@@ -192,6 +245,7 @@ on_both_backends!(
         let read =
             |key: &str| std::fs::read(filled[key].as_str().unwrap_or_default()).unwrap_or_default();
         let (bad, good) = (read("bad"), read("good"));
+        let office = soffice();
         let cell = |name: &str| {
             format!(
                 "填报!{}{}",
@@ -242,6 +296,31 @@ on_both_backends!(
             "{answer}"
         );
         assert_eq!(scalar(&app, submissions).await, 0);
+
+        // The rest as LibreOffice saves the files (Calc recalculates the formula: 2‰, a value).
+        let (bad, good) = match &office {
+            Some(office) => (
+                through_office(office, &format!("{}.bad.xlsx", file.display())),
+                through_office(office, &format!("{}.good.xlsx", file.display())),
+            ),
+            None => (bad, good),
+        };
+        if office.is_some() {
+            let (_, body) = upload(&app, Some(&ann), &bad, true).await;
+            let answer = &body["data"]["uploadSheet"];
+            assert_eq!(
+                at(answer, &cell("formula"))["outcome"],
+                "IMPORTED",
+                "{answer}"
+            );
+            assert_eq!(
+                at(answer, &cell("percent"))["outcome"],
+                "IMPORTED",
+                "{answer}"
+            );
+            let counts = (&answer["imported"], &answer["rejected"]);
+            assert_eq!(counts, (&json!(4), &json!(4)), "{answer}");
+        }
 
         // A commit with a rejected row stores none of the file.
         let (_, body) = upload(&app, Some(&ann), &bad, false).await;
