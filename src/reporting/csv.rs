@@ -30,7 +30,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Grid, Refusal> {
     Ok(Grid {
         sheet: "CSV".into(),
         cells,
-        meta: BTreeMap::new(),
+        meta: Default::default(),
     })
 }
 

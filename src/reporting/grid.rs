@@ -48,7 +48,7 @@ pub struct Grid {
     pub sheet: String,
     pub cells: BTreeMap<(u32, u32), Raw>,
     /// The template's own keys (`_meta`), when the file is a template workbook.
-    pub meta: BTreeMap<String, String>,
+    pub meta: Meta,
 }
 
 pub(super) fn check(row: u32, col: u32, count: usize, limits: &Limits) -> Result<(), Refusal> {
@@ -71,4 +71,13 @@ pub(super) fn check(row: u32, col: u32, count: usize, limits: &Limits) -> Result
         ));
     }
     Ok(())
+}
+
+/// What a template workbook says of itself (its `_meta` sheet).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Meta {
+    /// `template_id`, `department`, `year`, `version`, `structure`.
+    pub pairs: BTreeMap<String, String>,
+    /// The rows the template listed: (indicator, year).
+    pub rows: Vec<(i32, i32)>,
 }

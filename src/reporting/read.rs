@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 use calamine::{DataRef, Reader, SheetVisible, Xlsx};
 
 use super::figure::Raw;
-use super::grid::{check, refuse, Grid, Limits, Refusal};
+use super::grid::{check, refuse, Grid, Limits, Meta, Refusal};
 use super::workbook::META_SHEET;
 
 pub use super::grid::LIMITS;
@@ -50,7 +50,7 @@ fn workbook(bytes: &[u8], limits: &Limits) -> Result<Grid, Refusal> {
     let meta = if book.sheet_names().iter().any(|n| n == META_SHEET) {
         meta(&mut book, limits)?
     } else {
-        BTreeMap::new()
+        Meta::default()
     };
     let cells = sheet_cells(&mut book, &sheet, limits)?;
     Ok(Grid { sheet, cells, meta })
@@ -99,24 +99,32 @@ fn check_archive(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// The `_meta` sheet's key/value pairs (its first column's names, the second's values).
-fn meta(
-    book: &mut Xlsx<Cursor<&[u8]>>,
-    limits: &Limits,
-) -> Result<BTreeMap<String, String>, Refusal> {
+/// The `_meta` sheet: its key/value pairs (first column's names, the second's values), and
+/// its table of row keys (numbers: sheet row, indicator, department name, year).
+fn meta(book: &mut Xlsx<Cursor<&[u8]>>, limits: &Limits) -> Result<Meta, Refusal> {
     let cells = sheet_cells(book, META_SHEET, limits)?;
-    let mut out = BTreeMap::new();
+    let mut out = Meta::default();
     for ((row, col), raw) in &cells {
         if *col != 0 {
             continue;
         }
-        if let (Raw::Text(key), Some(value)) = (raw, cells.get(&(*row, 1))) {
-            let value = match value {
-                Raw::Text(t) => t.clone(),
-                Raw::Number { value, .. } => crate::export::csv::number(*value),
-                _ => continue,
-            };
-            out.insert(key.clone(), value);
+        let at = |c: u32| cells.get(&(*row, c));
+        match (raw, at(1)) {
+            (Raw::Text(key), Some(Raw::Text(value))) => {
+                out.pairs.insert(key.clone(), value.clone());
+            }
+            (
+                Raw::Number { .. },
+                Some(Raw::Number {
+                    value: indicator, ..
+                }),
+            ) => {
+                if let Some(Raw::Number { value: year, .. }) = at(3) {
+                    #[allow(clippy::cast_possible_truncation)]
+                    out.rows.push((*indicator as i32, *year as i32));
+                }
+            }
+            _ => {}
         }
     }
     Ok(out)

@@ -160,7 +160,7 @@ mod tests {
         Grid {
             sheet: "填报".into(),
             cells,
-            meta: BTreeMap::new(),
+            meta: Default::default(),
         }
     }
 

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use entity::indicator;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use super::values::{self, Submission};
@@ -98,6 +98,9 @@ pub async fn upload(
     let department = actor
         .department_id
         .ok_or_else(|| AppError::Forbidden("the account has no department".into()))?;
+    if let Some(changed) = outdated(db, department, grid).await? {
+        return Err(refusal("TEMPLATE_OUTDATED", changed));
+    }
     let columns = rows::columns(grid).map_err(|r| refusal(r.code, r.message))?;
     let entries = rows::entries(grid, &columns);
     let mut seen = HashSet::new();
@@ -164,6 +167,64 @@ fn finish(mut rows: Vec<RowReport>, mut accepted: Vec<String>, dry_run: bool) ->
     } else {
         done.discard()
     }
+}
+
+/// What changed in the department's obligations for the template's year since the template
+/// was made, when the store's structure moved and they differ: a template that asks for cells
+/// no longer owed, or lacks cells now owed, is refused as a whole.
+async fn outdated(
+    db: &impl ConnectionTrait,
+    department: i32,
+    grid: &Grid,
+) -> Result<Option<String>, AppError> {
+    let meta = &grid.meta.pairs;
+    let number = |key: &str| meta.get(key).and_then(|v| v.parse::<i64>().ok());
+    let (Some(structure), Some(year)) = (number("structure"), number("year")) else {
+        return Ok(None);
+    };
+    let year = i32::try_from(year).unwrap_or(0);
+    let ours = crate::repo::users::department_name(db, department).await?;
+    if meta.get("department") != Some(&ours)
+        || crate::repo::data_version(db).await?.structure == structure
+    {
+        return Ok(None);
+    }
+    let now = crate::repo::templates::obligations(db, Some(department), year).await?;
+    let owed: HashSet<i32> = now
+        .iter()
+        .filter(|o| o.year == year)
+        .map(|o| o.indicator.id)
+        .collect();
+    let listed: HashSet<i32> = grid
+        .meta
+        .rows
+        .iter()
+        .filter(|(_, y)| *y == year)
+        .map(|(i, _)| *i)
+        .collect();
+    if owed == listed {
+        return Ok(None);
+    }
+    let names = |ids: Vec<i32>| async move {
+        let found = indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(ids))
+            .all(db)
+            .await?;
+        Ok::<_, AppError>(
+            found
+                .into_iter()
+                .map(|i| i.name)
+                .collect::<Vec<_>>()
+                .join("、"),
+        )
+    };
+    let added = names(owed.difference(&listed).copied().collect()).await?;
+    let dropped = names(listed.difference(&owed).copied().collect()).await?;
+    Ok(Some(format!(
+        "模板生成后，本单位{year}年的填报任务已变化（新增：{}；不再填报：{}）：请下载最新模板后重新填报",
+        if added.is_empty() { "无" } else { &added },
+        if dropped.is_empty() { "无" } else { &dropped },
+    )))
 }
 
 fn refusal(code: &'static str, message: String) -> AppError {

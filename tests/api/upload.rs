@@ -600,3 +600,60 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_template_whose_obligations_changed_is_refused,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let Some(py) = python::python().await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        user(&app, "admin.fu", UserRole::Admin, None).await;
+        let (ann, dai, fu) = (
+            login(&app, "wj.ann").await,
+            login(&app, "stats.dai").await,
+            login(&app, "admin.fu").await,
+        );
+        let auth = format!("Bearer {ann}");
+        let old = get(
+            &app,
+            "/templates/县卫健局/2025.xlsx",
+            &[("authorization", &auth)],
+        )
+        .await;
+        // The template as made still uploads.
+        let (status, body) = plain(&app, Some(&ann), &old.body, true).await;
+        assert_eq!(status, 200, "{body}");
+        // An admin gives 县卫健局 one more indicator to report: the old template lacks it.
+        let other = not_ours(&app, &py, &dai).await;
+        let body = app
+        .query_as(
+            Some(&fu),
+            "mutation($i: ID!) { assignReporter(input: { indicatorId: $i, department: \"卫健局\" }) { indicator { name } } }",
+            json!({ "i": other }),
+        )
+        .await;
+        let name = body["data"]["assignReporter"]["indicator"]["name"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_string();
+        let (status, body) = plain(&app, Some(&ann), &old.body, true).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "TEMPLATE_OUTDATED");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("新增：{name}")), "{message}");
+        // The new template uploads.
+        let new = get(
+            &app,
+            "/templates/县卫健局/2025.xlsx",
+            &[("authorization", &auth)],
+        )
+        .await;
+        let (status, body) = plain(&app, Some(&ann), &new.body, true).await;
+        assert_eq!(status, 200, "{body}");
+    }
+);
