@@ -43,9 +43,14 @@ fn names_of(name: &str) -> Vec<String> {
     out
 }
 
+/// A header cell as compared: without the byte-order mark a spreadsheet may keep from a CSV
+/// it opened (LibreOffice does), spaces or case.
 fn header_text(raw: &Raw) -> Option<String> {
     match raw {
-        Raw::Text(t) => Some(t.trim().to_lowercase()),
+        Raw::Text(t) => Some(
+            t.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}')
+                .to_lowercase(),
+        ),
         _ => None,
     }
 }
@@ -166,7 +171,7 @@ mod tests {
 
     #[test]
     fn columns_are_found_by_name_or_label_in_any_order() {
-        let g = grid(&[&["备注", "year", "本年度数值", "指标ID", "x"]]);
+        let g = grid(&[&["备注", "year", "本年度数值", "\u{feff}指标ID", "x"]]);
         let c = columns(&g).unwrap();
         assert_eq!((c.indicator, c.year, c.value, c.note), (3, 1, 2, Some(0)));
         assert_eq!(
