@@ -47,11 +47,15 @@ pub fn etag(version: i64, key: u64) -> String {
     format!("\"v{version}-{key:016x}\"")
 }
 
-/// Whether an `If-None-Match` header value matches the ETag.
+/// Whether an `If-None-Match` header value matches the ETag, by the weak comparison RFC 9110
+/// prescribes for it: `W/"x"` matches `"x"` (a proxy that gzips an answer, as nginx does, sends
+/// back the weak form of the tag it was given).
 pub fn matches(if_none_match: &str, etag: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    let etag = opaque(etag);
     if_none_match
         .split(',')
-        .any(|t| t.trim() == etag || t.trim() == "*")
+        .any(|t| t.trim() == "*" || opaque(t) == etag)
 }
 
 impl ResponseCache {
@@ -158,6 +162,17 @@ mod tests {
         let held = cache.weighted_size();
         assert!(held <= 100_000, "{held}");
         assert!(held > 0);
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let tag = "\"d7-00ff\"";
+        assert!(matches("\"d7-00ff\"", tag));
+        assert!(matches("W/\"d7-00ff\"", tag));
+        assert!(matches("\"x\", W/\"d7-00ff\"", tag));
+        assert!(matches("*", tag));
+        assert!(!matches("W/\"d8-00ff\"", tag));
+        assert!(!matches("d7-00ff", tag), "an unquoted tag is another tag");
     }
 
     #[test]

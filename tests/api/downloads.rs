@@ -462,6 +462,15 @@ on_both_backends!(
         )
         .await;
         assert_eq!(again.status, 304);
+        // The weak form a gzipping proxy sends back matches too (RFC 9110's weak comparison).
+        let weak = format!("W/{etag}");
+        let again = get(
+            &app,
+            "/downloads/all/values.csv",
+            &[("if-none-match", &weak)],
+        )
+        .await;
+        assert_eq!(again.status, 304);
         let again = get(
             &app,
             "/downloads/all/values.csv",
