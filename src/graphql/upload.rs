@@ -123,8 +123,9 @@ pub async fn run(ctx: &Context<'_>, bytes: &[u8], dry_run: bool) -> ApiResult<Re
     let target = if dry_run { "dry run" } else { "commit" };
     let operation =
         operations::UPLOAD_SHEET.on(format!("upload ({target}, {} bytes)", bytes.len()));
+    let grid = upload::read_file(bytes.to_vec()).await;
     mutate(ctx, operation, async |txn, actor| {
-        upload::from_file(txn, actor, bytes, dry_run).await
+        upload::upload(txn, actor, &grid?, dry_run).await
     })
     .await
 }

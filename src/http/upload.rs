@@ -49,12 +49,13 @@ pub async fn upload(
     let target = if dry_run { "dry run" } else { "commit" };
     let operation =
         operations::UPLOAD_SHEET.on(format!("upload ({target}, {} bytes)", bytes.len()));
+    let grid = upload::read_file(bytes).await;
     let result = service::run(
         &db,
         &actor,
         address.as_deref(),
         operation,
-        async |txn, actor| upload::from_file(txn, actor, &bytes, dry_run).await,
+        async |txn, actor| upload::upload(txn, actor, &grid?, dry_run).await,
     )
     .await;
     match result {

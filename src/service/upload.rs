@@ -67,16 +67,15 @@ enum Verdict {
     Rejected(&'static str, String),
 }
 
-/// Reads an uploaded file (refused as a whole with a code in the details: `FILE_TOO_LARGE`,
-/// `NOT_A_WORKBOOK`, `MACRO_ENABLED`, `INFLATES_TOO_FAR` …) and uploads its rows.
-pub async fn from_file(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    bytes: &[u8],
-    dry_run: bool,
-) -> Result<Done<Receipt>, AppError> {
-    let grid = read::read(bytes, &read::LIMITS).map_err(|r| refusal(r.code, r.message))?;
-    upload(db, actor, &grid, dry_run).await
+/// Reads an uploaded file into its grid, refused as a whole with a code in the details
+/// (`FILE_TOO_LARGE`, `NOT_A_WORKBOOK`, `MACRO_ENABLED`, `INFLATES_TOO_FAR` …). Reading is CPU
+/// work proportional to the file (up to its bounds): it runs on a blocking thread, not on the
+/// worker serving other requests, and before the upload's transaction begins.
+pub async fn read_file(bytes: Vec<u8>) -> Result<Grid, AppError> {
+    let read = tokio::task::spawn_blocking(move || read::read(&bytes, &read::LIMITS))
+        .await
+        .map_err(|e| AppError::internal(format!("reading an upload: {e}")))?;
+    read.map_err(|r| refusal(r.code, r.message))
 }
 
 /// The code of a refusal of a whole file, if `err` is one.
