@@ -3,9 +3,9 @@
 //! `GET /catalog.jsonld`. Scopes are `all` and the plan codes.
 //!
 //! The seven files of a scope are built from one read of the store, once per data version, and
-//! kept (the set of files is fixed and small). A file's ETag is the data version and the path,
-//! `Last-Modified` the time the version moved, so a conditional GET is answered 304 without
-//! building anything.
+//! kept (the set of files is fixed and small). A file's ETag is its content's hash, so a file
+//! whose bytes did not change keeps its tag across versions; `Last-Modified` is the time the
+//! version moved (ETags take precedence for a client that sends both).
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -274,30 +274,39 @@ pub async fn download(
         Ok(stamp) => stamp,
         Err(e) => return failed(e.into()),
     };
-    let etag = etag(version, &file.path());
     let modified = UNIX_EPOCH + Duration::from_secs(u64::try_from(changed_at).unwrap_or(0));
+    // The ETag is the file's content: an approval in one plan leaves the other plans' files,
+    // and their tags, as they were (a harvester fetches only what changed). The bytes are
+    // kept per data version, so this costs a hash once per file and version.
+    let bytes = match downloads.bytes(db.get_ref(), &file, version).await {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(e),
+    };
+    let etag = content_etag(&bytes);
     if fresh(&req, &etag, modified) {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .insert_header((header::LAST_MODIFIED, header::HttpDate::from(modified)))
             .finish();
     }
-    match downloads.bytes(db.get_ref(), &file, version).await {
-        Ok(bytes) => HttpResponse::Ok()
-            .content_type(file.media_type())
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::LAST_MODIFIED, header::HttpDate::from(modified)))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", file.file_name()),
-            ))
-            .body(bytes),
-        Err(e) => failed(e),
-    }
+    HttpResponse::Ok()
+        .content_type(file.media_type())
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::LAST_MODIFIED, header::HttpDate::from(modified)))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", file.file_name()),
+        ))
+        .body(bytes)
 }
 
-/// `"d<version>-<path hash>"`: a download's ETag changes exactly when the data does.
+/// A file's ETag: the first 128 bits of its SHA-256, so it changes exactly when its bytes do.
+pub fn content_etag(bytes: &[u8]) -> String {
+    format!("\"c{}\"", &hex(&Sha256::digest(bytes))[..32])
+}
+
+/// `"d<version>-<path hash>"`: an answer's ETag that changes exactly when the data does.
 pub fn etag(version: i64, path: &str) -> String {
     let mut hasher = DefaultHasher::new();
     path.hash(&mut hasher);
