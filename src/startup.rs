@@ -411,6 +411,7 @@ fn run(
             .app_data(ws.clone())
             .app_data(public_url.clone())
             .app_data(signing.clone())
+            .app_data(web::Data::new(settings.limits.clone()))
             // Before the GET route of queries: a WebSocket upgrade on /graphql subscribes.
             .route(
                 "/graphql",

@@ -6,7 +6,6 @@ use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObj
 
 use super::session::mutate;
 use crate::error::{ApiResult, AppError};
-use crate::reporting::read::LIMITS;
 use crate::service::operations;
 use crate::service::upload::{self, Receipt, RowReport};
 
@@ -102,15 +101,6 @@ impl UploadMutation {
             .file
             .value(ctx)
             .map_err(|e| AppError::BadUserInput(format!("the upload could not be read: {e}")))?;
-        // The transport read at most the limit and a form's room; the file alone is held to
-        // the limit here, as a plain upload is.
-        if file.content.len() > LIMITS.bytes {
-            return Err(AppError::Invalid {
-                message: format!("文件超过上限 {} 字节", LIMITS.bytes),
-                details: serde_json::json!([{ "code": "FILE_TOO_LARGE" }]),
-            }
-            .into());
-        }
         let bytes = file.content;
         let receipt = run(ctx, &bytes, input.dry_run).await?;
         Ok(payload(receipt))

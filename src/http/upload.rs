@@ -5,19 +5,19 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
+use super::graphql::body::read_body;
 use crate::auth::token::Keys;
+use crate::config::Limits;
 use crate::error::AppError;
+use crate::http::graphql::JSON;
 use crate::ids::{self, Kind};
+use crate::reporting::grid::FORM_OVERHEAD;
 use crate::reporting::read::LIMITS;
 use crate::service::upload::{self, Outcome, Receipt};
 use crate::service::{self, operations};
-
-/// The form's room beyond the file: boundaries and part headers.
-const FORM_OVERHEAD: usize = 64 * 1024;
 
 #[derive(Deserialize)]
 pub struct UploadQuery {
@@ -32,6 +32,7 @@ pub async fn upload(
     query: web::Query<UploadQuery>,
     db: web::Data<DatabaseConnection>,
     keys: web::Data<Keys>,
+    limits: web::Data<Limits>,
 ) -> HttpResponse {
     let Some(dry_run) = query.dry_run else {
         let err = AppError::BadUserInput("say dryRun=true (check only) or dryRun=false".into());
@@ -41,9 +42,9 @@ pub async fn upload(
         Ok(actor) => actor,
         Err(e) => return super::templates::refuse(&e),
     };
-    let bytes = match file(&req, payload).await {
+    let bytes = match file(&req, payload, &limits).await {
         Ok(bytes) => bytes,
-        Err(e) => return refused(&e),
+        Err(answer) => return answer,
     };
     let address = super::client::address_of(&req).map(|a| a.to_string());
     let target = if dry_run { "dry run" } else { "commit" };
@@ -64,40 +65,32 @@ pub async fn upload(
     }
 }
 
-/// The body, read up to the upload limit (and a form's room around the file).
-async fn body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadUserInput(format!("the body: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 fn too_large() -> AppError {
-    refusal(
+    upload::refusal(
         "FILE_TOO_LARGE",
         format!("文件超过上限 {} 字节", LIMITS.bytes),
     )
 }
 
 /// The file: the form's `file` part, or the whole body when it is not a form.
-async fn file(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, AppError> {
+async fn file(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limits: &Limits,
+) -> Result<Vec<u8>, HttpResponse> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    // Within the size and the time every request body gets; a file past the upload limit is
+    // then refused by the reader, with its own code.
+    let whole = read_body(req, payload, (limits, LIMITS.bytes + FORM_OVERHEAD), JSON).await?;
     let Ok(boundary) = multer::parse_boundary(content_type) else {
-        return body(payload, LIMITS.bytes).await;
+        return Ok(whole.to_vec());
     };
-    let whole = body(payload, LIMITS.bytes + FORM_OVERHEAD).await?;
-    let stream = futures_util::stream::once(async move {
-        Ok::<_, std::convert::Infallible>(web::Bytes::from(whole))
-    });
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(whole) });
     let limits =
         multer::SizeLimit::new().per_field(u64::try_from(LIMITS.bytes).unwrap_or(u64::MAX));
     let constraints = multer::Constraints::new()
@@ -108,17 +101,19 @@ async fn file(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, AppEr
         multer::Error::FieldSizeExceeded { .. } => too_large(),
         e => AppError::BadUserInput(format!("the form: {e}")),
     };
-    let Some(field) = form.next_field().await.map_err(form_error)? else {
-        return Err(AppError::BadUserInput("the form has no `file` part".into()));
+    let field = match form.next_field().await.map_err(form_error) {
+        Ok(Some(field)) => field,
+        Ok(None) => {
+            let err = AppError::BadUserInput("the form has no `file` part".into());
+            return Err(refused(&err));
+        }
+        Err(e) => return Err(refused(&e)),
     };
-    field.bytes().await.map(|b| b.to_vec()).map_err(form_error)
-}
-
-fn refusal(code: &'static str, message: String) -> AppError {
-    AppError::Invalid {
-        message: message.clone(),
-        details: serde_json::json!([{ "code": code, "message": message }]),
-    }
+    field
+        .bytes()
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|e| refused(&form_error(e)))
 }
 
 /// A refusal: a file refused as a whole answers with its own status and code.

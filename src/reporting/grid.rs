@@ -28,6 +28,9 @@ pub const LIMITS: Limits = Limits {
     cells: 100_000,
 };
 
+/// A multipart form's room beyond its file: the other parts, boundaries and part headers.
+pub const FORM_OVERHEAD: usize = 64 * 1024;
+
 /// Why a file is refused as a whole: a stable code and a Chinese message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {

@@ -226,7 +226,8 @@ async fn outdated(
     )))
 }
 
-fn refusal(code: &'static str, message: String) -> AppError {
+/// A file refused as a whole: BAD_USER_INPUT with its code in the details.
+pub fn refusal(code: &'static str, message: String) -> AppError {
     AppError::Invalid {
         message: message.clone(),
         details: serde_json::json!([{ "code": code, "message": message }]),

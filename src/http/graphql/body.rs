@@ -10,7 +10,7 @@ use super::{client, reply};
 use crate::config::Limits;
 
 /// Reads the body within `max` bytes and the time limit.
-pub(super) async fn read_body(
+pub(crate) async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
     (limits, max): (&Limits, usize),

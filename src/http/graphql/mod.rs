@@ -6,7 +6,7 @@
 //! operations in a batch, a mutation by GET. Everything else about a request's size is the
 //! limits extension's (`crate::limits`), which every transport shares.
 
-mod body;
+pub(crate) mod body;
 mod multipart;
 mod outcome;
 mod refusal;
@@ -35,7 +35,7 @@ pub use outcome::with_codes;
 pub use transport::{get, post, GetParams};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
-const JSON: &str = "application/json";
+pub(crate) const JSON: &str = "application/json";
 const UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
 
 /// The answer while the store is down: at once, with a hint when to try again.

@@ -11,10 +11,8 @@ use super::body::read_body;
 use super::single::single;
 use super::{reply, GraphqlState};
 use crate::auth::token::Keys;
+use crate::reporting::grid::FORM_OVERHEAD;
 use crate::reporting::read::LIMITS;
-
-/// A form's room beyond the file: the operations and map parts, boundaries and headers.
-const FORM_OVERHEAD: usize = 64 * 1024;
 
 pub(super) async fn post<E: Executor>(
     req: &HttpRequest,
