@@ -23,4 +23,5 @@ pub mod plan;
 pub mod status_tally;
 pub mod target;
 pub mod value_event;
+pub mod value_unavailable;
 pub mod vocab;

@@ -15,6 +15,7 @@ mod m20261129_000011_structure_version;
 pub mod m20261129_000012_search_index;
 mod m20261129_000013_status_tally;
 mod m20261130_000014_target_order;
+mod m20261206_000015_value_unavailable;
 
 pub mod baseline;
 pub mod versioning;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_search_index::Migration),
             Box::new(m20261129_000013_status_tally::Migration),
             Box::new(m20261130_000014_target_order::Migration),
+            Box::new(m20261206_000015_value_unavailable::Migration),
         ]
     }
 }

@@ -15,6 +15,10 @@ pub const UNVERSIONED: &[(&str, &str)] = &[
     ),
     ("app_user", "never public (accounts, password hashes, token versions)"),
     (
+        "value_unavailable",
+        "never public: a department's statement that a figure does not exist, read by the reporting cycle (templates, completion) behind a token",
+    ),
+    (
         "status_tally",
         "counts of target.status, written in the transaction that changes target.status, which moves the version",
     ),

@@ -224,8 +224,9 @@ pub struct DepartmentReporting {
     pub department: Department,
     /// Every cell (indicator) it owes for the year.
     pub total: i32,
-    /// The share of those cells with a value submitted or approved (0–1, 3 decimals; 1 when
-    /// it owes nothing): what the monitoring office chases.
+    /// The share of those cells answered — a value submitted or approved, or a statement that
+    /// there is no figure (0–1, 3 decimals; 1 when it owes nothing): what the monitoring
+    /// office chases.
     pub completion: f64,
     /// Indicators it has not reported for the year.
     pub owed: Vec<Indicator>,
@@ -235,6 +236,9 @@ pub struct DepartmentReporting {
     pub approved: Vec<Indicator>,
     /// Indicators whose latest submission was rejected.
     pub rejected: Vec<Indicator>,
+    /// Indicators the department said have no figure for the year (不适用 in its template),
+    /// without a value of its own submitted or approved since.
+    pub not_available: Vec<Indicator>,
 }
 
 /// An entry of the audit log.

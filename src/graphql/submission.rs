@@ -50,6 +50,7 @@ fn to_submission(input: &ValueInput) -> Result<values::Submission, AppError> {
         value: input.value,
         note: input.note.clone(),
         expected_version: input.expected_version,
+        department_id: None,
     })
 }
 
@@ -153,6 +154,7 @@ impl SubmissionQuery {
                     submitted: pick(&r.submitted),
                     approved: pick(&r.approved),
                     rejected: pick(&r.rejected),
+                    not_available: pick(&r.not_available),
                 })
             })
             .collect();

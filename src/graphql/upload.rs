@@ -13,10 +13,12 @@ use crate::service::upload::{self, Receipt, RowReport};
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "crate::service::upload::Outcome")]
 pub enum RowOutcome {
-    /// Submitted (on a dry run: would be submitted), waiting for review.
+    /// Submitted (on a dry run: would be submitted), waiting for review; or, with code
+    /// `NOT_AVAILABLE`, the department's statement that the figure does not exist, stored as
+    /// such.
     Imported,
-    /// Nothing to submit: the value and note are those already there, or the cell is empty
-    /// or says "not available" (`code` tells which).
+    /// Nothing to store: the value and note (or the statement of "not available") are those
+    /// already there, the same figure as an earlier row, or the cell is empty (`code` tells).
     Unchanged,
     /// Refused; `code` and `message` say why. One refused row stores nothing of the file.
     Rejected,
@@ -49,8 +51,9 @@ pub struct UploadRow {
     /// What happened to the row.
     pub outcome: RowOutcome,
     /// A stable code: why a row was rejected (`OUT_OF_RANGE`, `OUT_OF_SCOPE`, `NOT_A_NUMBER`,
-    /// `YEAR_NOT_REPORTABLE`, `BAD_KEY`, `DUPLICATE_ROW`, `FORMULA_NOT_CALCULATED` …) or left
-    /// (`EMPTY`, `NOT_AVAILABLE`).
+    /// `YEAR_NOT_REPORTABLE`, `BAD_KEY`, `DUPLICATE_ROW`, `DEPARTMENT_REQUIRED`,
+    /// `VALUE_EXISTS`, `FORMULA_NOT_CALCULATED` …), or `NOT_AVAILABLE` for a statement that the
+    /// figure does not exist, `EMPTY` for an empty cell.
     pub code: Option<String>,
     /// What happened, in Chinese, with the numbers.
     pub message: String,
@@ -90,8 +93,10 @@ pub struct UploadMutation;
 
 #[Object]
 impl UploadMutation {
-    /// A department's filled-in template, all rows or none (SUBMITTER). Every problem is
-    /// listed at once, each with its cell; `dryRun: true` checks and stores nothing.
+    /// A filled-in template, all rows or none: a department's own (SUBMITTER), or the
+    /// all-departments workbook sent by the monitoring office on the departments' behalf
+    /// (REVIEWER, ADMIN; each row for the department its `department_id` names). Every problem
+    /// is listed at once, each with its cell; `dryRun: true` checks and stores nothing.
     async fn upload_sheet(
         &self,
         ctx: &Context<'_>,

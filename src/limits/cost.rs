@@ -77,6 +77,7 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("DepartmentReporting", "submitted", Measured(Indicators)),
         ("DepartmentReporting", "approved", Measured(Indicators)),
         ("DepartmentReporting", "rejected", Measured(Indicators)),
+        ("DepartmentReporting", "notAvailable", Measured(Indicators)),
         ("ReportedValue", "history", Measured(EventsPerValue)),
         // One per check (range, percent as fraction, fluctuation); one per kind of warning.
         ("ReportedValue", "checks", Fixed(3)),

@@ -18,6 +18,7 @@ pub mod search;
 pub mod tally;
 pub mod targets;
 pub mod templates;
+pub mod unavailable;
 pub mod users;
 pub mod values;
 

@@ -26,6 +26,8 @@ pub struct Obligation {
     /// The value for the year the template fills in: one waiting for review, else the
     /// published one, else a rejected one.
     pub current: Option<indicator_value::Model>,
+    /// The department's statement that the figure does not exist (不适用), with its note.
+    pub unavailable: Option<Option<String>>,
 }
 
 /// The obligations of one department (or, with `None`, of every department) for `year`, by
@@ -49,6 +51,7 @@ pub async fn obligations(
         .collect();
     let targets = targets_by_indicator(db).await?;
     let values = values_by_indicator(db, year).await?;
+    let stated = super::unavailable::up_to(db, year).await?;
     let mut out = Vec::new();
     for indicator in &indicators {
         let on_it = targets.get(&indicator.id).cloned().unwrap_or_default();
@@ -68,6 +71,7 @@ pub async fn obligations(
                     targets: on_it.clone(),
                     last_published: values.last_before(indicator.id, owed),
                     current: values.current.get(&(indicator.id, owed)).cloned(),
+                    unavailable: stated.get(&(department.id, indicator.id, owed)).cloned(),
                 });
             }
         }

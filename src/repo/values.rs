@@ -160,23 +160,31 @@ pub struct DepartmentReport {
     pub submitted: Vec<i32>,
     pub approved: Vec<i32>,
     pub rejected: Vec<i32>,
+    /// Indicators the department said have no figure for the year (不适用), with no value
+    /// of its own submitted or published since.
+    pub not_available: Vec<i32>,
 }
 
 impl DepartmentReport {
     /// Every cell the department owes for the year.
     pub fn total(&self) -> usize {
-        self.owed.len() + self.submitted.len() + self.approved.len() + self.rejected.len()
+        self.owed.len()
+            + self.submitted.len()
+            + self.approved.len()
+            + self.rejected.len()
+            + self.not_available.len()
     }
 
-    /// The share of its cells with a value submitted or approved (3 decimals); 1 when it owes
-    /// nothing.
+    /// The share of its cells answered — a value submitted or approved, or a statement that
+    /// there is none (3 decimals); 1 when it owes nothing.
     pub fn completion(&self) -> f64 {
         let total = self.total();
         if total == 0 {
             return 1.0;
         }
         #[allow(clippy::cast_precision_loss)]
-        let share = (self.submitted.len() + self.approved.len()) as f64 / total as f64;
+        let share = (self.submitted.len() + self.approved.len() + self.not_available.len()) as f64
+            / total as f64;
         (share * 1000.0).round() / 1000.0
     }
 }
@@ -201,6 +209,7 @@ pub async fn reporting_status(
         .order_by_asc(indicator_value::Column::Version)
         .all(db)
         .await?;
+    let stated = super::unavailable::up_to(db, year).await?;
     let mut latest: HashMap<(i32, i32), ValueStatus> = HashMap::new();
     for v in values {
         if let Some(d) = v.department_id {
@@ -218,9 +227,11 @@ pub async fn reporting_status(
                     department_id,
                     ..Default::default()
                 });
+            let said_none = stated.contains_key(&(department_id, indicator_id, year));
             let list = match latest.get(&(department_id, indicator_id)).copied() {
                 Some(ValueStatus::Submitted) => &mut r.submitted,
                 Some(ValueStatus::Published) => &mut r.approved,
+                _ if said_none => &mut r.not_available,
                 Some(ValueStatus::Rejected) => &mut r.rejected,
                 Some(ValueStatus::Superseded) | None => &mut r.owed,
             };

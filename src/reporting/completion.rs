@@ -22,6 +22,7 @@ pub fn table(year: i32, reports: &[DepartmentReport], names: &HashMap<i32, Strin
                 count(r.approved.len()),
                 count(r.rejected.len()),
                 Cell::Number(r.completion()),
+                count(r.not_available.len()),
             ];
             Some((name, cells))
         })
@@ -60,7 +61,11 @@ pub fn table(year: i32, reports: &[DepartmentReport], names: &HashMap<i32, Strin
             },
             Column {
                 name: "completion",
-                label: "完成率（已报或已发布的比例，0–1）",
+                label: "完成率（已报、已发布或注明不适用的比例，0–1）",
+            },
+            Column {
+                name: "not_available",
+                label: "注明不适用",
             },
         ],
         rows: rows.into_iter().map(|(_, cells)| cells).collect(),

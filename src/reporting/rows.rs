@@ -15,6 +15,8 @@ pub struct Columns {
     pub year: u32,
     pub value: u32,
     pub note: Option<u32>,
+    /// The department a row is for (the all-departments workbook's, or any template's).
+    pub department: Option<u32>,
 }
 
 /// One data row.
@@ -29,6 +31,9 @@ pub struct Entry {
     pub year: Result<i32, String>,
     pub value: Raw,
     pub note: Option<String>,
+    /// The department the row names (its store id), or why the cell names none; `None` when
+    /// the file has no such column or the cell is empty.
+    pub department: Option<Result<i32, String>>,
 }
 
 /// The column named `name` (or its label, or the label's words before its bracket).
@@ -80,6 +85,7 @@ pub fn columns(grid: &Grid) -> Result<Columns, Refusal> {
             year,
             value,
             note: find(row, "note"),
+            department: find(row, "department_id"),
         });
     }
     Err(Refusal {
@@ -91,7 +97,7 @@ pub fn columns(grid: &Grid) -> Result<Columns, Refusal> {
 /// Every row below the header that holds anything.
 pub fn entries(grid: &Grid, columns: &Columns) -> Vec<Entry> {
     let last = grid.cells.keys().map(|(r, _)| *r).max().unwrap_or(0);
-    let letter = column_letters(columns.value);
+    let letter = column_name(columns.value);
     let mut out = Vec::new();
     for row in columns.header_row + 1..=last {
         let at = |col: u32| grid.cells.get(&(row, col));
@@ -110,6 +116,7 @@ pub fn entries(grid: &Grid, columns: &Columns) -> Vec<Entry> {
                 Raw::Number { value, .. } => Some(crate::export::csv::number(*value)),
                 _ => None,
             }),
+            department: columns.department.and_then(at).and_then(department),
         });
     }
     out
@@ -124,6 +131,17 @@ fn indicator(raw: Option<&Raw>) -> Result<i32, String> {
         .map_err(|_| format!("“{text}”不是指标ID：请勿修改模板的 indicator_id 列"))
 }
 
+fn department(raw: &Raw) -> Option<Result<i32, String>> {
+    let text = match raw {
+        Raw::Text(t) if !t.trim().is_empty() => t.trim(),
+        _ => return None,
+    };
+    Some(
+        ids::decode_as(&async_graphql::ID(text.to_string()), Kind::Department)
+            .map_err(|_| format!("“{text}”不是填报单位ID：请勿修改模板的 department_id 列")),
+    )
+}
+
 fn year(raw: Option<&Raw>) -> Result<i32, String> {
     let parsed = match raw {
         Some(Raw::Number { value, .. }) if value.fract() == 0.0 => {
@@ -135,17 +153,9 @@ fn year(raw: Option<&Raw>) -> Result<i32, String> {
     parsed.ok_or_else(|| "年份为空或不是年份：请勿修改模板的 year 列".to_string())
 }
 
-/// A1-style column letters: 0 → A, 25 → Z, 26 → AA.
-pub fn column_letters(mut n: u32) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(char::from(b'A' + u8::try_from(n % 26).unwrap_or(0)));
-        if n < 26 {
-            break;
-        }
-        n = n / 26 - 1;
-    }
-    letters.iter().rev().collect()
+/// A1-style column letters (0 → A, 26 → AA), as the spreadsheet names the column.
+fn column_name(column: u32) -> String {
+    rust_xlsxwriter::utility::column_number_to_name(u16::try_from(column).unwrap_or(u16::MAX))
 }
 
 #[cfg(test)]
@@ -200,6 +210,6 @@ mod tests {
         assert_eq!(e[0].note.as_deref(), Some("年报"));
         assert_eq!(e[1].row, 4);
         assert!(e[1].indicator.is_err() && e[1].year.is_err());
-        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_name(26), "AA");
     }
 }

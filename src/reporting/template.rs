@@ -7,6 +7,7 @@
 
 use entity::target;
 
+use super::workbook::NOT_AVAILABLE;
 use crate::domain::{Comparator, Direction, TargetBasis, ValueStatus};
 use crate::export::{Cell, Column, Table};
 use crate::ids::{self, Kind};
@@ -14,7 +15,7 @@ use crate::repo::templates::Obligation;
 use crate::rules::progress::shown;
 
 /// The columns, in order; the input columns are `value` and `note`.
-pub const COLUMNS: [(&str, &str); 11] = [
+pub const COLUMNS: [(&str, &str); 12] = [
     ("indicator_id", "指标ID（勿改）"),
     ("indicator", "指标"),
     ("unit", "单位"),
@@ -26,6 +27,7 @@ pub const COLUMNS: [(&str, &str); 11] = [
     ("year", "年份（勿改）"),
     ("value", "本年度数值（按“单位”列填写；不适用填“不适用”）"),
     ("note", "备注（数据来源、口径变化等）"),
+    ("department_id", "填报单位ID（勿改）"),
 ];
 
 /// Where the input columns are (0-based), for the workbook's unlocked cells.
@@ -53,6 +55,8 @@ pub struct TemplateRow {
     pub indicator: String,
     pub unit: Option<String>,
     pub department: String,
+    /// The department's store id: the monitoring office's upload reports each row for it.
+    pub department_id: i32,
     pub year: i32,
     pub targets: String,
     pub last_year: Option<i32>,
@@ -60,6 +64,9 @@ pub struct TemplateRow {
     pub status: Option<ValueStatus>,
     pub value: Option<f64>,
     pub note: Option<String>,
+    /// The department said the figure does not exist (and has no value submitted or
+    /// published for the year): the value cell says 不适用.
+    pub not_available: bool,
 }
 
 impl Template {
@@ -104,19 +111,29 @@ impl Template {
 }
 
 fn row(o: &Obligation) -> TemplateRow {
-    let current = o.current.as_ref();
+    let answered = o
+        .current
+        .as_ref()
+        .is_some_and(|v| matches!(v.status, ValueStatus::Submitted | ValueStatus::Published));
+    let stated = o.unavailable.as_ref().filter(|_| !answered);
+    let current = o.current.as_ref().filter(|_| stated.is_none());
     TemplateRow {
         indicator_id: o.indicator.id,
         indicator: o.indicator.name.clone(),
         unit: o.indicator.unit.clone(),
         department: o.department.name.clone(),
+        department_id: o.department.id,
         year: o.year,
         targets: targets(o),
         last_year: o.last_published.as_ref().map(|v| v.year),
         last_value: o.last_published.as_ref().map(|v| shown(v.value)),
         status: current.map(|v| v.status),
         value: current.map(|v| v.value),
-        note: current.and_then(|v| v.note.clone()),
+        note: match stated {
+            Some(note) => note.clone(),
+            None => current.and_then(|v| v.note.clone()),
+        },
+        not_available: stated.is_some(),
     }
 }
 
@@ -171,10 +188,18 @@ fn cells(r: &TemplateRow) -> Vec<Cell> {
         Cell::Text(r.targets.clone()),
         r.last_year.map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
         r.last_value.map_or(Cell::Empty, Cell::Number),
-        r.status
-            .map_or(Cell::Empty, |s| Cell::Text(s.as_str().to_uppercase())),
+        match r.status {
+            Some(s) => Cell::Text(s.as_str().to_uppercase()),
+            None if r.not_available => Cell::Text("NOT_AVAILABLE".into()),
+            None => Cell::Empty,
+        },
         Cell::Int(i64::from(r.year)),
-        r.value.map_or(Cell::Empty, Cell::Number),
+        match r.value {
+            Some(v) => Cell::Number(v),
+            None if r.not_available => Cell::Text(NOT_AVAILABLE[0].into()),
+            None => Cell::Empty,
+        },
         opt_text(&r.note),
+        Cell::Text(ids::encode(Kind::Department, r.department_id).to_string()),
     ]
 }

@@ -5,7 +5,7 @@
 //! one: it becomes SUPERSEDED); approve → PUBLISHED (the previously published value of that year
 //! becomes SUPERSEDED); reject → REJECTED. Only SUBMITTED values can be reviewed.
 
-use crate::domain::ValueStatus;
+use crate::domain::{UserRole, ValueStatus};
 
 /// Longest note a submitter may attach.
 pub const MAX_NOTE_CHARS: usize = 1_000;
@@ -105,6 +105,24 @@ pub fn validate(
     errors
 }
 
+/// The department a value is reported for. A submitter reports for its own department
+/// only; the monitoring office (a reviewer or an admin) enters a department's figures on its
+/// behalf — the cycle's all-departments workbook — and must name the department.
+pub fn acting_for(role: UserRole, own: Option<i32>, named: Option<i32>) -> Result<i32, String> {
+    match role {
+        UserRole::Submitter => match (own, named) {
+            (None, _) => Err("the account has no department".into()),
+            (Some(own), Some(named)) if named != own => {
+                Err("a submitter reports for its own department only".into())
+            }
+            (Some(own), _) => Ok(own),
+        },
+        UserRole::Reviewer | UserRole::Admin => named
+            .or(own)
+            .ok_or_else(|| "name the department the value is reported for".into()),
+    }
+}
+
 /// A reviewer's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -127,6 +145,17 @@ pub fn review(current: ValueStatus, decision: Decision) -> Result<ValueStatus, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn submitters_report_for_themselves_and_the_office_for_a_named_department() {
+        assert_eq!(acting_for(UserRole::Submitter, Some(4), None), Ok(4));
+        assert_eq!(acting_for(UserRole::Submitter, Some(4), Some(4)), Ok(4));
+        assert!(acting_for(UserRole::Submitter, Some(4), Some(5)).is_err());
+        assert!(acting_for(UserRole::Submitter, None, Some(5)).is_err());
+        assert_eq!(acting_for(UserRole::Reviewer, None, Some(5)), Ok(5));
+        assert_eq!(acting_for(UserRole::Admin, None, Some(7)), Ok(7));
+        assert!(acting_for(UserRole::Reviewer, None, None).is_err());
+    }
 
     fn years() -> Years {
         Years {

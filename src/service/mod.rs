@@ -9,6 +9,7 @@ pub mod login;
 pub mod operations;
 pub mod statuses;
 pub mod tally;
+pub mod unavailable;
 pub mod upload;
 pub mod users;
 pub mod values;

@@ -36,10 +36,11 @@ pub const SUBMIT_VALUES: Kind = Kind {
     action: "submitValues",
     roles: &[UserRole::Submitter],
 };
-/// A filled-in template, all rows or none, or its dry run (`uploadSheet`).
+/// A filled-in template, all rows or none, or its dry run (`uploadSheet`): a department's
+/// own, or the monitoring office's on the departments' behalf.
 pub const UPLOAD_SHEET: Kind = Kind {
     action: "uploadSheet",
-    roles: &[UserRole::Submitter],
+    roles: EVERY_ROLE,
 };
 /// Approving or rejecting a submitted value (`reviewValue`).
 pub const REVIEW_VALUE: Kind = Kind {

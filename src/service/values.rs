@@ -24,6 +24,9 @@ pub struct Submission {
     /// The version of the latest value of that indicator and year the submitter has seen
     /// (0 for none); a different one is a CONFLICT. None skips the check.
     pub expected_version: Option<i32>,
+    /// The department it is reported for, when the monitoring office enters it on the
+    /// department's behalf (`rules::workflow::acting_for`); None for the actor's own.
+    pub department_id: Option<i32>,
 }
 
 fn invalid(errors: &[FieldError]) -> AppError {
@@ -250,15 +253,14 @@ pub async fn submit(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
-    let department_id = actor
-        .department_id
-        .ok_or_else(|| AppError::Forbidden("the account has no department".into()))?;
+    let department_id = workflow::acting_for(actor.role, actor.department_id, input.department_id)
+        .map_err(AppError::Forbidden)?;
     if !crate::repo::values::reporters(db, &indicator)
         .await?
         .contains(&department_id)
     {
         return Err(AppError::Forbidden(
-            "your department does not report this indicator".into(),
+            "the department does not report this indicator".into(),
         ));
     }
     let years = reportable_years(db, indicator.id).await?;
@@ -299,6 +301,7 @@ pub async fn submit(
         .await?;
     }
     let inserted = insert_submission(db, actor, input, department_id, current_version + 1).await?;
+    super::unavailable::withdraw(db, department_id, input.indicator_id, input.year).await?;
     event(
         db,
         &inserted,

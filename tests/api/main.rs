@@ -10,6 +10,7 @@ mod facts;
 mod freshness;
 mod http;
 mod logins;
+mod office;
 mod pages;
 mod python;
 mod quality;

@@ -11,7 +11,7 @@ use crate::python;
 use crate::support::TestApp;
 use crate::workflow::{login, user, REVIEW, SUBMIT};
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 12] = [
     "indicator_id",
     "indicator",
     "unit",
@@ -23,6 +23,7 @@ const HEADER: [&str; 11] = [
     "year",
     "value",
     "note",
+    "department_id",
 ];
 
 const WORKBOOK: &str = r#"
@@ -39,7 +40,7 @@ print(json.dumps({
     "protected": ws.protection.sheet,
     "header": list(rows[0]),
     "rows": len(rows) - 1,
-    "locked": [ws.cell(row=2, column=c).protection.locked for c in range(1, 12)],
+    "locked": [ws.cell(row=2, column=c).protection.locked for c in range(1, 13)],
     "validations": len(dv),
     "validated": sorted(str(v.sqref) for v in dv)[:2],
     "rule": [v.formula1 for v in dv if str(v.sqref) == "J2"],
@@ -171,7 +172,9 @@ on_both_backends!(
                 "",
                 "2025",
                 "",
-                ""
+                "",
+                // Department:1, 县卫健局 (the import's first department)
+                "RGVwYXJ0bWVudDox"
             ]
         );
         let accidents = row(&rows, "儿童意外伤害死亡率", "2020");
@@ -199,7 +202,7 @@ on_both_backends!(
         .await;
         let (_, rows) = read_csv(&py, &f.body);
         assert_eq!(
-            row(&rows, "婴儿死亡率", "2023")[7..],
+            row(&rows, "婴儿死亡率", "2023")[7..11],
             ["SUBMITTED", "2023", "3.5", "妇幼年报"]
         );
         app.query_as(Some(&dai), REVIEW, json!({ "id": value, "d": "APPROVE" }))
@@ -231,7 +234,7 @@ on_both_backends!(
         assert_eq!(book["rows"], 232);
         assert_eq!(book["keys"], 232);
         assert_eq!(book["keys_match"], true);
-        let locked: Vec<bool> = (0..11).map(|c| c != 9 && c != 10).collect();
+        let locked: Vec<bool> = (0..12).map(|c| c != 9 && c != 10).collect();
         assert_eq!(book["locked"], json!(locked));
         assert_eq!(book["validations"], 232);
         assert_eq!(book["meta"]["department"], "all");
@@ -289,7 +292,8 @@ on_both_backends!(
                 "submitted",
                 "approved",
                 "rejected",
-                "completion"
+                "completion",
+                "not_available"
             ]
         );
         assert_eq!(rows.len(), 27);
@@ -297,7 +301,7 @@ on_both_backends!(
             .iter()
             .find(|r| r[0] == "县卫健局")
             .unwrap_or_else(|| panic!("no 县卫健局: {rows:?}"));
-        assert_eq!(ours[1..], ["2025", "63", "62", "1", "0", "0", "0.016"]);
+        assert_eq!(ours[1..], ["2025", "63", "62", "1", "0", "0", "0.016", "0"]);
         let body = app
             .query_as(
                 Some(&dai),

@@ -9,7 +9,7 @@ use crate::downloads::{column, get, read_csv, tempfile_with};
 use crate::on_both_backends;
 use crate::python;
 use crate::support::TestApp;
-use crate::workflow::{login, scalar, user};
+use crate::workflow::{login, scalar, user, SUBMIT};
 
 pub(crate) const UPLOAD: &str = "mutation($f: Upload!, $d: Boolean!) { uploadSheet(input: { file: $f, dryRun: $d }) { rows { sheet cell row indicator { id name } year outcome code message } imported unchanged rejected receipt stored } }";
 
@@ -263,7 +263,7 @@ on_both_backends!(
             ("infant", "IMPORTED", Value::Null),
             ("percent", "IMPORTED", Value::Null),
             ("fullwidth", "IMPORTED", Value::Null),
-            ("na", "UNCHANGED", json!("NOT_AVAILABLE")),
+            ("na", "IMPORTED", json!("NOT_AVAILABLE")),
             ("range", "REJECTED", json!("OUT_OF_RANGE")),
             ("text", "REJECTED", json!("NOT_A_NUMBER")),
             ("formula", "REJECTED", json!("FORMULA_NOT_CALCULATED")),
@@ -292,7 +292,7 @@ on_both_backends!(
                 &answer["unchanged"],
                 &answer["stored"]
             ),
-            (&json!(3), &json!(5), &json!(58), &json!(false)),
+            (&json!(4), &json!(5), &json!(57), &json!(false)),
             "{answer}"
         );
         assert_eq!(scalar(&app, submissions).await, 0);
@@ -319,7 +319,7 @@ on_both_backends!(
                 "{answer}"
             );
             let counts = (&answer["imported"], &answer["rejected"]);
-            assert_eq!(counts, (&json!(4), &json!(4)), "{answer}");
+            assert_eq!(counts, (&json!(5), &json!(4)), "{answer}");
         }
 
         // A commit with a rejected row stores none of the file.
@@ -332,8 +332,12 @@ on_both_backends!(
         let first = body["data"]["uploadSheet"].clone();
         assert_eq!(
             (&first["imported"], &first["rejected"], &first["stored"]),
-            (&json!(3), &json!(0), &json!(true)),
+            (&json!(4), &json!(0), &json!(true)),
             "{body}"
+        );
+        assert_eq!(
+            at(&first, &cell("na"))["message"],
+            "已注明不适用（无需审核）"
         );
         assert_eq!(scalar(&app, submissions).await, 3);
         let stored = "SELECT COUNT(*) FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE v.origin = 'submission' AND v.year = 2025 AND ((i.name = '宫颈癌、乳腺癌免费检查率' AND v.value = 85.32) OR (i.name = '妇女常见病筛查率' AND v.value = 86.5) OR (i.name = '婴儿死亡率' AND v.value = 3.1 AND v.note = '妇幼年报'))";
@@ -349,6 +353,60 @@ on_both_backends!(
         );
         assert_eq!(again["receipt"], first["receipt"]);
         assert_eq!(scalar(&app, submissions).await, 3);
+
+        // 不适用 is kept as the department's statement, not as a value: pre-filled in the next
+        // template, counted as answered, withdrawn when a figure comes after all.
+        let stated = "SELECT COUNT(*) FROM value_unavailable u JOIN indicator i ON i.id = u.indicator_id JOIN department d ON d.id = u.department_id WHERE i.name = '孕产妇死亡率' AND u.year = 2025 AND d.name = '县卫健局'";
+        assert_eq!(scalar(&app, stated).await, 1);
+        let again = get(
+            &app,
+            "/templates/县卫健局/2025.csv",
+            &[("authorization", &auth)],
+        )
+        .await;
+        let (h, rows) = read_csv(&py, &again.body);
+        let maternal = rows
+            .iter()
+            .find(|r| {
+                r[column(&h, "indicator")] == "孕产妇死亡率" && r[column(&h, "year")] == "2025"
+            })
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            (
+                &maternal[column(&h, "value")][..],
+                &maternal[column(&h, "status")][..]
+            ),
+            ("不适用", "NOT_AVAILABLE")
+        );
+        let status = app
+            .query_as(
+                Some(&dai),
+                "{ reportingStatus(year: 2025) { department { name } notAvailable { name } completion total } }",
+                json!({}),
+            )
+            .await;
+        let ours = status["data"]["reportingStatus"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["department"]["name"] == "县卫健局")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            ours["notAvailable"],
+            json!([{ "name": "孕产妇死亡率" }]),
+            "{status}"
+        );
+        assert_eq!(ours["total"], 63, "{status}");
+        // 3 figures and 1 statement of 64 cells
+        assert_eq!(ours["completion"], 0.063, "{status}");
+        let id = maternal[column(&h, "indicator_id")].clone();
+        let submitted = app
+            .query_as(Some(&ann), SUBMIT, json!({ "i": id, "y": 2025, "v": 8.5 }))
+            .await;
+        assert!(submitted["errors"].is_null(), "{submitted}");
+        assert_eq!(scalar(&app, stated).await, 0);
         let _ = std::fs::remove_file(&file);
     }
 );
@@ -373,8 +431,10 @@ on_both_backends!(
             .lines()
             .map(|line| {
                 if line.contains(",婴儿死亡率,") {
-                    // indicator … year,value,note: the last two columns are empty.
-                    format!("{},3.2,年报\r\n", line.trim_end_matches(','))
+                    // … year,value,note,department_id: value and note are empty.
+                    let (keys, department) = line.rsplit_once(',').unwrap_or_default();
+                    let keys = keys.trim_end_matches(',');
+                    format!("{keys},3.2,年报,{department}\r\n")
                 } else {
                     format!("{line}\r\n")
                 }
