@@ -2,8 +2,6 @@
 //! full-width digits, `％`, thousands separators `,`/`，`), a percent-formatted cell (0.3032
 //! shown as 30.32%), an explicit "not available" (不适用, 无, —, -, N/A), or nothing. Pure.
 
-use super::workbook::NOT_AVAILABLE;
-
 /// A value cell as read from the file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Raw {
@@ -34,6 +32,10 @@ pub struct Unreadable {
     pub code: &'static str,
     pub message: String,
 }
+
+/// What a value cell takes for "not available" (besides a number): the words the workbook's
+/// validation offers and the template pre-fills.
+pub const NOT_AVAILABLE: [&str; 3] = ["不适用", "无", "—"];
 
 /// Further words for "not available" a department may write.
 const ALSO_NOT_AVAILABLE: [&str; 6] = ["-", "－", "——", "N/A", "n/a", "/"];

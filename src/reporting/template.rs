@@ -7,7 +7,7 @@
 
 use entity::target;
 
-use super::workbook::NOT_AVAILABLE;
+use super::figure::NOT_AVAILABLE;
 use crate::domain::{Comparator, Direction, TargetBasis, ValueStatus};
 use crate::export::{Cell, Column, Table};
 use crate::ids::{self, Kind};

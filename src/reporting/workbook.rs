@@ -10,15 +10,13 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
+use super::figure::NOT_AVAILABLE;
 use super::template::{Template, COLUMNS, NOTE_COLUMN, VALUE_COLUMN};
 use crate::export::Cell;
 use crate::rules::workflow;
 
 /// The name of the hidden sheet of keys.
 pub const META_SHEET: &str = "_meta";
-
-/// What a value cell takes for "not available" (besides a number).
-pub const NOT_AVAILABLE: [&str; 3] = ["不适用", "无", "—"];
 
 /// The template as an XLSX workbook.
 pub fn write(template: &Template) -> Result<Vec<u8>, XlsxError> {
