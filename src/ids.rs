@@ -15,6 +15,7 @@ pub enum Kind {
     Target,
     Department,
     Value,
+    Evaluation,
 }
 
 impl Kind {
@@ -27,6 +28,7 @@ impl Kind {
             Kind::Target => "Target",
             Kind::Department => "Department",
             Kind::Value => "ReportedValue",
+            Kind::Evaluation => "Evaluation",
         }
     }
 
@@ -39,6 +41,7 @@ impl Kind {
             Kind::Target,
             Kind::Department,
             Kind::Value,
+            Kind::Evaluation,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -93,6 +96,7 @@ mod tests {
             Kind::Indicator,
             Kind::Department,
             Kind::Value,
+            Kind::Evaluation,
         ] {
             assert_eq!(decode(&encode(kind, 7)).unwrap(), (kind, 7));
         }

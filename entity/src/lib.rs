@@ -13,6 +13,8 @@ pub mod department;
 pub mod department_alias;
 pub mod document;
 pub mod domain;
+pub mod evaluation;
+pub mod evaluation_item;
 pub mod goal;
 pub mod goal_department;
 pub mod goal_group;

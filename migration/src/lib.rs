@@ -16,6 +16,7 @@ pub mod m20261129_000012_search_index;
 mod m20261129_000013_status_tally;
 mod m20261130_000014_target_order;
 mod m20261206_000015_value_unavailable;
+mod m20261206_000016_evaluations;
 
 pub mod baseline;
 pub mod versioning;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_status_tally::Migration),
             Box::new(m20261130_000014_target_order::Migration),
             Box::new(m20261206_000015_value_unavailable::Migration),
+            Box::new(m20261206_000016_evaluations::Migration),
         ]
     }
 }

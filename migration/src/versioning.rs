@@ -54,9 +54,15 @@ pub async fn versioned(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> 
         .collect())
 }
 
-/// Tables of reported values: a change to them moves `version` but not `structure_version`
-/// (migration m20261129_000011). Every other versioned table is structure.
-pub const VALUE_TABLES: &[&str] = &["indicator_value", "value_event"];
+/// Tables of reported values and of what is computed from them (frozen evaluations): a change
+/// to them moves `version` but not `structure_version` (migration m20261129_000011). Every
+/// other versioned table is structure.
+pub const VALUE_TABLES: &[&str] = &[
+    "indicator_value",
+    "value_event",
+    "evaluation",
+    "evaluation_item",
+];
 
 /// Columns derived from reported values on tables that are otherwise structure: an update of
 /// only these moves `version` alone. Any other column of the table, including one a later

@@ -3,6 +3,7 @@
 pub mod department;
 pub mod domain;
 pub mod enums;
+pub mod evaluation;
 pub mod goal;
 pub use crate::ids;
 pub mod indicator;
@@ -47,6 +48,7 @@ pub struct QueryRoot(
     node::NodeQuery,
     session::SessionQuery,
     submission::SubmissionQuery,
+    evaluation::EvaluationQuery,
 );
 
 /// Everything that changes the store: sessions, accounts, and the reporting workflow. Each
@@ -58,6 +60,7 @@ pub struct MutationRoot(
     submission::SubmissionMutation,
     submission::CorrectionMutation,
     upload::UploadMutation,
+    evaluation::EvaluationMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

@@ -4,6 +4,7 @@ use async_graphql::{Context, Interface, Object, ID};
 
 use super::department::Department;
 use super::domain::Domain;
+use super::evaluation::Evaluation;
 use super::goal::Goal;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
@@ -25,6 +26,7 @@ pub enum Node {
     Indicator(Indicator),
     Target(Target),
     Department(Department),
+    Evaluation(Evaluation),
 }
 
 async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
@@ -48,6 +50,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
             .map(|m| Node::Department(Department(m))),
         // Reported values are not public nodes: read them through `reportedValue`.
         Kind::Value => None,
+        Kind::Evaluation => super::evaluation::find(ctx, n).await?.map(Node::Evaluation),
     })
 }
 

@@ -82,6 +82,10 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         // One per check (range, percent as fraction, fluctuation); one per kind of warning.
         ("ReportedValue", "checks", Fixed(3)),
         ("Target", "warnings", Fixed(2)),
+        // One per class; a group per plan, domain, lead department or nature.
+        ("Evaluation", "summary", Fixed(7)),
+        ("EvaluationGroup", "summary", Fixed(7)),
+        ("Evaluation", "groups", Measured(Departments)),
     ]
 };
 

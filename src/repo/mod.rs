@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod batch;
 pub mod departments;
+pub mod evaluations;
 pub mod events;
 pub mod export;
 pub mod filter;

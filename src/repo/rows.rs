@@ -13,8 +13,8 @@ use entity::vocab::{
     UserRole, ValueAction, ValueOrigin, ValueStatus,
 };
 use entity::{
-    audit_log, department, department_alias, document, domain, goal, goal_department, goal_group,
-    indicator, indicator_value, plan, target, value_event,
+    audit_log, department, department_alias, document, domain, evaluation, evaluation_item, goal,
+    goal_department, goal_group, indicator, indicator_value, plan, target, value_event,
 };
 use sea_orm::prelude::{Date, DateTimeUtc};
 use sea_orm::{
@@ -74,7 +74,7 @@ macro_rules! cells {
     )+};
 }
 
-cells!(f64, bool, Date, DateTimeUtc);
+cells!(i64, f64, bool, Date, DateTimeUtc);
 
 impl NotNull for i32 {}
 
@@ -234,6 +234,15 @@ positional! {
         id, value_id, indicator_id, year, action, actor_id, actor_name, at, old_value,
         new_value, old_status, new_status, comment,
     }
+    evaluation::Model {
+        id, kind, plan_code, through_year, rules_version, data_version, frozen_at, sha256,
+        revises_id, item_count,
+    }
+    evaluation_item::Model {
+        id, evaluation_id, ordinal, target_id, target_key, plan_code, domain, nature,
+        departments, indicator, unit, class, value, value_year, target_value, comparator,
+        target_year, binding, progress, expected, reason_zh, reason_en,
+    }
 }
 
 /// Every row of a select of whole models, decoded by position.
@@ -293,7 +302,9 @@ mod tests {
             indicator,
             indicator_value,
             target,
-            value_event
+            value_event,
+            evaluation,
+            evaluation_item
         );
         let mut lean = columns::<goal::Entity>();
         lean.retain(|c| c != "source_text");

@@ -47,6 +47,12 @@ pub const REVIEW_VALUE: Kind = Kind {
     action: "reviewValue",
     roles: &[UserRole::Reviewer],
 };
+/// Freezing an evaluation (`freezeEvaluation`): the statistics bureau's monitoring and
+/// evaluation groups.
+pub const FREEZE_EVALUATION: Kind = Kind {
+    action: "freezeEvaluation",
+    roles: &[UserRole::Reviewer, UserRole::Admin],
+};
 /// Letting a department report an indicator (`assignReporter`).
 pub const ASSIGN_REPORTER: Kind = Kind {
     action: "assignReporter",

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod downloads;
 mod driver;
+mod evaluations;
 mod facts;
 mod freshness;
 mod http;

@@ -1,0 +1,497 @@
+//! Frozen evaluations (年度监测、中期评估、终期评估): `freezeEvaluation` (reviewers and admins)
+//! and the public `evaluations` / `evaluation(id)`. An evaluation never changes: its items say
+//! what was classed, from which value, against which target, by which rules.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use entity::{evaluation, evaluation_item};
+
+use super::ids::{self, Kind as IdKind};
+use super::session::mutate;
+use super::target::Target;
+use super::{load_one_opt, page_args, store};
+use crate::error::ApiResult;
+use crate::repo::batch::TargetById;
+use crate::repo::evaluations::{self as repo, EvaluationFilter, ItemFilter};
+use crate::rules::evaluation::{Class, Kind, Tally};
+use crate::service::evaluations::{self as service, Freeze};
+use crate::service::operations;
+
+/// Which evaluation the plans prescribe.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::rules::evaluation::Kind")]
+pub enum EvaluationKind {
+    /// 年度监测: the year's monitoring.
+    Annual,
+    /// 中期评估: the mid-term evaluation.
+    Midterm,
+    /// 终期评估: the final evaluation, of the period's last year.
+    Final,
+}
+
+/// A target's class in an evaluation (docs/EVALUATIONS.md gives the rule).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::rules::evaluation::Class")]
+pub enum EvaluationClass {
+    /// 提前实现 (annual, mid-term) or 已实现 (final): the latest value meets the target.
+    Achieved,
+    /// 快于预期: more than 10 points of the way ahead of the trajectory.
+    Ahead,
+    /// 基本符合预期: within 10 points of the way of the trajectory.
+    OnPace,
+    /// 滞后: further behind, away from a level to keep, or the target year passed.
+    Behind,
+    /// 未实现 (final): the latest value does not meet the target.
+    NotAchieved,
+    /// 无数据: no value after the start.
+    NoData,
+    /// 未量化: the target has no number (not monitorable).
+    NotQuantified,
+}
+
+/// How to group an evaluation's targets.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvaluationGrouping {
+    /// By plan (its code).
+    Plan,
+    /// By domain (its title).
+    Domain,
+    /// By lead department (a target counts under each of its goal's lead departments).
+    Department,
+    /// By nature: expected (预期性) or binding (约束性).
+    Nature,
+}
+
+/// Input of `freezeEvaluation`.
+#[derive(InputObject)]
+pub struct FreezeEvaluationInput {
+    /// Which evaluation.
+    pub kind: EvaluationKind,
+    /// The plan's code (`women`, `children`, `health`, `earthquake`); omit for all plans.
+    pub plan_code: Option<String>,
+    /// The last year whose values count: a year of the period for ANNUAL and MIDTERM, its
+    /// last year for FINAL.
+    pub through_year: i32,
+}
+
+/// Which evaluations to list.
+#[derive(InputObject, Default)]
+pub struct EvaluationFilterInput {
+    /// Only those of this plan.
+    pub plan_code: Option<String>,
+    /// Only those of all plans (true), or only those of one plan (false).
+    pub all_plans: Option<bool>,
+    /// Only those of this kind.
+    pub kind: Option<EvaluationKind>,
+    /// Only those through this year.
+    pub through_year: Option<i32>,
+}
+
+/// Which items of an evaluation.
+#[derive(InputObject, Default)]
+pub struct EvaluationItemFilter {
+    /// Only items of these classes.
+    pub classes: Option<Vec<EvaluationClass>>,
+    /// Only binding (约束性, true) or expected (false) targets.
+    pub binding: Option<bool>,
+}
+
+/// How many targets have a class.
+#[derive(SimpleObject, Debug, Clone, PartialEq)]
+pub struct ClassCount {
+    /// The class.
+    pub class: EvaluationClass,
+    /// Its Chinese name as the evaluation's kind says it (已实现, 快于预期 …).
+    pub label: String,
+    /// How many targets.
+    pub count: i32,
+}
+
+/// The achievement rate (达标率), with its denominator stated.
+#[derive(SimpleObject, Debug, Clone, PartialEq)]
+pub struct AchievementRate {
+    /// Targets classed ACHIEVED.
+    pub achieved: i32,
+    /// Targets with a number and data (every class but NO_DATA and NOT_QUANTIFIED).
+    pub monitorable: i32,
+    /// achieved / monitorable, 3 decimals; null without a monitorable target.
+    pub rate: Option<f64>,
+}
+
+/// The targets of one group of an evaluation.
+#[derive(SimpleObject, Debug, Clone, PartialEq)]
+pub struct EvaluationGroup {
+    /// The plan's code, the domain's title, the department's name, or `expected` / `binding`.
+    pub key: String,
+    /// Counts per class.
+    pub summary: Vec<ClassCount>,
+    /// The group's achievement rate.
+    pub achievement_rate: AchievementRate,
+}
+
+fn summary(kind: Kind, tally: &Tally) -> Vec<ClassCount> {
+    tally
+        .counts
+        .iter()
+        .map(|(class, n)| ClassCount {
+            class: (*class).into(),
+            label: class.chinese(kind).to_string(),
+            count: i32::try_from(*n).unwrap_or(i32::MAX),
+        })
+        .collect()
+}
+
+fn rate(tally: &Tally) -> AchievementRate {
+    AchievementRate {
+        achieved: i32::try_from(tally.achieved).unwrap_or(i32::MAX),
+        monitorable: i32::try_from(tally.monitorable).unwrap_or(i32::MAX),
+        rate: tally.rate(),
+    }
+}
+
+fn class_of(item: &evaluation_item::Model) -> Class {
+    Class::parse(&item.class).unwrap_or(Class::NoData)
+}
+
+/// A frozen evaluation.
+#[derive(Clone)]
+pub struct Evaluation(pub evaluation::Model);
+
+impl Evaluation {
+    fn rules_kind(&self) -> Kind {
+        Kind::parse(&self.0.kind).unwrap_or(Kind::Annual)
+    }
+}
+
+/// A frozen evaluation (年度监测、中期评估、终期评估) of a plan or of all plans: every target
+/// classed from the published values up to its year, never edited; a correction is a new
+/// evaluation that revises it.
+#[Object]
+impl Evaluation {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(IdKind::Evaluation, self.0.id)
+    }
+
+    /// Which evaluation.
+    async fn kind(&self) -> EvaluationKind {
+        self.rules_kind().into()
+    }
+
+    /// The plan's code; null for an evaluation of all plans.
+    async fn plan_code(&self) -> Option<&str> {
+        self.0.plan_code.as_deref()
+    }
+
+    /// The last year whose values count.
+    async fn through_year(&self) -> i32 {
+        self.0.through_year
+    }
+
+    /// When it was frozen: the public values and targets of that instant are what it classed.
+    async fn as_of(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.frozen_at
+    }
+
+    /// The store's data version when it was frozen (it rises with every public change).
+    async fn seq(&self) -> i64 {
+        self.0.data_version
+    }
+
+    /// SHA-256 (hex) of what it says — its kind, scope, year, rules and every item: freezing
+    /// the same again gives the same evaluation.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// The version of the rules that classed the targets.
+    async fn rules_version(&self) -> &str {
+        &self.0.rules_version
+    }
+
+    /// How many targets it classed.
+    async fn item_count(&self) -> i32 {
+        self.0.item_count
+    }
+
+    /// The evaluation of the same kind, scope and year this one revises (a correction).
+    async fn revises(&self, ctx: &Context<'_>) -> ApiResult<Option<Evaluation>> {
+        let Some(id) = self.0.revises_id else {
+            return Ok(None);
+        };
+        Ok(repo::by_id(store(ctx)?, id).await?.map(Evaluation))
+    }
+
+    /// Its targets in document order (Relay connection).
+    #[allow(clippy::too_many_arguments)]
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which items.")] filter: Option<EvaluationItemFilter>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<EvaluationItemConnection> {
+        let filter = filter.unwrap_or_default();
+        let filter = ItemFilter {
+            classes: filter
+                .classes
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| Class::from(c).as_str().to_string())
+                .collect(),
+            binding: filter.binding,
+        };
+        let args = page_args(ctx, first, after, last, before);
+        let page = repo::items(store(ctx)?, self.0.id, &filter, &args).await?;
+        Ok(EvaluationItemConnection(page.map(EvaluationItem)))
+    }
+
+    /// Counts per class, in the order of `EvaluationClass`.
+    async fn summary(&self, ctx: &Context<'_>) -> ApiResult<Vec<ClassCount>> {
+        let items = repo::all_items(store(ctx)?, self.0.id).await?;
+        let tally = Tally::of(items.iter().map(class_of));
+        Ok(summary(self.rules_kind(), &tally))
+    }
+
+    /// The achievement rate (达标率) over the monitorable targets.
+    async fn achievement_rate(&self, ctx: &Context<'_>) -> ApiResult<AchievementRate> {
+        let items = repo::all_items(store(ctx)?, self.0.id).await?;
+        Ok(rate(&Tally::of(items.iter().map(class_of))))
+    }
+
+    /// Counts and achievement rate per plan, domain, lead department or nature, by key.
+    async fn groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How to group.")] by: EvaluationGrouping,
+    ) -> ApiResult<Vec<EvaluationGroup>> {
+        let items = repo::all_items(store(ctx)?, self.0.id).await?;
+        let mut groups: BTreeMap<String, Vec<Class>> = BTreeMap::new();
+        for item in &items {
+            for key in keys(item, by) {
+                groups.entry(key).or_default().push(class_of(item));
+            }
+        }
+        let kind = self.rules_kind();
+        Ok(groups
+            .into_iter()
+            .map(|(key, classes)| {
+                let tally = Tally::of(classes);
+                EvaluationGroup {
+                    key,
+                    summary: summary(kind, &tally),
+                    achievement_rate: rate(&tally),
+                }
+            })
+            .collect())
+    }
+}
+
+/// The groups an item falls in.
+fn keys(item: &evaluation_item::Model, by: EvaluationGrouping) -> Vec<String> {
+    match by {
+        EvaluationGrouping::Plan => vec![item.plan_code.clone()],
+        EvaluationGrouping::Domain => vec![item.domain.clone()],
+        EvaluationGrouping::Nature => vec![item.nature.clone()],
+        EvaluationGrouping::Department => {
+            serde_json::from_str::<Vec<String>>(&item.departments).unwrap_or_default()
+        }
+    }
+}
+
+/// One target as an evaluation classed it.
+#[derive(Clone)]
+pub struct EvaluationItem(pub evaluation_item::Model);
+
+/// One target as an evaluation classed it, with the value, the target and the rule's numbers
+/// it used.
+#[Object]
+impl EvaluationItem {
+    /// The target as it is now (null if a later import removed it; the fields below say what
+    /// the evaluation saw).
+    async fn target(&self, ctx: &Context<'_>) -> ApiResult<Option<Target>> {
+        Ok(load_one_opt(ctx, TargetById(self.0.target_id))
+            .await?
+            .map(Target))
+    }
+
+    /// The target's stable key.
+    async fn target_key(&self) -> &str {
+        &self.0.target_key
+    }
+
+    /// The plan's code.
+    async fn plan_code(&self) -> &str {
+        &self.0.plan_code
+    }
+
+    /// The domain's title.
+    async fn domain(&self) -> &str {
+        &self.0.domain
+    }
+
+    /// The indicator as the target names it.
+    async fn indicator(&self) -> &str {
+        &self.0.indicator
+    }
+
+    /// The unit of the values and the target.
+    async fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+
+    /// The class.
+    async fn class(&self) -> EvaluationClass {
+        class_of(&self.0).into()
+    }
+
+    /// The value used (the latest up to the evaluation's year); null without one.
+    async fn value(&self) -> Option<f64> {
+        self.0.value
+    }
+
+    /// The year of the value used.
+    async fn year(&self) -> Option<i32> {
+        self.0.value_year
+    }
+
+    /// The target in force, as a level of the indicator (a change target turned into one).
+    async fn target_value(&self) -> Option<f64> {
+        self.0.target_value
+    }
+
+    /// How the value is compared with it: at_least, at_most, about, exactly.
+    async fn comparator(&self) -> Option<&str> {
+        self.0.comparator.as_deref()
+    }
+
+    /// The year the target is for.
+    async fn target_year(&self) -> i32 {
+        self.0.target_year
+    }
+
+    /// Whether the target is binding (约束性).
+    async fn binding(&self) -> bool {
+        self.0.binding
+    }
+
+    /// Share of the way from the start to the target (may exceed 1 or be negative).
+    async fn progress(&self) -> Option<f64> {
+        self.0.progress
+    }
+
+    /// Where the trajectory says the indicator should have been in the value's year.
+    async fn expected(&self) -> Option<f64> {
+        self.0.expected
+    }
+
+    /// Why, in Chinese, with the numbers.
+    async fn reason(&self) -> &str {
+        &self.0.reason_zh
+    }
+
+    /// Why, in English, with the numbers.
+    async fn reason_en(&self) -> &str {
+        &self.0.reason_en
+    }
+}
+
+super::pagination::connection!(
+    EvaluationConnection,
+    EvaluationEdge,
+    Evaluation,
+    "evaluations"
+);
+super::pagination::connection!(
+    EvaluationItemConnection,
+    EvaluationItemEdge,
+    EvaluationItem,
+    "targets of an evaluation"
+);
+
+/// Root fields for evaluations (public).
+#[derive(Default)]
+pub struct EvaluationQuery;
+
+#[Object]
+impl EvaluationQuery {
+    /// Frozen evaluations, newest first (Relay connection).
+    #[allow(clippy::too_many_arguments)]
+    async fn evaluations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which evaluations.")] filter: Option<EvaluationFilterInput>,
+        #[graphql(desc = "Page size from the start, 1–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> ApiResult<EvaluationConnection> {
+        let f = filter.unwrap_or_default();
+        let plan_code = match (f.plan_code, f.all_plans) {
+            (Some(code), _) => Some(Some(code)),
+            (None, Some(true)) => Some(None),
+            _ => None,
+        };
+        let filter = EvaluationFilter {
+            plan_code,
+            kind: f.kind.map(|k| Kind::from(k).as_str().to_string()),
+            through_year: f.through_year,
+        };
+        let args = page_args(ctx, first, after, last, before);
+        let page = repo::page(store(ctx)?, &filter, &args).await?;
+        Ok(EvaluationConnection(page.map(Evaluation)))
+    }
+
+    /// An evaluation by its global ID; null if there is none.
+    async fn evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ID of the evaluation.")] id: ID,
+    ) -> ApiResult<Option<Evaluation>> {
+        let id = ids::decode_as(&id, IdKind::Evaluation)?;
+        Ok(repo::by_id(store(ctx)?, id).await?.map(Evaluation))
+    }
+}
+
+/// The mutation that freezes an evaluation.
+#[derive(Default)]
+pub struct EvaluationMutation;
+
+#[Object]
+impl EvaluationMutation {
+    /// Freezes an evaluation of a plan, or of all plans (REVIEWER, ADMIN): every target
+    /// classed from the public values up to `throughYear`, in one transaction. The same
+    /// inputs with nothing changed give the same evaluation; after a correction, a new one
+    /// that names the one it revises. Evaluations are never edited.
+    async fn freeze_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to freeze.")] input: FreezeEvaluationInput,
+    ) -> ApiResult<Evaluation> {
+        let freeze = Freeze {
+            kind: input.kind.into(),
+            plan_code: input.plan_code,
+            through_year: input.through_year,
+        };
+        let target = format!(
+            "evaluation:{}:{}:{}",
+            freeze.kind.as_str(),
+            freeze.plan_code.as_deref().unwrap_or("all"),
+            freeze.through_year
+        );
+        let operation = operations::FREEZE_EVALUATION.on(target);
+        let made = mutate(ctx, operation, async |txn, actor| {
+            service::freeze(txn, actor, &freeze).await
+        })
+        .await?;
+        Ok(Evaluation(made))
+    }
+}
+
+/// An evaluation for `node(id:)`.
+pub async fn find(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Evaluation>> {
+    Ok(repo::by_id(store(ctx)?, id).await?.map(Evaluation))
+}

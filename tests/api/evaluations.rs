@@ -1,0 +1,339 @@
+//! Frozen evaluations (issue 32, item 3): the health plan's mid-term (through 2022) and final
+//! evaluations of the bundled document plus a few approved 2022 figures, with the classes and
+//! the 达标率 a hand calculation gives; the same inputs twice give one evaluation; a later
+//! correction leaves the frozen one as it was and makes a revising one.
+
+use plangraph::auth::UserRole;
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+use crate::workflow::{login, scalar, user, REVIEW, SUBMIT};
+
+const FREEZE: &str = "mutation($k: EvaluationKind!, $p: String, $y: Int!) { freezeEvaluation(input: { kind: $k, planCode: $p, throughYear: $y }) { id seq sha256 itemCount revises { id } summary { class label count } achievementRate { achieved monitorable rate } } }";
+
+const ITEMS: &str = "query($id: ID!, $f: EvaluationItemFilter) { evaluation(id: $id) { items(first: 100, filter: $f) { totalCount nodes { indicator class value year targetValue comparator binding reason target { id } } } } }";
+
+/// The store id of the indicator with this name, as a global ID.
+async fn indicator(app: &TestApp, name: &str) -> String {
+    let id = scalar(
+        app,
+        &format!("SELECT CAST(id AS BIGINT) FROM indicator WHERE name = '{name}'"),
+    )
+    .await;
+    plangraph::ids::encode(
+        plangraph::ids::Kind::Indicator,
+        i32::try_from(id).unwrap_or(0),
+    )
+    .0
+}
+
+/// Submits (as 县卫健局's submitter) and approves (as another reviewer) a 2022 figure.
+async fn publish(app: &TestApp, ann: &str, eve: &str, name: &str, value: f64) {
+    let id = indicator(app, name).await;
+    let body = app
+        .query_as(Some(ann), SUBMIT, json!({ "i": id, "y": 2022, "v": value }))
+        .await;
+    let value_id = body["data"]["submitValue"]["value"]["id"].clone();
+    assert!(value_id.is_string(), "{name}: {body}");
+    let body = app
+        .query_as(
+            Some(eve),
+            REVIEW,
+            json!({ "id": value_id, "d": "APPROVE", "c": "与年报一致" }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{name}: {body}");
+}
+
+async fn freeze(app: &TestApp, token: &str, kind: &str, plan: Option<&str>, year: i32) -> Value {
+    let body = app
+        .query_as(
+            Some(token),
+            FREEZE,
+            json!({ "k": kind, "p": plan, "y": year }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["freezeEvaluation"].clone()
+}
+
+fn counts(evaluation: &Value) -> Vec<(String, i64)> {
+    evaluation["summary"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                c["class"].as_str().unwrap_or("").to_string(),
+                c["count"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    list.iter().map(|(c, n)| ((*c).to_string(), *n)).collect()
+}
+
+/// The items of an evaluation with this indicator name: (class, value).
+async fn classed(app: &TestApp, id: &Value, name: &str) -> Vec<(String, Value)> {
+    let body = app
+        .query_as(None, ITEMS, json!({ "id": id, "f": Value::Null }))
+        .await;
+    body["data"]["evaluation"]["items"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["indicator"] == name)
+        .map(|n| {
+            (
+                n["class"].as_str().unwrap_or("").to_string(),
+                n["value"].clone(),
+            )
+        })
+        .collect()
+}
+
+on_both_backends!(
+    evaluations_are_frozen_with_the_classes_a_hand_calculation_gives,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        user(&app, "stats.eve", UserRole::Reviewer, None).await;
+        user(&app, "admin.fu", UserRole::Admin, None).await;
+        let ann = login(&app, "wj.ann").await;
+        let dai = login(&app, "stats.dai").await;
+        let eve = login(&app, "stats.eve").await;
+        let fu = login(&app, "admin.fu").await;
+
+        // Who may freeze, and what.
+        let body = app
+            .query_as(
+                None,
+                FREEZE,
+                json!({ "k": "FINAL", "p": "health", "y": 2025 }),
+            )
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        let body = app
+            .query_as(
+                Some(&ann),
+                FREEZE,
+                json!({ "k": "FINAL", "p": "health", "y": 2025 }),
+            )
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+        for (kind, plan, year) in [
+            ("FINAL", "health", 2024),
+            ("MIDTERM", "health", 2019),
+            ("ANNUAL", "nope", 2022),
+        ] {
+            let body = app
+                .query_as(
+                    Some(&dai),
+                    FREEZE,
+                    json!({ "k": kind, "p": plan, "y": year }),
+                )
+                .await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{kind} {plan} {year}: {body}"
+            );
+        }
+
+        // The document alone: the health plan's 93 targets, 4 met by the 2020 figures
+        // (婴儿死亡率 ≤3.3‰ at 2.27, 5岁以下儿童死亡率 ≤4‰ at 3.64, each set twice), 8 without
+        // a number, the rest without a figure after 2020.
+        let before = freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
+        assert_eq!(before["itemCount"], 93);
+        assert_eq!(
+            counts(&before),
+            pairs(&[("ACHIEVED", 4), ("NO_DATA", 81), ("NOT_QUANTIFIED", 8)])
+        );
+        assert_eq!(
+            before["achievementRate"],
+            json!({ "achieved": 4, "monitorable": 4, "rate": 1.0 })
+        );
+        assert_eq!(before["summary"][0]["label"], "已实现");
+
+        // Four 2022 figures (one indicator assigned to 县卫健局 by the admin first).
+        let gp = indicator(&app, "每万人口全科医生数").await;
+        let body = app.query_as(Some(&fu), "mutation($i: ID!) { assignReporter(input: { indicatorId: $i, department: \"县卫健局\" }) { indicator { name } } }", json!({ "i": gp })).await;
+        assert!(body["errors"].is_null(), "{body}");
+        // ≤14 from 15.37: (15.37 − 15) / 1.37 = 27% of the way in 40% of the time: behind
+        // (the plan sets it twice, in its text and in 表1).
+        publish(&app, &ann, &eve, "重大慢性病过早死亡率", 15.0).await;
+        // ≥100 from 50: 40% of the way in 40% of the time: on pace (also set twice).
+        publish(
+            &app,
+            &ann,
+            &eve,
+            "二级及以上综合性医院设置老年医学科的比例",
+            70.0,
+        )
+        .await;
+        // ≥70 and ≥50 from 20: 40% (on pace) and 67% (ahead) of the way.
+        publish(
+            &app,
+            &ann,
+            &eve,
+            "国家卫生乡镇（含进入评审程序）数量占比",
+            40.0,
+        )
+        .await;
+        // ≥3 from 2 (binding): 10% of the way: behind.
+        publish(&app, &ann, &eve, "每万人口全科医生数", 2.1).await;
+
+        let midterm = freeze(&app, &dai, "MIDTERM", Some("health"), 2022).await;
+        assert_eq!(
+            counts(&midterm),
+            pairs(&[
+                ("ACHIEVED", 4),
+                ("AHEAD", 1),
+                ("ON_PACE", 3),
+                ("BEHIND", 3),
+                ("NO_DATA", 74),
+                ("NOT_QUANTIFIED", 8)
+            ])
+        );
+        assert_eq!(
+            midterm["achievementRate"],
+            json!({ "achieved": 4, "monitorable": 11, "rate": 0.364 })
+        );
+        assert_eq!(midterm["summary"][0]["label"], "提前实现");
+        assert_eq!(midterm["revises"], Value::Null);
+        // The binding targets that lag, named.
+        let body = app
+            .query_as(
+                None,
+                ITEMS,
+                json!({ "id": midterm["id"], "f": { "binding": true, "classes": ["BEHIND", "NOT_ACHIEVED"] } }),
+            )
+            .await;
+        let lagging = &body["data"]["evaluation"]["items"];
+        assert_eq!(lagging["totalCount"], 1, "{body}");
+        let gp_item = &lagging["nodes"][0];
+        assert_eq!(
+            (
+                &gp_item["indicator"],
+                &gp_item["value"],
+                &gp_item["year"],
+                &gp_item["targetValue"]
+            ),
+            (
+                &json!("每万人口全科医生数"),
+                &json!(2.1),
+                &json!(2022),
+                &json!(3.0)
+            )
+        );
+        assert!(
+            gp_item["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("滞后：") && r.contains("2.1")),
+            "{gp_item}"
+        );
+
+        // The final evaluation after those figures: none of the seven targets reached.
+        let after = freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
+        assert_eq!(
+            counts(&after),
+            pairs(&[
+                ("ACHIEVED", 4),
+                ("NOT_ACHIEVED", 7),
+                ("NO_DATA", 74),
+                ("NOT_QUANTIFIED", 8)
+            ])
+        );
+        assert_eq!(after["revises"]["id"], before["id"]);
+
+        // The same inputs with nothing changed: the same evaluation.
+        let again = freeze(&app, &dai, "MIDTERM", Some("health"), 2022).await;
+        assert_eq!(
+            (&again["id"], &again["sha256"]),
+            (&midterm["id"], &midterm["sha256"])
+        );
+
+        // A correction: the frozen mid-term evaluation keeps what it said; a new one revises it.
+        publish(
+            &app,
+            &ann,
+            &eve,
+            "二级及以上综合性医院设置老年医学科的比例",
+            100.0,
+        )
+        .await;
+        let revised = freeze(&app, &dai, "MIDTERM", Some("health"), 2022).await;
+        assert_ne!(revised["id"], midterm["id"]);
+        assert_eq!(revised["revises"]["id"], midterm["id"]);
+        assert_eq!(
+            revised["achievementRate"],
+            json!({ "achieved": 6, "monitorable": 11, "rate": 0.545 })
+        );
+        let name = "二级及以上综合性医院设置老年医学科的比例";
+        assert_eq!(
+            classed(&app, &midterm["id"], name).await,
+            [("ON_PACE".to_string(), json!(70.0))]
+        );
+        assert_eq!(
+            classed(&app, &revised["id"], name).await,
+            [("ACHIEVED".to_string(), json!(100.0))]
+        );
+
+        // All plans: the document's 164 targets, grouped by plan.
+        let all = freeze(&app, &dai, "ANNUAL", None, 2022).await;
+        assert_eq!(all["itemCount"], 164);
+        let body = app
+            .query_as(None, "query($id: ID!) { evaluation(id: $id) { planCode groups(by: PLAN) { key achievementRate { monitorable } } } evaluations(filter: { allPlans: true }) { totalCount } }", json!({ "id": all["id"] }))
+            .await;
+        let keys: Vec<&str> = body["data"]["evaluation"]["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|g| g["key"].as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            ["children", "earthquake", "health", "women"],
+            "{body}"
+        );
+        assert_eq!(body["data"]["evaluation"]["planCode"], Value::Null);
+        assert_eq!(body["data"]["evaluations"]["totalCount"], 1);
+        let listed = app
+            .query_as(
+                None,
+                "{ evaluations(filter: { planCode: \"health\", kind: MIDTERM }) { nodes { id } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            listed["data"]["evaluations"]["nodes"],
+            json!([{ "id": revised["id"] }, { "id": midterm["id"] }])
+        );
+
+        // No personal data in an evaluation, and it cannot be edited.
+        let text = app
+            .query_as(
+                None,
+                ITEMS,
+                json!({ "id": midterm["id"], "f": Value::Null }),
+            )
+            .await
+            .to_string();
+        for name in ["wj.ann", "stats.dai", "stats.eve", "与年报一致"] {
+            assert!(!text.contains(name), "{name} in an evaluation");
+        }
+        for sql in [
+            "UPDATE evaluation SET through_year = 2023",
+            "DELETE FROM evaluation_item",
+        ] {
+            let refused = sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql).await;
+            assert!(refused.is_err(), "{sql} was allowed");
+        }
+        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM evaluation").await, 5);
+    }
+);
