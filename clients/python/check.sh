@@ -14,7 +14,8 @@ if [ ! -x "$binary" ]; then
   fi
 fi
 work="$(mktemp -d)"
-port="${CLIENT_PORT:-18282}"
+# A port nobody listens on (the kernel's choice), unless CLIENT_PORT names one.
+port="${CLIENT_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -25,4 +26,10 @@ python3 -m venv "$work/venv"
 DATABASE_URL="sqlite://$work/client.db?mode=rwc" RUST_LOG=warn "$binary" serve --bind "127.0.0.1:$port" &
 pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+# The server answering must be the one started here: one that could not bind the port (taken
+# meanwhile) has exited, and the check must not pass against whatever listens there.
+if ! kill -0 "$pid" 2>/dev/null; then
+  echo "the server for the client check did not start on 127.0.0.1:$port" >&2
+  exit 1
+fi
 "$work/venv/bin/python" "$here/dashboard.py" "http://127.0.0.1:$port/graphql"

@@ -13,11 +13,10 @@ use serde_json::Value;
 use crate::support::{Backend, TestApp};
 
 fn skip(why: &str) {
-    let message = format!("*** SKIPPED: the browser check of the pages: {why}");
-    if std::env::var("PLANGRAPH_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-        panic!("{message}; PLANGRAPH_REQUIRE_BROWSER=1 makes this a failure");
-    }
-    eprintln!("{message}");
+    crate::support::skipped(
+        &format!("*** SKIPPED: the browser check of the pages: {why}"),
+        "PLANGRAPH_REQUIRE_BROWSER",
+    );
 }
 
 fn chromium() -> Option<PathBuf> {

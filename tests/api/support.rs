@@ -1,6 +1,10 @@
 //! Throwaway stores and a real server on a random port, for every test that needs one.
 
+use std::collections::BTreeSet;
+use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
 
 use plangraph::config::Settings;
 use plangraph::startup::Application;
@@ -17,6 +21,51 @@ fn unique(prefix: &str) -> String {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::SeqCst)
     )
+}
+
+/// Says that a test skipped what the machine lacks — or fails the test where `require` (the
+/// variable `.ci/run` sets to 1) says it must be there. The notice goes to the terminal's
+/// standard error directly: libtest keeps what `eprintln!` prints for a passing test to
+/// itself, and a skip nobody sees is a silent pass. Each notice is written once per run.
+pub fn skipped(message: &str, require: &str) {
+    if std::env::var(require).is_ok_and(|v| v == "1") {
+        panic!("{message}; {require}=1 makes this a failure");
+    }
+    static SAID: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let first = SAID
+        .lock()
+        .map(|mut said| said.insert(message.to_string()))
+        .unwrap_or(true);
+    if first {
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n{message}\n*** (the tests that need it pass without it; {require}=1 makes them fail)"
+        );
+    }
+}
+
+/// Why the PostgreSQL server could not be reached, once a test found out: the tests after it
+/// skip at once instead of each waiting for a connection.
+static POSTGRES_DOWN: Mutex<Option<String>> = Mutex::new(None);
+
+/// The PostgreSQL admin connection, within a few seconds, or why not.
+async fn postgres_admin(admin_url: &str) -> Result<DatabaseConnection, String> {
+    if let Some(why) = POSTGRES_DOWN.lock().ok().and_then(|d| d.clone()) {
+        return Err(why);
+    }
+    let mut options = sea_orm::ConnectOptions::new(admin_url.to_string());
+    options
+        .max_connections(1)
+        .connect_timeout(Duration::from_secs(3))
+        .acquire_timeout(Duration::from_secs(3))
+        .sqlx_logging(false);
+    Database::connect(options).await.map_err(|err| {
+        let why = format!("no server at {admin_url} ({err})");
+        if let Ok(mut down) = POSTGRES_DOWN.lock() {
+            *down = Some(why.clone());
+        }
+        why
+    })
 }
 
 /// Which store a test runs against.
@@ -60,18 +109,18 @@ impl TestDb {
             }
             Backend::Postgres => {
                 let admin_url = pg_admin_url();
-                let admin = match Database::connect(&admin_url).await {
+                let admin = match postgres_admin(&admin_url).await {
                     Ok(db) => db,
-                    Err(err) if !postgres_required() => {
-                        eprintln!(
-                            "\n*** SKIPPED (PostgreSQL): no server at {admin_url} ({err}).\n\
-                             *** Set PLANGRAPH_REQUIRE_PG=1 to make this a failure (CI does).\n"
+                    Err(why) if !postgres_required() => {
+                        skipped(
+                            &format!("*** SKIPPED (PostgreSQL): {why}"),
+                            "PLANGRAPH_REQUIRE_PG",
                         );
                         return None;
                     }
-                    Err(err) => panic!(
-                        "PostgreSQL is required (PLANGRAPH_REQUIRE_PG=1) but unreachable: {err}"
-                    ),
+                    Err(why) => {
+                        panic!("PostgreSQL is required (PLANGRAPH_REQUIRE_PG=1) but unreachable: {why}")
+                    }
                 };
                 let name = unique("plangraph_test");
                 admin
