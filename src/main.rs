@@ -62,6 +62,18 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check downloaded files offline, without a store.
+    Verify {
+        #[command(subcommand)]
+        command: VerifyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum VerifyCommand {
+    /// The files of a frozen evaluation in DIR against DIR/manifest.json (sizes and SHA-256);
+    /// fails naming every file missing or changed.
+    Evaluation { dir: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -137,6 +149,12 @@ fn without_huge_pages() {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
+    if let Command::Verify {
+        command: VerifyCommand::Evaluation { dir },
+    } = &command
+    {
+        return verify_evaluation(dir);
+    }
     let mut settings = Settings::from_env()?;
     match command {
         Command::Serve { bind } => {
@@ -166,6 +184,30 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Schema => print!("{}", graphql::sdl()),
         Command::Export { format, plan, out } => export(&format, plan, &out, &settings).await?,
         Command::User { command } => user(command, &settings).await?,
+        Command::Verify { .. } => {}
+    }
+    Ok(())
+}
+
+/// `plangraph verify evaluation DIR`.
+fn verify_evaluation(dir: &std::path::Path) -> anyhow::Result<()> {
+    use plangraph::export::evaluation::{verify, Manifest};
+    let path = dir.join("manifest.json");
+    let text =
+        std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let manifest: Manifest = serde_json::from_slice(&text)
+        .map_err(|e| anyhow::anyhow!("{} is not a manifest: {e}", path.display()))?;
+    let problems = verify(&manifest, |name| std::fs::read(dir.join(name)).ok());
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "{} of {} files fail:\n{}",
+            problems.len(),
+            manifest.files.len(),
+            problems.join("\n")
+        );
+    }
+    for f in &manifest.files {
+        println!("ok  {}  {} bytes  {}", f.sha256, f.bytes, f.name);
     }
     Ok(())
 }

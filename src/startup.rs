@@ -439,6 +439,10 @@ fn run(
                 "/templates/{department}/{file}",
                 web::get().to(http::templates::template),
             )
+            .route(
+                "/evaluations/{path:.*}",
+                web::get().to(http::evaluations::file),
+            )
             .route("/catalog.jsonld", web::get().to(http::catalog::catalog))
             .route("/plans", web::get().to(http::pages::index))
             .route("/plans/{code}", web::get().to(http::pages::plan))

@@ -4,6 +4,7 @@ pub mod department;
 pub mod domain;
 pub mod enums;
 pub mod evaluation;
+pub mod evaluation_diff;
 pub mod goal;
 pub use crate::ids;
 pub mod indicator;
@@ -49,6 +50,7 @@ pub struct QueryRoot(
     session::SessionQuery,
     submission::SubmissionQuery,
     evaluation::EvaluationQuery,
+    evaluation_diff::EvaluationDiffQuery,
 );
 
 /// Everything that changes the store: sessions, accounts, and the reporting workflow. Each

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod client;
 pub mod documents;
 pub mod downloads;
+pub mod evaluations;
 pub mod execution;
 pub mod graphql;
 pub mod head;

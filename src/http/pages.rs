@@ -12,7 +12,7 @@ use crate::repo::{self, targets::TargetFilter, Stamp};
 use crate::version::DataVersion;
 
 /// Answers 304 when the client has the page of this data version, else renders it.
-async fn respond<F, Fut>(
+pub(crate) async fn respond<F, Fut>(
     req: &HttpRequest,
     db: &DatabaseConnection,
     version: &DataVersion,

@@ -4,6 +4,7 @@
 //! query that fetches the same data.
 
 pub mod chart;
+pub mod evaluation;
 pub mod feed;
 pub mod indicator;
 pub mod plan;
@@ -46,7 +47,10 @@ pre{background:#f6f6f6;padding:.75rem;white-space:pre-wrap;overflow-wrap:anywher
 blockquote{margin:.5rem 0;padding:.25rem .75rem;border-left:4px solid #c8c8c8;color:#333}\
 figure{margin:1rem 0}svg{max-width:100%;height:auto}\
 ul.dl{padding-left:1.2rem}\
-@media (max-width:40rem){body{padding:.5rem}th,td{padding:.25rem}}";
+@media (max-width:40rem){body{padding:.5rem}th,td{padding:.25rem}}\
+@media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10.5pt}\
+nav,footer,#graphql,#downloads,#downloads+ul{display:none}a{color:inherit;text-decoration:none}\
+.table{overflow:visible}table{font-size:9pt}tr,li{break-inside:avoid}h2{break-after:avoid}}";
 
 /// A whole page: title, breadcrumb, body.
 pub fn page(title: &str, crumbs: &[(&str, &str)], body: &str) -> String {

@@ -2,6 +2,7 @@
 
 pub mod discrepancy;
 pub mod evaluation;
+pub mod evaluation_diff;
 pub mod hosts;
 pub mod progress;
 pub mod quality;

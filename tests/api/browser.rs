@@ -67,6 +67,21 @@ async fn pages_render_in_chromium_self_contained_accessible_with_the_chart() {
         .unwrap_or_default()
         .to_string();
     let indicator = format!("/indicators/{infant}");
+    crate::workflow::user(&app, "stats.dai", plangraph::auth::UserRole::Reviewer, None).await;
+    let dai = crate::workflow::login(&app, "stats.dai").await;
+    let frozen = app
+        .query_as(
+            Some(&dai),
+            "mutation { freezeEvaluation(input: { kind: MIDTERM, planCode: \"health\", throughYear: 2022 }) { id } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let report = format!(
+        "/evaluations/{}",
+        frozen["data"]["freezeEvaluation"]["id"]
+            .as_str()
+            .unwrap_or("")
+    );
     let paths: Vec<String> = [
         "/plans",
         "/plans/women",
@@ -74,6 +89,7 @@ async fn pages_render_in_chromium_self_contained_accessible_with_the_chart() {
         "/plans/health",
         "/plans/earthquake",
         indicator.as_str(),
+        report.as_str(),
     ]
     .map(String::from)
     .to_vec();

@@ -6,6 +6,7 @@
 use plangraph::auth::UserRole;
 use serde_json::{json, Value};
 
+use crate::downloads::get;
 use crate::on_both_backends;
 use crate::support::TestApp;
 use crate::workflow::{login, scalar, user, REVIEW, SUBMIT};
@@ -238,6 +239,24 @@ on_both_backends!(
             "{gp_item}"
         );
 
+        // The report page says the same, in Chinese, for print.
+        let page = get(
+            &app,
+            &format!("/evaluations/{}", midterm["id"].as_str().unwrap_or("")),
+            &[],
+        )
+        .await;
+        assert_eq!(page.status, 200);
+        let html = String::from_utf8(page.body).unwrap_or_default();
+        for said in [
+            "中期评估（health，截至2022年）",
+            "可监测目标 11 个（有数值目标且有数据），已实现 4 个，达标率 36.4%",
+            "<strong>每万人口全科医生数</strong>（滞后）",
+            "@page{size:A4",
+        ] {
+            assert!(html.contains(said), "{said} not in the page");
+        }
+
         // The final evaluation after those figures: none of the seven targets reached.
         let after = freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
         assert_eq!(
@@ -283,6 +302,22 @@ on_both_backends!(
             classed(&app, &revised["id"], name).await,
             [("ACHIEVED".to_string(), json!(100.0))]
         );
+
+        // What the revision changed: the two 老年医学科 targets (the plan sets it twice), with why.
+        let body = app
+            .query_as(
+                None,
+                "query($a: ID!, $b: ID!) { evaluationDiff(from: $a, to: $b) { totalCount nodes { why before { class } after { class indicator } } } }",
+                json!({ "a": midterm["id"], "b": revised["id"] }),
+            )
+            .await;
+        let diff = &body["data"]["evaluationDiff"];
+        assert_eq!(diff["totalCount"], 2, "{body}");
+        assert_eq!(
+            diff["nodes"][0]["why"],
+            "类别 ON_PACE → ACHIEVED；所用数值 70（2022年） → 100（2022年）"
+        );
+        assert_eq!(diff["nodes"][0]["after"]["indicator"], name);
 
         // All plans: the document's 164 targets, grouped by plan.
         let all = freeze(&app, &dai, "ANNUAL", None, 2022).await;
@@ -335,5 +370,110 @@ on_both_backends!(
             assert!(refused.is_err(), "{sql} was allowed");
         }
         assert_eq!(scalar(&app, "SELECT COUNT(*) FROM evaluation").await, 5);
+    }
+);
+
+/// Runs `plangraph verify evaluation DIR`: whether it passed, and what it printed.
+fn verify(dir: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plangraph"))
+        .args(["verify", "evaluation"])
+        .arg(dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap_or_else(|e| panic!("plangraph verify: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+on_both_backends!(
+    an_evaluation_is_released_as_files_a_manifest_checks,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let dai = login(&app, "stats.dai").await;
+        let frozen = freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
+        let id = frozen["id"].as_str().unwrap_or_default().to_string();
+
+        let manifest = get(&app, &format!("/evaluations/{id}/manifest.json"), &[]).await;
+        assert_eq!(manifest.status, 200);
+        assert_eq!(
+            manifest.headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let m: Value = serde_json::from_slice(&manifest.body).unwrap_or_default();
+        assert_eq!(m["evaluation"]["id"], frozen["id"]);
+        assert_eq!(m["evaluation"]["sha256"], frozen["sha256"]);
+        assert_eq!(m["evaluation"]["kind"], "FINAL");
+        let names: Vec<String> = m["files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["name"].as_str().map(str::to_string))
+            .collect();
+        assert_eq!(names.len(), 3, "{m}");
+        let dir =
+            std::env::temp_dir().join(format!("plangraph-evaluation-{}-{id}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join("manifest.json"), &manifest.body).unwrap_or_else(|e| panic!("{e}"));
+        for (name, extension) in names.iter().zip(["csv", "json", "xlsx"]) {
+            let f = get(&app, &format!("/evaluations/{id}.{extension}"), &[]).await;
+            assert_eq!(f.status, 200, "{name}");
+            let disposition = f.headers["content-disposition"].to_str().unwrap_or("");
+            assert!(disposition.contains(name.as_str()), "{disposition}");
+            // The same bytes every time: the ETag answers 304.
+            let etag = f.headers["etag"].to_str().unwrap_or("").to_string();
+            let again = get(
+                &app,
+                &format!("/evaluations/{id}.{extension}"),
+                &[("if-none-match", &etag)],
+            )
+            .await;
+            assert_eq!(again.status, 304, "{name}");
+            std::fs::write(dir.join(name), &f.body).unwrap_or_else(|e| panic!("{e}"));
+        }
+        // The CSV: a header and the plan's 93 targets, with their classes.
+        let csv = std::fs::read_to_string(dir.join(&names[0])).unwrap_or_default();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 94);
+        assert!(lines[0]
+            .trim_start_matches('\u{feff}')
+            .starts_with("ordinal,plan,domain,target_key,indicator,unit,class,value"));
+        assert_eq!(csv.matches(",ACHIEVED,").count(), 4);
+
+        let (ok, text) = verify(&dir);
+        assert!(ok, "{text}");
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("ok  ")).count(),
+            3,
+            "{text}"
+        );
+        // One byte changed, then a file gone: each is named.
+        let mut bytes = std::fs::read(dir.join(&names[1])).unwrap_or_default();
+        bytes[1] ^= 0x20;
+        std::fs::write(dir.join(&names[1]), &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let (ok, text) = verify(&dir);
+        assert!(!ok && text.contains(&names[1]), "{text}");
+        std::fs::remove_file(dir.join(&names[2])).unwrap_or_else(|e| panic!("{e}"));
+        let (ok, text) = verify(&dir);
+        assert!(
+            !ok && text.contains(&format!("{}: missing", names[2])),
+            "{text}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+
+        for missing in [
+            format!("/evaluations/{id}.pdf"),
+            "/evaluations/RXZhbHVhdGlvbjo5OTk.csv".to_string(),
+            "/evaluations/nonsense/manifest.json".to_string(),
+        ] {
+            assert_eq!(get(&app, &missing, &[]).await.status, 404, "{missing}");
+        }
     }
 );

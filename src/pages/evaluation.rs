@@ -1,0 +1,191 @@
+//! `/evaluations/{id}`: a frozen evaluation as the report the county files (监测报告 /
+//! 评估报告): what it is, the summary and the 达标率 with its denominator, the classes by
+//! domain, the binding targets that lag, and every target with its reason; printable on A4.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use entity::{evaluation, evaluation_item};
+
+use super::{esc, num, page};
+use crate::ids::{self, Kind as IdKind};
+use crate::rules::evaluation::{Class, Kind, Tally};
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Annual => "年度监测",
+        Kind::Midterm => "中期评估",
+        Kind::Final => "终期评估",
+    }
+}
+
+fn class_of(i: &evaluation_item::Model) -> Class {
+    Class::parse(&i.class).unwrap_or(Class::NoData)
+}
+
+/// The rate in words, with its denominator.
+fn rate(t: &Tally) -> String {
+    match t.rate() {
+        Some(r) => format!(
+            "可监测目标 {} 个（有数值目标且有数据），已实现 {} 个，达标率 {}%",
+            t.monitorable,
+            t.achieved,
+            num(r * 100.0)
+        ),
+        None => "没有可监测的目标（均无数据或未量化），不计达标率".into(),
+    }
+}
+
+/// The report page of an evaluation and its items (in order).
+pub fn report(e: &evaluation::Model, items: &[evaluation_item::Model]) -> String {
+    let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
+    let scope = e.plan_code.as_deref().unwrap_or("全部规划");
+    let title = format!("{}（{scope}，截至{}年）", kind_name(kind), e.through_year);
+    let id = ids::encode(IdKind::Evaluation, e.id).0;
+    let mut b = format!(
+        "<h1>昌乐县“十四五”规划{}</h1><p>冻结于 {}（数据版本 {}），规则版本 {}；共 {} 个目标。\
+         本评估冻结后不再改变：数值更正后另行冻结的评估会注明它修订了哪一份。</p>\
+         <p><small>SHA-256：<code>{}</code></small></p>",
+        esc(&title),
+        e.frozen_at.format("%Y-%m-%d %H:%M UTC"),
+        e.data_version,
+        esc(&e.rules_version),
+        e.item_count,
+        esc(&e.sha256)
+    );
+    if let Some(r) = e.revises_id {
+        let prior = ids::encode(IdKind::Evaluation, r).0;
+        let _ = write!(
+            b,
+            "<p>修订：<a href=\"/evaluations/{prior}\">此前的评估</a>。</p>"
+        );
+    }
+    let all = Tally::of(items.iter().map(class_of));
+    let _ = write!(b, "<h2 id=\"summary\">概要</h2><p>{}。</p>", rate(&all));
+    b.push_str(&counts_table("各类目标数（个）", kind, &[("全部", &all)]));
+    b.push_str(&by_domain(kind, items));
+    b.push_str(&lagging(kind, items));
+    b.push_str(&every_target(kind, items));
+    let _ = write!(
+        b,
+        "<h2 id=\"downloads\">下载</h2><ul class=\"dl\"><li>全部目标：<a href=\"/evaluations/{id}.csv\">CSV</a> · \
+         <a href=\"/evaluations/{id}.json\">JSON</a> · <a href=\"/evaluations/{id}.xlsx\">XLSX</a></li>\
+         <li>清单与校验值：<a href=\"/evaluations/{id}/manifest.json\">manifest.json</a>\
+         （用 <code>plangraph verify evaluation</code> 离线核对）</li></ul>"
+    );
+    page(&title, &[], &b)
+}
+
+/// Counts per class (columns) for each row of `rows`, and the rate.
+fn counts_table(caption: &str, kind: Kind, rows: &[(&str, &Tally)]) -> String {
+    let classes: Vec<Class> = Class::ALL
+        .into_iter()
+        .filter(|c| {
+            rows.iter()
+                .any(|(_, t)| t.counts.iter().any(|(x, _)| x == c))
+        })
+        .collect();
+    let mut b = format!(
+        "<div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table><caption>{0}</caption><thead><tr><th scope=\"col\">范围</th>",
+        esc(caption)
+    );
+    for c in &classes {
+        let _ = write!(b, "<th scope=\"col\">{}</th>", c.chinese(kind));
+    }
+    b.push_str("<th scope=\"col\">达标率</th></tr></thead><tbody>");
+    for (name, t) in rows {
+        let _ = write!(b, "<tr><th scope=\"row\">{}</th>", esc(name));
+        for c in &classes {
+            let n = t.counts.iter().find(|(x, _)| x == c).map_or(0, |p| p.1);
+            let _ = write!(b, "<td class=\"n\">{n}</td>");
+        }
+        let shown = t.rate().map_or("—".to_string(), |r| {
+            format!("{}%（{}/{}）", num(r * 100.0), t.achieved, t.monitorable)
+        });
+        let _ = write!(b, "<td class=\"n\">{shown}</td></tr>");
+    }
+    b.push_str("</tbody></table></div>");
+    b
+}
+
+fn by_domain(kind: Kind, items: &[evaluation_item::Model]) -> String {
+    let mut domains: BTreeMap<(String, String), Vec<Class>> = BTreeMap::new();
+    let mut order: Vec<(String, String)> = Vec::new();
+    for i in items {
+        let key = (i.plan_code.clone(), i.domain.clone());
+        if !domains.contains_key(&key) {
+            order.push(key.clone());
+        }
+        domains.entry(key).or_default().push(class_of(i));
+    }
+    let tallies: Vec<(String, Tally)> = order
+        .iter()
+        .map(|k| {
+            let name = if k.1.is_empty() {
+                k.0.clone()
+            } else {
+                format!("{}：{}", k.0, k.1)
+            };
+            (name, Tally::of(domains.get(k).cloned().unwrap_or_default()))
+        })
+        .collect();
+    let rows: Vec<(&str, &Tally)> = tallies.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    format!(
+        "<h2 id=\"domains\">按领域</h2>{}",
+        counts_table("各领域目标数（个）", kind, &rows)
+    )
+}
+
+fn value(i: &evaluation_item::Model) -> String {
+    match (i.value, i.value_year) {
+        (Some(v), Some(y)) => format!("{}（{y}年）", num(v)),
+        _ => "—".into(),
+    }
+}
+
+fn lagging(kind: Kind, items: &[evaluation_item::Model]) -> String {
+    let lag: Vec<&evaluation_item::Model> = items
+        .iter()
+        .filter(|i| i.binding && matches!(class_of(i), Class::Behind | Class::NotAchieved))
+        .collect();
+    let mut b = String::from("<h2 id=\"lagging\">滞后的约束性目标</h2>");
+    if lag.is_empty() {
+        b.push_str("<p>没有滞后或未实现的约束性目标。</p>");
+        return b;
+    }
+    b.push_str("<ul>");
+    for i in lag {
+        let _ = write!(
+            b,
+            "<li><strong>{}</strong>（{}）：{}</li>",
+            esc(&i.indicator),
+            class_of(i).chinese(kind),
+            esc(&i.reason_zh)
+        );
+    }
+    b.push_str("</ul>");
+    b
+}
+
+fn every_target(kind: Kind, items: &[evaluation_item::Model]) -> String {
+    let mut b = String::from(
+        "<h2 id=\"targets\">全部目标</h2><div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"全部目标\"><table><caption>全部目标</caption>\
+         <thead><tr><th scope=\"col\">序号</th><th scope=\"col\">规划</th><th scope=\"col\">指标</th>\
+         <th scope=\"col\">类别</th><th scope=\"col\">所用数值</th><th scope=\"col\">说明</th></tr></thead><tbody>",
+    );
+    for i in items {
+        let _ = write!(
+            b,
+            "<tr><td class=\"n\">{}</td><td>{}</td><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            i.ordinal + 1,
+            esc(&i.plan_code),
+            esc(&i.indicator),
+            if i.binding { "（约束性）" } else { "" },
+            class_of(i).chinese(kind),
+            value(i),
+            esc(&i.reason_zh)
+        );
+    }
+    b.push_str("</tbody></table></div>");
+    b
+}
