@@ -16,6 +16,7 @@ pub mod ids;
 pub mod import;
 pub mod limits;
 pub mod pages;
+pub mod private;
 pub mod repo;
 pub mod reporting;
 pub mod rules;

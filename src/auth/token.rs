@@ -108,8 +108,8 @@ impl Keys {
         }
         let mut bytes = [0u8; 64];
         getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a key: {e}"))?;
-        if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+        if let Some(dir) = key_file.parent() {
+            crate::private::create_dir(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         match write_private(key_file, STANDARD.encode(bytes).as_bytes()) {

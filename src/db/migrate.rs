@@ -181,14 +181,8 @@ pub(super) fn create_private(path: &std::path::Path) -> Result<(), DbErr> {
     let fail = |what: &std::path::Path, e: std::io::Error| {
         DbErr::Custom(format!("cannot create {}: {e}", what.display()))
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(dir).map_err(|e| fail(dir, e))?;
-        }
+    if let Some(dir) = path.parent() {
+        crate::private::create_dir(dir).map_err(|e| fail(dir, e))?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
