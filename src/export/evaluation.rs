@@ -174,6 +174,11 @@ pub fn files(
     ])
 }
 
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
 /// The manifest of `files`, with the evaluation's own description.
 pub fn manifest(evaluation: serde_json::Value, files: &[(String, Format, Vec<u8>)]) -> Manifest {
     Manifest {
@@ -184,7 +189,7 @@ pub fn manifest(evaluation: serde_json::Value, files: &[(String, Format, Vec<u8>
                 name: name.clone(),
                 media_type: format.media_type().to_string(),
                 bytes: bytes.len() as u64,
-                sha256: format!("{:x}", Sha256::digest(bytes)),
+                sha256: sha256_hex(bytes),
             })
             .collect(),
     }

@@ -1,7 +1,7 @@
 //! `GET /catalog.jsonld`: a DCAT-AP catalog in JSON-LD, the form CKAN's DCAT harvester and
-//! most open-data portals read. One dataset for all four plans and one per plan; every
-//! download is a distribution with its URL, media type and byte size; the GraphQL API is a
-//! data service.
+//! most open-data portals read. One dataset for all four plans and one per plan, and one per
+//! frozen evaluation (`catalog_evaluations`); every download is a distribution with its URL,
+//! media type and byte size; the GraphQL API is a data service.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -95,6 +95,8 @@ pub async fn build(
     }
     let mut datasets = vec![all_plans(&common, &plans, &files)];
     datasets.extend(plans.iter().map(|plan| one_plan(&common, plan, &files)));
+    datasets
+        .extend(super::catalog_evaluations::datasets(db, base, &common.publisher, LICENSE).await?);
     Ok(catalog_of(&common, &plans, datasets))
 }
 

@@ -3,6 +3,7 @@
 pub mod base;
 pub mod cache;
 pub mod catalog;
+pub mod catalog_evaluations;
 pub mod client;
 pub mod documents;
 pub mod downloads;

@@ -220,3 +220,12 @@ pub async fn plan(db: &impl ConnectionTrait, code: &str) -> Result<Option<plan::
         .one(db)
         .await?)
 }
+
+/// Every evaluation, oldest first (for the catalog).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<evaluation::Model>, AppError> {
+    Ok(rows::all(
+        db,
+        evaluation::Entity::find().order_by_asc(evaluation::Column::Id),
+    )
+    .await?)
+}

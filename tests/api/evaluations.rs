@@ -417,8 +417,10 @@ on_both_backends!(
             .filter_map(|f| f["name"].as_str().map(str::to_string))
             .collect();
         assert_eq!(names.len(), 3, "{m}");
-        let dir =
-            std::env::temp_dir().join(format!("plangraph-evaluation-{}-{id}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "plangraph-evaluation-{}-{backend:?}-{id}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(dir.join("manifest.json"), &manifest.body).unwrap_or_else(|e| panic!("{e}"));
@@ -446,6 +448,48 @@ on_both_backends!(
             .trim_start_matches('\u{feff}')
             .starts_with("ordinal,plan,domain,target_key,indicator,unit,class,value"));
         assert_eq!(csv.matches(",ACHIEVED,").count(), 4);
+
+        // The catalog lists the evaluation as a dataset whose files carry the same checksums.
+        let catalog = get(&app, "/catalog.jsonld", &[]).await;
+        let doc: Value = serde_json::from_slice(&catalog.body).unwrap_or_default();
+        let dataset = doc["dcat:dataset"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| {
+                d["dcat:landingPage"]["@id"]
+                    .as_str()
+                    .is_some_and(|l| l.ends_with(&format!("/evaluations/{id}")))
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no dataset for {id} in {doc}"));
+        let listed: Vec<(String, String)> = dataset["dcat:distribution"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| {
+                (
+                    d["dct:title"].as_str().unwrap_or("").to_string(),
+                    d["spdx:checksum"]["spdx:checksumValue"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect();
+        let manifested: Vec<(String, String)> = m["files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                (
+                    f["name"].as_str().unwrap_or("").to_string(),
+                    f["sha256"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(listed, manifested);
+        assert!(dataset.get("dcat:previousVersion").is_none());
 
         let (ok, text) = verify(&dir);
         assert!(ok, "{text}");
