@@ -82,12 +82,16 @@ enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// admin, reviewer or submitter.
+        /// admin, reviewer, submitter or evaluator.
         #[arg(long)]
         role: String,
         /// The department a submitter reports for (canonical name or published spelling).
         #[arg(long)]
         department: Option<String>,
+        /// When the account's access ends (RFC 3339, 2027-03-31T23:59:59+08:00); required for
+        /// an evaluator.
+        #[arg(long)]
+        until: Option<String>,
     },
     /// List accounts.
     List,
@@ -274,15 +278,31 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
             username,
             role,
             department,
+            until,
         } => {
-            let role = UserRole::parse(&role)
-                .ok_or_else(|| anyhow::anyhow!("--role is admin, reviewer or submitter"))?;
+            let role = UserRole::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("--role is admin, reviewer, submitter or evaluator")
+            })?;
+            let until = until
+                .map(|t| chrono::DateTime::parse_from_rfc3339(&t).map(|t| t.to_utc()))
+                .transpose()
+                .map_err(|e| {
+                    anyhow::anyhow!("--until is an RFC 3339 instant with its offset: {e}")
+                })?;
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let operation = operations::CLI_USER_ADD.on(username.clone());
             let user = service::run(&db, &operator, None, operation, async |txn, _| {
-                users::create_account(txn, &username, &password, role, department.as_deref()).await
+                users::create_account(
+                    txn,
+                    &username,
+                    &password,
+                    role,
+                    department.as_deref(),
+                    until,
+                )
+                .await
             })
             .await
             .map_err(fail)?;
@@ -296,12 +316,16 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
                         .map_err(fail)?,
                     None => String::new(),
                 };
+                let until = u
+                    .access_until
+                    .map(|t| format!("\tuntil {}", t.to_rfc3339()));
                 println!(
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}{}",
                     u.username,
                     u.role,
                     department,
-                    if u.disabled { "disabled" } else { "active" }
+                    if u.disabled { "disabled" } else { "active" },
+                    until.unwrap_or_default()
                 );
             }
         }

@@ -1,4 +1,4 @@
-//! An account: admin, reviewer or submitter (bound to one department).
+//! An account: admin, reviewer, submitter (bound to one department) or evaluator.
 use sea_orm::entity::prelude::*;
 
 use crate::vocab::UserRole;
@@ -12,7 +12,7 @@ pub struct Model {
     pub username: String,
     /// Argon2id PHC string.
     pub password_hash: String,
-    /// admin, reviewer, submitter.
+    /// admin, reviewer, submitter, evaluator.
     pub role: UserRole,
     /// The department a submitter reports for.
     pub department_id: Option<i32>,
@@ -21,6 +21,8 @@ pub struct Model {
     pub token_version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the account's access ends (an evaluator's period); none: no end.
+    pub access_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

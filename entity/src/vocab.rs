@@ -162,6 +162,7 @@ stored_enum!(
         Admin => "admin",
         Reviewer => "reviewer",
         Submitter => "submitter",
+        Evaluator => "evaluator",
     }
 );
 

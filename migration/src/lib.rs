@@ -17,6 +17,7 @@ mod m20261129_000013_status_tally;
 mod m20261130_000014_target_order;
 mod m20261206_000015_value_unavailable;
 mod m20261206_000016_evaluations;
+mod m20261206_000017_access_until;
 
 pub mod baseline;
 pub mod versioning;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_target_order::Migration),
             Box::new(m20261206_000015_value_unavailable::Migration),
             Box::new(m20261206_000016_evaluations::Migration),
+            Box::new(m20261206_000017_access_until::Migration),
         ]
     }
 }

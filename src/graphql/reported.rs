@@ -139,12 +139,13 @@ impl ReportedValue {
     }
 
     /// Every state change: who, when, old and new value and status, comment. Reviewers,
-    /// admins and the submitting department only.
+    /// admins, evaluators and the submitting department only.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<ValueEvent>> {
         let actor = actor(ctx).await?;
         if !values::may_read(&actor, &self.0) {
             return Err(AppError::Forbidden(
-                "the history is for reviewers, admins and the submitting department".into(),
+                "the history is for reviewers, admins, evaluators and the submitting department"
+                    .into(),
             )
             .into());
         }

@@ -74,6 +74,10 @@ pub enum AccountRole {
     Reviewer,
     /// Submits yearly values for one department.
     Submitter,
+    /// A third-party evaluator: reads everything an evaluation needs — reported values with
+    /// their history, who still owes what, the audit log — until its access ends
+    /// (`accessUntil`), and changes nothing.
+    Evaluator,
 }
 
 /// An account (never with its password).
@@ -90,6 +94,11 @@ impl User {
     /// Role.
     async fn role(&self) -> AccountRole {
         self.0.role.into()
+    }
+
+    /// When the account's access ends (an evaluator's period); null: no end.
+    async fn access_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.access_until
     }
 
     /// The department a submitter reports for.
@@ -150,6 +159,8 @@ pub struct CreateUserInput {
     pub role: AccountRole,
     /// For a submitter: the department (canonical name or published spelling).
     pub department: Option<String>,
+    /// When the account's access ends; required for an EVALUATOR, in the future.
+    pub access_until: Option<chrono::DateTime<chrono::Utc>>,
     /// Echoed in the payload.
     pub client_mutation_id: Option<String>,
 }
@@ -367,6 +378,7 @@ impl SessionMutation {
                 &input.password,
                 input.role.into(),
                 input.department.as_deref(),
+                input.access_until,
             )
             .await
         })

@@ -80,8 +80,8 @@ pub struct SubmissionQuery;
 
 #[Object]
 impl SubmissionQuery {
-    /// Reported values, newest first (Relay connection): reviewers and admins see all,
-    /// submitters their department's.
+    /// Reported values, newest first (Relay connection): reviewers, admins and evaluators see
+    /// all, submitters their department's.
     #[allow(clippy::too_many_arguments)]
     async fn reported_values(
         &self,
@@ -126,7 +126,7 @@ impl SubmissionQuery {
     }
 
     /// For a year, per department: which indicators it still owes, and which it submitted, got
-    /// approved or rejected (reviewers and admins).
+    /// approved or rejected (reviewers, admins and evaluators).
     async fn reporting_status(
         &self,
         ctx: &Context<'_>,
@@ -134,7 +134,7 @@ impl SubmissionQuery {
     ) -> ApiResult<Vec<DepartmentReporting>> {
         actor(ctx)
             .await?
-            .require(&[UserRole::Reviewer, UserRole::Admin])?;
+            .require(&[UserRole::Reviewer, UserRole::Admin, UserRole::Evaluator])?;
         let db = store(ctx)?;
         let reports = crate::repo::values::reporting_status(db, year).await?;
         let (departments, indicators) = crate::repo::values::departments_and_indicators(db).await?;
@@ -162,7 +162,7 @@ impl SubmissionQuery {
         Ok(out)
     }
 
-    /// The audit log, newest first (Relay connection; reviewers and admins).
+    /// The audit log, newest first (Relay connection; reviewers, admins and evaluators).
     #[allow(clippy::too_many_arguments)]
     async fn audit_log(
         &self,
@@ -175,7 +175,7 @@ impl SubmissionQuery {
     ) -> ApiResult<AuditEntryConnection> {
         actor(ctx)
             .await?
-            .require(&[UserRole::Reviewer, UserRole::Admin])?;
+            .require(&[UserRole::Reviewer, UserRole::Admin, UserRole::Evaluator])?;
         let filter = filter.unwrap_or_default();
         let filter = crate::repo::audit::AuditFilter {
             actor: filter.actor,

@@ -120,6 +120,7 @@ pub fn acting_for(role: UserRole, own: Option<i32>, named: Option<i32>) -> Resul
         UserRole::Reviewer | UserRole::Admin => named
             .or(own)
             .ok_or_else(|| "name the department the value is reported for".into()),
+        UserRole::Evaluator => Err("an evaluator reads and changes nothing".into()),
     }
 }
 

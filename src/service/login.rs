@@ -43,13 +43,13 @@ pub async fn login(desk: &Desk<'_>, username: &str, password: String) -> Result<
     let user = crate::repo::users::find(desk.db, username).await.ok();
     let password_ok = verify(user.as_ref(), password).await;
     let user = match user {
-        Some(u) if password_ok && !u.disabled => u,
+        Some(u) if password_ok && !u.disabled && super::users::ended(&u).is_none() => u,
         _ => {
             attempt.failed();
             tracing::warn!(event = "login_failed", user = %name, address = %desk.address);
             record(desk, Some(&name), None, "UNAUTHENTICATED", None).await?;
             return Err(AppError::Unauthenticated(
-                "wrong username or password, or the account is disabled".into(),
+                "wrong username or password, or the account is disabled or its access ended".into(),
             ));
         }
     };

@@ -1,6 +1,6 @@
 //! Accounts: creation, changes, disabling, revoking tokens, and authenticating a token.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{app_user, department};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
@@ -50,8 +50,36 @@ pub async fn create(
     role: UserRole,
     department: Option<&str>,
 ) -> Result<app_user::Model, AppError> {
+    create_until(db, username, password, role, department, None).await
+}
+
+/// The end an account's access may have: an evaluator's is required (a third party is let in
+/// for a stated period) and must lie ahead.
+fn check_access_until(role: UserRole, until: Option<DateTime<Utc>>) -> Result<(), AppError> {
+    match until {
+        None if role == UserRole::Evaluator => Err(AppError::BadUserInput(
+            "an evaluator's access needs an end (accessUntil)".into(),
+        )),
+        Some(t) if t <= Utc::now() => Err(AppError::BadUserInput(format!(
+            "accessUntil {} is not in the future",
+            t.to_rfc3339()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// [`create`], with the instant the account's access ends.
+pub async fn create_until(
+    db: &impl ConnectionTrait,
+    username: &str,
+    password: &str,
+    role: UserRole,
+    department: Option<&str>,
+    access_until: Option<DateTime<Utc>>,
+) -> Result<app_user::Model, AppError> {
     let username = username.trim().to_string();
     check_username(&username)?;
+    check_access_until(role, access_until)?;
     let department_id = department_for(db, role, department).await?;
     if crate::repo::users::find(db, &username).await.is_ok() {
         return Err(AppError::Conflict(format!(
@@ -69,6 +97,7 @@ pub async fn create(
         token_version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        access_until: Set(access_until),
         ..Default::default()
     }
     .insert(db)
@@ -88,8 +117,9 @@ pub async fn create_account(
     password: &str,
     role: UserRole,
     department: Option<&str>,
+    access_until: Option<DateTime<Utc>>,
 ) -> Result<Done<app_user::Model>, AppError> {
-    let user = create(db, username, password, role, department).await?;
+    let user = create_until(db, username, password, role, department, access_until).await?;
     Ok(Done::new(user.clone()).after(snapshot(&user)))
 }
 
@@ -206,5 +236,15 @@ pub async fn authenticate(db: &impl ConnectionTrait, claims: &Claims) -> Result<
     if user.disabled || user.token_version != claims.ver {
         return Err(refused());
     }
+    if let Some(ended) = ended(&user) {
+        return Err(AppError::Unauthenticated(ended));
+    }
     Actor::from_user(&user)
+}
+
+/// Why the account may no longer come in, if its access has ended.
+pub fn ended(user: &app_user::Model) -> Option<String> {
+    user.access_until
+        .filter(|t| *t <= Utc::now())
+        .map(|t| format!("the account's access ended at {}", t.to_rfc3339()))
 }

@@ -412,11 +412,13 @@ pub async fn review(
         .after(snapshot(&after)))
 }
 
-/// Whether the actor may read a value's full history: reviewers, admins and the submitting
-/// department.
+/// Whether the actor may read a value's full history: reviewers, admins, evaluators and the
+/// submitting department.
 pub fn may_read(actor: &Actor, value: &indicator_value::Model) -> bool {
-    matches!(actor.role, UserRole::Reviewer | UserRole::Admin)
-        || (actor.department_id.is_some() && actor.department_id == value.department_id)
+    matches!(
+        actor.role,
+        UserRole::Reviewer | UserRole::Admin | UserRole::Evaluator
+    ) || (actor.department_id.is_some() && actor.department_id == value.department_id)
 }
 
 /// The quality checks' findings on a value (published values of earlier years as its series).

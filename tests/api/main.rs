@@ -7,6 +7,7 @@ mod cli;
 mod downloads;
 mod driver;
 mod evaluations;
+mod evaluator;
 mod facts;
 mod freshness;
 mod http;
