@@ -95,12 +95,16 @@ async fn pages_render_in_chromium_self_contained_accessible_with_the_chart() {
     .to_vec();
     let count = paths.len();
     let address = app.address.clone();
+    let pdfs = std::env::temp_dir().join(format!("plangraph-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&pdfs).unwrap_or_else(|e| panic!("{e}"));
+    let pdf_dir = pdfs.clone();
     let out = tokio::task::spawn_blocking(move || {
         Command::new("node")
             .arg("check.mjs")
             .arg(&address)
             .args(&paths)
             .env("CHROMIUM", chromium)
+            .env("PDF_DIR", &pdf_dir)
             .current_dir(&dir)
             .output()
     })
@@ -139,4 +143,43 @@ async fn pages_render_in_chromium_self_contained_accessible_with_the_chart() {
     );
     assert!(chart["drawn"].as_f64().unwrap_or(0.0) > 300.0, "{chart}");
     assert!(out.status.success());
+    printed_report(pages[6]["pdf"].as_str().unwrap_or_default());
+    let _ = std::fs::remove_dir_all(&pdfs);
+}
+
+/// The evaluation's report as Chromium printed it: A4 pages carrying its Chinese text (read
+/// back with poppler's pdfinfo and pdftotext; skipped without them unless required).
+fn printed_report(pdf: &str) {
+    let run = |tool: &str, args: &[&str]| {
+        Command::new(tool)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+    };
+    let (Some(info), Some(text)) = (run("pdfinfo", &[pdf]), run("pdftotext", &[pdf, "-"])) else {
+        return skip(
+            "no pdfinfo/pdftotext to read the printed report (apt-get install -y poppler-utils)",
+        );
+    };
+    assert!(info.contains("(A4)"), "{info}");
+    let pages: u32 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(pages >= 2, "{info}");
+    // Text that only a font with the Chinese glyphs keeps (tofu boxes extract as nothing).
+    for said in [
+        "中期评估",
+        "达标率",
+        "滞后的约束性目标",
+        "每万人口全科医生数",
+    ] {
+        assert!(
+            text.contains(said),
+            "{said} not in the printed report:\n{text}"
+        );
+    }
 }

@@ -1,7 +1,8 @@
 // Loads plangraph's pages in the system's Chromium (never a downloaded browser) and checks
 // what a visitor would notice: each page renders in Chinese, requests nothing from another
 // host, fits a phone's width, the indicator chart draws, and axe-core finds no serious or
-// critical accessibility problem.
+// critical accessibility problem. With PDF_DIR set, an evaluation's report page is also
+// printed to PDF on A4 there (the test reads the file back).
 //   node check.mjs http://127.0.0.1:PORT /plans /plans/health /indicators/ID …
 // Prints one JSON line per page; exits 1 on any failure.
 import { createRequire } from "node:module";
@@ -73,10 +74,15 @@ try {
       errors.length === 0 &&
       serious.length === 0;
     if (!ok) failed = true;
+    let pdf = null;
+    if (process.env.PDF_DIR && path.startsWith("/evaluations/")) {
+      pdf = `${process.env.PDF_DIR}/${path.replaceAll("/", "_")}.pdf`;
+      await page.pdf({ path: pdf, format: "A4", printBackground: true });
+    }
     if (process.env.SCREENSHOTS) {
       await page.screenshot({ path: `${process.env.SCREENSHOTS}/${path.replaceAll("/", "_")}.png`, fullPage: true });
     }
-    console.log(JSON.stringify({ path, status: response.status(), ok, ...facts, foreign, errors, axe }));
+    console.log(JSON.stringify({ path, status: response.status(), ok, ...facts, foreign, errors, axe, pdf }));
     await page.close();
   }
 } finally {
