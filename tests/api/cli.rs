@@ -140,3 +140,61 @@ on_both_backends!(
         let _ = db.close().await;
     }
 );
+
+/// `plangraph user add` with the password on standard input.
+fn add_user(args: &[&str], database_url: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plangraph"))
+        .args(["user", "add"])
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "error")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run plangraph: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(b"an evaluator password 1\n");
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("plangraph: {e}"))
+}
+
+/// An evaluator is let in for a stated period: the command asks for `--until` and lists it.
+#[test]
+fn an_evaluator_account_needs_the_end_of_its_access() {
+    let dir = std::env::temp_dir().join(format!("plangraph_cli_eval_{}", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+    let document = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/changle-2022-16-plans.txt"
+    );
+    let (imported, _) = plangraph(&["import", document], &url);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let without = add_user(&["--username", "eval.gao", "--role", "evaluator"], &url);
+    assert!(!without.status.success());
+    assert!(
+        stderr(&without).contains("needs an end"),
+        "{}",
+        stderr(&without)
+    );
+    let args = [
+        "--username",
+        "eval.gao",
+        "--role",
+        "evaluator",
+        "--until",
+        "2099-03-31T23:59:59+08:00",
+    ];
+    let with = add_user(&args, &url);
+    assert!(with.status.success(), "{}", stderr(&with));
+    let (listed, _) = plangraph(&["user", "list"], &url);
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        text.contains("eval.gao\tevaluator\t\tactive\tuntil 2099-03-31T15:59:59+00:00"),
+        "{text}"
+    );
+}
