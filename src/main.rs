@@ -332,7 +332,7 @@ async fn user(command: UserCommand, settings: &Settings) -> anyhow::Result<()> {
         UserCommand::Disable { username } => {
             let operation = operations::CLI_USER_DISABLE.on(username.clone());
             let user = service::run(&db, &operator, None, operation, async |txn, _| {
-                users::change_account(txn, &username, None, None, Some(true)).await
+                users::change_account(txn, &username, None, None, Some(true), None).await
             })
             .await
             .map_err(fail)?;

@@ -177,6 +177,9 @@ pub struct UpdateUserInput {
     pub department: Option<String>,
     /// Disable or enable the account.
     pub disabled: Option<bool>,
+    /// A new end of the account's access (in the future): an evaluator's period extended or
+    /// shortened. An account made an EVALUATOR needs one, its own or this.
+    pub access_until: Option<chrono::DateTime<chrono::Utc>>,
     /// Echoed in the payload.
     pub client_mutation_id: Option<String>,
 }
@@ -404,6 +407,7 @@ impl SessionMutation {
                 input.role.map(Into::into),
                 input.department.as_deref(),
                 input.disabled,
+                input.access_until,
             )
             .await
         })

@@ -131,9 +131,10 @@ pub async fn change_account(
     role: Option<UserRole>,
     department: Option<&str>,
     disabled: Option<bool>,
+    access_until: Option<DateTime<Utc>>,
 ) -> Result<Done<app_user::Model>, AppError> {
     let before = snapshot(&crate::repo::users::find(db, username).await?);
-    let user = update(db, username, role, department, disabled).await?;
+    let user = update_until(db, username, role, department, disabled, access_until).await?;
     Ok(Done::new(user.clone())
         .before(before)
         .after(snapshot(&user)))
@@ -157,9 +158,28 @@ pub async fn update(
     department: Option<&str>,
     disabled: Option<bool>,
 ) -> Result<app_user::Model, AppError> {
+    update_until(db, username, role, department, disabled, None).await
+}
+
+/// [`update`], and a new end of the account's access (in the future). An account made an
+/// evaluator must have an end, its own or the one given.
+pub async fn update_until(
+    db: &impl ConnectionTrait,
+    username: &str,
+    role: Option<UserRole>,
+    department: Option<&str>,
+    disabled: Option<bool>,
+    access_until: Option<DateTime<Utc>>,
+) -> Result<app_user::Model, AppError> {
     let user = crate::repo::users::find(db, username).await?;
     let current = user.role;
     let new_role = role.unwrap_or(current);
+    // A new end must lie ahead; an evaluator must have one, its own or the new one.
+    if access_until.is_some() {
+        check_access_until(new_role, access_until)?;
+    } else if new_role == UserRole::Evaluator && user.access_until.is_none() {
+        check_access_until(new_role, None)?;
+    }
     let department_id = match (role, department) {
         (None, None) => user.department_id,
         _ => {
@@ -186,6 +206,9 @@ pub async fn update(
     am.department_id = Set(department_id);
     if let Some(disabled) = disabled {
         am.disabled = Set(disabled);
+    }
+    if access_until.is_some() {
+        am.access_until = Set(access_until);
     }
     am.token_version = Set(user.token_version + 1);
     am.updated_at = Set(Utc::now());

@@ -52,6 +52,39 @@ on_both_backends!(
             json!({ "username": "eval.gao", "role": "EVALUATOR", "accessUntil": "2099-03-31T16:00:00+00:00" }),
             "{body}"
         );
+        // Nobody becomes an evaluator without an end; an end can be moved, not into the past.
+        let update = "mutation($u: String!, $r: AccountRole, $t: DateTime) { updateUser(input: { username: $u, role: $r, accessUntil: $t }) { user { role accessUntil } } }";
+        let body = app
+            .query_as(
+                Some(&fu),
+                update,
+                json!({ "u": "wj.ann", "r": "EVALUATOR" }),
+            )
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.contains("needs an end"), "{body}");
+        let body = app
+            .query_as(
+                Some(&fu),
+                update,
+                json!({ "u": "eval.gao", "t": "2021-01-01T00:00:00Z" }),
+            )
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        let body = app
+            .query_as(
+                Some(&fu),
+                update,
+                json!({ "u": "eval.gao", "t": "2098-12-31T16:00:00Z" }),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["updateUser"]["user"],
+            json!({ "role": "EVALUATOR", "accessUntil": "2098-12-31T16:00:00+00:00" }),
+            "{body}"
+        );
+        // A change revokes the account's tokens: log in again.
         let gao = login(&app, "eval.gao").await;
 
         // A submission to read.
