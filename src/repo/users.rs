@@ -38,12 +38,3 @@ pub async fn department_name(db: &impl ConnectionTrait, id: i32) -> Result<Strin
         .map(|d| d.name)
         .unwrap_or_default())
 }
-
-/// A department's id by its canonical name, or none.
-pub async fn department_id(db: &impl ConnectionTrait, name: &str) -> Result<Option<i32>, AppError> {
-    Ok(department::Entity::find()
-        .filter(department::Column::Name.eq(name))
-        .one(db)
-        .await?
-        .map(|d| d.id))
-}

@@ -31,9 +31,11 @@ pub(super) async fn outdated(
     let department = if named == "all" {
         None
     } else {
-        match crate::repo::users::department_id(db, named).await? {
-            Some(id) => Some(id),
-            None => return Ok(None),
+        // A name no longer in the store: the rows' own checks say what is wrong.
+        match crate::repo::department_by_name(db, named).await {
+            Ok(d) => Some(d.id),
+            Err(AppError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e),
         }
     };
     let now = crate::repo::templates::obligations(db, department, year).await?;
