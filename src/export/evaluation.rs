@@ -89,10 +89,7 @@ pub fn items(list: &[evaluation_item::Model]) -> Table {
 
 /// Counts per class, then the achievement rate with its denominator.
 pub fn summary(kind: Kind, list: &[evaluation_item::Model]) -> Table {
-    let tally = Tally::of(
-        list.iter()
-            .map(|i| Class::parse(&i.class).unwrap_or(Class::NoData)),
-    );
+    let tally = Tally::of(list.iter().map(|i| Class::stored(&i.class)));
     let count = |n: usize| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
     let mut rows: Vec<Vec<Cell>> = tally
         .counts
@@ -147,16 +144,7 @@ pub fn files(
     let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
     let (items, summary) = (items(list), summary(kind, list));
     let about = xlsx::About {
-        title: format!(
-            "昌乐县“十四五”规划{}（{}，截至{}年）",
-            match kind {
-                Kind::Annual => "年度监测",
-                Kind::Midterm => "中期评估",
-                Kind::Final => "终期评估",
-            },
-            e.plan_code.as_deref().unwrap_or("all"),
-            e.through_year
-        ),
+        title: crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year),
         changed_at: e.frozen_at.timestamp(),
     };
     Ok(vec![

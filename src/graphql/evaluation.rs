@@ -151,7 +151,7 @@ fn rate(tally: &Tally) -> AchievementRate {
 }
 
 fn class_of(item: &evaluation_item::Model) -> Class {
-    Class::parse(&item.class).unwrap_or(Class::NoData)
+    Class::stored(&item.class)
 }
 
 /// A frozen evaluation.

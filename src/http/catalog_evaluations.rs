@@ -41,11 +41,9 @@ fn dataset(
 ) -> Value {
     let id = ids::encode(Kind::Evaluation, e.id).0;
     let scope = e.plan_code.as_deref().unwrap_or("all");
-    let kind = match e.kind.as_str() {
-        "FINAL" => "终期评估",
-        "MIDTERM" => "中期评估",
-        _ => "年度监测",
-    };
+    let kind = crate::rules::evaluation::Kind::parse(&e.kind)
+        .unwrap_or(crate::rules::evaluation::Kind::Annual);
+    let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
     let frozen = e
         .frozen_at
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -76,9 +74,9 @@ fn dataset(
         "@id": node(base, e.id),
         "@type": "dcat:Dataset",
         "dct:identifier": release::file_name(e, crate::export::Format::Csv).trim_end_matches(".csv"),
-        "dct:title": { "@value": format!("昌乐县“十四五”规划{kind}（{scope}，截至{}年）", e.through_year), "@language": "zh-CN" },
+        "dct:title": { "@value": title, "@language": "zh-CN" },
         "dct:description": {
-            "@value": format!("{kind}：{} 个目标按其截至{}年的已发布数值分类（提前实现/已实现、快于预期、基本符合预期、滞后、未实现、无数据）及达标率；冻结后不再改变。", e.item_count, e.through_year),
+            "@value": format!("{}：{} 个目标按其截至{}年的已发布数值分类（提前实现/已实现、快于预期、基本符合预期、滞后、未实现、无数据）及达标率；冻结后不再改变。", kind.chinese(), e.item_count, e.through_year),
             "@language": "zh-CN",
         },
         "dct:publisher": publisher,

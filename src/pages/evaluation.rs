@@ -11,16 +11,8 @@ use super::{esc, num, page};
 use crate::ids::{self, Kind as IdKind};
 use crate::rules::evaluation::{Class, Kind, Tally};
 
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Annual => "年度监测",
-        Kind::Midterm => "中期评估",
-        Kind::Final => "终期评估",
-    }
-}
-
 fn class_of(i: &evaluation_item::Model) -> Class {
-    Class::parse(&i.class).unwrap_or(Class::NoData)
+    Class::stored(&i.class)
 }
 
 /// The rate in words, with its denominator.
@@ -39,11 +31,10 @@ fn rate(t: &Tally) -> String {
 /// The report page of an evaluation and its items (in order).
 pub fn report(e: &evaluation::Model, items: &[evaluation_item::Model]) -> String {
     let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
-    let scope = e.plan_code.as_deref().unwrap_or("全部规划");
-    let title = format!("{}（{scope}，截至{}年）", kind_name(kind), e.through_year);
+    let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
     let id = ids::encode(IdKind::Evaluation, e.id).0;
     let mut b = format!(
-        "<h1>昌乐县“十四五”规划{}</h1><p>冻结于 {}（数据版本 {}），规则版本 {}；共 {} 个目标。\
+        "<h1>{}</h1><p>冻结于 {}（数据版本 {}），规则版本 {}；共 {} 个目标。\
          本评估冻结后不再改变：数值更正后另行冻结的评估会注明它修订了哪一份。</p>\
          <p><small>SHA-256：<code>{}</code></small></p>",
         esc(&title),

@@ -48,6 +48,24 @@ impl Kind {
             .into_iter()
             .find(|k| k.as_str() == s)
     }
+
+    /// The evaluation as the plans name it.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Kind::Annual => "年度监测",
+            Kind::Midterm => "中期评估",
+            Kind::Final => "终期评估",
+        }
+    }
+}
+
+/// An evaluation's title: 昌乐县“十四五”规划中期评估（health，截至2022年）.
+pub fn title(kind: Kind, plan_code: Option<&str>, through_year: i32) -> String {
+    format!(
+        "昌乐县“十四五”规划{}（{}，截至{through_year}年）",
+        kind.chinese(),
+        plan_code.unwrap_or("全部规划")
+    )
 }
 
 /// A target's class in an evaluation.
@@ -87,6 +105,24 @@ impl Class {
 
     pub fn parse(s: &str) -> Option<Class> {
         Class::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// A class as stored (a word this version wrote; NO_DATA for any other).
+    pub fn stored(s: &str) -> Class {
+        Class::parse(s).unwrap_or(Class::NoData)
+    }
+
+    /// The class in English, as the items' English reasons begin.
+    pub fn english(self) -> &'static str {
+        match self {
+            Class::Achieved => "achieved",
+            Class::Ahead => "ahead of the trajectory",
+            Class::OnPace => "on pace",
+            Class::Behind => "behind",
+            Class::NotAchieved => "not achieved",
+            Class::NoData => "no data",
+            Class::NotQuantified => "not quantified",
+        }
     }
 
     /// The class as a county report names it.

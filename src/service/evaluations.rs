@@ -13,7 +13,7 @@ use super::Done;
 use crate::auth::Actor;
 use crate::error::AppError;
 use crate::repo::evaluations::{self as repo, Scoped};
-use crate::rules::evaluation::{classify, Class, Kind, RULES_VERSION};
+use crate::rules::evaluation::{classify, Kind, RULES_VERSION};
 use crate::rules::progress::Language;
 
 /// What to freeze.
@@ -134,19 +134,7 @@ fn item(kind: Kind, ordinal: i32, s: &Scoped) -> evaluation_item::Model {
         progress: a.progress,
         expected: a.expected,
         reason_zh: format!("{}：{}", class.chinese(kind), a.reason(Language::Chinese)),
-        reason_en: format!("{}: {}", english(class), a.reason(Language::English)),
-    }
-}
-
-fn english(class: Class) -> &'static str {
-    match class {
-        Class::Achieved => "achieved",
-        Class::Ahead => "ahead of the trajectory",
-        Class::OnPace => "on pace",
-        Class::Behind => "behind",
-        Class::NotAchieved => "not achieved",
-        Class::NoData => "no data",
-        Class::NotQuantified => "not quantified",
+        reason_en: format!("{}: {}", class.english(), a.reason(Language::English)),
     }
 }
 
