@@ -31,10 +31,14 @@ fn out_of_time(limits: &Limits, ran: bool) -> Response {
 /// Runs one operation within the time limit (past it the work is dropped, which cancels it).
 pub async fn run<E: Executor>(
     executor: &E,
-    request: Request,
+    mut request: Request,
     limits: &Limits,
     running: &tokio::sync::Semaphore,
 ) -> Result<Response, Panicked> {
+    // The document, to put the answer's fields in the query's order (parsed here if no
+    // check parsed it before; the executor then uses it).
+    let document = request.parsed_query().ok().cloned();
+    let operation = request.operation_name.clone();
     let started = AtomicBool::new(false);
     // The time limit counts the wait for a turn too: a client's budget is its whole request.
     let turn = async {
@@ -45,7 +49,12 @@ pub async fn run<E: Executor>(
             .await
     };
     match tokio::time::timeout(limits.timeout, turn).await {
-        Ok(Ok(response)) => Ok(response),
+        Ok(Ok(mut response)) => {
+            if let Some(doc) = &document {
+                super::field_order::reorder(&mut response.data, doc, operation.as_deref());
+            }
+            Ok(response)
+        }
         Ok(Err(_)) => {
             tracing::error!("a resolver panicked");
             Err(Panicked)

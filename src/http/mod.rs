@@ -9,6 +9,7 @@ pub mod documents;
 pub mod downloads;
 pub mod evaluations;
 pub mod execution;
+pub mod field_order;
 pub mod graphql;
 pub mod head;
 pub mod health;

@@ -114,7 +114,7 @@ impl Checked {
     }
 
     /// A subscription: each event's answer capped in size; a panic ends it with an error.
-    fn subscription(&self, request: Request, data: Arc<Data>) -> BoxStream<'static, Response> {
+    fn subscription(&self, mut request: Request, data: Arc<Data>) -> BoxStream<'static, Response> {
         if self.active.fetch_add(1, Ordering::SeqCst) >= self.max {
             self.active.fetch_sub(1, Ordering::SeqCst);
             return refused(
@@ -127,6 +127,8 @@ impl Checked {
         }
         let guard = Active(Arc::clone(&self.active));
         let limits = self.state.limits.clone();
+        let document = request.parsed_query().ok().cloned();
+        let operation = request.operation_name.clone();
         let inner = self
             .state
             .executor
@@ -137,7 +139,16 @@ impl Checked {
             .map(move |item| {
                 let _held = &guard;
                 match item {
-                    Ok(response) => execution::capped(with_codes(response), &limits),
+                    Ok(mut response) => {
+                        if let Some(doc) = &document {
+                            crate::http::field_order::reorder(
+                                &mut response.data,
+                                doc,
+                                operation.as_deref(),
+                            );
+                        }
+                        execution::capped(with_codes(response), &limits)
+                    }
                     Err(_) => {
                         tracing::error!("a subscription panicked");
                         internal_error()

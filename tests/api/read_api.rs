@@ -694,3 +694,78 @@ on_both_backends!(
         );
     }
 );
+
+/// The keys of an object, in the order the answer wrote them.
+fn keys(value: &async_graphql::Value) -> Vec<String> {
+    match value {
+        async_graphql::Value::Object(map) => map.keys().map(|k| k.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+on_both_backends!(answers_keep_the_query_field_order, |backend| async move {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    // Fields read through batch loaders (targets, values, plans) before and among plain ones.
+    let query = "{ indicators(first: 3) { nodes { targets { status id } values { year value } name ...More x: id } totalCount } plans { title code } } fragment More on Indicator { plans { code title } unit }";
+    let text = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST: {e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let body: async_graphql::Value = serde_json::from_str(&text).unwrap_or_default();
+    let async_graphql::Value::Object(body) = body else {
+        panic!("{text}")
+    };
+    let data = &body["data"];
+    assert_eq!(keys(data), ["indicators", "plans"], "{text}");
+    let async_graphql::Value::Object(indicators) = &data_field(data, "indicators") else {
+        panic!("{text}")
+    };
+    assert_eq!(
+        keys(&async_graphql::Value::Object(indicators.clone())),
+        ["nodes", "totalCount"]
+    );
+    let async_graphql::Value::List(nodes) = &indicators["nodes"] else {
+        panic!("{text}")
+    };
+    assert_eq!(nodes.len(), 3);
+    for node in nodes {
+        assert_eq!(
+            keys(node),
+            ["targets", "values", "name", "plans", "unit", "x"],
+            "{text}"
+        );
+        if let Some(target) = list_first(node, "targets") {
+            assert_eq!(keys(target), ["status", "id"], "{text}");
+        }
+        if let Some(plan) = list_first(node, "plans") {
+            assert_eq!(keys(plan), ["code", "title"], "{text}");
+        }
+    }
+    let plan = list_first(data, "plans").unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(keys(plan), ["title", "code"]);
+});
+
+fn data_field(value: &async_graphql::Value, name: &str) -> async_graphql::Value {
+    match value {
+        async_graphql::Value::Object(map) => map.get(name).cloned().unwrap_or_default(),
+        _ => async_graphql::Value::Null,
+    }
+}
+
+fn list_first<'a>(value: &'a async_graphql::Value, name: &str) -> Option<&'a async_graphql::Value> {
+    match value {
+        async_graphql::Value::Object(map) => match map.get(name)? {
+            async_graphql::Value::List(items) => items.first(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
