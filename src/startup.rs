@@ -268,6 +268,7 @@ async fn bring_up(
     let txn = db.begin().await?;
     let restated =
         crate::service::statuses::restate(&txn, crate::service::statuses::Which::All).await?;
+    migration::history::publish(&txn).await?;
     txn.commit().await?;
     if !restated.is_empty() {
         tracing::info!(targets = restated.len(), "restated stored target statuses");

@@ -8,12 +8,60 @@ CREATE FUNCTION audit_log_is_append_only() RETURNS trigger
 CREATE FUNCTION bump_data_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN UPDATE data_version SET version = version + 1, structure_version = structure_version + CASE WHEN TG_NARGS > 0 AND TG_ARGV[0] = 'values' THEN 0 ELSE 1 END WHERE id = 1; PERFORM pg_notify('plangraph_data_version', ''); RETURN NULL; END $$;
+CREATE FUNCTION department_alias_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "department_alias__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "department_alias__history" ("id", "alias", "department_id", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."alias", NEW."department_id", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION department_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "department__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "department__history" ("id", "name", "kind", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."name", NEW."kind", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION document_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "document__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "document__history" ("id", "number", "issuer", "issue_date", "title", "sha256", "line_count", "imported_at", "model_version") VALUES (NEW."id", NEW."number", NEW."issuer", NEW."issue_date", NEW."title", NEW."sha256", NEW."line_count", NEW."imported_at", NEW."model_version"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION domain_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "domain__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "domain__history" ("id", "key", "plan_id", "ordinal", "number", "title", "chapter", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."key", NEW."plan_id", NEW."ordinal", NEW."number", NEW."title", NEW."chapter", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION evaluation_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "evaluation__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "evaluation__history" ("id", "kind", "plan_code", "through_year", "rules_version", "data_version", "frozen_at", "sha256", "revises_id", "item_count") VALUES (NEW."id", NEW."kind", NEW."plan_code", NEW."through_year", NEW."rules_version", NEW."data_version", NEW."frozen_at", NEW."sha256", NEW."revises_id", NEW."item_count"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION evaluation_is_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN RAISE EXCEPTION 'evaluations are append-only: freeze a revising evaluation'; END $$;
+CREATE FUNCTION evaluation_item_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "evaluation_item__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "evaluation_item__history" ("id", "evaluation_id", "ordinal", "target_id", "target_key", "plan_code", "domain", "nature", "departments", "indicator", "unit", "class", "value", "value_year", "target_value", "comparator", "target_year", "binding", "progress", "expected", "reason_zh", "reason_en") VALUES (NEW."id", NEW."evaluation_id", NEW."ordinal", NEW."target_id", NEW."target_key", NEW."plan_code", NEW."domain", NEW."nature", NEW."departments", NEW."indicator", NEW."unit", NEW."class", NEW."value", NEW."value_year", NEW."target_value", NEW."comparator", NEW."target_year", NEW."binding", NEW."progress", NEW."expected", NEW."reason_zh", NEW."reason_en"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION goal_department_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "goal_department__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "goal_department__history" ("id", "goal_id", "department_id", "role", "ordinal", "raw", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."goal_id", NEW."department_id", NEW."role", NEW."ordinal", NEW."raw", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION goal_group_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "goal_group__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "goal_group__history" ("id", "goal_id", "role", "ordinal", "phrase", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."goal_id", NEW."role", NEW."ordinal", NEW."phrase", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION goal_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "goal__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "goal__history" ("id", "key", "plan_id", "domain_id", "ordinal", "kind", "number", "text", "department_tag", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."key", NEW."plan_id", NEW."domain_id", NEW."ordinal", NEW."kind", NEW."number", NEW."text", NEW."department_tag", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION indicator_assignment_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator_assignment__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator_assignment__history" ("id", "indicator_id", "department_id", "created_at") VALUES (NEW."id", NEW."indicator_id", NEW."department_id", NEW."created_at"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION indicator_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator__history" ("id", "key", "ordinal", "name", "unit", "direction", "line_start", "direction_inferred") VALUES (NEW."id", NEW."key", NEW."ordinal", NEW."name", NEW."unit", NEW."direction", NEW."line_start", NEW."direction_inferred"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION indicator_value_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator_value__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator_value__history" ("id", "key", "indicator_id", "year", "value", "status", "origin", "version", "line_start", "line_end", "source_text", "created_at", "department_id", "note", "submitted_by", "reviewed_by", "reviewed_at", "review_comment", "updated_at", "year_inferred", "raw") VALUES (NEW."id", NEW."key", NEW."indicator_id", NEW."year", NEW."value", NEW."status", NEW."origin", NEW."version", NEW."line_start", NEW."line_end", NEW."source_text", NEW."created_at", NEW."department_id", NEW."note", NEW."submitted_by", NEW."reviewed_by", NEW."reviewed_at", NEW."review_comment", NEW."updated_at", NEW."year_inferred", NEW."raw"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION plan_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "plan__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "plan__history" ("id", "document_id", "code", "ordinal", "title", "notice_title", "period_start", "period_end", "overall_goal", "line_start", "line_end", "source_text", "indicator_count") VALUES (NEW."id", NEW."document_id", NEW."code", NEW."ordinal", NEW."title", NEW."notice_title", NEW."period_start", NEW."period_end", NEW."overall_goal", NEW."line_start", NEW."line_end", NEW."source_text", NEW."indicator_count"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION stamp_data_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN NEW.changed_at = EXTRACT(EPOCH FROM now())::bigint; RETURN NEW; END $$;
+CREATE FUNCTION status_tally_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "status_tally__history" SET h_to = -1 WHERE h_to IS NULL AND "scope" = OLD."scope" AND "scope_id" = OLD."scope_id" AND "role" = OLD."role" AND "status" = OLD."status"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "status_tally__history" ("scope", "scope_id", "role", "status", "n") VALUES (NEW."scope", NEW."scope_id", NEW."role", NEW."status", NEW."n"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION target_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "target__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "target__history" ("id", "key", "indicator_id", "plan_id", "domain_id", "goal_id", "ordinal", "name", "unit", "direction", "nature", "nature_raw", "table_category", "table_number", "baseline_year", "baseline_value", "baseline_raw", "year", "comparator", "value", "basis", "raw", "inferred", "line_start", "line_end", "source_text", "status") VALUES (NEW."id", NEW."key", NEW."indicator_id", NEW."plan_id", NEW."domain_id", NEW."goal_id", NEW."ordinal", NEW."name", NEW."unit", NEW."direction", NEW."nature", NEW."nature_raw", NEW."table_category", NEW."table_number", NEW."baseline_year", NEW."baseline_value", NEW."baseline_raw", NEW."year", NEW."comparator", NEW."value", NEW."basis", NEW."raw", NEW."inferred", NEW."line_start", NEW."line_end", NEW."source_text", NEW."status"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION value_event_history_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "value_event__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "value_event__history" ("id", "value_id", "indicator_id", "year", "action", "actor_id", "actor_name", "at", "old_value", "new_value", "old_status", "new_status", "comment") VALUES (NEW."id", NEW."value_id", NEW."indicator_id", NEW."year", NEW."action", NEW."actor_id", NEW."actor_name", NEW."at", NEW."old_value", NEW."new_value", NEW."old_status", NEW."new_status", NEW."comment"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION value_event_is_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN RAISE EXCEPTION 'value_event is append-only'; END $$;
@@ -71,6 +119,16 @@ CREATE TABLE department (
     line_end integer NOT NULL,
     source_text text NOT NULL
 );
+CREATE TABLE department__history (
+    id integer,
+    name character varying,
+    kind character varying,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    h_from bigint,
+    h_to bigint
+);
 CREATE TABLE department_alias (
     id integer NOT NULL,
     alias character varying NOT NULL,
@@ -78,6 +136,16 @@ CREATE TABLE department_alias (
     line_start integer NOT NULL,
     line_end integer NOT NULL,
     source_text text NOT NULL
+);
+CREATE TABLE department_alias__history (
+    id integer,
+    alias character varying,
+    department_id integer,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    h_from bigint,
+    h_to bigint
 );
 ALTER TABLE department_alias ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME department_alias_id_seq
@@ -106,6 +174,19 @@ CREATE TABLE document (
     imported_at timestamp with time zone NOT NULL,
     model_version integer DEFAULT 1 NOT NULL
 );
+CREATE TABLE document__history (
+    id integer,
+    number character varying,
+    issuer character varying,
+    issue_date date,
+    title text,
+    sha256 character varying,
+    line_count integer,
+    imported_at timestamp with time zone,
+    model_version integer,
+    h_from bigint,
+    h_to bigint
+);
 ALTER TABLE document ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME document_id_seq
     START WITH 1
@@ -126,6 +207,20 @@ CREATE TABLE domain (
     line_end integer NOT NULL,
     source_text text NOT NULL
 );
+CREATE TABLE domain__history (
+    id integer,
+    key character varying,
+    plan_id integer,
+    ordinal integer,
+    number character varying,
+    title text,
+    chapter text,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    h_from bigint,
+    h_to bigint
+);
 ALTER TABLE domain ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME domain_id_seq
     START WITH 1
@@ -145,6 +240,20 @@ CREATE TABLE evaluation (
     sha256 character varying NOT NULL,
     revises_id integer,
     item_count integer NOT NULL
+);
+CREATE TABLE evaluation__history (
+    id integer,
+    kind character varying,
+    plan_code character varying,
+    through_year integer,
+    rules_version character varying,
+    data_version bigint,
+    frozen_at timestamp with time zone,
+    sha256 character varying,
+    revises_id integer,
+    item_count integer,
+    h_from bigint,
+    h_to bigint
 );
 ALTER TABLE evaluation ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME evaluation_id_seq
@@ -178,6 +287,32 @@ CREATE TABLE evaluation_item (
     reason_zh text NOT NULL,
     reason_en text NOT NULL
 );
+CREATE TABLE evaluation_item__history (
+    id integer,
+    evaluation_id integer,
+    ordinal integer,
+    target_id integer,
+    target_key character varying,
+    plan_code character varying,
+    domain character varying,
+    nature character varying,
+    departments text,
+    indicator character varying,
+    unit character varying,
+    class character varying,
+    value double precision,
+    value_year integer,
+    target_value double precision,
+    comparator character varying,
+    target_year integer,
+    binding boolean,
+    progress double precision,
+    expected double precision,
+    reason_zh text,
+    reason_en text,
+    h_from bigint,
+    h_to bigint
+);
 ALTER TABLE evaluation_item ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME evaluation_item_id_seq
     START WITH 1
@@ -200,6 +335,22 @@ CREATE TABLE goal (
     line_end integer NOT NULL,
     source_text text NOT NULL
 );
+CREATE TABLE goal__history (
+    id integer,
+    key character varying,
+    plan_id integer,
+    domain_id integer,
+    ordinal integer,
+    kind character varying,
+    number character varying,
+    text text,
+    department_tag text,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    h_from bigint,
+    h_to bigint
+);
 CREATE TABLE goal_department (
     id integer NOT NULL,
     goal_id integer NOT NULL,
@@ -210,6 +361,19 @@ CREATE TABLE goal_department (
     line_start integer NOT NULL,
     line_end integer NOT NULL,
     source_text text NOT NULL
+);
+CREATE TABLE goal_department__history (
+    id integer,
+    goal_id integer,
+    department_id integer,
+    role character varying,
+    ordinal integer,
+    raw character varying,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    h_from bigint,
+    h_to bigint
 );
 ALTER TABLE goal_department ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME goal_department_id_seq
@@ -228,6 +392,18 @@ CREATE TABLE goal_group (
     line_start integer NOT NULL,
     line_end integer NOT NULL,
     source_text text NOT NULL
+);
+CREATE TABLE goal_group__history (
+    id integer,
+    goal_id integer,
+    role character varying,
+    ordinal integer,
+    phrase text,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    h_from bigint,
+    h_to bigint
 );
 ALTER TABLE goal_group ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME goal_group_id_seq
@@ -255,11 +431,31 @@ CREATE TABLE indicator (
     line_start integer NOT NULL,
     direction_inferred boolean DEFAULT false NOT NULL
 );
+CREATE TABLE indicator__history (
+    id integer,
+    key character varying,
+    ordinal integer,
+    name text,
+    unit character varying,
+    direction character varying,
+    line_start integer,
+    direction_inferred boolean,
+    h_from bigint,
+    h_to bigint
+);
 CREATE TABLE indicator_assignment (
     id integer NOT NULL,
     indicator_id integer NOT NULL,
     department_id integer NOT NULL,
     created_at timestamp with time zone NOT NULL
+);
+CREATE TABLE indicator_assignment__history (
+    id integer,
+    indicator_id integer,
+    department_id integer,
+    created_at timestamp with time zone,
+    h_from bigint,
+    h_to bigint
 );
 ALTER TABLE indicator_assignment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME indicator_assignment_id_seq
@@ -300,6 +496,31 @@ CREATE TABLE indicator_value (
     year_inferred boolean DEFAULT false NOT NULL,
     raw text
 );
+CREATE TABLE indicator_value__history (
+    id integer,
+    key character varying,
+    indicator_id integer,
+    year integer,
+    value double precision,
+    status character varying,
+    origin character varying,
+    version integer,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    created_at timestamp with time zone,
+    department_id integer,
+    note text,
+    submitted_by integer,
+    reviewed_by integer,
+    reviewed_at timestamp with time zone,
+    review_comment text,
+    updated_at timestamp with time zone,
+    year_inferred boolean,
+    raw text,
+    h_from bigint,
+    h_to bigint
+);
 ALTER TABLE indicator_value ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME indicator_value_id_seq
     START WITH 1
@@ -323,6 +544,23 @@ CREATE TABLE plan (
     source_text text NOT NULL,
     indicator_count integer DEFAULT 0 NOT NULL
 );
+CREATE TABLE plan__history (
+    id integer,
+    document_id integer,
+    code character varying,
+    ordinal integer,
+    title text,
+    notice_title text,
+    period_start integer,
+    period_end integer,
+    overall_goal text,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    indicator_count integer,
+    h_from bigint,
+    h_to bigint
+);
 ALTER TABLE plan ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME plan_id_seq
     START WITH 1
@@ -330,6 +568,11 @@ ALTER TABLE plan ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+CREATE TABLE publication (
+    seq bigint NOT NULL,
+    version bigint NOT NULL,
+    at_us bigint NOT NULL
 );
 CREATE TABLE seaql_migrations (
     version character varying NOT NULL,
@@ -341,6 +584,15 @@ CREATE TABLE status_tally (
     role character varying NOT NULL,
     status character varying NOT NULL,
     n bigint NOT NULL
+);
+CREATE TABLE status_tally__history (
+    scope character varying,
+    scope_id integer,
+    role character varying,
+    status character varying,
+    n bigint,
+    h_from bigint,
+    h_to bigint
 );
 CREATE TABLE target (
     id integer NOT NULL,
@@ -371,6 +623,37 @@ CREATE TABLE target (
     source_text text NOT NULL,
     status character varying DEFAULT 'no_data'::character varying NOT NULL
 );
+CREATE TABLE target__history (
+    id integer,
+    key character varying,
+    indicator_id integer,
+    plan_id integer,
+    domain_id integer,
+    goal_id integer,
+    ordinal integer,
+    name text,
+    unit character varying,
+    direction character varying,
+    nature character varying,
+    nature_raw character varying,
+    table_category character varying,
+    table_number integer,
+    baseline_year integer,
+    baseline_value double precision,
+    baseline_raw character varying,
+    year integer,
+    comparator character varying,
+    value double precision,
+    basis character varying,
+    raw text,
+    inferred character varying,
+    line_start integer,
+    line_end integer,
+    source_text text,
+    status character varying,
+    h_from bigint,
+    h_to bigint
+);
 ALTER TABLE target ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME target_id_seq
     START WITH 1
@@ -393,6 +676,23 @@ CREATE TABLE value_event (
     old_status character varying,
     new_status character varying NOT NULL,
     comment text
+);
+CREATE TABLE value_event__history (
+    id integer,
+    value_id integer,
+    indicator_id integer,
+    year integer,
+    action character varying,
+    actor_id integer,
+    actor_name character varying,
+    at timestamp with time zone,
+    old_value double precision,
+    new_value double precision,
+    old_status character varying,
+    new_status character varying,
+    comment text,
+    h_from bigint,
+    h_to bigint
 );
 ALTER TABLE value_event ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME value_event_id_seq
@@ -437,6 +737,7 @@ INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261130_000014_tar
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000015_value_unavailable', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000016_evaluations', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000017_access_until', 0);
+INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000018_publication', 0);
 SELECT pg_catalog.setval('app_user_id_seq', 1, false);
 SELECT pg_catalog.setval('audit_log_id_seq', 1, false);
 SELECT pg_catalog.setval('department_alias_id_seq', 1, false);
@@ -459,26 +760,58 @@ CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON audit_log FOR EA
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
 CREATE TRIGGER data_version_stamps BEFORE UPDATE OF version ON data_version FOR EACH ROW EXECUTE FUNCTION stamp_data_version();
 CREATE TRIGGER department_alias_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department_alias FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER department_alias_history_update AFTER UPDATE ON department_alias FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION department_alias_history_row();
+CREATE TRIGGER department_alias_history_write AFTER INSERT OR DELETE ON department_alias FOR EACH ROW EXECUTE FUNCTION department_alias_history_row();
 CREATE TRIGGER department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER department_history_update AFTER UPDATE ON department FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION department_history_row();
+CREATE TRIGGER department_history_write AFTER INSERT OR DELETE ON department FOR EACH ROW EXECUTE FUNCTION department_history_row();
 CREATE TRIGGER document_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON document FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER document_history_update AFTER UPDATE ON document FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION document_history_row();
+CREATE TRIGGER document_history_write AFTER INSERT OR DELETE ON document FOR EACH ROW EXECUTE FUNCTION document_history_row();
 CREATE TRIGGER domain_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON domain FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER domain_history_update AFTER UPDATE ON domain FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION domain_history_row();
+CREATE TRIGGER domain_history_write AFTER INSERT OR DELETE ON domain FOR EACH ROW EXECUTE FUNCTION domain_history_row();
 CREATE TRIGGER evaluation_append_only BEFORE DELETE OR UPDATE ON evaluation FOR EACH ROW EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER evaluation_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON evaluation FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER evaluation_history_update AFTER UPDATE ON evaluation FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION evaluation_history_row();
+CREATE TRIGGER evaluation_history_write AFTER INSERT OR DELETE ON evaluation FOR EACH ROW EXECUTE FUNCTION evaluation_history_row();
 CREATE TRIGGER evaluation_item_append_only BEFORE DELETE OR UPDATE ON evaluation_item FOR EACH ROW EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER evaluation_item_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON evaluation_item FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER evaluation_item_history_update AFTER UPDATE ON evaluation_item FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION evaluation_item_history_row();
+CREATE TRIGGER evaluation_item_history_write AFTER INSERT OR DELETE ON evaluation_item FOR EACH ROW EXECUTE FUNCTION evaluation_item_history_row();
 CREATE TRIGGER evaluation_item_no_truncate BEFORE TRUNCATE ON evaluation_item FOR EACH STATEMENT EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER evaluation_no_truncate BEFORE TRUNCATE ON evaluation FOR EACH STATEMENT EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER goal_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
 CREATE TRIGGER goal_department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER goal_department_history_update AFTER UPDATE ON goal_department FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION goal_department_history_row();
+CREATE TRIGGER goal_department_history_write AFTER INSERT OR DELETE ON goal_department FOR EACH ROW EXECUTE FUNCTION goal_department_history_row();
 CREATE TRIGGER goal_group_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_group FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER goal_group_history_update AFTER UPDATE ON goal_group FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION goal_group_history_row();
+CREATE TRIGGER goal_group_history_write AFTER INSERT OR DELETE ON goal_group FOR EACH ROW EXECUTE FUNCTION goal_group_history_row();
+CREATE TRIGGER goal_history_update AFTER UPDATE ON goal FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION goal_history_row();
+CREATE TRIGGER goal_history_write AFTER INSERT OR DELETE ON goal FOR EACH ROW EXECUTE FUNCTION goal_history_row();
 CREATE TRIGGER indicator_assignment_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_assignment FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER indicator_assignment_history_update AFTER UPDATE ON indicator_assignment FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION indicator_assignment_history_row();
+CREATE TRIGGER indicator_assignment_history_write AFTER INSERT OR DELETE ON indicator_assignment FOR EACH ROW EXECUTE FUNCTION indicator_assignment_history_row();
 CREATE TRIGGER indicator_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER indicator_history_update AFTER UPDATE ON indicator FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION indicator_history_row();
+CREATE TRIGGER indicator_history_write AFTER INSERT OR DELETE ON indicator FOR EACH ROW EXECUTE FUNCTION indicator_history_row();
 CREATE TRIGGER indicator_value_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_value FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER indicator_value_history_update AFTER UPDATE ON indicator_value FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION indicator_value_history_row();
+CREATE TRIGGER indicator_value_history_write AFTER INSERT OR DELETE ON indicator_value FOR EACH ROW EXECUTE FUNCTION indicator_value_history_row();
 CREATE TRIGGER plan_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON plan FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER plan_history_update AFTER UPDATE ON plan FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION plan_history_row();
+CREATE TRIGGER plan_history_write AFTER INSERT OR DELETE ON plan FOR EACH ROW EXECUTE FUNCTION plan_history_row();
+CREATE TRIGGER status_tally_history_update AFTER UPDATE ON status_tally FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION status_tally_history_row();
+CREATE TRIGGER status_tally_history_write AFTER INSERT OR DELETE ON status_tally FOR EACH ROW EXECUTE FUNCTION status_tally_history_row();
 CREATE TRIGGER target_bumps_data_version AFTER INSERT OR DELETE OR UPDATE OF id, key, indicator_id, plan_id, domain_id, goal_id, ordinal, name, unit, direction, nature, nature_raw, table_category, table_number, baseline_year, baseline_value, baseline_raw, year, comparator, value, basis, raw, inferred, line_start, line_end, source_text ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER target_history_update AFTER UPDATE ON target FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION target_history_row();
+CREATE TRIGGER target_history_write AFTER INSERT OR DELETE ON target FOR EACH ROW EXECUTE FUNCTION target_history_row();
 CREATE TRIGGER target_values_bumps_data_version AFTER UPDATE OF status ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
 CREATE TRIGGER value_event_append_only BEFORE DELETE OR UPDATE ON value_event FOR EACH ROW EXECUTE FUNCTION value_event_is_append_only();
 CREATE TRIGGER value_event_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER value_event_history_update AFTER UPDATE ON value_event FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION value_event_history_row();
+CREATE TRIGGER value_event_history_write AFTER INSERT OR DELETE ON value_event FOR EACH ROW EXECUTE FUNCTION value_event_history_row();
 CREATE TRIGGER value_event_no_truncate BEFORE TRUNCATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION value_event_is_append_only();
 -- Keys, indexes and foreign keys: made after a seeded store's first rows.
 ALTER TABLE ONLY app_user
@@ -533,6 +866,8 @@ ALTER TABLE ONLY plan
     ADD CONSTRAINT plan_code_key UNIQUE (code);
 ALTER TABLE ONLY plan
     ADD CONSTRAINT plan_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY publication
+    ADD CONSTRAINT publication_pkey PRIMARY KEY (seq);
 ALTER TABLE ONLY seaql_migrations
     ADD CONSTRAINT seaql_migrations_pkey PRIMARY KEY (version);
 ALTER TABLE ONLY status_tally
@@ -545,6 +880,33 @@ ALTER TABLE ONLY value_event
     ADD CONSTRAINT value_event_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY value_unavailable
     ADD CONSTRAINT value_unavailable_pkey PRIMARY KEY (id);
+CREATE INDEX department__history_open ON department__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX department__history_pending_from ON department__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX department__history_pending_to ON department__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX department_alias__history_open ON department_alias__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX department_alias__history_pending_from ON department_alias__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX department_alias__history_pending_to ON department_alias__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX document__history_open ON document__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX document__history_pending_from ON document__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX document__history_pending_to ON document__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX domain__history_open ON domain__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX domain__history_pending_from ON domain__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX domain__history_pending_to ON domain__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX evaluation__history_open ON evaluation__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX evaluation__history_pending_from ON evaluation__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX evaluation__history_pending_to ON evaluation__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX evaluation_item__history_open ON evaluation_item__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX evaluation_item__history_pending_from ON evaluation_item__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX evaluation_item__history_pending_to ON evaluation_item__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX goal__history_open ON goal__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX goal__history_pending_from ON goal__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX goal__history_pending_to ON goal__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX goal_department__history_open ON goal_department__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX goal_department__history_pending_from ON goal_department__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX goal_department__history_pending_to ON goal_department__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX goal_group__history_open ON goal_group__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX goal_group__history_pending_from ON goal_group__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX goal_group__history_pending_to ON goal_group__history USING btree (h_to) WHERE (h_to = '-1'::integer);
 CREATE INDEX idx_alias_department ON department_alias USING btree (department_id);
 CREATE UNIQUE INDEX idx_assignment_unique ON indicator_assignment USING btree (indicator_id, department_id);
 CREATE INDEX idx_audit_actor ON audit_log USING btree (actor);
@@ -573,8 +935,30 @@ CREATE INDEX idx_value_event_value ON value_event USING btree (value_id);
 CREATE INDEX idx_value_indicator_year ON indicator_value USING btree (indicator_id, year, status);
 CREATE UNIQUE INDEX idx_value_slot_version ON indicator_value USING btree (indicator_id, year, version);
 CREATE INDEX idx_value_status_indicator ON indicator_value USING btree (status, indicator_id, year);
+CREATE INDEX indicator__history_open ON indicator__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX indicator__history_pending_from ON indicator__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX indicator__history_pending_to ON indicator__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX indicator_assignment__history_open ON indicator_assignment__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX indicator_assignment__history_pending_from ON indicator_assignment__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX indicator_assignment__history_pending_to ON indicator_assignment__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX indicator_value__history_open ON indicator_value__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX indicator_value__history_pending_from ON indicator_value__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX indicator_value__history_pending_to ON indicator_value__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX plan__history_open ON plan__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX plan__history_pending_from ON plan__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX plan__history_pending_to ON plan__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX publication_at ON publication USING btree (at_us);
+CREATE INDEX status_tally__history_open ON status_tally__history USING btree (scope, scope_id, role, status) WHERE (h_to IS NULL);
+CREATE INDEX status_tally__history_pending_from ON status_tally__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX status_tally__history_pending_to ON status_tally__history USING btree (h_to) WHERE (h_to = '-1'::integer);
+CREATE INDEX target__history_open ON target__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX target__history_pending_from ON target__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX target__history_pending_to ON target__history USING btree (h_to) WHERE (h_to = '-1'::integer);
 CREATE UNIQUE INDEX ux_item_position ON evaluation_item USING btree (evaluation_id, ordinal);
 CREATE UNIQUE INDEX ux_unavailable_cell ON value_unavailable USING btree (indicator_id, year, department_id);
+CREATE INDEX value_event__history_open ON value_event__history USING btree (id) WHERE (h_to IS NULL);
+CREATE INDEX value_event__history_pending_from ON value_event__history USING btree (h_from) WHERE (h_from IS NULL);
+CREATE INDEX value_event__history_pending_to ON value_event__history USING btree (h_to) WHERE (h_to = '-1'::integer);
 ALTER TABLE ONLY department_alias
     ADD CONSTRAINT fk_alias_department FOREIGN KEY (department_id) REFERENCES department(id) ON DELETE CASCADE;
 ALTER TABLE ONLY indicator_assignment

@@ -18,8 +18,10 @@ mod m20261130_000014_target_order;
 mod m20261206_000015_value_unavailable;
 mod m20261206_000016_evaluations;
 mod m20261206_000017_access_until;
+mod m20261206_000018_publication;
 
 pub mod baseline;
+pub mod history;
 pub mod versioning;
 
 pub struct Migrator;
@@ -45,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_value_unavailable::Migration),
             Box::new(m20261206_000016_evaluations::Migration),
             Box::new(m20261206_000017_access_until::Migration),
+            Box::new(m20261206_000018_publication::Migration),
         ]
     }
 }

@@ -19,6 +19,10 @@ pub const UNVERSIONED: &[(&str, &str)] = &[
         "never public: a department's statement that a figure does not exist, read by the reporting cycle (templates, completion) behind a token",
     ),
     (
+        "publication",
+        "the publication sequence: written in the transaction whose changes it numbers",
+    ),
+    (
         "status_tally",
         "counts of target.status, written in the transaction that changes target.status, which moves the version",
     ),
@@ -51,6 +55,7 @@ pub async fn versioned(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> 
         .await?
         .into_iter()
         .filter(|t| !UNVERSIONED.iter().any(|(u, _)| u == t))
+        .filter(|t| !t.ends_with(crate::history::SUFFIX))
         .collect())
 }
 

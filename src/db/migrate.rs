@@ -146,6 +146,7 @@ pub(super) async fn migrate_postgres(
     };
     Migrator::up(txn, None).await?;
     migration::versioning::ensure(txn).await?;
+    migration::history::ensure(txn).await?;
     Ok(seeded)
 }
 
@@ -155,10 +156,14 @@ pub(super) async fn migrate_sqlite(db: &DatabaseConnection) -> Result<(), DbErr>
     // RESTRICT keys would refuse) and checked before the commit.
     db.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
     db.execute_unprepared("BEGIN IMMEDIATE").await?;
-    let migrated = match Migrator::up(db, None).await {
-        Ok(()) => migration::versioning::ensure(db).await,
-        Err(err) => Err(err),
-    };
+    // History triggers name columns, which a migration may drop: made again afterwards.
+    let migrated = async {
+        migration::history::drop_triggers(db).await?;
+        Migrator::up(db, None).await?;
+        migration::versioning::ensure(db).await?;
+        migration::history::ensure(db).await
+    }
+    .await;
     let checked = match migrated {
         Ok(()) => foreign_keys_hold(db).await,
         Err(err) => Err(err),

@@ -73,6 +73,7 @@ pub async fn scale(db: &DatabaseConnection, factor: u32) -> Result<Scaled, DbErr
         targets: count(&txn, "target").await?,
         values: count(&txn, "indicator_value").await?,
     };
+    migration::history::publish(&txn).await?;
     txn.commit().await?;
     super::store::analyze(db).await?;
     Ok(scaled)

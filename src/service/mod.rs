@@ -91,6 +91,8 @@ pub async fn run<T>(
         match work(&txn, actor).await {
             Ok(done) if done.keep => {
                 audit::record(&txn, entry("ok", done.before, done.after)).await?;
+                // Last: numbers what the work made public (if anything) at its commit.
+                migration::history::publish(&txn).await?;
                 txn.commit().await?;
                 Ok(done.value)
             }

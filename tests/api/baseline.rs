@@ -65,6 +65,9 @@ async fn the_baseline_makes_the_store_the_migrations_make() {
     versioning::ensure(&db)
         .await
         .unwrap_or_else(|e| panic!("versioning triggers: {e}"));
+    migration::history::ensure(&db)
+        .await
+        .unwrap_or_else(|e| panic!("history tables: {e}"));
     let _ = db.close().await;
     let migrated = dump(&stepwise.url);
     assert!(
@@ -112,11 +115,17 @@ async fn open(
     .await
 }
 
-/// `dump` with the times rows were written (when the import ran) as `'T'`.
+/// `dump` with the times rows were written (when the import ran, when it was published) as
+/// `'T'`.
 fn undated_rows(dump: &str) -> String {
     let stamp = regex_lite::Regex::new(r"'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\+00'")
         .unwrap_or_else(|e| panic!("pattern: {e}"));
-    stamp.replace_all(dump, "'T'").into_owned()
+    let published = regex_lite::Regex::new(
+        r"(INSERT INTO publication \(seq, version, at_us\) VALUES \(\d+, \d+), \d+\)",
+    )
+    .unwrap_or_else(|e| panic!("pattern: {e}"));
+    let undated = stamp.replace_all(dump, "'T'");
+    published.replace_all(&undated, "$1, T)").into_owned()
 }
 
 /// A new PostgreSQL store gets the bundled document in the transaction that makes it, before

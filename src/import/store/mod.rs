@@ -188,6 +188,8 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
             .updated
             .push(format!("{key} → {status}"));
     }
+    // Last: numbers what the import made public (nothing when the document is unchanged).
+    migration::history::publish(db).await?;
     Ok(report)
 }
 

@@ -1,0 +1,365 @@
+//! What the public could read after any publication. Every public table `t` has a history
+//! table `t__history`: each version of each row, with the publication that made it (`h_from`)
+//! and the one that replaced or removed it (`h_to`, NULL while in force). Row triggers write
+//! it in the writer's own transaction; a publication's number is known only when the writer
+//! is done, so its rows wait as pending (`h_from` NULL, `h_to` = [`PENDING_END`]) until
+//! [`publish`] numbers them, in the same transaction. A row in force at publication `s` is
+//! one with `h_from <= s` and `h_to` NULL, pending or `> s` ([`IN_FORCE`]).
+//!
+//! [`ensure`] runs after the migrations at every open, as `versioning::ensure` does: a table
+//! or a column a later migration adds is historized without anyone remembering to.
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+
+/// The history table of `t` is `t` followed by this.
+pub const SUFFIX: &str = "__history";
+
+/// `h_to` of a row replaced or removed by a transaction not yet published.
+pub const PENDING_END: i64 = -1;
+
+/// The condition on a history table's rows in force at publication `$seq` (written in, not
+/// bound: the caller formats it with a number it owns).
+pub const IN_FORCE: &str =
+    "h_from IS NOT NULL AND h_from <= {seq} AND (h_to IS NULL OR h_to = -1 OR h_to > {seq})";
+
+/// Tables read by public answers that are derived, not versioned, but still historized.
+const DERIVED: &[&str] = &["status_tally"];
+
+/// The tables with a history: the versioned ones and [`DERIVED`].
+pub async fn historized(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    let all = crate::versioning::tables(db).await?;
+    let mut out = crate::versioning::versioned(db).await?;
+    out.extend(
+        DERIVED
+            .iter()
+            .filter(|d| all.iter().any(|t| t == *d))
+            .map(|d| d.to_string()),
+    );
+    Ok(out)
+}
+
+/// The history tables that exist now.
+pub async fn history_tables(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    Ok(crate::versioning::tables(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.ends_with(SUFFIX))
+        .collect())
+}
+
+/// A table's columns with their declared types, in order.
+pub async fn columns(
+    db: &impl ConnectionTrait,
+    table: &str,
+) -> Result<Vec<(String, String)>, DbErr> {
+    let backend = db.get_database_backend();
+    let statement = match backend {
+        DbBackend::Postgres => Statement::from_sql_and_values(
+            backend,
+            "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+             JOIN pg_class c ON c.oid = a.attrelid \
+             WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = $1 \
+             AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+            [table.into()],
+        ),
+        _ => Statement::from_sql_and_values(
+            backend,
+            "SELECT name, type FROM pragma_table_info(?) ORDER BY cid",
+            [table.into()],
+        ),
+    };
+    db.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
+        .collect()
+}
+
+/// A table's primary key columns, in key order.
+async fn primary_key(db: &impl ConnectionTrait, table: &str) -> Result<Vec<String>, DbErr> {
+    let backend = db.get_database_backend();
+    let statement = match backend {
+        DbBackend::Postgres => Statement::from_sql_and_values(
+            backend,
+            "SELECT a.attname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) \
+             WHERE i.indisprimary AND c.relname = $1 \
+             AND c.relnamespace = current_schema()::regnamespace \
+             ORDER BY array_position(i.indkey::int2[], a.attnum)",
+            [table.into()],
+        ),
+        _ => Statement::from_sql_and_values(
+            backend,
+            "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+            [table.into()],
+        ),
+    };
+    let key: Vec<String> = db
+        .query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index(0))
+        .collect::<Result<_, _>>()?;
+    if key.is_empty() {
+        return Err(DbErr::Custom(format!(
+            "table {table} has no primary key: its history could not tell its rows apart"
+        )));
+    }
+    Ok(key)
+}
+
+fn quoted(names: &[String]) -> Vec<String> {
+    names.iter().map(|n| format!("\"{n}\"")).collect()
+}
+
+/// Gives every historized table its history table, columns, indexes and triggers
+/// (idempotent). Rows of a table whose history is new are copied into it and published, so
+/// an upgraded store answers `asOf` from the moment it was upgraded.
+pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let existing = history_tables(db).await?;
+    let mut filled = false;
+    for table in historized(db).await? {
+        let history = format!("{table}{SUFFIX}");
+        let live = columns(db, &table).await?;
+        let key = primary_key(db, &table).await?;
+        let new = !existing.contains(&history);
+        table_and_columns(db, &history, &live, new).await?;
+        triggers(db, &table, &live, &key).await?;
+        if new {
+            let cols = quoted(&live.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>()).join(", ");
+            let copied = db
+                .execute_unprepared(&format!(
+                    "INSERT INTO \"{history}\" ({cols}) SELECT {cols} FROM \"{table}\""
+                ))
+                .await?;
+            filled |= copied.rows_affected() > 0;
+        }
+    }
+    if filled {
+        publish_forced(db).await?;
+    }
+    Ok(())
+}
+
+/// The history table with every live column (added when a migration added one to the live
+/// table; a column the live table lost stays, nullable, for the rows that had it).
+async fn table_and_columns(
+    db: &impl ConnectionTrait,
+    history: &str,
+    live: &[(String, String)],
+    new: bool,
+) -> Result<(), DbErr> {
+    // No constraints: a history row is a copy, and a NOT NULL dropped later must not refuse it.
+    let declared = |(c, t): &(String, String)| format!("\"{c}\" {t}");
+    if new {
+        let cols: Vec<String> = live.iter().map(declared).collect();
+        db.execute_unprepared(&format!(
+            "CREATE TABLE \"{history}\" ({}, h_from BIGINT, h_to BIGINT)",
+            cols.join(", ")
+        ))
+        .await?;
+    } else {
+        let have = columns(db, history).await?;
+        for column in live
+            .iter()
+            .filter(|(c, _)| !have.iter().any(|(h, _)| h == c))
+        {
+            db.execute_unprepared(&format!(
+                "ALTER TABLE \"{history}\" ADD COLUMN {}",
+                declared(column)
+            ))
+            .await?;
+        }
+    }
+    for statement in [
+        format!("CREATE INDEX IF NOT EXISTS \"{history}_pending_from\" ON \"{history}\" (h_from) WHERE h_from IS NULL"),
+        format!("CREATE INDEX IF NOT EXISTS \"{history}_pending_to\" ON \"{history}\" (h_to) WHERE h_to = -1"),
+    ] {
+        db.execute_unprepared(&statement).await?;
+    }
+    Ok(())
+}
+
+/// The row triggers that write a table's history, made again at every start (the column
+/// list may have grown). An update that changes nothing writes nothing.
+async fn triggers(
+    db: &impl ConnectionTrait,
+    table: &str,
+    live: &[(String, String)],
+    key: &[String],
+) -> Result<(), DbErr> {
+    let history = format!("{table}{SUFFIX}");
+    let names: Vec<String> = live.iter().map(|(c, _)| c.clone()).collect();
+    let cols = quoted(&names).join(", ");
+    let new_values = names
+        .iter()
+        .map(|c| format!("NEW.\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let same_key = key
+        .iter()
+        .map(|k| format!("\"{k}\" = OLD.\"{k}\""))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let close =
+        format!("UPDATE \"{history}\" SET h_to = {PENDING_END} WHERE h_to IS NULL AND {same_key}");
+    let open = format!("INSERT INTO \"{history}\" ({cols}) VALUES ({new_values})");
+    let open_index = format!(
+        "CREATE INDEX IF NOT EXISTS \"{history}_open\" ON \"{history}\" ({}) WHERE h_to IS NULL",
+        quoted(key).join(", ")
+    );
+    db.execute_unprepared(&open_index).await?;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.execute_unprepared(&format!(
+                "CREATE OR REPLACE FUNCTION \"{table}_history_row\"() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN \
+                 IF TG_OP <> 'INSERT' THEN {close}; END IF; \
+                 IF TG_OP <> 'DELETE' THEN {open}; END IF; \
+                 RETURN NULL; END $$;\n\
+                 CREATE OR REPLACE TRIGGER \"{table}_history_write\" AFTER INSERT OR DELETE ON \"{table}\" \
+                 FOR EACH ROW EXECUTE FUNCTION \"{table}_history_row\"();\n\
+                 CREATE OR REPLACE TRIGGER \"{table}_history_update\" AFTER UPDATE ON \"{table}\" \
+                 FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION \"{table}_history_row\"()"
+            ))
+            .await?;
+        }
+        _ => {
+            let changed = names
+                .iter()
+                .map(|c| format!("OLD.\"{c}\" IS NOT NEW.\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            for (event, when, body) in [
+                ("insert", String::new(), format!("{open};")),
+                (
+                    "update",
+                    format!("WHEN {changed}"),
+                    format!("{close}; {open};"),
+                ),
+                ("delete", String::new(), format!("{close};")),
+            ] {
+                let name = format!("{table}_history_{event}");
+                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS \"{name}\""))
+                    .await?;
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER \"{name}\" AFTER {} ON \"{table}\" {when} BEGIN {body} END",
+                    event.to_uppercase()
+                ))
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The last publication: (seq, data version, at in µs).
+async fn last(db: &impl ConnectionTrait) -> Result<Option<(i64, i64, i64)>, DbErr> {
+    let backend = db.get_database_backend();
+    db.query_one_raw(Statement::from_string(
+        backend,
+        "SELECT seq, version, at_us FROM publication ORDER BY seq DESC LIMIT 1",
+    ))
+    .await?
+    .map(|row| {
+        Ok((
+            row.try_get_by_index(0)?,
+            row.try_get_by_index(1)?,
+            row.try_get_by_index(2)?,
+        ))
+    })
+    .transpose()
+}
+
+/// The store's data version now.
+async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM data_version WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("data_version".into()))?;
+    row.try_get_by_index(0)
+}
+
+/// Numbers what this transaction made public, when it made anything public (the data
+/// version moved since the last publication): the next publication, its commit time, and
+/// its rows in every history table. Call it last, just before the commit; the data version's
+/// row, which the transaction's changes locked, orders concurrent writers. Returns the
+/// publication's number.
+pub async fn publish(db: &impl ConnectionTrait) -> Result<Option<i64>, DbErr> {
+    let now = version(db).await?;
+    if last(db).await?.is_some_and(|(_, v, _)| v == now) {
+        return Ok(None);
+    }
+    publish_forced(db).await.map(Some)
+}
+
+async fn publish_forced(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let now = version(db).await?;
+    let previous = last(db).await?;
+    let seq = previous.map_or(1, |(s, _, _)| s + 1);
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    // Strictly increasing even if the clock steps back: an instant names one publication.
+    let at = previous.map_or(clock, |(_, _, at)| clock.max(at + 1));
+    let mut statements = vec![format!(
+        "INSERT INTO publication (seq, version, at_us) VALUES ({seq}, {now}, {at})"
+    )];
+    for history in history_tables(db).await? {
+        statements.push(format!(
+            "UPDATE \"{history}\" SET h_from = {seq} WHERE h_from IS NULL"
+        ));
+        statements.push(format!(
+            "UPDATE \"{history}\" SET h_to = {seq} WHERE h_to = {PENDING_END}"
+        ));
+    }
+    db.execute_unprepared(&statements.join(";\n")).await?;
+    Ok(seq)
+}
+
+/// Drops the history triggers of SQLite (made again by [`ensure`] after the migrations): a
+/// SQLite trigger names its table's columns, and a migration that drops or renames one would
+/// fail on it. PostgreSQL's trigger functions are bound when they run, and are made again too.
+pub async fn drop_triggers(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        return Ok(());
+    }
+    let names: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' \
+             AND (name LIKE '%!_history!_insert' ESCAPE '!' OR name LIKE '%!_history!_update' ESCAPE '!' \
+             OR name LIKE '%!_history!_delete' ESCAPE '!')",
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index(0))
+        .collect::<Result<_, _>>()?;
+    for name in names {
+        db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS \"{name}\""))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Removes the history: its triggers, functions and tables (the publication migration's
+/// `down`).
+pub async fn remove(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    drop_triggers(db).await?;
+    for history in history_tables(db).await? {
+        let table = history.trim_end_matches(SUFFIX);
+        if db.get_database_backend() == DbBackend::Postgres {
+            db.execute_unprepared(&format!(
+                "DROP FUNCTION IF EXISTS \"{table}_history_row\"() CASCADE"
+            ))
+            .await?;
+        }
+        db.execute_unprepared(&format!("DROP TABLE \"{history}\""))
+            .await?;
+    }
+    Ok(())
+}
