@@ -386,6 +386,10 @@ fn run(
         rate: Arc::clone(&rate),
         running: Arc::new(tokio::sync::Semaphore::new(settings.limits.executions)),
         documents: Default::default(),
+        snapshots: Some(crate::db::snapshot::Snapshots::new(
+            db.clone(),
+            &settings.database_url,
+        )),
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());
     let downloads = web::Data::new(http::downloads::Downloads::default());

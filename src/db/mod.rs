@@ -5,6 +5,7 @@ mod errors;
 mod health;
 mod migrate;
 mod pool;
+pub mod snapshot;
 
 pub use errors::{is_busy, is_unreachable, redacted};
 pub use health::StoreHealth;

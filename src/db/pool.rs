@@ -24,7 +24,20 @@ pub(super) async fn open_pool(
     store_timeout: Duration,
     min_connections: u32,
 ) -> Result<DatabaseConnection, DbErr> {
+    open_pool_in(url, store_timeout, min_connections, None).await
+}
+
+/// [`open_pool`] whose PostgreSQL connections have `search_path` (a snapshot's schema, then
+/// the live one for the extensions' functions): the read side's unqualified names then mean
+/// the snapshot's tables.
+pub(super) async fn open_pool_in(
+    url: &str,
+    store_timeout: Duration,
+    min_connections: u32,
+    search_path: Option<&str>,
+) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
+    let search_path = search_path.map(str::to_string);
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
@@ -63,8 +76,12 @@ pub(super) async fn open_pool(
             // every request spends its time planning. The
             // statements are written for index seeks whatever the values (tested at 100× by
             // bench/scale.sh). Sent with the connection's start-up: no round trip.
-            .map_sqlx_postgres_opts(|opts| {
-                opts.options([("plan_cache_mode", "force_generic_plan")])
+            .map_sqlx_postgres_opts(move |opts| {
+                let opts = opts.options([("plan_cache_mode", "force_generic_plan")]);
+                match &search_path {
+                    Some(path) => opts.options([("search_path", path.as_str())]),
+                    None => opts,
+                }
             });
     }
     // A fresh SQLite file opened by several processes at once: switching it to WAL needs a

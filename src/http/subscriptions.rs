@@ -76,6 +76,13 @@ impl Checked {
         &self,
         request: &mut Request,
     ) -> Result<Option<OperationType>, BoxStream<'static, Response>> {
+        if request.extensions.0.contains_key("asOf") {
+            return Err(refused(
+                "BAD_USER_INPUT",
+                "asOf is answered over HTTP only (POST or GET /graphql), where the answer can be \
+                 cached for good",
+            ));
+        }
         let checker = &self.state.checker;
         checker
             .check_text(&request.query)

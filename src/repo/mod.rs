@@ -14,6 +14,7 @@ pub mod goals;
 pub mod indicators;
 pub mod loaders;
 pub mod page;
+pub mod publications;
 pub mod rows;
 pub mod search;
 pub mod tally;

@@ -1,5 +1,6 @@
 //! Business rules as pure functions over plain values: no I/O, tested directly.
 
+pub mod asof;
 pub mod discrepancy;
 pub mod evaluation;
 pub mod evaluation_diff;

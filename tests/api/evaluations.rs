@@ -16,7 +16,7 @@ const FREEZE: &str = "mutation($k: EvaluationKind!, $p: String, $y: Int!) { free
 const ITEMS: &str = "query($id: ID!, $f: EvaluationItemFilter) { evaluation(id: $id) { items(first: 100, filter: $f) { totalCount nodes { indicator class value year targetValue comparator binding reason target { id } } } } }";
 
 /// The store id of the indicator with this name, as a global ID.
-async fn indicator(app: &TestApp, name: &str) -> String {
+pub(crate) async fn indicator(app: &TestApp, name: &str) -> String {
     let id = scalar(
         app,
         &format!("SELECT CAST(id AS BIGINT) FROM indicator WHERE name = '{name}'"),
@@ -30,7 +30,7 @@ async fn indicator(app: &TestApp, name: &str) -> String {
 }
 
 /// Submits (as 县卫健局's submitter) and approves (as another reviewer) a 2022 figure.
-async fn publish(app: &TestApp, ann: &str, eve: &str, name: &str, value: f64) {
+pub(crate) async fn publish(app: &TestApp, ann: &str, eve: &str, name: &str, value: f64) {
     let id = indicator(app, name).await;
     let body = app
         .query_as(Some(ann), SUBMIT, json!({ "i": id, "y": 2022, "v": value }))

@@ -1,5 +1,6 @@
 //! Integration tests: one binary (one link), modules by subject.
 
+mod asof;
 mod attacks;
 mod baseline;
 mod browser;

@@ -6,6 +6,7 @@
 //! operations in a batch, a mutation by GET. Everything else about a request's size is the
 //! limits extension's (`crate::limits`), which every transport shares.
 
+mod asof;
 pub(crate) mod body;
 mod multipart;
 mod outcome;
@@ -84,6 +85,8 @@ pub struct GraphqlState<E> {
     pub running: Arc<tokio::sync::Semaphore>,
     /// Documents parsed before, by their text.
     pub documents: super::documents::Documents,
+    /// The store's copies at past publications, for `asOf` queries (None: not answered).
+    pub snapshots: Option<Arc<crate::db::snapshot::Snapshots>>,
 }
 
 /// Routes `/graphql` (POST and GET) for any executor.

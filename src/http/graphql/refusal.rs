@@ -44,6 +44,12 @@ impl Refusal {
         }
     }
 
+    /// A well-formed request asking for what cannot be (an `asOf` instant outside the
+    /// publications, say): BAD_USER_INPUT.
+    pub(super) fn input(message: impl Into<String>) -> Self {
+        Refusal::document("BAD_USER_INPUT", message)
+    }
+
     pub(super) fn too_deep(limits: &Limits) -> Self {
         Refusal::new(
             StatusCode::BAD_REQUEST,

@@ -24,6 +24,11 @@ pub(super) async fn single<E: Executor>(
         return unavailable(content_type);
     }
     let who = caller(req);
+    let as_of = match super::asof::asked(&request) {
+        Some(Ok(text)) => Some(text),
+        Some(Err(refusal)) => return refusal.response(content_type),
+        None => None,
+    };
     let (key, request_text) = cache::request_key(
         &request.query,
         variables_text,
@@ -33,6 +38,7 @@ pub(super) async fn single<E: Executor>(
     // A request the cache has answered before is a public query that passed every check:
     // neither parsing nor checking it again can change that (the limits are fixed).
     let known = who.bearer.is_none()
+        && as_of.is_none()
         && state
             .cache
             .as_ref()
@@ -45,6 +51,14 @@ pub(super) async fn single<E: Executor>(
             Err(refusal) => return refusal.response(content_type),
         }
     };
+    if let Some(text) = as_of {
+        return match super::asof::resolve(state, &text, operation, content_type).await {
+            Ok(resolved) => {
+                super::asof::answer(state, request, &who, resolved, content_type, key).await
+            }
+            Err(refused) => refused,
+        };
+    }
     // Only anonymous queries are public answers; anything else is never cached or tagged.
     let public = who.bearer.is_none() && operation == Some(OperationType::Query);
     let request = with_context(state, request, who, operation);

@@ -107,6 +107,12 @@ async fn batch_of<E: Executor>(
     // Each answer is serialized on its own, so its fields keep the order the query asked for.
     let mut out: Vec<String> = Vec::with_capacity(requests.len());
     for mut request in requests {
+        if super::asof::asked(&request).is_some() {
+            let refusal =
+                Refusal::input("asOf is not answered inside a batch: send that query alone");
+            out.push(refusal.body().to_string());
+            continue;
+        }
         let operation = match prepare(&mut request, state, address, false) {
             Ok(operation) => operation,
             Err(refusal) => {
@@ -153,6 +159,10 @@ pub struct GetParams {
     query: Option<String>,
     variables: Option<String>,
     operation_name: Option<String>,
+    /// The request's extensions, as JSON (the GraphQL-over-HTTP specification's parameter).
+    extensions: Option<String>,
+    /// `asOf` without the JSON of `extensions`: a URL that names one past answer.
+    as_of: Option<String>,
 }
 
 /// `GET /graphql?query=…&variables=…&operationName=…`: queries only.
@@ -203,6 +213,29 @@ pub async fn get<E: Executor>(
     }
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
+    }
+    if let Some(text) = params.extensions.filter(|t| !t.trim().is_empty()) {
+        if nesting::json_depth(text.as_bytes(), state.limits.nesting) > state.limits.nesting {
+            return Refusal::too_deep(&state.limits).response(content_type);
+        }
+        match serde_json::from_str::<std::collections::HashMap<String, async_graphql::Value>>(&text)
+        {
+            Ok(extensions) => request.extensions = async_graphql::Extensions(extensions),
+            Err(e) => {
+                return reply(
+                    StatusCode::BAD_REQUEST,
+                    content_type,
+                    &format!("`extensions` is not a JSON object: {e}"),
+                    "BAD_REQUEST",
+                )
+            }
+        }
+    }
+    if let Some(at) = params.as_of {
+        request
+            .extensions
+            .0
+            .insert("asOf".into(), async_graphql::Value::String(at));
     }
     single(&req, &state, request, &variables_text, content_type, true).await
 }

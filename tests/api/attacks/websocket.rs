@@ -136,6 +136,18 @@ on_both_backends!(
                 "{m}"
             );
         }
+        // asOf is HTTP's: refused here with the same code, not answered as of now.
+        send(&mut ws, json!({ "id": "past", "type": "subscribe", "payload": { "query": "{ plans { code } }", "extensions": { "asOf": "2026-01-01T00:00:00Z" } } })).await;
+        let m = next(&mut ws).await;
+        let errors = if m["type"] == "error" {
+            &m["payload"]
+        } else {
+            &m["payload"]["errors"]
+        };
+        assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT", "{m}");
+        if m["type"] == "next" {
+            assert_eq!(next(&mut ws).await["type"], "complete");
+        }
         // A normal query over the same connection is answered.
         send(&mut ws, json!({ "id": "ok", "type": "subscribe", "payload": { "query": "{ plans { code } }" } })).await;
         let m = next(&mut ws).await;
