@@ -24,6 +24,11 @@ pub struct Model {
     /// The evaluation of the same kind, scope and year it revises.
     pub revises_id: Option<i32>,
     pub item_count: i32,
+    /// The instant whose public data it classed, when asked for one (else `frozen_at`).
+    pub as_of: Option<DateTimeUtc>,
+    /// The publication whose data it classed (none on evaluations frozen before there were
+    /// publications).
+    pub publication_seq: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,7 +22,7 @@ CREATE FUNCTION domain_history_row() RETURNS trigger
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "domain__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "domain__history" ("id", "key", "plan_id", "ordinal", "number", "title", "chapter", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."key", NEW."plan_id", NEW."ordinal", NEW."number", NEW."title", NEW."chapter", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION evaluation_history_row() RETURNS trigger
     LANGUAGE plpgsql
-    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "evaluation__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "evaluation__history" ("id", "kind", "plan_code", "through_year", "rules_version", "data_version", "frozen_at", "sha256", "revises_id", "item_count") VALUES (NEW."id", NEW."kind", NEW."plan_code", NEW."through_year", NEW."rules_version", NEW."data_version", NEW."frozen_at", NEW."sha256", NEW."revises_id", NEW."item_count"); END IF; RETURN NULL; END $$;
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "evaluation__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "evaluation__history" ("id", "kind", "plan_code", "through_year", "rules_version", "data_version", "frozen_at", "sha256", "revises_id", "item_count", "as_of", "publication_seq") VALUES (NEW."id", NEW."kind", NEW."plan_code", NEW."through_year", NEW."rules_version", NEW."data_version", NEW."frozen_at", NEW."sha256", NEW."revises_id", NEW."item_count", NEW."as_of", NEW."publication_seq"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION evaluation_is_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN RAISE EXCEPTION 'evaluations are append-only: freeze a revising evaluation'; END $$;
@@ -239,7 +239,9 @@ CREATE TABLE evaluation (
     frozen_at timestamp with time zone NOT NULL,
     sha256 character varying NOT NULL,
     revises_id integer,
-    item_count integer NOT NULL
+    item_count integer NOT NULL,
+    as_of timestamp with time zone,
+    publication_seq bigint
 );
 CREATE TABLE evaluation__history (
     id integer,
@@ -252,6 +254,8 @@ CREATE TABLE evaluation__history (
     sha256 character varying,
     revises_id integer,
     item_count integer,
+    as_of timestamp with time zone,
+    publication_seq bigint,
     h_from bigint,
     h_to bigint
 );
@@ -738,6 +742,7 @@ INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000015_val
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000016_evaluations', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000017_access_until', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000018_publication', 0);
+INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000019_evaluation_as_of', 0);
 SELECT pg_catalog.setval('app_user_id_seq', 1, false);
 SELECT pg_catalog.setval('audit_log_id_seq', 1, false);
 SELECT pg_catalog.setval('department_alias_id_seq', 1, false);

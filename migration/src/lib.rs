@@ -19,6 +19,7 @@ mod m20261206_000015_value_unavailable;
 mod m20261206_000016_evaluations;
 mod m20261206_000017_access_until;
 mod m20261206_000018_publication;
+mod m20261206_000019_evaluation_as_of;
 
 pub mod baseline;
 pub mod history;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_evaluations::Migration),
             Box::new(m20261206_000017_access_until::Migration),
             Box::new(m20261206_000018_publication::Migration),
+            Box::new(m20261206_000019_evaluation_as_of::Migration),
         ]
     }
 }

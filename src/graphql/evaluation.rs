@@ -73,6 +73,10 @@ pub struct FreezeEvaluationInput {
     /// The last year whose values count: a year of the period for ANNUAL and MIDTERM, its
     /// last year for FINAL.
     pub through_year: i32,
+    /// Class the public data of this instant (values, targets and statuses as the public
+    /// had them then; the last publication at or before it) rather than of now. Not in the
+    /// future, not before the first publication.
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Which evaluations to list.
@@ -189,14 +193,22 @@ impl Evaluation {
         self.0.through_year
     }
 
-    /// When it was frozen: the public values and targets of that instant are what it classed.
+    /// The instant whose public values and targets it classed: the one it was asked to be
+    /// frozen as of, or when it was frozen.
     async fn as_of(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.as_of.unwrap_or(self.0.frozen_at)
+    }
+
+    /// When it was frozen.
+    async fn frozen_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.frozen_at
     }
 
-    /// The store's data version when it was frozen (it rises with every public change).
+    /// The publication whose data it classed (`extensions.asOf.resolvedSeq` of a query asked
+    /// as of `asOf` answers from the same one); for an evaluation frozen before publications
+    /// were numbered, the store's data version then.
     async fn seq(&self) -> i64 {
-        self.0.data_version
+        self.0.publication_seq.unwrap_or(self.0.data_version)
     }
 
     /// SHA-256 (hex) of what it says — its kind, scope, year, rules and every item: freezing
@@ -471,10 +483,15 @@ impl EvaluationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to freeze.")] input: FreezeEvaluationInput,
     ) -> ApiResult<Evaluation> {
+        let as_of = match input.as_of {
+            Some(instant) => Some(as_of(ctx, instant).await?),
+            None => None,
+        };
         let freeze = Freeze {
             kind: input.kind.into(),
             plan_code: input.plan_code,
             through_year: input.through_year,
+            as_of,
         };
         let target = format!(
             "evaluation:{}:{}:{}",
@@ -489,6 +506,40 @@ impl EvaluationMutation {
         .await?;
         Ok(Evaluation(made))
     }
+}
+
+/// The publication an evaluation's instant resolves to, with its copy of the store.
+async fn as_of(
+    ctx: &Context<'_>,
+    instant: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<crate::service::evaluations::AsOf> {
+    let at_us = instant.timestamp_micros();
+    if at_us > chrono::Utc::now().timestamp_micros() {
+        return Err(crate::error::AppError::BadUserInput(format!(
+            "asOf {instant} is in the future: nothing has been published then yet"
+        ))
+        .into());
+    }
+    let Some(found) = crate::repo::publications::at(store(ctx)?, at_us).await? else {
+        return Err(crate::error::AppError::BadUserInput(format!(
+            "asOf {instant} is before the first publication: nothing was public then"
+        ))
+        .into());
+    };
+    let snapshots = ctx
+        .data::<std::sync::Arc<crate::db::snapshot::Snapshots>>()
+        .map_err(|_| crate::error::AppError::internal("no copies of the store in the request"))?;
+    let copy = snapshots.get(found.seq).await.map_err(|e| {
+        crate::error::AppError::internal(format!(
+            "the copy at publication {} was not made: {e}",
+            found.seq
+        ))
+    })?;
+    Ok(crate::service::evaluations::AsOf {
+        instant,
+        seq: found.seq,
+        copy,
+    })
 }
 
 /// An evaluation for `node(id:)`.

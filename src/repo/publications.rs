@@ -57,3 +57,8 @@ pub async fn after(db: &impl ConnectionTrait, seq: i64) -> Result<Option<Publica
     )
     .await
 }
+
+/// The last publication, if any.
+pub async fn latest(db: &impl ConnectionTrait) -> Result<Option<Publication>, DbErr> {
+    one(db, Query::select().order_by(Alias::new("seq"), Order::Desc)).await
+}

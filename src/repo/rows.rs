@@ -236,7 +236,7 @@ positional! {
     }
     evaluation::Model {
         id, kind, plan_code, through_year, rules_version, data_version, frozen_at, sha256,
-        revises_id, item_count,
+        revises_id, item_count, as_of, publication_seq,
     }
     evaluation_item::Model {
         id, evaluation_id, ordinal, target_id, target_key, plan_code, domain, nature,

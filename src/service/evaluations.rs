@@ -23,6 +23,29 @@ pub struct Freeze {
     /// A plan's code, or none for all plans.
     pub plan_code: Option<String>,
     pub through_year: i32,
+    /// The instant whose public data to class and the publication it resolved to, with that
+    /// publication's copy of the store (none: the data now).
+    pub as_of: Option<AsOf>,
+}
+
+/// An evaluation's instant: the public data of publication `seq`, read from its copy.
+#[derive(Clone)]
+pub struct AsOf {
+    pub instant: chrono::DateTime<chrono::Utc>,
+    pub seq: i64,
+    pub copy: std::sync::Arc<crate::db::snapshot::Snapshot>,
+}
+
+impl std::fmt::Debug for AsOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AsOf({}, seq {})", self.instant, self.seq)
+    }
+}
+
+impl PartialEq for AsOf {
+    fn eq(&self, other: &AsOf) -> bool {
+        (self.instant, self.seq) == (other.instant, other.seq)
+    }
 }
 
 /// Items per INSERT: 22 columns each, within every store's limit on bound parameters.
@@ -34,8 +57,17 @@ pub async fn freeze(
     _actor: &Actor,
     input: &Freeze,
 ) -> Result<Done<evaluation::Model>, AppError> {
-    let plan_id = check(db, input).await?;
-    let scoped = repo::scope(db, plan_id, input.through_year).await?;
+    let scoped = match &input.as_of {
+        Some(as_of) => {
+            let copy = &as_of.copy.db;
+            let plan_id = check(copy, input).await?;
+            repo::scope(copy, plan_id, input.through_year).await?
+        }
+        None => {
+            let plan_id = check(db, input).await?;
+            repo::scope(db, plan_id, input.through_year).await?
+        }
+    };
     let items: Vec<evaluation_item::Model> = (0i32..)
         .zip(&scoped)
         .map(|(ordinal, s)| item(input.kind, ordinal, s))
@@ -48,6 +80,11 @@ pub async fn freeze(
     let kind = input.kind.as_str();
     let code = input.plan_code.as_deref();
     let revises = repo::latest_of(db, kind, code, input.through_year).await?;
+    // The publication whose data it read: the one asked for, or the last one committed.
+    let seq = match &input.as_of {
+        Some(as_of) => Some(as_of.seq),
+        None => crate::repo::publications::latest(db).await?.map(|p| p.seq),
+    };
     let made = evaluation::ActiveModel {
         kind: Set(kind.to_string()),
         plan_code: Set(input.plan_code.clone()),
@@ -58,6 +95,8 @@ pub async fn freeze(
         sha256: Set(sha256.clone()),
         revises_id: Set(revises.map(|r| r.id)),
         item_count: Set(i32::try_from(items.len()).unwrap_or(i32::MAX)),
+        as_of: Set(input.as_of.as_ref().map(|a| a.instant)),
+        publication_seq: Set(seq),
         ..Default::default()
     }
     .insert(db)

@@ -332,3 +332,114 @@ async fn the_copies_kept_are_bounded() {
     let body = app.query("{ plans { code } }").await;
     assert_eq!(body["data"]["plans"][0]["code"], "women");
 }
+
+const FREEZE_AS_OF: &str = "mutation($y: Int!, $at: DateTime) { freezeEvaluation(input: { kind: FINAL, planCode: \"health\", throughYear: $y, asOf: $at }) { id seq asOf summary { class count } } }";
+
+fn class_counts(evaluation: &Value) -> Vec<(String, i64)> {
+    evaluation["summary"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                c["class"].as_str().unwrap_or("").to_string(),
+                c["count"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    list.iter().map(|(c, n)| ((*c).to_string(), *n)).collect()
+}
+
+on_both_backends!(
+    an_evaluation_frozen_as_of_an_instant_classes_the_data_public_then,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        user(&app, "stats.eve", UserRole::Reviewer, None).await;
+        let ann = login(&app, "wj.ann").await;
+        let dai = login(&app, "stats.dai").await;
+        let eve = login(&app, "stats.eve").await;
+        let before = rfc3339(chrono::Utc::now());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        // ≤14 from 15.37 (set twice): 15.0 in 2022 does not meet it by the end.
+        publish(&app, &ann, &eve, "重大慢性病过早死亡率", 15.0).await;
+
+        let now = app
+            .query_as(Some(&dai), FREEZE_AS_OF, json!({ "y": 2025, "at": null }))
+            .await;
+        let now = &now["data"]["freezeEvaluation"];
+        assert_eq!(
+            class_counts(now),
+            pairs(&[
+                ("ACHIEVED", 4),
+                ("NOT_ACHIEVED", 2),
+                ("NO_DATA", 79),
+                ("NOT_QUANTIFIED", 8)
+            ]),
+            "{now}"
+        );
+        let then = app
+            .query_as(Some(&dai), FREEZE_AS_OF, json!({ "y": 2025, "at": before }))
+            .await;
+        let then = &then["data"]["freezeEvaluation"];
+        // The document alone, as the public had it before the figure.
+        assert_eq!(
+            class_counts(then),
+            pairs(&[("ACHIEVED", 4), ("NO_DATA", 81), ("NOT_QUANTIFIED", 8)]),
+            "{then}"
+        );
+        let instant = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .map(|t| t.timestamp_micros())
+                .ok()
+        };
+        assert_eq!(
+            instant(then["asOf"].as_str().unwrap_or("")),
+            instant(&before),
+            "{then}"
+        );
+        // Its publication is the one a query asked as of that instant answers from.
+        let (_, asked) = raw(&app, "{ plans { code } }", Some(json!({ "asOf": before }))).await;
+        let asked: Value = serde_json::from_str(&asked).unwrap_or_default();
+        assert_eq!(
+            then["seq"], asked["extensions"]["asOf"]["resolvedSeq"],
+            "{asked}"
+        );
+        assert!(now["seq"].as_i64() > then["seq"].as_i64(), "{now} {then}");
+        // The same instant again: the same evaluation.
+        let again = app
+            .query_as(Some(&dai), FREEZE_AS_OF, json!({ "y": 2025, "at": before }))
+            .await;
+        assert_eq!(again["data"]["freezeEvaluation"]["id"], then["id"]);
+        for (at, says) in [
+            ("2099-01-01T00:00:00Z", "in the future"),
+            ("2000-01-01T00:00:00Z", "before the first publication"),
+        ] {
+            let body = app
+                .query_as(Some(&dai), FREEZE_AS_OF, json!({ "y": 2025, "at": at }))
+                .await;
+            assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(says),
+                "{body}"
+            );
+        }
+        let body = app
+            .query_as(
+                Some(&dai),
+                FREEZE_AS_OF,
+                json!({ "y": 2025, "at": "2025-12-31T00:00:00" }),
+            )
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    }
+);

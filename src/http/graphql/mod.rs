@@ -159,7 +159,11 @@ fn with_context<E>(
     who: Caller,
     operation: Option<OperationType>,
 ) -> Request {
-    let request = request.data(who);
+    let mut request = request.data(who);
+    if let (Some(OperationType::Mutation), Some(snapshots)) = (operation, &state.snapshots) {
+        // For a mutation that reads the past (freezeEvaluation's asOf).
+        request = request.data(Arc::clone(snapshots));
+    }
     match &state.store {
         Some(db) => request.data(crate::repo::loaders::for_request(
             db.clone(),
