@@ -16,6 +16,7 @@ pub enum Kind {
     Department,
     Value,
     Evaluation,
+    SelfAssessment,
 }
 
 impl Kind {
@@ -29,6 +30,7 @@ impl Kind {
             Kind::Department => "Department",
             Kind::Value => "ReportedValue",
             Kind::Evaluation => "Evaluation",
+            Kind::SelfAssessment => "SelfAssessment",
         }
     }
 
@@ -42,6 +44,7 @@ impl Kind {
             Kind::Department,
             Kind::Value,
             Kind::Evaluation,
+            Kind::SelfAssessment,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -97,6 +100,7 @@ mod tests {
             Kind::Department,
             Kind::Value,
             Kind::Evaluation,
+            Kind::SelfAssessment,
         ] {
             assert_eq!(decode(&encode(kind, 7)).unwrap(), (kind, 7));
         }

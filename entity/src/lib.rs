@@ -22,6 +22,7 @@ pub mod indicator;
 pub mod indicator_assignment;
 pub mod indicator_value;
 pub mod plan;
+pub mod self_assessment;
 pub mod status_tally;
 pub mod target;
 pub mod value_event;

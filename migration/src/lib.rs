@@ -20,6 +20,7 @@ mod m20261206_000016_evaluations;
 mod m20261206_000017_access_until;
 mod m20261206_000018_publication;
 mod m20261206_000019_evaluation_as_of;
+mod m20261206_000020_self_assessment;
 
 pub mod baseline;
 pub mod history;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_access_until::Migration),
             Box::new(m20261206_000018_publication::Migration),
             Box::new(m20261206_000019_evaluation_as_of::Migration),
+            Box::new(m20261206_000020_self_assessment::Migration),
         ]
     }
 }

@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use entity::{evaluation, evaluation_item};
 
+use super::evaluation_item::{Beside, EvaluationItem, EvaluationItemConnection};
 use super::ids::{self, Kind as IdKind};
 use super::session::mutate;
-use super::target::Target;
-use super::{load_one_opt, page_args, store};
+use super::{page_args, store};
 use crate::error::ApiResult;
-use crate::repo::batch::TargetById;
 use crate::repo::evaluations::{self as repo, EvaluationFilter, ItemFilter};
 use crate::rules::evaluation::{Class, Kind, Tally};
 use crate::service::evaluations::{self as service, Freeze};
@@ -154,8 +153,16 @@ fn rate(tally: &Tally) -> AchievementRate {
     }
 }
 
-fn class_of(item: &evaluation_item::Model) -> Class {
+pub(super) fn class_of(item: &evaluation_item::Model) -> Class {
     Class::stored(&item.class)
+}
+
+/// Whether a page of items asks for what departments said (one read for the page if so).
+fn asks_beside(ctx: &Context<'_>) -> bool {
+    let look = ctx.look_ahead();
+    [look.field("nodes"), look.field("edges").field("node")]
+        .iter()
+        .any(|n| n.field("selfAssessments").exists() || n.field("disagrees").exists())
 }
 
 /// A frozen evaluation.
@@ -257,8 +264,24 @@ impl Evaluation {
             binding: filter.binding,
         };
         let args = page_args(ctx, first, after, last, before);
-        let page = repo::items(store(ctx)?, self.0.id, &filter, &args).await?;
-        Ok(EvaluationItemConnection(page.map(EvaluationItem)))
+        let db = store(ctx)?;
+        let page = repo::items(db, self.0.id, &filter, &args).await?;
+        let beside = if asks_beside(ctx) {
+            let targets: Vec<i32> = page.edges.iter().map(|(_, i)| i.target_id).collect();
+            let found = crate::repo::self_assessments::approved_for(
+                db,
+                &self.0.kind,
+                self.0.through_year,
+                &targets,
+            )
+            .await?;
+            Some(std::sync::Arc::new(Beside(found)))
+        } else {
+            None
+        };
+        Ok(EvaluationItemConnection::of(
+            page.map(|i| EvaluationItem(i, beside.clone())),
+        ))
     }
 
     /// Counts per class, in the order of `EvaluationClass`.
@@ -314,114 +337,11 @@ fn keys(item: &evaluation_item::Model, by: EvaluationGrouping) -> Vec<String> {
     }
 }
 
-/// One target as an evaluation classed it.
-#[derive(Clone)]
-pub struct EvaluationItem(pub evaluation_item::Model);
-
-/// One target as an evaluation classed it, with the value, the target and the rule's numbers
-/// it used.
-#[Object]
-impl EvaluationItem {
-    /// The target as it is now (null if a later import removed it; the fields below say what
-    /// the evaluation saw).
-    async fn target(&self, ctx: &Context<'_>) -> ApiResult<Option<Target>> {
-        Ok(load_one_opt(ctx, TargetById(self.0.target_id))
-            .await?
-            .map(Target))
-    }
-
-    /// The target's stable key.
-    async fn target_key(&self) -> &str {
-        &self.0.target_key
-    }
-
-    /// The plan's code.
-    async fn plan_code(&self) -> &str {
-        &self.0.plan_code
-    }
-
-    /// The domain's title.
-    async fn domain(&self) -> &str {
-        &self.0.domain
-    }
-
-    /// The indicator as the target names it.
-    async fn indicator(&self) -> &str {
-        &self.0.indicator
-    }
-
-    /// The unit of the values and the target.
-    async fn unit(&self) -> Option<&str> {
-        self.0.unit.as_deref()
-    }
-
-    /// The class.
-    async fn class(&self) -> EvaluationClass {
-        class_of(&self.0).into()
-    }
-
-    /// The value used (the latest up to the evaluation's year); null without one.
-    async fn value(&self) -> Option<f64> {
-        self.0.value
-    }
-
-    /// The year of the value used.
-    async fn year(&self) -> Option<i32> {
-        self.0.value_year
-    }
-
-    /// The target in force, as a level of the indicator (a change target turned into one).
-    async fn target_value(&self) -> Option<f64> {
-        self.0.target_value
-    }
-
-    /// How the value is compared with it: at_least, at_most, about, exactly.
-    async fn comparator(&self) -> Option<&str> {
-        self.0.comparator.as_deref()
-    }
-
-    /// The year the target is for.
-    async fn target_year(&self) -> i32 {
-        self.0.target_year
-    }
-
-    /// Whether the target is binding (约束性).
-    async fn binding(&self) -> bool {
-        self.0.binding
-    }
-
-    /// Share of the way from the start to the target (may exceed 1 or be negative).
-    async fn progress(&self) -> Option<f64> {
-        self.0.progress
-    }
-
-    /// Where the trajectory says the indicator should have been in the value's year.
-    async fn expected(&self) -> Option<f64> {
-        self.0.expected
-    }
-
-    /// Why, in Chinese, with the numbers.
-    async fn reason(&self) -> &str {
-        &self.0.reason_zh
-    }
-
-    /// Why, in English, with the numbers.
-    async fn reason_en(&self) -> &str {
-        &self.0.reason_en
-    }
-}
-
 super::pagination::connection!(
     EvaluationConnection,
     EvaluationEdge,
     Evaluation,
     "evaluations"
-);
-super::pagination::connection!(
-    EvaluationItemConnection,
-    EvaluationItemEdge,
-    EvaluationItem,
-    "targets of an evaluation"
 );
 
 /// Root fields for evaluations (public).

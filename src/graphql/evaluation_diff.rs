@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Object, ID};
 
-use super::evaluation::EvaluationItem;
+use super::evaluation_item::EvaluationItem;
 use super::ids::{self, Kind};
 use super::{page_args, store};
 use crate::error::{ApiResult, AppError};
@@ -19,12 +19,12 @@ pub struct EvaluationChange(Change);
 impl EvaluationChange {
     /// The target as the earlier evaluation classed it; null if it was not there.
     async fn before(&self) -> Option<EvaluationItem> {
-        self.0.before.clone().map(EvaluationItem)
+        self.0.before.clone().map(|i| EvaluationItem(i, None))
     }
 
     /// The target as the later evaluation classed it; null if it is no longer there.
     async fn after(&self) -> Option<EvaluationItem> {
-        self.0.after.clone().map(EvaluationItem)
+        self.0.after.clone().map(|i| EvaluationItem(i, None))
     }
 
     /// What changed, in Chinese, with the numbers (class, value used, target).

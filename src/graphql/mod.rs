@@ -5,6 +5,7 @@ pub mod domain;
 pub mod enums;
 pub mod evaluation;
 pub mod evaluation_diff;
+pub mod evaluation_item;
 pub mod goal;
 pub use crate::ids;
 pub mod indicator;
@@ -14,6 +15,7 @@ pub mod plan;
 pub mod reads;
 pub mod reported;
 pub mod search;
+pub mod self_assessment;
 pub mod session;
 pub mod source;
 pub mod submission;
@@ -51,6 +53,7 @@ pub struct QueryRoot(
     submission::SubmissionQuery,
     evaluation::EvaluationQuery,
     evaluation_diff::EvaluationDiffQuery,
+    self_assessment::SelfAssessmentQuery,
 );
 
 /// Everything that changes the store: sessions, accounts, and the reporting workflow. Each
@@ -63,6 +66,7 @@ pub struct MutationRoot(
     submission::CorrectionMutation,
     upload::UploadMutation,
     evaluation::EvaluationMutation,
+    self_assessment::SelfAssessmentMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

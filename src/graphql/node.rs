@@ -51,6 +51,8 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
         // Reported values are not public nodes: read them through `reportedValue`.
         Kind::Value => None,
         Kind::Evaluation => super::evaluation::find(ctx, n).await?.map(Node::Evaluation),
+        // Nor are self-assessments (a submitted one is not public): `selfAssessments`.
+        Kind::SelfAssessment => None,
     })
 }
 

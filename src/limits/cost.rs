@@ -58,6 +58,12 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("Department", "statusCounts", Fixed(6)),
         ("Goal", "departments", Measured(DepartmentsPerGoal)),
         ("Target", "departments", Measured(DepartmentsPerGoal)),
+        // One per lead department of the target's goal.
+        (
+            "EvaluationItem",
+            "selfAssessments",
+            Measured(DepartmentsPerGoal),
+        ),
         // Years are checked against the plan periods and their baseline years.
         ("Target", "trajectory", Fixed(20)),
         ("Indicator", "series", Fixed(20)),

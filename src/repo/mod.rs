@@ -17,6 +17,7 @@ pub mod page;
 pub mod publications;
 pub mod rows;
 pub mod search;
+pub mod self_assessments;
 pub mod tally;
 pub mod targets;
 pub mod templates;

@@ -14,7 +14,8 @@ use entity::vocab::{
 };
 use entity::{
     audit_log, department, department_alias, document, domain, evaluation, evaluation_item, goal,
-    goal_department, goal_group, indicator, indicator_value, plan, target, value_event,
+    goal_department, goal_group, indicator, indicator_value, plan, self_assessment, target,
+    value_event,
 };
 use sea_orm::prelude::{Date, DateTimeUtc};
 use sea_orm::{
@@ -243,6 +244,10 @@ positional! {
         departments, indicator, unit, class, value, value_year, target_value, comparator,
         target_year, binding, progress, expected, reason_zh, reason_en,
     }
+    self_assessment::Model {
+        id, target_id, department_id, kind, through_year, class, done, held_back, status,
+        version, submitted_by, submitted_at, reviewed_by, reviewed_at, review_comment,
+    }
 }
 
 /// Every row of a select of whole models, decoded by position.
@@ -304,7 +309,8 @@ mod tests {
             target,
             value_event,
             evaluation,
-            evaluation_item
+            evaluation_item,
+            self_assessment
         );
         let mut lean = columns::<goal::Entity>();
         lean.retain(|c| c != "source_text");

@@ -7,4 +7,5 @@ pub mod evaluation_diff;
 pub mod hosts;
 pub mod progress;
 pub mod quality;
+pub mod self_assessment;
 pub mod workflow;

@@ -8,6 +8,7 @@ pub mod evaluations;
 pub mod indicators;
 pub mod login;
 pub mod operations;
+pub mod self_assessments;
 pub mod statuses;
 pub mod tally;
 pub mod unavailable;

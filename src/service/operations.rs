@@ -93,3 +93,13 @@ pub const CLI_USER_DISABLE: Kind = Kind {
     action: "user disable",
     roles: ADMIN,
 };
+/// A lead department's self-assessment for an evaluation round (`submitSelfAssessment`).
+pub const SUBMIT_SELF_ASSESSMENT: Kind = Kind {
+    action: "submitSelfAssessment",
+    roles: &[UserRole::Submitter],
+};
+/// Approving or rejecting one (`reviewSelfAssessment`).
+pub const REVIEW_SELF_ASSESSMENT: Kind = Kind {
+    action: "reviewSelfAssessment",
+    roles: &[UserRole::Reviewer],
+};

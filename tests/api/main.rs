@@ -20,6 +20,7 @@ mod quality;
 mod read_api;
 mod scale;
 mod schema;
+mod self_assessments;
 mod series;
 mod slices;
 mod statements;
