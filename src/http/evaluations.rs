@@ -49,7 +49,11 @@ pub async fn file(
                 return Ok(None);
             };
             let items = repo::all_items(db, n).await?;
-            Ok(Some(crate::pages::evaluation::report(&e, &items)))
+            let targets: Vec<i32> = items.iter().map(|i| i.target_id).collect();
+            let said =
+                crate::repo::self_assessments::approved_for(db, &e.kind, e.through_year, &targets)
+                    .await?;
+            Ok(Some(crate::pages::evaluation::report(&e, &items, &said)))
         })
         .await;
     }

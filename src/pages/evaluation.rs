@@ -1,14 +1,17 @@
 //! `/evaluations/{id}`: a frozen evaluation as the report the county files (监测报告 /
-//! 评估报告): what it is, the summary and the 达标率 with its denominator, the classes by
-//! domain, the binding targets that lag, and every target with its reason; printable on A4.
+//! 评估报告): what it is, the summary and the 达标率 with its denominator, a chart of the
+//! classes, the classes by domain, the binding targets that lag, the departments'
+//! self-assessments beside the computed classes, and every target with its reason; printable
+//! on A4.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use entity::{evaluation, evaluation_item};
 
 use super::{esc, num, page};
 use crate::ids::{self, Kind as IdKind};
+use crate::repo::self_assessments::Assessed;
 use crate::rules::evaluation::{Class, Kind, Tally};
 
 fn class_of(i: &evaluation_item::Model) -> Class {
@@ -28,18 +31,24 @@ fn rate(t: &Tally) -> String {
     }
 }
 
-/// The report page of an evaluation and its items (in order).
-pub fn report(e: &evaluation::Model, items: &[evaluation_item::Model]) -> String {
+/// The report page of an evaluation, its items (in order) and the approved self-assessments
+/// of its round, by target.
+pub fn report(
+    e: &evaluation::Model,
+    items: &[evaluation_item::Model],
+    said: &HashMap<i32, Vec<Assessed>>,
+) -> String {
     let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
     let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
     let id = ids::encode(IdKind::Evaluation, e.id).0;
     let mut b = format!(
-        "<h1>{}</h1><p>冻结于 {}（数据版本 {}），规则版本 {}；共 {} 个目标。\
+        "<h1>{}</h1><p>数据截至 {}（发布序号 {}），冻结于 {}，规则版本 {}；共 {} 个目标。\
          本评估冻结后不再改变：数值更正后另行冻结的评估会注明它修订了哪一份。</p>\
          <p><small>SHA-256：<code>{}</code></small></p>",
         esc(&title),
+        e.as_of.unwrap_or(e.frozen_at).format("%Y-%m-%d %H:%M UTC"),
+        e.publication_seq.unwrap_or(e.data_version),
         e.frozen_at.format("%Y-%m-%d %H:%M UTC"),
-        e.data_version,
         esc(&e.rules_version),
         e.item_count,
         esc(&e.sha256)
@@ -54,8 +63,10 @@ pub fn report(e: &evaluation::Model, items: &[evaluation_item::Model]) -> String
     let all = Tally::of(items.iter().map(class_of));
     let _ = write!(b, "<h2 id=\"summary\">概要</h2><p>{}。</p>", rate(&all));
     b.push_str(&counts_table("各类目标数（个）", kind, &[("全部", &all)]));
+    b.push_str(&chart(kind, &all));
     b.push_str(&by_domain(kind, items));
     b.push_str(&lagging(kind, items));
+    b.push_str(&self_assessed(kind, items, said));
     b.push_str(&every_target(kind, items));
     let _ = write!(
         b,
@@ -175,6 +186,85 @@ fn every_target(kind: Kind, items: &[evaluation_item::Model]) -> String {
             class_of(i).chinese(kind),
             value(i),
             esc(&i.reason_zh)
+        );
+    }
+    b.push_str("</tbody></table></div>");
+    b
+}
+
+/// The classes as horizontal bars (inline SVG, no script; a table above says the same).
+fn chart(kind: Kind, all: &Tally) -> String {
+    let most = all.counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let rows = all.counts.len();
+    let (bar, gap, label, width) = (18, 8, 110, 420);
+    let height = rows * (bar + gap) + gap;
+    let mut b = format!(
+        "<figure><svg role=\"img\" aria-labelledby=\"chart-title\" viewBox=\"0 0 {} {height}\" \
+         width=\"100%\" style=\"max-width:{}px\"><title id=\"chart-title\">各类目标数</title>",
+        label + width + 60,
+        label + width + 60
+    );
+    for (row, (class, n)) in all.counts.iter().enumerate() {
+        let y = gap + row * (bar + gap);
+        let w = width * n / most;
+        let _ = write!(
+            b,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"13\">{}</text>\
+             <rect x=\"{label}\" y=\"{y}\" width=\"{w}\" height=\"{bar}\" fill=\"#2b5797\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"13\">{n}</text>",
+            label - 8,
+            y + bar - 4,
+            class.chinese(kind),
+            label + w + 6,
+            y + bar - 4
+        );
+    }
+    b.push_str("</svg><figcaption>各类目标数（个）</figcaption></figure>");
+    b
+}
+
+/// The departments' approved self-assessments beside the computed classes, disagreements
+/// first.
+fn self_assessed(
+    kind: Kind,
+    items: &[evaluation_item::Model],
+    said: &HashMap<i32, Vec<Assessed>>,
+) -> String {
+    let mut rows: Vec<(bool, &evaluation_item::Model, &Assessed)> = Vec::new();
+    for i in items {
+        for a in said.get(&i.target_id).into_iter().flatten() {
+            let own = Class::stored(&a.row.class);
+            let differs = crate::rules::self_assessment::disagrees(own, class_of(i));
+            rows.push((differs, i, a));
+        }
+    }
+    let mut b = String::from("<h2 id=\"self\">部门自我评估</h2>");
+    if rows.is_empty() {
+        b.push_str("<p>本轮评估尚无经审核的部门自我评估。</p>");
+        return b;
+    }
+    rows.sort_by_key(|(differs, i, _)| (!*differs, i.ordinal));
+    let differing = rows.iter().filter(|r| r.0).count();
+    let _ = write!(
+        b,
+        "<p>经审核的自我评估 {} 份，其中 {differing} 份与计算结果不一致。</p>\
+         <div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"部门自我评估\"><table>\
+         <caption>部门自我评估</caption><thead><tr><th scope=\"col\">指标</th><th scope=\"col\">部门</th>\
+         <th scope=\"col\">计算结果</th><th scope=\"col\">部门自评</th><th scope=\"col\">工作进展</th>\
+         <th scope=\"col\">存在问题</th></tr></thead><tbody>",
+        rows.len()
+    );
+    for (differs, i, a) in rows {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&i.indicator),
+            esc(&a.department),
+            class_of(i).chinese(kind),
+            Class::stored(&a.row.class).chinese(kind),
+            if differs { "（不一致）" } else { "" },
+            esc(&a.row.done),
+            esc(&a.row.held_back)
         );
     }
     b.push_str("</tbody></table></div>");

@@ -198,6 +198,29 @@ on_both_backends!(
         assert_eq!(of(&standard)["disagrees"], false);
         assert_eq!(of(&standard)["selfAssessments"][0]["class"], "NO_DATA");
         assert_eq!(nodes.iter().filter(|n| n["disagrees"] == true).count(), 1);
+        // The report page says so too, the disagreement first.
+        let page = app
+            .client
+            .get(format!(
+                "{}/evaluations/{}",
+                app.address,
+                evaluation.as_str().unwrap_or("")
+            ))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET: {e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(
+            page.contains("经审核的自我评估 2 份，其中 1 份与计算结果不一致。"),
+            "{page}"
+        );
+        assert!(page.contains("<tr><td>县人民医院总编制床位</td><td>县卫健局</td><td>无数据</td><td>已实现（不一致）</td>"), "{page}");
+        assert!(
+            page.contains("<title id=\"chart-title\">各类目标数</title>"),
+            "{page}"
+        );
         assert_eq!(
             nodes
                 .iter()
