@@ -48,12 +48,17 @@ pub(super) async fn make(
     ))
     .await?;
     txn.commit().await?;
-    // The planner's statistics, as the live tables have them after an import.
-    for table in tables.iter().filter(|t| !histories.contains(t)) {
-        live.execute_unprepared(&format!("ANALYZE \"{name}\".\"{table}\""))
-            .await
-            .ok();
-    }
+    // As the live tables are after an import (`import::store::analyze`): the planner's
+    // statistics, the visibility map (counts by index only) and the trigram index's pending
+    // list merged (the rows went in after the indexes were made). Outside the transaction:
+    // VACUUM cannot run in one.
+    let all: Vec<String> = tables
+        .iter()
+        .filter(|t| !histories.contains(t))
+        .map(|t| format!("\"{name}\".\"{t}\""))
+        .collect();
+    live.execute_unprepared(&format!("VACUUM (ANALYZE) {}", all.join(", ")))
+        .await?;
     let path = format!("\"{name}\", \"{schema}\"");
     super::super::pool::open_pool_in(url, std::time::Duration::from_secs(5), 0, Some(&path)).await
 }
