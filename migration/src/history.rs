@@ -113,26 +113,44 @@ fn quoted(names: &[String]) -> Vec<String> {
 
 /// Gives every historized table its history table, columns, indexes and triggers
 /// (idempotent). Rows of a table whose history is new are copied into it and published, so
-/// an upgraded store answers `asOf` from the moment it was upgraded.
+/// an upgraded store answers `asOf` from the moment it was upgraded. The statements go to the
+/// store in one round trip (this runs at every start).
 pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let existing = history_tables(db).await?;
+    let mut statements = Vec::new();
     let mut filled = false;
     for table in historized(db).await? {
         let history = format!("{table}{SUFFIX}");
         let live = columns(db, &table).await?;
         let key = primary_key(db, &table).await?;
         let new = !existing.contains(&history);
-        table_and_columns(db, &history, &live, new).await?;
-        triggers(db, &table, &live, &key).await?;
+        let have = if new {
+            Vec::new()
+        } else {
+            columns(db, &history).await?
+        };
+        statements.extend(table_and_columns(
+            &history,
+            &live,
+            (!new).then_some(&have[..]),
+        ));
+        statements.extend(triggers(db.get_database_backend(), &table, &live, &key));
         if new {
             let cols = quoted(&live.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>()).join(", ");
-            let copied = db
-                .execute_unprepared(&format!(
-                    "INSERT INTO \"{history}\" ({cols}) SELECT {cols} FROM \"{table}\""
+            statements.push(format!(
+                "INSERT INTO \"{history}\" ({cols}) SELECT {cols} FROM \"{table}\""
+            ));
+            filled |= db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    format!("SELECT 1 FROM \"{table}\" LIMIT 1"),
                 ))
-                .await?;
-            filled |= copied.rows_affected() > 0;
+                .await?
+                .is_some();
         }
+    }
+    if !statements.is_empty() {
+        db.execute_unprepared(&statements.join(";\n")).await?;
     }
     if filled {
         publish_forced(db).await?;
@@ -140,53 +158,50 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// The history table with every live column (added when a migration added one to the live
-/// table; a column the live table lost stays, nullable, for the rows that had it).
-async fn table_and_columns(
-    db: &impl ConnectionTrait,
+/// The statements that make the history table with every live column (`have`: the columns it
+/// has, None when it is new). A column the live table lost stays, nullable, for the rows that
+/// had it.
+fn table_and_columns(
     history: &str,
     live: &[(String, String)],
-    new: bool,
-) -> Result<(), DbErr> {
+    have: Option<&[(String, String)]>,
+) -> Vec<String> {
     // No constraints: a history row is a copy, and a NOT NULL dropped later must not refuse it.
     let declared = |(c, t): &(String, String)| format!("\"{c}\" {t}");
-    if new {
-        let cols: Vec<String> = live.iter().map(declared).collect();
-        db.execute_unprepared(&format!(
-            "CREATE TABLE \"{history}\" ({}, h_from BIGINT, h_to BIGINT)",
-            cols.join(", ")
-        ))
-        .await?;
-    } else {
-        let have = columns(db, history).await?;
-        for column in live
-            .iter()
-            .filter(|(c, _)| !have.iter().any(|(h, _)| h == c))
-        {
-            db.execute_unprepared(&format!(
-                "ALTER TABLE \"{history}\" ADD COLUMN {}",
-                declared(column)
-            ))
-            .await?;
+    let mut out = Vec::new();
+    match have {
+        None => {
+            let cols: Vec<String> = live.iter().map(declared).collect();
+            out.push(format!(
+                "CREATE TABLE \"{history}\" ({}, h_from BIGINT, h_to BIGINT)",
+                cols.join(", ")
+            ));
+        }
+        Some(have) => {
+            for column in live
+                .iter()
+                .filter(|(c, _)| !have.iter().any(|(h, _)| h == c))
+            {
+                out.push(format!(
+                    "ALTER TABLE \"{history}\" ADD COLUMN {}",
+                    declared(column)
+                ));
+            }
         }
     }
-    for statement in [
-        format!("CREATE INDEX IF NOT EXISTS \"{history}_pending_from\" ON \"{history}\" (h_from) WHERE h_from IS NULL"),
-        format!("CREATE INDEX IF NOT EXISTS \"{history}_pending_to\" ON \"{history}\" (h_to) WHERE h_to = -1"),
-    ] {
-        db.execute_unprepared(&statement).await?;
-    }
-    Ok(())
+    out.push(format!("CREATE INDEX IF NOT EXISTS \"{history}_pending_from\" ON \"{history}\" (h_from) WHERE h_from IS NULL"));
+    out.push(format!("CREATE INDEX IF NOT EXISTS \"{history}_pending_to\" ON \"{history}\" (h_to) WHERE h_to = -1"));
+    out
 }
 
-/// The row triggers that write a table's history, made again at every start (the column
-/// list may have grown). An update that changes nothing writes nothing.
-async fn triggers(
-    db: &impl ConnectionTrait,
+/// The statements that (re)make the row triggers writing a table's history (the column list
+/// may have grown). An update that changes nothing writes nothing.
+fn triggers(
+    backend: DbBackend,
     table: &str,
     live: &[(String, String)],
     key: &[String],
-) -> Result<(), DbErr> {
+) -> Vec<String> {
     let history = format!("{table}{SUFFIX}");
     let names: Vec<String> = live.iter().map(|(c, _)| c.clone()).collect();
     let cols = quoted(&names).join(", ");
@@ -203,25 +218,27 @@ async fn triggers(
     let close =
         format!("UPDATE \"{history}\" SET h_to = {PENDING_END} WHERE h_to IS NULL AND {same_key}");
     let open = format!("INSERT INTO \"{history}\" ({cols}) VALUES ({new_values})");
-    let open_index = format!(
+    let mut out = vec![format!(
         "CREATE INDEX IF NOT EXISTS \"{history}_open\" ON \"{history}\" ({}) WHERE h_to IS NULL",
         quoted(key).join(", ")
-    );
-    db.execute_unprepared(&open_index).await?;
-    match db.get_database_backend() {
+    )];
+    match backend {
         DbBackend::Postgres => {
-            db.execute_unprepared(&format!(
+            out.push(format!(
                 "CREATE OR REPLACE FUNCTION \"{table}_history_row\"() RETURNS trigger LANGUAGE plpgsql AS $$ \
                  BEGIN \
                  IF TG_OP <> 'INSERT' THEN {close}; END IF; \
                  IF TG_OP <> 'DELETE' THEN {open}; END IF; \
-                 RETURN NULL; END $$;\n\
-                 CREATE OR REPLACE TRIGGER \"{table}_history_write\" AFTER INSERT OR DELETE ON \"{table}\" \
-                 FOR EACH ROW EXECUTE FUNCTION \"{table}_history_row\"();\n\
-                 CREATE OR REPLACE TRIGGER \"{table}_history_update\" AFTER UPDATE ON \"{table}\" \
+                 RETURN NULL; END $$"
+            ));
+            out.push(format!(
+                "CREATE OR REPLACE TRIGGER \"{table}_history_write\" AFTER INSERT OR DELETE ON \"{table}\" \
+                 FOR EACH ROW EXECUTE FUNCTION \"{table}_history_row\"()"
+            ));
+            out.push(format!(
+                "CREATE OR REPLACE TRIGGER \"{table}_history_update\" AFTER UPDATE ON \"{table}\" \
                  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION \"{table}_history_row\"()"
-            ))
-            .await?;
+            ));
         }
         _ => {
             let changed = names
@@ -239,17 +256,15 @@ async fn triggers(
                 ("delete", String::new(), format!("{close};")),
             ] {
                 let name = format!("{table}_history_{event}");
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS \"{name}\""))
-                    .await?;
-                db.execute_unprepared(&format!(
+                out.push(format!("DROP TRIGGER IF EXISTS \"{name}\""));
+                out.push(format!(
                     "CREATE TRIGGER \"{name}\" AFTER {} ON \"{table}\" {when} BEGIN {body} END",
                     event.to_uppercase()
-                ))
-                .await?;
+                ));
             }
         }
     }
-    Ok(())
+    out
 }
 
 /// The last publication: (seq, data version, at in µs).
