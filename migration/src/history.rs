@@ -107,6 +107,80 @@ async fn primary_key(db: &impl ConnectionTrait, table: &str) -> Result<Vec<Strin
     Ok(key)
 }
 
+/// Every table's columns and primary key, read in two statements on PostgreSQL (where each
+/// statement is a round trip, and this runs at every start); SQLite's pragmas are read per
+/// table, in process.
+#[derive(Default)]
+struct Catalog {
+    columns: std::collections::HashMap<String, Vec<(String, String)>>,
+    keys: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Catalog {
+    async fn read(db: &impl ConnectionTrait) -> Result<Catalog, DbErr> {
+        let backend = db.get_database_backend();
+        let mut catalog = Catalog::default();
+        if backend != DbBackend::Postgres {
+            return Ok(catalog);
+        }
+        for row in db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod) \
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' \
+                 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum",
+            ))
+            .await?
+        {
+            let table: String = row.try_get_by_index(0)?;
+            let column = (row.try_get_by_index(1)?, row.try_get_by_index(2)?);
+            catalog.columns.entry(table).or_default().push(column);
+        }
+        for row in db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT c.relname::text, a.attname::text FROM pg_index i \
+                 JOIN pg_class c ON c.oid = i.indrelid \
+                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) \
+                 WHERE i.indisprimary AND c.relnamespace = current_schema()::regnamespace \
+                 ORDER BY c.relname, array_position(i.indkey::int2[], a.attnum)",
+            ))
+            .await?
+        {
+            let table: String = row.try_get_by_index(0)?;
+            catalog
+                .keys
+                .entry(table)
+                .or_default()
+                .push(row.try_get_by_index(1)?);
+        }
+        Ok(catalog)
+    }
+
+    async fn columns(
+        &self,
+        db: &impl ConnectionTrait,
+        table: &str,
+    ) -> Result<Vec<(String, String)>, DbErr> {
+        match self.columns.get(table) {
+            Some(c) => Ok(c.clone()),
+            None => columns(db, table).await,
+        }
+    }
+
+    async fn primary_key(
+        &self,
+        db: &impl ConnectionTrait,
+        table: &str,
+    ) -> Result<Vec<String>, DbErr> {
+        match self.keys.get(table) {
+            Some(k) => Ok(k.clone()),
+            None => primary_key(db, table).await,
+        }
+    }
+}
+
 fn quoted(names: &[String]) -> Vec<String> {
     names.iter().map(|n| format!("\"{n}\"")).collect()
 }
@@ -117,17 +191,18 @@ fn quoted(names: &[String]) -> Vec<String> {
 /// store in one round trip (this runs at every start).
 pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let existing = history_tables(db).await?;
+    let catalog = Catalog::read(db).await?;
     let mut statements = Vec::new();
     let mut filled = false;
     for table in historized(db).await? {
         let history = format!("{table}{SUFFIX}");
-        let live = columns(db, &table).await?;
-        let key = primary_key(db, &table).await?;
+        let live = catalog.columns(db, &table).await?;
+        let key = catalog.primary_key(db, &table).await?;
         let new = !existing.contains(&history);
         let have = if new {
             Vec::new()
         } else {
-            columns(db, &history).await?
+            catalog.columns(db, &history).await?
         };
         statements.extend(table_and_columns(
             &history,
