@@ -112,8 +112,9 @@ pub fn describe(e: &entity::evaluation::Model) -> serde_json::Value {
         "kind": e.kind,
         "planCode": e.plan_code,
         "throughYear": e.through_year,
-        "asOf": e.frozen_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "seq": e.data_version,
+        // As `Evaluation.asOf` / `.seq` say them: the instant and publication it classed.
+        "asOf": e.as_of.unwrap_or(e.frozen_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "seq": e.publication_seq.unwrap_or(e.data_version),
         "sha256": e.sha256,
         "rulesVersion": e.rules_version,
         "itemCount": e.item_count,
