@@ -8,60 +8,162 @@ CREATE FUNCTION audit_log_is_append_only() RETURNS trigger
 CREATE FUNCTION bump_data_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN UPDATE data_version SET version = version + 1, structure_version = structure_version + CASE WHEN TG_NARGS > 0 AND TG_ARGV[0] = 'values' THEN 0 ELSE 1 END WHERE id = 1; PERFORM pg_notify('plangraph_data_version', ''); RETURN NULL; END $$;
+CREATE FUNCTION department_alias_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "department_alias__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION department_alias_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "department_alias__history" ("id", "alias", "department_id", "line_start", "line_end", "source_text") SELECT n."id", n."alias", n."department_id", n."line_start", n."line_end", n."source_text" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION department_alias_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "department_alias__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "department_alias__history" ("id", "alias", "department_id", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."alias", NEW."department_id", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION department_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "department__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION department_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "department__history" ("id", "name", "kind", "line_start", "line_end", "source_text") SELECT n."id", n."name", n."kind", n."line_start", n."line_end", n."source_text" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION department_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "department__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "department__history" ("id", "name", "kind", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."name", NEW."kind", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION document_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "document__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION document_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "document__history" ("id", "number", "issuer", "issue_date", "title", "sha256", "line_count", "imported_at", "model_version") SELECT n."id", n."number", n."issuer", n."issue_date", n."title", n."sha256", n."line_count", n."imported_at", n."model_version" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION document_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "document__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "document__history" ("id", "number", "issuer", "issue_date", "title", "sha256", "line_count", "imported_at", "model_version") VALUES (NEW."id", NEW."number", NEW."issuer", NEW."issue_date", NEW."title", NEW."sha256", NEW."line_count", NEW."imported_at", NEW."model_version"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION domain_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "domain__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION domain_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "domain__history" ("id", "key", "plan_id", "ordinal", "number", "title", "chapter", "line_start", "line_end", "source_text") SELECT n."id", n."key", n."plan_id", n."ordinal", n."number", n."title", n."chapter", n."line_start", n."line_end", n."source_text" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION domain_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "domain__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "domain__history" ("id", "key", "plan_id", "ordinal", "number", "title", "chapter", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."key", NEW."plan_id", NEW."ordinal", NEW."number", NEW."title", NEW."chapter", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION evaluation_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "evaluation__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION evaluation_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "evaluation__history" ("id", "kind", "plan_code", "through_year", "rules_version", "data_version", "frozen_at", "sha256", "revises_id", "item_count", "as_of", "publication_seq") SELECT n."id", n."kind", n."plan_code", n."through_year", n."rules_version", n."data_version", n."frozen_at", n."sha256", n."revises_id", n."item_count", n."as_of", n."publication_seq" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION evaluation_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "evaluation__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "evaluation__history" ("id", "kind", "plan_code", "through_year", "rules_version", "data_version", "frozen_at", "sha256", "revises_id", "item_count", "as_of", "publication_seq") VALUES (NEW."id", NEW."kind", NEW."plan_code", NEW."through_year", NEW."rules_version", NEW."data_version", NEW."frozen_at", NEW."sha256", NEW."revises_id", NEW."item_count", NEW."as_of", NEW."publication_seq"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION evaluation_is_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN RAISE EXCEPTION 'evaluations are append-only: freeze a revising evaluation'; END $$;
+CREATE FUNCTION evaluation_item_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "evaluation_item__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION evaluation_item_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "evaluation_item__history" ("id", "evaluation_id", "ordinal", "target_id", "target_key", "plan_code", "domain", "nature", "departments", "indicator", "unit", "class", "value", "value_year", "target_value", "comparator", "target_year", "binding", "progress", "expected", "reason_zh", "reason_en") SELECT n."id", n."evaluation_id", n."ordinal", n."target_id", n."target_key", n."plan_code", n."domain", n."nature", n."departments", n."indicator", n."unit", n."class", n."value", n."value_year", n."target_value", n."comparator", n."target_year", n."binding", n."progress", n."expected", n."reason_zh", n."reason_en" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION evaluation_item_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "evaluation_item__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "evaluation_item__history" ("id", "evaluation_id", "ordinal", "target_id", "target_key", "plan_code", "domain", "nature", "departments", "indicator", "unit", "class", "value", "value_year", "target_value", "comparator", "target_year", "binding", "progress", "expected", "reason_zh", "reason_en") VALUES (NEW."id", NEW."evaluation_id", NEW."ordinal", NEW."target_id", NEW."target_key", NEW."plan_code", NEW."domain", NEW."nature", NEW."departments", NEW."indicator", NEW."unit", NEW."class", NEW."value", NEW."value_year", NEW."target_value", NEW."comparator", NEW."target_year", NEW."binding", NEW."progress", NEW."expected", NEW."reason_zh", NEW."reason_en"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION goal_department_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "goal_department__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION goal_department_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "goal_department__history" ("id", "goal_id", "department_id", "role", "ordinal", "raw", "line_start", "line_end", "source_text") SELECT n."id", n."goal_id", n."department_id", n."role", n."ordinal", n."raw", n."line_start", n."line_end", n."source_text" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION goal_department_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "goal_department__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "goal_department__history" ("id", "goal_id", "department_id", "role", "ordinal", "raw", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."goal_id", NEW."department_id", NEW."role", NEW."ordinal", NEW."raw", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION goal_group_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "goal_group__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION goal_group_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "goal_group__history" ("id", "goal_id", "role", "ordinal", "phrase", "line_start", "line_end", "source_text") SELECT n."id", n."goal_id", n."role", n."ordinal", n."phrase", n."line_start", n."line_end", n."source_text" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION goal_group_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "goal_group__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "goal_group__history" ("id", "goal_id", "role", "ordinal", "phrase", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."goal_id", NEW."role", NEW."ordinal", NEW."phrase", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION goal_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "goal__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION goal_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "goal__history" ("id", "key", "plan_id", "domain_id", "ordinal", "kind", "number", "text", "department_tag", "line_start", "line_end", "source_text") SELECT n."id", n."key", n."plan_id", n."domain_id", n."ordinal", n."kind", n."number", n."text", n."department_tag", n."line_start", n."line_end", n."source_text" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION goal_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "goal__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "goal__history" ("id", "key", "plan_id", "domain_id", "ordinal", "kind", "number", "text", "department_tag", "line_start", "line_end", "source_text") VALUES (NEW."id", NEW."key", NEW."plan_id", NEW."domain_id", NEW."ordinal", NEW."kind", NEW."number", NEW."text", NEW."department_tag", NEW."line_start", NEW."line_end", NEW."source_text"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION indicator_assignment_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "indicator_assignment__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION indicator_assignment_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "indicator_assignment__history" ("id", "indicator_id", "department_id", "created_at") SELECT n."id", n."indicator_id", n."department_id", n."created_at" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION indicator_assignment_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator_assignment__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator_assignment__history" ("id", "indicator_id", "department_id", "created_at") VALUES (NEW."id", NEW."indicator_id", NEW."department_id", NEW."created_at"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION indicator_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "indicator__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION indicator_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "indicator__history" ("id", "key", "ordinal", "name", "unit", "direction", "line_start", "direction_inferred") SELECT n."id", n."key", n."ordinal", n."name", n."unit", n."direction", n."line_start", n."direction_inferred" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION indicator_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator__history" ("id", "key", "ordinal", "name", "unit", "direction", "line_start", "direction_inferred") VALUES (NEW."id", NEW."key", NEW."ordinal", NEW."name", NEW."unit", NEW."direction", NEW."line_start", NEW."direction_inferred"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION indicator_value_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "indicator_value__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION indicator_value_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "indicator_value__history" ("id", "key", "indicator_id", "year", "value", "status", "origin", "version", "line_start", "line_end", "source_text", "created_at", "department_id", "note", "submitted_by", "reviewed_by", "reviewed_at", "review_comment", "updated_at", "year_inferred", "raw") SELECT n."id", n."key", n."indicator_id", n."year", n."value", n."status", n."origin", n."version", n."line_start", n."line_end", n."source_text", n."created_at", n."department_id", n."note", n."submitted_by", n."reviewed_by", n."reviewed_at", n."review_comment", n."updated_at", n."year_inferred", n."raw" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION indicator_value_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator_value__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator_value__history" ("id", "key", "indicator_id", "year", "value", "status", "origin", "version", "line_start", "line_end", "source_text", "created_at", "department_id", "note", "submitted_by", "reviewed_by", "reviewed_at", "review_comment", "updated_at", "year_inferred", "raw") VALUES (NEW."id", NEW."key", NEW."indicator_id", NEW."year", NEW."value", NEW."status", NEW."origin", NEW."version", NEW."line_start", NEW."line_end", NEW."source_text", NEW."created_at", NEW."department_id", NEW."note", NEW."submitted_by", NEW."reviewed_by", NEW."reviewed_at", NEW."review_comment", NEW."updated_at", NEW."year_inferred", NEW."raw"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION plan_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "plan__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION plan_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "plan__history" ("id", "document_id", "code", "ordinal", "title", "notice_title", "period_start", "period_end", "overall_goal", "line_start", "line_end", "source_text", "indicator_count") SELECT n."id", n."document_id", n."code", n."ordinal", n."title", n."notice_title", n."period_start", n."period_end", n."overall_goal", n."line_start", n."line_end", n."source_text", n."indicator_count" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION plan_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "plan__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "plan__history" ("id", "document_id", "code", "ordinal", "title", "notice_title", "period_start", "period_end", "overall_goal", "line_start", "line_end", "source_text", "indicator_count") VALUES (NEW."id", NEW."document_id", NEW."code", NEW."ordinal", NEW."title", NEW."notice_title", NEW."period_start", NEW."period_end", NEW."overall_goal", NEW."line_start", NEW."line_end", NEW."source_text", NEW."indicator_count"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION self_assessment_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "self_assessment__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION self_assessment_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "self_assessment__history" ("id", "target_id", "department_id", "kind", "through_year", "class", "done", "held_back", "status", "version", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment") SELECT n."id", n."target_id", n."department_id", n."kind", n."through_year", n."class", n."done", n."held_back", n."status", n."version", n."submitted_by", n."submitted_at", n."reviewed_by", n."reviewed_at", n."review_comment" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION self_assessment_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "self_assessment__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "self_assessment__history" ("id", "target_id", "department_id", "kind", "through_year", "class", "done", "held_back", "status", "version", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment") VALUES (NEW."id", NEW."target_id", NEW."department_id", NEW."kind", NEW."through_year", NEW."class", NEW."done", NEW."held_back", NEW."status", NEW."version", NEW."submitted_by", NEW."submitted_at", NEW."reviewed_by", NEW."reviewed_at", NEW."review_comment"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION stamp_data_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN NEW.changed_at = EXTRACT(EPOCH FROM now())::bigint; RETURN NEW; END $$;
+CREATE FUNCTION status_tally_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "status_tally__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."scope" = o."scope" AND h."scope_id" = o."scope_id" AND h."role" = o."role" AND h."status" = o."status"; RETURN NULL; END $$;
+CREATE FUNCTION status_tally_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "status_tally__history" ("scope", "scope_id", "role", "status", "n") SELECT n."scope", n."scope_id", n."role", n."status", n."n" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION status_tally_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "status_tally__history" SET h_to = -1 WHERE h_to IS NULL AND "scope" = OLD."scope" AND "scope_id" = OLD."scope_id" AND "role" = OLD."role" AND "status" = OLD."status"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "status_tally__history" ("scope", "scope_id", "role", "status", "n") VALUES (NEW."scope", NEW."scope_id", NEW."role", NEW."status", NEW."n"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION target_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "target__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION target_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "target__history" ("id", "key", "indicator_id", "plan_id", "domain_id", "goal_id", "ordinal", "name", "unit", "direction", "nature", "nature_raw", "table_category", "table_number", "baseline_year", "baseline_value", "baseline_raw", "year", "comparator", "value", "basis", "raw", "inferred", "line_start", "line_end", "source_text", "status") SELECT n."id", n."key", n."indicator_id", n."plan_id", n."domain_id", n."goal_id", n."ordinal", n."name", n."unit", n."direction", n."nature", n."nature_raw", n."table_category", n."table_number", n."baseline_year", n."baseline_value", n."baseline_raw", n."year", n."comparator", n."value", n."basis", n."raw", n."inferred", n."line_start", n."line_end", n."source_text", n."status" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION target_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "target__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "target__history" ("id", "key", "indicator_id", "plan_id", "domain_id", "goal_id", "ordinal", "name", "unit", "direction", "nature", "nature_raw", "table_category", "table_number", "baseline_year", "baseline_value", "baseline_raw", "year", "comparator", "value", "basis", "raw", "inferred", "line_start", "line_end", "source_text", "status") VALUES (NEW."id", NEW."key", NEW."indicator_id", NEW."plan_id", NEW."domain_id", NEW."goal_id", NEW."ordinal", NEW."name", NEW."unit", NEW."direction", NEW."nature", NEW."nature_raw", NEW."table_category", NEW."table_number", NEW."baseline_year", NEW."baseline_value", NEW."baseline_raw", NEW."year", NEW."comparator", NEW."value", NEW."basis", NEW."raw", NEW."inferred", NEW."line_start", NEW."line_end", NEW."source_text", NEW."status"); END IF; RETURN NULL; END $$;
+CREATE FUNCTION value_event_history_deleted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE "value_event__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
+CREATE FUNCTION value_event_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$ BEGIN INSERT INTO "value_event__history" ("id", "value_id", "indicator_id", "year", "action", "actor_id", "actor_name", "at", "old_value", "new_value", "old_status", "new_status", "comment") SELECT n."id", n."value_id", n."indicator_id", n."year", n."action", n."actor_id", n."actor_name", n."at", n."old_value", n."new_value", n."old_status", n."new_status", n."comment" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION value_event_history_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "value_event__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "value_event__history" ("id", "value_id", "indicator_id", "year", "action", "actor_id", "actor_name", "at", "old_value", "new_value", "old_status", "new_status", "comment") VALUES (NEW."id", NEW."value_id", NEW."indicator_id", NEW."year", NEW."action", NEW."actor_id", NEW."actor_name", NEW."at", NEW."old_value", NEW."new_value", NEW."old_status", NEW."new_status", NEW."comment"); END IF; RETURN NULL; END $$;
@@ -814,61 +916,78 @@ CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON audit_log FOR EA
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
 CREATE TRIGGER data_version_stamps BEFORE UPDATE OF version ON data_version FOR EACH ROW EXECUTE FUNCTION stamp_data_version();
 CREATE TRIGGER department_alias_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department_alias FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER department_alias_history_delete AFTER DELETE ON department_alias REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION department_alias_history_deleted();
+CREATE TRIGGER department_alias_history_insert AFTER INSERT ON department_alias REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION department_alias_history_inserted();
 CREATE TRIGGER department_alias_history_update AFTER UPDATE ON department_alias FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION department_alias_history_row();
-CREATE TRIGGER department_alias_history_write AFTER INSERT OR DELETE ON department_alias FOR EACH ROW EXECUTE FUNCTION department_alias_history_row();
 CREATE TRIGGER department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER department_history_delete AFTER DELETE ON department REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION department_history_deleted();
+CREATE TRIGGER department_history_insert AFTER INSERT ON department REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION department_history_inserted();
 CREATE TRIGGER department_history_update AFTER UPDATE ON department FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION department_history_row();
-CREATE TRIGGER department_history_write AFTER INSERT OR DELETE ON department FOR EACH ROW EXECUTE FUNCTION department_history_row();
 CREATE TRIGGER document_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON document FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER document_history_delete AFTER DELETE ON document REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION document_history_deleted();
+CREATE TRIGGER document_history_insert AFTER INSERT ON document REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION document_history_inserted();
 CREATE TRIGGER document_history_update AFTER UPDATE ON document FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION document_history_row();
-CREATE TRIGGER document_history_write AFTER INSERT OR DELETE ON document FOR EACH ROW EXECUTE FUNCTION document_history_row();
 CREATE TRIGGER domain_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON domain FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER domain_history_delete AFTER DELETE ON domain REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION domain_history_deleted();
+CREATE TRIGGER domain_history_insert AFTER INSERT ON domain REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION domain_history_inserted();
 CREATE TRIGGER domain_history_update AFTER UPDATE ON domain FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION domain_history_row();
-CREATE TRIGGER domain_history_write AFTER INSERT OR DELETE ON domain FOR EACH ROW EXECUTE FUNCTION domain_history_row();
 CREATE TRIGGER evaluation_append_only BEFORE DELETE OR UPDATE ON evaluation FOR EACH ROW EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER evaluation_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON evaluation FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER evaluation_history_delete AFTER DELETE ON evaluation REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION evaluation_history_deleted();
+CREATE TRIGGER evaluation_history_insert AFTER INSERT ON evaluation REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION evaluation_history_inserted();
 CREATE TRIGGER evaluation_history_update AFTER UPDATE ON evaluation FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION evaluation_history_row();
-CREATE TRIGGER evaluation_history_write AFTER INSERT OR DELETE ON evaluation FOR EACH ROW EXECUTE FUNCTION evaluation_history_row();
 CREATE TRIGGER evaluation_item_append_only BEFORE DELETE OR UPDATE ON evaluation_item FOR EACH ROW EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER evaluation_item_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON evaluation_item FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER evaluation_item_history_delete AFTER DELETE ON evaluation_item REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION evaluation_item_history_deleted();
+CREATE TRIGGER evaluation_item_history_insert AFTER INSERT ON evaluation_item REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION evaluation_item_history_inserted();
 CREATE TRIGGER evaluation_item_history_update AFTER UPDATE ON evaluation_item FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION evaluation_item_history_row();
-CREATE TRIGGER evaluation_item_history_write AFTER INSERT OR DELETE ON evaluation_item FOR EACH ROW EXECUTE FUNCTION evaluation_item_history_row();
 CREATE TRIGGER evaluation_item_no_truncate BEFORE TRUNCATE ON evaluation_item FOR EACH STATEMENT EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER evaluation_no_truncate BEFORE TRUNCATE ON evaluation FOR EACH STATEMENT EXECUTE FUNCTION evaluation_is_append_only();
 CREATE TRIGGER goal_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
 CREATE TRIGGER goal_department_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_department FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER goal_department_history_delete AFTER DELETE ON goal_department REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION goal_department_history_deleted();
+CREATE TRIGGER goal_department_history_insert AFTER INSERT ON goal_department REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION goal_department_history_inserted();
 CREATE TRIGGER goal_department_history_update AFTER UPDATE ON goal_department FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION goal_department_history_row();
-CREATE TRIGGER goal_department_history_write AFTER INSERT OR DELETE ON goal_department FOR EACH ROW EXECUTE FUNCTION goal_department_history_row();
 CREATE TRIGGER goal_group_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON goal_group FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER goal_group_history_delete AFTER DELETE ON goal_group REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION goal_group_history_deleted();
+CREATE TRIGGER goal_group_history_insert AFTER INSERT ON goal_group REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION goal_group_history_inserted();
 CREATE TRIGGER goal_group_history_update AFTER UPDATE ON goal_group FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION goal_group_history_row();
-CREATE TRIGGER goal_group_history_write AFTER INSERT OR DELETE ON goal_group FOR EACH ROW EXECUTE FUNCTION goal_group_history_row();
+CREATE TRIGGER goal_history_delete AFTER DELETE ON goal REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION goal_history_deleted();
+CREATE TRIGGER goal_history_insert AFTER INSERT ON goal REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION goal_history_inserted();
 CREATE TRIGGER goal_history_update AFTER UPDATE ON goal FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION goal_history_row();
-CREATE TRIGGER goal_history_write AFTER INSERT OR DELETE ON goal FOR EACH ROW EXECUTE FUNCTION goal_history_row();
 CREATE TRIGGER indicator_assignment_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_assignment FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER indicator_assignment_history_delete AFTER DELETE ON indicator_assignment REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_assignment_history_deleted();
+CREATE TRIGGER indicator_assignment_history_insert AFTER INSERT ON indicator_assignment REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_assignment_history_inserted();
 CREATE TRIGGER indicator_assignment_history_update AFTER UPDATE ON indicator_assignment FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION indicator_assignment_history_row();
-CREATE TRIGGER indicator_assignment_history_write AFTER INSERT OR DELETE ON indicator_assignment FOR EACH ROW EXECUTE FUNCTION indicator_assignment_history_row();
 CREATE TRIGGER indicator_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER indicator_history_delete AFTER DELETE ON indicator REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_history_deleted();
+CREATE TRIGGER indicator_history_insert AFTER INSERT ON indicator REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_history_inserted();
 CREATE TRIGGER indicator_history_update AFTER UPDATE ON indicator FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION indicator_history_row();
-CREATE TRIGGER indicator_history_write AFTER INSERT OR DELETE ON indicator FOR EACH ROW EXECUTE FUNCTION indicator_history_row();
 CREATE TRIGGER indicator_value_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON indicator_value FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER indicator_value_history_delete AFTER DELETE ON indicator_value REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_value_history_deleted();
+CREATE TRIGGER indicator_value_history_insert AFTER INSERT ON indicator_value REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_value_history_inserted();
 CREATE TRIGGER indicator_value_history_update AFTER UPDATE ON indicator_value FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION indicator_value_history_row();
-CREATE TRIGGER indicator_value_history_write AFTER INSERT OR DELETE ON indicator_value FOR EACH ROW EXECUTE FUNCTION indicator_value_history_row();
 CREATE TRIGGER plan_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON plan FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER plan_history_delete AFTER DELETE ON plan REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION plan_history_deleted();
+CREATE TRIGGER plan_history_insert AFTER INSERT ON plan REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION plan_history_inserted();
 CREATE TRIGGER plan_history_update AFTER UPDATE ON plan FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION plan_history_row();
-CREATE TRIGGER plan_history_write AFTER INSERT OR DELETE ON plan FOR EACH ROW EXECUTE FUNCTION plan_history_row();
 CREATE TRIGGER self_assessment_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON self_assessment FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER self_assessment_history_delete AFTER DELETE ON self_assessment REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION self_assessment_history_deleted();
+CREATE TRIGGER self_assessment_history_insert AFTER INSERT ON self_assessment REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION self_assessment_history_inserted();
 CREATE TRIGGER self_assessment_history_update AFTER UPDATE ON self_assessment FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION self_assessment_history_row();
-CREATE TRIGGER self_assessment_history_write AFTER INSERT OR DELETE ON self_assessment FOR EACH ROW EXECUTE FUNCTION self_assessment_history_row();
+CREATE TRIGGER status_tally_history_delete AFTER DELETE ON status_tally REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION status_tally_history_deleted();
+CREATE TRIGGER status_tally_history_insert AFTER INSERT ON status_tally REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION status_tally_history_inserted();
 CREATE TRIGGER status_tally_history_update AFTER UPDATE ON status_tally FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION status_tally_history_row();
-CREATE TRIGGER status_tally_history_write AFTER INSERT OR DELETE ON status_tally FOR EACH ROW EXECUTE FUNCTION status_tally_history_row();
 CREATE TRIGGER target_bumps_data_version AFTER INSERT OR DELETE OR UPDATE OF id, key, indicator_id, plan_id, domain_id, goal_id, ordinal, name, unit, direction, nature, nature_raw, table_category, table_number, baseline_year, baseline_value, baseline_raw, year, comparator, value, basis, raw, inferred, line_start, line_end, source_text ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('structure');
+CREATE TRIGGER target_history_delete AFTER DELETE ON target REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION target_history_deleted();
+CREATE TRIGGER target_history_insert AFTER INSERT ON target REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION target_history_inserted();
 CREATE TRIGGER target_history_update AFTER UPDATE ON target FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION target_history_row();
-CREATE TRIGGER target_history_write AFTER INSERT OR DELETE ON target FOR EACH ROW EXECUTE FUNCTION target_history_row();
 CREATE TRIGGER target_values_bumps_data_version AFTER UPDATE OF status ON target FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
 CREATE TRIGGER value_event_append_only BEFORE DELETE OR UPDATE ON value_event FOR EACH ROW EXECUTE FUNCTION value_event_is_append_only();
 CREATE TRIGGER value_event_bumps_data_version AFTER INSERT OR DELETE OR UPDATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('values');
+CREATE TRIGGER value_event_history_delete AFTER DELETE ON value_event REFERENCING OLD TABLE AS history_old_rows FOR EACH STATEMENT EXECUTE FUNCTION value_event_history_deleted();
+CREATE TRIGGER value_event_history_insert AFTER INSERT ON value_event REFERENCING NEW TABLE AS history_new_rows FOR EACH STATEMENT EXECUTE FUNCTION value_event_history_inserted();
 CREATE TRIGGER value_event_history_update AFTER UPDATE ON value_event FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION value_event_history_row();
-CREATE TRIGGER value_event_history_write AFTER INSERT OR DELETE ON value_event FOR EACH ROW EXECUTE FUNCTION value_event_history_row();
 CREATE TRIGGER value_event_no_truncate BEFORE TRUNCATE ON value_event FOR EACH STATEMENT EXECUTE FUNCTION value_event_is_append_only();
 -- Keys, indexes and foreign keys: made after a seeded store's first rows.
 ALTER TABLE ONLY app_user
