@@ -125,7 +125,48 @@ fn undated_rows(dump: &str) -> String {
     )
     .unwrap_or_else(|e| panic!("pattern: {e}"));
     let undated = stamp.replace_all(dump, "'T'");
-    published.replace_all(&undated, "$1, T)").into_owned()
+    history_sorted(&published.replace_all(&undated, "$1, T)"))
+}
+
+/// History tables have no key, so a dump lists their rows in the order they lie on disk,
+/// which depends on how `publish`'s updates were planned: each table's rows are sorted (a
+/// row's statement may span lines: its text has line breaks).
+fn history_sorted(dump: &str) -> String {
+    let mut statements: Vec<String> = Vec::new();
+    for line in dump.lines() {
+        match statements.last_mut() {
+            Some(open) if open.starts_with("INSERT INTO ") && !open.ends_with(");") => {
+                open.push('\n');
+                open.push_str(line);
+            }
+            _ => statements.push(line.to_string()),
+        }
+    }
+    let table = |s: &str| {
+        s.strip_prefix("INSERT INTO ")
+            .and_then(|rest| rest.split_once(' '))
+            .map(|(t, _)| t.to_string())
+            .filter(|t| t.ends_with("__history"))
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    for s in statements {
+        let t = table(&s);
+        if t.is_some() && run.first().is_none_or(|f| table(f) == t) {
+            run.push(s);
+            continue;
+        }
+        run.sort_unstable();
+        out.append(&mut run);
+        if t.is_some() {
+            run.push(s);
+        } else {
+            out.push(s);
+        }
+    }
+    run.sort_unstable();
+    out.append(&mut run);
+    out.join("\n")
 }
 
 /// A new PostgreSQL store gets the bundled document in the transaction that makes it, before
