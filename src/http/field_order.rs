@@ -26,8 +26,16 @@ fn root<'a>(doc: &'a ExecutableDocument, operation: Option<&str>) -> Option<&'a 
     Some(&op.node.selection_set.node)
 }
 
-/// Response keys in order, each with every selection set asked under it.
-type Keys<'a> = Vec<(Name, Vec<&'a SelectionSet>)>;
+/// A response key, every selection set asked under it, and (made once, on first need) the
+/// keys of those: the objects of a list share them, so each is collected once per answer.
+struct Field<'a> {
+    name: Name,
+    sets: Vec<&'a SelectionSet>,
+    inner: std::cell::OnceCell<Keys<'a>>,
+}
+
+/// Response keys in order.
+type Keys<'a> = Vec<Field<'a>>;
 
 /// Reorders `data`, the answer to `operation` of `doc`, in place.
 pub fn reorder(data: &mut Value, doc: &ExecutableDocument, operation: Option<&str>) {
@@ -38,7 +46,7 @@ pub fn reorder(data: &mut Value, doc: &ExecutableDocument, operation: Option<&st
     }
 }
 
-fn order(value: &mut Value, keys: &Keys<'_>, doc: &ExecutableDocument, depth: usize) {
+fn order<'a>(value: &mut Value, keys: &Keys<'a>, doc: &'a ExecutableDocument, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -49,22 +57,28 @@ fn order(value: &mut Value, keys: &Keys<'_>, doc: &ExecutableDocument, depth: us
             }
         }
         Value::Object(map) => {
-            let mut asked = keys.iter().map(|(k, _)| k).filter(|k| map.contains_key(*k));
+            let mut asked = keys
+                .iter()
+                .map(|f| &f.name)
+                .filter(|k| map.contains_key(*k));
             if !map.keys().all(|k| asked.next() == Some(k)) {
                 let mut rest = std::mem::take(map);
-                for (key, _) in keys {
-                    if let Some(v) = rest.shift_remove(key) {
-                        map.insert(key.clone(), v);
+                for f in keys {
+                    if let Some(v) = rest.shift_remove(&f.name) {
+                        map.insert(f.name.clone(), v);
                     }
                 }
                 // Nothing else should be there; whatever is keeps its place after them.
                 map.extend(rest);
             }
-            for (key, subs) in keys {
-                if let Some(v @ (Value::Object(_) | Value::List(_))) = map.get_mut(key) {
-                    let mut inner = Vec::new();
-                    collect(subs, doc, &mut inner, depth + 1);
-                    order(v, &inner, doc, depth + 1);
+            for f in keys {
+                if let Some(v @ (Value::Object(_) | Value::List(_))) = map.get_mut(&f.name) {
+                    let inner = f.inner.get_or_init(|| {
+                        let mut inner = Vec::new();
+                        collect(&f.sets, doc, &mut inner, depth + 1);
+                        inner
+                    });
+                    order(v, inner, doc, depth + 1);
                 }
             }
         }
@@ -88,9 +102,13 @@ fn collect<'a>(
                 Selection::Field(field) => {
                     let key = field.node.response_key().node.clone();
                     let sub = &field.node.selection_set.node;
-                    match keys.iter_mut().find(|(k, _)| *k == key) {
-                        Some((_, subs)) => subs.push(sub),
-                        None => keys.push((key, vec![sub])),
+                    match keys.iter_mut().find(|f| f.name == key) {
+                        Some(f) => f.sets.push(sub),
+                        None => keys.push(Field {
+                            name: key,
+                            sets: vec![sub],
+                            inner: std::cell::OnceCell::new(),
+                        }),
                     }
                 }
                 Selection::FragmentSpread(spread) => {
