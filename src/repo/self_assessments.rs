@@ -23,8 +23,6 @@ pub struct Filter {
     pub kind: Option<String>,
     pub through_year: Option<i32>,
     pub status: Option<String>,
-    /// Only this department's (a submitter's own).
-    pub department_id: Option<i32>,
     /// Only those with this status, or this department's whatever their status (a
     /// submitter sees the approved ones and its own).
     pub public_or_department: Option<(String, i32)>,
@@ -70,9 +68,6 @@ pub async fn page(
     }
     if let Some(status) = &filter.status {
         q = q.filter(C::Status.eq(status.as_str()));
-    }
-    if let Some(id) = filter.department_id {
-        q = q.filter(C::DepartmentId.eq(id));
     }
     if let Some((status, id)) = &filter.public_or_department {
         q = q.filter(C::Status.eq(status.as_str()).or(C::DepartmentId.eq(*id)));

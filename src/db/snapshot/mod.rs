@@ -71,11 +71,6 @@ impl Snapshots {
         })
     }
 
-    /// How many copies are kept now (for the limit's test).
-    pub fn kept(&self) -> usize {
-        self.held.lock().map_or(0, |h| h.len())
-    }
-
     /// The copy of publication `seq`, made now if it is not kept. The making runs on its own
     /// task: a request that gives up does not leave half a copy.
     pub async fn get(self: &Arc<Self>, seq: i64) -> Result<Arc<Snapshot>, String> {
