@@ -9,7 +9,7 @@ use plangraph::auth::UserRole;
 use plangraph::import::{self, store, BUNDLED_DOCUMENT};
 use serde_json::{json, Value};
 
-use crate::evaluations::publish;
+use crate::evaluations::{counts, pairs, publish};
 use crate::on_both_backends;
 use crate::support::{code, TestApp};
 use crate::workflow::{login, scalar, user};
@@ -335,24 +335,6 @@ async fn the_copies_kept_are_bounded() {
 
 const FREEZE_AS_OF: &str = "mutation($y: Int!, $at: DateTime) { freezeEvaluation(input: { kind: FINAL, planCode: \"health\", throughYear: $y, asOf: $at }) { id seq asOf summary { class count } } }";
 
-fn class_counts(evaluation: &Value) -> Vec<(String, i64)> {
-    evaluation["summary"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            (
-                c["class"].as_str().unwrap_or("").to_string(),
-                c["count"].as_i64().unwrap_or(-1),
-            )
-        })
-        .collect()
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    list.iter().map(|(c, n)| ((*c).to_string(), *n)).collect()
-}
-
 on_both_backends!(
     an_evaluation_frozen_as_of_an_instant_classes_the_data_public_then,
     |backend| async move {
@@ -375,7 +357,7 @@ on_both_backends!(
             .await;
         let now = &now["data"]["freezeEvaluation"];
         assert_eq!(
-            class_counts(now),
+            counts(now),
             pairs(&[
                 ("ACHIEVED", 4),
                 ("NOT_ACHIEVED", 2),
@@ -390,7 +372,7 @@ on_both_backends!(
         let then = &then["data"]["freezeEvaluation"];
         // The document alone, as the public had it before the figure.
         assert_eq!(
-            class_counts(then),
+            counts(then),
             pairs(&[("ACHIEVED", 4), ("NO_DATA", 81), ("NOT_QUANTIFIED", 8)]),
             "{then}"
         );

@@ -59,7 +59,7 @@ async fn freeze(app: &TestApp, token: &str, kind: &str, plan: Option<&str>, year
     body["data"]["freezeEvaluation"].clone()
 }
 
-fn counts(evaluation: &Value) -> Vec<(String, i64)> {
+pub(crate) fn counts(evaluation: &Value) -> Vec<(String, i64)> {
     evaluation["summary"]
         .as_array()
         .into_iter()
@@ -73,7 +73,7 @@ fn counts(evaluation: &Value) -> Vec<(String, i64)> {
         .collect()
 }
 
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+pub(crate) fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
     list.iter().map(|(c, n)| ((*c).to_string(), *n)).collect()
 }
 
