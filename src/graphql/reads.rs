@@ -24,6 +24,9 @@ pub const VALUE_FIELDS: &[&str] = &[
     "Query.statusCounts",
     "Query.earlyWarnings",
     "TargetFilter.status",
+    "Query.evaluations",
+    "Query.evaluation",
+    "Query.evaluationDiff",
     // Never public (a caller with a token is never cached), listed to be complete.
     "Query.reportedValues",
     "Query.reportedValue",
@@ -33,8 +36,13 @@ pub const VALUE_FIELDS: &[&str] = &[
     "Query.users",
 ];
 
+/// Types a query reaches through `node`/`nodes` by a type condition (`... on Evaluation`)
+/// whose fields are all computed from values.
+pub const VALUE_NODES: &[&str] = &["Evaluation"];
+
 /// Whether a request's answer may read reported values: whether the name of any field in
-/// [`VALUE_FIELDS`] occurs as a word anywhere in its text or variables. A word in a string, an
+/// [`VALUE_FIELDS`] or any type of [`VALUE_NODES`] occurs as a word anywhere in its text or
+/// variables. A word in a string, an
 /// alias or a comment counts too: being wrong that way costs only cache hits, never a stale
 /// answer.
 pub fn reads_values(query: &str, variables: &str) -> bool {
@@ -44,6 +52,7 @@ pub fn reads_values(query: &str, variables: &str) -> bool {
             VALUE_FIELDS
                 .iter()
                 .filter_map(|f| f.rsplit('.').next())
+                .chain(VALUE_NODES.iter().copied())
                 .collect()
         });
     let words = |text: &str| {
@@ -74,6 +83,18 @@ mod tests {
         "AuditEntryConnection",
         "User",
         "ValueEvent",
+        "Evaluation",
+        "EvaluationConnection",
+        "EvaluationEdge",
+        "EvaluationItem",
+        "EvaluationItemConnection",
+        "EvaluationItemEdge",
+        "EvaluationChange",
+        "EvaluationChangeConnection",
+        "EvaluationChangeEdge",
+        "EvaluationGroup",
+        "AchievementRate",
+        "ClassCount",
     ];
 
     fn named(ty: &async_graphql::parser::types::Type) -> String {
@@ -157,5 +178,14 @@ mod tests {
         ));
         // Not a word of its own: `statuses`, `latestValues` are other words.
         assert!(!reads_values("{ plans { statuses: code } }", ""));
+        // An evaluation reached as a node.
+        assert!(reads_values(
+            r#"{ node(id: "x") { ... on Evaluation { kind } } }"#,
+            ""
+        ));
+        assert!(!reads_values(
+            r#"{ node(id: "x") { ... on Plan { code } } }"#,
+            ""
+        ));
     }
 }

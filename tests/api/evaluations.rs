@@ -11,7 +11,7 @@ use crate::on_both_backends;
 use crate::support::TestApp;
 use crate::workflow::{login, scalar, user, REVIEW, SUBMIT};
 
-const FREEZE: &str = "mutation($k: EvaluationKind!, $p: String, $y: Int!) { freezeEvaluation(input: { kind: $k, planCode: $p, throughYear: $y }) { id seq sha256 itemCount revises { id } summary { class label count } achievementRate { achieved monitorable rate } } }";
+pub(crate) const FREEZE: &str = "mutation($k: EvaluationKind!, $p: String, $y: Int!) { freezeEvaluation(input: { kind: $k, planCode: $p, throughYear: $y }) { id seq sha256 itemCount revises { id } summary { class label count } achievementRate { achieved monitorable rate } } }";
 
 const ITEMS: &str = "query($id: ID!, $f: EvaluationItemFilter) { evaluation(id: $id) { items(first: 100, filter: $f) { totalCount nodes { indicator class value year targetValue comparator binding reason target { id } } } } }";
 

@@ -154,6 +154,22 @@ on_both_backends!(
         })
         .await;
         assert_ne!(before, after, "a fall to 1% is an early warning");
+
+        // frozen evaluations follow values: a freeze adds one
+        let evaluations = "{ evaluations { totalCount } }";
+        let (before, after) = around(&app, evaluations, || async {
+            let body = app
+                .query_as(
+                    Some(&dai),
+                    crate::evaluations::FREEZE,
+                    json!({ "k": "ANNUAL", "p": "women", "y": 2023 }),
+                )
+                .await;
+            assert_eq!(code(&body), "", "{body}");
+        })
+        .await;
+        assert_eq!(before["evaluations"]["totalCount"], 0);
+        assert_eq!(after["evaluations"]["totalCount"], 1);
     }
 );
 
