@@ -1,68 +1,59 @@
-//! The change feed behind GraphQL subscriptions: what was published, superseded or imported,
-//! seen by every server process on the same store.
+//! The change feed behind GraphQL subscriptions: the public changes (`repo::changes`) as
+//! publications make them, seen by every server process on the same store.
 //!
-//! Each process follows the store itself, so an approval made through another process (or the
-//! `import` command) reaches this one's subscribers too: when the data version moves — told at
-//! once by [`DataVersion`] on PostgreSQL, or seen by reading it every `every` — a task reads
-//! the value events after the last one it saw. Only what the public may see goes out: approvals, and the superseding of a value that
-//! was published; never a submission, a rejection or the replacing of a pending value.
+//! Each process follows the store itself, so a publication made through another process (or
+//! the `import` command) reaches this one's subscribers too: when the data version moves —
+//! told at once by [`DataVersion`] on PostgreSQL, or seen by reading it every `every` — a task
+//! reads the changes after the last one it told. Only what the public may see goes out (the
+//! list holds nothing else); a subscriber that falls behind reads what it missed from the
+//! store (`graphql::subscription`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use entity::{document, indicator_value};
 use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast;
 
-use crate::domain::{ValueAction, ValueStatus};
 use crate::repo;
+use crate::repo::changes::{Change, Place, Window};
 use crate::version::DataVersion;
 
-/// Something subscribers are told.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A value became public (its indicator's series has it for its year).
-    Published(indicator_value::Model),
-    /// A public value was replaced by a newer one for the same indicator and year.
-    Superseded(indicator_value::Model),
-    /// The document was imported again (the targets and figures may have changed).
-    Imported(document::Model),
-}
-
-/// How many events a slow subscriber may fall behind before it misses some.
+/// How many changes a slow subscriber may fall behind before it reads from the store.
 const BACKLOG: usize = 1024;
-/// Events read per round.
+/// Changes read per round.
 const BATCH: u64 = 500;
 
 /// The feed of one process.
 pub struct Events {
-    tx: broadcast::Sender<Arc<Event>>,
+    tx: broadcast::Sender<Arc<Change>>,
+    /// The place of the last change told.
+    told: Mutex<Place>,
 }
 
 impl Events {
-    /// A feed that follows nothing (for a schema without a store).
-    pub fn idle() -> Arc<Events> {
-        Arc::new(Events {
-            tx: broadcast::channel(1).0,
-        })
+    fn new(capacity: usize, place: Place) -> Events {
+        Events {
+            tx: broadcast::channel(capacity).0,
+            told: Mutex::new(place),
+        }
     }
 
-    /// Starts following the store; the task ends with the runtime.
+    /// A feed that follows nothing (for a schema without a store).
+    pub fn idle() -> Arc<Events> {
+        Arc::new(Events::new(1, Place::default()))
+    }
+
+    /// Starts following the store; the task ends with the runtime. What was published before
+    /// now is not told again.
     pub async fn follow(
         db: DatabaseConnection,
         data: Arc<DataVersion>,
         every: Duration,
     ) -> Arc<Events> {
-        let (tx, _) = broadcast::channel(BACKLOG);
-        let events = Arc::new(Events { tx });
-        let mut last = repo::events::latest_event(&db).await.unwrap_or(0);
+        let last = repo::changes::last_seq(&db).await.unwrap_or(0);
+        let events = Arc::new(Events::new(BACKLOG, Place::before_publication(last + 1)));
         let mut version = repo::data_version(&db).await.map_or(0, |s| s.version);
         let mut moved = data.watch();
-        let mut imported = repo::export::document(&db)
-            .await
-            .ok()
-            .flatten()
-            .map(|d| (d.sha256, d.imported_at));
         let feed = Arc::downgrade(&events);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
@@ -87,43 +78,45 @@ impl Events {
                     Ok(v) => version = v,
                     Err(_) => continue,
                 }
-                loop {
-                    let Ok(found) = repo::events::events_after(&db, last, BATCH).await else {
-                        break;
-                    };
-                    let done = (found.len() as u64) < BATCH;
-                    for (event, value) in found {
-                        last = last.max(event.id);
-                        let public = match event.action {
-                            ValueAction::Approve => Some(Event::Published(value)),
-                            ValueAction::Supersede
-                                if event.old_status == Some(ValueStatus::Published) =>
-                            {
-                                Some(Event::Superseded(value))
-                            }
-                            _ => None,
-                        };
-                        if let Some(public) = public {
-                            let _ = feed.tx.send(Arc::new(public));
-                        }
-                    }
-                    if done {
-                        break;
-                    }
-                }
-                if let Ok(Some(d)) = repo::export::document(&db).await {
-                    let now = Some((d.sha256.clone(), d.imported_at));
-                    if imported.is_some() && now != imported {
-                        let _ = feed.tx.send(Arc::new(Event::Imported(d)));
-                    }
-                    imported = now;
-                }
+                feed.tell_new(&db).await;
             }
         });
         events
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
-        self.tx.subscribe()
+    /// Reads and sends every change after the last one told.
+    async fn tell_new(&self, db: &DatabaseConnection) {
+        loop {
+            let window = Window {
+                after: self.told(),
+                up_to: None,
+                limit: BATCH,
+                newest_first: false,
+            };
+            let Ok(found) = repo::changes::after(db, window).await else {
+                return;
+            };
+            let done = (found.len() as u64) < BATCH;
+            for change in found {
+                let mut told = self.told.lock().unwrap_or_else(|e| e.into_inner());
+                *told = change.place();
+                // Sent under the lock: a subscriber's receiver and place agree.
+                let _ = self.tx.send(Arc::new(change));
+            }
+            if done {
+                return;
+            }
+        }
+    }
+
+    /// The place of the last change told.
+    pub fn told(&self) -> Place {
+        *self.told.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The changes told from now on, and the place of the last one told before.
+    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<Change>>, Place) {
+        let told = self.told.lock().unwrap_or_else(|e| e.into_inner());
+        (self.tx.subscribe(), *told)
     }
 }

@@ -1064,6 +1064,7 @@ CREATE INDEX department_alias__history_open ON department_alias__history USING b
 CREATE INDEX department_alias__history_pending ON department_alias__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX document__history_open ON document__history USING btree (id) WHERE (h_to IS NULL);
 CREATE INDEX document__history_pending ON document__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
+CREATE INDEX document__history_read ON document__history USING btree (h_from);
 CREATE INDEX domain__history_open ON domain__history USING btree (id) WHERE (h_to IS NULL);
 CREATE INDEX domain__history_pending ON domain__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX evaluation__history_open ON evaluation__history USING btree (id) WHERE (h_to IS NULL);
@@ -1110,6 +1111,7 @@ CREATE INDEX indicator_assignment__history_open ON indicator_assignment__history
 CREATE INDEX indicator_assignment__history_pending ON indicator_assignment__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX indicator_value__history_open ON indicator_value__history USING btree (id) WHERE (h_to IS NULL);
 CREATE INDEX indicator_value__history_pending ON indicator_value__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
+CREATE INDEX indicator_value__history_read ON indicator_value__history USING btree (id, h_from);
 CREATE INDEX plan__history_open ON plan__history USING btree (id) WHERE (h_to IS NULL);
 CREATE INDEX plan__history_pending ON plan__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX publication_at ON publication USING btree (at_us);
@@ -1124,6 +1126,7 @@ CREATE UNIQUE INDEX ux_item_position ON evaluation_item USING btree (evaluation_
 CREATE UNIQUE INDEX ux_unavailable_cell ON value_unavailable USING btree (indicator_id, year, department_id);
 CREATE INDEX value_event__history_open ON value_event__history USING btree (id) WHERE (h_to IS NULL);
 CREATE INDEX value_event__history_pending ON value_event__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
+CREATE INDEX value_event__history_read ON value_event__history USING btree (h_from, id);
 ALTER TABLE ONLY department_alias
     ADD CONSTRAINT fk_alias_department FOREIGN KEY (department_id) REFERENCES department(id) ON DELETE CASCADE;
 ALTER TABLE ONLY indicator_assignment

@@ -21,6 +21,15 @@ pub const PENDING_END: i64 = -1;
 pub const IN_FORCE: &str =
     "h_from IS NOT NULL AND h_from <= {seq} AND (h_to IS NULL OR h_to = -1 OR h_to > {seq})";
 
+/// Indexes for reading a history by publication rather than by instant: the public change
+/// list (`plangraph::repo::changes`) reads the events of the publications after one, and
+/// each event's value as it stood then.
+const READ_INDEXES: &[(&str, &str)] = &[
+    ("value_event", "h_from, id"),
+    ("document", "h_from"),
+    ("indicator_value", "id, h_from"),
+];
+
 /// Tables read by public answers that are derived, not versioned, but still historized.
 const DERIVED: &[&str] = &["status_tally"];
 
@@ -210,6 +219,11 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             (!new).then_some(&have[..]),
         ));
         statements.extend(triggers(db.get_database_backend(), &table, &live, &key));
+        if let Some((_, cols)) = READ_INDEXES.iter().find(|(t, _)| *t == table) {
+            statements.push(format!(
+                "CREATE INDEX IF NOT EXISTS \"{history}_read\" ON \"{history}\" ({cols})"
+            ));
+        }
         if new {
             let cols = quoted(&live.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>()).join(", ");
             statements.push(format!(

@@ -1,5 +1,6 @@
 //! The public GraphQL schema: one module per domain type, merged here.
 
+pub mod change;
 pub mod department;
 pub mod domain;
 pub mod enums;
@@ -54,6 +55,7 @@ pub struct QueryRoot(
     evaluation::EvaluationQuery,
     evaluation_diff::EvaluationDiffQuery,
     self_assessment::SelfAssessmentQuery,
+    change::ChangeQuery,
 );
 
 /// Everything that changes the store: sessions, accounts, and the reporting workflow. Each

@@ -24,6 +24,7 @@ pub const VALUE_FIELDS: &[&str] = &[
     "Query.statusCounts",
     "Query.earlyWarnings",
     "TargetFilter.status",
+    "Query.changes",
     "Query.evaluations",
     "Query.evaluation",
     "Query.evaluationDiff",
@@ -83,6 +84,10 @@ mod tests {
         "AuditEntryConnection",
         "User",
         "ValueEvent",
+        "PublicChange",
+        "PublicChangeConnection",
+        "PublicChangeEdge",
+        "ValueChange",
         "Evaluation",
         "EvaluationConnection",
         "EvaluationEdge",
@@ -178,7 +183,7 @@ mod tests {
         ));
         // Not a word of its own: `statuses`, `latestValues` are other words.
         assert!(!reads_values("{ plans { statuses: code } }", ""));
-        // An evaluation reached as a node.
+        // An evaluation reached as a node, and the public changes.
         assert!(reads_values(
             r#"{ node(id: "x") { ... on Evaluation { kind } } }"#,
             ""
@@ -187,5 +192,6 @@ mod tests {
             r#"{ node(id: "x") { ... on Plan { code } } }"#,
             ""
         ));
+        assert!(reads_values("{ changes { totalCount } }", ""));
     }
 }

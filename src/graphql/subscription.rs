@@ -1,118 +1,112 @@
 //! `Subscription`: the change feed (`crate::events`) over GraphQL, for clients that keep a
 //! WebSocket open (`graphql-transport-ws` on `/graphql`).
+//!
+//! Every subscription is one stream of the public changes from a place on: the changes after
+//! `afterSeq` read from the store first (a client that reconnects misses nothing), then the
+//! feed's. A subscriber that falls behind the feed reads what it missed from the store, so
+//! nothing is skipped and nothing is told twice.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Subscription, ID};
-use chrono::{DateTime, Utc};
-use entity::{document, indicator_value};
+use async_graphql::{Context, Subscription, ID};
 use futures_util::Stream;
+use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
 
-use super::enums::ValueOrigin;
-use super::ids::{self, Kind};
-use super::indicator::Indicator;
-use super::load_one;
-use crate::domain;
+use super::change::{indicator_filter, DocumentImport, PublicChange, ValueChange};
+use super::store;
 use crate::error::{ApiResult, AppError};
-use crate::events::{Event, Events};
-use crate::repo::batch::IndicatorById;
+use crate::events::Events;
+use crate::repo::changes::{self, Change, ChangeKind, Place, Window};
 
-/// A value that became public, or stopped being the public value of its year.
-pub struct ValueChange(indicator_value::Model);
+/// Changes read from the store per statement while catching up.
+const CATCH_UP: u64 = 100;
 
-/// A value that became public, or stopped being the public value of its year.
-#[Object]
-impl ValueChange {
-    /// The indicator whose series changed.
-    async fn indicator(&self, ctx: &Context<'_>) -> ApiResult<Indicator> {
-        Ok(Indicator(
-            load_one(ctx, IndicatorById(self.0.indicator_id)).await?,
-        ))
-    }
-
-    /// The year.
-    async fn year(&self) -> i32 {
-        self.0.year
-    }
-
-    /// The value, in the indicator's unit.
-    async fn value(&self) -> f64 {
-        self.0.value
-    }
-
-    /// Its version among the values reported for the indicator and year.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// A document figure or a department's report.
-    async fn origin(&self) -> ValueOrigin {
-        match self.0.origin {
-            domain::ValueOrigin::Document => ValueOrigin::Document,
-            domain::ValueOrigin::Submission => ValueOrigin::Report,
-        }
-    }
+struct Follow {
+    db: DatabaseConnection,
+    rx: Receiver<Arc<Change>>,
+    place: Place,
+    pending: VecDeque<Change>,
+    /// Reading from the store: a start before the feed's, or the feed overran.
+    catching_up: bool,
 }
 
-/// The source document, imported again.
-pub struct DocumentImport(document::Model);
-
-/// The source document, imported again.
-#[Object]
-impl DocumentImport {
-    /// Document number as published (乐政字〔2022〕16号).
-    async fn number(&self) -> &str {
-        &self.0.number
-    }
-
-    /// Hex SHA-256 of the imported file.
-    async fn sha256(&self) -> &str {
-        &self.0.sha256
-    }
-
-    /// When it was imported.
-    async fn imported_at(&self) -> DateTime<Utc> {
-        self.0.imported_at
-    }
-}
-
-/// Events from the feed, whatever they are; a subscriber that falls behind skips what it
-/// missed rather than ending.
-fn feed(events: &Events) -> impl Stream<Item = Arc<Event>> + use<> {
-    futures_util::stream::unfold(events.subscribe(), |mut rx| async move {
+impl Follow {
+    async fn next(mut self) -> Option<(Change, Follow)> {
         loop {
-            match rx.recv().await {
-                Ok(event) => return Some((event, rx)),
-                Err(RecvError::Lagged(_)) => continue,
+            if let Some(change) = self.pending.pop_front() {
+                self.place = change.place();
+                return Some((change, self));
+            }
+            if self.catching_up {
+                let window = Window {
+                    after: self.place,
+                    up_to: None,
+                    limit: CATCH_UP,
+                    newest_first: false,
+                };
+                // A store that cannot be read ends the subscription (the client reconnects
+                // with the last `seq` it has).
+                let found = changes::after(&self.db, window).await.ok()?;
+                self.catching_up = found.len() as u64 == CATCH_UP;
+                self.pending.extend(found);
+                continue;
+            }
+            match self.rx.recv().await {
+                Ok(change) if change.place() > self.place => {
+                    self.place = change.place();
+                    return Some(((*change).clone(), self));
+                }
+                Ok(_) => continue,
+                Err(RecvError::Lagged(_)) => self.catching_up = true,
                 Err(RecvError::Closed) => return None,
             }
         }
-    })
+    }
 }
 
-fn events<'a>(ctx: &Context<'a>) -> ApiResult<&'a Arc<Events>> {
-    ctx.data::<Arc<Events>>()
-        .map_err(|_| AppError::internal("no change feed in the schema").into())
-}
-
-/// The values of one kind of event, of one indicator or all.
-fn changes(
+/// The public changes after `after_seq` (or from now), as they happen.
+fn follow(
     ctx: &Context<'_>,
+    after_seq: Option<i64>,
+) -> ApiResult<impl Stream<Item = Change> + use<>> {
+    let events = ctx
+        .data::<Arc<Events>>()
+        .map_err(|_| AppError::internal("no change feed in the schema"))?;
+    let (rx, told) = events.subscribe();
+    let place = after_seq.map_or(told, |s| Place::before_publication(s.saturating_add(1)));
+    let state = Follow {
+        db: store(ctx)?.clone(),
+        rx,
+        place,
+        pending: VecDeque::new(),
+        catching_up: place < told,
+    };
+    Ok(futures_util::stream::unfold(state, Follow::next))
+}
+
+/// The changes of some kinds, of one indicator or all.
+fn picked(
+    ctx: &Context<'_>,
+    after_seq: Option<i64>,
     indicator_id: Option<ID>,
-    pick: fn(&Event) -> Option<&indicator_value::Model>,
-) -> ApiResult<impl Stream<Item = ValueChange> + use<>> {
-    let only = indicator_id
-        .map(|id| ids::decode_as(&id, Kind::Indicator))
-        .transpose()?;
-    Ok(futures_util::StreamExt::filter_map(
-        feed(events(ctx)?),
-        move |e| async move {
-            pick(&e)
-                .filter(|v| only.is_none_or(|i| i == v.indicator_id))
-                .map(|v| ValueChange(v.clone()))
+    kinds: &'static [ChangeKind],
+) -> ApiResult<impl Stream<Item = Change> + use<>> {
+    let only = indicator_filter(indicator_id)?;
+    Ok(futures_util::StreamExt::filter(
+        follow(ctx, after_seq)?,
+        move |c| {
+            let kept = kinds.contains(&c.kind)
+                && only.is_none_or(|i| c.value.as_ref().is_some_and(|v| v.indicator_id == i));
+            std::future::ready(kept)
         },
     ))
+}
+
+fn values(stream: impl Stream<Item = Change>) -> impl Stream<Item = ValueChange> {
+    futures_util::StreamExt::filter_map(stream, |c| std::future::ready(ValueChange::of(&c)))
 }
 
 /// The root subscription type: what changes, as it happens, in every server process on the
@@ -122,20 +116,50 @@ pub struct SubscriptionRoot;
 
 /// What changes, as it happens: over a WebSocket on `/graphql` with the
 /// `graphql-transport-ws` protocol. Every server process on the same store sends every change
-/// (each looks for changes every 250 ms by default); only public data is sent.
+/// (each looks for changes every 250 ms by default); only public data is sent. Each
+/// subscription can start at a past publication (`afterSeq`: the last `seq` a client has),
+/// so that a client that reconnects misses nothing.
 #[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
+    /// Every public change (`Query.changes`, as it happens).
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Start after this publication (default: from now).")] after_seq: Option<
+            i64,
+        >,
+        #[graphql(desc = "Only this indicator's values (global ID); no document imports.")]
+        indicator_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = PublicChange> + use<>> {
+        let kinds: &[ChangeKind] = if indicator_id.is_some() {
+            &[ChangeKind::ValuePublished, ChangeKind::ValueSuperseded]
+        } else {
+            &[
+                ChangeKind::ValuePublished,
+                ChangeKind::ValueSuperseded,
+                ChangeKind::DocumentImported,
+            ]
+        };
+        let stream = picked(ctx, after_seq, indicator_id, kinds)?;
+        Ok(futures_util::StreamExt::map(stream, PublicChange))
+    }
+
     /// A value became public: a department's report was approved. Submissions, rejections
     /// and anything else not public are never sent.
     async fn value_published(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this indicator's values (global ID).")] indicator_id: Option<ID>,
+        #[graphql(desc = "Start after this publication (default: from now).")] after_seq: Option<
+            i64,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = ValueChange> + use<>> {
-        changes(ctx, indicator_id, |e| match e {
-            Event::Published(v) => Some(v),
-            _ => None,
-        })
+        Ok(values(picked(
+            ctx,
+            after_seq,
+            indicator_id,
+            &[ChangeKind::ValuePublished],
+        )?))
     }
 
     /// A public value was replaced by a newer approved one for the same indicator and year.
@@ -143,26 +167,29 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this indicator's values (global ID).")] indicator_id: Option<ID>,
+        #[graphql(desc = "Start after this publication (default: from now).")] after_seq: Option<
+            i64,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = ValueChange> + use<>> {
-        changes(ctx, indicator_id, |e| match e {
-            Event::Superseded(v) => Some(v),
-            _ => None,
-        })
+        Ok(values(picked(
+            ctx,
+            after_seq,
+            indicator_id,
+            &[ChangeKind::ValueSuperseded],
+        )?))
     }
 
     /// The source document was imported again (targets and figures may have changed).
     async fn document_imported(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Start after this publication (default: from now).")] after_seq: Option<
+            i64,
+        >,
     ) -> async_graphql::Result<impl Stream<Item = DocumentImport> + use<>> {
-        Ok(futures_util::StreamExt::filter_map(
-            feed(events(ctx)?),
-            |e| async move {
-                match &*e {
-                    Event::Imported(d) => Some(DocumentImport(d.clone())),
-                    _ => None,
-                }
-            },
-        ))
+        let stream = picked(ctx, after_seq, None, &[ChangeKind::DocumentImported])?;
+        Ok(futures_util::StreamExt::filter_map(stream, |c| {
+            std::future::ready(DocumentImport::of(&c))
+        }))
     }
 }

@@ -113,10 +113,10 @@ pub async fn indicator(
     .await
 }
 
-/// How many publications the feed lists.
+/// How many changes the feed lists.
 const FEED_ENTRIES: u64 = 50;
 
-/// `GET /feed.atom`: the newest publications.
+/// `GET /feed.atom`: the newest public changes.
 pub async fn feed(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
@@ -137,15 +137,15 @@ pub async fn feed(
     if let Some(unchanged) = not_modified(&req, &tag) {
         return unchanged;
     }
-    match repo::export::publications(db, FEED_ENTRIES).await {
-        Ok(publications) => {
+    match repo::export::feed(db, FEED_ENTRIES).await {
+        Ok(entries) => {
             let updated = chrono::DateTime::from_timestamp(changed_at, 0).unwrap_or_default();
             HttpResponse::Ok()
                 .content_type("application/atom+xml; charset=utf-8")
                 .insert_header((header::VARY, super::base::vary(configured)))
                 .insert_header((header::ETAG, tag))
                 .insert_header((header::CACHE_CONTROL, "no-cache"))
-                .body(crate::pages::feed::atom(&base, &publications, updated))
+                .body(crate::pages::feed::atom(&base, &entries, updated))
         }
         Err(e) => failed(e),
     }

@@ -196,62 +196,50 @@ pub async fn indicator_view(
     }))
 }
 
-/// A publication for the feed: an approved report, with its indicator and department.
+/// An entry of the Atom feed: a public change, with its value's indicator and department.
 #[derive(Debug)]
-pub struct Publication {
-    pub event: entity::value_event::Model,
-    pub value: indicator_value::Model,
-    pub indicator: indicator::Model,
+pub struct FeedEntry {
+    pub change: crate::repo::changes::Change,
+    pub indicator: Option<indicator::Model>,
     pub department: Option<department::Model>,
 }
 
-/// The newest approvals, newest first (at most `limit`).
-pub async fn publications(
-    db: &impl ConnectionTrait,
-    limit: u64,
-) -> Result<Vec<Publication>, AppError> {
-    use sea_orm::QuerySelect;
-    let events = entity::value_event::Entity::find()
-        .filter(entity::value_event::Column::Action.eq(crate::domain::ValueAction::Approve))
-        .order_by_desc(entity::value_event::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    let values: HashMap<i32, indicator_value::Model> = indicator_value::Entity::find()
-        .filter(indicator_value::Column::Id.is_in(events.iter().map(|e| e.value_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
+/// The newest public changes, newest first (at most `limit`).
+pub async fn feed(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<FeedEntry>, AppError> {
+    use crate::repo::changes::{self, Place, Window};
+    let window = Window {
+        after: Place::default(),
+        up_to: None,
+        limit,
+        newest_first: true,
+    };
+    let changes = changes::after(db, window).await?;
+    let values = || changes.iter().filter_map(|c| c.value.as_ref());
     let indicators: HashMap<i32, indicator::Model> = indicator::Entity::find()
-        .filter(indicator::Column::Id.is_in(values.values().map(|v| v.indicator_id)))
+        .filter(indicator::Column::Id.is_in(values().map(|v| v.indicator_id)))
         .all(db)
         .await?
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
     let departments: HashMap<i32, department::Model> = department::Entity::find()
-        .filter(department::Column::Id.is_in(values.values().filter_map(|v| v.department_id)))
+        .filter(department::Column::Id.is_in(values().filter_map(|v| v.department_id)))
         .all(db)
         .await?
         .into_iter()
         .map(|d| (d.id, d))
         .collect();
-    Ok(events
+    Ok(changes
         .into_iter()
-        .filter_map(|event| {
-            let value = values.get(&event.value_id)?.clone();
-            let indicator = indicators.get(&value.indicator_id)?.clone();
-            let department = value
-                .department_id
-                .and_then(|d| departments.get(&d).cloned());
-            Some(Publication {
-                event,
-                value,
-                indicator,
-                department,
-            })
+        .map(|change| {
+            let value = change.value.as_ref();
+            FeedEntry {
+                indicator: value.and_then(|v| indicators.get(&v.indicator_id).cloned()),
+                department: value
+                    .and_then(|v| v.department_id)
+                    .and_then(|d| departments.get(&d).cloned()),
+                change,
+            }
         })
         .collect())
 }

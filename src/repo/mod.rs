@@ -5,9 +5,9 @@
 
 pub mod audit;
 pub mod batch;
+pub mod changes;
 pub mod departments;
 pub mod evaluations;
-pub mod events;
 pub mod export;
 pub mod filter;
 pub mod goals;

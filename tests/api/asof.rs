@@ -21,6 +21,7 @@ const QUERIES: &[&str] = &[
     r#"{ indicators(filter: { text: "死亡率" }, first: 20) { totalCount nodes { id name values { year value } latestValue { year value } targets { id status statusReason(language: EN) } } } }"#,
     r#"{ earlyWarnings(planCode: "health") { totalCount nodes { id status } } }"#,
     r#"{ targets(filter: { planCode: "children" }, first: 100) { totalCount nodes { id name status source { lineStart } } } }"#,
+    r#"{ changes(first: 100) { totalCount nodes { seq publishedAt kind value { year value version } document { sha256 } } } }"#,
 ];
 
 /// The clause the changed document drops (its target and the measure only it named), and
@@ -119,7 +120,7 @@ on_both_backends!(
             .unwrap_or_else(|e| panic!("{e}"));
         record(&app, &queries, &mut seen).await;
         // Round 4: the removed target no longer answers now.
-        let (_, now) = raw(&app, &queries[4], None).await;
+        let (_, now) = raw(&app, &queries[5], None).await;
         assert_eq!(now, r#"{"data":{"target":null}}"#);
 
         let mut resolved = Vec::new();
@@ -160,8 +161,8 @@ on_both_backends!(
             .client
             .get(format!("{}/graphql", app.address))
             .query(&[
-                ("query", queries[4].as_str()),
-                ("asOf", seen[4].at.as_str()),
+                ("query", queries[5].as_str()),
+                ("asOf", seen[5].at.as_str()),
             ])
             .header("accept", "application/json")
             .send()

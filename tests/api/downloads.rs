@@ -538,7 +538,8 @@ on_both_backends!(
                 && r[column(&h, "origin")] == "REPORT"
                 && r[column(&h, "department")] == "县卫健局"));
 
-        // The Atom feed lists the publication, and is well-formed Atom.
+        // The Atom feed lists the public changes, newest first (the approval, then the
+        // document's import), and is well-formed Atom.
         let feed = get(&app, "/feed.atom", &[]).await;
         assert_eq!(
             header(&feed, "content-type"),
@@ -547,7 +548,11 @@ on_both_backends!(
         let file = tempfile_with(&feed.body, "atom");
         let read = python::run(&py, ATOM, &file);
         let _ = std::fs::remove_file(&file);
-        assert_eq!(read["entries"], json!(["婴儿死亡率：2023年3.5‰"]), "{read}");
+        assert_eq!(
+            read["entries"],
+            json!(["婴儿死亡率：2023年3.5‰", "乐政字〔2022〕16号导入"]),
+            "{read}"
+        );
         assert!(
             read["links"][0]
                 .as_str()

@@ -155,7 +155,27 @@ on_both_backends!(
         .await;
         assert_ne!(before, after, "a fall to 1% is an early warning");
 
-        // frozen evaluations follow values: a freeze adds one
+        // the public changes follow values: an approval adds one
+        let changes = "{ changes(afterSeq: 1) { totalCount } }";
+        let (before, after) = around(&app, changes, || async {
+            let body = app
+                .query_as(
+                    Some(&ann),
+                    SUBMIT,
+                    json!({ "i": screening, "y": 2023, "v": 1.1, "e": 0 }),
+                )
+                .await;
+            let id = body["data"]["submitValue"]["value"]["id"].clone();
+            let body = app
+                .query_as(Some(&dai), REVIEW, json!({ "id": id, "d": "APPROVE" }))
+                .await;
+            assert_eq!(code(&body), "", "{body}");
+        })
+        .await;
+        assert_eq!(before["changes"]["totalCount"], 2);
+        assert_eq!(after["changes"]["totalCount"], 3);
+
+        // and so do the frozen evaluations: a freeze adds one
         let evaluations = "{ evaluations { totalCount } }";
         let (before, after) = around(&app, evaluations, || async {
             let body = app

@@ -4,6 +4,7 @@ mod asof;
 mod attacks;
 mod baseline;
 mod browser;
+mod changes;
 mod cli;
 mod downloads;
 mod driver;

@@ -261,3 +261,67 @@ on_both_backends!(
         assert_eq!(body["data"]["plans"][0]["code"], "women");
     }
 );
+
+on_both_backends!(
+    a_subscriber_that_reconnects_with_its_last_seq_misses_nothing,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        if !client_ready() {
+            return;
+        }
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.eve", UserRole::Reviewer, None).await;
+        let ann = crate::workflow::login(&app, "wj.ann").await;
+        let eve = crate::workflow::login(&app, "stats.eve").await;
+        // Published while nobody listened: publications 3 and 5 (each submission is one too).
+        crate::evaluations::publish(&app, &ann, &eve, "重大慢性病过早死亡率", 15.0).await;
+        crate::evaluations::publish(&app, &ann, &eve, "婴儿死亡率", 2.1).await;
+
+        // From publication 1 on: what was missed first, in order, then what happens live.
+        let (mut client, mut lines) = subscribe(
+            &app,
+            "subscription { changes(afterSeq: 1) { seq kind value { value version } } }",
+            4,
+        )
+        .await;
+        let change = |seq: i64, kind: &str, value: Value, version: i64| json!({ "data": { "changes": { "seq": seq, "kind": kind, "value": { "value": value, "version": version } } } });
+        assert_eq!(
+            next(&mut lines).await["result"],
+            change(3, "VALUE_PUBLISHED", json!(15), 1)
+        );
+        assert_eq!(
+            next(&mut lines).await["result"],
+            change(5, "VALUE_PUBLISHED", json!(2.1), 1)
+        );
+        // A correction: one publication, the old value superseded and the new one published.
+        crate::evaluations::publish(&app, &ann, &eve, "重大慢性病过早死亡率", 14.2).await;
+        let mut live = vec![
+            next(&mut lines).await["result"].clone(),
+            next(&mut lines).await["result"].clone(),
+        ];
+        live.sort_by_key(|r| r["data"]["changes"]["kind"].as_str().map(String::from));
+        assert_eq!(
+            live,
+            vec![
+                change(7, "VALUE_PUBLISHED", json!(14.2), 2),
+                change(7, "VALUE_SUPERSEDED", json!(15), 1)
+            ]
+        );
+        let _ = client.wait().await;
+
+        // The older subscriptions take `afterSeq` too: after 5, the correction's new value.
+        let (mut client, mut lines) = subscribe(
+            &app,
+            "subscription { valuePublished(afterSeq: 5) { value seq } }",
+            1,
+        )
+        .await;
+        assert_eq!(
+            next(&mut lines).await["result"],
+            json!({ "data": { "valuePublished": { "value": 14.2, "seq": 7 } } })
+        );
+        let _ = client.wait().await;
+    }
+);

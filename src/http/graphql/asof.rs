@@ -45,6 +45,8 @@ pub(super) struct Resolved {
     publication: Publication,
     snapshot: Arc<Snapshot>,
     settled: bool,
+    /// `Query.changes` reads the live store's history up to the publication.
+    changes: crate::graphql::change::ChangesAsOf,
 }
 
 fn now_us() -> i64 {
@@ -97,6 +99,10 @@ pub(super) async fn resolve<E>(
     };
     Ok(Resolved {
         requested: instant.text,
+        changes: crate::graphql::change::ChangesAsOf {
+            live: db.clone(),
+            seq: publication.seq,
+        },
         publication,
         snapshot,
         settled,
@@ -133,6 +139,7 @@ pub(super) async fn answer<E: Executor>(
             ..Caller::default()
         })
         .data(db.clone())
+        .data(resolved.changes.clone())
         .data(crate::repo::loaders::for_request(
             db,
             true,
