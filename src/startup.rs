@@ -374,6 +374,7 @@ fn run(
     );
     let rate = Arc::new(RateLimiter::new(settings.rate.clone()));
     let health = StoreHealth::new(db.clone());
+    let snapshots = crate::db::snapshot::Snapshots::new(db.clone(), &settings.database_url);
     let state = web::Data::new(GraphqlState {
         executor: schema,
         limits: settings.limits.clone(),
@@ -386,10 +387,7 @@ fn run(
         rate: Arc::clone(&rate),
         running: Arc::new(tokio::sync::Semaphore::new(settings.limits.executions)),
         documents: Default::default(),
-        snapshots: Some(crate::db::snapshot::Snapshots::new(
-            db.clone(),
-            &settings.database_url,
-        )),
+        snapshots: Some(Arc::clone(&snapshots)),
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());
     let downloads = web::Data::new(http::downloads::Downloads::default());
@@ -413,6 +411,7 @@ fn run(
             .app_data(web::Data::new(Arc::clone(&health)))
             .app_data(downloads.clone())
             .app_data(web::Data::from(Arc::clone(&version)))
+            .app_data(web::Data::from(Arc::clone(&snapshots)))
             .app_data(ws.clone())
             .app_data(public_url.clone())
             .app_data(signing.clone())

@@ -9,11 +9,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use sea_orm::DatabaseConnection;
 
 use super::downloads::{content_etag, failed, not_found, not_modified};
+use crate::db::snapshot::Snapshots;
 use crate::error::AppError;
 use crate::export::evaluation as release;
 use crate::export::Format;
 use crate::ids::{self, Kind};
 use crate::repo::evaluations as repo;
+use crate::repo::warnings::Fluctuating;
 use crate::version::DataVersion;
 
 /// What a path under `/evaluations/` names.
@@ -37,6 +39,7 @@ pub async fn file(
     path: web::Path<String>,
     db: web::Data<DatabaseConnection>,
     version: web::Data<DataVersion>,
+    snapshots: Option<web::Data<Snapshots>>,
 ) -> HttpResponse {
     if !path.contains(['.', '/']) {
         let db = db.get_ref();
@@ -53,7 +56,14 @@ pub async fn file(
             let said =
                 crate::repo::self_assessments::approved_for(db, &e.kind, e.through_year, &targets)
                     .await?;
-            Ok(Some(crate::pages::evaluation::report(&e, &items, &said)))
+            let snapshots = snapshots.map(web::Data::into_inner);
+            let fluctuating = fluctuating_then(&e, &targets, snapshots.as_ref()).await?;
+            Ok(Some(crate::pages::evaluation::report(
+                &e,
+                &items,
+                &said,
+                fluctuating.as_deref(),
+            )))
         })
         .await;
     }
@@ -73,6 +83,28 @@ pub async fn file(
         Ok(Some((bytes, media_type, name))) => respond(&req, bytes, media_type, name),
         Ok(None) => missing(),
         Err(e) => failed(e),
+    }
+}
+
+/// The fluctuation warnings of the evaluation's targets as the data stood at the publication it
+/// classed, read from that publication's copy (`db::snapshot`); None when it has none (frozen
+/// before publications were numbered) or no copy can be made (a store in memory).
+async fn fluctuating_then(
+    e: &entity::evaluation::Model,
+    targets: &[i32],
+    snapshots: Option<&std::sync::Arc<Snapshots>>,
+) -> Result<Option<Vec<Fluctuating>>, AppError> {
+    let (Some(seq), Some(snapshots)) = (e.publication_seq, snapshots) else {
+        return Ok(None);
+    };
+    match snapshots.get(seq).await {
+        Ok(copy) => Ok(Some(
+            crate::repo::warnings::fluctuating(&copy.db, targets, e.through_year).await?,
+        )),
+        Err(err) => {
+            tracing::warn!(error = %err, seq, "no copy of the evaluation's publication");
+            Ok(None)
+        }
     }
 }
 

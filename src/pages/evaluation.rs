@@ -1,8 +1,8 @@
 //! `/evaluations/{id}`: a frozen evaluation as the report the county files (监测报告 /
 //! 评估报告): what it is, the summary and the 达标率 with its denominator, a chart of the
-//! classes, the classes by domain, the binding targets that lag, the departments'
-//! self-assessments beside the computed classes, and every target with its reason; printable
-//! on A4.
+//! classes, the classes by domain, the binding targets that lag, the warnings (预警) as of the
+//! publication it classed, the departments' self-assessments beside the computed classes, and
+//! every target with its reason; printable on A4.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -12,6 +12,7 @@ use entity::{evaluation, evaluation_item};
 use super::{esc, num, page};
 use crate::ids::{self, Kind as IdKind};
 use crate::repo::self_assessments::Assessed;
+use crate::repo::warnings::Fluctuating;
 use crate::rules::evaluation::{Class, Kind, Tally};
 
 fn class_of(i: &evaluation_item::Model) -> Class {
@@ -37,6 +38,7 @@ pub fn report(
     e: &evaluation::Model,
     items: &[evaluation_item::Model],
     said: &HashMap<i32, Vec<Assessed>>,
+    fluctuating: Option<&[Fluctuating]>,
 ) -> String {
     let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
     let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
@@ -66,6 +68,7 @@ pub fn report(
     b.push_str(&chart(kind, &all));
     b.push_str(&by_domain(kind, items));
     b.push_str(&lagging(kind, items));
+    b.push_str(&warnings(kind, e, items, fluctuating));
     b.push_str(&self_assessed(kind, items, said));
     b.push_str(&every_target(kind, items));
     let _ = write!(
@@ -163,6 +166,69 @@ fn lagging(kind: Kind, items: &[evaluation_item::Model]) -> String {
             esc(&i.indicator),
             class_of(i).chinese(kind),
             esc(&i.reason_zh)
+        );
+    }
+    b.push_str("</ul>");
+    b
+}
+
+/// The plans' two warnings (预警): targets behind their trajectory, from the evaluation's own
+/// classes (a final evaluation forecasts nothing), and indicators whose latest change up to
+/// its year fluctuates, as the data stood at the publication it classed (`fluctuating`; None
+/// for an evaluation frozen before publications were numbered).
+fn warnings(
+    kind: Kind,
+    e: &evaluation::Model,
+    items: &[evaluation_item::Model],
+    fluctuating: Option<&[Fluctuating]>,
+) -> String {
+    let mut b = String::from("<h2 id=\"warnings\">预警</h2>");
+    if kind != Kind::Final {
+        let behind: Vec<&evaluation_item::Model> = items
+            .iter()
+            .filter(|i| matches!(class_of(i), Class::Behind))
+            .collect();
+        let _ = write!(b, "<p>预计达标困难（滞后于进度）的目标 {} 个", behind.len());
+        b.push_str(if behind.is_empty() {
+            "。</p>"
+        } else {
+            "：</p><ul>"
+        });
+        for i in &behind {
+            let _ = write!(
+                b,
+                "<li><strong>{}</strong>（{}）：{}</li>",
+                esc(&i.indicator),
+                esc(&i.plan_code),
+                esc(&i.reason_zh)
+            );
+        }
+        if !behind.is_empty() {
+            b.push_str("</ul>");
+        }
+    }
+    let Some(list) = fluctuating else {
+        b.push_str("<p>波动较大：无法还原本评估所用发布时已发布的数据（冻结于发布编号之前）。</p>");
+        return b;
+    };
+    let seq = e.publication_seq.unwrap_or(e.data_version);
+    let _ = write!(
+        b,
+        "<p>截至{}年最新变化波动较大的指标 {} 个（按发布序号 {seq} 时已发布的数据）",
+        e.through_year,
+        list.len()
+    );
+    if list.is_empty() {
+        b.push_str("。</p>");
+        return b;
+    }
+    b.push_str("：</p><ul>");
+    for f in list {
+        let _ = write!(
+            b,
+            "<li><strong>{}</strong>：{}</li>",
+            esc(&f.indicator),
+            esc(&f.describe())
         );
     }
     b.push_str("</ul>");

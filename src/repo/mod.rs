@@ -24,6 +24,7 @@ pub mod templates;
 pub mod unavailable;
 pub mod users;
 pub mod values;
+pub mod warnings;
 
 use std::collections::HashMap;
 

@@ -253,6 +253,11 @@ on_both_backends!(
             "可监测目标 11 个（有数值目标且有数据），已实现 4 个，达标率 36.4%",
             "<strong>每万人口全科医生数</strong>（滞后）",
             "@page{size:A4",
+            // The warnings: three targets behind, and the one indicator whose change from
+            // 2020 fluctuates (20% to 40% in two years: 10 a year, over 30% of 20).
+            "预计达标困难（滞后于进度）的目标 3 个",
+            "截至2022年最新变化波动较大的指标 1 个",
+            "<strong>国家卫生乡镇（含进入评审程序）数量占比</strong>：波动较大：2022年 40%，2020年 20%，每年变化 10，超过上一数值的 30%（±6）",
         ] {
             assert!(html.contains(said), "{said} not in the page");
         }
@@ -302,6 +307,15 @@ on_both_backends!(
             classed(&app, &revised["id"], name).await,
             [("ACHIEVED".to_string(), json!(100.0))]
         );
+        // Each report warns as of its own publication: the corrected figure's jump (50% to
+        // 100% in two years) is in the revision's warnings, not in the frozen mid-term's.
+        let warned = format!("<strong>{name}</strong>：波动较大：2022年 100%");
+        for (evaluation, expected) in [(&midterm, false), (&revised, true)] {
+            let id = evaluation["id"].as_str().unwrap_or("");
+            let page = get(&app, &format!("/evaluations/{id}"), &[]).await;
+            let html = String::from_utf8(page.body).unwrap_or_default();
+            assert_eq!(html.contains(&warned), expected, "{id}");
+        }
 
         // What the revision changed: the two 老年医学科 targets (the plan sets it twice), with why.
         let body = app
