@@ -216,6 +216,7 @@ CREATE TABLE data_version (
     changed_at bigint DEFAULT 0 NOT NULL,
     structure_version bigint DEFAULT 1 NOT NULL
 );
+COMMENT ON TABLE data_version IS 'versioning 8cbdfc34bee99657';
 CREATE TABLE department (
     id integer NOT NULL,
     name character varying NOT NULL,
@@ -683,6 +684,7 @@ CREATE TABLE publication (
     version bigint NOT NULL,
     at_us bigint NOT NULL
 );
+COMMENT ON TABLE publication IS 'history 88146dce696326f6';
 CREATE TABLE seaql_migrations (
     version character varying NOT NULL,
     applied_at bigint NOT NULL
@@ -1064,7 +1066,6 @@ CREATE INDEX department_alias__history_open ON department_alias__history USING b
 CREATE INDEX department_alias__history_pending ON department_alias__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX document__history_open ON document__history USING btree (id) WHERE (h_to IS NULL);
 CREATE INDEX document__history_pending ON document__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX document__history_read ON document__history USING btree (h_from);
 CREATE INDEX domain__history_open ON domain__history USING btree (id) WHERE (h_to IS NULL);
 CREATE INDEX domain__history_pending ON domain__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX evaluation__history_open ON evaluation__history USING btree (id) WHERE (h_to IS NULL);

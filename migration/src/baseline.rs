@@ -116,9 +116,9 @@ fn undated(line: &str) -> String {
     )
 }
 
-/// `pg_dump --column-inserts --no-owner --no-privileges --no-comments` of a migrated store, as a
-/// script that loads into whatever schema the connection's search path names: without the
-/// dump's comments and session settings (its `set_config('search_path', '')` would outlive
+/// `pg_dump --column-inserts --no-owner --no-privileges` of a migrated store, as a script that
+/// loads into whatever schema the connection's search path names: without the comments on
+/// extensions (the tables' comments are the fingerprints of `applied`) and session settings (its `set_config('search_path', '')` would outlive
 /// the script on a pooled connection), names unqualified, and the dates of its rows zero so that
 /// the script changes only when the schema does.
 pub fn from_dump(dump: &str) -> String {
@@ -132,6 +132,8 @@ pub fn from_dump(dump: &str) -> String {
             || line.starts_with("--")
             || line.starts_with("SET ")
             || line.starts_with("SELECT pg_catalog.set_config(")
+            // An extension's comment is its owner's to set; a table's is kept (`applied`).
+            || line.starts_with("COMMENT ON EXTENSION ")
             || line.starts_with("\\")
         {
             continue;
@@ -162,7 +164,9 @@ mod tests {
         let dump = "--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n\
                     SELECT pg_catalog.set_config('search_path', '', false);\n\
                     CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n\
+                    COMMENT ON EXTENSION pg_trgm IS 'text similarity';\n\
                     CREATE TABLE public.plan (\n    id integer NOT NULL\n);\n\n\
+                    COMMENT ON TABLE public.plan IS 'history 0123';\n\
                     INSERT INTO public.seaql_migrations (version, applied_at) VALUES ('m1', 1764412345);\n\
                     INSERT INTO public.data_version (id, version, changed_at) VALUES (1, 3, 1764412345);\n\
                     INSERT INTO public.goal (id, text) VALUES (1, 'a, b');\n\
@@ -201,6 +205,7 @@ mod tests {
                 "CREATE TABLE plan (",
                 "    id integer NOT NULL",
                 ");",
+                "COMMENT ON TABLE plan IS 'history 0123';",
                 "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m1', 0);",
                 "INSERT INTO data_version (id, version, changed_at) VALUES (1, 3, 0);",
                 "INSERT INTO goal (id, text) VALUES (1, 'a, b');",

@@ -24,9 +24,9 @@ pub const IN_FORCE: &str =
 /// Indexes for reading a history by publication rather than by instant: the public change
 /// list (`plangraph::repo::changes`) reads the events of the publications after one, and
 /// each event's value as it stood then.
+/// (The document's history is a row per import: it needs none.)
 const READ_INDEXES: &[(&str, &str)] = &[
     ("value_event", "h_from, id"),
-    ("document", "h_from"),
     ("indicator_value", "id, h_from"),
 ];
 
@@ -197,10 +197,14 @@ fn quoted(names: &[String]) -> Vec<String> {
 /// Gives every historized table its history table, columns, indexes and triggers
 /// (idempotent). Rows of a table whose history is new are copied into it and published, so
 /// an upgraded store answers `asOf` from the moment it was upgraded. The statements go to the
-/// store in one round trip (this runs at every start).
+/// store in one round trip, and on PostgreSQL only when they changed (`applied`): this runs at
+/// every start.
 pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let existing = history_tables(db).await?;
     let catalog = Catalog::read(db).await?;
+    // What the store lacks (run whenever there is any), and what is made again (run when its
+    // text changed: `applied`).
+    let mut changes = Vec::new();
     let mut statements = Vec::new();
     let mut filled = false;
     for table in historized(db).await? {
@@ -213,11 +217,12 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         } else {
             catalog.columns(db, &history).await?
         };
-        statements.extend(table_and_columns(
+        changes.extend(table_and_columns(
             &history,
             &live,
             (!new).then_some(&have[..]),
         ));
+        statements.extend(indexes(&history));
         statements.extend(triggers(db.get_database_backend(), &table, &live, &key));
         if let Some((_, cols)) = READ_INDEXES.iter().find(|(t, _)| *t == table) {
             statements.push(format!(
@@ -226,7 +231,7 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         }
         if new {
             let cols = quoted(&live.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>()).join(", ");
-            statements.push(format!(
+            changes.push(format!(
                 "INSERT INTO \"{history}\" ({cols}) SELECT {cols} FROM \"{table}\""
             ));
             filled |= db
@@ -238,9 +243,14 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
                 .is_some();
         }
     }
-    if !statements.is_empty() {
-        db.execute_unprepared(&statements.join(";\n")).await?;
-    }
+    crate::applied::run_changed(
+        db,
+        "publication",
+        "history",
+        &changes.join(";\n"),
+        &statements.join(";\n"),
+    )
+    .await?;
     if filled {
         publish_forced(db).await?;
     }
@@ -278,12 +288,17 @@ fn table_and_columns(
             }
         }
     }
-    // One index for both of `publish`'s updates (each condition implies the index's), over
-    // the few rows a transaction leaves pending: a new store builds one index less per table.
-    out.push(format!("DROP INDEX IF EXISTS \"{history}_pending_from\""));
-    out.push(format!("DROP INDEX IF EXISTS \"{history}_pending_to\""));
-    out.push(format!("CREATE INDEX IF NOT EXISTS \"{history}_pending\" ON \"{history}\" (h_from, h_to) WHERE h_from IS NULL OR h_to = -1"));
     out
+}
+
+/// The history table's index for `publish`: one for both of its updates (each condition
+/// implies the index's), over the few rows a transaction leaves pending.
+fn indexes(history: &str) -> Vec<String> {
+    vec![
+        format!("DROP INDEX IF EXISTS \"{history}_pending_from\""),
+        format!("DROP INDEX IF EXISTS \"{history}_pending_to\""),
+        format!("CREATE INDEX IF NOT EXISTS \"{history}_pending\" ON \"{history}\" (h_from, h_to) WHERE h_from IS NULL OR h_to = -1"),
+    ]
 }
 
 /// The statements that (re)make the row triggers writing a table's history (the column list

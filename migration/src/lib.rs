@@ -22,6 +22,7 @@ mod m20261206_000018_publication;
 mod m20261206_000019_evaluation_as_of;
 mod m20261206_000020_self_assessment;
 
+pub mod applied;
 pub mod baseline;
 pub mod history;
 pub mod versioning;

@@ -14,7 +14,6 @@ fn dump(url: &str) -> String {
             "--column-inserts",
             "--no-owner",
             "--no-privileges",
-            "--no-comments",
             "--dbname",
             url,
         ])
@@ -288,4 +287,60 @@ async fn a_refused_seed_leaves_the_database_empty() {
         .unwrap_or_else(|e| panic!("the next start makes the store: {e}"));
     assert!(!opened.seeded);
     let _ = opened.db.close().await;
+}
+
+/// The history's and versioning's triggers are made again only when their text changed: a
+/// store made from the baseline starts with their fingerprints, so a start sends none of them;
+/// a stale fingerprint (a new version of the statements) makes them again.
+#[tokio::test]
+async fn the_statements_made_at_every_start_run_only_when_they_changed() {
+    let Some(store) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let db = store.connect().await;
+    let exists = async |db: &sea_orm::DatabaseConnection| {
+        db.query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'plan_history_update'",
+        ))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+            == Some(1)
+    };
+    let comment = async |db: &sea_orm::DatabaseConnection| {
+        db.query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT obj_description('publication'::regclass, 'pg_class')",
+        ))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|r| r.try_get_by_index::<String>(0).ok())
+        .unwrap_or_default()
+    };
+    assert!(exists(&db).await);
+    let mark = comment(&db).await;
+    assert!(baseline::POSTGRES.contains(&format!("COMMENT ON TABLE publication IS '{mark}';")));
+    // Unchanged statements are not sent: a trigger dropped behind the server's back stays
+    // dropped (which is how it shows that nothing ran).
+    let drop = "DROP TRIGGER plan_history_update ON plan";
+    db.execute_unprepared(drop)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    migration::history::ensure(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!exists(&db).await, "the unchanged statements ran again");
+    // A fingerprint of other statements: they all run again, and the new one is kept.
+    db.execute_unprepared("COMMENT ON TABLE publication IS 'history 0'")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    migration::history::ensure(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(exists(&db).await, "changed statements did not run");
+    assert_eq!(comment(&db).await, mark);
+    let _ = db.close().await;
 }
