@@ -9,6 +9,7 @@
 
 pub mod dataset;
 pub mod departments;
+mod fidelity;
 pub mod measures;
 pub mod outline;
 pub mod scale;

@@ -40,7 +40,7 @@ pub(super) fn of_goals(plan: &PlanData) -> Vec<TargetData> {
                     comparator: found.comparator,
                     value: found.value,
                     basis: found.basis,
-                    raw: found.raw,
+                    raw: targets::as_written(&goal.text, &found.raw).unwrap_or(found.raw),
                 },
                 inferred: Inferred {
                     comparator: found.comparator_inferred,
@@ -50,7 +50,7 @@ pub(super) fn of_goals(plan: &PlanData) -> Vec<TargetData> {
                 source: Source {
                     line_start: goal.source.line_start,
                     line_end: goal.source.line_end,
-                    text: found.clause,
+                    text: targets::as_written(&goal.text, &found.clause).unwrap_or(found.clause),
                 },
             });
         }

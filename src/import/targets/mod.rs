@@ -23,6 +23,20 @@ use vocabulary::*;
 pub use quantity::{number_prefix, quantity, Quantity};
 pub use stated::{stated_changes, stated_values, Stated, StatedChange};
 
+/// The span of `text` that reads `squeezed` once the spaces [`extract`] reads past are gone:
+/// what the document wrote (不少于 100张) for a phrase read without them (不少于100张). None
+/// when `text` has no such span.
+pub fn as_written(text: &str, squeezed: &str) -> Option<String> {
+    let kept: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| *c != ' ').collect();
+    let joined: String = kept.iter().map(|(_, c)| c).collect();
+    let at = joined.find(squeezed)?;
+    let first = joined[..at].chars().count();
+    let count = squeezed.chars().count();
+    let (start, _) = *kept.get(first)?;
+    let (last, c) = *kept.get((first + count).checked_sub(1)?)?;
+    Some(text[start..last + c.len_utf8()].to_string())
+}
+
 /// Every target in a goal's text, in order of form (levels and shares, counts, grades) and
 /// within a form in document order — so that adding a form never renumbers another's keys.
 pub fn extract(text: &str) -> Vec<Found> {
@@ -330,10 +344,15 @@ fn shares(clause: &str, bodies_before: &mut Option<String>) -> Option<Vec<Found>
             basis: TargetBasis::Level,
             baseline_year: None,
             year: None,
-            raw: rest[..rest.len() - next.len()]
-                .trim_end_matches('和')
-                .to_string()
-                + predicate,
+            // As written: the last share runs on into the predicate; an earlier one is its
+            // own words only (90%的城市社区), the predicate being written once, after the last.
+            raw: if next.is_empty() {
+                rest.to_string() + predicate
+            } else {
+                rest[..rest.len() - next.len()]
+                    .trim_end_matches('和')
+                    .to_string()
+            },
             clause: clause.to_string(),
             form: Form::Level,
         });

@@ -363,3 +363,18 @@ fn figures_of_past_years() {
         .iter()
         .any(|s| s.name == "自然增长率" && s.value == 1.23 && s.year == Some(2020)));
 }
+
+#[test]
+fn a_phrase_read_without_spaces_is_quoted_as_written() {
+    let text = "机构实有床位数不少于 100张，妇产科、儿科床位数不少于全院总床位数的85%。";
+    assert_eq!(
+        super::as_written(text, "机构实有床位数不少于100张").as_deref(),
+        Some("机构实有床位数不少于 100张")
+    );
+    assert_eq!(
+        super::as_written(text, "不少于100张").as_deref(),
+        Some("不少于 100张")
+    );
+    assert_eq!(super::as_written(text, "85%").as_deref(), Some("85%"));
+    assert_eq!(super::as_written(text, "不少于200张"), None);
+}
