@@ -96,6 +96,9 @@ pub struct Assessment {
     pub start: Option<Point>,
     pub latest: Option<Point>,
     pub binding: bool,
+    /// A change target's commitment (basis, the change, which way), said as such when no start
+    /// turns it into a level.
+    pub change: Option<(TargetBasis, f64, Direction)>,
 }
 
 impl Assessment {
@@ -120,10 +123,14 @@ pub fn assess(target: &Target, values: &[Point], as_of: Option<i32>) -> Assessme
         start: None,
         latest: None,
         binding: target.nature == Nature::Binding,
+        change: None,
     };
     let (Some(value), Some(comparator)) = (target.target_value, target.comparator) else {
         return a;
     };
+    if target.basis != TargetBasis::Level {
+        a.change = Some((target.basis, value, target.direction));
+    }
     let mut known: Vec<Point> = values
         .iter()
         .copied()

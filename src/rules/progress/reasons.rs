@@ -1,12 +1,14 @@
 //! Why a target has its status, in words with the numbers, in Chinese or English.
 
 use super::{describe, num, Assessment, Language, Status, Why};
+use crate::domain::{Direction, TargetBasis};
 
 /// The reason for an assessment's status.
 pub(super) fn reason(a: &Assessment, language: Language) -> String {
     let zh = language == Language::Chinese;
-    let target = match (a.comparator, a.target_level) {
-        (Some(c), Some(level)) => describe(c, level, language),
+    let target = match (a.comparator, a.target_level, a.change) {
+        (Some(c), Some(level), _) => describe(c, level, language),
+        (_, None, Some(change)) => described_change(change, zh),
         _ => String::new(),
     };
     match a.why {
@@ -16,6 +18,22 @@ pub(super) fn reason(a: &Assessment, language: Language) -> String {
         Why::Meets | Why::Outside | Why::YearPassed => judged(a, &target, zh),
         Why::FellBack => fell_back(a, &target, zh),
         Why::OnTheWay => on_the_way(a, zh),
+    }
+}
+
+/// A change target with no start to make it a level: the change itself, with its number.
+fn described_change((basis, value, direction): (TargetBasis, f64, Direction), zh: bool) -> String {
+    let falling = direction == Direction::LowerIsBetter;
+    let n = num(value);
+    match (basis, falling, zh) {
+        (TargetBasis::AnnualChange, true, true) => format!("每年降低{n}"),
+        (TargetBasis::AnnualChange, false, true) => format!("每年提高{n}"),
+        (TargetBasis::AnnualChange, true, false) => format!("a fall of {n} a year"),
+        (TargetBasis::AnnualChange, false, false) => format!("a rise of {n} a year"),
+        (_, true, true) => format!("比基线下降{n}%"),
+        (_, false, true) => format!("比基线提高{n}%"),
+        (_, true, false) => format!("a fall of {n}% from the baseline"),
+        (_, false, false) => format!("a rise of {n}% from the baseline"),
     }
 }
 

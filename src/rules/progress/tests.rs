@@ -229,3 +229,42 @@ fn numbers_are_rounded_and_the_trajectory_is_linear() {
         (2020..=2025).map(|y| (y, 3.3)).collect::<Vec<_>>()
     );
 }
+
+/// 青少年总体近视率 (表1 row 25): 力争每年降低1个百分点 with no 2020 figure ('-'), and a fall
+/// from a baseline nobody published: the reason still carries the number.
+#[test]
+fn a_change_target_without_a_start_says_its_change() {
+    let myopia = Target {
+        direction: Direction::LowerIsBetter,
+        nature: Nature::Binding,
+        baseline: None,
+        target_year: 2025,
+        target_value: Some(1.0),
+        comparator: Some(Comparator::AtMost),
+        basis: TargetBasis::AnnualChange,
+    };
+    let a = assess(&myopia, &[], None);
+    assert_eq!(a.status, Status::NoData);
+    assert_eq!(
+        a.reason(Language::English),
+        "target a fall of 1 a year by 2025; no value published and no baseline"
+    );
+    assert_eq!(
+        a.reason(Language::Chinese),
+        "目标为2025年每年降低1；尚无公布数据，也无基线"
+    );
+    let fall = Target {
+        basis: TargetBasis::ChangeFromBaseline,
+        target_value: Some(20.0),
+        nature: Nature::Expected,
+        ..myopia
+    };
+    assert_eq!(
+        assess(&fall, &[], None).reason(Language::English),
+        "target a fall of 20% from the baseline by 2025; no value published and no baseline"
+    );
+    assert_eq!(
+        assess(&fall, &[], None).reason(Language::Chinese),
+        "目标为2025年比基线下降20%；尚无公布数据，也无基线"
+    );
+}
