@@ -1,6 +1,8 @@
 //! Assembles the application: store, import, schema, HTTP routes. `main` and the integration
 //! tests both call [`Application::build`], so tests run the real server.
 
+mod later;
+
 use std::net::TcpListener;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -63,6 +65,7 @@ impl Application {
         )
         .await?;
         let (db, statements) = (opened.db, opened.statements);
+        let indexes_later = opened.seeded;
         let opened_at = started.elapsed();
         // The change feed's LISTEN is made while the document is imported (into a store that
         // was not new).
@@ -108,18 +111,7 @@ impl Application {
             total_ms = started.elapsed().as_millis() as u64,
             "ready: store opened and migrated, document imported if the store was empty"
         );
-        if analyze_later {
-            // After the server answers: the statistics matter for a store that grows, not for
-            // the first requests on the document's few hundred rows (cold start). A second
-            // later, not at once: run beside the first request, VACUUM (ANALYZE) slows it.
-            let db = db.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(ANALYZE_AFTER).await;
-                if let Err(err) = import::store::analyze(&db).await {
-                    tracing::warn!(error = %err, "ANALYZE after the import failed");
-                }
-            });
-        }
+        later::spawn(db.clone(), analyze_later, indexes_later);
         Ok(Application {
             port,
             server,
@@ -220,9 +212,6 @@ impl Bundled {
         })
     }
 }
-
-/// How long after a fresh import the server waits before gathering the planner's statistics.
-const ANALYZE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// When the planner's statistics of a fresh import are gathered.
 #[derive(PartialEq)]

@@ -684,7 +684,7 @@ CREATE TABLE publication (
     version bigint NOT NULL,
     at_us bigint NOT NULL
 );
-COMMENT ON TABLE publication IS 'history 88146dce696326f6';
+COMMENT ON TABLE publication IS 'history 3cd4b10e8991465e';
 CREATE TABLE seaql_migrations (
     version character varying NOT NULL,
     applied_at bigint NOT NULL
@@ -1060,24 +1060,6 @@ ALTER TABLE ONLY value_event
     ADD CONSTRAINT value_event_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY value_unavailable
     ADD CONSTRAINT value_unavailable_pkey PRIMARY KEY (id);
-CREATE INDEX department__history_open ON department__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX department__history_pending ON department__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX department_alias__history_open ON department_alias__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX department_alias__history_pending ON department_alias__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX document__history_open ON document__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX document__history_pending ON document__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX domain__history_open ON domain__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX domain__history_pending ON domain__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX evaluation__history_open ON evaluation__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX evaluation__history_pending ON evaluation__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX evaluation_item__history_open ON evaluation_item__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX evaluation_item__history_pending ON evaluation_item__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX goal__history_open ON goal__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX goal__history_pending ON goal__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX goal_department__history_open ON goal_department__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX goal_department__history_pending ON goal_department__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX goal_group__history_open ON goal_group__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX goal_group__history_pending ON goal_group__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX idx_alias_department ON department_alias USING btree (department_id);
 CREATE UNIQUE INDEX idx_assignment_unique ON indicator_assignment USING btree (indicator_id, department_id);
 CREATE INDEX idx_audit_actor ON audit_log USING btree (actor);
@@ -1106,28 +1088,10 @@ CREATE INDEX idx_value_event_value ON value_event USING btree (value_id);
 CREATE INDEX idx_value_indicator_year ON indicator_value USING btree (indicator_id, year, status);
 CREATE UNIQUE INDEX idx_value_slot_version ON indicator_value USING btree (indicator_id, year, version);
 CREATE INDEX idx_value_status_indicator ON indicator_value USING btree (status, indicator_id, year);
-CREATE INDEX indicator__history_open ON indicator__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX indicator__history_pending ON indicator__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX indicator_assignment__history_open ON indicator_assignment__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX indicator_assignment__history_pending ON indicator_assignment__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX indicator_value__history_open ON indicator_value__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX indicator_value__history_pending ON indicator_value__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX indicator_value__history_read ON indicator_value__history USING btree (id, h_from);
-CREATE INDEX plan__history_open ON plan__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX plan__history_pending ON plan__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE INDEX publication_at ON publication USING btree (at_us);
-CREATE INDEX self_assessment__history_open ON self_assessment__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX self_assessment__history_pending ON self_assessment__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE UNIQUE INDEX self_assessment_one_per_round ON self_assessment USING btree (kind, through_year, target_id, department_id);
-CREATE INDEX status_tally__history_open ON status_tally__history USING btree (scope, scope_id, role, status) WHERE (h_to IS NULL);
-CREATE INDEX status_tally__history_pending ON status_tally__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX target__history_open ON target__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX target__history_pending ON target__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
 CREATE UNIQUE INDEX ux_item_position ON evaluation_item USING btree (evaluation_id, ordinal);
 CREATE UNIQUE INDEX ux_unavailable_cell ON value_unavailable USING btree (indicator_id, year, department_id);
-CREATE INDEX value_event__history_open ON value_event__history USING btree (id) WHERE (h_to IS NULL);
-CREATE INDEX value_event__history_pending ON value_event__history USING btree (h_from, h_to) WHERE ((h_from IS NULL) OR (h_to = '-1'::integer));
-CREATE INDEX value_event__history_read ON value_event__history USING btree (h_from, id);
 ALTER TABLE ONLY department_alias
     ADD CONSTRAINT fk_alias_department FOREIGN KEY (department_id) REFERENCES department(id) ON DELETE CASCADE;
 ALTER TABLE ONLY indicator_assignment

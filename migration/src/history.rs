@@ -10,6 +10,9 @@
 //! or a column a later migration adds is historized without anyone remembering to.
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
+mod indexes;
+pub use indexes::ensure_indexes;
+
 /// The history table of `t` is `t` followed by this.
 pub const SUFFIX: &str = "__history";
 
@@ -20,15 +23,6 @@ pub const PENDING_END: i64 = -1;
 /// bound: the caller formats it with a number it owns).
 pub const IN_FORCE: &str =
     "h_from IS NOT NULL AND h_from <= {seq} AND (h_to IS NULL OR h_to = -1 OR h_to > {seq})";
-
-/// Indexes for reading a history by publication rather than by instant: the public change
-/// list (`plangraph::repo::changes`) reads the events of the publications after one, and
-/// each event's value as it stood then.
-/// (The document's history is a row per import: it needs none.)
-const READ_INDEXES: &[(&str, &str)] = &[
-    ("value_event", "h_from, id"),
-    ("indicator_value", "id, h_from"),
-];
 
 /// Tables read by public answers that are derived, not versioned, but still historized.
 const DERIVED: &[&str] = &["status_tally"];
@@ -194,8 +188,8 @@ fn quoted(names: &[String]) -> Vec<String> {
     names.iter().map(|n| format!("\"{n}\"")).collect()
 }
 
-/// Gives every historized table its history table, columns, indexes and triggers
-/// (idempotent). Rows of a table whose history is new are copied into it and published, so
+/// Gives every historized table its history table, columns and triggers (idempotent; the
+/// indexes are [`ensure_indexes`]'s). Rows of a table whose history is new are copied into it and published, so
 /// an upgraded store answers `asOf` from the moment it was upgraded. The statements go to the
 /// store in one round trip, and on PostgreSQL only when they changed (`applied`): this runs at
 /// every start.
@@ -222,13 +216,7 @@ pub async fn ensure(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             &live,
             (!new).then_some(&have[..]),
         ));
-        statements.extend(indexes(&history));
         statements.extend(triggers(db.get_database_backend(), &table, &live, &key));
-        if let Some((_, cols)) = READ_INDEXES.iter().find(|(t, _)| *t == table) {
-            statements.push(format!(
-                "CREATE INDEX IF NOT EXISTS \"{history}_read\" ON \"{history}\" ({cols})"
-            ));
-        }
         if new {
             let cols = quoted(&live.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>()).join(", ");
             changes.push(format!(
@@ -291,16 +279,6 @@ fn table_and_columns(
     out
 }
 
-/// The history table's index for `publish`: one for both of its updates (each condition
-/// implies the index's), over the few rows a transaction leaves pending.
-fn indexes(history: &str) -> Vec<String> {
-    vec![
-        format!("DROP INDEX IF EXISTS \"{history}_pending_from\""),
-        format!("DROP INDEX IF EXISTS \"{history}_pending_to\""),
-        format!("CREATE INDEX IF NOT EXISTS \"{history}_pending\" ON \"{history}\" (h_from, h_to) WHERE h_from IS NULL OR h_to = -1"),
-    ]
-}
-
 /// The statements that (re)make the row triggers writing a table's history (the column list
 /// may have grown). An update that changes nothing writes nothing.
 fn triggers(
@@ -325,10 +303,7 @@ fn triggers(
     let close =
         format!("UPDATE \"{history}\" SET h_to = {PENDING_END} WHERE h_to IS NULL AND {same_key}");
     let open = format!("INSERT INTO \"{history}\" ({cols}) VALUES ({new_values})");
-    let mut out = vec![format!(
-        "CREATE INDEX IF NOT EXISTS \"{history}_open\" ON \"{history}\" ({}) WHERE h_to IS NULL",
-        quoted(key).join(", ")
-    )];
+    let mut out = Vec::new();
     match backend {
         DbBackend::Postgres => {
             out.push(format!(

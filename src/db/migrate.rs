@@ -147,6 +147,11 @@ pub(super) async fn migrate_postgres(
     Migrator::up(txn, None).await?;
     migration::versioning::ensure(txn).await?;
     migration::history::ensure(txn).await?;
+    // A seeded store's history holds only the seed: its indexes are made after the server's
+    // first answer (`startup`), out of the cold start.
+    if !seeded {
+        migration::history::ensure_indexes(txn).await?;
+    }
     Ok(seeded)
 }
 
@@ -161,7 +166,8 @@ pub(super) async fn migrate_sqlite(db: &DatabaseConnection) -> Result<(), DbErr>
         migration::history::drop_triggers(db).await?;
         Migrator::up(db, None).await?;
         migration::versioning::ensure(db).await?;
-        migration::history::ensure(db).await
+        migration::history::ensure(db).await?;
+        migration::history::ensure_indexes(db).await
     }
     .await;
     let checked = match migrated {

@@ -67,6 +67,9 @@ async fn the_baseline_makes_the_store_the_migrations_make() {
     migration::history::ensure(&db)
         .await
         .unwrap_or_else(|e| panic!("history tables: {e}"));
+    migration::history::ensure_indexes(&db)
+        .await
+        .unwrap_or_else(|e| panic!("history indexes: {e}"));
     let _ = db.close().await;
     let migrated = dump(&stepwise.url);
     assert!(
@@ -200,6 +203,12 @@ async fn a_store_seeded_as_it_is_made_holds_what_an_import_writes() {
         opened.seeded,
         "a new store made from the baseline takes the seed"
     );
+    // Its history's indexes are left for the server to make after its first answer.
+    assert_eq!(history_indexes(&opened.db).await, 0);
+    migration::history::ensure_indexes(&opened.db)
+        .await
+        .unwrap_or_else(|e| panic!("history indexes: {e}"));
+    assert_eq!(history_indexes(&opened.db).await, HISTORY_INDEXES);
     let _ = opened.db.close().await;
 
     let db = imported.connect().await;
@@ -343,4 +352,47 @@ async fn the_statements_made_at_every_start_run_only_when_they_changed() {
     assert!(exists(&db).await, "changed statements did not run");
     assert_eq!(comment(&db).await, mark);
     let _ = db.close().await;
+}
+
+/// The history's indexes: 17 history tables with two each, and two read indexes.
+const HISTORY_INDEXES: i64 = 36;
+
+async fn history_indexes(db: &sea_orm::DatabaseConnection) -> i64 {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() \
+         AND tablename LIKE '%!_!_history' ESCAPE '!'",
+    ))
+    .await
+    .ok()
+    .flatten()
+    .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+    .unwrap_or(-1)
+}
+
+/// The server makes a new store's history indexes after its first answer; any other open
+/// makes them at once.
+#[tokio::test]
+async fn the_history_indexes_are_made_after_the_first_answer() {
+    let Some(store) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let db = store.connect().await;
+    assert_eq!(history_indexes(&db).await, HISTORY_INDEXES);
+    let _ = db.close().await;
+
+    let Some(app) = crate::support::TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let body = app.query("{ plans { code } }").await;
+    assert_eq!(body["data"]["plans"][0]["code"], "women");
+    let mut made = -1;
+    for _ in 0..100 {
+        made = history_indexes(&app.db).await;
+        if made == HISTORY_INDEXES {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(made, HISTORY_INDEXES, "the server did not make them");
 }
