@@ -6,6 +6,7 @@ mod baseline;
 mod browser;
 mod changes;
 mod cli;
+mod documented;
 mod downloads;
 mod driver;
 mod evaluations;
