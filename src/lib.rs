@@ -17,6 +17,7 @@ pub mod import;
 pub mod limits;
 pub mod pages;
 pub mod private;
+pub mod publisher;
 pub mod repo;
 pub mod reporting;
 pub mod rules;

@@ -437,6 +437,7 @@ fn run(
                 web::get().to(http::evaluations::file),
             )
             .route("/catalog.jsonld", web::get().to(http::catalog::catalog))
+            .route("/catalog.ttl", web::get().to(http::catalog::turtle))
             .route("/plans", web::get().to(http::pages::index))
             .route("/plans/{code}", web::get().to(http::pages::plan))
             .route("/indicators/{id}", web::get().to(http::pages::indicator))

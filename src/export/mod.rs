@@ -9,6 +9,7 @@ pub mod csv;
 pub mod evaluation;
 pub mod json;
 pub mod tables;
+pub mod turtle;
 pub mod xlsx;
 
 pub use tables::{build, Cell, Column, Table};

@@ -1,7 +1,8 @@
-//! `GET /catalog.jsonld`: a DCAT-AP catalog in JSON-LD, the form CKAN's DCAT harvester and
-//! most open-data portals read. One dataset for all four plans and one per plan, and one per
-//! frozen evaluation (`catalog_evaluations`); every download is a distribution with its URL,
-//! media type and byte size; the GraphQL API is a data service.
+//! `GET /catalog.jsonld`: a DCAT-AP 3 catalog in JSON-LD, the form CKAN's DCAT harvester and
+//! most open-data portals read, and `GET /catalog.ttl`, the same in Turtle. One dataset for
+//! all four plans and one per plan, and one per frozen evaluation (`catalog_evaluations`);
+//! every download is a distribution with its URL, media type, size, checksum and the time its
+//! content last changed; the GraphQL API is a data service.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -11,16 +12,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 
-use super::downloads::{self, Downloads, File};
+use super::dcat::{self, both, FileFacts};
+use super::downloads::{self, Built, Downloads, File};
 use crate::error::AppError;
 use crate::export::Format;
+use crate::publisher;
 use crate::repo::{self, Stamp};
 use crate::version::DataVersion;
-
-/// Publisher of the source document.
-const PUBLISHER: &str = "昌乐县人民政府";
-/// The licence the catalog states for the data (an operator may have to change it).
-const LICENSE: &str = "http://creativecommons.org/licenses/by/4.0/";
 
 /// `GET /catalog.jsonld`.
 pub async fn catalog(
@@ -29,39 +27,86 @@ pub async fn catalog(
     version: web::Data<DataVersion>,
     downloads: web::Data<Downloads>,
 ) -> HttpResponse {
-    let Stamp {
-        version,
-        changed_at,
-        ..
-    } = match version.stamp(db.get_ref()).await {
+    serve(req, db, version, downloads, Rdf::JsonLd).await
+}
+
+/// `GET /catalog.ttl`: the same catalog in Turtle.
+pub async fn turtle(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
+    downloads: web::Data<Downloads>,
+) -> HttpResponse {
+    serve(req, db, version, downloads, Rdf::Turtle).await
+}
+
+/// The two forms the catalog is served in.
+#[derive(Clone, Copy)]
+enum Rdf {
+    JsonLd,
+    Turtle,
+}
+
+async fn serve(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
+    downloads: web::Data<Downloads>,
+    form: Rdf,
+) -> HttpResponse {
+    let stamp = match version.stamp(db.get_ref()).await {
         Ok(stamp) => stamp,
         Err(e) => return downloads::failed(e.into()),
+    };
+    let (name, media) = match form {
+        Rdf::JsonLd => ("catalog.jsonld", "application/ld+json"),
+        Rdf::Turtle => ("catalog.ttl", "text/turtle; charset=utf-8"),
     };
     // The base is part of the answer, so of its tag: a derived one from another Host is
     // another answer.
     let (base, configured) = super::base::of(&req);
-    let etag = downloads::etag(version, &format!("catalog.jsonld {base}"));
+    let etag = downloads::etag(stamp.version, &format!("{name} {base}"));
     if let Some(unchanged) = downloads::not_modified(&req, &etag) {
         return unchanged;
     }
-    match build(db.get_ref(), &downloads, &base, version, changed_at).await {
-        Ok(body) => HttpResponse::Ok()
-            .content_type("application/ld+json")
-            .insert_header((header::VARY, super::base::vary(configured)))
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(body.to_string()),
-        Err(e) => downloads::failed(e),
-    }
+    let doc = match build(db.get_ref(), &downloads, &base, &stamp).await {
+        Ok(doc) => doc,
+        Err(e) => return downloads::failed(e),
+    };
+    let body = match form {
+        Rdf::JsonLd => doc.to_string(),
+        Rdf::Turtle => crate::export::turtle::from_jsonld(&doc),
+    };
+    HttpResponse::Ok()
+        .content_type(media)
+        .insert_header((header::VARY, super::base::vary(configured)))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((
+            header::LINK,
+            format!(
+                "<{base}/catalog.jsonld>; rel=\"alternate\"; type=\"application/ld+json\", \
+                 <{base}/catalog.ttl>; rel=\"alternate\"; type=\"text/turtle\""
+            ),
+        ))
+        .body(body)
 }
 
 /// What every part of the catalog says the same way: where it is served, the document, when
-/// the data last changed, who publishes it.
+/// the data last changed, who publishes it and whom to ask.
 struct Common<'a> {
     base: &'a str,
     document: &'a entity::document::Model,
     modified: String,
     publisher: Value,
+    contact: Value,
+}
+
+/// Unix seconds as an RFC 3339 date-time.
+fn rfc3339(secs: i64) -> String {
+    let t: DateTime<Utc> =
+        (UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).unwrap_or(0))).into();
+    t.to_rfc3339()
 }
 
 /// The catalog for a server reached at `base`.
@@ -69,34 +114,35 @@ pub async fn build(
     db: &DatabaseConnection,
     downloads: &Downloads,
     base: &str,
-    version: i64,
-    changed_at: i64,
+    stamp: &Stamp,
 ) -> Result<Value, AppError> {
     let document = repo::export::document(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no document is imported".into()))?;
     let plans = repo::plans(db).await?;
-    let modified: DateTime<Utc> =
-        (UNIX_EPOCH + Duration::from_secs(u64::try_from(changed_at).unwrap_or(0))).into();
     let common = Common {
         base,
         document: &document,
-        modified: modified.to_rfc3339(),
-        publisher: json!({
-            "@id": format!("{base}/catalog.jsonld#publisher"),
-            "@type": "foaf:Agent",
-            "foaf:name": { "@value": PUBLISHER, "@language": "zh-CN" },
-        }),
+        modified: rfc3339(stamp.changed_at),
+        publisher: dcat::publisher(base),
+        contact: dcat::contact(base),
     };
     let mut files = Vec::new();
     for file in File::all() {
-        let bytes = downloads.bytes(db, &file, version).await?;
-        files.push((file, bytes.len()));
+        let built = downloads.get(db, &file, stamp).await?;
+        files.push((file, built));
     }
     let mut datasets = vec![all_plans(&common, &plans, &files)];
     datasets.extend(plans.iter().map(|plan| one_plan(&common, plan, &files)));
-    datasets
-        .extend(super::catalog_evaluations::datasets(db, base, &common.publisher, LICENSE).await?);
+    datasets.extend(
+        super::catalog_evaluations::datasets(
+            db,
+            base,
+            &plans,
+            (&common.publisher, &common.contact),
+        )
+        .await?,
+    );
     Ok(catalog_of(&common, &plans, datasets))
 }
 
@@ -104,82 +150,101 @@ pub async fn build(
 fn catalog_of(common: &Common<'_>, plans: &[entity::plan::Model], datasets: Vec<Value>) -> Value {
     let base = common.base;
     json!({
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "foaf": "http://xmlns.com/foaf/0.1/",
-            "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "spdx": "http://spdx.org/rdf/terms#",
-        },
+        "@context": dcat::context(),
         "@id": format!("{base}/catalog.jsonld"),
         "@type": "dcat:Catalog",
-        "dct:title": { "@value": "昌乐县发展规划开放数据（plangraph）", "@language": "zh-CN" },
-        "dct:description": {
-            "@value": format!("{}所载规划的目标与监测数据：下载文件与 GraphQL 接口。", common.document.number),
-            "@language": "zh-CN",
-        },
+        "dct:title": both("昌乐县发展规划开放数据（plangraph）", "Changle County development plans open data (plangraph)"),
+        "dct:description": both(
+            &format!("{}所载规划的目标与监测数据：下载文件与 GraphQL 接口。", common.document.number),
+            "Targets and monitoring figures of the plans in Changle County's document \
+             Lezhengzi [2022] No. 16: downloads and a GraphQL API.",
+        ),
         "dct:publisher": common.publisher,
-        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
-        "dct:license": { "@id": LICENSE },
+        "dct:issued": { "@value": common.document.issue_date.to_string(), "@type": "xsd:date" },
+        "dct:modified": dcat::date_time(&common.modified),
+        "dct:license": dcat::license(),
+        "dct:language": dcat::language(),
+        "dct:spatial": dcat::spatial(base),
+        "dcat:themeTaxonomy": dcat::theme_taxonomy(),
+        "foaf:homepage": dcat::document(&format!("{base}/")),
         "dcat:dataset": datasets,
-        "dcat:service": {
-            "@id": format!("{base}/graphql"),
-            "@type": "dcat:DataService",
-            "dct:title": "plangraph GraphQL API",
-            "dcat:endpointURL": { "@id": format!("{base}/graphql") },
-            "dcat:endpointDescription": { "@id": format!("{base}/schema.graphql") },
-            "dcat:landingPage": { "@id": format!("{base}/graphql") },
-            "dcat:servesDataset": plans
-                .iter()
-                .map(|p| json!({ "@id": format!("{base}/catalog.jsonld#{}", p.code) }))
-                .chain(std::iter::once(json!({ "@id": format!("{base}/catalog.jsonld#all") })))
-                .collect::<Vec<_>>(),
-        },
+        "dcat:service": service(common, plans),
+    })
+}
+
+/// The GraphQL API as a data service serving every plan dataset.
+fn service(common: &Common<'_>, plans: &[entity::plan::Model]) -> Value {
+    let base = common.base;
+    json!({
+        "@id": format!("{base}/graphql"),
+        "@type": "dcat:DataService",
+        "dct:title": both("plangraph GraphQL 接口", "plangraph GraphQL API"),
+        "dcat:endpointURL": { "@id": format!("{base}/graphql") },
+        "dcat:endpointDescription": dcat::document(&format!("{base}/schema.graphql")),
+        "dcat:landingPage": dcat::document(&format!("{base}/graphql")),
+        "dct:conformsTo": { "@id": "https://spec.graphql.org/October2021/", "@type": "dct:Standard" },
+        "dct:publisher": common.publisher.clone(),
+        "dcat:contactPoint": common.contact.clone(),
+        "dcat:theme": dcat::theme("all"),
+        "dcat:keyword": keywords(&["GraphQL"]),
+        "dct:license": dcat::license(),
+        "dcat:servesDataset": plans
+            .iter()
+            .map(|p| json!({ "@id": format!("{base}/catalog.jsonld#{}", p.code) }))
+            .chain(std::iter::once(json!({ "@id": format!("{base}/catalog.jsonld#all") })))
+            .collect::<Vec<_>>(),
     })
 }
 
 /// What tells one dataset from another; the rest of a dataset is the same for all.
 struct About<'a> {
-    /// The fragment of its `@id` and the tail of its `dct:identifier`.
+    /// The fragment of its `@id`, the tail of its `dct:identifier`, and its theme's key.
     name: &'a str,
     title: &'a str,
     description: String,
+    description_en: String,
     years: (i32, i32),
     landing: String,
     keyword: &'a [&'a str],
 }
 
-/// A dataset with the files `own` picks as its distributions.
+/// A dataset with the files `own` picks as its distributions. Its modification time is
+/// its newest file's, so a change in another plan does not move it.
 fn dataset(
     common: &Common<'_>,
     about: About<'_>,
-    files: &[(File, usize)],
+    files: &[(File, Built)],
     own: impl Fn(&File) -> bool,
 ) -> Value {
     let (base, document) = (common.base, common.document);
+    let mine: Vec<&(File, Built)> = files.iter().filter(|(f, _)| own(f)).collect();
+    let modified = mine.iter().map(|(_, b)| b.modified).max().map(rfc3339);
     json!({
         "@id": format!("{base}/catalog.jsonld#{}", about.name),
         "@type": "dcat:Dataset",
         "dct:identifier": format!("changle-plans-{}", about.name),
-        "dct:title": { "@value": about.title, "@language": "zh-CN" },
-        "dct:description": { "@value": about.description, "@language": "zh-CN" },
+        "dct:title": both(about.title, publisher::english_title(about.name)),
+        "dct:description": both(&about.description, &about.description_en),
         "dct:publisher": common.publisher.clone(),
+        "dcat:contactPoint": common.contact.clone(),
         "dct:issued": { "@value": document.issue_date.to_string(), "@type": "xsd:date" },
-        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
+        "dct:modified": dcat::date_time(modified.as_deref().unwrap_or(&common.modified)),
         "dct:temporal": period(about.years.0, about.years.1),
-        "dct:license": { "@id": LICENSE },
-        "dcat:landingPage": { "@id": about.landing },
+        "dct:spatial": dcat::spatial(base),
+        "dct:language": dcat::language(),
+        "dct:license": dcat::license(),
+        "dcat:theme": dcat::theme(about.name),
+        "dcat:landingPage": dcat::document(&about.landing),
         "dcat:keyword": keywords(about.keyword),
-        "dcat:distribution": files
+        "dcat:distribution": mine
             .iter()
-            .filter(|(f, _)| own(f))
-            .map(|(f, size)| distribution(common, f, *size))
+            .map(|(f, built)| distribution(common, f, built))
             .collect::<Vec<_>>(),
     })
 }
 
 /// The dataset of all four plans: the whole-document files and the source.
-fn all_plans(common: &Common<'_>, plans: &[entity::plan::Model], files: &[(File, usize)]) -> Value {
+fn all_plans(common: &Common<'_>, plans: &[entity::plan::Model], files: &[(File, Built)]) -> Value {
     let document = common.document;
     let about = About {
         name: "all",
@@ -188,6 +253,10 @@ fn all_plans(common: &Common<'_>, plans: &[entity::plan::Model], files: &[(File,
             "{}《{}》所载四个规划（2021—2025年）的目标、指标年度数值与部门分工。",
             document.number, document.title
         ),
+        description_en: "Targets, yearly indicator values and the departments responsible, \
+                         for the four 2021-2025 plans of Changle County's document \
+                         Lezhengzi [2022] No. 16."
+            .into(),
         years: (
             plans.iter().map(|p| p.period_start).min().unwrap_or(2021),
             plans.iter().map(|p| p.period_end).max().unwrap_or(2025),
@@ -197,20 +266,21 @@ fn all_plans(common: &Common<'_>, plans: &[entity::plan::Model], files: &[(File,
     };
     let whole =
         |f: &File| matches!(f, File::Source | File::SourceChecksum) || f.path().starts_with("all");
-    let mut d = dataset(common, about, files, whole);
-    d["dct:language"] =
-        json!({ "@id": "http://publications.europa.eu/resource/authority/language/ZHO" });
-    d
+    dataset(common, about, files, whole)
 }
 
 /// One plan's dataset: the files of its scope.
-fn one_plan(common: &Common<'_>, plan: &entity::plan::Model, files: &[(File, usize)]) -> Value {
+fn one_plan(common: &Common<'_>, plan: &entity::plan::Model, files: &[(File, Built)]) -> Value {
     let about = About {
         name: &plan.code,
         title: &plan.title,
         description: format!(
             "《{}》的目标、指标年度数值与部门分工（{}）。",
             plan.title, common.document.number
+        ),
+        description_en: format!(
+            "Targets, yearly indicator values and the departments responsible: {}.",
+            publisher::english_title(&plan.code)
         ),
         years: (plan.period_start, plan.period_end),
         landing: format!("{}/plans/{}", common.base, plan.code),
@@ -225,53 +295,93 @@ fn one_plan(common: &Common<'_>, plan: &entity::plan::Model, files: &[(File, usi
     d
 }
 
-/// A download as a distribution: its URLs, media type, size and, for the source, checksum.
-fn distribution(common: &Common<'_>, file: &File, size: usize) -> Value {
-    let url = format!("{}/downloads/{}", common.base, file.path());
-    let (media, format_name) = media_of(file);
-    let title = match file {
-        File::Table { table, .. } => format!("{table} ({format_name})"),
-        File::Workbook { .. } => "targets, values, departments (XLSX workbook)".to_string(),
-        File::Source => format!("{} 原文 (source document)", common.document.number),
-        File::SourceChecksum => "SHA-256 of the source document".to_string(),
-    };
-    let mut d = json!({
-        "@id": url,
-        "@type": "dcat:Distribution",
-        "dct:title": title,
-        "dcat:downloadURL": { "@id": url },
-        "dcat:accessURL": { "@id": url },
-        "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{media}") },
-        "dct:format": format_name,
-        "dcat:byteSize": { "@value": size.to_string(), "@type": "xsd:nonNegativeInteger" },
-        "dct:license": { "@id": LICENSE },
-        "dct:modified": { "@value": common.modified, "@type": "xsd:dateTime" },
-    });
-    if matches!(file, File::Source) {
-        d["spdx:checksum"] = json!({
-            "@type": "spdx:Checksum",
-            "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
-            "spdx:checksumValue": common.document.sha256,
-        });
-    }
-    d
+/// A download as a distribution: its URLs, media type, size, checksum and dates.
+fn distribution(common: &Common<'_>, file: &File, built: &Built) -> Value {
+    let (media, extension) = media_of(file);
+    let (title, description) = describe(common, file);
+    dcat::distribution(FileFacts {
+        url: format!("{}/downloads/{}", common.base, file.path()),
+        title,
+        description,
+        media,
+        extension,
+        size: built.bytes.len(),
+        sha256: Some(built.sha256.clone()),
+        modified: Some(rfc3339(built.modified)),
+    })
 }
 
-/// A file's media type and format name.
+/// A download's title and description, in Chinese and English.
+fn describe(common: &Common<'_>, file: &File) -> ((String, String), (String, String)) {
+    let number = &common.document.number;
+    match file {
+        File::Table { table, format, .. } => {
+            let (zh, en) = table_words(table);
+            let ext = format.extension().to_uppercase();
+            (
+                (format!("{zh}（{ext}）"), format!("{table} ({ext})")),
+                (
+                    format!("{zh}，每行一条；列的含义见数据字典 docs/DOWNLOADS.md。"),
+                    format!("{en}, one per row; the columns are described in docs/DOWNLOADS.md."),
+                ),
+            )
+        }
+        File::Workbook { .. } => (
+            (
+                "工作簿（目标、年度数值、部门分工）".into(),
+                "Workbook (targets, values, departments)".into(),
+            ),
+            (
+                "三张表各占一个工作表，另有列说明表 columns。".into(),
+                "The three tables as worksheets, with a `columns` sheet describing them.".into(),
+            ),
+        ),
+        File::Source => (
+            (
+                format!("{number} 原文"),
+                "Source document (plain text)".into(),
+            ),
+            (
+                "发布规划的文件原文，UTF-8 纯文本，逐字节为导入所用文本。".into(),
+                "The document that published the plans, as UTF-8 text, byte for byte as imported."
+                    .into(),
+            ),
+        ),
+        File::SourceChecksum => (
+            (
+                "原文 SHA-256 校验值".into(),
+                "SHA-256 of the source document".into(),
+            ),
+            (
+                "sha256sum 格式，可用 sha256sum -c 校验原文。".into(),
+                "In sha256sum's format: check the source with sha256sum -c.".into(),
+            ),
+        ),
+    }
+}
+
+/// A table's name in Chinese and what one row of it is, in English.
+fn table_words(table: &str) -> (&'static str, &'static str) {
+    match table {
+        "targets" => ("目标", "Targets the plans set"),
+        "values" => ("指标年度数值", "Published yearly values of the indicators"),
+        _ => ("部门分工", "Departments leading or sharing each goal"),
+    }
+}
+
+/// A file's media type and extension.
 fn media_of(file: &File) -> (&'static str, &'static str) {
     let format = match file {
         File::Table { format, .. } => *format,
         File::Workbook { .. } => Format::Xlsx,
-        File::Source | File::SourceChecksum => return ("text/plain", "TXT"),
+        File::Source | File::SourceChecksum => return ("text/plain", "txt"),
     };
-    match format {
-        Format::Csv => ("text/csv", "CSV"),
-        Format::Json => ("application/json", "JSON"),
-        Format::Xlsx => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "XLSX",
-        ),
-    }
+    let media = match format {
+        Format::Csv => "text/csv",
+        Format::Json => "application/json",
+        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+    (media, format.extension())
 }
 
 /// A period of whole years.

@@ -5,6 +5,7 @@
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 
+use super::dcat::{self, both, FileFacts};
 use crate::error::AppError;
 use crate::export::evaluation as release;
 use crate::ids::{self, Kind};
@@ -14,8 +15,8 @@ use crate::repo::evaluations as repo;
 pub async fn datasets(
     db: &DatabaseConnection,
     base: &str,
-    publisher: &Value,
-    license: &str,
+    plans: &[entity::plan::Model],
+    (publisher, contact): (&Value, &Value),
 ) -> Result<Vec<Value>, AppError> {
     let mut out = Vec::new();
     for e in repo::all(db).await? {
@@ -23,7 +24,14 @@ pub async fn datasets(
         let files = release::files(&e, &items).map_err(|err| {
             AppError::internal(format!("the workbook of evaluation {}: {err}", e.id))
         })?;
-        out.push(dataset(&e, &files, base, publisher, license));
+        // An evaluation covers its plan's period (all plans': the earliest start) to its year.
+        let start = plans
+            .iter()
+            .filter(|p| e.plan_code.as_deref().is_none_or(|c| c == p.code))
+            .map(|p| p.period_start)
+            .min()
+            .unwrap_or(e.through_year);
+        out.push(dataset(&e, &files, base, start, (publisher, contact)));
     }
     Ok(out)
 }
@@ -36,37 +44,45 @@ fn dataset(
     e: &entity::evaluation::Model,
     files: &[(String, crate::export::Format, Vec<u8>)],
     base: &str,
-    publisher: &Value,
-    license: &str,
+    start: i32,
+    (publisher, contact): (&Value, &Value),
 ) -> Value {
     let id = ids::encode(Kind::Evaluation, e.id).0;
     let scope = e.plan_code.as_deref().unwrap_or("all");
     let kind = crate::rules::evaluation::Kind::parse(&e.kind)
         .unwrap_or(crate::rules::evaluation::Kind::Annual);
     let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
+    let kind_en = match kind {
+        crate::rules::evaluation::Kind::Annual => "Annual monitoring",
+        crate::rules::evaluation::Kind::Midterm => "Mid-term evaluation",
+        crate::rules::evaluation::Kind::Final => "Final evaluation",
+    };
+    let title_en = format!(
+        "{kind_en} through {}: {}",
+        e.through_year,
+        crate::publisher::english_title(scope)
+    );
     let frozen = e
         .frozen_at
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let distributions: Vec<Value> = files
         .iter()
         .map(|(name, format, bytes)| {
-            let url = format!("{base}/evaluations/{id}.{}", format.extension());
-            let media = format.media_type().split(';').next().unwrap_or("");
-            json!({
-                "@id": url,
-                "@type": "dcat:Distribution",
-                "dct:title": name,
-                "dcat:downloadURL": { "@id": url },
-                "dcat:accessURL": { "@id": url },
-                "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{media}") },
-                "dct:format": format.extension().to_uppercase(),
-                "dcat:byteSize": { "@value": bytes.len().to_string(), "@type": "xsd:nonNegativeInteger" },
-                "dct:license": { "@id": license },
-                "spdx:checksum": {
-                    "@type": "spdx:Checksum",
-                    "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
-                    "spdx:checksumValue": release::sha256_hex(bytes),
-                },
+            let ext = format.extension();
+            dcat::distribution(FileFacts {
+                url: format!("{base}/evaluations/{id}.{ext}"),
+                title: (name.clone(), format!("{title_en} ({})", ext.to_uppercase())),
+                description: (
+                    "每个目标一行：分类、依据的数值与理由；冻结后内容不再改变。".into(),
+                    "One row per target: its class, the value it rests on and the reason; \
+                     frozen, the content never changes."
+                        .into(),
+                ),
+                media: format.media_type().split(';').next().unwrap_or(""),
+                extension: ext,
+                size: bytes.len(),
+                sha256: Some(release::sha256_hex(bytes)),
+                modified: None,
             })
         })
         .collect();
@@ -74,16 +90,26 @@ fn dataset(
         "@id": node(base, e.id),
         "@type": "dcat:Dataset",
         "dct:identifier": release::file_name(e, crate::export::Format::Csv).trim_end_matches(".csv"),
-        "dct:title": { "@value": title, "@language": "zh-CN" },
-        "dct:description": {
-            "@value": format!("{}：{} 个目标按其截至{}年的已发布数值分类（提前实现/已实现、快于预期、基本符合预期、滞后、未实现、无数据）及达标率；冻结后不再改变。", kind.chinese(), e.item_count, e.through_year),
-            "@language": "zh-CN",
-        },
+        "dct:title": both(&title, &title_en),
+        "dct:description": both(
+            &format!("{}：{} 个目标按其截至{}年的已发布数值分类（提前实现/已实现、快于预期、基本符合预期、滞后、未实现、无数据）及达标率；冻结后不再改变。", kind.chinese(), e.item_count, e.through_year),
+            &format!("{title_en}: {} targets classed by their values published through {}, with the achievement rate; frozen, never changed.", e.item_count, e.through_year),
+        ),
         "dct:publisher": publisher,
-        "dct:issued": { "@value": frozen, "@type": "xsd:dateTime" },
-        "dct:license": { "@id": license },
+        "dcat:contactPoint": contact,
+        "dct:issued": dcat::date_time(&frozen),
+        "dct:license": dcat::license(),
+        "dct:language": dcat::language(),
+        "dct:spatial": dcat::spatial(base),
+        "dcat:theme": dcat::theme(scope),
+        "dcat:keyword": [{ "@value": "评估", "@language": "zh-CN" }, { "@value": "evaluation", "@language": "en" }],
+        "dct:temporal": {
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": { "@value": format!("{start}-01-01"), "@type": "xsd:date" },
+            "dcat:endDate": { "@value": format!("{}-12-31", e.through_year), "@type": "xsd:date" },
+        },
         "dcat:version": e.id.to_string(),
-        "dcat:landingPage": { "@id": format!("{base}/evaluations/{id}") },
+        "dcat:landingPage": dcat::document(&format!("{base}/evaluations/{id}")),
         "dct:relation": { "@id": format!("{base}/catalog.jsonld#{scope}") },
         "dcat:distribution": distributions,
     });

@@ -135,44 +135,69 @@ impl File {
     }
 }
 
-/// Files built for a data version, kept until the version moves.
+/// A built file: its bytes, their tag, and when its content last changed.
+#[derive(Clone)]
+pub struct Built {
+    pub bytes: Bytes,
+    /// The bytes' SHA-256 in hex, and the ETag made from it.
+    pub sha256: String,
+    pub etag: String,
+    /// Unix seconds: the data change that first gave the file these bytes, as far as this
+    /// process has seen (its first build counts from the latest change of any data).
+    pub modified: i64,
+}
+
+/// Files built for a data version, kept until the version moves. A file rebuilt with the
+/// same bytes keeps its modification time, so an approval in one plan leaves the other
+/// plans' files' dates (and the catalog's dates of their datasets) as they were.
 #[derive(Default)]
 pub struct Downloads {
-    built: Mutex<HashMap<String, (i64, Bytes)>>,
+    built: Mutex<HashMap<String, (i64, Built)>>,
 }
 
 impl Downloads {
-    /// The file's bytes as of `version`, built if they are not kept yet.
-    pub async fn bytes(
+    /// The file as of the data version `stamp` names, built if it is not kept yet.
+    pub async fn get(
         &self,
         db: &DatabaseConnection,
         file: &File,
-        version: i64,
-    ) -> Result<Bytes, AppError> {
+        stamp: &Stamp,
+    ) -> Result<Built, AppError> {
         let key = file.path();
-        if let Some((v, bytes)) = self.lock().get(&key) {
-            if *v == version {
-                return Ok(bytes.clone());
+        if let Some((v, built)) = self.lock().get(&key) {
+            if *v == stamp.version {
+                return Ok(built.clone());
             }
         }
         // The files of a scope come from one snapshot: built together, kept together.
-        let built = match file.scope_name() {
+        let made = match file.scope_name() {
             Some(scope) => build_scope(db, scope).await?,
             None => vec![(file.clone(), build(db, file).await?)],
         };
         let mut kept = self.lock();
         let mut found = None;
-        for (f, bytes) in built {
-            let bytes = Bytes::from(bytes);
+        for (f, bytes) in made {
+            let sha256 = hex(&Sha256::digest(&bytes));
+            let etag = format!("\"c{}\"", &sha256[..32]);
+            let modified = match kept.get(&f.path()) {
+                Some((_, old)) if old.etag == etag => old.modified,
+                _ => stamp.changed_at,
+            };
+            let built = Built {
+                bytes: Bytes::from(bytes),
+                sha256,
+                etag,
+                modified,
+            };
             if f == *file {
-                found = Some(bytes.clone());
+                found = Some(built.clone());
             }
-            kept.insert(f.path(), (version, bytes));
+            kept.insert(f.path(), (stamp.version, built));
         }
         found.ok_or_else(|| AppError::internal(format!("{key} was not built")))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Bytes)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Built)>> {
         // A panic while holding the map leaves nothing half-written in it.
         self.built.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -266,23 +291,22 @@ pub async fn download(
             "no download /downloads/{path}; the catalog at /catalog.jsonld lists every one"
         ));
     };
-    let Stamp {
-        version,
-        changed_at,
-        ..
-    } = match version.stamp(db.get_ref()).await {
+    let stamp = match version.stamp(db.get_ref()).await {
         Ok(stamp) => stamp,
         Err(e) => return failed(e.into()),
     };
-    let modified = UNIX_EPOCH + Duration::from_secs(u64::try_from(changed_at).unwrap_or(0));
-    // The ETag is the file's content: an approval in one plan leaves the other plans' files,
-    // and their tags, as they were (a harvester fetches only what changed). The bytes are
-    // kept per data version, so this costs a hash once per file and version.
-    let bytes = match downloads.bytes(db.get_ref(), &file, version).await {
-        Ok(bytes) => bytes,
+    // The ETag and the date follow the file's content: an approval in one plan leaves the
+    // other plans' files as they were (a harvester fetches only what changed).
+    let Built {
+        bytes,
+        etag,
+        modified,
+        ..
+    } = match downloads.get(db.get_ref(), &file, &stamp).await {
+        Ok(built) => built,
         Err(e) => return failed(e),
     };
-    let etag = content_etag(&bytes);
+    let modified = UNIX_EPOCH + Duration::from_secs(u64::try_from(modified).unwrap_or(0));
     if fresh(&req, &etag, modified) {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))

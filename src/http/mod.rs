@@ -5,6 +5,7 @@ pub mod cache;
 pub mod catalog;
 pub mod catalog_evaluations;
 pub mod client;
+pub mod dcat;
 pub mod documents;
 pub mod downloads;
 pub mod evaluations;

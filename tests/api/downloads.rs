@@ -40,6 +40,15 @@ out["created"] = wb.properties.created.isoformat()
 print(json.dumps(out, ensure_ascii=False))
 "#;
 
+/// Whether the Turtle file (the argument) and the JSON-LD file JSONLD are the same graph.
+const SAME_GRAPH: &str = r#"
+import json, sys, rdflib
+from rdflib.compare import isomorphic
+a = rdflib.Graph().parse("JSONLD", format="json-ld")
+b = rdflib.Graph().parse(sys.argv[1], format="turtle")
+print(json.dumps({"isomorphic": isomorphic(a, b), "triples": len(a), "turtle": len(b)}))
+"#;
+
 const JSONLD: &str = r#"
 import json, sys, rdflib
 g = rdflib.Graph()
@@ -223,7 +232,9 @@ on_both_backends!(
         assert_eq!(catalog.status, 200);
         assert_eq!(header(&catalog, "content-type"), "application/ld+json");
         let doc: Value = serde_json::from_slice(&catalog.body).unwrap_or_else(|e| panic!("{e}"));
-        // The whole-document dataset states its language; a plan's is part of it.
+        // Every dataset states its language, theme, place and contact; a plan's is part of
+        // the whole document's; titles come in Chinese and English (a CKAN harvester makes
+        // a dataset's name from the English one).
         let datasets = doc["dcat:dataset"].as_array().cloned().unwrap_or_default();
         let named = |tail: &str| {
             datasets
@@ -234,12 +245,41 @@ on_both_backends!(
         };
         let (all, women) = (named("#all"), named("#women"));
         assert_eq!(all["dct:identifier"], "changle-plans-all");
+        for d in [&all, &women] {
+            assert_eq!(
+                d["dct:language"]["@id"],
+                "http://publications.europa.eu/resource/authority/language/ZHO"
+            );
+            assert_eq!(
+                d["dct:license"]["@id"],
+                "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+            );
+            assert_eq!(
+                d["dct:license"]["dct:title"],
+                "Creative Commons Attribution"
+            );
+            assert_eq!(d["dct:spatial"][0]["skos:notation"], "370725");
+            assert_eq!(
+                d["dcat:contactPoint"]["vcard:hasURL"]["@id"],
+                "http://www.changle.gov.cn/"
+            );
+        }
         assert_eq!(
-            all["dct:language"]["@id"],
-            "http://publications.europa.eu/resource/authority/language/ZHO"
+            all["dcat:theme"]["@id"],
+            "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+        );
+        assert_eq!(
+            women["dcat:theme"]["@id"],
+            "http://publications.europa.eu/resource/authority/data-theme/SOCI"
         );
         assert_eq!(women["dct:identifier"], "changle-plans-women");
-        assert_eq!(women["dct:title"]["@value"], "昌乐县“十四五”妇女发展规划");
+        assert_eq!(
+            women["dct:title"],
+            json!([
+                { "@value": "昌乐县“十四五”妇女发展规划", "@language": "zh-CN" },
+                { "@value": "Changle County 14th Five-Year Plan for Women's Development (2021-2025)", "@language": "en" },
+            ])
+        );
         assert!(women["dct:isPartOf"]["@id"]
             .as_str()
             .is_some_and(|id| id.ends_with("/catalog.jsonld#all")));
@@ -247,7 +287,6 @@ on_both_backends!(
             women["dct:temporal"]["dcat:startDate"]["@value"],
             "2021-01-01"
         );
-        assert_eq!(women.get("dct:language"), None);
         let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
         for dataset in doc["dcat:dataset"].as_array().into_iter().flatten() {
             for d in dataset["dcat:distribution"]
@@ -303,6 +342,27 @@ on_both_backends!(
                 37,
                 "{read}"
             );
+            // The DCAT-AP 3 shapes, mandatory, recommended and ranges: nothing but the
+            // place's coordinates, which the document does not give.
+            let results = python::dcat_ap_results(py, &catalog.body, "jsonld");
+            assert_eq!(python::dcat_ap_problems(&results), Vec::<&Value>::new());
+            assert_eq!(results.len(), 4, "{results:?}");
+            // The Turtle form is the same graph.
+            let turtle = get(&app, "/catalog.ttl", &[]).await;
+            assert_eq!(
+                header(&turtle, "content-type"),
+                "text/turtle; charset=utf-8"
+            );
+            let jsonld = tempfile_with(&catalog.body, "jsonld");
+            let ttl = tempfile_with(&turtle.body, "ttl");
+            let same = python::run(
+                py,
+                &SAME_GRAPH.replace("JSONLD", &jsonld.display().to_string()),
+                &ttl,
+            );
+            let _ = (std::fs::remove_file(&jsonld), std::fs::remove_file(&ttl));
+            assert_eq!(same["isomorphic"], true, "{same}");
+            assert!(same["triples"].as_u64().unwrap_or(0) > 800, "{same}");
         }
 
         // The source document, byte for byte, and its checksum.
@@ -482,6 +542,19 @@ on_both_backends!(
         assert_eq!(again.status, 304);
         let women = get(&app, "/downloads/women/targets.csv", &[]).await;
         let health = get(&app, "/downloads/health/values.csv", &[]).await;
+        let modified_of = |catalog: &Fetched, tail: &str| {
+            let doc: Value = serde_json::from_slice(&catalog.body).unwrap_or_default();
+            doc["dcat:dataset"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|d| d["@id"].as_str().is_some_and(|id| id.ends_with(tail)))
+                .map(|d| d["dct:modified"]["@value"].clone())
+                .unwrap_or_default()
+        };
+        let catalog_before = get(&app, "/catalog.jsonld", &[]).await;
+        // Dates are in whole seconds: the approval must fall in a later one to be told apart.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
         user(&app, "stats.dai", UserRole::Reviewer, None).await;
         let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
@@ -528,6 +601,24 @@ on_both_backends!(
         assert_eq!(again.status, 304);
         let health_after = get(&app, "/downloads/health/values.csv", &[]).await;
         assert_ne!(header(&health_after, "etag"), header(&health, "etag"));
+        // So do their dates, in the headers and in the catalog's datasets.
+        assert_eq!(
+            header(&women_after, "last-modified"),
+            header(&women, "last-modified")
+        );
+        assert_ne!(
+            header(&health_after, "last-modified"),
+            header(&health, "last-modified")
+        );
+        let catalog_after = get(&app, "/catalog.jsonld", &[]).await;
+        assert_eq!(
+            modified_of(&catalog_after, "#women"),
+            modified_of(&catalog_before, "#women")
+        );
+        assert!(
+            modified_of(&catalog_after, "#health").as_str()
+                > modified_of(&catalog_before, "#health").as_str()
+        );
         let (h, rows) = read_csv(&py, &after.body);
         assert_eq!(rows.len(), 27);
         assert!(rows

@@ -127,6 +127,7 @@ on_both_backends!(
             "/feed.atom",
             "/schema.graphql",
             "/catalog.jsonld",
+            "/catalog.ttl",
             "/plans",
         ]
         .iter()

@@ -1,4 +1,4 @@
-//! Standard readers the downloads must satisfy: Python's `csv`, openpyxl and rdflib, in a
+//! Standard readers the downloads must satisfy: Python's `csv`, openpyxl, rdflib and pyshacl, in a
 //! virtual environment this test setup creates once per run (under the target directory).
 //!
 //! Without PyPI the environment cannot be made: the tests that need it say so loudly and pass,
@@ -11,7 +11,7 @@ use tokio::sync::OnceCell;
 
 static VENV: OnceCell<Option<PathBuf>> = OnceCell::const_new();
 
-const PACKAGES: &[&str] = &["openpyxl==3.1.5", "rdflib==7.1.1"];
+const PACKAGES: &[&str] = &["openpyxl==3.1.5", "rdflib==7.1.1", "pyshacl==0.30.1"];
 
 /// The environment's python, or None (said loudly) when it cannot be made.
 pub async fn python() -> Option<PathBuf> {
@@ -80,4 +80,49 @@ pub fn run(python: &PathBuf, script: &str, file: &std::path::Path) -> serde_json
             String::from_utf8_lossy(&out.stdout)
         )
     })
+}
+
+/// Validates an RDF file against the DCAT-AP 3.0.1 shapes vendored in tests/fixtures (the
+/// mandatory, recommended and range shapes; see the README there) and returns every result
+/// as `{ severity, focus, path, message }`, sorted.
+const SHACL: &str = r##"
+import glob, json, sys
+from rdflib import Graph, Namespace
+from pyshacl import validate
+SH = Namespace("http://www.w3.org/ns/shacl#")
+path = sys.argv[1]
+data = Graph().parse(path, format="turtle" if path.endswith(".ttl") else "json-ld")
+shapes = Graph()
+for f in sorted(glob.glob("SHAPES/*.ttl")):
+    shapes.parse(f, format="turtle")
+_, report, _ = validate(data, shacl_graph=shapes, inference="none")
+out = [{
+    "severity": str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+    "focus": str(report.value(r, SH.focusNode)),
+    "path": str(report.value(r, SH.resultPath)),
+    "message": str(report.value(r, SH.resultMessage)),
+} for r in report.subjects(SH.resultSeverity, None)]
+print(json.dumps(sorted(out, key=lambda r: (r["path"], r["focus"])), ensure_ascii=False))
+"##;
+
+/// What the DCAT-AP shapes find in `body` (JSON-LD, or Turtle when `extension` is `ttl`).
+pub fn dcat_ap_results(python: &PathBuf, body: &[u8], extension: &str) -> Vec<serde_json::Value> {
+    let file = crate::downloads::tempfile_with(body, extension);
+    let shapes = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dcat-ap-3.0.1");
+    let read = run(python, &SHACL.replace("SHAPES", shapes), &file);
+    let _ = std::fs::remove_file(&file);
+    read.as_array().cloned().unwrap_or_default()
+}
+
+/// The shapes' results that are not the recommended bounding box and centroid of a place:
+/// neither is in the document, and coordinates nobody published would be invented.
+pub fn dcat_ap_problems(results: &[serde_json::Value]) -> Vec<&serde_json::Value> {
+    results
+        .iter()
+        .filter(|r| {
+            !(r["severity"] == "Warning"
+                && (r["path"] == "http://www.w3.org/ns/dcat#bbox"
+                    || r["path"] == "http://www.w3.org/ns/dcat#centroid"))
+        })
+        .collect()
 }
