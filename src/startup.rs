@@ -436,23 +436,32 @@ fn run(
                 "/evaluations/{path:.*}",
                 web::get().to(http::evaluations::file),
             )
-            .route("/catalog.jsonld", web::get().to(http::catalog::catalog))
-            .route("/catalog.ttl", web::get().to(http::catalog::turtle))
-            .route("/plans", web::get().to(http::pages::index))
-            .route("/plans/{code}", web::get().to(http::pages::plan))
-            .route("/indicators/{id}", web::get().to(http::pages::indicator))
-            .route("/feed.atom", web::get().to(http::pages::feed))
-            .route("/schema.graphql", web::get().to(http::pages::schema));
+            .configure(people_routes);
         if settings.discovery {
             app = app
-                .route("/", web::get().to(http::ide::page))
+                .route("/graphiql", web::get().to(http::ide::page))
                 .route("/ide/{name}", web::get().to(http::ide::asset));
         }
-        app
+        app.default_service(web::to(http::pages::fallback))
     })
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// What people and harvesters read without writing a query: the catalog, the pages, the
+/// feed, the schema, the icon.
+fn people_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/catalog.jsonld", web::get().to(http::catalog::catalog))
+        .route("/catalog.ttl", web::get().to(http::catalog::turtle))
+        .route("/", web::get().to(http::pages::index))
+        .route("/plans", web::get().to(http::pages::index))
+        .route("/favicon.svg", web::get().to(http::pages::favicon))
+        .route("/favicon.ico", web::get().to(http::pages::favicon))
+        .route("/plans/{code}", web::get().to(http::pages::plan))
+        .route("/indicators/{id}", web::get().to(http::pages::indicator))
+        .route("/feed.atom", web::get().to(http::pages::feed))
+        .route("/schema.graphql", web::get().to(http::pages::schema));
 }
 
 #[cfg(test)]

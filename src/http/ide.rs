@@ -1,4 +1,4 @@
-//! `GET /`: GraphiQL, served with its scripts from this binary so it works offline.
+//! `GET /graphiql`: GraphiQL, served with its scripts from this binary so it works offline.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};

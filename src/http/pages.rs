@@ -11,6 +11,9 @@ use crate::ids::{self, Kind};
 use crate::repo::{self, targets::TargetFilter, Stamp};
 use crate::version::DataVersion;
 
+/// Nothing on these pages comes from another host, and nothing may.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'";
+
 /// Answers 304 when the client has the page of this data version, else renders it.
 pub(crate) async fn respond<F, Fut>(
     req: &HttpRequest,
@@ -22,11 +25,11 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Option<String>, AppError>>,
 {
-    let version = match version.stamp(db).await {
-        Ok(stamp) => stamp.version,
+    let stamp = match version.stamp(db).await {
+        Ok(stamp) => stamp,
         Err(e) => return failed(e.into()),
     };
-    let tag = etag(version, req.path());
+    let tag = etag(stamp.version, req.path());
     if let Some(unchanged) = not_modified(req, &tag) {
         return unchanged;
     }
@@ -35,18 +38,57 @@ where
             .content_type("text/html; charset=utf-8")
             .insert_header((header::ETAG, tag))
             .insert_header((header::CACHE_CONTROL, "no-cache"))
-            // Nothing on these pages comes from another host, and nothing may.
-            .insert_header((
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'",
-            ))
-            .body(html),
-        Ok(None) => not_found("no such page; the plans are listed at /plans"),
+            .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
+            .body(crate::pages::stamped(&html, Some(stamp.changed_at))),
+        Ok(None) => missing(req),
         Err(e) => failed(e),
     }
 }
 
-/// `GET /plans`.
+/// 404 for a path that leads nowhere: a page in Chinese for a browser, a line of text for
+/// anything else (curl, a link checker), both pointing at the plans and the catalog.
+pub fn missing(req: &HttpRequest) -> HttpResponse {
+    let message = format!("{} 不存在。", req.path());
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !wants_html {
+        return not_found(&format!(
+            "no such page: {}; the plans are at / and every download is listed at /catalog.jsonld",
+            req.path()
+        ));
+    }
+    HttpResponse::NotFound()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
+        .body(crate::pages::stamped(
+            &crate::pages::not_found(&message),
+            None,
+        ))
+}
+
+/// `default_service`: every path no route takes.
+pub async fn fallback(req: HttpRequest) -> HttpResponse {
+    missing(&req)
+}
+
+/// `GET /favicon.svg` (and `/favicon.ico`, which browsers ask for unprompted): the site icon,
+/// a bar chart, drawn here so nothing is fetched from elsewhere.
+pub async fn favicon() -> HttpResponse {
+    const ICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">\
+        <rect width=\"32\" height=\"32\" rx=\"6\" fill=\"#0b57a4\"/>\
+        <rect x=\"7\" y=\"17\" width=\"4\" height=\"8\" fill=\"#fff\"/>\
+        <rect x=\"14\" y=\"12\" width=\"4\" height=\"13\" fill=\"#fff\"/>\
+        <rect x=\"21\" y=\"7\" width=\"4\" height=\"18\" fill=\"#fff\"/></svg>";
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(ICON)
+}
+
+/// `GET /` and `GET /plans`: the plans, what a person typing the address lands on.
 pub async fn index(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,

@@ -262,13 +262,14 @@ fn every_target(kind: Kind, items: &[evaluation_item::Model]) -> String {
 fn chart(kind: Kind, all: &Tally) -> String {
     let most = all.counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let rows = all.counts.len();
-    let (bar, gap, label, width) = (18, 8, 110, 420);
+    // About a phone's width, so that the 13-unit text stays readable there (≥ 11 CSS px).
+    let (bar, gap, label, width) = (20, 8, 110, 200);
     let height = rows * (bar + gap) + gap;
     let mut b = format!(
         "<figure><svg role=\"img\" aria-labelledby=\"chart-title\" viewBox=\"0 0 {} {height}\" \
          width=\"100%\" style=\"max-width:{}px\"><title id=\"chart-title\">各类目标数</title>",
-        label + width + 60,
-        label + width + 60
+        label + width + 40,
+        label + width + 40
     );
     for (row, (class, n)) in all.counts.iter().enumerate() {
         let y = gap + row * (bar + gap);

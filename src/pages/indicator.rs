@@ -66,7 +66,12 @@ fn figure(v: &IndicatorView, unit: &str) -> String {
             })
         })
         .collect();
-    chart::svg(&v.indicator.name, unit, &v.series, &lines).map_or_else(String::new, |svg| {
+    let period = v
+        .plans
+        .values()
+        .map(|p| (p.period_start, p.period_end))
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+    chart::svg(&v.indicator.name, unit, &v.series, &lines, period).map_or_else(String::new, |svg| {
         format!("<figure>{svg}<figcaption>蓝色实线与圆点：公布数值；方块：各规划的目标值；虚线：目标路径。数值见下表。</figcaption></figure>")
     })
 }
@@ -74,7 +79,7 @@ fn figure(v: &IndicatorView, unit: &str) -> String {
 /// The targets the plans set on the indicator, with their statuses and reasons.
 fn targets_table(v: &IndicatorView) -> String {
     let mut b = String::from(
-        r#"<h2>目标</h2><div class="table" tabindex="0" role="region" aria-label="各规划为该指标设定的目标"><table><caption>各规划为该指标设定的目标</caption><thead><tr><th scope="col">规划</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead><tbody>"#,
+        r#"<h2>目标</h2><div class="table" tabindex="0" role="region" aria-label="各规划为该指标设定的目标"><table class="stack"><caption>各规划为该指标设定的目标</caption><thead><tr><th scope="col">规划</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">状态</th><th scope="col">说明</th></tr></thead><tbody>"#,
     );
     for (t, a, _) in &v.targets {
         let plan = v.plans.get(&t.plan_id);
@@ -89,7 +94,7 @@ fn targets_table(v: &IndicatorView) -> String {
         };
         let _ = write!(
             b,
-            r#"<tr><th scope="row"><a href="/plans/{}">{}</a></th><td>{}</td><td class="n">{}</td><td>{}</td><td>{}</td></tr>"#,
+            r#"<tr><th scope="row"><a href="/plans/{}">{}</a></th><td data-label="目标">{}</td><td class="n" data-label="年份">{}</td><td data-label="状态">{}</td><td data-label="说明">{}</td></tr>"#,
             esc(plan.map_or("", |p| p.code.as_str())),
             esc(plan.map_or("", |p| p.title.as_str())),
             esc(&target),

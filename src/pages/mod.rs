@@ -47,14 +47,27 @@ pre{background:#f6f6f6;padding:.75rem;white-space:pre-wrap;overflow-wrap:anywher
 blockquote{margin:.5rem 0;padding:.25rem .75rem;border-left:4px solid #c8c8c8;color:#333}\
 figure{margin:1rem 0}svg{max-width:100%;height:auto}\
 ul.dl{padding-left:1.2rem}\
-@media (max-width:40rem){body{padding:.5rem}th,td{padding:.25rem}}\
+ul.cards{list-style:none;padding:0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr))}\
+li.card{border:1px solid #c8c8c8;border-radius:.4rem;padding:.5rem .75rem}li.card h2{font-size:1.1rem;margin:.25rem 0}\
+li.card p{margin:.25rem 0}ul.counts{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.4rem}\
+nav.toc ol{padding-left:1.5rem;margin:.25rem 0}nav.toc h2{margin-top:1rem}\
+@media (max-width:40rem){body{padding:.5rem}th,td{padding:.25rem}\
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\
+table.stack tr{display:block;border:1px solid #c8c8c8;margin-bottom:.5rem}\
+table.stack th,table.stack td{display:block;border:0;text-align:left}\
+table.stack td[data-label]::before{content:attr(data-label) \"：\";font-weight:600}}\
 @media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10.5pt}\
 nav,footer,#graphql,#downloads,#downloads+ul{display:none}a{color:inherit;text-decoration:none}\
 .table{overflow:visible}table{font-size:9pt}tr,li{break-inside:avoid}h2{break-after:avoid}}";
 
-/// A whole page: title, breadcrumb, body.
+/// Where a page's footer says when the data last changed; `stamped` fills it in (the
+/// renderers do not know the data version, the HTTP layer does).
+pub const UPDATED: &str = "<!--updated-->";
+
+/// A whole page: title, breadcrumb, body, and a footer with the source, licence, last
+/// change and contact.
 pub fn page(title: &str, crumbs: &[(&str, &str)], body: &str) -> String {
-    let mut nav = String::from(r#"<nav aria-label="位置"><a href="/plans">全部规划</a>"#);
+    let mut nav = String::from(r#"<nav aria-label="位置"><a href="/">全部规划</a>"#);
     for (href, text) in crumbs {
         let _ = write!(nav, " › <a href=\"{}\">{}</a>", esc(href), esc(text));
     }
@@ -63,13 +76,43 @@ pub fn page(title: &str, crumbs: &[(&str, &str)], body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} · 昌乐县规划开放数据</title>\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
          <link rel=\"alternate\" type=\"application/atom+xml\" title=\"数据发布\" href=\"/feed.atom\">\
          <style>{STYLE}</style></head>\
-         <body>{nav}<main>{body}</main><footer><p><small>数据来源：乐政字〔2022〕16号。\
-         <a href=\"/catalog.jsonld\">数据目录（DCAT）</a> · <a href=\"/feed.atom\">发布订阅（Atom）</a> · <a href=\"/\">GraphQL 接口</a></small></p>\
-         </footer></body></html>\n",
-        esc(title)
+         <body>{nav}<main>{body}</main>{}</body></html>\n",
+        esc(title),
+        footer()
     )
+}
+
+fn footer() -> String {
+    use crate::publisher as p;
+    format!(
+        "<footer><p><small>数据来源：乐政字〔2022〕16号 · 发布：{} · \
+         许可：<a href=\"{}\" rel=\"license\">知识共享署名 4.0（CC BY 4.0）</a>{UPDATED} · 联系：<a href=\"{}\">{}网站</a><br>\
+         <a href=\"/catalog.jsonld\">数据目录（DCAT）</a> · <a href=\"/feed.atom\">发布订阅（Atom）</a> · \
+         <a href=\"/graphql\">GraphQL 接口</a></small></p></footer>",
+        p::NAME,
+        p::LICENSE_PAGE,
+        p::CONTACT_URL,
+        p::NAME
+    )
+}
+
+/// The page with its footer's last-change time filled in (Unix seconds, shown in Beijing
+/// time), or without one when the time is not known.
+pub fn stamped(html: &str, changed_at: Option<i64>) -> String {
+    let shown = chrono::FixedOffset::east_opt(8 * 3600)
+        .zip(changed_at.and_then(|t| chrono::DateTime::from_timestamp(t, 0)))
+        .map(|(beijing, t)| t.with_timezone(&beijing))
+        .map_or_else(String::new, |t| {
+            format!(
+                " · 数据更新：<time datetime=\"{}\">{}</time>",
+                t.to_rfc3339(),
+                t.format("%Y-%m-%d %H:%M")
+            )
+        });
+    html.replacen(UPDATED, &shown, 1)
 }
 
 /// What `GET /graphql` shows a person: what the endpoint is and where to go.
@@ -77,7 +120,25 @@ pub fn endpoint() -> String {
     page(
         "GraphQL 接口",
         &[],
-        "<h1>GraphQL 接口</h1><p>这是昌乐县规划开放数据的 GraphQL 接口：向本地址发送          <code>POST</code>（JSON）或带 <code>query</code> 参数的 <code>GET</code> 请求；         订阅请使用 WebSocket（<code>graphql-transport-ws</code>）。</p><ul>         <li><a href=\"/\">GraphiQL</a>：在浏览器中编写并运行查询</li>         <li><a href=\"/schema.graphql\">schema.graphql</a>：接口的完整模式（SDL）</li>         <li><a href=\"/plans\">规划页面</a> 与 <a href=\"/catalog.jsonld\">数据目录</a>：无需编写查询</li></ul>",
+        "<h1>GraphQL 接口</h1><p>这是昌乐县规划开放数据的 GraphQL 接口：向本地址发送 \
+         <code>POST</code>（JSON）或带 <code>query</code> 参数的 <code>GET</code> 请求；\
+         订阅请使用 WebSocket（<code>graphql-transport-ws</code>）。</p><ul>\
+         <li><a href=\"/graphiql\">GraphiQL</a>：在浏览器中编写并运行查询（服务器开启发现功能时）</li>\
+         <li><a href=\"/schema.graphql\">schema.graphql</a>：接口的完整模式（SDL）</li>\
+         <li><a href=\"/\">规划页面</a> 与 <a href=\"/catalog.jsonld\">数据目录</a>：无需编写查询</li></ul>",
+    )
+}
+
+/// A page for a path that leads nowhere, in the pages' language.
+pub fn not_found(message: &str) -> String {
+    page(
+        "页面不存在",
+        &[],
+        &format!(
+            "<h1>页面不存在</h1><p>{}</p><p>请从<a href=\"/\">全部规划</a>开始浏览，\
+             或查看<a href=\"/catalog.jsonld\">数据目录</a>中的全部下载文件。</p>",
+            esc(message)
+        ),
     )
 }
 

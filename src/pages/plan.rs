@@ -1,4 +1,4 @@
-//! `/plans`: the four plans with their status counts; `/plans/{code}`: a plan's domains and
+//! `/` (and `/plans`): the four plans with their status counts; `/plans/{code}`: a plan's domains and
 //! targets with their statuses.
 
 use std::fmt::Write;
@@ -8,33 +8,38 @@ use crate::ids::{self, Kind};
 use crate::repo::export::Snapshot;
 use crate::rules::progress::Status;
 
-/// The index: each plan with how many of its targets have each status.
+/// The landing page: what is here, then each plan as a card with how many of its targets
+/// have each status (cards, not a wide table, so a phone shows whole titles).
 pub fn index(plans: &[(entity::plan::Model, Vec<(Status, usize)>)]) -> String {
     let mut b = String::from(
-        "<h1>昌乐县“十四五”规划目标与监测</h1><p>乐政字〔2022〕16号印发的四个规划（2021—2025年）所设定的目标、指标的年度数值及其进展。</p>",
+        "<h1>昌乐县“十四五”规划目标与监测</h1><p>乐政字〔2022〕16号印发的四个规划（2021—2025年）\
+         所设定的目标、指标的年度数值及其进展。点开一个规划查看它的目标；每个页面都可下载数据。</p>\
+         <ul class=\"cards\">",
     );
-    b.push_str(r#"<div class="table" tabindex="0" role="region" aria-label="各规划目标的状态（个）"><table><caption>各规划目标的状态（个）</caption><thead><tr><th scope="col">规划</th><th scope="col">期限</th>"#);
-    for s in Status::ALL {
-        let _ = write!(b, r#"<th scope="col">{}</th>"#, status(*s));
-    }
-    b.push_str(r#"<th scope="col">合计</th></tr></thead><tbody>"#);
     for (p, counts) in plans {
+        let total: usize = counts.iter().map(|(_, n)| n).sum();
         let _ = write!(
             b,
-            r#"<tr><th scope="row"><a href="/plans/{}">{}</a></th><td>{}—{}年</td>"#,
+            r#"<li class="card"><h2><a href="/plans/{}">{}</a></h2><p>{}—{}年 · 目标 {total} 个</p><ul class="counts">"#,
             esc(&p.code),
             esc(&p.title),
             p.period_start,
             p.period_end
         );
-        for (_, n) in counts {
-            let _ = write!(b, r#"<td class="n">{n}</td>"#);
+        for (s, n) in counts.iter().filter(|(_, n)| *n > 0) {
+            let _ = write!(b, "<li>{} {n}</li>", status(*s));
         }
-        let total: usize = counts.iter().map(|(_, n)| n).sum();
-        let _ = write!(b, r#"<td class="n">{total}</td></tr>"#);
+        b.push_str("</ul></li>");
     }
-    b.push_str("</tbody></table></div>");
+    b.push_str("</ul>");
     b.push_str(&downloads("all"));
+    b.push_str(
+        "<h2>其他获取方式</h2><ul class=\"dl\">\
+         <li><a href=\"/catalog.jsonld\">数据目录</a>（DCAT-AP，供开放数据平台采集；\
+         <a href=\"/catalog.ttl\">Turtle</a>）</li>\
+         <li><a href=\"/feed.atom\">发布订阅</a>（Atom：每次发布、更正与导入）</li>\
+         <li><a href=\"/graphql\">GraphQL 接口</a>（开发者）</li></ul>",
+    );
     b.push_str(&query(
         "{ plans { code title period { start end } statusCounts { status count } } }",
     ));
@@ -67,59 +72,28 @@ pub fn plan(s: &Snapshot) -> String {
         let _ = write!(b, "{} {} 个　", status(*st), counts[n]);
     }
     b.push_str("</p>");
-    // Sections in document order: plan-level targets (表1, 具体目标) first, then each domain.
+    // Sections in document order: plan-level targets (表1, 具体目标) first, then each domain,
+    // with a table of contents first (a plan is many screens on a phone).
     let mut sections: Vec<Option<i32>> = Vec::new();
     for (t, _) in &s.targets {
         if !sections.contains(&t.domain_id) {
             sections.push(t.domain_id);
         }
     }
-    for section in sections {
-        let title = match section.and_then(|d| s.domains.get(&d)) {
+    let titles: Vec<String> = sections
+        .iter()
+        .map(|section| match section.and_then(|d| s.domains.get(&d)) {
             Some(d) => format!("{}{}", d.number, d.title),
             None => "规划层面的目标".to_string(),
-        };
-        let _ = write!(
-            b,
-            r#"<h2>{}</h2><div class="table" tabindex="0" role="region" aria-label="{}的目标"><table><caption>{}的目标</caption><thead><tr><th scope="col">指标</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">属性</th><th scope="col">状态</th><th scope="col">进度</th><th scope="col">原文</th></tr></thead><tbody>"#,
-            esc(&title),
-            esc(&title),
-            esc(&title)
-        );
-        for (t, a) in s.targets.iter().filter(|(t, _)| t.domain_id == section) {
-            let name = s
-                .indicators
-                .get(&t.indicator_id)
-                .map_or(t.name.as_str(), |i| i.name.as_str());
-            let target = match (t.comparator, t.value) {
-                (Some(c), Some(v)) => format!(
-                    "{}{}{}",
-                    comparator(c),
-                    num(v),
-                    t.unit.as_deref().unwrap_or("")
-                ),
-                _ => esc(&t.raw),
-            };
-            let nature = match t.nature {
-                crate::domain::Nature::Expected => "预期性",
-                crate::domain::Nature::Binding => "约束性",
-                crate::domain::Nature::Unspecified => "—",
-            };
-            let _ = write!(
-                b,
-                r#"<tr><th scope="row"><a href="/indicators/{}">{}</a></th><td>{}</td><td class="n">{}</td><td>{nature}</td><td>{}</td><td class="n">{}</td><td>第{}行：{}</td></tr>"#,
-                ids::encode(Kind::Indicator, t.indicator_id).0,
-                esc(name),
-                esc(&target),
-                t.year,
-                status(a.status),
-                a.progress
-                    .map_or("—".to_string(), |p| format!("{:.0}%", p * 100.0)),
-                t.line_start,
-                esc(&t.raw)
-            );
-        }
-        b.push_str("</tbody></table></div>");
+        })
+        .collect();
+    b.push_str(r#"<nav class="toc" aria-label="目录"><h2>目录</h2><ol>"#);
+    for (n, title) in titles.iter().enumerate() {
+        let _ = write!(b, r##"<li><a href="#s{}">{}</a></li>"##, n + 1, esc(title));
+    }
+    b.push_str(r##"<li><a href="#downloads">下载</a></li></ol></nav>"##);
+    for (n, (section, title)) in sections.iter().zip(&titles).enumerate() {
+        b.push_str(&section_table(s, *section, title, n + 1));
     }
     b.push_str(&downloads(&p.code));
     b.push_str(&query(&format!(
@@ -127,6 +101,52 @@ pub fn plan(s: &Snapshot) -> String {
         p.code
     )));
     page(&p.title, &[(&format!("/plans/{}", p.code), &p.title)], &b)
+}
+
+/// One section's targets as a table; on a narrow screen each row is a block of labelled
+/// cells (the `stack` style), so nothing needs scrolling sideways.
+fn section_table(s: &Snapshot, section: Option<i32>, title: &str, n: usize) -> String {
+    let mut b = format!(
+        r#"<h2 id="s{n}">{}</h2><div class="table" tabindex="0" role="region" aria-label="{}的目标"><table class="stack"><caption>{}的目标</caption><thead><tr><th scope="col">指标</th><th scope="col">目标</th><th scope="col">年份</th><th scope="col">属性</th><th scope="col">状态</th><th scope="col">进度</th><th scope="col">原文</th></tr></thead><tbody>"#,
+        esc(title),
+        esc(title),
+        esc(title)
+    );
+    for (t, a) in s.targets.iter().filter(|(t, _)| t.domain_id == section) {
+        let name = s
+            .indicators
+            .get(&t.indicator_id)
+            .map_or(t.name.as_str(), |i| i.name.as_str());
+        let target = match (t.comparator, t.value) {
+            (Some(c), Some(v)) => format!(
+                "{}{}{}",
+                comparator(c),
+                num(v),
+                t.unit.as_deref().unwrap_or("")
+            ),
+            _ => esc(&t.raw),
+        };
+        let nature = match t.nature {
+            crate::domain::Nature::Expected => "预期性",
+            crate::domain::Nature::Binding => "约束性",
+            crate::domain::Nature::Unspecified => "—",
+        };
+        let _ = write!(
+            b,
+            r#"<tr><th scope="row"><a href="/indicators/{}">{}</a></th><td data-label="目标">{}</td><td class="n" data-label="年份">{}</td><td data-label="属性">{nature}</td><td data-label="状态">{}</td><td class="n" data-label="进度">{}</td><td data-label="原文">第{}行：{}</td></tr>"#,
+            ids::encode(Kind::Indicator, t.indicator_id).0,
+            esc(name),
+            esc(&target),
+            t.year,
+            status(a.status),
+            a.progress
+                .map_or("—".to_string(), |p| format!("{:.0}%", p * 100.0)),
+            t.line_start,
+            esc(&t.raw)
+        );
+    }
+    b.push_str("</tbody></table></div>");
+    b
 }
 
 pub fn comparator(c: crate::domain::Comparator) -> &'static str {

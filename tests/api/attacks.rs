@@ -733,11 +733,22 @@ on_both_backends!(
         };
         let ide = app
             .client
-            .get(format!("{}/", app.address))
+            .get(format!("{}/graphiql", app.address))
             .send()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(ide.status().as_u16(), 404, "GraphiQL is off");
+        let landing = app
+            .client
+            .get(format!("{}/", app.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            landing.status().as_u16(),
+            200,
+            "the plans are not discovery"
+        );
         let body = app.query("{ __schema { types { name } } }").await;
         assert_eq!(
             body["data"]["__schema"],

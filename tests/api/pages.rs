@@ -30,24 +30,53 @@ on_both_backends!(
         let Some(app) = TestApp::spawn(backend).await else {
             return;
         };
-        let (status, index, headers) = html(&app, "/plans").await;
+        // A person typing the address lands on the plans (the same page as /plans).
+        let (status, index, headers) = html(&app, "/").await;
         assert_eq!(status, 200);
+        assert_eq!(html(&app, "/plans").await.1, index);
         assert!(index.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
         assert!(headers
             .get("content-security-policy")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("default-src 'none'")));
-        // the health plan's row: ACHIEVED 4, NO_DATA 81, NOT_QUANTIFIED 8 of 93
+        // the health plan's card: ACHIEVED 4, NO_DATA 81, NOT_QUANTIFIED 8 of 93
         assert!(
-        index.contains(r#"<a href="/plans/health">昌乐县“十四五”卫生与健康规划</a></th><td>2021—2025年</td><td class="n">4</td><td class="n">0</td><td class="n">0</td><td class="n">0</td><td class="n">81</td><td class="n">8</td><td class="n">93</td>"#),
-        "{index}"
-    );
+            index.contains(concat!(
+                r#"<li class="card"><h2><a href="/plans/health">昌乐县“十四五”卫生与健康规划</a></h2>"#,
+                r#"<p>2021—2025年 · 目标 93 个</p><ul class="counts">"#,
+                r#"<li><span class="s ACHIEVED">已达标</span> 4</li>"#,
+                r#"<li><span class="s NO_DATA">暂无数据</span> 81</li>"#,
+                r#"<li><span class="s NOT_QUANTIFIED">非量化</span> 8</li></ul></li>"#
+            )),
+            "{index}"
+        );
+        assert_eq!(index.matches(r#"<li class="card">"#).count(), 4);
 
         let mut checked = std::collections::BTreeSet::new();
         for code in ["women", "children", "health", "earthquake"] {
             let (status, page, _) = html(&app, &format!("/plans/{code}")).await;
             assert_eq!(status, 200, "{code}");
+            // Every page says the licence, when the data last changed and whom to ask.
+            assert!(
+                page.contains(r#"许可：<a href="https://creativecommons.org/licenses/by/4.0/deed.zh-hans" rel="license">"#),
+                "{code}"
+            );
+            assert!(page.contains(" · 数据更新：<time datetime=\"20"), "{code}");
+            assert!(
+                page.contains(r#"联系：<a href="http://www.changle.gov.cn/">"#),
+                "{code}"
+            );
             for link in links(&page) {
+                if OUTSIDE.contains(&link.as_str()) {
+                    continue;
+                }
+                if let Some(fragment) = link.strip_prefix('#') {
+                    assert!(
+                        page.contains(&format!("id=\"{fragment}\"")),
+                        "{code}: {link}"
+                    );
+                    continue;
+                }
                 assert!(link.starts_with('/'), "{code}: {link} leaves the server");
                 if checked.insert(link.clone()) {
                     let response = app
@@ -81,18 +110,65 @@ on_both_backends!(
         assert_eq!(status, 200);
         assert!(page.contains("<h1>婴儿死亡率</h1>"));
         assert!(page.contains(r#"<svg role="img" aria-labelledby="chart-title chart-desc""#));
-        assert!(page.contains("<desc id=\"chart-desc\">公布数值：2020年2.27‰；昌乐县“十四五”儿童发展规划第277行：2025年目标3.3‰；"));
+        assert!(page.contains("<desc id=\"chart-desc\">公布数值：2020年2.27‰；昌乐县“十四五”儿童发展规划第277行、昌乐县“十四五”卫生与健康规划第481行、昌乐县“十四五”卫生与健康规划第521行：2025年目标3.3‰</desc>"), "{page}");
         assert_eq!(page.matches(r#"<circle class="value""#).count(), 1);
-        assert_eq!(page.matches(r#"<g class="target">"#).count(), 3);
+        // three plans set the same level: one mark, labelled once, on round ticks from zero
+        assert_eq!(page.matches(r#"<g class="target">"#).count(), 1);
+        assert_eq!(page.matches(">2025年目标 3.3</text>").count(), 1);
+        assert!(page.contains(r#"<text class="unit" x="4" y="15">单位：‰</text>"#));
+        let ticks: Vec<&str> = Regex::new(r#"<text class="tick"[^>]*>([^<]*)</text>"#)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .captures_iter(&page)
+            .map(|c| c.get(1).map_or("", |m| m.as_str()))
+            .collect();
+        assert_eq!(ticks, ["0", "1", "2", "3", "4"]);
         assert!(
             page.contains("<small>第456行</small>"),
             "the 2020 figure's line is quoted"
         );
         assert_eq!(page.matches("已达标").count(), 3);
 
-        // unknown pages
-        assert_eq!(html(&app, "/plans/mars").await.0, 404);
-        assert_eq!(html(&app, "/indicators/not-an-id").await.0, 404);
-        assert_eq!(html(&app, "/plans").await.0, 200);
+        // unknown pages: a page in Chinese for a browser, a line of text for anything else
+        for path in ["/plans/mars", "/indicators/not-an-id", "/no/such/thing"] {
+            let r = app
+                .client
+                .get(format!("{}{path}", app.address))
+                .header("accept", "text/html,application/xhtml+xml")
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(r.status().as_u16(), 404, "{path}");
+            let page = r.text().await.unwrap_or_default();
+            assert!(
+                page.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
+                "{path}"
+            );
+            assert!(page.contains("<h1>页面不存在</h1>"), "{path}: {page}");
+            let (status, text, headers) = html(&app, path).await;
+            assert_eq!(status, 404, "{path}");
+            assert_eq!(
+                headers.get("content-type").and_then(|v| v.to_str().ok()),
+                Some("text/plain; charset=utf-8"),
+                "{path}"
+            );
+            assert!(text.contains("/catalog.jsonld"), "{path}: {text}");
+        }
+        // the icon a browser asks for by itself
+        for path in ["/favicon.ico", "/favicon.svg"] {
+            let (status, icon, headers) = html(&app, path).await;
+            assert_eq!(status, 200);
+            assert_eq!(
+                headers.get("content-type").and_then(|v| v.to_str().ok()),
+                Some("image/svg+xml")
+            );
+            assert!(icon.starts_with("<svg xmlns="), "{path}");
+        }
+        assert!(index.contains(r#"<link rel="icon" href="/favicon.svg""#));
     }
 );
+
+/// The links every page's footer has to other hosts: the licence and the publisher's site.
+const OUTSIDE: [&str; 2] = [
+    "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "http://www.changle.gov.cn/",
+];

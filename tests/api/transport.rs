@@ -426,7 +426,7 @@ on_both_backends!(
         };
         let page = app
             .client
-            .get(format!("{}/", app.address))
+            .get(format!("{}/graphiql", app.address))
             .send()
             .await
             .unwrap_or_else(|e| panic!("{e}"))

@@ -1,6 +1,6 @@
 // Loads plangraph's pages in the system's Chromium (never a downloaded browser) and checks
 // what a visitor would notice: each page renders in Chinese, requests nothing from another
-// host, fits a phone's width, the indicator chart draws, and axe-core finds no serious or
+// host, fits a phone's width, the indicator chart draws with text of at least 11 CSS px, and axe-core finds no serious or
 // critical accessibility problem. With PDF_DIR set, an evaluation's report page is also
 // printed to PDF on A4 there (the test reads the file back).
 //   node check.mjs http://127.0.0.1:PORT /plans /plans/health /indicators/ID …
@@ -55,6 +55,14 @@ try {
               series: box("circle.value"),
               target: box("g.target rect"),
               drawn: chart.getBoundingClientRect().width,
+              // The smallest text as rendered: its font size scaled as the SVG is.
+              fontMin: Math.min(
+                ...[...chart.querySelectorAll("text")].map(
+                  (t) =>
+                    parseFloat(getComputedStyle(t).fontSize) *
+                    (chart.getBoundingClientRect().width / chart.viewBox.baseVal.width),
+                ),
+              ),
             }
           : null,
       };
@@ -70,6 +78,7 @@ try {
       facts.lang === "zh-CN" &&
       facts.h1.length > 0 &&
       facts.overflow <= 1 &&
+      (!facts.chart || facts.chart.fontMin >= 11) &&
       foreign.length === 0 &&
       errors.length === 0 &&
       serious.length === 0;
