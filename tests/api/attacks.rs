@@ -16,7 +16,7 @@ use crate::support::{code, TestApp};
 
 mod expansion;
 mod headers;
-mod websocket;
+pub(crate) mod websocket;
 
 const LEVELS: usize = 100_000;
 const NORMAL: &str = "{ plans { code } }";

@@ -720,6 +720,21 @@ on_both_backends!(answers_keep_the_query_field_order, |backend| async move {
         .await
         .unwrap_or_default();
     let body: async_graphql::Value = serde_json::from_str(&text).unwrap_or_default();
+    in_query_order(&body, &text);
+    // The same over WebSocket: the `next` message's payload.
+    let mut ws = crate::attacks::websocket::ready(&app).await;
+    crate::attacks::websocket::send(
+        &mut ws,
+        json!({ "id": "o", "type": "subscribe", "payload": { "query": query } }),
+    )
+    .await;
+    let text = crate::attacks::websocket::next_text(&mut ws).await;
+    let message: async_graphql::Value = serde_json::from_str(&text).unwrap_or_default();
+    in_query_order(&data_field(&message, "payload"), &text);
+});
+
+/// Checks an answer to the field-order query keeps the query's order at every level.
+fn in_query_order(body: &async_graphql::Value, text: &str) {
     let async_graphql::Value::Object(body) = body else {
         panic!("{text}")
     };
@@ -751,7 +766,7 @@ on_both_backends!(answers_keep_the_query_field_order, |backend| async move {
     }
     let plan = list_first(data, "plans").unwrap_or_else(|| panic!("{text}"));
     assert_eq!(keys(plan), ["title", "code"]);
-});
+}
 
 fn data_field(value: &async_graphql::Value, name: &str) -> async_graphql::Value {
     match value {

@@ -36,10 +36,24 @@ async fn connect(app: &TestApp) -> Result<Ws, u16> {
     }
 }
 
-async fn send(ws: &mut Ws, message: Value) {
+pub(crate) async fn send(ws: &mut Ws, message: Value) {
     ws.send(Message::text(message.to_string()))
         .await
         .unwrap_or_else(|e| panic!("send: {e}"));
+}
+
+/// The next protocol message's text as sent (its keys in the server's order).
+pub(crate) async fn next_text(ws: &mut Ws) -> String {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no message within 10 s"));
+        match message {
+            Some(Ok(Message::Text(t))) => return t.to_string(),
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => panic!("closed"),
+            Some(Ok(_)) => continue,
+        }
+    }
 }
 
 /// The next protocol message, or `{"close": code}` when the server closes; pings skipped.
@@ -62,7 +76,7 @@ async fn next(ws: &mut Ws) -> Value {
 }
 
 /// A connection past `connection_init` and its acknowledgement.
-async fn ready(app: &TestApp) -> Ws {
+pub(crate) async fn ready(app: &TestApp) -> Ws {
     let mut ws = connect(app)
         .await
         .unwrap_or_else(|s| panic!("refused: {s}"));
