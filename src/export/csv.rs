@@ -59,10 +59,12 @@ mod tests {
                 Column {
                     name: "a",
                     label: "",
+                    kind: "string",
                 },
                 Column {
                     name: "b",
                     label: "",
+                    kind: "number",
                 },
             ],
             rows: vec![vec![

@@ -7,6 +7,7 @@ use entity::{evaluation, evaluation_item};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::tables::columns;
 use super::{csv, json, xlsx, Cell, Column, Format, Table};
 use crate::rules::evaluation::{Class, Kind, Tally};
 
@@ -27,31 +28,27 @@ pub struct Manifest {
     pub files: Vec<Listed>,
 }
 
-fn column(name: &'static str, label: &'static str) -> Column {
-    Column { name, label }
-}
-
 /// The items, in order: one row per target.
 pub fn items(list: &[evaluation_item::Model]) -> Table {
-    let columns = vec![
-        column("ordinal", "序号"),
-        column("plan", "规划"),
-        column("domain", "领域"),
-        column("target_key", "目标键"),
-        column("indicator", "指标"),
-        column("unit", "单位"),
-        column("class", "类别"),
-        column("value", "所用数值"),
-        column("value_year", "数值年份"),
-        column("comparator", "比较方式"),
-        column("target_value", "目标值"),
-        column("target_year", "目标年份"),
-        column("binding", "约束性"),
-        column("progress", "完成进度（0–1）"),
-        column("expected", "按线性路径应达"),
-        column("lead_departments", "牵头单位"),
-        column("reason", "说明"),
-        column("reason_en", "说明（英文）"),
+    let columns = columns![
+        "ordinal" => "序号" : integer,
+        "plan" => "规划" : string,
+        "domain" => "领域" : string,
+        "target_key" => "目标键" : string,
+        "indicator" => "指标" : string,
+        "unit" => "单位" : string,
+        "class" => "类别" : string,
+        "value" => "所用数值" : number,
+        "value_year" => "数值年份" : integer,
+        "comparator" => "比较方式" : string,
+        "target_value" => "目标值" : number,
+        "target_year" => "目标年份" : integer,
+        "binding" => "约束性" : boolean,
+        "progress" => "完成进度（0–1）" : number,
+        "expected" => "按线性路径应达" : number,
+        "lead_departments" => "牵头单位" : string,
+        "reason" => "说明" : string,
+        "reason_en" => "说明（英文）" : string,
     ];
     let rows = list
         .iter()
@@ -114,10 +111,10 @@ pub fn summary(kind: Kind, list: &[evaluation_item::Model]) -> Table {
     ]);
     Table {
         name: "summary",
-        columns: vec![
-            column("class", "类别"),
-            column("label", "中文"),
-            column("count", "目标数（达标率为比例）"),
+        columns: columns![
+            "class" => "类别" : string,
+            "label" => "中文" : string,
+            "count" => "目标数（达标率为比例）" : number,
         ],
         rows,
     }

@@ -6,6 +6,7 @@
 //! the end.
 
 pub mod csv;
+pub mod described;
 pub mod evaluation;
 pub mod json;
 pub mod tables;

@@ -1,6 +1,7 @@
 //! The three tables of the downloads, one row per target, per indicator and year, and per
 //! department on a goal.
 
+use std::collections::HashMap;
 use std::fmt::Debug;
 
 use crate::domain::ValueOrigin;
@@ -8,12 +9,14 @@ use crate::ids::{self, Kind};
 use crate::repo::export::Snapshot;
 use crate::rules::progress::shown;
 
-/// A column: its stable name, and the header a spreadsheet shows (Chinese, with the unit or
-/// the column that holds it).
+/// A column: its stable name, the header a spreadsheet shows (Chinese, with the unit or the
+/// column that holds it), and the type of its values as Frictionless Table Schema and CSVW
+/// name it (`string`, `integer`, `number`, `boolean`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub name: &'static str,
     pub label: &'static str,
+    pub kind: &'static str,
 }
 
 /// One cell; numbers stay numbers in every format.
@@ -66,10 +69,11 @@ fn api_name(value: impl Debug) -> String {
 }
 
 macro_rules! columns {
-    ($($name:literal => $label:literal),+ $(,)?) => {
-        vec![$(Column { name: $name, label: $label }),+]
+    ($($name:literal => $label:literal : $kind:ident),+ $(,)?) => {
+        vec![$(Column { name: $name, label: $label, kind: stringify!($kind) }),+]
     };
 }
+pub(crate) use columns;
 
 /// The targets, values and departments tables of a snapshot.
 pub fn build(s: &Snapshot) -> Vec<Table> {
@@ -87,30 +91,30 @@ fn plan_code(s: &Snapshot, plan_id: i32) -> Cell {
 
 fn targets(s: &Snapshot) -> Table {
     let columns = columns![
-        "target_id" => "目标ID",
-        "plan_code" => "规划代码",
-        "plan" => "规划",
-        "domain_number" => "领域编号",
-        "domain" => "领域",
-        "goal_number" => "条目编号",
-        "goal_id" => "条目ID",
-        "indicator_id" => "指标ID",
-        "indicator" => "指标",
-        "unit" => "单位",
-        "direction" => "方向",
-        "year" => "目标年份",
-        "comparator" => "比较",
-        "value" => "目标值（单位见“单位”列）",
-        "basis" => "口径",
-        "nature" => "属性",
-        "baseline_year" => "基期年份",
-        "baseline_value" => "基期值（单位见“单位”列）",
-        "status" => "状态",
-        "progress" => "进度（0–1）",
-        "as_written" => "原文表述",
-        "inferred" => "推断项",
-        "source_line_start" => "原文起始行",
-        "source_line_end" => "原文结束行",
+        "target_id" => "目标ID" : string,
+        "plan_code" => "规划代码" : string,
+        "plan" => "规划" : string,
+        "domain_number" => "领域编号" : string,
+        "domain" => "领域" : string,
+        "goal_number" => "条目编号" : string,
+        "goal_id" => "条目ID" : string,
+        "indicator_id" => "指标ID" : string,
+        "indicator" => "指标" : string,
+        "unit" => "单位" : string,
+        "direction" => "方向" : string,
+        "year" => "目标年份" : integer,
+        "comparator" => "比较" : string,
+        "value" => "目标值（单位见“单位”列）" : number,
+        "basis" => "口径" : string,
+        "nature" => "属性" : string,
+        "baseline_year" => "基期年份" : integer,
+        "baseline_value" => "基期值（单位见“单位”列）" : number,
+        "status" => "状态" : string,
+        "progress" => "进度（0–1）" : number,
+        "as_written" => "原文表述" : string,
+        "inferred" => "推断项" : string,
+        "source_line_start" => "原文起始行" : integer,
+        "source_line_end" => "原文结束行" : integer,
     ];
     let rows = s
         .targets
@@ -156,23 +160,32 @@ fn targets(s: &Snapshot) -> Table {
 }
 
 fn values(s: &Snapshot) -> Table {
+    values_of(&s.values, &s.indicators, &s.departments)
+}
+
+/// The values table of some published values: what `values.csv` holds for a scope, and an
+/// indicator page's download for one indicator.
+pub fn values_of(
+    values: &[entity::indicator_value::Model],
+    indicators: &HashMap<i32, entity::indicator::Model>,
+    departments: &HashMap<i32, entity::department::Model>,
+) -> Table {
     let columns = columns![
-        "indicator_id" => "指标ID",
-        "indicator" => "指标",
-        "unit" => "单位",
-        "year" => "年份",
-        "value" => "数值（单位见“单位”列）",
-        "origin" => "来源",
-        "year_inferred" => "年份系推断",
-        "department" => "报送部门",
-        "source_line" => "原文行",
-        "as_written" => "原文表述",
+        "indicator_id" => "指标ID" : string,
+        "indicator" => "指标" : string,
+        "unit" => "单位" : string,
+        "year" => "年份" : integer,
+        "value" => "数值（单位见“单位”列）" : number,
+        "origin" => "来源" : string,
+        "year_inferred" => "年份系推断" : boolean,
+        "department" => "报送部门" : string,
+        "source_line" => "原文行" : integer,
+        "as_written" => "原文表述" : string,
     ];
-    let rows = s
-        .values
+    let rows = values
         .iter()
         .map(|v| {
-            let indicator = s.indicators.get(&v.indicator_id);
+            let indicator = indicators.get(&v.indicator_id);
             vec![
                 Cell::text(ids::encode(Kind::Indicator, v.indicator_id).0),
                 Cell::opt_text(indicator.map(|i| i.name.clone())),
@@ -186,7 +199,7 @@ fn values(s: &Snapshot) -> Table {
                 Cell::Bool(v.year_inferred),
                 Cell::opt_text(
                     v.department_id
-                        .and_then(|d| s.departments.get(&d))
+                        .and_then(|d| departments.get(&d))
                         .map(|d| d.name.clone()),
                 ),
                 Cell::opt_int(v.line_start),
@@ -203,16 +216,16 @@ fn values(s: &Snapshot) -> Table {
 
 fn departments(s: &Snapshot) -> Table {
     let columns = columns![
-        "department_id" => "部门ID",
-        "department" => "部门",
-        "kind" => "部门类别",
-        "plan_code" => "规划代码",
-        "goal_id" => "条目ID",
-        "goal_number" => "条目编号",
-        "goal_kind" => "条目类别",
-        "role" => "角色",
-        "spelled_as" => "原文写法",
-        "source_line" => "原文行",
+        "department_id" => "部门ID" : string,
+        "department" => "部门" : string,
+        "kind" => "部门类别" : string,
+        "plan_code" => "规划代码" : string,
+        "goal_id" => "条目ID" : string,
+        "goal_number" => "条目编号" : string,
+        "goal_kind" => "条目类别" : string,
+        "role" => "角色" : string,
+        "spelled_as" => "原文写法" : string,
+        "source_line" => "原文行" : integer,
     ];
     let rows = s
         .links

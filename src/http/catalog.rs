@@ -321,8 +321,16 @@ fn describe(common: &Common<'_>, file: &File) -> ((String, String), (String, Str
             (
                 (format!("{zh}（{ext}）"), format!("{table} ({ext})")),
                 (
-                    format!("{zh}，每行一条；列的含义见数据字典 docs/DOWNLOADS.md。"),
-                    format!("{en}, one per row; the columns are described in docs/DOWNLOADS.md."),
+                    format!(
+                        "{zh}，每行一条。列的含义见数据字典 {base}/downloads/dictionary.md ；\
+                         列的类型见同目录的 datapackage.json 与 csv-metadata.json 。",
+                        base = common.base
+                    ),
+                    format!(
+                        "{en}, one per row; the columns are described in {base}/downloads/dictionary.md \
+                         and typed in datapackage.json and csv-metadata.json beside the file.",
+                        base = common.base
+                    ),
                 ),
             )
         }
@@ -334,6 +342,20 @@ fn describe(common: &Common<'_>, file: &File) -> ((String, String), (String, Str
             (
                 "三张表各占一个工作表，另有列说明表 columns。".into(),
                 "The three tables as worksheets, with a `columns` sheet describing them.".into(),
+            ),
+        ),
+        File::Described { form, .. } => (
+            (format!("{form:?}"), format!("{form:?}")),
+            (
+                "本范围 CSV 文件的列名、中文表头与类型。".into(),
+                "The names, Chinese headers and types of the scope's CSV columns.".into(),
+            ),
+        ),
+        File::Dictionary => (
+            ("数据字典".into(), "Data dictionary".into()),
+            (
+                "每个下载文件的列及其含义。".into(),
+                "Every download's columns and what they mean.".into(),
             ),
         ),
         File::Source => (
@@ -374,6 +396,8 @@ fn media_of(file: &File) -> (&'static str, &'static str) {
     let format = match file {
         File::Table { format, .. } => *format,
         File::Workbook { .. } => Format::Xlsx,
+        File::Described { .. } => return ("application/json", "json"),
+        File::Dictionary => return ("text/markdown", "txt"),
         File::Source | File::SourceChecksum => return ("text/plain", "txt"),
     };
     let media = match format {

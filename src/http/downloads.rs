@@ -41,9 +41,39 @@ pub enum File {
     Workbook {
         scope: String,
     },
+    /// A scope's CSVs described for tools that type columns: `datapackage.json`
+    /// (Frictionless) or `csv-metadata.json` (CSVW). Not in the catalog: they describe
+    /// files, they are not data.
+    Described {
+        scope: String,
+        form: Described,
+    },
+    /// docs/DOWNLOADS.md, the data dictionary, as it ships with this build.
+    Dictionary,
     Source,
     SourceChecksum,
 }
+
+/// The two descriptions of a scope's CSVs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Described {
+    DataPackage,
+    Csvw,
+}
+
+impl Described {
+    const ALL: [Described; 2] = [Described::DataPackage, Described::Csvw];
+
+    fn file_name(self) -> &'static str {
+        match self {
+            Described::DataPackage => "datapackage.json",
+            Described::Csvw => "csv-metadata.json",
+        }
+    }
+}
+
+/// The data dictionary.
+const DICTIONARY: &str = include_str!("../../docs/DOWNLOADS.md");
 
 impl File {
     /// Every file there is, in the order the catalog lists them.
@@ -74,6 +104,9 @@ impl File {
         if path.strip_suffix(".sha256") == Some(SOURCE_NAME) {
             return Some(File::SourceChecksum);
         }
+        if path == "dictionary.md" {
+            return Some(File::Dictionary);
+        }
         let scope_ok = |s: &str| s == "all" || PLAN_CODES.contains(&s);
         if let Some(scope) = path.strip_suffix(".xlsx") {
             return scope_ok(scope).then(|| File::Workbook {
@@ -81,6 +114,12 @@ impl File {
             });
         }
         let (scope, file) = path.split_once('/')?;
+        if let Some(form) = Described::ALL.into_iter().find(|d| d.file_name() == file) {
+            return scope_ok(scope).then(|| File::Described {
+                scope: scope.to_string(),
+                form,
+            });
+        }
         let (table, extension) = file.rsplit_once('.')?;
         let table = TABLES.into_iter().find(|t| *t == table)?;
         let format = Format::parse(extension).filter(|f| *f != Format::Xlsx)?;
@@ -100,6 +139,8 @@ impl File {
                 format,
             } => format!("{scope}/{table}.{}", format.extension()),
             File::Workbook { scope } => format!("{scope}.xlsx"),
+            File::Described { scope, form } => format!("{scope}/{}", form.file_name()),
+            File::Dictionary => "dictionary.md".to_string(),
             File::Source => SOURCE_NAME.to_string(),
             File::SourceChecksum => format!("{SOURCE_NAME}.sha256"),
         }
@@ -114,7 +155,10 @@ impl File {
                 format,
             } => export::file_name(scope, Some(table), *format),
             File::Workbook { scope } => export::file_name(scope, None, Format::Xlsx),
-            File::Source | File::SourceChecksum => self.path(),
+            File::Described { scope, form } => {
+                format!("changle-plans-{scope}-{}", form.file_name())
+            }
+            File::Dictionary | File::Source | File::SourceChecksum => self.path(),
         }
     }
 
@@ -122,6 +166,15 @@ impl File {
         match self {
             File::Table { format, .. } => format.media_type(),
             File::Workbook { .. } => Format::Xlsx.media_type(),
+            File::Described {
+                form: Described::DataPackage,
+                ..
+            } => "application/json",
+            File::Described {
+                form: Described::Csvw,
+                ..
+            } => "application/csvm+json",
+            File::Dictionary => "text/markdown; charset=utf-8",
             File::Source | File::SourceChecksum => "text/plain; charset=utf-8",
         }
     }
@@ -129,8 +182,10 @@ impl File {
     /// The scope a table or workbook belongs to (`all` or a plan code).
     fn scope_name(&self) -> Option<&str> {
         match self {
-            File::Table { scope, .. } | File::Workbook { scope } => Some(scope.as_str()),
-            File::Source | File::SourceChecksum => None,
+            File::Table { scope, .. }
+            | File::Workbook { scope }
+            | File::Described { scope, .. } => Some(scope.as_str()),
+            File::Dictionary | File::Source | File::SourceChecksum => None,
         }
     }
 }
@@ -211,17 +266,20 @@ pub async fn build(db: &DatabaseConnection, file: &File) -> Result<Vec<u8>, AppE
             let text = source(db).await?;
             Ok(format!("{}  {SOURCE_NAME}\n", hex(&Sha256::digest(&text))).into_bytes())
         }
-        File::Table { scope, .. } | File::Workbook { scope } => build_scope(db, scope)
-            .await?
-            .into_iter()
-            .find(|(f, _)| f == file)
-            .map(|(_, bytes)| bytes)
-            .ok_or_else(|| AppError::internal(format!("{} was not built", file.path()))),
+        File::Dictionary => Ok(DICTIONARY.as_bytes().to_vec()),
+        File::Table { scope, .. } | File::Workbook { scope } | File::Described { scope, .. } => {
+            build_scope(db, scope)
+                .await?
+                .into_iter()
+                .find(|(f, _)| f == file)
+                .map(|(_, bytes)| bytes)
+                .ok_or_else(|| AppError::internal(format!("{} was not built", file.path())))
+        }
     }
 }
 
 /// Every file of a scope (`all` or a plan code) from one read of the store: each table as CSV
-/// and JSON, and the workbook.
+/// and JSON, the workbook, and the CSVs' two descriptions.
 pub async fn build_scope(
     db: &DatabaseConnection,
     scope: &str,
@@ -257,6 +315,19 @@ pub async fn build_scope(
         },
         workbook,
     ));
+    for form in Described::ALL {
+        let bytes = match form {
+            Described::DataPackage => export::described::datapackage(scope, &tables),
+            Described::Csvw => export::described::csvw(scope, &tables),
+        };
+        files.push((
+            File::Described {
+                scope: scope.to_string(),
+                form,
+            },
+            bytes,
+        ));
+    }
     Ok(files)
 }
 

@@ -172,6 +172,9 @@ pub fn downloads(scope: &str) -> String {
     let _ = write!(
         s,
         "<li>工作簿（三张表）：<a href=\"/downloads/{scope}.xlsx\">XLSX</a></li>\
+         <li>列说明：<a href=\"/downloads/dictionary.md\">数据字典</a> · \
+         <a href=\"/downloads/{scope}/datapackage.json\">Frictionless 数据包</a> · \
+         <a href=\"/downloads/{scope}/csv-metadata.json\">CSVW 元数据</a></li>\
          <li>原文：<a href=\"/downloads/changle-2022-16-plans.txt\">TXT</a>\
          （<a href=\"/downloads/changle-2022-16-plans.txt.sha256\">SHA-256</a>）</li></ul>"
     );

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::export::tables::columns;
 use crate::export::{Cell, Column, Table};
 use crate::repo::values::DepartmentReport;
 
@@ -30,43 +31,16 @@ pub fn table(year: i32, reports: &[DepartmentReport], names: &HashMap<i32, Strin
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     Table {
         name: "completion",
-        columns: vec![
-            Column {
-                name: "department",
-                label: "填报单位",
-            },
-            Column {
-                name: "year",
-                label: "年份",
-            },
-            Column {
-                name: "total",
-                label: "应填报指标数",
-            },
-            Column {
-                name: "missing",
-                label: "未报",
-            },
-            Column {
-                name: "submitted",
-                label: "已报待审",
-            },
-            Column {
-                name: "approved",
-                label: "已审核发布",
-            },
-            Column {
-                name: "rejected",
-                label: "被退回",
-            },
-            Column {
-                name: "completion",
-                label: "完成率（已报、已发布或注明不适用的比例，0–1）",
-            },
-            Column {
-                name: "not_available",
-                label: "注明不适用",
-            },
+        columns: columns![
+            "department" => "填报单位" : string,
+            "year" => "年份" : integer,
+            "total" => "应填报指标数" : integer,
+            "missing" => "未报" : integer,
+            "submitted" => "已报待审" : integer,
+            "approved" => "已审核发布" : integer,
+            "rejected" => "被退回" : integer,
+            "completion" => "完成率（已报、已发布或注明不适用的比例，0–1）" : number,
+            "not_available" => "注明不适用" : integer,
         ],
         rows: rows.into_iter().map(|(_, cells)| cells).collect(),
     }

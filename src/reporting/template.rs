@@ -103,7 +103,16 @@ impl Template {
             name: "填报",
             columns: COLUMNS
                 .iter()
-                .map(|(name, label)| Column { name, label })
+                .map(|(name, label)| Column {
+                    name,
+                    label,
+                    // `value` takes words too (不适用).
+                    kind: match *name {
+                        "year" | "last_year" => "integer",
+                        "last_value" => "number",
+                        _ => "string",
+                    },
+                })
                 .collect(),
             rows: self.rows.iter().map(cells).collect(),
         }

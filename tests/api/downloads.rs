@@ -40,6 +40,29 @@ out["created"] = wb.properties.created.isoformat()
 print(json.dumps(out, ensure_ascii=False))
 "#;
 
+/// A folder's datapackage.json validated by frictionless, and its csv-metadata.json read by
+/// csvw: whether all is valid, the rows of each table by each, and the Python types csvw
+/// gives a values row's year, value and year_inferred.
+const DESCRIBED: &str = r#"
+import json, os, sys
+from frictionless import validate
+from csvw import TableGroup
+os.chdir(sys.argv[1])
+report = validate("datapackage.json")
+rows = [t.stats.get("rows") or 0 for t in report.tasks]
+group = TableGroup.from_file("csv-metadata.json")
+read = {str(t.url): list(t.iterdicts(strict=True)) for t in group.tables}
+values = read["values.csv"]
+types = [type(values[0][k]).__name__ for k in ("year", "value", "year_inferred")] if values else []
+print(json.dumps({
+    "valid": report.valid,
+    "errors": [e.message for t in report.tasks for e in t.errors][:5],
+    "frictionless": rows,
+    "csvw": [len(read[n]) for n in ("targets.csv", "values.csv", "departments.csv")],
+    "types": types,
+}))
+"#;
+
 /// Whether the Turtle file (the argument) and the JSON-LD file JSONLD are the same graph.
 const SAME_GRAPH: &str = r#"
 import json, sys, rdflib
@@ -151,6 +174,9 @@ pub(crate) fn read_csv(py: &std::path::PathBuf, bytes: &[u8]) -> (Vec<String>, V
             .collect(),
     )
 }
+
+/// Numbers the folders tests download into, across every test of this process.
+static FOLDERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 pub(crate) fn tempfile_with(bytes: &[u8], extension: &str) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -412,7 +438,51 @@ on_both_backends!(
                     "{scope}/{table}.json"
                 );
             }
+            // The CSVs' descriptions, as the tools that read them check them: Frictionless
+            // validates every row against the types, sizes and hashes; CSVW reads them typed.
+            // A folder of its own: both stores' tests run at once in this process (a static
+            // here would be one per store's copy of the test, both counting from 0).
+            let n = FOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir = std::env::temp_dir().join(format!(
+                "plangraph-described-{scope}-{}-{n}",
+                std::process::id()
+            ));
+            std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+            for name in [
+                "datapackage.json",
+                "csv-metadata.json",
+                "targets.csv",
+                "values.csv",
+                "departments.csv",
+            ] {
+                let f = get(&app, &format!("/downloads/{scope}/{name}"), &[]).await;
+                assert_eq!(f.status, 200, "{scope}/{name}");
+                std::fs::write(dir.join(name), &f.body).unwrap_or_else(|e| panic!("{e}"));
+            }
+            let read = python::run(&py, DESCRIBED, &dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            assert_eq!(read["valid"], true, "{scope}: {read}");
+            let rows = json!([counts.0, counts.1, counts.2]);
+            assert_eq!(read["frictionless"], rows, "{scope}: {read}");
+            assert_eq!(read["csvw"], rows, "{scope}: {read}");
+            if counts.1 > 0 {
+                assert_eq!(
+                    read["types"],
+                    json!(["int", "float", "bool"]),
+                    "{scope}: {read}"
+                );
+            }
         }
+        // The data dictionary those descriptions point at.
+        let dictionary = get(&app, "/downloads/dictionary.md", &[]).await;
+        assert_eq!(
+            header(&dictionary, "content-type"),
+            "text/markdown; charset=utf-8"
+        );
+        assert_eq!(
+            dictionary.body,
+            include_bytes!("../../docs/DOWNLOADS.md").to_vec()
+        );
 
         // Chinese text and numbers round-trip exactly.
         let f = get(&app, "/downloads/all/targets.csv", &[]).await;

@@ -1,4 +1,5 @@
-//! Standard readers the downloads must satisfy: Python's `csv`, openpyxl, rdflib and pyshacl, in a
+//! Standard readers the downloads must satisfy: Python's `csv`, openpyxl, rdflib, pyshacl,
+//! frictionless and csvw, in a
 //! virtual environment this test setup creates once per run (under the target directory).
 //!
 //! Without PyPI the environment cannot be made: the tests that need it say so loudly and pass,
@@ -11,7 +12,13 @@ use tokio::sync::OnceCell;
 
 static VENV: OnceCell<Option<PathBuf>> = OnceCell::const_new();
 
-const PACKAGES: &[&str] = &["openpyxl==3.1.5", "rdflib==7.1.1", "pyshacl==0.30.1"];
+const PACKAGES: &[&str] = &[
+    "openpyxl==3.1.5",
+    "rdflib==7.1.1",
+    "pyshacl==0.30.1",
+    "frictionless==5.21.0",
+    "csvw==4.1.1",
+];
 
 /// The environment's python, or None (said loudly) when it cannot be made.
 pub async fn python() -> Option<PathBuf> {
