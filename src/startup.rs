@@ -460,6 +460,10 @@ fn people_routes(cfg: &mut web::ServiceConfig) {
         .route("/favicon.ico", web::get().to(http::pages::favicon))
         .route("/plans/{code}", web::get().to(http::pages::plan))
         .route("/indicators/{id}", web::get().to(http::pages::indicator))
+        .route(
+            "/indicators/{id}/values.csv",
+            web::get().to(http::pages::indicator_values),
+        )
         .route("/feed.atom", web::get().to(http::pages::feed))
         .route("/schema.graphql", web::get().to(http::pages::schema));
 }

@@ -155,6 +155,47 @@ pub async fn indicator(
     .await
 }
 
+/// `GET /indicators/{id}/values.csv`: the indicator page's values as a download, the
+/// columns of `values.csv`.
+pub async fn indicator_values(
+    req: HttpRequest,
+    id: web::Path<String>,
+    db: web::Data<DatabaseConnection>,
+    version: web::Data<DataVersion>,
+) -> HttpResponse {
+    let db = db.get_ref();
+    let stamp = match version.stamp(db).await {
+        Ok(stamp) => stamp,
+        Err(e) => return failed(e.into()),
+    };
+    let tag = etag(stamp.version, req.path());
+    if let Some(unchanged) = not_modified(&req, &tag) {
+        return unchanged;
+    }
+    let view = match ids::decode_as(&async_graphql::ID(id.into_inner()), Kind::Indicator) {
+        Ok(n) => repo::export::indicator_view(db, n).await,
+        Err(_) => Ok(None),
+    };
+    match view {
+        Ok(Some(v)) => {
+            let id = ids::encode(Kind::Indicator, v.indicator.id).0;
+            let indicators = std::collections::HashMap::from([(v.indicator.id, v.indicator)]);
+            let table = crate::export::tables::values_of(&v.values, &indicators, &v.departments);
+            HttpResponse::Ok()
+                .content_type(crate::export::Format::Csv.media_type())
+                .insert_header((header::ETAG, tag))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"indicator-{id}-values.csv\""),
+                ))
+                .body(crate::export::csv::write(&table))
+        }
+        Ok(None) => missing(&req),
+        Err(e) => failed(e),
+    }
+}
+
 /// How many changes the feed lists.
 const FEED_ENTRIES: u64 = 50;
 

@@ -142,7 +142,11 @@ fn values_table(v: &IndicatorView, unit: &str) -> String {
             esc(&origin)
         );
     }
-    b.push_str("</tbody></table></div>");
+    let _ = write!(
+        b,
+        r#"</tbody></table></div><p>下载这些数值：<a href="/indicators/{}/values.csv">CSV</a>（列同 values.csv）</p>"#,
+        ids::encode(Kind::Indicator, v.indicator.id).0
+    );
     b
 }
 

@@ -127,6 +127,24 @@ on_both_backends!(
             "the 2020 figure's line is quoted"
         );
         assert_eq!(page.matches("已达标").count(), 3);
+        // its values as a download, the columns of values.csv
+        let download = format!("/indicators/{id}/values.csv");
+        assert!(page.contains(&format!(r#"<a href="{download}">CSV</a>"#)));
+        let (status, csv, headers) = html(&app, &download).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            headers.get("content-type").and_then(|v| v.to_str().ok()),
+            Some("text/csv; charset=utf-8")
+        );
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "indicator_id,indicator,unit,year,value,origin,year_inferred,department,source_line,as_written");
+        assert_eq!(lines.len(), 2, "{csv}");
+        // (the 2020 of this figure is read from the sentence's context: inferred)
+        assert_eq!(
+            lines[1],
+            format!("{id},婴儿死亡率,‰,2020,2.27,DOCUMENT,true,,456,2.27‰")
+        );
+        assert_eq!(html(&app, "/indicators/not-an-id/values.csv").await.0, 404);
 
         // unknown pages: a page in Chinese for a browser, a line of text for anything else
         for path in ["/plans/mars", "/indicators/not-an-id", "/no/such/thing"] {
