@@ -129,7 +129,10 @@ fn indicators_of_targets(
                     None => IndicatorData {
                         key,
                         name: target.name.clone(),
-                        unit: target.unit.clone(),
+                        // A change's unit (下降20%: % of the start) is not the measure's.
+                        unit: (target.target.basis == TargetBasis::Level)
+                            .then(|| target.unit.clone())
+                            .flatten(),
                         direction: target.direction,
                         direction_inferred: target.inferred.direction,
                         values: Vec::new(),

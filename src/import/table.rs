@@ -42,6 +42,9 @@ pub struct Cell {
     pub comparator: Option<Comparator>,
     pub value: Option<f64>,
     pub basis: TargetBasis,
+    /// The unit the cell writes itself, when it is not the row's: a change of 1个百分点 in a
+    /// row counted in %.
+    pub unit: Option<String>,
 }
 
 /// `表1  主要发展指标` → ("1", "主要发展指标").
@@ -249,6 +252,7 @@ pub fn parse_cell(raw: &str) -> Cell {
         comparator: None,
         value: None,
         basis: TargetBasis::Level,
+        unit: None,
     };
     if text.is_empty() || text == "-" {
         return absent;
@@ -274,6 +278,7 @@ pub fn parse_cell(raw: &str) -> Cell {
             comparator: prefix_cmp.or(suffix_cmp),
             value: body[..len].parse().ok(),
             basis: TargetBasis::Level,
+            unit: None,
         };
     }
     if let Some(at) = text.find("每年降低") {
@@ -283,6 +288,7 @@ pub fn parse_cell(raw: &str) -> Cell {
                 comparator: Some(Comparator::AtLeast),
                 value: Some(q.value),
                 basis: TargetBasis::AnnualChange,
+                unit: Some(q.unit.to_string()),
             };
         }
     }
@@ -373,7 +379,10 @@ mod tests {
         let c = parse_cell("同比例增加");
         assert_eq!((c.comparator, c.value), (None, None));
         let c = parse_cell("力争每年降低1个百分点");
-        assert_eq!((c.basis, c.value), (TargetBasis::AnnualChange, Some(1.0)));
+        assert_eq!(
+            (c.basis, c.value, c.unit.as_deref()),
+            (TargetBasis::AnnualChange, Some(1.0), Some("个百分点"))
+        );
     }
 
     #[test]

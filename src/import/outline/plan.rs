@@ -355,7 +355,8 @@ impl<'a> PlanParser<'a> {
                 domain: None,
                 goal: None,
                 name: row.name.clone(),
-                unit: row.unit.clone(),
+                // 力争每年降低1个百分点 in a row of %: the target is counted in points.
+                unit: row.target.unit.clone().or_else(|| row.unit.clone()),
                 direction: row.direction(),
                 nature: row.nature,
                 nature_raw: row.nature_raw.clone(),

@@ -44,37 +44,51 @@ pub fn extract(text: &str) -> Vec<Found> {
     let text = text.replace(' ', "");
     let mut levels = Vec::new();
     let mut others = Vec::new();
-    for sentence in text.split(['。', '；']) {
-        let year = sentence_year(sentence);
-        let mut previous: Option<&str> = None;
-        let (mut bodies, mut subject) = (None, None);
-        for clause in sentence.split('，') {
-            let here: Vec<Found> = match shares(clause, &mut bodies) {
-                Some(targets) => targets,
-                None => forward(clause)
+    for whole in text.split('。') {
+        // A year said at the head of a sentence holds across its semicolons (到2025年，A；B).
+        let mut carried = None;
+        for sentence in whole.split('；') {
+            let mut year = sentence_year(sentence).or(carried);
+            let mut previous: Option<&str> = None;
+            let (mut bodies, mut subject) = (None, None);
+            for clause in sentence.split('，') {
+                // 到“十四五”末 dates what follows it, not what went before (先期实现50项…，
+                // 到“十四五”末，实现…).
+                if year.is_none() && FOURTEENTH_END.iter().any(|w| clause.contains(w)) {
+                    year = Some(2025);
+                }
+                let here: Vec<Found> = match shares(clause, &mut bodies) {
+                    Some(targets) => targets,
+                    None => forward(clause)
+                        .into_iter()
+                        .map(|f| with_context(f, previous))
+                        .collect(),
+                };
+                let mut extra: Vec<Found> = counts(clause, &mut subject)
                     .into_iter()
-                    .map(|f| with_context(f, previous))
-                    .collect(),
-            };
-            let mut extra: Vec<Found> = counts(clause, &mut subject)
-                .into_iter()
-                .filter(|c| !here.iter().any(|f| f.value == c.value && f.unit == c.unit))
-                .collect();
-            if here.is_empty() && extra.is_empty() {
-                extra = grades(clause);
+                    .filter(|c| !here.iter().any(|f| f.value == c.value && f.unit == c.unit))
+                    .collect();
+                if here.is_empty() && extra.is_empty() {
+                    extra = grades(clause);
+                }
+                levels.extend(here.into_iter().map(|f| Found { year, ..f }));
+                others.extend(extra.into_iter().map(|f| Found { year, ..f }));
+                previous = Some(clause);
             }
-            levels.extend(here.into_iter().map(|f| Found { year, ..f }));
-            others.extend(extra.into_iter().map(|f| Found { year, ..f }));
-            previous = Some(clause);
+            carried = year;
         }
     }
     levels.extend(others);
     levels
 }
 
-/// `到2023年，…` / `力争到2025年` / `至2025年末`: the year a sentence's targets are for.
+/// The end of the 14th Five-Year Plan period (十四五, 2021–2025), as sentences name it.
+const FOURTEENTH_END: [&str; 3] = ["十四五”末", "十四五末", "十四五”期末"];
+
+/// `到2023年，…` / `力争到2025年` / `至2025年末` / `力争2022年投入使用`: the year a sentence's
+/// targets are for, as the sentence states it (`到“十四五”末` is read clause by clause).
 fn sentence_year(sentence: &str) -> Option<i32> {
-    ["到", "至"].iter().find_map(|word| {
+    ["到", "至", "力争"].iter().find_map(|word| {
         sentence.match_indices(word).find_map(|(at, _)| {
             let rest = &sentence[at + word.len()..];
             let len = number_prefix(rest).filter(|l| *l == 4)?;

@@ -378,3 +378,27 @@ fn a_phrase_read_without_spaces_is_quoted_as_written() {
     assert_eq!(super::as_written(text, "85%").as_deref(), Some("85%"));
     assert_eq!(super::as_written(text, "不少于200张"), None);
 }
+
+#[test]
+fn the_year_a_sentence_states_is_its_targets_year() {
+    // health L787: 力争2022年 after the target; the next part states its own year.
+    let found = extract("推进县人民医院新院区一期项目建设，建设完成后增加编制床位300张，力争2022年投入使用；并于2021年前有序开工二期项目建设，建设完成后增加编制床位200张，至2025年末县人民医院总编制床位达到1500张。");
+    let got: Vec<(f64, Option<i32>)> = found.iter().map(|f| (f.value.unwrap(), f.year)).collect();
+    assert!(got.contains(&(300.0, Some(2022))), "{got:?}");
+    assert!(got.contains(&(1500.0, Some(2025))), "{got:?}");
+    // health L787: 到“十四五”末 is the end of 2025, stated, not inferred.
+    let found = extract("到“十四五”末，全县乡镇卫生院、社区卫生服务中心100%达到国家基本标准，30%以上机构达到国家推荐标准。");
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|f| f.year == Some(2025)), "{found:?}");
+    // health L854: a year at the head of a sentence holds across its semicolon.
+    let found = extract("到2025年，确保国家卫生县城复审达标，实现省级卫生村全覆盖，国家卫生乡镇比例不低于50%；无烟法规保护人口比例达到100%，15岁以上人群吸烟率下降至22%以下。");
+    assert!(found.len() >= 3, "{found:?}");
+    assert!(found.iter().all(|f| f.year == Some(2025)), "{found:?}");
+    // health L791: 到“十四五”末 dates what follows it, not the 先期 step before it.
+    let found = extract("完善基层信息系统，先期实现50项基本应用功能，到“十四五”末，实现基本公共卫生服务信息系统与基本医疗、家庭医生签约服务和其他专业公共卫生系统互联互通。");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].value, found[0].year), (Some(50.0), None));
+    // Without a stated year the plan's end year is inferred later: None here.
+    let found = extract("妇女常见病筛查率达到85%以上。");
+    assert_eq!(found[0].year, None);
+}
