@@ -36,9 +36,10 @@ DASHBOARD = gql(
 
 # Every status of every plan, as the document stands on a fresh install: the 2020 figures of
 # 婴儿死亡率 (2.27‰) and 5岁以下儿童死亡率 (3.64‰) already meet their targets in the children's
-# plan and three times in the health plan.
+# plan and three times in the health plan. (Women: 32 targets since 宫颈癌 and 乳腺癌免费检查率
+# are two.)
 EXPECTED_COUNTS = {
-    "women": {"NO_DATA": 31},
+    "women": {"NO_DATA": 32},
     "children": {"ACHIEVED": 2, "NO_DATA": 32},
     "health": {"ACHIEVED": 4, "NO_DATA": 81, "NOT_QUANTIFIED": 8},
     "earthquake": {"NO_DATA": 5, "NOT_QUANTIFIED": 1},

@@ -333,9 +333,9 @@ on_both_backends!(
         );
         assert_eq!(diff["nodes"][0]["after"]["indicator"], name);
 
-        // All plans: the document's 164 targets, grouped by plan.
+        // All plans: the document's 165 targets, grouped by plan.
         let all = freeze(&app, &dai, "ANNUAL", None, 2022).await;
-        assert_eq!(all["itemCount"], 164);
+        assert_eq!(all["itemCount"], 165);
         let body = app
             .query_as(None, "query($id: ID!) { evaluation(id: $id) { planCode groups(by: PLAN) { key achievementRate { monitorable } } } evaluations(filter: { allPlans: true }) { totalCount } }", json!({ "id": all["id"] }))
             .await;

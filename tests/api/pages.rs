@@ -96,7 +96,7 @@ on_both_backends!(
             .iter()
             .filter(|l| l.starts_with("/indicators/"))
             .count();
-        assert_eq!(indicators, 140);
+        assert_eq!(indicators, 141);
 
         // 婴儿死亡率: its 2020 figure, three targets, the chart with a text alternative
         let body = app

@@ -286,7 +286,7 @@ on_both_backends!(
         let hundredfold = check(&app, &ids, &admin, "100× values").await;
         assert_eq!(
             scalar(&app, "SELECT COUNT(*) FROM indicator_value").await,
-            37 + 99 * 140
+            37 + 99 * 141
         );
         // Batched loading: no count grows with the data, chained or wide (compared from 10×,
         // where every list has rows to load). A batch may split when its keys come from

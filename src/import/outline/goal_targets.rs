@@ -5,7 +5,8 @@ use crate::import::dataset::{Baseline, Inferred, PlanData, Source, Target, Targe
 use crate::import::targets;
 
 /// Every target the grammar finds in the plan's goals, keyed `<goal>/<form letter><n>`
-/// (t: a level of the first grammar, s: of another, c: a count, g: a grade).
+/// (t: a level of the first grammar, s: of another, c: a count, g: a grade; `.<k>` for the
+/// k-th measure of one value set on each).
 pub(super) fn of_goals(plan: &PlanData) -> Vec<TargetData> {
     let mut from_goals = Vec::new();
     for (index, goal) in plan.goals.iter().enumerate() {
@@ -17,9 +18,17 @@ pub(super) fn of_goals(plan: &PlanData) -> Vec<TargetData> {
                 targets::Form::Count => (2, 'c'),
                 targets::Form::Grade => (3, 'g'),
             };
-            numbers[form] += 1;
+            // The second and later measures of one 均 clause are numbered under the first
+            // (t1, t1.2), so the targets after them keep their keys, and the first keeps the
+            // key (and ID) the undivided target had.
+            let key = if found.part == 0 {
+                numbers[form] += 1;
+                format!("{}/{letter}{}", goal.key, numbers[form])
+            } else {
+                format!("{}/{letter}{}.{}", goal.key, numbers[form], found.part + 1)
+            };
             from_goals.push(TargetData {
-                key: format!("{}/{letter}{}", goal.key, numbers[form]),
+                key,
                 indicator: usize::MAX,
                 domain: goal.domain,
                 goal: Some(index),

@@ -63,6 +63,7 @@ pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<F
                 raw: clause[start..end].to_string(),
                 clause: clause.to_string(),
                 form: Form::Count,
+                part: 0,
             });
         }
         from = end.max(q_end);
@@ -179,6 +180,7 @@ pub(super) fn grades(clause: &str) -> Vec<Found> {
             raw: format!("{verb}{phrase}"),
             clause: clause.to_string(),
             form: Form::Grade,
+            part: 0,
         });
         break;
     }

@@ -25,6 +25,9 @@ pub struct Found {
     pub first_grammar: bool,
     /// Which form of statement it was read from (its key says so: t, s, c or g).
     pub form: Form,
+    /// Which of the measures one value is set on each of this is (`…宫颈癌、乳腺癌免费检查，
+    /// 检查率均达到80%`: 0 and 1); 0 for a target that is not such a part.
+    pub part: usize,
 }
 
 impl Found {

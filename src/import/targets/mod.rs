@@ -62,6 +62,7 @@ pub fn extract(text: &str) -> Vec<Found> {
                     None => forward(clause)
                         .into_iter()
                         .map(|f| with_context(f, previous))
+                        .flat_map(|f| each(f, clause))
                         .collect(),
                 };
                 let mut extra: Vec<Found> = counts(clause, &mut subject)
@@ -120,6 +121,50 @@ fn with_context(mut found: Found, previous: Option<&str>) -> Found {
     found
 }
 
+/// `…宫颈癌、乳腺癌免费检查，检查率均达到80%以上`: 均 (or 各, 分别) sets the one value on each
+/// measure the subject lists, so each is a target of its own, named with the shared tail —
+/// the words after the last measure's own noun, which ends as the first measure does
+/// (宫颈癌 … 乳腺癌|免费检查率). Measures complete in themselves (入学率、巩固率) are split by
+/// [`names_for`] already.
+fn each(found: Found, clause: &str) -> Vec<Found> {
+    let distributive = ["均", "各", "分别"]
+        .iter()
+        .any(|m| clause.contains(&format!("{m}{}", found.raw)));
+    let parts = split_list(&found.name);
+    if !distributive || parts.len() < 2 || parts.iter().all(|p| is_complete(p)) {
+        return vec![found];
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    let tail = first
+        .chars()
+        .last()
+        .and_then(|end| last.find(end).map(|at| &last[at + end.len_utf8()..]))
+        .filter(|tail| !tail.is_empty());
+    let Some(tail) = tail else {
+        return vec![found];
+    };
+    let names: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            if k + 1 == parts.len() {
+                p.to_string()
+            } else {
+                format!("{p}{tail}")
+            }
+        })
+        .collect();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(part, name)| Found {
+            name,
+            part,
+            ..found.clone()
+        })
+        .collect()
+}
+
 /// `县级综合医院中医床位数不低于总标准床位数的8%`: a share of another quantity, written
 /// after it; the name says of what (…占总标准床位数的比例).
 fn share_of(clause: &str) -> Option<Found> {
@@ -147,6 +192,7 @@ fn share_of(clause: &str) -> Option<Found> {
         raw: clause[verb_at..verb_at + verb.len() + of_at + '的'.len_utf8() + q.len].to_string(),
         clause: clause.to_string(),
         form: Form::Level,
+        part: 0,
     })
 }
 
@@ -248,6 +294,7 @@ fn forward_one(text: &str, clause: &str) -> Option<(Vec<Found>, usize)> {
             raw: raw.clone(),
             clause: clause.trim().to_string(),
             form: Form::Level,
+            part: 0,
         })
         .collect();
     Some((targets, end))
@@ -369,6 +416,7 @@ fn shares(clause: &str, bodies_before: &mut Option<String>) -> Option<Vec<Found>
             },
             clause: clause.to_string(),
             form: Form::Level,
+            part: 0,
         });
         rest = next;
     }

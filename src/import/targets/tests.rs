@@ -128,10 +128,24 @@ fn a_verb_inside_a_word_is_not_a_verb() {
 }
 
 #[test]
-fn a_bare_rate_takes_its_object_from_the_clause_before() {
+fn a_bare_rate_takes_its_object_from_the_clause_before_and_均_sets_it_on_each() {
     let found = extract("为全县适龄（35-64岁）妇女提供宫颈癌、乳腺癌免费检查，检查率均达到80%以上。妇女常见病筛查率达到85%以上。");
-    let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["宫颈癌、乳腺癌免费检查率", "妇女常见病筛查率"]);
+    let got: Vec<(&str, f64, &str, usize)> = found
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.unwrap(), f.raw.as_str(), f.part))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("宫颈癌免费检查率", 80.0, "达到80%以上", 0),
+            ("乳腺癌免费检查率", 80.0, "达到80%以上", 1),
+            ("妇女常见病筛查率", 85.0, "达到85%以上", 0),
+        ]
+    );
+    // Without 均 the subject is one measure, as the text names it.
+    let found = extract("为妇女提供宫颈癌、乳腺癌免费检查，检查率达到80%以上。");
+    assert_eq!(found[0].name, "宫颈癌、乳腺癌免费检查率");
+    assert_eq!(found.len(), 1);
 }
 
 #[test]
