@@ -259,7 +259,13 @@ impl TestApp {
         }
         TestApp {
             address,
-            client: reqwest::Client::new(),
+            // Idle connections are dropped before the server's 5 s keep-alive closes them, so a
+            // request after a pause (a Python check, a sleep) never reuses one the server is
+            // closing at that moment ("error sending request").
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
+                .build()
+                .unwrap_or_else(|e| panic!("{e}")),
             db,
             statements,
             jwt_secret: settings
