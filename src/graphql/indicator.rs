@@ -306,8 +306,15 @@ impl Indicator {
                 nature: t.nature,
             })
             .collect();
-        let stated: Vec<(i32, i32, f64)> =
-            figures.iter().map(|f| (f.id, f.year, f.value)).collect();
+        let stated: Vec<discrepancy::Figure> = figures
+            .iter()
+            .map(|f| discrepancy::Figure {
+                id: f.id,
+                year: f.year,
+                value: f.value,
+                bound: f.raw.as_deref().and_then(discrepancy::bound_of),
+            })
+            .collect();
         Ok(discrepancy::find(&said, &stated)
             .into_iter()
             .map(|d| Discrepancy {

@@ -146,17 +146,31 @@ on_both_backends!(
                  ],
                  "figures": [] }])
         );
-        // two figures for one year disagree as well (规划背景 60% against 表1 61.98)
-        let body = app
-        .query(r#"{ indicators(filter: { text: "居民电子健康档案" }) { nodes { discrepancies { kind year figures { value source { lineStart } } } } } }"#)
-        .await;
-        assert_eq!(
-            ok(&body)["indicators"]["nodes"][0]["discrepancies"],
-            json!([{ "kind": "FIGURE_VALUE", "year": 2020, "figures": [
-            { "value": 60.0, "source": { "lineStart": 460 } },
-            { "value": 61.98, "source": { "lineStart": 602 } }
-        ] }])
-        );
+        // two figures for one year agree when one is a bound the other meets: 规划背景 60%以上
+        // and 表1's 61.98 (and 3%以内 against ≤3.2 for 院内感染发生率); the bound is kept as written
+        for (name, figures) in [
+            (
+                "居民电子健康档案",
+                json!([
+                    { "value": 60.0, "raw": "60%以上", "source": { "lineStart": 460 } },
+                    { "value": 61.98, "raw": "61.98", "source": { "lineStart": 602 } }
+                ]),
+            ),
+            (
+                "院内感染发生率",
+                json!([
+                    { "value": 3.0, "raw": "3%以内", "source": { "lineStart": 459 } },
+                    { "value": 3.2, "raw": "≤3.2", "source": { "lineStart": 736 } }
+                ]),
+            ),
+        ] {
+            let body = app
+                .query(&format!(r#"{{ indicators(filter: {{ text: "{name}" }}) {{ nodes {{ discrepancies {{ kind }} values {{ value raw source {{ lineStart }} }} }} }} }}"#))
+                .await;
+            let node = &ok(&body)["indicators"]["nodes"][0];
+            assert_eq!(node["discrepancies"], json!([]), "{name}");
+            assert_eq!(node["values"], figures, "{name}");
+        }
         // the earthquake plan has targets, its headline one without a number
         let body = app
         .query(r#"{ plan(code: "earthquake") { targets { totalCount nodes { name raw value unit status } } } }"#)

@@ -101,7 +101,9 @@ pub fn stated_values(text: &str) -> Vec<Stated> {
                             name,
                             value: q.value,
                             year,
-                            raw: clause[*q_at..q_at + q.len].to_string(),
+                            // 60%以上: the bound is part of the figure.
+                            raw: clause[*q_at..q_at + q.len + bound_len(&clause[q_at + q.len..])]
+                                .to_string(),
                         });
                     }
                 }
@@ -111,6 +113,14 @@ pub fn stated_values(text: &str) -> Vec<Stated> {
         }
     }
     out
+}
+
+/// The length of a bound word (以上, 以下, 以内) that starts `after`, or 0.
+fn bound_len(after: &str) -> usize {
+    ["以上", "以下", "以内"]
+        .iter()
+        .find(|b| after.starts_with(**b))
+        .map_or(0, |b| b.len())
 }
 
 /// Names for a run of figures: as for targets, except that a list of plain nouns
