@@ -55,12 +55,19 @@ pub fn missing(req: &HttpRequest) -> HttpResponse {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     if !wants_html {
-        return not_found(&format!(
+        let mut plain = not_found(&format!(
             "no such page: {}; the plans are at / and every download is listed at /catalog.jsonld",
             req.path()
         ));
+        plain
+            .headers_mut()
+            .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+        return plain;
     }
+    // The answer depends on Accept: a cache must not give the page to curl or the text to a
+    // browser.
     HttpResponse::NotFound()
+        .insert_header((header::VARY, "Accept"))
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
         .body(crate::pages::stamped(

@@ -170,6 +170,11 @@ on_both_backends!(
                 "{path}"
             );
             assert!(text.contains("/catalog.jsonld"), "{path}: {text}");
+            let vary = headers
+                .get("vary")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert!(vary.split(", ").any(|v| v == "Accept"), "{path}: {vary}");
         }
         // the icon a browser asks for by itself
         for path in ["/favicon.ico", "/favicon.svg"] {
