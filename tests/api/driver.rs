@@ -156,11 +156,15 @@ async fn relay_counting(
 /// The descriptor of this process's IPv4 TCP socket whose local port is `port`.
 fn socket_with_local_port(port: u16) -> Option<i32> {
     let table = std::fs::read_to_string("/proc/self/net/tcp").ok()?;
+    // An earlier connection of another test may have left a TIME_WAIT entry on the same
+    // port (state 06, inode 0): only an established socket (01) with an inode is ours.
     let inode = table.lines().skip(1).find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let local = fields.get(1)?;
         let local_port = u16::from_str_radix(local.rsplit(':').next()?, 16).ok()?;
-        (local_port == port).then(|| fields.get(9).map(|s| s.to_string()))?
+        let established = fields.get(3) == Some(&"01");
+        let inode = fields.get(9).filter(|i| **i != "0")?;
+        (local_port == port && established).then(|| inode.to_string())
     })?;
     let wanted = format!("socket:[{inode}]");
     std::fs::read_dir("/proc/self/fd").ok()?.find_map(|entry| {
