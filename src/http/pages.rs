@@ -14,6 +14,39 @@ use crate::version::DataVersion;
 /// Nothing on these pages comes from another host, and nothing may.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
+/// The data version and the tag of this path's answer at it; or the answer already: 304 when
+/// the client holds it, 503 when the store does not answer.
+async fn current(
+    req: &HttpRequest,
+    db: &DatabaseConnection,
+    version: &DataVersion,
+) -> Result<(Stamp, String), HttpResponse> {
+    let stamp = version.stamp(db).await.map_err(|e| failed(e.into()))?;
+    let tag = etag(stamp.version, req.path());
+    match not_modified(req, &tag) {
+        Some(unchanged) => Err(unchanged),
+        None => Ok((stamp, tag)),
+    }
+}
+
+/// An indicator's page data by its global ID; an indicator merged into another keeps its ID
+/// as a target's, and leads to the one it became.
+async fn view_of(
+    db: &DatabaseConnection,
+    id: String,
+) -> Result<Option<repo::export::IndicatorView>, AppError> {
+    let Ok(id) = ids::decode_as(&async_graphql::ID(id), Kind::Indicator) else {
+        return Ok(None);
+    };
+    match repo::export::indicator_view(db, id).await? {
+        Some(view) => Ok(Some(view)),
+        None => match repo::indicators::of_target(db, id).await? {
+            Some(into) => repo::export::indicator_view(db, into).await,
+            None => Ok(None),
+        },
+    }
+}
+
 /// Answers 304 when the client has the page of this data version, else renders it.
 pub(crate) async fn respond<F, Fut>(
     req: &HttpRequest,
@@ -25,14 +58,10 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Option<String>, AppError>>,
 {
-    let stamp = match version.stamp(db).await {
-        Ok(stamp) => stamp,
-        Err(e) => return failed(e.into()),
+    let (stamp, tag) = match current(req, db, version).await {
+        Ok(current) => current,
+        Err(answered) => return answered,
     };
-    let tag = etag(stamp.version, req.path());
-    if let Some(unchanged) = not_modified(req, &tag) {
-        return unchanged;
-    }
     match render().await {
         Ok(Some(html)) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -146,17 +175,7 @@ pub async fn indicator(
     let db = db.get_ref();
     let id = id.into_inner();
     respond(&req, db, &version, || async move {
-        let Ok(id) = ids::decode_as(&async_graphql::ID(id), Kind::Indicator) else {
-            return Ok(None);
-        };
-        let view = match repo::export::indicator_view(db, id).await? {
-            Some(view) => Some(view),
-            // An indicator merged into another keeps its ID as a target's.
-            None => match repo::indicators::of_target(db, id).await? {
-                Some(into) => repo::export::indicator_view(db, into).await?,
-                None => None,
-            },
-        };
+        let view = view_of(db, id).await?;
         Ok(view.map(|v| crate::pages::indicator::indicator(&v)))
     })
     .await
@@ -171,19 +190,11 @@ pub async fn indicator_values(
     version: web::Data<DataVersion>,
 ) -> HttpResponse {
     let db = db.get_ref();
-    let stamp = match version.stamp(db).await {
-        Ok(stamp) => stamp,
-        Err(e) => return failed(e.into()),
+    let tag = match current(&req, db, &version).await {
+        Ok((_, tag)) => tag,
+        Err(answered) => return answered,
     };
-    let tag = etag(stamp.version, req.path());
-    if let Some(unchanged) = not_modified(&req, &tag) {
-        return unchanged;
-    }
-    let view = match ids::decode_as(&async_graphql::ID(id.into_inner()), Kind::Indicator) {
-        Ok(n) => repo::export::indicator_view(db, n).await,
-        Err(_) => Ok(None),
-    };
-    match view {
+    match view_of(db, id.into_inner()).await {
         Ok(Some(v)) => {
             let id = ids::encode(Kind::Indicator, v.indicator.id).0;
             let indicators = std::collections::HashMap::from([(v.indicator.id, v.indicator)]);
