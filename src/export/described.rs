@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{csv, Table};
+use super::Table;
 use crate::publisher as p;
 
 /// The package's name and title for a scope (`all` or a plan code).
@@ -23,13 +23,13 @@ fn with_key(table: &Table, mut schema: Value) -> Value {
     schema
 }
 
-/// The Frictionless Data Package of a scope's tables, each with the CSV's size and SHA-256.
-pub fn datapackage(scope: &str, tables: &[Table]) -> Vec<u8> {
+/// The Frictionless Data Package of a scope's tables, each with its CSV's size and SHA-256
+/// (the CSV as written for the download, not written again here).
+pub fn datapackage(scope: &str, tables: &[(&Table, &[u8])]) -> Vec<u8> {
     let (name, title) = named(scope);
     let resources: Vec<Value> = tables
         .iter()
-        .map(|t| {
-            let bytes = csv::write(t);
+        .map(|(t, bytes)| {
             json!({
                 "name": t.name,
                 "path": format!("{}.csv", t.name),
@@ -38,7 +38,7 @@ pub fn datapackage(scope: &str, tables: &[Table]) -> Vec<u8> {
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "bytes": bytes.len(),
-                "hash": format!("sha256:{:x}", Sha256::digest(&bytes)),
+                "hash": format!("sha256:{:x}", Sha256::digest(bytes)),
                 "dialect": { "delimiter": ",", "header": true, "lineTerminator": "\r\n" },
                 "schema": with_key(t, json!({
                     "fields": t.columns.iter().map(|c| json!({
@@ -127,15 +127,16 @@ mod tests {
 
     #[test]
     fn both_descriptions_type_each_column_and_point_at_the_csv() {
+        let csv = crate::export::csv::write(&table());
         let package: Value =
-            serde_json::from_slice(&datapackage("women", &[table()])).unwrap_or_default();
+            serde_json::from_slice(&datapackage("women", &[(&table(), &csv)])).unwrap_or_default();
         let r = &package["resources"][0];
         assert_eq!(r["path"], "targets.csv");
         assert_eq!(
             r["schema"]["fields"][1],
             json!({ "name": "year", "title": "目标年份", "type": "integer" })
         );
-        assert_eq!(r["bytes"], csv::write(&table()).len());
+        assert_eq!(r["bytes"], csv.len());
         let meta: Value = serde_json::from_slice(&csvw("women", &[table()])).unwrap_or_default();
         let t = &meta["tables"][0];
         assert_eq!(t["url"], "targets.csv");

@@ -233,7 +233,7 @@ impl Downloads {
         let mut found = None;
         for (f, bytes) in made {
             let sha256 = hex(&Sha256::digest(&bytes));
-            let etag = format!("\"c{}\"", &sha256[..32]);
+            let etag = etag_of_hash(&sha256);
             let modified = match kept.get(&f.path()) {
                 Some((_, old)) if old.etag == etag => old.modified,
                 _ => stamp.changed_at,
@@ -315,12 +315,24 @@ pub async fn build_scope(
         },
         workbook,
     ));
+    let csvs: Vec<(&export::Table, &[u8])> = tables
+        .iter()
+        .filter_map(|t| {
+            files.iter().find_map(|(f, bytes)| match f {
+                File::Table { table, format, .. } if *table == t.name && *format == Format::Csv => {
+                    Some((t, bytes.as_slice()))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    let mut described = Vec::new();
     for form in Described::ALL {
         let bytes = match form {
-            Described::DataPackage => export::described::datapackage(scope, &tables),
+            Described::DataPackage => export::described::datapackage(scope, &csvs),
             Described::Csvw => export::described::csvw(scope, &tables),
         };
-        files.push((
+        described.push((
             File::Described {
                 scope: scope.to_string(),
                 form,
@@ -328,6 +340,7 @@ pub async fn build_scope(
             bytes,
         ));
     }
+    files.extend(described);
     Ok(files)
 }
 
@@ -398,7 +411,12 @@ pub async fn download(
 
 /// A file's ETag: the first 128 bits of its SHA-256, so it changes exactly when its bytes do.
 pub fn content_etag(bytes: &[u8]) -> String {
-    format!("\"c{}\"", &hex(&Sha256::digest(bytes))[..32])
+    etag_of_hash(&hex(&Sha256::digest(bytes)))
+}
+
+/// The content ETag of bytes whose SHA-256 (hex) is known already.
+fn etag_of_hash(sha256: &str) -> String {
+    format!("\"c{}\"", &sha256[..32])
 }
 
 /// `"d<version>-<path hash>"`: an answer's ETag that changes exactly when the data does.
