@@ -115,12 +115,14 @@ pub fn stated_values(text: &str) -> Vec<Stated> {
     out
 }
 
-/// The length of a bound word (以上, 以下, 以内) that starts `after`, or 0.
+/// The length of a bound word the targets' grammar knows (以上, 以下, 以内 …) that starts
+/// `after`, or 0; 左右 is no bound.
 fn bound_len(after: &str) -> usize {
-    ["以上", "以下", "以内"]
+    QUALIFIERS
         .iter()
-        .find(|b| after.starts_with(**b))
-        .map_or(0, |b| b.len())
+        .filter(|(_, c)| *c != crate::domain::Comparator::About)
+        .find(|(q, _)| after.starts_with(*q))
+        .map_or(0, |(q, _)| q.len())
 }
 
 /// Names for a run of figures: as for targets, except that a list of plain nouns
