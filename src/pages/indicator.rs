@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::chart::{self, Line};
-use super::plan::comparator;
+use super::plan::target_text;
 use super::{esc, num, page, query, status};
 use crate::domain::ValueOrigin;
 use crate::ids::{self, Kind};
@@ -83,15 +83,7 @@ fn targets_table(v: &IndicatorView) -> String {
     );
     for (t, a, _) in &v.targets {
         let plan = v.plans.get(&t.plan_id);
-        let target = match (t.comparator, t.value) {
-            (Some(c), Some(x)) => format!(
-                "{}{}{}",
-                comparator(c),
-                num(x),
-                t.unit.as_deref().unwrap_or("")
-            ),
-            _ => t.raw.clone(),
-        };
+        let target = target_text(t);
         let _ = write!(
             b,
             r#"<tr><th scope="row"><a href="/plans/{}">{}</a></th><td data-label="目标">{}</td><td class="n" data-label="年份">{}</td><td data-label="状态">{}</td><td data-label="说明">{}</td></tr>"#,

@@ -117,15 +117,7 @@ fn section_table(s: &Snapshot, section: Option<i32>, title: &str, n: usize) -> S
             .indicators
             .get(&t.indicator_id)
             .map_or(t.name.as_str(), |i| i.name.as_str());
-        let target = match (t.comparator, t.value) {
-            (Some(c), Some(v)) => format!(
-                "{}{}{}",
-                comparator(c),
-                num(v),
-                t.unit.as_deref().unwrap_or("")
-            ),
-            _ => esc(&t.raw),
-        };
+        let target = target_text(t);
         let nature = match t.nature {
             crate::domain::Nature::Expected => "预期性",
             crate::domain::Nature::Binding => "约束性",
@@ -147,6 +139,20 @@ fn section_table(s: &Snapshot, section: Option<i32>, title: &str, n: usize) -> S
     }
     b.push_str("</tbody></table></div>");
     b
+}
+
+/// A target as a reader sees it: comparator, value and unit (≥80%), or its words when it
+/// has no number (not escaped).
+pub fn target_text(t: &entity::target::Model) -> String {
+    match (t.comparator, t.value) {
+        (Some(c), Some(v)) => format!(
+            "{}{}{}",
+            comparator(c),
+            num(v),
+            t.unit.as_deref().unwrap_or("")
+        ),
+        _ => t.raw.clone(),
+    }
 }
 
 pub fn comparator(c: crate::domain::Comparator) -> &'static str {
