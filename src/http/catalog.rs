@@ -345,7 +345,13 @@ fn describe(common: &Common<'_>, file: &File) -> ((String, String), (String, Str
             ),
         ),
         File::Described { form, .. } => (
-            (format!("{form:?}"), format!("{form:?}")),
+            match form {
+                super::downloads::Described::DataPackage => (
+                    "Frictionless 数据包".into(),
+                    "Frictionless data package".into(),
+                ),
+                super::downloads::Described::Csvw => ("CSVW 元数据".into(), "CSVW metadata".into()),
+            },
             (
                 "本范围 CSV 文件的列名、中文表头与类型。".into(),
                 "The names, Chinese headers and types of the scope's CSV columns.".into(),
