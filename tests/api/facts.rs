@@ -139,7 +139,7 @@ fn counts_per_plan() {
                     (GoalKind::ProjectBox, 8),
                     (GoalKind::Implementation, 4)
                 ],
-                (93, 80),
+                (94, 81),
                 36
             ),
             (
@@ -156,8 +156,8 @@ fn counts_per_plan() {
         ]
     );
     assert_eq!(data.departments.len(), 46);
-    // 165 targets of 141 indicators: 16 measures are stated more than once
-    assert_eq!(data.indicators.len(), 141);
+    // 166 targets of 142 indicators: 16 measures are stated more than once
+    assert_eq!(data.indicators.len(), 142);
 }
 
 #[test]
@@ -712,6 +712,43 @@ fn stated_past_values_become_document_values() {
         (b.year, b.value, b.raw.as_deref()),
         (2020, Some(80.11), Some("2020年的80.11岁"))
     );
+    // 规划背景 L459: 国家“优质服务基层行”基本标准达标率90%，推荐标准达标率20% are the 2020
+    // figures of L787's two targets (100% 达到国家基本标准, 30%以上 达到国家推荐标准).
+    for (name, value, raw, key) in [
+        (
+            "达到国家基本标准的乡镇卫生院、社区卫生服务中心比例",
+            90.0,
+            "90%",
+            "health/d2/task/1/s1",
+        ),
+        (
+            "达到国家推荐标准的机构比例",
+            20.0,
+            "20%",
+            "health/d2/task/1/s2",
+        ),
+    ] {
+        let v = &measure(&data, name).values;
+        assert_eq!(
+            v.iter()
+                .map(|v| (
+                    v.year,
+                    v.value,
+                    v.year_inferred,
+                    v.raw.as_str(),
+                    v.source.line_start
+                ))
+                .collect::<Vec<_>>(),
+            [(2020, value, true, raw, 459)],
+            "{name}"
+        );
+        let b = target(&data, key).baseline.clone();
+        assert_eq!(
+            b.map(|b| (b.year, b.value)),
+            Some((2020, Some(value))),
+            "{key}"
+        );
+    }
     // 婴儿死亡率2.27‰ names no year: 2020 from the 规划背景's context, marked so
     let v = &measure(&data, "婴儿死亡率").values;
     assert_eq!(v.len(), 1);
@@ -725,14 +762,14 @@ fn stated_past_values_become_document_values() {
         (2020, 2.27, true, 456)
     );
     let total: usize = data.indicators.iter().map(|i| i.values.len()).sum();
-    assert_eq!(total, 37);
+    assert_eq!(total, 39);
     let inferred = data
         .indicators
         .iter()
         .flat_map(|i| i.values.iter())
         .filter(|v| v.year_inferred)
         .count();
-    assert_eq!(inferred, 10);
+    assert_eq!(inferred, 12);
 }
 
 #[test]
@@ -896,7 +933,7 @@ fn every_clause_of_the_old_model_is_still_a_target() {
     for key in &old {
         assert!(keys.contains(key), "{key} is gone");
     }
-    assert_eq!(keys.len(), 165);
+    assert_eq!(keys.len(), 166);
 }
 
 #[test]

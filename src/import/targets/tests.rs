@@ -281,6 +281,13 @@ fn counts_of_things_to_build_or_staff() {
         extract("实现每一所薄弱学校都有学校结对帮扶").is_empty(),
         "每一所 is every one"
     );
+    // health L776: vehicles are counted too (the completeness walk found it unread).
+    let f = one("加强儿童、妇产、心理危机干预等专科医疗服务体系建设。至少配备1辆负压救护车。");
+    assert_eq!(
+        (f.name.as_str(), f.value, f.unit.as_str(), f.raw.as_str()),
+        ("负压救护车数", Some(1.0), "辆", "配备1辆负压救护车")
+    );
+    assert!(!f.comparator_inferred, "至少 is written");
 }
 
 #[test]

@@ -21,6 +21,7 @@ pub(super) const UNITS: &[&str] = &[
     "项",
     "种",
     "人",
+    "辆",
     "天",
 ];
 
@@ -28,8 +29,9 @@ pub(super) const UNITS: &[&str] = &[
 pub(super) const FIRST_UNITS: &[&str] = &["个百分点", "/10万", "%", "‰", "岁", "个"];
 
 /// Units that count things (a facility, a team, a person), as opposed to rates and levels.
-pub(super) const COUNT_UNITS: &[&str] =
-    &["个", "名", "张", "处", "支", "所", "家", "项", "种", "人"];
+pub(super) const COUNT_UNITS: &[&str] = &[
+    "个", "名", "张", "处", "支", "所", "家", "项", "种", "人", "辆",
+];
 
 /// Chinese numerals a count may be written with (一个特色专科).
 pub(super) const NUMERALS: &[(&str, f64)] = &[("一", 1.0), ("两", 2.0), ("二", 2.0), ("三", 3.0)];
