@@ -7,6 +7,7 @@
 //! same indicator, and the figures for past years) → `store` (one transaction, keyed upserts,
 //! a diff report).
 
+mod completeness;
 pub mod dataset;
 pub mod departments;
 mod fidelity;
