@@ -180,7 +180,7 @@ on_both_backends!(
             .as_array()
             .cloned()
             .unwrap_or_default();
-        assert_eq!(nodes.len(), 94, "{items}");
+        assert_eq!(nodes.len(), 93, "{items}");
         let of = |id: &str| {
             nodes
                 .iter()

@@ -218,7 +218,7 @@ on_both_backends!(
             ("children", &[("ACHIEVED", 2), ("NO_DATA", 32)]),
             (
                 "health",
-                &[("ACHIEVED", 4), ("NO_DATA", 82), ("NOT_QUANTIFIED", 8)],
+                &[("ACHIEVED", 4), ("NO_DATA", 81), ("NOT_QUANTIFIED", 8)],
             ),
             ("earthquake", &[("NO_DATA", 5), ("NOT_QUANTIFIED", 1)]),
         ]);
@@ -228,7 +228,7 @@ on_both_backends!(
             json!([
                 { "status": "ACHIEVED", "count": 6 }, { "status": "ON_TRACK", "count": 0 },
                 { "status": "AT_RISK", "count": 0 }, { "status": "OFF_TRACK", "count": 0 },
-                { "status": "NO_DATA", "count": 151 }, { "status": "NOT_QUANTIFIED", "count": 9 }
+                { "status": "NO_DATA", "count": 150 }, { "status": "NOT_QUANTIFIED", "count": 9 }
             ])
         );
 
@@ -291,7 +291,7 @@ on_both_backends!(
                     &[
                         ("ACHIEVED", 2),
                         ("OFF_TRACK", 2),
-                        ("NO_DATA", 82),
+                        ("NO_DATA", 81),
                         ("NOT_QUANTIFIED", 8)
                     ]
                 ),

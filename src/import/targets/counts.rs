@@ -9,10 +9,12 @@ use crate::domain::{Comparator, Direction, TargetBasis};
 /// `至少配备1名女干部`, `建成1-2处社区医院`, `新增护理型养老床位870张`: counts of things the
 /// plan will build or staff, named by the subject, the verb and what is counted. A clause
 /// without a subject takes the one before it in the sentence (`至少配备2名…` after
-/// `每所乡镇卫生院…至少配备1名…`).
+/// `每所乡镇卫生院…至少配备1名…`). A count of things added (新增, 再创建) is named so: it
+/// commits to that many more, not to a total. Two counts joined by 或 are one target.
 pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<Found> {
     let clause = clause.trim();
     let mut found = Vec::new();
+    let mut spans = Vec::new();
     let mut from = 0;
     while let Some((q_at, q)) = clause[from..].char_indices().find_map(|(at, _)| {
         // 每一所薄弱学校: every one, not a count of one.
@@ -44,7 +46,21 @@ pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<F
         } else {
             format!("{subject}{verb}{object}")
         };
+        let again = clause[..verb_at].ends_with('再');
+        let added = verb == "新增" || again;
+        // 再创建…: the quotation starts at 再, which says the count is of things added.
+        let start = if again && start == verb_at {
+            verb_at - '再'.len_utf8()
+        } else {
+            start
+        };
+        let what = if added && !what.starts_with("新增") {
+            format!("新增{what}")
+        } else {
+            what
+        };
         if !what.is_empty() {
+            spans.push((start, end));
             found.push(Found {
                 first_grammar: false,
                 name: if what.ends_with('数') {
@@ -68,7 +84,29 @@ pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<F
         }
         from = end.max(q_end);
     }
-    found
+    either(clause, found, &spans)
+}
+
+/// `再创建潍坊市级重点学科（专科）2个或潍坊市级基础支撑学科2个`: the same number of either
+/// thing is one target, met when either count reaches it — so the figure is the larger count.
+fn either(clause: &str, found: Vec<Found>, spans: &[(usize, usize)]) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::with_capacity(found.len());
+    let mut last_end = None;
+    for (f, &(start, end)) in found.into_iter().zip(spans) {
+        let joined = last_end.is_some_and(|e: usize| clause.get(e..start) == Some("或"));
+        match out.last_mut() {
+            Some(a) if joined && a.value == f.value && a.unit == f.unit => {
+                let first = a.name.trim_end_matches('数').to_string();
+                let second = f.name.strip_prefix("新增").unwrap_or(&f.name);
+                a.name = format!("{first}或{second}（取较多者）");
+                a.raw = format!("{}或{}", a.raw, f.raw);
+                a.comparator_inferred |= f.comparator_inferred;
+            }
+            _ => out.push(f),
+        }
+        last_end = Some(end);
+    }
+    out
 }
 
 /// What is counted, and where the count's text starts and ends in the clause: before the

@@ -261,9 +261,32 @@ fn counts_of_things_to_build_or_staff() {
     assert!(f.comparator_inferred, "a range is read as its lower end");
     let f =
         one("推进县人民医院老年医院和东方养老托护中心进行养老机构备案，新增护理型养老床位870张。");
+    // 新增…870张 commits to 870 more beds, not to a total of 870: the measure is the beds added.
     assert_eq!(
-        (f.name.as_str(), f.value),
-        ("护理型养老床位数", Some(870.0))
+        (f.name.as_str(), f.value, f.raw.as_str()),
+        (
+            "新增护理型养老床位数",
+            Some(870.0),
+            "新增护理型养老床位870张"
+        )
+    );
+    // health L804: 再创建 is also an increase, and 2个 of one or 2个 of the other is one
+    // target, met when either count reaches 2.
+    let found = extract("到2025年，争创省级重点学科1-2个，再创建潍坊市级重点学科（专科）2个或潍坊市级基础支撑学科2个。");
+    let found: Vec<(&str, Option<f64>, &str)> = found
+        .iter()
+        .map(|f| (f.name.as_str(), f.value, f.raw.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("省级重点学科数", Some(1.0), "争创省级重点学科1-2个"),
+            (
+                "新增潍坊市级重点学科（专科）或潍坊市级基础支撑学科数（取较多者）",
+                Some(2.0),
+                "再创建潍坊市级重点学科（专科）2个或潍坊市级基础支撑学科2个"
+            )
+        ]
     );
     let both = extract("完成我县1个基准站和1个基本站仪器安装和站点建设等工作");
     let names: Vec<&str> = both.iter().map(|f| f.name.as_str()).collect();
