@@ -39,14 +39,14 @@ on_both_backends!(
             .get("content-security-policy")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("default-src 'none'")));
-        // the health plan's card: ACHIEVED 4, NO_DATA 81, NOT_QUANTIFIED 8 of 93
+        // the health plan's card: ACHIEVED 4, NO_DATA 91, NOT_QUANTIFIED 11 of 106
         assert!(
             index.contains(concat!(
                 r#"<li class="card"><h2><a href="/plans/health">昌乐县“十四五”卫生与健康规划</a></h2>"#,
-                r#"<p>2021—2025年 · 目标 93 个</p><ul class="counts">"#,
+                r#"<p>2021—2025年 · 目标 106 个</p><ul class="counts">"#,
                 r#"<li><span class="s ACHIEVED">已达标</span> 4</li>"#,
-                r#"<li><span class="s NO_DATA">暂无数据</span> 81</li>"#,
-                r#"<li><span class="s NOT_QUANTIFIED">非量化</span> 8</li></ul></li>"#
+                r#"<li><span class="s NO_DATA">暂无数据</span> 91</li>"#,
+                r#"<li><span class="s NOT_QUANTIFIED">非量化</span> 11</li></ul></li>"#
             )),
             "{index}"
         );
@@ -96,7 +96,7 @@ on_both_backends!(
             .iter()
             .filter(|l| l.starts_with("/indicators/"))
             .count();
-        assert_eq!(indicators, 141);
+        assert_eq!(indicators, 160);
 
         // 婴儿死亡率: its 2020 figure, three targets, the chart with a text alternative
         let body = app

@@ -64,7 +64,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
     };
     let all = app.query(r#"{ indicators(filter: { planCode: "health" }, first: 100) { totalCount nodes { name } } }"#).await;
     let all = names(&ok(&all)["indicators"]);
-    assert_eq!(all.len(), 80);
+    assert_eq!(all.len(), 92);
     // forwards in pages of 25
     let mut seen = Vec::new();
     let mut after = String::new();
@@ -78,7 +78,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
             .query(&format!(r#"{{ indicators(filter: {{ planCode: "health" }}, first: 25{cursor}) {{ totalCount nodes {{ name }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }}"#))
             .await;
         let page = ok(&body)["indicators"].clone();
-        assert_eq!(page["totalCount"], 80);
+        assert_eq!(page["totalCount"], 92);
         assert_eq!(page["pageInfo"]["hasPreviousPage"], !after.is_empty());
         seen.extend(names(&page));
         if page["pageInfo"]["hasNextPage"] != true {
@@ -93,7 +93,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
     // backwards: the last 10, then the 10 before them
     let body = app.query(r#"{ indicators(filter: { planCode: "health" }, last: 10) { nodes { name } pageInfo { hasPreviousPage hasNextPage startCursor } } }"#).await;
     let page = ok(&body)["indicators"].clone();
-    assert_eq!(names(&page), all[70..]);
+    assert_eq!(names(&page), all[82..]);
     assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
     let before = page["pageInfo"]["startCursor"]
         .as_str()
@@ -102,7 +102,7 @@ on_both_backends!(pagination_forwards_and_backwards, |backend| async move {
     let body = app
         .query(&format!(r#"{{ indicators(filter: {{ planCode: "health" }}, last: 10, before: "{before}") {{ nodes {{ name }} }} }}"#))
         .await;
-    assert_eq!(names(&ok(&body)["indicators"]), all[60..70]);
+    assert_eq!(names(&ok(&body)["indicators"]), all[72..82]);
     // by name, descending
     let body = app.query(r#"{ indicators(filter: { planCode: "health" }, first: 3, orderBy: { field: NAME, direction: DESC }) { nodes { name } } }"#).await;
     let mut sorted = all.clone();
@@ -115,8 +115,8 @@ on_both_backends!(targets_page_backwards_from_the_end, |backend| async move {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let all = app
-            .query(r#"{ targets(filter: { planCode: "health" }, first: 100) { totalCount nodes { id } } }"#)
+    let first = app
+            .query(r#"{ targets(filter: { planCode: "health" }, first: 100) { totalCount nodes { id } pageInfo { endCursor } } }"#)
             .await;
     let ids = |page: &Value| -> Vec<String> {
         page["nodes"]
@@ -126,15 +126,24 @@ on_both_backends!(targets_page_backwards_from_the_end, |backend| async move {
             .map(|n| n["id"].to_string())
             .collect()
     };
-    let all = ids(&ok(&all)["targets"]);
-    assert_eq!(all.len(), 93);
+    // Two pages forwards (a page holds at most 100).
+    let end = ok(&first)["targets"]["pageInfo"]["endCursor"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let rest = app
+        .query(&format!(r#"{{ targets(filter: {{ planCode: "health" }}, first: 100, after: "{end}") {{ nodes {{ id }} }} }}"#))
+        .await;
+    let mut all = ids(&ok(&first)["targets"]);
+    all.extend(ids(&ok(&rest)["targets"]));
+    assert_eq!(all.len(), 106);
     // The last 10 are the table of 智慧医院 ratings and what precedes it (L877), not the
     // first 10 reversed.
     let body = app
             .query(r#"{ targets(filter: { planCode: "health" }, last: 10) { nodes { id name source { lineStart } } pageInfo { hasPreviousPage hasNextPage startCursor } } }"#)
             .await;
     let page = ok(&body)["targets"].clone();
-    assert_eq!(ids(&page), all[83..]);
+    assert_eq!(ids(&page), all[96..]);
     assert_eq!(page["nodes"][9]["name"], "智慧服务评估二、三级公立医院3级");
     assert_eq!(page["nodes"][9]["source"]["lineStart"], 877);
     assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
@@ -146,7 +155,7 @@ on_both_backends!(targets_page_backwards_from_the_end, |backend| async move {
     let body = app
             .query(&format!(r#"{{ targets(filter: {{ planCode: "health" }}, last: 10, before: "{before}") {{ nodes {{ id }} }} }}"#))
             .await;
-    assert_eq!(ids(&ok(&body)["targets"]), all[73..83]);
+    assert_eq!(ids(&ok(&body)["targets"]), all[86..96]);
 });
 
 on_both_backends!(page_sizes_and_cursors_are_checked, |backend| async move {
@@ -195,32 +204,32 @@ on_both_backends!(every_filter, |backend| async move {
             ok(&body)[list]["totalCount"].as_u64().unwrap_or(u64::MAX)
         }
     };
-    // 165 targets: women 32, children 34, health 93, earthquake 6; 141 indicators
-    assert_eq!(count("targets", r#"planCode: "women""#).await, 32);
-    assert_eq!(count("targets", r#"planCode: "earthquake""#).await, 6);
-    assert_eq!(count("indicators", r#"planCode: "health""#).await, 80);
+    // 187 targets: women 35, children 39, health 106, earthquake 7; 160 indicators
+    assert_eq!(count("targets", r#"planCode: "women""#).await, 35);
+    assert_eq!(count("targets", r#"planCode: "earthquake""#).await, 7);
+    assert_eq!(count("indicators", r#"planCode: "health""#).await, 92);
     assert_eq!(count("targets", "nature: BINDING").await, 3);
     assert_eq!(count("targets", r#"text: "死亡率""#).await, 13);
     assert_eq!(count("indicators", r#"text: "死亡率""#).await, 6);
     assert_eq!(
         count("targets", r#"department: "县卫健局", role: LEAD"#).await,
-        49
+        56
     );
     assert_eq!(
         count("indicators", r#"department: "县卫健局", role: LEAD"#).await,
-        46
+        52
     );
     assert_eq!(
         count("targets", r#"department: "发改局", role: RESPONSIBLE"#).await,
-        17
+        19
     );
-    assert_eq!(count("targets", "status: [NO_DATA]").await, 150);
-    assert_eq!(count("targets", "status: [NOT_QUANTIFIED]").await, 9);
+    assert_eq!(count("targets", "status: [NO_DATA]").await, 166);
+    assert_eq!(count("targets", "status: [NOT_QUANTIFIED]").await, 15);
     assert_eq!(
         count("targets", "status: [ACHIEVED, NOT_QUANTIFIED]").await,
-        15
+        21
     );
-    assert_eq!(count("targets", "quantified: false").await, 9);
+    assert_eq!(count("targets", "quantified: false").await, 15);
     // a name that names nothing is an error, not an empty answer
     for (list, filter) in [
         ("targets", r#"planCode: "nope""#),
@@ -250,7 +259,7 @@ on_both_backends!(every_filter, |backend| async move {
     let body = app
         .query(&format!(r#"{{ targets(filter: {{ domainId: "{}" }}, first: 100) {{ totalCount }} goals(filter: {{ domainId: "{}", kind: GOAL }}) {{ totalCount }} }}"#, domain["id"].as_str().unwrap_or(""), domain["id"].as_str().unwrap_or("")))
         .await;
-    assert_eq!(ok(&body)["targets"]["totalCount"], 19);
+    assert_eq!(ok(&body)["targets"]["totalCount"], 21);
     assert_eq!(ok(&body)["goals"]["totalCount"], 12);
     // goals by department, role, kind and text
     let body = app
@@ -293,15 +302,15 @@ on_both_backends!(
         assert_eq!(d["lead"]["totalCount"], 61);
         assert_eq!(d["all"]["totalCount"], 111);
         // (宫颈癌 and 乳腺癌免费检查率 are two of them since 均 sets 80% on each)
-        assert_eq!(d["leadIndicators"]["totalCount"], 46);
-        assert_eq!(d["leadTargets"]["totalCount"], 49);
+        assert_eq!(d["leadIndicators"]["totalCount"], 52);
+        assert_eq!(d["leadTargets"]["totalCount"], 56);
         let counted: i64 = d["statusCounts"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|c| c["count"].as_i64())
             .sum();
-        assert_eq!(counted, 49, "every target it leads, counted once");
+        assert_eq!(counted, 56, "every target it leads, counted once");
     }
 );
 

@@ -85,14 +85,14 @@ on_both_backends!(
         }
         let search_base = statements(&app, SEARCH).await;
         let scaled = scale(&app.db, 100).await.unwrap_or_else(|e| panic!("{e}"));
-        // 141 indicators and 165 targets in the document; 39 figures it gives, and ten
-        // years for each of the 99 × 141 copied indicators.
+        // 160 indicators and 187 targets in the document; 39 figures it gives, and ten
+        // years for each of the 99 × 160 copied indicators.
         assert_eq!(
             scaled,
             Scaled {
-                indicators: 14_100,
-                targets: 16_500,
-                values: 39 + 99 * 141 * 10,
+                indicators: 16_000,
+                targets: 18_700,
+                values: 39 + 99 * 160 * 10,
             }
         );
         assert_eq!(
@@ -119,10 +119,10 @@ on_both_backends!(
         // Stored and assessed agree: as of a year after every value, the rules assess each
         // target from its series in the server; the stored counts must be the same.
         for (plan, targets) in [
-            ("women", 32),
-            ("children", 34),
-            ("health", 93),
-            ("earthquake", 6),
+            ("women", 35),
+            ("children", 39),
+            ("health", 106),
+            ("earthquake", 7),
         ] {
             let stored = app
                 .query(&format!(
@@ -153,10 +153,10 @@ on_both_backends!(
         // The plan's stored count, and the root list's count of the indicators themselves.
         assert_eq!(
             body["data"]["plan"]["indicators"]["totalCount"],
-            80 * 100,
+            92 * 100,
             "{body}"
         );
-        assert_eq!(body["data"]["indicators"]["totalCount"], 80 * 100, "{body}");
+        assert_eq!(body["data"]["indicators"]["totalCount"], 92 * 100, "{body}");
         // A department's counts (from the tally) are its targets' assessed statuses too.
         let body = app
             .query(
@@ -168,13 +168,13 @@ on_both_backends!(
         let d = &body["data"]["department"];
         assert_eq!(d["lead"], d["leadAssessed"], "{body}");
         assert_eq!(d["any"], d["anyAssessed"], "{body}");
-        assert_eq!(total(&d["lead"]), 49 * 100, "{body}");
-        // The generated series give the copies every status but NOT_QUANTIFIED's own 8 × 100.
+        assert_eq!(total(&d["lead"]), 56 * 100, "{body}");
+        // The generated series give the copies every status but NOT_QUANTIFIED's own 11 × 100.
         let health = app
             .query(r#"{ statusCounts(filter: { planCode: "health" }) { status count } }"#)
             .await;
         let health = &health["data"]["statusCounts"];
-        assert_eq!(count_of(health, "NOT_QUANTIFIED"), 800, "{health}");
+        assert_eq!(count_of(health, "NOT_QUANTIFIED"), 1100, "{health}");
         for status in ["ACHIEVED", "ON_TRACK", "AT_RISK", "OFF_TRACK"] {
             assert!(count_of(health, status) > 0, "{status}: {health}");
         }

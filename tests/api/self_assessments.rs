@@ -175,12 +175,19 @@ on_both_backends!(
         // the rules found no figure (disagrees), and 无数据 where they did too.
         let frozen = app.query_as(Some(&eve), "mutation { freezeEvaluation(input: { kind: FINAL, planCode: \"health\", throughYear: 2025 }) { id } }", json!({})).await;
         let evaluation = frozen["data"]["freezeEvaluation"]["id"].clone();
-        let items = app.query_as(None, "query($id: ID!) { evaluation(id: $id) { items(first: 100) { nodes { target { id } class disagrees selfAssessments { department class label done } } } } }", json!({ "id": evaluation })).await;
-        let nodes = items["data"]["evaluation"]["items"]["nodes"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        assert_eq!(nodes.len(), 93, "{items}");
+        // Every item, in pages of at most 100.
+        let mut nodes = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let items = app.query_as(None, "query($id: ID!, $after: String) { evaluation(id: $id) { items(first: 100, after: $after) { nodes { target { id } class disagrees selfAssessments { department class label done } } pageInfo { hasNextPage endCursor } } } }", json!({ "id": evaluation, "after": after })).await;
+            let page = &items["data"]["evaluation"]["items"];
+            nodes.extend(page["nodes"].as_array().cloned().unwrap_or_default());
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(nodes.len(), 106);
         let of = |id: &str| {
             nodes
                 .iter()

@@ -176,7 +176,7 @@ on_both_backends!(
         .query(r#"{ plan(code: "earthquake") { targets { totalCount nodes { name raw value unit status } } } }"#)
         .await;
         let quake = &ok(&body)["plan"]["targets"];
-        assert_eq!(quake["totalCount"], 6);
+        assert_eq!(quake["totalCount"], 7);
         assert_eq!(
             quake["nodes"][0],
             json!({ "name": "城乡抗御6级地震能力", "raw": "具备抗御6级地震能力", "value": null, "unit": null, "status": "NOT_QUANTIFIED" })
@@ -214,13 +214,16 @@ on_both_backends!(
         };
         let body = app.query(DASHBOARD).await;
         let fresh = owned(&[
-            ("women", &[("NO_DATA", 32)]),
-            ("children", &[("ACHIEVED", 2), ("NO_DATA", 32)]),
+            ("women", &[("NO_DATA", 33), ("NOT_QUANTIFIED", 2)]),
+            (
+                "children",
+                &[("ACHIEVED", 2), ("NO_DATA", 36), ("NOT_QUANTIFIED", 1)],
+            ),
             (
                 "health",
-                &[("ACHIEVED", 4), ("NO_DATA", 81), ("NOT_QUANTIFIED", 8)],
+                &[("ACHIEVED", 4), ("NO_DATA", 91), ("NOT_QUANTIFIED", 11)],
             ),
-            ("earthquake", &[("NO_DATA", 5), ("NOT_QUANTIFIED", 1)]),
+            ("earthquake", &[("NO_DATA", 6), ("NOT_QUANTIFIED", 1)]),
         ]);
         assert_eq!(counts(ok(&body)), fresh);
         assert_eq!(
@@ -228,7 +231,7 @@ on_both_backends!(
             json!([
                 { "status": "ACHIEVED", "count": 6 }, { "status": "ON_TRACK", "count": 0 },
                 { "status": "AT_RISK", "count": 0 }, { "status": "OFF_TRACK", "count": 0 },
-                { "status": "NO_DATA", "count": 150 }, { "status": "NOT_QUANTIFIED", "count": 9 }
+                { "status": "NO_DATA", "count": 166 }, { "status": "NOT_QUANTIFIED", "count": 15 }
             ])
         );
 
@@ -281,21 +284,26 @@ on_both_backends!(
         assert_eq!(
             counts(ok(&body)),
             owned(&[
-                ("women", &[("NO_DATA", 32)]),
+                ("women", &[("NO_DATA", 33), ("NOT_QUANTIFIED", 2)]),
                 (
                     "children",
-                    &[("ACHIEVED", 1), ("OFF_TRACK", 1), ("NO_DATA", 32)]
+                    &[
+                        ("ACHIEVED", 1),
+                        ("OFF_TRACK", 1),
+                        ("NO_DATA", 36),
+                        ("NOT_QUANTIFIED", 1)
+                    ]
                 ),
                 (
                     "health",
                     &[
                         ("ACHIEVED", 2),
                         ("OFF_TRACK", 2),
-                        ("NO_DATA", 81),
-                        ("NOT_QUANTIFIED", 8)
+                        ("NO_DATA", 91),
+                        ("NOT_QUANTIFIED", 11)
                     ]
                 ),
-                ("earthquake", &[("NO_DATA", 5), ("NOT_QUANTIFIED", 1)]),
+                ("earthquake", &[("NO_DATA", 6), ("NOT_QUANTIFIED", 1)]),
             ])
         );
         // Every department's counts (read from the tally the approval adjusted) are what the
@@ -316,7 +324,7 @@ on_both_backends!(
             assert_eq!(d["any"], d["anyAssessed"], "{}", d["name"]);
         }
         // It leads the children plan's goal (4) with its one target for 婴儿死亡率, now
-        // OFF_TRACK; its other 48 (one ACHIEVED) read no value.
+        // OFF_TRACK; of its other 55, one is ACHIEVED, two have no number and 52 read no value.
         let leads = departments["nodes"]
             .as_array()
             .into_iter()
@@ -328,7 +336,7 @@ on_both_backends!(
             Some(json!([
                 { "status": "ACHIEVED", "count": 1 }, { "status": "ON_TRACK", "count": 0 },
                 { "status": "AT_RISK", "count": 0 }, { "status": "OFF_TRACK", "count": 1 },
-                { "status": "NO_DATA", "count": 47 }, { "status": "NOT_QUANTIFIED", "count": 0 }
+                { "status": "NO_DATA", "count": 52 }, { "status": "NOT_QUANTIFIED", "count": 2 }
             ]))
         );
         assert_eq!(

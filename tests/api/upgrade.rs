@@ -82,8 +82,8 @@ on_both_backends!(
         assert_eq!((indicators, submissions), (114, 7), "the fixture as made");
 
         let app = TestApp::spawn_on(store, |s| s.rate.enabled = false).await;
-        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM indicator").await, 141);
-        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM target").await, 165);
+        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM indicator").await, 160);
+        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM target").await, 187);
         assert_eq!(
             scalar(
                 &app,

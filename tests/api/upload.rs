@@ -291,7 +291,7 @@ on_both_backends!(
                 &answer["unchanged"],
                 &answer["stored"]
             ),
-            (&json!(4), &json!(5), &json!(59), &json!(false)),
+            (&json!(4), &json!(5), &json!(68), &json!(false)),
             "{answer}"
         );
         assert_eq!(scalar(&app, submissions).await, 0);
@@ -347,7 +347,7 @@ on_both_backends!(
         let again = &body["data"]["uploadSheet"];
         assert_eq!(
             (&again["imported"], &again["unchanged"], &again["stored"]),
-            (&json!(0), &json!(66), &json!(false)),
+            (&json!(0), &json!(75), &json!(false)),
             "{body}"
         );
         assert_eq!(again["receipt"], first["receipt"]);
@@ -397,9 +397,9 @@ on_both_backends!(
             json!([{ "name": "孕产妇死亡率" }]),
             "{status}"
         );
-        assert_eq!(ours["total"], 65, "{status}");
-        // 3 figures and 1 statement of 65 cells
-        assert_eq!(ours["completion"], 0.062, "{status}");
+        assert_eq!(ours["total"], 74, "{status}");
+        // 3 figures and 1 statement of 74 cells
+        assert_eq!(ours["completion"], 0.054, "{status}");
         let id = maternal[column(&h, "indicator_id")].clone();
         let submitted = app
             .query_as(Some(&ann), SUBMIT, json!({ "i": id, "y": 2025, "v": 8.5 }))

@@ -5,18 +5,20 @@ use crate::import::dataset::{Baseline, Inferred, PlanData, Source, Target, Targe
 use crate::import::targets;
 
 /// Every target the grammar finds in the plan's goals, keyed `<goal>/<form letter><n>`
-/// (t: a level of the first grammar, s: of another, c: a count, g: a grade; `.<k>` for the
+/// (t: a level of the first grammar, s: of another, c: a count, g: a grade, v: a coverage,
+/// elimination or completion commitment; `.<k>` for the
 /// k-th measure of one value set on each).
 pub(super) fn of_goals(plan: &PlanData) -> Vec<TargetData> {
     let mut from_goals = Vec::new();
     for (index, goal) in plan.goals.iter().enumerate() {
-        let mut numbers = [0usize; 4];
+        let mut numbers = [0usize; 5];
         for found in targets::extract(&goal.text) {
             let (form, letter) = match found.form {
                 targets::Form::Level if found.is_first_grammar() => (0, 't'),
                 targets::Form::Level => (1, 's'),
                 targets::Form::Count => (2, 'c'),
                 targets::Form::Grade => (3, 'g'),
+                targets::Form::Coverage => (4, 'v'),
             };
             // The second and later measures of one 均 clause are numbered under the first
             // (t1, t1.2), so the targets after them keep their keys, and the first keeps the

@@ -23,7 +23,7 @@ pub struct Found {
     pub clause: String,
     /// Read by the first grammar (see [`Found::is_first_grammar`]).
     pub first_grammar: bool,
-    /// Which form of statement it was read from (its key says so: t, s, c or g).
+    /// Which form of statement it was read from (its key says so: t, s, c, g or v).
     pub form: Form,
     /// Which of the measures one value is set on each of this is (`…宫颈癌、乳腺癌免费检查，
     /// 检查率均达到80%`: 0 and 1); 0 for a target that is not such a part.
@@ -48,4 +48,6 @@ pub enum Form {
     Count,
     /// A grade or capability without a number to measure (`四级甲等`, `抗御6级地震`).
     Grade,
+    /// A coverage, elimination or completion commitment (`实现…全覆盖`, `基本消除…`).
+    Coverage,
 }

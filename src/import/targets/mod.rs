@@ -7,6 +7,7 @@
 //! … 3‰、3.3‰和4‰) yields one indicator per value, each completed with the shared head noun.
 
 mod counts;
+mod coverage;
 mod found;
 mod quantity;
 mod stated;
@@ -37,7 +38,8 @@ pub fn as_written(text: &str, squeezed: &str) -> Option<String> {
     Some(text[start..last + c.len_utf8()].to_string())
 }
 
-/// Every target in a goal's text, in order of form (levels and shares, counts, grades) and
+/// Every target in a goal's text, in order of form (levels and shares, counts, grades,
+/// coverage) and
 /// within a form in document order — so that adding a form never renumbers another's keys.
 pub fn extract(text: &str) -> Vec<Found> {
     // 不少于 100张: a stray space of the export.
@@ -71,6 +73,9 @@ pub fn extract(text: &str) -> Vec<Found> {
                     .collect();
                 if here.is_empty() && extra.is_empty() {
                     extra = grades(clause);
+                }
+                if here.is_empty() && extra.is_empty() {
+                    extra.extend(coverage::coverage(clause));
                 }
                 levels.extend(here.into_iter().map(|f| Found { year, ..f }));
                 others.extend(extra.into_iter().map(|f| Found { year, ..f }));

@@ -79,10 +79,15 @@ fn shared_population_prefix() {
 fn one_value_for_two_rates() {
     let found = extract("全面消除中小学“大班额”，义务教育入学率、巩固率保持在100%。");
     let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["义务教育入学率", "义务教育巩固率"]);
-    assert!(found
+    // The elimination before them is a commitment without a number (after the levels).
+    assert_eq!(
+        names,
+        ["义务教育入学率", "义务教育巩固率", "消除中小学“大班额”"]
+    );
+    assert!(found[..2]
         .iter()
         .all(|f| f.value == Some(100.0) && f.comparator == Some(Comparator::AtLeast)));
+    assert_eq!(found[2].value, None);
 }
 
 #[test]
