@@ -84,6 +84,7 @@ pub(super) const SUBJECT_LEAD_INS: &[&str] = &[
     "再",
     "先期",
     "应保证",
+    "纵向",
 ];
 
 /// Predicates of the reversed form `90%的城市社区…建立…`.
