@@ -204,22 +204,12 @@ pub(super) fn grades(clause: &str) -> Vec<Found> {
         let subject = strip_lead_ins(clause[..verb_at].trim());
         let phrase = rest.trim_end_matches(['。', '；']);
         let what = phrase.replace("及以上", "");
-        found.push(Found {
-            first_grammar: false,
-            name: format!("{subject}{what}"),
-            unit: String::new(),
-            value: None,
-            comparator: None,
-            comparator_inferred: false,
-            direction: Direction::HigherIsBetter,
-            basis: TargetBasis::Level,
-            baseline_year: None,
-            year: None,
-            raw: format!("{verb}{phrase}"),
-            clause: clause.to_string(),
-            form: Form::Grade,
-            part: 0,
-        });
+        found.push(Found::without_number(
+            format!("{subject}{what}"),
+            format!("{verb}{phrase}"),
+            clause,
+            Form::Grade,
+        ));
         break;
     }
     found

@@ -7,7 +7,7 @@
 
 use super::found::{Form, Found};
 use super::subjects::strip_lead_ins;
-use crate::domain::{Comparator, Direction, TargetBasis};
+use crate::domain::Comparator;
 
 const FULL: &str = "全覆盖";
 
@@ -68,22 +68,7 @@ fn full(name: String, raw: &str, clause: &str) -> Found {
 }
 
 fn unquantified(name: String, raw: &str, clause: &str) -> Found {
-    Found {
-        first_grammar: false,
-        name,
-        unit: String::new(),
-        value: None,
-        comparator: None,
-        comparator_inferred: false,
-        direction: Direction::HigherIsBetter,
-        basis: TargetBasis::Level,
-        baseline_year: None,
-        year: None,
-        raw: raw.to_string(),
-        clause: clause.to_string(),
-        form: Form::Coverage,
-        part: 0,
-    }
+    Found::without_number(name, raw.to_string(), clause, Form::Coverage)
 }
 
 #[cfg(test)]

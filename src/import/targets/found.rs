@@ -31,6 +31,27 @@ pub struct Found {
 }
 
 impl Found {
+    /// A commitment stated without a number (a grade, a capability, 基本消除…): what is to be
+    /// reached, as the clause says it, higher being better.
+    pub(super) fn without_number(name: String, raw: String, clause: &str, form: Form) -> Self {
+        Found {
+            first_grammar: false,
+            name,
+            unit: String::new(),
+            value: None,
+            comparator: None,
+            comparator_inferred: false,
+            direction: Direction::HigherIsBetter,
+            basis: TargetBasis::Level,
+            baseline_year: None,
+            year: None,
+            raw,
+            clause: clause.to_string(),
+            form,
+            part: 0,
+        }
+    }
+
     /// A level or share the first grammar read already (units 个百分点 /10万 % ‰ 岁 个, digits,
     /// the verbs it knew): these keep their keys `…/t1`, `…/t2` from before; targets the
     /// grammar reads since are numbered apart (`…/s1`), so no earlier key changes its meaning.
