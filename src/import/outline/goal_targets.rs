@@ -6,8 +6,8 @@ use crate::import::targets;
 
 /// Every target the grammar finds in the plan's goals, keyed `<goal>/<form letter><n>`
 /// (t: a level of the first grammar, s: of another, c: a count, g: a grade, v: a coverage,
-/// elimination or completion commitment; `.<k>` for the
-/// k-th measure of one value set on each).
+/// elimination or completion commitment; `.<k>` for the k-th measure of one value set on
+/// each).
 pub(super) fn of_goals(plan: &PlanData) -> Vec<TargetData> {
     let mut from_goals = Vec::new();
     for (index, goal) in plan.goals.iter().enumerate() {

@@ -54,7 +54,7 @@ pub(super) fn counts(clause: &str, subject_before: &mut Option<String>) -> Vec<F
         } else {
             start
         };
-        let what = if added && !what.starts_with("新增") {
+        let what = if added && !what.is_empty() && !what.starts_with("新增") {
             format!("新增{what}")
         } else {
             what
@@ -96,7 +96,9 @@ fn either(clause: &str, found: Vec<Found>, spans: &[(usize, usize)]) -> Vec<Foun
         let joined = last_end.is_some_and(|e: usize| clause.get(e..start) == Some("或"));
         match out.last_mut() {
             Some(a) if joined && a.value == f.value && a.unit == f.unit => {
-                let first = a.name.trim_end_matches('数').to_string();
+                // A third alternative (A或B或C) extends the list, not the suffix.
+                let first = a.name.trim_end_matches("数（取较多者）");
+                let first = first.trim_end_matches('数').to_string();
                 let second = f.name.strip_prefix("新增").unwrap_or(&f.name);
                 a.name = format!("{first}或{second}（取较多者）");
                 a.raw = format!("{}或{}", a.raw, f.raw);

@@ -293,6 +293,20 @@ fn counts_of_things_to_build_or_staff() {
             )
         ]
     );
+    // A third alternative extends the list; a different number is a target of its own.
+    let names: Vec<String> =
+        extract("再创建甲学科2个或乙学科2个或丙学科2个，建成丁中心2个或戊中心3个。")
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+    assert_eq!(
+        names,
+        [
+            "新增甲学科或乙学科或丙学科数（取较多者）",
+            "丁中心数",
+            "戊中心数"
+        ]
+    );
     let both = extract("完成我县1个基准站和1个基本站仪器安装和站点建设等工作");
     let names: Vec<&str> = both.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["基准站数", "基本站数"]);
