@@ -21,6 +21,7 @@ pub mod goal_group;
 pub mod indicator;
 pub mod indicator_assignment;
 pub mod indicator_value;
+pub mod monitored;
 pub mod plan;
 pub mod self_assessment;
 pub mod status_tally;

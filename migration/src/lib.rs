@@ -21,6 +21,7 @@ mod m20261206_000017_access_until;
 mod m20261206_000018_publication;
 mod m20261206_000019_evaluation_as_of;
 mod m20261206_000020_self_assessment;
+mod m20261207_000021_monitored;
 
 pub mod applied;
 pub mod baseline;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_publication::Migration),
             Box::new(m20261206_000019_evaluation_as_of::Migration),
             Box::new(m20261206_000020_self_assessment::Migration),
+            Box::new(m20261207_000021_monitored::Migration),
         ]
     }
 }

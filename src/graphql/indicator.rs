@@ -7,6 +7,7 @@ use entity::{indicator, indicator_value, target};
 use super::department::Department;
 use super::enums::{Direction, Language, OrderDirection, Role, ValueOrigin};
 use super::ids::{self, Kind};
+use super::monitored::Monitoring;
 use super::pagination::connection;
 use super::plan::Plan;
 use super::source::Source;
@@ -14,7 +15,9 @@ use super::target::Target;
 use super::{load_one, store};
 use crate::domain;
 use crate::error::ApiResult;
-use crate::repo::batch::{DepartmentById, PlanById, PublishedValues, Series, TargetsOfIndicator};
+use crate::repo::batch::{
+    DepartmentById, MonitoredOfIndicator, PlanById, PublishedValues, Series, TargetsOfIndicator,
+};
 use crate::repo::indicators as repo;
 use crate::rules::discrepancy::{self, Kind as Disagreement};
 
@@ -216,13 +219,16 @@ impl Indicator {
         self.0.direction_inferred
     }
 
-    /// The plans that set a target for it, in plan order.
+    /// The plans that set a target for it or follow it without one (`monitoredBy`), in plan
+    /// order.
     async fn plans(&self, ctx: &Context<'_>) -> ApiResult<Vec<Plan>> {
+        let monitored = load_one(ctx, MonitoredOfIndicator(self.0.id)).await?;
         let mut ids: Vec<i32> = self
             .target_rows(ctx)
             .await?
             .iter()
             .map(|t| t.plan_id)
+            .chain(monitored.iter().map(|m| m.plan_id))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -232,6 +238,13 @@ impl Indicator {
         }
         plans.sort_by_key(|p| p.0.ordinal);
         Ok(plans)
+    }
+
+    /// The rows of plans' indicator tables that list it without a target (a `-` in the target
+    /// column), in document order.
+    async fn monitored_by(&self, ctx: &Context<'_>) -> ApiResult<Vec<Monitoring>> {
+        let rows = load_one(ctx, MonitoredOfIndicator(self.0.id)).await?;
+        Ok(rows.into_iter().map(Monitoring).collect())
     }
 
     /// What each clause of each plan commits to for it, in document order.
@@ -368,7 +381,8 @@ impl Indicator {
 /// department that does not exist is an error.
 #[derive(InputObject, Default, Clone)]
 pub struct IndicatorFilter {
-    /// Plan code (`women`, `children`, `health`, `earthquake`): a plan sets a target for it.
+    /// Plan code (`women`, `children`, `health`, `earthquake`): a plan sets a target for it
+    /// (the indicators a plan follows without one are its `monitored`).
     pub plan_code: Option<String>,
     /// A department, by canonical name or any published spelling: a target's goal names it.
     pub department: Option<String>,

@@ -7,13 +7,14 @@ use super::domain::Domain;
 use super::goal::{Goal, GoalConnection};
 use super::ids::{self, Kind};
 use super::indicator::{Indicator, IndicatorConnection};
+use super::monitored::Monitoring;
 use super::source::Source;
 use super::target::{self, StatusCount, Target, TargetConnection};
 use super::{load_one, nested_page, store};
 use crate::error::ApiResult;
 use crate::repo::batch::{
-    CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, Scope, SizeOf,
-    TargetsOfPlan,
+    CountsOf, DocumentById, DomainsOfPlan, GoalsOfPlan, IndicatorsOfPlan, MonitoredOfPlan, Scope,
+    SizeOf, TargetsOfPlan,
 };
 
 /// A plan of 乐政字〔2022〕16号 (women, children, health or earthquake prevention).
@@ -144,6 +145,14 @@ impl Plan {
             |(_, i)| Indicator(i),
         );
         Ok(page.await?.into())
+    }
+
+    /// The indicators the plan follows without setting a target on them (rows of its
+    /// indicator table whose target column is `-`), in document order. They are not in
+    /// `indicators`, which lists what the plan sets targets for.
+    async fn monitored(&self, ctx: &Context<'_>) -> ApiResult<Vec<Monitoring>> {
+        let rows = load_one(ctx, MonitoredOfPlan(self.0.id)).await?;
+        Ok(rows.into_iter().map(Monitoring).collect())
     }
 
     /// The targets the plan sets, in document order (Relay connection; for filters use the

@@ -46,6 +46,22 @@ pub struct PlanData {
     pub targets: Vec<TargetData>,
     /// Figures the plan gives for past years, by the name it gives them.
     pub figures: Vec<Figure>,
+    /// Indicators the plan lists for monitoring without a target on them, in document order.
+    pub monitored: Vec<MonitoredData>,
+}
+
+/// A 表1 row whose target column is `-`: the plan follows the measure and sets nothing on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoredData {
+    /// `<plan>/table<n>/<row>`, as a target of the row would be keyed.
+    pub key: String,
+    /// Index into the dataset's `indicators`.
+    pub indicator: usize,
+    /// The measure's name as the row writes it.
+    pub name: String,
+    pub table_category: Option<String>,
+    pub table_number: Option<i32>,
+    pub source: Source,
 }
 
 /// A dated figure as a plan states it: for a measure named so, or for one target's measure (a

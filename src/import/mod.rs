@@ -4,14 +4,15 @@
 //! `text` (bytes → clean numbered lines) → `outline` (header, plans, chapters, domains, items)
 //! → `tags` (department tags by role) → `departments` (canonical names, kinds, groups) →
 //! `targets` and `table` (what each clause commits to) → `measures` (which clauses name the
-//! same indicator, and the figures for past years) → `store` (one transaction, keyed upserts,
-//! a diff report).
+//! same indicator, and the figures for past years) → `monitored` (表1 rows that set nothing
+//! are no targets) → `store` (one transaction, keyed upserts, a diff report).
 
 mod completeness;
 pub mod dataset;
 pub mod departments;
 mod fidelity;
 pub mod measures;
+mod monitored;
 pub mod outline;
 pub mod scale;
 pub mod store;
@@ -88,6 +89,7 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset, ImportError> {
     let departments = collect_departments(&plans);
     check_aliases(&departments)?;
     let indicators = measures::assemble(&mut plans, &measures::identity()?)?;
+    monitored::split(&mut plans);
     Ok(Dataset {
         document,
         plans,

@@ -24,9 +24,12 @@ pub enum Measured {
     Indicators,
     Departments,
     Users,
+    /// All rows that monitor an indicator without a target: the most a plan or an indicator
+    /// can have.
+    Monitored,
 }
 
-const ALL: [Measured; 11] = [
+const ALL: [Measured; 12] = [
     Measured::Plans,
     Measured::DomainsPerPlan,
     Measured::ValuesPerIndicator,
@@ -38,6 +41,7 @@ const ALL: [Measured; 11] = [
     Measured::Indicators,
     Measured::Departments,
     Measured::Users,
+    Measured::Monitored,
 ];
 
 /// The measured sizes, at least 1 each (an empty list still costs its field).
@@ -77,7 +81,8 @@ const SQL: &str = "SELECT \
  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM value_event GROUP BY value_id) t7), \
  (SELECT COUNT(*) FROM indicator), \
  (SELECT COUNT(*) FROM department), \
- (SELECT COUNT(*) FROM app_user)";
+ (SELECT COUNT(*) FROM app_user), \
+ (SELECT COUNT(*) FROM monitored)";
 
 /// Measures the store.
 pub async fn measure(db: &impl ConnectionTrait) -> Result<Bounds, DbErr> {

@@ -70,6 +70,8 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("Indicator", "values", Measured(ValuesPerIndicator)),
         ("Indicator", "targets", Measured(TargetsPerIndicator)),
         ("Indicator", "plans", Measured(Plans)),
+        ("Indicator", "monitoredBy", Measured(Monitored)),
+        ("Plan", "monitored", Measured(Monitored)),
         ("Indicator", "discrepancies", Measured(TargetsPerIndicator)),
         ("Indicator", "reporters", Measured(ReportersPerIndicator)),
         (

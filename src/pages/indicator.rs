@@ -27,6 +27,7 @@ pub fn indicator(v: &IndicatorView) -> String {
         v.targets.len(),
         v.series.len()
     );
+    b.push_str(&monitored(v));
     b.push_str(&figure(v, &unit));
     b.push_str(&targets_table(v));
     b.push_str(&values_table(v, &unit));
@@ -36,10 +37,10 @@ pub fn indicator(v: &IndicatorView) -> String {
     b.push_str(&query(&format!(
         "{{ indicator(id: \"{id}\") {{ name unit values {{ year value origin source {{ lineStart text }} }} targets {{ plan {{ title }} year comparator value status statusReason trajectory {{ year expected }} source {{ lineStart text }} }} }} }}"
     )));
-    let crumbs: Vec<(String, String)> = v
-        .targets
-        .first()
-        .and_then(|(t, _, _)| v.plans.get(&t.plan_id))
+    let first_plan = v.targets.first().map(|(t, _, _)| t.plan_id);
+    let crumbs: Vec<(String, String)> = first_plan
+        .or_else(|| v.monitored.first().map(|m| m.plan_id))
+        .and_then(|id| v.plans.get(&id))
         .map(|p| vec![(format!("/plans/{}", p.code), p.title.clone())])
         .unwrap_or_default();
     let mut crumbs: Vec<(&str, &str)> = crumbs
@@ -74,6 +75,23 @@ fn figure(v: &IndicatorView, unit: &str) -> String {
     chart::svg(&v.indicator.name, unit, &v.series, &lines, period).map_or_else(String::new, |svg| {
         format!("<figure>{svg}<figcaption>蓝色实线与圆点：公布数值；方块：各规划的目标值；虚线：目标路径。数值见下表。</figcaption></figure>")
     })
+}
+
+/// The plans' table rows that list the indicator without a target (target column `-`).
+fn monitored(v: &IndicatorView) -> String {
+    let rows: Vec<String> = v
+        .monitored
+        .iter()
+        .map(|m| {
+            let plan = v.plans.get(&m.plan_id).map_or("", |p| p.title.as_str());
+            let number = m.table_number.map_or(String::new(), |n| format!("第{n}项"));
+            format!("{}指标表{number}（第{}行）", esc(plan), m.line_start)
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!("<p>列为监测指标、不设目标值：{}。</p>", rows.join("；"))
 }
 
 /// The targets the plans set on the indicator, with their statuses and reasons.

@@ -91,16 +91,42 @@ pub fn plan(s: &Snapshot) -> String {
     for (n, title) in titles.iter().enumerate() {
         let _ = write!(b, r##"<li><a href="#s{}">{}</a></li>"##, n + 1, esc(title));
     }
+    if !s.monitored.is_empty() {
+        b.push_str(r##"<li><a href="#monitored">监测指标（不设目标值）</a></li>"##);
+    }
     b.push_str(r##"<li><a href="#downloads">下载</a></li></ol></nav>"##);
     for (n, (section, title)) in sections.iter().zip(&titles).enumerate() {
         b.push_str(&section_table(s, *section, title, n + 1));
     }
+    b.push_str(&monitored(s));
     b.push_str(&downloads(&p.code));
     b.push_str(&query(&format!(
         "{{ plan(code: \"{}\") {{ title statusCounts {{ status count }} targets(first: 100) {{ nodes {{ indicator {{ name }} year comparator value unit nature status progress source {{ lineStart }} }} }} }} }}",
         p.code
     )));
     page(&p.title, &[(&format!("/plans/{}", p.code), &p.title)], &b)
+}
+
+/// The indicators the plan's tables list without a target (target column `-`).
+fn monitored(s: &Snapshot) -> String {
+    if s.monitored.is_empty() {
+        return String::new();
+    }
+    let mut b = String::from(r#"<h2 id="monitored">监测指标（不设目标值）</h2><ul>"#);
+    for m in &s.monitored {
+        let number = m
+            .table_number
+            .map_or(String::new(), |n| format!("第{n}项，"));
+        let _ = write!(
+            b,
+            r#"<li><a href="/indicators/{}">{}</a>（指标表{number}第{}行）</li>"#,
+            ids::encode(Kind::Indicator, m.indicator_id).0,
+            esc(&m.name),
+            m.line_start
+        );
+    }
+    b.push_str("</ul>");
+    b
 }
 
 /// One section's targets as a table; on a narrow screen each row is a block of labelled

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use entity::{department, domain, goal, goal_department, indicator, indicator_value, plan, target};
+use entity::{
+    department, domain, goal, goal_department, indicator, indicator_value, monitored, plan, target,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::ValueStatus;
@@ -21,12 +23,15 @@ pub struct Snapshot {
     pub departments: HashMap<i32, department::Model>,
     /// The targets in document order, each assessed as the API assesses it by default.
     pub targets: Vec<(target::Model, Assessment)>,
-    /// The indicators the targets measure, in document order of their first target.
+    /// The indicators the targets measure and those the plans follow without a target, in
+    /// document order of their first target or row.
     pub indicator_order: Vec<i32>,
     /// Per indicator and year, the published value the series holds (the newest).
     pub values: Vec<indicator_value::Model>,
     /// Departments on the scope's goals, in document and tag order.
     pub links: Vec<goal_department::Model>,
+    /// Table rows of the plans that follow an indicator without a target, in document order.
+    pub monitored: Vec<monitored::Model>,
 }
 
 /// Reads a scope: every plan, or the plan with `plan_code` (NOT_FOUND if there is none).
@@ -46,12 +51,12 @@ pub async fn snapshot(
         .all(db)
         .await?;
     let targets = super::targets::assess(db, targets, None).await?;
-    let mut indicator_order: Vec<i32> = Vec::new();
-    for (t, _) in &targets {
-        if !indicator_order.contains(&t.indicator_id) {
-            indicator_order.push(t.indicator_id);
-        }
-    }
+    let monitored = monitored::Entity::find()
+        .filter(monitored::Column::PlanId.is_in(plan_ids.clone()))
+        .order_by_asc(monitored::Column::LineStart)
+        .all(db)
+        .await?;
+    let indicator_order = indicator_order(&targets, &monitored);
     let by_id = |rows: Vec<(i32, _)>| rows.into_iter().collect::<HashMap<_, _>>();
     let indicators = by_id(
         indicator::Entity::find()
@@ -115,7 +120,29 @@ pub async fn snapshot(
         indicator_order,
         values,
         links,
+        monitored,
     })
+}
+
+/// The indicators of some targets and monitoring rows, each once, placed by the first of them
+/// in the document.
+fn indicator_order(
+    targets: &[(target::Model, Assessment)],
+    monitored: &[monitored::Model],
+) -> Vec<i32> {
+    let mut placed: Vec<(i32, i32, i32)> = targets
+        .iter()
+        .map(|(t, _)| (t.line_start, t.ordinal, t.indicator_id))
+        .chain(monitored.iter().map(|m| (m.line_start, 0, m.indicator_id)))
+        .collect();
+    placed.sort_unstable();
+    let mut order: Vec<i32> = Vec::new();
+    for (_, _, id) in placed {
+        if !order.contains(&id) {
+            order.push(id);
+        }
+    }
+    order
 }
 
 /// The document the store was imported from.
@@ -139,6 +166,8 @@ pub struct IndicatorView {
     pub series: Vec<crate::rules::progress::Point>,
     pub plans: HashMap<i32, plan::Model>,
     pub departments: HashMap<i32, department::Model>,
+    /// The table rows that list it without a target, in document order.
+    pub monitored: Vec<monitored::Model>,
 }
 
 /// An indicator's page data; None when there is no such indicator.
@@ -186,6 +215,11 @@ pub async fn indicator_view(
         .into_iter()
         .map(|d| (d.id, d))
         .collect();
+    let monitored = monitored::Entity::find()
+        .filter(monitored::Column::IndicatorId.eq(id))
+        .order_by_asc(monitored::Column::LineStart)
+        .all(db)
+        .await?;
     Ok(Some(IndicatorView {
         indicator,
         targets,
@@ -193,6 +227,7 @@ pub async fn indicator_view(
         series,
         plans,
         departments,
+        monitored,
     }))
 }
 

@@ -14,8 +14,8 @@ use entity::vocab::{
 };
 use entity::{
     audit_log, department, department_alias, document, domain, evaluation, evaluation_item, goal,
-    goal_department, goal_group, indicator, indicator_value, plan, self_assessment, target,
-    value_event,
+    goal_department, goal_group, indicator, indicator_value, monitored, plan, self_assessment,
+    target, value_event,
 };
 use sea_orm::prelude::{Date, DateTimeUtc};
 use sea_orm::{
@@ -220,6 +220,10 @@ positional! {
     goal_department::Model { id, goal_id, department_id, role, ordinal, raw, line_start, line_end, source_text }
     goal_group::Model { id, goal_id, role, ordinal, phrase, line_start, line_end, source_text }
     indicator::Model { id, key, name, unit, direction, direction_inferred, ordinal, line_start }
+    monitored::Model {
+        id, key, plan_id, indicator_id, name, table_category, table_number, line_start,
+        line_end, source_text,
+    }
     indicator_value::Model {
         id, key, indicator_id, year, value, status, origin, version, line_start, line_end,
         source_text, created_at, department_id, note, submitted_by, reviewed_by, reviewed_at,

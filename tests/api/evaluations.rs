@@ -146,14 +146,14 @@ on_both_backends!(
             );
         }
 
-        // The document alone: the health plan's 106 targets, 4 met by the 2020 figures
+        // The document alone: the health plan's 103 targets, 4 met by the 2020 figures
         // (婴儿死亡率 ≤3.3‰ at 2.27, 5岁以下儿童死亡率 ≤4‰ at 3.64, each set twice), 8 without
         // a number, the rest without a figure after 2020.
         let before = freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
-        assert_eq!(before["itemCount"], 106);
+        assert_eq!(before["itemCount"], 103);
         assert_eq!(
             counts(&before),
-            pairs(&[("ACHIEVED", 4), ("NO_DATA", 91), ("NOT_QUANTIFIED", 11)])
+            pairs(&[("ACHIEVED", 4), ("NO_DATA", 91), ("NOT_QUANTIFIED", 8)])
         );
         assert_eq!(
             before["achievementRate"],
@@ -198,7 +198,7 @@ on_both_backends!(
                 ("ON_PACE", 3),
                 ("BEHIND", 3),
                 ("NO_DATA", 84),
-                ("NOT_QUANTIFIED", 11)
+                ("NOT_QUANTIFIED", 8)
             ])
         );
         assert_eq!(
@@ -270,7 +270,7 @@ on_both_backends!(
                 ("ACHIEVED", 4),
                 ("NOT_ACHIEVED", 7),
                 ("NO_DATA", 84),
-                ("NOT_QUANTIFIED", 11)
+                ("NOT_QUANTIFIED", 8)
             ])
         );
         assert_eq!(after["revises"]["id"], before["id"]);
@@ -333,9 +333,9 @@ on_both_backends!(
         );
         assert_eq!(diff["nodes"][0]["after"]["indicator"], name);
 
-        // All plans: the document's 187 targets, grouped by plan.
+        // All plans: the document's 184 targets, grouped by plan.
         let all = freeze(&app, &dai, "ANNUAL", None, 2022).await;
-        assert_eq!(all["itemCount"], 187);
+        assert_eq!(all["itemCount"], 184);
         let body = app
             .query_as(None, "query($id: ID!) { evaluation(id: $id) { planCode groups(by: PLAN) { key achievementRate { monitorable } } } evaluations(filter: { allPlans: true }) { totalCount } }", json!({ "id": all["id"] }))
             .await;
@@ -454,10 +454,10 @@ on_both_backends!(
             assert_eq!(again.status, 304, "{name}");
             std::fs::write(dir.join(name), &f.body).unwrap_or_else(|e| panic!("{e}"));
         }
-        // The CSV: a header and the plan's 106 targets, with their classes.
+        // The CSV: a header and the plan's 103 targets, with their classes.
         let csv = std::fs::read_to_string(dir.join(&names[0])).unwrap_or_default();
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines.len(), 107);
+        assert_eq!(lines.len(), 104);
         assert!(lines[0]
             .trim_start_matches('\u{feff}')
             .starts_with("ordinal,plan,domain,target_key,indicator,unit,class,value"));

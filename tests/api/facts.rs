@@ -139,7 +139,7 @@ fn counts_per_plan() {
                     (GoalKind::ProjectBox, 8),
                     (GoalKind::Implementation, 4)
                 ],
-                (106, 92),
+                (103, 89),
                 36
             ),
             (
@@ -156,7 +156,7 @@ fn counts_per_plan() {
         ]
     );
     assert_eq!(data.departments.len(), 46);
-    // 187 targets of 160 indicators: 19 measures are stated more than once
+    // 184 targets and 3 monitored rows of 160 indicators: 19 measures are stated more than once
     assert_eq!(data.indicators.len(), 160);
 }
 
@@ -365,9 +365,11 @@ fn health_table_rows() {
         .iter()
         .filter(|i| i.table_number.is_some())
         .collect();
-    assert_eq!(table.len(), 33);
+    assert_eq!(table.len(), 30);
+    // Rows 12, 31 and 32 set nothing (their 2025 column is `-`): monitored, not targets.
     let numbers: Vec<i32> = table.iter().filter_map(|i| i.table_number).collect();
-    assert_eq!(numbers, (1..=33).collect::<Vec<_>>());
+    let setting: Vec<i32> = (1..=33).filter(|n| ![12, 31, 32].contains(n)).collect();
+    assert_eq!(numbers, setting);
     // row 1: 人均预期寿命 岁 80.11 → 80.15以上
     let i = target(&data, "health/table1/1");
     assert_eq!(
@@ -400,11 +402,16 @@ fn health_table_rows() {
         (i.target.comparator, i.target.value, i.target.raw.as_str()),
         (Some(Comparator::AtLeast), Some(80.0), "≥80")
     );
-    // row 12: every cell blank but the name
-    let i = target(&data, "health/table1/12");
+    // row 12: every cell blank but the name — monitored, no target
+    let health = plan(&data, "health");
+    let m = health
+        .monitored
+        .iter()
+        .find(|m| m.key == "health/table1/12");
+    let m = m.unwrap_or_else(|| panic!("row 12 is monitored"));
     assert_eq!(
-        (i.nature, i.nature_raw.as_deref(), i.target.raw.as_str()),
-        (Nature::Unspecified, None, "-")
+        (m.name.as_str(), m.table_category.as_deref()),
+        ("重点慢性病防治核心信息人群知晓率", Some("健康生活"))
     );
     // row 16: a name wrapped over two lines
     assert_eq!(
@@ -441,13 +448,18 @@ fn health_table_rows() {
         (i.target.comparator, i.target.value),
         (Some(Comparator::AtMost), Some(3.0))
     );
-    // row 32: no unit, no target, no nature
-    let i = target(&data, "health/table1/32");
-    assert_eq!(
-        (i.unit.as_deref(), i.target.value, i.nature),
-        (None, None, Nature::Unspecified)
-    );
-    assert_eq!(i.baseline.as_ref().and_then(|b| b.value), Some(106.58));
+    // row 32: no unit, no target, no nature — monitored; its 2020 figure is in the series
+    let m = health
+        .monitored
+        .iter()
+        .find(|m| m.key == "health/table1/32");
+    let m = m.unwrap_or_else(|| panic!("row 32 is monitored"));
+    let series = &data.indicators[m.indicator];
+    assert_eq!(series.name, "出生人口性别比");
+    assert!(series
+        .values
+        .iter()
+        .any(|v| v.year == 2020 && v.value == 106.58 && v.source.line_start == 753));
     // row 33: 亿元
     let i = target(&data, "health/table1/33");
     assert_eq!(
@@ -932,10 +944,24 @@ fn every_clause_of_the_old_model_is_still_a_target() {
         .flat_map(|p| p.targets.iter())
         .map(|t| t.key.as_str())
         .collect();
+    // 表1 rows whose target column is `-` are monitored, not targets (issue 29, item 6).
+    let monitored: Vec<&str> = data
+        .plans
+        .iter()
+        .flat_map(|p| p.monitored.iter())
+        .map(|m| m.key.as_str())
+        .collect();
+    assert_eq!(
+        monitored,
+        ["health/table1/12", "health/table1/31", "health/table1/32"]
+    );
     for key in &old {
-        assert!(keys.contains(key), "{key} is gone");
+        assert!(
+            keys.contains(key) || monitored.contains(key),
+            "{key} is gone"
+        );
     }
-    assert_eq!(keys.len(), 187);
+    assert_eq!(keys.len(), 184);
 }
 
 #[test]

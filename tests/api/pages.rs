@@ -39,14 +39,14 @@ on_both_backends!(
             .get("content-security-policy")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("default-src 'none'")));
-        // the health plan's card: ACHIEVED 4, NO_DATA 91, NOT_QUANTIFIED 11 of 106
+        // the health plan's card: ACHIEVED 4, NO_DATA 91, NOT_QUANTIFIED 8 of 103
         assert!(
             index.contains(concat!(
                 r#"<li class="card"><h2><a href="/plans/health">昌乐县“十四五”卫生与健康规划</a></h2>"#,
-                r#"<p>2021—2025年 · 目标 106 个</p><ul class="counts">"#,
+                r#"<p>2021—2025年 · 目标 103 个</p><ul class="counts">"#,
                 r#"<li><span class="s ACHIEVED">已达标</span> 4</li>"#,
                 r#"<li><span class="s NO_DATA">暂无数据</span> 91</li>"#,
-                r#"<li><span class="s NOT_QUANTIFIED">非量化</span> 11</li></ul></li>"#
+                r#"<li><span class="s NOT_QUANTIFIED">非量化</span> 8</li></ul></li>"#
             )),
             "{index}"
         );
@@ -97,6 +97,35 @@ on_both_backends!(
             .filter(|l| l.starts_with("/indicators/"))
             .count();
         assert_eq!(indicators, 160);
+
+        // health 表1 rows 12, 31, 32 set nothing: listed as monitored, linked, not targets
+        let (_, page, _) = html(&app, "/plans/health").await;
+        let listed: Vec<&str> =
+            Regex::new(r#"<li><a href="/indicators/[^"]+">([^<]+)</a>（指标表第(\d+)项"#)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .captures_iter(&page)
+                .map(|c| c.get(1).map_or("", |m| m.as_str()))
+                .collect();
+        assert_eq!(
+            listed,
+            [
+                "重点慢性病防治核心信息人群知晓率",
+                "人口自然增长率",
+                "出生人口性别比"
+            ]
+        );
+        assert!(page.contains(r##"<li><a href="#monitored">监测指标（不设目标值）</a></li>"##));
+        let body = app
+            .query(r#"{ indicators(filter: { text: "出生人口性别比" }) { nodes { id } } }"#)
+            .await;
+        let id = body["data"]["indicators"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap_or_default();
+        let (_, page, _) = html(&app, &format!("/indicators/{id}")).await;
+        assert!(
+            page.contains("<p>单位：：100。0个目标，1个公布数值。</p><p>列为监测指标、不设目标值：昌乐县“十四五”卫生与健康规划指标表第32项（第753行）。</p>"),
+            "{page}"
+        );
 
         // 婴儿死亡率: its 2020 figure, three targets, the chart with a text alternative
         let body = app

@@ -187,7 +187,7 @@ on_both_backends!(
             }
             after = page["pageInfo"]["endCursor"].clone();
         }
-        assert_eq!(nodes.len(), 106);
+        assert_eq!(nodes.len(), 103);
         let of = |id: &str| {
             nodes
                 .iter()

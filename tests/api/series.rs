@@ -221,7 +221,7 @@ on_both_backends!(
             ),
             (
                 "health",
-                &[("ACHIEVED", 4), ("NO_DATA", 91), ("NOT_QUANTIFIED", 11)],
+                &[("ACHIEVED", 4), ("NO_DATA", 91), ("NOT_QUANTIFIED", 8)],
             ),
             ("earthquake", &[("NO_DATA", 6), ("NOT_QUANTIFIED", 1)]),
         ]);
@@ -231,7 +231,7 @@ on_both_backends!(
             json!([
                 { "status": "ACHIEVED", "count": 6 }, { "status": "ON_TRACK", "count": 0 },
                 { "status": "AT_RISK", "count": 0 }, { "status": "OFF_TRACK", "count": 0 },
-                { "status": "NO_DATA", "count": 166 }, { "status": "NOT_QUANTIFIED", "count": 15 }
+                { "status": "NO_DATA", "count": 166 }, { "status": "NOT_QUANTIFIED", "count": 12 }
             ])
         );
 
@@ -300,7 +300,7 @@ on_both_backends!(
                         ("ACHIEVED", 2),
                         ("OFF_TRACK", 2),
                         ("NO_DATA", 91),
-                        ("NOT_QUANTIFIED", 11)
+                        ("NOT_QUANTIFIED", 8)
                     ]
                 ),
                 ("earthquake", &[("NO_DATA", 6), ("NOT_QUANTIFIED", 1)]),

@@ -337,7 +337,7 @@ on_both_backends!(
         // A fragment that selects it counts too.
         let fragment = r#"{ targets(first: 5, filter: { planCode: "health" }) { ...C nodes { name } } } fragment C on TargetConnection { totalCount }"#;
         let body = app.query(fragment).await;
-        assert_eq!(body["data"]["targets"]["totalCount"], 106, "{body}");
+        assert_eq!(body["data"]["targets"]["totalCount"], 103, "{body}");
     }
 );
 

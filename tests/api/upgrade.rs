@@ -83,7 +83,7 @@ on_both_backends!(
 
         let app = TestApp::spawn_on(store, |s| s.rate.enabled = false).await;
         assert_eq!(scalar(&app, "SELECT COUNT(*) FROM indicator").await, 160);
-        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM target").await, 187);
+        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM target").await, 184);
         assert_eq!(
             scalar(
                 &app,

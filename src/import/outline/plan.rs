@@ -87,6 +87,7 @@ impl<'a> PlanParser<'a> {
                 goals: Vec::new(),
                 targets: Vec::new(),
                 figures: Vec::new(),
+                monitored: Vec::new(),
             },
             chapter: (ChapterRole::Other, String::new()),
             section: ChapterRole::Other,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{
     department, department_alias, domain, goal, goal_department, goal_group, indicator,
-    indicator_value, plan, target,
+    indicator_value, monitored, plan, target,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
@@ -27,6 +27,7 @@ pub(super) struct Existing {
     pub(super) groups: Vec<Linked<goal_group::Model>>,
     pub(super) indicators: Vec<indicator::Model>,
     pub(super) targets: Vec<target::Model>,
+    pub(super) monitored: Vec<monitored::Model>,
     pub(super) values: Vec<indicator_value::Model>,
 }
 
@@ -73,6 +74,7 @@ impl Existing {
             groups,
             indicators: indicator::Entity::find().all(db).await?,
             targets: target::Entity::find().all(db).await?,
+            monitored: monitored::Entity::find().all(db).await?,
             values: indicator_value::Entity::find()
                 .filter(indicator_value::Column::Origin.eq(ValueOrigin::Document))
                 .all(db)
@@ -87,6 +89,7 @@ impl Existing {
 pub(super) struct Wanted {
     values: HashSet<String>,
     targets: HashSet<String>,
+    monitored: HashSet<String>,
     groups: HashSet<String>,
     links: HashSet<String>,
     aliases: HashSet<String>,
@@ -110,6 +113,10 @@ impl Wanted {
             targets: plans
                 .iter()
                 .flat_map(|p| p.targets.iter().map(|t| t.key.clone()))
+                .collect(),
+            monitored: plans
+                .iter()
+                .flat_map(|p| p.monitored.iter().map(|m| m.key.clone()))
                 .collect(),
             groups: goals()
                 .flat_map(|g| g.groups.iter().map(move |x| group_key(&g.key, x.ordinal)))
@@ -154,6 +161,7 @@ impl Wanted {
         vec![
             stale("indicator_value", keyed(&existing.values), &self.values),
             stale("target", keyed(&existing.targets), &self.targets),
+            stale("monitored", keyed(&existing.monitored), &self.monitored),
             stale(
                 "goal_group",
                 linked(&existing.groups, |m| m.id),

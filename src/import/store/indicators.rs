@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use entity::{indicator, target};
+use entity::{indicator, monitored, target};
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::existing::Wanted;
@@ -57,12 +57,17 @@ async fn write_indicators(
     data: &Dataset,
     existing: Vec<indicator::Model>,
 ) -> Result<Ids, DbErr> {
-    let first_line: HashMap<usize, usize> = data
-        .plans
-        .iter()
-        .flat_map(|p| p.targets.iter())
-        .rev()
-        .map(|t| (t.indicator, t.source.line_start))
+    // Placed by its first target, or by the row that monitors it if it has none.
+    let monitored = data.plans.iter().flat_map(|p| p.monitored.iter());
+    let first_line: HashMap<usize, usize> = monitored
+        .map(|m| (m.indicator, m.source.line_start))
+        .chain(
+            data.plans
+                .iter()
+                .flat_map(|p| p.targets.iter())
+                .rev()
+                .map(|t| (t.indicator, t.source.line_start)),
+        )
         .collect();
     let models = data
         .indicators
@@ -143,6 +148,38 @@ async fn write_targets(
         }
     }
     upsert_keyed(db, report, "target", existing, models).await?;
+    Ok(())
+}
+
+/// The rows of each plan that monitor an indicator without a target on it.
+pub(super) async fn write_monitored(
+    db: &impl ConnectionTrait,
+    report: &mut Report,
+    data: &Dataset,
+    outline: &OutlineIds,
+    indicator_ids: &Ids,
+    existing: Vec<monitored::Model>,
+) -> Result<(), DbErr> {
+    let mut models = Vec::new();
+    for p in &data.plans {
+        let plan_id = outline.plans.of(&p.code)?;
+        for m in &p.monitored {
+            let (line_start, line_end, source_text) = provenance(&m.source);
+            models.push(monitored::Model {
+                id: 0,
+                key: m.key.clone(),
+                plan_id,
+                indicator_id: indicator_ids.of(&data.indicators[m.indicator].key)?,
+                name: m.name.clone(),
+                table_category: m.table_category.clone(),
+                table_number: m.table_number,
+                line_start,
+                line_end,
+                source_text,
+            });
+        }
+    }
+    upsert_keyed(db, report, "monitored", existing, models).await?;
     Ok(())
 }
 

@@ -177,6 +177,15 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
         std::mem::take(&mut existing.targets),
     )
     .await?;
+    indicators::write_monitored(
+        db,
+        &mut report,
+        data,
+        &outline,
+        &indicator_ids,
+        std::mem::take(&mut existing.monitored),
+    )
+    .await?;
     let values_now = std::mem::take(&mut existing.values);
     values::write_values(db, &mut report, data, &indicator_ids, values_now, now).await?;
     // Last, so that they follow the targets and series as now written (and fill the column

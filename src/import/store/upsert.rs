@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use entity::{
-    department, department_alias, domain, goal, indicator, indicator_value, plan, target,
+    department, department_alias, domain, goal, indicator, indicator_value, monitored, plan, target,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -62,6 +62,7 @@ keyed!(goal::Model, "key", |m| m.key.clone());
 keyed!(department::Model, "name", |m| m.name.clone());
 keyed!(department_alias::Model, "alias", |m| m.alias.clone());
 keyed!(indicator::Model, "key", |m| m.key.clone());
+keyed!(monitored::Model, "key", |m| m.key.clone());
 
 impl Keyed for target::Model {
     const KEY_COLUMN: &'static str = "key";

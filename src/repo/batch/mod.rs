@@ -14,7 +14,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use entity::{
-    department, department_alias, document, domain, goal_group, indicator, plan, target,
+    department, department_alias, document, domain, goal_group, indicator, monitored, plan, target,
     value_event,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -126,6 +126,16 @@ children!(
 );
 children!(EventsOfValue, value_event, ValueId, Id, |r| Some(
     r.value_id
+));
+children!(
+    MonitoredOfIndicator,
+    monitored,
+    IndicatorId,
+    LineStart,
+    |r| Some(r.indicator_id)
+);
+children!(MonitoredOfPlan, monitored, PlanId, LineStart, |r| Some(
+    r.plan_id
 ));
 children!(
     TargetsOfIndicator,
