@@ -5,18 +5,17 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use entity::{indicator, indicator_value, target};
 
 use super::department::Department;
-use super::enums::{Direction, Language, OrderDirection, Role, ValueOrigin};
+use super::enums::{Direction, Language, OrderDirection, Role};
 use super::ids::{self, Kind};
 use super::monitored::Monitoring;
 use super::pagination::connection;
 use super::plan::Plan;
-use super::source::Source;
 use super::target::Target;
 use super::{load_one, store};
 use crate::domain;
 use crate::error::ApiResult;
 use crate::repo::batch::{
-    DepartmentById, MonitoredOfIndicator, PlanById, PublishedValues, Series, TargetsOfIndicator,
+    MonitoredOfIndicator, PlanById, PublishedValues, Series, TargetsOfIndicator,
 };
 use crate::repo::indicators as repo;
 use crate::rules::discrepancy::{self, Kind as Disagreement};
@@ -24,6 +23,8 @@ use crate::rules::discrepancy::{self, Kind as Disagreement};
 /// A measure (婴儿死亡率, 居民健康素养水平 …) with one series of yearly values.
 #[derive(Clone)]
 pub struct Indicator(pub indicator::Model);
+
+pub use super::indicator_value::IndicatorValue;
 
 connection!(IndicatorConnection, IndicatorEdge, Indicator, "indicators");
 
@@ -34,63 +35,6 @@ pub struct YearValue {
     pub year: i32,
     /// The value, in the indicator's unit.
     pub value: f64,
-}
-
-/// A published value: a figure the document gives, or an approved department report.
-pub struct IndicatorValue(pub indicator_value::Model);
-
-/// A published value: a figure the document gives, or an approved department report.
-#[Object]
-impl IndicatorValue {
-    /// The year the value is for.
-    async fn year(&self) -> i32 {
-        self.0.year
-    }
-
-    /// The value, in the indicator's unit.
-    async fn value(&self) -> f64 {
-        self.0.value
-    }
-
-    /// A document figure or a department's report.
-    async fn origin(&self) -> ValueOrigin {
-        match self.0.origin {
-            domain::ValueOrigin::Document => ValueOrigin::Document,
-            domain::ValueOrigin::Submission => ValueOrigin::Report,
-        }
-    }
-
-    /// For a document figure: the year comes from its context (a 规划背景 paragraph about
-    /// 2020), not from its sentence.
-    async fn year_inferred(&self) -> bool {
-        self.0.year_inferred
-    }
-
-    /// A document figure as written (2020年的80.11岁, 2.27‰, ≤3.2).
-    async fn raw(&self) -> Option<&str> {
-        self.0.raw.as_deref()
-    }
-
-    /// Version within the indicator and year: the highest published one is the series' value.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// Where the document gives the figure; null for a report.
-    async fn source(&self) -> Option<Source> {
-        match (self.0.line_start, self.0.line_end, &self.0.source_text) {
-            (Some(start), Some(end), Some(text)) => Some(Source::new(start, end, text)),
-            _ => None,
-        }
-    }
-
-    /// The department that reported it; null for a document figure.
-    async fn department(&self, ctx: &Context<'_>) -> ApiResult<Option<Department>> {
-        match self.0.department_id {
-            Some(id) => Ok(Some(Department(load_one(ctx, DepartmentById(id)).await?))),
-            None => Ok(None),
-        }
-    }
 }
 
 /// What two or more statements of the document disagree on.

@@ -36,6 +36,9 @@ pub struct Baseline {
     pub value: Option<f64>,
     /// The figure as published (≤3.2, 2020年的80.11岁), where the document gives one.
     pub raw: Option<String>,
+    /// The figure is a bound, not a point, as written (≤3.2: at most 3.2, so `value` is the
+    /// bound); null for a point. Progress starts from the bound.
+    pub bound: Option<Comparator>,
 }
 
 /// A point of a target's trajectory.
@@ -191,6 +194,12 @@ impl Target {
             year,
             value: self.0.baseline_value.map(progress::shown),
             raw: self.0.baseline_raw.clone(),
+            bound: self
+                .0
+                .baseline_raw
+                .as_deref()
+                .and_then(crate::rules::discrepancy::bound_of)
+                .map(Into::into),
         })
     }
 

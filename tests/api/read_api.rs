@@ -840,3 +840,46 @@ on_both_backends!(
         );
     }
 );
+
+// A figure or baseline written as a bound keeps it (issue 29, item 2): 院内感染发生率's 2020
+// figure is ≤3.2 in 表1 and 3%以内 in 规划背景, its target's baseline ≤3.2; 居民电子健康档案
+// 动态使用率's 2020 figures are 60%以上 (规划背景) and 61.98 (表1, a point).
+on_both_backends!(
+    bounded_figures_and_baselines_say_their_bound,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let body = app
+        .query(r#"{ targets(filter: { text: "院内感染发生率" }) { nodes { baseline { year value raw bound } indicator { values { year value raw bound } } } } a: indicators(filter: { text: "居民电子健康档案动态使用率" }) { nodes { values { value raw bound } } } b: targets(filter: { text: "人均预期寿命" }, first: 1) { nodes { baseline { raw bound } } } }"#)
+        .await;
+        let data = ok(&body);
+        let node = &data["targets"]["nodes"][0];
+        assert_eq!(
+            node["baseline"],
+            json!({ "year": 2020, "value": 3.2, "raw": "≤3.2", "bound": "AT_MOST" })
+        );
+        let bounded: Vec<(String, String)> = node["indicator"]["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| (v["raw"].to_string(), v["bound"].to_string()))
+            .collect();
+        assert_eq!(
+            bounded,
+            [
+                ("\"3%以内\"".to_string(), "\"AT_MOST\"".to_string()),
+                ("\"≤3.2\"".to_string(), "\"AT_MOST\"".to_string())
+            ]
+        );
+        assert_eq!(
+            data["a"]["nodes"][0]["values"],
+            json!([
+                { "value": 60.0, "raw": "60%以上", "bound": "AT_LEAST" },
+                { "value": 61.98, "raw": "61.98", "bound": null }
+            ])
+        );
+        // A point is no bound.
+        assert_eq!(data["b"]["nodes"][0]["baseline"]["bound"], Value::Null);
+    }
+);
