@@ -24,6 +24,11 @@ pub enum AppError {
         details: serde_json::Value,
     },
     NotFound(String),
+    /// NOT_FOUND for an ID of a row an import removed, with what now stands for it.
+    Gone {
+        message: String,
+        details: serde_json::Value,
+    },
     Unauthenticated(String),
     Forbidden(String),
     Conflict(String),
@@ -48,6 +53,10 @@ impl AppError {
                 details: details.clone(),
             },
             AppError::NotFound(m) => AppError::NotFound(m.clone()),
+            AppError::Gone { message, details } => AppError::Gone {
+                message: message.clone(),
+                details: details.clone(),
+            },
             AppError::Unauthenticated(m) => AppError::Unauthenticated(m.clone()),
             AppError::Forbidden(m) => AppError::Forbidden(m.clone()),
             AppError::Conflict(m) => AppError::Conflict(m.clone()),
@@ -60,7 +69,7 @@ impl AppError {
     /// What the client is told.
     pub fn message(&self) -> &str {
         match self {
-            AppError::Invalid { message, .. } => message,
+            AppError::Invalid { message, .. } | AppError::Gone { message, .. } => message,
             AppError::BadUserInput(m)
             | AppError::NotFound(m)
             | AppError::Unauthenticated(m)
@@ -75,7 +84,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadUserInput(_) | AppError::Invalid { .. } => "BAD_USER_INPUT",
-            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::NotFound(_) | AppError::Gone { .. } => "NOT_FOUND",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Conflict(_) => "CONFLICT",
@@ -116,7 +125,7 @@ impl From<AppError> for async_graphql::Error {
         err.log();
         let code = err.code();
         let details = match &err {
-            AppError::Invalid { details, .. } => {
+            AppError::Invalid { details, .. } | AppError::Gone { details, .. } => {
                 async_graphql::Value::from_json(details.clone()).ok()
             }
             _ => None,

@@ -20,7 +20,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Kind::Plan => "Plan",
             Kind::Domain => "Domain",

@@ -404,14 +404,22 @@ impl IndicatorQuery {
     }
 
     /// One indicator by global ID; null if there is none. The ID of an indicator that was
-    /// merged into another (one measure the document states several times) finds that one.
+    /// merged into another (one measure the document states several times) finds that one;
+    /// the ID of one an import removed is a NOT_FOUND error naming the indicators that stand
+    /// for it (`extensions.details.successors`).
     async fn indicator(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global ID.")] id: ID,
     ) -> ApiResult<Option<Indicator>> {
         let id = ids::decode_as(&id, Kind::Indicator)?;
-        find(ctx, id).await
+        if let Some(found) = find(ctx, id).await? {
+            return Ok(Some(found));
+        }
+        match super::retired::indicator(ctx, id).await? {
+            Some(gone) => Err(gone.into()),
+            None => Ok(None),
+        }
     }
 }
 
@@ -420,6 +428,10 @@ impl IndicatorQuery {
 pub async fn find(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Indicator>> {
     if let Some(row) = super::load_one_opt(ctx, crate::repo::batch::IndicatorById(id)).await? {
         return Ok(Some(Indicator(row)));
+    }
+    // An indicator the store had and an import removed is gone, not the target's of that id.
+    if super::retired::indicator(ctx, id).await?.is_some() {
+        return Ok(None);
     }
     let Some(id) = repo::of_target(store(ctx)?, id).await? else {
         return Ok(None);

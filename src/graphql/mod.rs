@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod plan;
 pub mod reads;
 pub mod reported;
+pub mod retired;
 pub mod search;
 pub mod self_assessment;
 pub mod session;

@@ -29,6 +29,23 @@ pub enum Node {
     Evaluation(Evaluation),
 }
 
+/// The node with `id`, or for `node(id:)` the NOT_FOUND of a target or indicator an import
+/// removed (`nodes` lists such an ID as null, as any it cannot find).
+async fn resolve_one(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
+    if let Some(node) = resolve(ctx, id).await? {
+        return Ok(Some(node));
+    }
+    let gone = match ids::decode(id)? {
+        (Kind::Target, n) => super::retired::target(ctx, n).await?,
+        (Kind::Indicator, n) => super::retired::indicator(ctx, n).await?,
+        _ => None,
+    };
+    match gone {
+        Some(gone) => Err(gone.into()),
+        None => Ok(None),
+    }
+}
+
 async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
     let (kind, n) = ids::decode(id)?;
     Ok(match kind {
@@ -62,13 +79,15 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Any object by its global ID; null if there is none.
+    /// Any object by its global ID; null if there is none. The ID of a target or indicator
+    /// an import removed is a NOT_FOUND error naming the IDs that stand for it
+    /// (`extensions.details.successors`).
     async fn node(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global ID.")] id: ID,
     ) -> ApiResult<Option<Node>> {
-        resolve(ctx, &id).await
+        resolve_one(ctx, &id).await
     }
 
     /// Objects by global IDs, in the order given (null where there is none); at most 100.

@@ -422,16 +422,22 @@ impl TargetQuery {
         .await
     }
 
-    /// One target by global ID; null if there is none.
+    /// One target by global ID; null if there is none. The ID of a target an import removed
+    /// (merged into another, or a table row that now sets nothing) is a NOT_FOUND error naming
+    /// the IDs that stand for it (`extensions.details.successors`).
     async fn target(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global ID.")] id: ID,
     ) -> ApiResult<Option<Target>> {
         let id = ids::decode_as(&id, Kind::Target)?;
-        Ok(super::load_one_opt(ctx, crate::repo::batch::TargetById(id))
-            .await?
-            .map(Target))
+        if let Some(row) = super::load_one_opt(ctx, crate::repo::batch::TargetById(id)).await? {
+            return Ok(Some(Target(row)));
+        }
+        match super::retired::target(ctx, id).await? {
+            Some(gone) => Err(gone.into()),
+            None => Ok(None),
+        }
     }
 
     /// How many targets have each status (every status listed, zeros too): over all plans, or

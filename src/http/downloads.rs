@@ -459,7 +459,7 @@ pub(crate) fn not_found(message: &str) -> HttpResponse {
 
 pub(crate) fn failed(err: AppError) -> HttpResponse {
     let status = match &err {
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::NotFound(_) | AppError::Gone { .. } => StatusCode::NOT_FOUND,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };

@@ -205,7 +205,7 @@ pub(super) fn refuse(err: &AppError) -> HttpResponse {
     err.log();
     let status = match err {
         AppError::BadUserInput(_) | AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::NotFound(_) | AppError::Gone { .. } => StatusCode::NOT_FOUND,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

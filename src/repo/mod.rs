@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod loaders;
 pub mod page;
 pub mod publications;
+pub mod retired;
 pub mod rows;
 pub mod search;
 pub mod self_assessments;

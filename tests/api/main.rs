@@ -20,6 +20,7 @@ mod pages;
 mod python;
 mod quality;
 mod read_api;
+mod retired;
 mod scale;
 mod schema;
 mod self_assessments;
