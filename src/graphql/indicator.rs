@@ -18,6 +18,7 @@ use crate::repo::batch::{
     MonitoredOfIndicator, PlanById, PublishedValues, Series, TargetsOfIndicator,
 };
 use crate::repo::indicators as repo;
+use crate::repo::retired::Whereabouts;
 use crate::rules::discrepancy::{self, Kind as Disagreement};
 
 /// A measure (婴儿死亡率, 居民健康素养水平 …) with one series of yearly values.
@@ -429,12 +430,15 @@ pub async fn find(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Indicator>> {
     if let Some(row) = super::load_one_opt(ctx, crate::repo::batch::IndicatorById(id)).await? {
         return Ok(Some(Indicator(row)));
     }
-    // An indicator the store had and an import removed is gone, not the target's of that id.
-    if super::retired::indicator(ctx, id).await?.is_some() {
-        return Ok(None);
-    }
-    let Some(id) = repo::of_target(store(ctx)?, id).await? else {
-        return Ok(None);
+    // The history says where its targets went: merged into another indicator, or removed
+    // (then it is gone, not the indicator of the target that happens to share its id).
+    let id = match super::retired::whereabouts(ctx, id).await? {
+        Whereabouts::MergedInto(into) => into,
+        Whereabouts::Removed => return Ok(None),
+        Whereabouts::Unknown => match repo::of_target(store(ctx)?, id).await? {
+            Some(into) => into,
+            None => return Ok(None),
+        },
     };
     Ok(
         super::load_one_opt(ctx, crate::repo::batch::IndicatorById(id))

@@ -36,6 +36,11 @@ pub async fn indicator(ctx: &Context<'_>, id: i32) -> ApiResult<Option<AppError>
     Ok(found.map(|r| gone(Kind::Indicator, id, &r)))
 }
 
+/// What became of an indicator id the store no longer has (merged, removed, or unknown).
+pub async fn whereabouts(ctx: &Context<'_>, id: i32) -> ApiResult<retired::Whereabouts> {
+    Ok(retired::whereabouts(history(ctx)?, super::store(ctx)?, id).await?)
+}
+
 /// The IDs that stand for a removed row, as (kind, id, key): for a target, the targets now read
 /// from its text and the indicators of monitored rows with its key; for an indicator, the
 /// indicators of both.

@@ -166,3 +166,51 @@ pub async fn indicator<C: ConnectionTrait>(
     }
     Ok(Some(retired))
 }
+
+/// Where an indicator id the store no longer has went, by what its targets measure now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whereabouts {
+    /// Its targets measure this indicator now: it was merged into it.
+    MergedInto(i32),
+    /// Its targets are gone too: it was removed.
+    Removed,
+    /// No target of the history measured it (an id issued before the history was kept).
+    Unknown,
+}
+
+/// What became of indicator `id`: the first (in document order) of the indicators its targets
+/// of the history measure now, if any of those targets is still there.
+pub async fn whereabouts<C: ConnectionTrait>(
+    history: History<'_, C>,
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Whereabouts, AppError> {
+    let sql = format!(
+        "SELECT DISTINCT id FROM target{suffix} WHERE indicator_id = {id}{up_to}",
+        suffix = migration::history::SUFFIX,
+        up_to = history.condition(),
+    );
+    let rows = history
+        .db
+        .query_all_raw(Statement::from_string(
+            history.db.get_database_backend(),
+            sql,
+        ))
+        .await?;
+    let mut ids: Vec<i32> = Vec::new();
+    for row in rows {
+        ids.push(row.try_get_by_index(0)?);
+    }
+    if ids.is_empty() {
+        return Ok(Whereabouts::Unknown);
+    }
+    let now = target::Entity::find()
+        .filter(target::Column::Id.is_in(ids))
+        .order_by_asc(target::Column::LineStart)
+        .order_by_asc(target::Column::Ordinal)
+        .one(db)
+        .await?;
+    Ok(now.map_or(Whereabouts::Removed, |t| {
+        Whereabouts::MergedInto(t.indicator_id)
+    }))
+}
