@@ -1,6 +1,7 @@
 //! Business rules as pure functions over plain values: no I/O, tested directly.
 
 pub mod asof;
+pub mod breakdown;
 pub mod discrepancy;
 pub mod evaluation;
 pub mod evaluation_diff;
