@@ -4,6 +4,7 @@
 //! and the integration tests both go through it.
 
 pub mod auth;
+pub mod breakdowns;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -4,6 +4,7 @@
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use entity::{indicator, indicator_value, target};
 
+use super::breakdown::{Aggregation, Breakdown};
 use super::department::Department;
 use super::enums::{Direction, Language, OrderDirection, Role};
 use super::ids::{self, Kind};
@@ -162,6 +163,19 @@ impl Indicator {
     /// decided in `data/measures.json`.
     async fn direction_inferred(&self) -> bool {
         self.0.direction_inferred
+    }
+
+    /// How its parts relate to its total, where `data/breakdowns.json` declares it reported by
+    /// sex, age or urban/rural; null where nothing is declared.
+    async fn aggregation(&self) -> Option<Aggregation> {
+        super::breakdown::aggregation_of(&self.0.name)
+    }
+
+    /// The dimensions it is reported by (分性别、分年龄统计), with their codes, as
+    /// `data/breakdowns.json` declares; empty where nothing is declared. Values by breakdown
+    /// are not reported yet: every value is the total.
+    async fn breakdowns(&self) -> Vec<Breakdown> {
+        super::breakdown::breakdowns_of(&self.0.name)
     }
 
     /// The plans that set a target for it or follow it without one (`monitoredBy`), in plan

@@ -1,5 +1,6 @@
 //! The public GraphQL schema: one module per domain type, merged here.
 
+pub mod breakdown;
 pub mod change;
 pub mod department;
 pub mod domain;

@@ -71,6 +71,9 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("Indicator", "targets", Measured(TargetsPerIndicator)),
         ("Indicator", "plans", Measured(Plans)),
         ("Indicator", "monitoredBy", Measured(Monitored)),
+        // Three dimensions at most; the longest code list (age) has eight codes.
+        ("Indicator", "breakdowns", Fixed(3)),
+        ("Breakdown", "codes", Fixed(crate::breakdowns::MOST_CODES)),
         ("Plan", "monitored", Measured(Monitored)),
         ("Indicator", "discrepancies", Measured(TargetsPerIndicator)),
         ("Indicator", "reporters", Measured(ReportersPerIndicator)),

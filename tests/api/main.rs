@@ -3,6 +3,7 @@
 mod asof;
 mod attacks;
 mod baseline;
+mod breakdowns;
 mod browser;
 mod changes;
 mod cli;

@@ -1,0 +1,88 @@
+//! `Breakdown`: a dimension an indicator is reported by (sex, age, urban/rural), as declared in
+//! `data/breakdowns.json` (`crate::breakdowns`).
+
+use async_graphql::{Enum, SimpleObject};
+
+use crate::breakdowns::{self, Declared};
+
+/// A dimension an indicator can be broken down by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    /// Sex (性别): F, M, and the total _T.
+    Sex,
+    /// Age band (年龄组), SDMX-style codes (Y_LT1, Y1T4 … Y_GE65) and the total _T.
+    Age,
+    /// Urban or rural (城乡): U, R, and the total _T.
+    Urbanisation,
+}
+
+/// How a measure's parts relate to its total.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregation {
+    /// A count: the parts add up to the total.
+    Count,
+    /// A rate, ratio or mean with its own denominator: the parts do not add up, and the total
+    /// lies between them.
+    Rate,
+    /// A ratio that itself compares the sexes (出生人口性别比): no parts by sex, no parity
+    /// index.
+    SexRatio,
+}
+
+/// One code of a dimension.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct BreakdownCode {
+    /// The code (F, M, Y_LT1, U, _T for the total).
+    pub code: String,
+    /// Its Chinese label (女, 不满1岁, 城镇, 合计).
+    pub label: String,
+}
+
+/// A dimension the indicator is reported by, with the codes of its code list.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Breakdown {
+    /// Which dimension.
+    pub dimension: Dimension,
+    /// The version of the code list (a change of age bands is a new version, never a rewrite
+    /// of past values).
+    pub codelist_version: i32,
+    /// Its codes, the total (_T) among them.
+    pub codes: Vec<BreakdownCode>,
+}
+
+/// What an indicator of this name is declared to be reported by; empty if nothing.
+pub fn breakdowns_of(name: &str) -> Vec<Breakdown> {
+    breakdowns::of(name).map_or_else(Vec::new, map)
+}
+
+/// The declared aggregation of an indicator of this name, if declared.
+pub fn aggregation_of(name: &str) -> Option<Aggregation> {
+    breakdowns::of(name).map(|d| match d.aggregation {
+        breakdowns::Aggregation::Count => Aggregation::Count,
+        breakdowns::Aggregation::Rate => Aggregation::Rate,
+        breakdowns::Aggregation::SexRatio => Aggregation::SexRatio,
+    })
+}
+
+fn map(declared: &Declared) -> Vec<Breakdown> {
+    declared
+        .breakdowns
+        .iter()
+        .map(|(dimension, list)| Breakdown {
+            dimension: match dimension {
+                breakdowns::Dimension::Sex => Dimension::Sex,
+                breakdowns::Dimension::Age => Dimension::Age,
+                breakdowns::Dimension::Urbanisation => Dimension::Urbanisation,
+            },
+            codelist_version: list.version,
+            codes: list
+                .codes
+                .iter()
+                .map(|c| BreakdownCode {
+                    code: c.code.clone(),
+                    label: c.label.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
