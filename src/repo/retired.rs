@@ -40,11 +40,28 @@ impl<C> Clone for History<'_, C> {
 
 impl<C> Copy for History<'_, C> {}
 
-impl<C> History<'_, C> {
-    fn condition(&self) -> String {
-        self.up_to.map_or(String::new(), |seq| {
+impl<C: ConnectionTrait> History<'_, C> {
+    /// `SELECT {columns}` from the history of `table` where `condition` holds (and, for an
+    /// `asOf` read, the version was public by its publication), newest version first.
+    async fn select(
+        &self,
+        columns: &str,
+        table: &str,
+        condition: &str,
+    ) -> Result<Vec<sea_orm::QueryResult>, AppError> {
+        let up_to = self.up_to.map_or(String::new(), |seq| {
             format!(" AND h_from IS NOT NULL AND h_from <= {seq}")
-        })
+        });
+        let sql = format!(
+            "SELECT {columns} FROM {table}{suffix} WHERE {condition}{up_to} \
+             ORDER BY COALESCE(h_from, 0) DESC",
+            suffix = migration::history::SUFFIX,
+        );
+        let backend = self.db.get_database_backend();
+        Ok(self
+            .db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await?)
     }
 }
 
@@ -56,15 +73,12 @@ async fn versions<C: ConnectionTrait>(
     indicator: bool,
 ) -> Result<Vec<Version>, AppError> {
     let column = if indicator { "indicator_id" } else { "id" };
-    let sql = format!(
-        "SELECT key, plan_id, line_start, line_end, source_text FROM target{suffix} \
-         WHERE {column} = {id}{up_to} ORDER BY COALESCE(h_from, 0) DESC",
-        suffix = migration::history::SUFFIX,
-        up_to = history.condition(),
-    );
-    let db = history.db;
-    let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+    let rows = history
+        .select(
+            "key, plan_id, line_start, line_end, source_text",
+            "target",
+            &format!("{column} = {id}"),
+        )
         .await?;
     let mut out = Vec::new();
     for row in rows {
@@ -149,18 +163,10 @@ pub async fn indicator<C: ConnectionTrait>(
     }
     let mut retired = successors(db, &old).await?;
     // The indicator is named by its own key where the store kept it.
-    let sql = format!(
-        "SELECT key FROM indicator{suffix} WHERE id = {id}{up_to} ORDER BY COALESCE(h_from, 0) DESC",
-        suffix = migration::history::SUFFIX,
-        up_to = history.condition(),
-    );
-    let row = history
-        .db
-        .query_one_raw(Statement::from_string(
-            history.db.get_database_backend(),
-            sql,
-        ))
+    let rows = history
+        .select("key", "indicator", &format!("id = {id}"))
         .await?;
+    let row = rows.first();
     if let Some(row) = row {
         retired.key = row.try_get_by_index(0)?;
     }
@@ -185,21 +191,15 @@ pub async fn whereabouts<C: ConnectionTrait>(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<Whereabouts, AppError> {
-    let sql = format!(
-        "SELECT DISTINCT id FROM target{suffix} WHERE indicator_id = {id}{up_to}",
-        suffix = migration::history::SUFFIX,
-        up_to = history.condition(),
-    );
     let rows = history
-        .db
-        .query_all_raw(Statement::from_string(
-            history.db.get_database_backend(),
-            sql,
-        ))
+        .select("id", "target", &format!("indicator_id = {id}"))
         .await?;
     let mut ids: Vec<i32> = Vec::new();
     for row in rows {
-        ids.push(row.try_get_by_index(0)?);
+        let id: i32 = row.try_get_by_index(0)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
     }
     if ids.is_empty() {
         return Ok(Whereabouts::Unknown);
