@@ -354,10 +354,17 @@ on_both_backends!(
         }
         if backend == crate::support::Backend::Postgres {
             // Cached everywhere, and no process asks the store whether its copy is current.
+            // A process also works after its first answer (it makes the store's history
+            // indexes then), and that work may fall inside one request: of three cached
+            // requests, the one with the fewest statements must have run none.
             for app in [&a, &b, &c] {
-                let spent = app.statements.load(Ordering::SeqCst);
-                assert_eq!(app.query(&query).await, before);
-                assert_eq!(app.statements.load(Ordering::SeqCst), spent);
+                let mut fewest = u64::MAX;
+                for _ in 0..3 {
+                    let spent = app.statements.load(Ordering::SeqCst);
+                    assert_eq!(app.query(&query).await, before);
+                    fewest = fewest.min(app.statements.load(Ordering::SeqCst) - spent);
+                }
+                assert_eq!(fewest, 0);
             }
         }
         // Submitted through one process, approved through another (a token one process issued
