@@ -18,12 +18,10 @@ pub const MOST_CODES: usize = 16;
 
 /// A dimension a measure can be broken down by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Dimension {
-    #[serde(rename = "SEX")]
     Sex,
-    #[serde(rename = "AGE")]
     Age,
-    #[serde(rename = "URBANISATION")]
     Urbanisation,
 }
 
@@ -41,26 +39,16 @@ pub struct Codelist {
     pub codes: Vec<Code>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-enum AggregationName {
-    #[serde(rename = "COUNT")]
-    Count,
-    #[serde(rename = "RATE")]
-    Rate,
-    #[serde(rename = "SEX_RATIO")]
-    SexRatio,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 struct Entry {
     measure: String,
-    aggregation: AggregationName,
+    aggregation: Aggregation,
     dimensions: Vec<Dimension>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct File {
-    codelists: HashMap<String, Codelist>,
+    codelists: HashMap<Dimension, Codelist>,
     measures: Vec<Entry>,
 }
 
@@ -79,11 +67,7 @@ pub fn parse(text: &str) -> Result<HashMap<String, Declared>, String> {
         serde_json::from_str(text).map_err(|e| format!("data/breakdowns.json: {e}"))?;
     let mut out = HashMap::new();
     for entry in file.measures {
-        let aggregation = match entry.aggregation {
-            AggregationName::Count => Aggregation::Count,
-            AggregationName::Rate => Aggregation::Rate,
-            AggregationName::SexRatio => Aggregation::SexRatio,
-        };
+        let aggregation = entry.aggregation;
         if aggregation == Aggregation::SexRatio && entry.dimensions.contains(&Dimension::Sex) {
             return Err(format!(
                 "{}: a sex ratio has no parts by sex",
@@ -92,16 +76,11 @@ pub fn parse(text: &str) -> Result<HashMap<String, Declared>, String> {
         }
         let mut breakdowns = Vec::new();
         for dimension in entry.dimensions {
-            let name = match dimension {
-                Dimension::Sex => "SEX",
-                Dimension::Age => "AGE",
-                Dimension::Urbanisation => "URBANISATION",
-            };
             let list = file
                 .codelists
-                .get(name)
-                .ok_or_else(|| format!("{}: no code list {name}", entry.measure))?;
-            check(name, list)?;
+                .get(&dimension)
+                .ok_or_else(|| format!("{}: no code list {dimension:?}", entry.measure))?;
+            check(dimension, list)?;
             breakdowns.push((dimension, list.clone()));
         }
         let declared = Declared {
@@ -115,16 +94,18 @@ pub fn parse(text: &str) -> Result<HashMap<String, Declared>, String> {
     Ok(out)
 }
 
-fn check(name: &str, list: &Codelist) -> Result<(), String> {
+fn check(name: Dimension, list: &Codelist) -> Result<(), String> {
     if list.codes.len() > MOST_CODES {
-        return Err(format!("code list {name} has more than {MOST_CODES} codes"));
+        return Err(format!(
+            "code list {name:?} has more than {MOST_CODES} codes"
+        ));
     }
     if !list.codes.iter().any(|c| c.code == "_T") {
-        return Err(format!("code list {name} has no total (_T)"));
+        return Err(format!("code list {name:?} has no total (_T)"));
     }
     for (n, c) in list.codes.iter().enumerate() {
         if list.codes[..n].iter().any(|d| d.code == c.code) {
-            return Err(format!("code list {name} has {} twice", c.code));
+            return Err(format!("code list {name:?} has {} twice", c.code));
         }
     }
     Ok(())
@@ -177,13 +158,13 @@ mod tests {
         let text = format!(
             r#"{{ {list}, "measures": [{{ "measure": "婴儿死亡率", "aggregation": "RATE", "dimensions": ["SEX"] }}] }}"#
         );
-        assert_eq!(parse(&text), Err("code list SEX has no total (_T)".into()));
+        assert_eq!(parse(&text), Err("code list Sex has no total (_T)".into()));
         let text = r#"{ "codelists": {}, "measures": [{ "measure": "出生人口性别比", "aggregation": "SEX_RATIO", "dimensions": ["SEX"] }] }"#;
         assert_eq!(
             parse(text),
             Err("出生人口性别比: a sex ratio has no parts by sex".into())
         );
         let text = r#"{ "codelists": {}, "measures": [{ "measure": "x", "aggregation": "RATE", "dimensions": ["AGE"] }] }"#;
-        assert_eq!(parse(text), Err("x: no code list AGE".into()));
+        assert_eq!(parse(text), Err("x: no code list Age".into()));
     }
 }

@@ -7,6 +7,7 @@ use crate::breakdowns::{self, Declared};
 
 /// A dimension an indicator can be broken down by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::breakdowns::Dimension")]
 pub enum Dimension {
     /// Sex (性别): F, M, and the total _T.
     Sex,
@@ -18,6 +19,7 @@ pub enum Dimension {
 
 /// How a measure's parts relate to its total.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::breakdowns::Aggregation")]
 pub enum Aggregation {
     /// A count: the parts add up to the total.
     Count,
@@ -57,11 +59,7 @@ pub fn breakdowns_of(name: &str) -> Vec<Breakdown> {
 
 /// The declared aggregation of an indicator of this name, if declared.
 pub fn aggregation_of(name: &str) -> Option<Aggregation> {
-    breakdowns::of(name).map(|d| match d.aggregation {
-        breakdowns::Aggregation::Count => Aggregation::Count,
-        breakdowns::Aggregation::Rate => Aggregation::Rate,
-        breakdowns::Aggregation::SexRatio => Aggregation::SexRatio,
-    })
+    breakdowns::of(name).map(|d| d.aggregation.into())
 }
 
 fn map(declared: &Declared) -> Vec<Breakdown> {
@@ -69,11 +67,7 @@ fn map(declared: &Declared) -> Vec<Breakdown> {
         .breakdowns
         .iter()
         .map(|(dimension, list)| Breakdown {
-            dimension: match dimension {
-                breakdowns::Dimension::Sex => Dimension::Sex,
-                breakdowns::Dimension::Age => Dimension::Age,
-                breakdowns::Dimension::Urbanisation => Dimension::Urbanisation,
-            },
+            dimension: (*dimension).into(),
             codelist_version: list.version,
             codes: list
                 .codes

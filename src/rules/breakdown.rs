@@ -6,8 +6,9 @@
 
 use crate::domain::Direction;
 
-/// How a measure's parts relate to its total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a measure's parts relate to its total (named so in `data/breakdowns.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Aggregation {
     /// A count: the parts add up to the total (女干部人数).
     Count,
