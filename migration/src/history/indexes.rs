@@ -6,11 +6,13 @@ use super::{historized, history_tables, quoted, Catalog, SUFFIX};
 
 /// Indexes for reading a history by publication rather than by instant: the public change
 /// list (`plangraph::repo::changes`) reads the events of the publications after one, and
-/// each event's value as it stood then.
+/// each event's value as it stood then; the ID of a removed target is looked up by id
+/// (`plangraph::repo::retired`: every null `target(id:)` asks whether it was removed).
 /// (The document's history is a row per import: it needs none.)
 const READ_INDEXES: &[(&str, &str)] = &[
     ("value_event", "h_from, id"),
     ("indicator_value", "id, h_from"),
+    ("target", "id, h_from"),
 ];
 
 /// Gives every history table its indexes (idempotent). They serve a history that has grown —
