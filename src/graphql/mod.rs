@@ -3,6 +3,7 @@
 pub mod breakdown;
 pub mod change;
 pub mod department;
+pub mod discrepancy;
 pub mod domain;
 pub mod enums;
 pub mod evaluation;
