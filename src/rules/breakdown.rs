@@ -84,6 +84,13 @@ pub fn gap(female: f64, male: f64, direction: Direction, aggregation: Aggregatio
     })
 }
 
+/// The female share of a count: F over the total, or over F + M without one; None for a count
+/// with nothing to divide by.
+pub fn female_share(female: f64, male: Option<f64>, total: Option<f64>) -> Option<f64> {
+    let whole = total.or_else(|| male.map(|m| female + m))?;
+    (whole > 0.0).then(|| four(female / whole))
+}
+
 /// Whether a total agrees with its parts, with the imbalance when it does not.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Agreement {
