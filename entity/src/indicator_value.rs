@@ -35,6 +35,9 @@ pub struct Model {
     pub year_inferred: bool,
     /// A document figure as written (2020年的80.11岁, 2.27‰).
     pub raw: Option<String>,
+    /// The cell of a declared breakdown (`SEX=F`, `SEX=M;AGE=Y_LT1`: sex, age, urban/rural in
+    /// that order, codes as in the code list); empty for the total, which targets are judged by.
+    pub breakdown: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

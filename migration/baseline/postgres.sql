@@ -115,10 +115,10 @@ CREATE FUNCTION indicator_value_history_deleted() RETURNS trigger
     AS $$ BEGIN UPDATE "indicator_value__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
 CREATE FUNCTION indicator_value_history_inserted() RETURNS trigger
     LANGUAGE plpgsql
-    AS $$ BEGIN INSERT INTO "indicator_value__history" ("id", "key", "indicator_id", "year", "value", "status", "origin", "version", "line_start", "line_end", "source_text", "created_at", "department_id", "note", "submitted_by", "reviewed_by", "reviewed_at", "review_comment", "updated_at", "year_inferred", "raw") SELECT n."id", n."key", n."indicator_id", n."year", n."value", n."status", n."origin", n."version", n."line_start", n."line_end", n."source_text", n."created_at", n."department_id", n."note", n."submitted_by", n."reviewed_by", n."reviewed_at", n."review_comment", n."updated_at", n."year_inferred", n."raw" FROM history_new_rows n; RETURN NULL; END $$;
+    AS $$ BEGIN INSERT INTO "indicator_value__history" ("id", "key", "indicator_id", "year", "value", "status", "origin", "version", "line_start", "line_end", "source_text", "created_at", "department_id", "note", "submitted_by", "reviewed_by", "reviewed_at", "review_comment", "updated_at", "year_inferred", "raw", "breakdown") SELECT n."id", n."key", n."indicator_id", n."year", n."value", n."status", n."origin", n."version", n."line_start", n."line_end", n."source_text", n."created_at", n."department_id", n."note", n."submitted_by", n."reviewed_by", n."reviewed_at", n."review_comment", n."updated_at", n."year_inferred", n."raw", n."breakdown" FROM history_new_rows n; RETURN NULL; END $$;
 CREATE FUNCTION indicator_value_history_row() RETURNS trigger
     LANGUAGE plpgsql
-    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator_value__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator_value__history" ("id", "key", "indicator_id", "year", "value", "status", "origin", "version", "line_start", "line_end", "source_text", "created_at", "department_id", "note", "submitted_by", "reviewed_by", "reviewed_at", "review_comment", "updated_at", "year_inferred", "raw") VALUES (NEW."id", NEW."key", NEW."indicator_id", NEW."year", NEW."value", NEW."status", NEW."origin", NEW."version", NEW."line_start", NEW."line_end", NEW."source_text", NEW."created_at", NEW."department_id", NEW."note", NEW."submitted_by", NEW."reviewed_by", NEW."reviewed_at", NEW."review_comment", NEW."updated_at", NEW."year_inferred", NEW."raw"); END IF; RETURN NULL; END $$;
+    AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE "indicator_value__history" SET h_to = -1 WHERE h_to IS NULL AND "id" = OLD."id"; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO "indicator_value__history" ("id", "key", "indicator_id", "year", "value", "status", "origin", "version", "line_start", "line_end", "source_text", "created_at", "department_id", "note", "submitted_by", "reviewed_by", "reviewed_at", "review_comment", "updated_at", "year_inferred", "raw", "breakdown") VALUES (NEW."id", NEW."key", NEW."indicator_id", NEW."year", NEW."value", NEW."status", NEW."origin", NEW."version", NEW."line_start", NEW."line_end", NEW."source_text", NEW."created_at", NEW."department_id", NEW."note", NEW."submitted_by", NEW."reviewed_by", NEW."reviewed_at", NEW."review_comment", NEW."updated_at", NEW."year_inferred", NEW."raw", NEW."breakdown"); END IF; RETURN NULL; END $$;
 CREATE FUNCTION monitored_history_deleted() RETURNS trigger
     LANGUAGE plpgsql
     AS $$ BEGIN UPDATE "monitored__history" h SET h_to = -1 FROM history_old_rows o WHERE h.h_to IS NULL AND h."id" = o."id"; RETURN NULL; END $$;
@@ -613,7 +613,8 @@ CREATE TABLE indicator_value (
     review_comment text,
     updated_at timestamp with time zone,
     year_inferred boolean DEFAULT false NOT NULL,
-    raw text
+    raw text,
+    breakdown character varying DEFAULT ''::character varying NOT NULL
 );
 CREATE TABLE indicator_value__history (
     id integer,
@@ -637,6 +638,7 @@ CREATE TABLE indicator_value__history (
     updated_at timestamp with time zone,
     year_inferred boolean,
     raw text,
+    breakdown character varying,
     h_from bigint,
     h_to bigint
 );
@@ -727,7 +729,7 @@ CREATE TABLE publication (
     version bigint NOT NULL,
     at_us bigint NOT NULL
 );
-COMMENT ON TABLE publication IS 'history e48796a074bd977a';
+COMMENT ON TABLE publication IS 'history a93260b8a30e7968';
 CREATE TABLE seaql_migrations (
     version character varying NOT NULL,
     applied_at bigint NOT NULL
@@ -939,6 +941,7 @@ INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000018_pub
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000019_evaluation_as_of', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000020_self_assessment', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261207_000021_monitored', 0);
+INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261207_000022_value_breakdown', 0);
 SELECT pg_catalog.setval('app_user_id_seq', 1, false);
 SELECT pg_catalog.setval('audit_log_id_seq', 1, false);
 SELECT pg_catalog.setval('department_alias_id_seq', 1, false);
@@ -1140,7 +1143,7 @@ CREATE INDEX idx_target_status ON target USING btree (status, line_start, ordina
 CREATE INDEX idx_value_event_indicator ON value_event USING btree (indicator_id, year);
 CREATE INDEX idx_value_event_value ON value_event USING btree (value_id);
 CREATE INDEX idx_value_indicator_year ON indicator_value USING btree (indicator_id, year, status);
-CREATE UNIQUE INDEX idx_value_slot_version ON indicator_value USING btree (indicator_id, year, version);
+CREATE UNIQUE INDEX idx_value_slot_version ON indicator_value USING btree (indicator_id, year, breakdown, version);
 CREATE INDEX idx_value_status_indicator ON indicator_value USING btree (status, indicator_id, year);
 CREATE INDEX publication_at ON publication USING btree (at_us);
 CREATE UNIQUE INDEX self_assessment_one_per_round ON self_assessment USING btree (kind, through_year, target_id, department_id);

@@ -22,6 +22,7 @@ mod m20261206_000018_publication;
 mod m20261206_000019_evaluation_as_of;
 mod m20261206_000020_self_assessment;
 mod m20261207_000021_monitored;
+mod m20261207_000022_value_breakdown;
 
 pub mod applied;
 pub mod baseline;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_evaluation_as_of::Migration),
             Box::new(m20261206_000020_self_assessment::Migration),
             Box::new(m20261207_000021_monitored::Migration),
+            Box::new(m20261207_000022_value_breakdown::Migration),
         ]
     }
 }

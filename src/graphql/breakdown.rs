@@ -1,9 +1,9 @@
 //! `Breakdown`: a dimension an indicator is reported by (sex, age, urban/rural), as declared in
 //! `data/breakdowns.json` (`crate::breakdowns`).
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::{Enum, InputObject, SimpleObject};
 
-use crate::breakdowns::{self, Declared};
+use crate::breakdowns::{self, Cell, Declared};
 
 /// A dimension an indicator can be broken down by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +77,55 @@ fn map(declared: &Declared) -> Vec<Breakdown> {
                     label: c.label.clone(),
                 })
                 .collect(),
+        })
+        .collect()
+}
+
+/// One code a value fixes, as given: `{ dimension: SEX, code: "F" }`.
+#[derive(InputObject, Debug, Clone)]
+pub struct BreakdownInput {
+    /// Which dimension.
+    pub dimension: Dimension,
+    /// One of its declared codes (`Indicator.breakdowns`); `_T` fixes nothing.
+    pub code: String,
+}
+
+/// One code a value fixes, with its label.
+#[derive(SimpleObject, Debug, Clone, PartialEq)]
+pub struct BreakdownPart {
+    /// Which dimension.
+    pub dimension: Dimension,
+    /// The code (F, Y_LT1, U).
+    pub code: String,
+    /// Its Chinese label (女, 不满1岁, 城镇).
+    pub label: String,
+}
+
+/// What an input names, as the services take it; no input is the total.
+pub fn given(input: Option<&[BreakdownInput]>) -> Vec<(breakdowns::Dimension, String)> {
+    input
+        .unwrap_or_default()
+        .iter()
+        .map(|b| (b.dimension.into(), b.code.clone()))
+        .collect()
+}
+
+/// The parts of a stored cell key, labelled from the declaration of its measure; a code the
+/// declaration no longer has keeps its code as label.
+pub fn parts_of(key: &str, measure: &str) -> Vec<BreakdownPart> {
+    let declared = breakdowns::of(measure);
+    Cell::parse(key)
+        .unwrap_or_default()
+        .codes()
+        .iter()
+        .map(|(dimension, code)| BreakdownPart {
+            dimension: (*dimension).into(),
+            code: code.clone(),
+            label: declared
+                .and_then(|d| d.codelist(*dimension))
+                .and_then(|l| l.label(code))
+                .unwrap_or(code)
+                .to_string(),
         })
         .collect()
 }

@@ -4,11 +4,12 @@
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use entity::{indicator, indicator_value, target};
 
-use super::breakdown::{Aggregation, Breakdown};
+use super::breakdown::{parts_of, Aggregation, Breakdown, BreakdownInput, BreakdownPart};
 use super::department::Department;
 use super::discrepancy::Discrepancy;
 use super::enums::{Direction, OrderDirection, Role};
 use super::ids::{self, Kind};
+use super::indicator_cells as cells;
 use super::monitored::Monitoring;
 use super::pagination::connection;
 use super::plan::Plan;
@@ -37,6 +38,8 @@ pub struct YearValue {
     pub year: i32,
     /// The value, in the indicator's unit.
     pub value: f64,
+    /// The cell of a declared breakdown the series is of; empty for the total.
+    pub breakdown: Vec<BreakdownPart>,
 }
 
 impl Indicator {
@@ -129,14 +132,18 @@ impl Indicator {
             .collect())
     }
 
-    /// Every published value (document figures and approved reports), by year and version.
+    /// Every published value (document figures and approved reports) of the total or of one
+    /// cell of a declared breakdown, by year and version.
     async fn values(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "First year to include.")] from_year: Option<i32>,
         #[graphql(desc = "Last year to include.")] to_year: Option<i32>,
+        #[graphql(desc = "The cell (`[{ dimension: SEX, code: \"F\" }]`); none: the total.")]
+        breakdown: Option<Vec<BreakdownInput>>,
     ) -> ApiResult<Vec<IndicatorValue>> {
-        Ok(load_one(ctx, PublishedValues(self.0.id))
+        let key = cells::key_of(&self.0, breakdown.as_deref())?;
+        Ok(cells::published(ctx, &self.0, &key)
             .await?
             .into_iter()
             .filter(|v| {
@@ -146,19 +153,70 @@ impl Indicator {
             .collect())
     }
 
-    /// The series: per year, the newest published value (what statuses are measured with).
+    /// The series: per year, the newest published value of the total (what statuses are
+    /// measured with) or of one cell of a declared breakdown.
     async fn series(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "First year to include.")] from_year: Option<i32>,
         #[graphql(desc = "Last year to include.")] to_year: Option<i32>,
+        #[graphql(desc = "The cell (`[{ dimension: SEX, code: \"F\" }]`); none: the total.")]
+        breakdown: Option<Vec<BreakdownInput>>,
     ) -> ApiResult<Vec<YearValue>> {
-        Ok(load_one(ctx, Series(self.0.id))
-            .await?
+        let key = cells::key_of(&self.0, breakdown.as_deref())?;
+        let points = if key.is_empty() {
+            load_one(ctx, Series(self.0.id)).await?
+        } else {
+            cells::series(&cells::published(ctx, &self.0, &key).await?)
+        };
+        let parts = parts_of(&key, &self.0.name);
+        Ok(points
             .into_iter()
             .filter(|(y, _)| from_year.is_none_or(|f| *y >= f) && to_year.is_none_or(|t| *y <= t))
-            .map(|(year, value)| YearValue { year, value })
+            .map(|(year, value)| YearValue {
+                year,
+                value,
+                breakdown: parts.clone(),
+            })
             .collect())
+    }
+
+    /// The gap between the sexes in a year, from the published SEX F and M figures; null
+    /// without both, and for a sex ratio (出生人口性别比 compares the sexes itself).
+    async fn gap(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year.")] year: i32,
+    ) -> ApiResult<Option<cells::Gap>> {
+        cells::gap(ctx, &self.0, year).await
+    }
+
+    /// A count's female share in a year: F over the total (or F + M without one); null for
+    /// rates and without a published female figure.
+    async fn female_share(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year.")] year: i32,
+    ) -> ApiResult<Option<f64>> {
+        cells::female_share(ctx, &self.0, year).await
+    }
+
+    /// Whether a year's published figures by breakdown agree with their total, per rule and
+    /// dimension (empty when no part was published that year).
+    async fn consistency(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year.")] year: i32,
+    ) -> ApiResult<Vec<cells::ConsistencyCheck>> {
+        cells::consistency(ctx, &self.0, year).await
+    }
+
+    /// Every cell of a breakdown with a published value, and its years.
+    async fn breakdown_coverage(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<cells::BreakdownCoverage>> {
+        cells::coverage(ctx, &self.0).await
     }
 
     /// The series' latest year; null when it has no value.
@@ -169,6 +227,7 @@ impl Indicator {
             .map(|(year, value)| YearValue {
                 year: *year,
                 value: *value,
+                breakdown: Vec::new(),
             }))
     }
 
@@ -179,7 +238,7 @@ impl Indicator {
         let figures: Vec<indicator_value::Model> = load_one(ctx, PublishedValues(self.0.id))
             .await?
             .into_iter()
-            .filter(|v| v.origin == domain::ValueOrigin::Document)
+            .filter(|v| v.origin == domain::ValueOrigin::Document && v.breakdown.is_empty())
             .collect();
         Ok(super::discrepancy::of(&targets, &figures))
     }

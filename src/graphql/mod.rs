@@ -12,6 +12,7 @@ pub mod evaluation_item;
 pub mod goal;
 pub use crate::ids;
 pub mod indicator;
+pub mod indicator_cells;
 pub mod indicator_value;
 pub mod monitored;
 pub mod node;

@@ -5,12 +5,13 @@ use async_graphql::{Context, Enum, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::{audit_log, indicator_value};
 
+use super::breakdown::{parts_of, BreakdownPart};
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
-use super::load_one;
 use super::pagination::connection;
 use super::session::{actor, AccountRole};
+use super::{load_one, store};
 use crate::error::{ApiResult, AppError};
 use crate::service::values;
 
@@ -41,7 +42,8 @@ pub enum CheckSeverity {
 /// One finding of the statistics bureau's data-quality checks on a reported value.
 #[derive(SimpleObject)]
 pub struct QualityCheck {
-    /// A stable code: `OUT_OF_RANGE`, `PERCENT_AS_FRACTION` or `FLUCTUATION`.
+    /// A stable code: `OUT_OF_RANGE`, `PERCENT_AS_FRACTION`, `FLUCTUATION`, or a
+    /// consistency rule of a breakdown (`PARTS_ADD_UP` …, as `ConsistencyCheck.rule`).
     pub code: String,
     /// How serious it is.
     pub severity: CheckSeverity,
@@ -73,19 +75,40 @@ impl ReportedValue {
         self.0.year
     }
 
+    /// The cell of a declared breakdown it is for (`SEX` `F`); empty for the total.
+    async fn breakdown(&self, ctx: &Context<'_>) -> ApiResult<Vec<BreakdownPart>> {
+        if self.0.breakdown.is_empty() {
+            return Ok(Vec::new());
+        }
+        let id = self.0.indicator_id;
+        let indicator = load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
+        Ok(parts_of(&self.0.breakdown, &indicator.name))
+    }
+
     /// The statistics bureau's data-quality checks (质量审核) on the value, against the
     /// series' published values of earlier years: OUT_OF_RANGE (ERROR), PERCENT_AS_FRACTION
-    /// and FLUCTUATION (WARNING; the rule is in docs/REPORTING.md). Approving a value with a
-    /// finding needs a comment saying why it stands.
+    /// and FLUCTUATION (WARNING, totals only; the rule is in docs/REPORTING.md); for a measure
+    /// reported by breakdown, the consistency rules that fail for its year's newest submitted
+    /// or published cells (WARNING: REQUIRED_CELLS, PARTS_ADD_UP, PART_WITHIN_TOTAL,
+    /// TOTAL_BETWEEN_PARTS, SAME_SOURCE). Approving a value with a finding needs a comment
+    /// saying why it stands.
     async fn checks(&self, ctx: &Context<'_>) -> ApiResult<Vec<QualityCheck>> {
         let id = self.0.indicator_id;
         let indicator = load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
-        let series = load_one(ctx, crate::repo::batch::Series(id)).await?;
-        let found = crate::rules::quality::checks(
+        let series = if self.0.breakdown.is_empty() {
+            load_one(ctx, crate::repo::batch::Series(id)).await?
+        } else {
+            Vec::new()
+        };
+        let mut found = crate::rules::quality::checks(
             indicator.unit.as_deref(),
             &series,
             self.0.year,
             self.0.value,
+        );
+        found.extend(
+            crate::repo::cells::review_checks(store(ctx)?, &indicator.name, id, self.0.year)
+                .await?,
         );
         Ok(found
             .into_iter()

@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 
+use super::breakdown::{given, BreakdownInput};
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
@@ -41,6 +42,9 @@ pub struct ValueInput {
     /// Version of the latest value of that indicator and year you have seen (0 for none); a
     /// stale one is a CONFLICT instead of a lost update.
     pub expected_version: Option<i32>,
+    /// The cell of a declared breakdown the value is for (`[{ dimension: SEX, code: "F" }]`);
+    /// none for the total, which targets are judged by.
+    pub breakdown: Option<Vec<BreakdownInput>>,
 }
 
 fn to_submission(input: &ValueInput) -> Result<values::Submission, AppError> {
@@ -51,6 +55,7 @@ fn to_submission(input: &ValueInput) -> Result<values::Submission, AppError> {
         note: input.note.clone(),
         expected_version: input.expected_version,
         department_id: None,
+        breakdown: given(input.breakdown.as_deref()),
     })
 }
 
@@ -202,6 +207,9 @@ pub struct SubmitValueInput {
     /// Version of the latest value of that indicator and year you have seen (0 for none); a
     /// stale one is a CONFLICT instead of a lost update.
     pub expected_version: Option<i32>,
+    /// The cell of a declared breakdown the value is for (`[{ dimension: SEX, code: "F" }]`);
+    /// none for the total, which targets are judged by.
+    pub breakdown: Option<Vec<BreakdownInput>>,
     /// Echoed in the payload, for clients that match answers to requests.
     pub client_mutation_id: Option<String>,
 }
@@ -297,6 +305,7 @@ impl SubmissionMutation {
             value: input.value,
             note: input.note,
             expected_version: input.expected_version,
+            breakdown: input.breakdown,
         };
         let mut out = submit_all(ctx, operations::SUBMIT_VALUE, vec![row], false).await?;
         Ok(SubmitValuePayload {
@@ -445,7 +454,14 @@ async fn submit_all(
 fn target_of(input: &[ValueInput]) -> String {
     input
         .iter()
-        .map(|r| format!("{}@{}", r.indicator_id.as_str(), r.year))
+        .map(|r| {
+            let cell = given(r.breakdown.as_deref());
+            let cell: String = cell
+                .iter()
+                .map(|(d, c)| format!("/{}={c}", d.as_str()))
+                .collect();
+            format!("{}@{}{cell}", r.indicator_id.as_str(), r.year)
+        })
         .collect::<Vec<_>>()
         .join(",")
 }

@@ -74,6 +74,19 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         // Three dimensions at most; the longest code list (age) has eight codes.
         ("Indicator", "breakdowns", Fixed(3)),
         ("Breakdown", "codes", Fixed(crate::breakdowns::MOST_CODES)),
+        // A cell fixes at most one code per dimension.
+        ("YearValue", "breakdown", Fixed(3)),
+        ("IndicatorValue", "breakdown", Fixed(3)),
+        ("ReportedValue", "breakdown", Fixed(3)),
+        ("BreakdownCoverage", "breakdown", Fixed(3)),
+        // Five rules for each of three dimensions at most.
+        ("Indicator", "consistency", Fixed(15)),
+        // A cell with a published value has at least one of the indicator's values.
+        (
+            "Indicator",
+            "breakdownCoverage",
+            Measured(ValuesPerIndicator),
+        ),
         ("Plan", "monitored", Measured(Monitored)),
         ("Indicator", "discrepancies", Measured(TargetsPerIndicator)),
         ("Indicator", "reporters", Measured(ReportersPerIndicator)),
@@ -90,8 +103,9 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("DepartmentReporting", "rejected", Measured(Indicators)),
         ("DepartmentReporting", "notAvailable", Measured(Indicators)),
         ("ReportedValue", "history", Measured(EventsPerValue)),
-        // One per check (range, percent as fraction, fluctuation); one per kind of warning.
-        ("ReportedValue", "checks", Fixed(3)),
+        // One per check (range, percent as fraction, fluctuation) and up to five consistency
+        // rules for each of three dimensions; one per kind of warning.
+        ("ReportedValue", "checks", Fixed(18)),
         ("Target", "warnings", Fixed(2)),
         // One per class; a group per plan, domain, lead department or nature.
         ("Evaluation", "summary", Fixed(7)),

@@ -111,7 +111,8 @@ impl Window {
     }
 }
 
-/// The approvals and the supersedings of public values, each with the value in force at it.
+/// The approvals and the supersedings of public totals, each with the value in force at it
+/// (a cell of a breakdown changes no series, so the feed leaves it out).
 fn values_sql(w: &Window) -> String {
     format!(
         "SELECT x.h_from, p.at_us, x.id, x.action, v.id, v.indicator_id, v.year, v.value, \
@@ -119,6 +120,7 @@ fn values_sql(w: &Window) -> String {
          JOIN publication p ON p.seq = x.h_from \
          JOIN indicator_value__history v ON v.id = x.value_id AND v.h_from IS NOT NULL \
          AND v.h_from <= x.h_from AND (v.h_to IS NULL OR v.h_to = -1 OR v.h_to > x.h_from) \
+         AND COALESCE(v.breakdown, '') = '' \
          WHERE {} AND (x.action = 'approve' OR (x.action = 'supersede' AND x.old_status = 'published')) \
          ORDER BY x.h_from {d}, x.id {d} LIMIT {}",
         w.condition("x.id"),

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod cells;
 pub mod changes;
 pub mod departments;
 pub mod evaluations;

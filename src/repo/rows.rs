@@ -227,7 +227,7 @@ positional! {
     indicator_value::Model {
         id, key, indicator_id, year, value, status, origin, version, line_start, line_end,
         source_text, created_at, department_id, note, submitted_by, reviewed_by, reviewed_at,
-        review_comment, updated_at, year_inferred, raw,
+        review_comment, updated_at, year_inferred, raw, breakdown,
     }
     target::Model {
         id, key, indicator_id, plan_id, domain_id, goal_id, ordinal, name, unit, direction,

@@ -242,7 +242,7 @@ pub async fn page(
     Ok(found)
 }
 
-/// The series of many indicators in one statement: per year, the newest published value.
+/// The series of many indicators in one statement: per year, the newest published total.
 pub async fn series_of_many(
     db: &impl ConnectionTrait,
     indicator_ids: &[i32],
@@ -261,6 +261,7 @@ pub async fn series_of_many(
         .column(indicator_value::Column::Value)
         .filter(indicator_value::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
         .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
+        .filter(indicator_value::Column::Breakdown.eq(""))
         .order_by_asc(indicator_value::Column::IndicatorId)
         .order_by_asc(indicator_value::Column::Year)
         .order_by_asc(indicator_value::Column::Version)

@@ -151,6 +151,7 @@ async fn values_by_indicator(db: &impl ConnectionTrait, year: i32) -> Result<Val
         indicator_value::Entity::find()
             .filter(indicator_value::Column::Year.lte(year))
             .filter(indicator_value::Column::Status.ne(ValueStatus::Superseded))
+            .filter(indicator_value::Column::Breakdown.eq(""))
             .order_by_asc(indicator_value::Column::Year)
             .order_by_asc(indicator_value::Column::Version)
             .order_by_asc(indicator_value::Column::Id),

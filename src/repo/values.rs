@@ -206,6 +206,7 @@ pub async fn reporting_status(
     let values = indicator_value::Entity::find()
         .filter(indicator_value::Column::Year.eq(year))
         .filter(indicator_value::Column::Origin.eq(ValueOrigin::Submission))
+        .filter(indicator_value::Column::Breakdown.eq(""))
         .order_by_asc(indicator_value::Column::Version)
         .all(db)
         .await?;

@@ -14,6 +14,7 @@ pub mod tally;
 pub mod unavailable;
 pub mod upload;
 pub mod users;
+pub mod value_checks;
 pub mod values;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};

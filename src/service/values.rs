@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use crate::auth::{Actor, UserRole};
+use crate::breakdowns::Cell;
 use crate::domain::{ValueAction, ValueOrigin, ValueStatus};
 use crate::error::AppError;
 use crate::rules::workflow::{self, Decision, FieldError, Years};
@@ -27,6 +28,9 @@ pub struct Submission {
     /// The department it is reported for, when the monitoring office enters it on the
     /// department's behalf (`rules::workflow::acting_for`); None for the actor's own.
     pub department_id: Option<i32>,
+    /// The codes of the breakdown cell it is for (checked against the measure's declaration);
+    /// empty for the total.
+    pub breakdown: Vec<(crate::breakdowns::Dimension, String)>,
 }
 
 fn invalid(errors: &[FieldError]) -> AppError {
@@ -72,15 +76,18 @@ async fn event(
     Ok(())
 }
 
-/// The latest value (highest version) of an indicator for a year.
+/// The latest value (highest version) of an indicator for a year and breakdown cell (`""`:
+/// the total).
 pub(crate) async fn latest(
     db: &impl ConnectionTrait,
     indicator_id: i32,
     year: i32,
+    cell: &str,
 ) -> Result<Option<indicator_value::Model>, AppError> {
     Ok(indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.eq(indicator_id))
         .filter(indicator_value::Column::Year.eq(year))
+        .filter(indicator_value::Column::Breakdown.eq(cell))
         .order_by_desc(indicator_value::Column::Version)
         .one(db)
         .await?)
@@ -123,7 +130,11 @@ async fn move_status(
 
 /// What the audit log keeps of a value.
 pub fn snapshot(v: &indicator_value::Model) -> serde_json::Value {
-    serde_json::json!({ "id": v.id, "indicator": v.indicator_id, "year": v.year, "value": v.value, "status": v.status, "version": v.version })
+    let mut kept = serde_json::json!({ "id": v.id, "indicator": v.indicator_id, "year": v.year, "value": v.value, "status": v.status, "version": v.version });
+    if !v.breakdown.is_empty() {
+        kept["breakdown"] = serde_json::json!(v.breakdown);
+    }
+    kept
 }
 
 /// Submits rows in the caller's transaction (`rows` as the caller read them: a row it could
@@ -207,7 +218,7 @@ async fn insert_submission(
     db: &impl ConnectionTrait,
     actor: &Actor,
     input: &Submission,
-    department_id: i32,
+    (department_id, cell): (i32, String),
     version: i32,
 ) -> Result<indicator_value::Model, AppError> {
     let now = Utc::now();
@@ -230,6 +241,7 @@ async fn insert_submission(
         reviewed_at: Set(None),
         review_comment: Set(None),
         updated_at: Set(Some(now)),
+        breakdown: Set(cell),
         ..Default::default()
     }
     .insert(db)
@@ -253,6 +265,18 @@ pub async fn submit(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
+    let cell = Cell::of(
+        &indicator.name,
+        crate::breakdowns::of(&indicator.name),
+        &input.breakdown,
+    )
+    .map_err(|message| {
+        invalid(&[FieldError {
+            field: "breakdown",
+            message,
+        }])
+    })?
+    .key();
     let department_id = workflow::acting_for(actor.role, actor.department_id, input.department_id)
         .map_err(AppError::Forbidden)?;
     if !crate::repo::values::reporters(db, &indicator)
@@ -274,7 +298,7 @@ pub async fn submit(
     if !errors.is_empty() {
         return Err(invalid(&errors));
     }
-    let previous = latest(db, indicator.id, input.year).await?;
+    let previous = latest(db, indicator.id, input.year, &cell).await?;
     let current_version = previous.as_ref().map_or(0, |p| p.version);
     if let Some(expected) = input.expected_version {
         if expected != current_version {
@@ -300,8 +324,12 @@ pub async fn submit(
         )
         .await?;
     }
-    let inserted = insert_submission(db, actor, input, department_id, current_version + 1).await?;
-    super::unavailable::withdraw(db, department_id, input.indicator_id, input.year).await?;
+    let fresh = cell.is_empty();
+    let inserted =
+        insert_submission(db, actor, input, (department_id, cell), current_version + 1).await?;
+    if fresh {
+        super::unavailable::withdraw(db, department_id, input.indicator_id, input.year).await?;
+    }
     event(
         db,
         &inserted,
@@ -348,13 +376,13 @@ pub async fn review(
     }
     let to = workflow::review(value.status, decision).map_err(AppError::Conflict)?;
     if decision == Decision::Approve {
-        let newest = latest(db, value.indicator_id, value.year).await?;
+        let newest = latest(db, value.indicator_id, value.year, &value.breakdown).await?;
         if newest.as_ref().is_some_and(|n| n.id != value.id) {
             return Err(AppError::Conflict(
                 "a newer value for this year exists; review that one".into(),
             ));
         }
-        warned_needs_comment(db, &value, comment.as_deref()).await?;
+        super::value_checks::warned_needs_comment(db, &value, comment.as_deref()).await?;
     }
     move_status(db, &value, to, Some((actor, comment.as_deref()))).await?;
     if to == ValueStatus::Published {
@@ -362,6 +390,7 @@ pub async fn review(
         let published_before = indicator_value::Entity::find()
             .filter(indicator_value::Column::IndicatorId.eq(value.indicator_id))
             .filter(indicator_value::Column::Year.eq(value.year))
+            .filter(indicator_value::Column::Breakdown.eq(&value.breakdown))
             .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
             .filter(indicator_value::Column::Origin.ne(ValueOrigin::Document))
             .filter(indicator_value::Column::Id.ne(value.id))
@@ -419,50 +448,4 @@ pub fn may_read(actor: &Actor, value: &indicator_value::Model) -> bool {
         actor.role,
         UserRole::Reviewer | UserRole::Admin | UserRole::Evaluator
     ) || (actor.department_id.is_some() && actor.department_id == value.department_id)
-}
-
-/// The quality checks' findings on a value (published values of earlier years as its series).
-pub async fn checks(
-    db: &impl ConnectionTrait,
-    value: &indicator_value::Model,
-) -> Result<Vec<crate::rules::quality::Check>, AppError> {
-    let unit = indicator::Entity::find_by_id(value.indicator_id)
-        .one(db)
-        .await?
-        .and_then(|i| i.unit);
-    let series = crate::repo::targets::series_of_many(db, &[value.indicator_id]).await?;
-    let earlier = series
-        .get(&value.indicator_id)
-        .map_or(&[][..], Vec::as_slice);
-    Ok(crate::rules::quality::checks(
-        unit.as_deref(),
-        earlier,
-        value.year,
-        value.value,
-    ))
-}
-
-/// Approving a value the checks warn about needs the reviewer's comment saying why it stands.
-async fn warned_needs_comment(
-    db: &impl ConnectionTrait,
-    value: &indicator_value::Model,
-    comment: Option<&str>,
-) -> Result<(), AppError> {
-    if comment.is_some_and(|c| !c.trim().is_empty()) {
-        return Ok(());
-    }
-    let found = checks(db, value).await?;
-    if found.is_empty() {
-        return Ok(());
-    }
-    Err(AppError::Invalid {
-        message: format!(
-            "the quality checks found {}: approving it needs a comment saying why the value stands",
-            found.iter().map(|c| c.code).collect::<Vec<_>>().join(", ")
-        ),
-        details: serde_json::json!(found
-            .iter()
-            .map(|c| serde_json::json!({ "field": "comment", "code": "COMMENT_REQUIRED", "check": c.code, "message": c.message }))
-            .collect::<Vec<_>>()),
-    })
 }

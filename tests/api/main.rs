@@ -5,6 +5,7 @@ mod attacks;
 mod baseline;
 mod breakdowns;
 mod browser;
+mod cells;
 mod changes;
 mod cli;
 mod documented;

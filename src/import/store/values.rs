@@ -45,6 +45,7 @@ pub(super) async fn write_values(
                 updated_at: None,
                 year_inferred: v.year_inferred,
                 raw: Some(v.raw.clone()),
+                breakdown: String::new(),
             });
         }
     }

@@ -85,7 +85,7 @@ pub(super) async fn verdict(
             return Ok(Verdict::Rejected("DUPLICATE_ROW", message));
         }
     }
-    let stored = values::latest(db, indicator_id, year).await?;
+    let stored = values::latest(db, indicator_id, year, "").await?;
     let same = stored.as_ref().is_some_and(|s| {
         matches!(s.status, ValueStatus::Submitted | ValueStatus::Published)
             && close(value, s.value)
@@ -102,6 +102,7 @@ pub(super) async fn verdict(
         note: e.note.clone(),
         expected_version: None,
         department_id: Some(department),
+        breakdown: Vec::new(),
     };
     Ok(if same || again {
         Verdict::Same(submission)
@@ -160,10 +161,12 @@ async fn unavailable(
     e: &Entry,
     seen: &mut Seen,
 ) -> Result<Verdict, AppError> {
-    let own = values::latest(db, indicator.id, year).await?.filter(|v| {
-        v.department_id == Some(department_id)
-            && matches!(v.status, ValueStatus::Submitted | ValueStatus::Published)
-    });
+    let own = values::latest(db, indicator.id, year, "")
+        .await?
+        .filter(|v| {
+            v.department_id == Some(department_id)
+                && matches!(v.status, ValueStatus::Submitted | ValueStatus::Published)
+        });
     if let Some(v) = own {
         let state = if v.status == ValueStatus::Published {
             "已发布"

@@ -1,0 +1,164 @@
+//! A year's figures by breakdown: the newest value of each cell of an indicator and year, from
+//! the published values (what the public reads) or from every value not yet superseded or
+//! rejected (what a reviewer weighs a submission against).
+
+use std::collections::{BTreeMap, HashMap};
+
+use entity::{department, indicator_value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::breakdowns::consistency::{Figure, Finding};
+use crate::breakdowns::Cell;
+use crate::domain::{ValueOrigin, ValueStatus};
+
+/// The newest value of each cell of one year: the total apart.
+#[derive(Debug, Default)]
+pub struct Figures<'a> {
+    pub total: Option<&'a indicator_value::Model>,
+    pub cells: Vec<(Cell, &'a indicator_value::Model)>,
+}
+
+/// The newest (highest version) of `values` for each cell of `year`; cells in key order.
+pub fn newest(values: &[indicator_value::Model], year: i32) -> Figures<'_> {
+    let mut by_cell: BTreeMap<&str, &indicator_value::Model> = BTreeMap::new();
+    for v in values.iter().filter(|v| v.year == year) {
+        let slot = by_cell.entry(v.breakdown.as_str()).or_insert(v);
+        if v.version > slot.version {
+            *slot = v;
+        }
+    }
+    let total = by_cell.remove("");
+    let mut cells: Vec<(Cell, &indicator_value::Model)> = by_cell
+        .into_iter()
+        .filter_map(|(key, v)| Cell::parse(key).ok().map(|c| (c, v)))
+        .collect();
+    cells.sort_by(|a, b| a.0.cmp(&b.0));
+    Figures { total, cells }
+}
+
+/// Every cell ever published for an indicator, with the years it has a value for, in key
+/// order (the total left out).
+pub fn coverage(values: &[indicator_value::Model]) -> Vec<(Cell, Vec<i32>)> {
+    let mut years: BTreeMap<Cell, Vec<i32>> = BTreeMap::new();
+    for v in values.iter().filter(|v| !v.breakdown.is_empty()) {
+        if let Ok(cell) = Cell::parse(&v.breakdown) {
+            let list = years.entry(cell).or_default();
+            if !list.contains(&v.year) {
+                list.push(v.year);
+            }
+        }
+    }
+    years
+        .into_iter()
+        .map(|(cell, mut list)| {
+            list.sort_unstable();
+            (cell, list)
+        })
+        .collect()
+}
+
+/// Values of an indicator and year a reviewer weighs a submission against: submitted or
+/// published, every cell and the total.
+pub async fn live(
+    db: &impl ConnectionTrait,
+    indicator_id: i32,
+    year: i32,
+) -> Result<Vec<indicator_value::Model>, sea_orm::DbErr> {
+    indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.eq(indicator_id))
+        .filter(indicator_value::Column::Year.eq(year))
+        .filter(
+            indicator_value::Column::Status.is_in([ValueStatus::Submitted, ValueStatus::Published]),
+        )
+        .order_by_asc(indicator_value::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The names of the departments that reported `values`.
+pub async fn department_names(
+    db: &impl ConnectionTrait,
+    values: &[&indicator_value::Model],
+) -> Result<HashMap<i32, String>, sea_orm::DbErr> {
+    let ids: Vec<i32> = values.iter().filter_map(|v| v.department_id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(department::Entity::find()
+        .filter(department::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect())
+}
+
+/// A value as the consistency rules see it: its number and where it came from (文件 for the
+/// document's figure, else the reporting department's name).
+pub fn figure(v: &indicator_value::Model, names: &HashMap<i32, String>) -> Figure {
+    let source = match (v.origin, v.department_id) {
+        (ValueOrigin::Document, _) => "文件".to_string(),
+        (_, Some(id)) => names.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+        (_, None) => "未知来源".to_string(),
+    };
+    Figure {
+        value: v.value,
+        source,
+    }
+}
+
+/// What the consistency rules find for an indicator and year over `values` (the newest of each
+/// cell); nothing for a measure without declared breakdowns.
+pub async fn consistency(
+    db: &impl ConnectionTrait,
+    measure: &str,
+    values: &[indicator_value::Model],
+    year: i32,
+) -> Result<Vec<Finding>, sea_orm::DbErr> {
+    let Some(declared) = crate::breakdowns::of(measure) else {
+        return Ok(Vec::new());
+    };
+    let found = newest(values, year);
+    if found.cells.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut all: Vec<&indicator_value::Model> = found.cells.iter().map(|(_, v)| *v).collect();
+    all.extend(found.total);
+    let names = department_names(db, &all).await?;
+    let cells: Vec<(Cell, Figure)> = found
+        .cells
+        .iter()
+        .map(|(c, v)| (c.clone(), figure(v, &names)))
+        .collect();
+    let total = found.total.map(|v| figure(v, &names));
+    Ok(crate::breakdowns::consistency::check(
+        declared,
+        total.as_ref(),
+        &cells,
+    ))
+}
+
+/// The consistency findings a reviewer sees on a value, as quality checks (WARNING): the rules
+/// that fail for its indicator and year over the newest submitted or published value of each
+/// cell.
+pub async fn review_checks(
+    db: &impl ConnectionTrait,
+    measure: &str,
+    indicator_id: i32,
+    year: i32,
+) -> Result<Vec<crate::rules::quality::Check>, sea_orm::DbErr> {
+    if crate::breakdowns::of(measure).is_none() {
+        return Ok(Vec::new());
+    }
+    let values = live(db, indicator_id, year).await?;
+    Ok(consistency(db, measure, &values, year)
+        .await?
+        .into_iter()
+        .filter(|f| !f.ok)
+        .map(|f| crate::rules::quality::Check {
+            code: f.rule.code(),
+            severity: crate::rules::quality::Severity::Warning,
+            message: format!("{}：{}", f.dimension.as_str(), f.message),
+        })
+        .collect())
+}

@@ -1,0 +1,256 @@
+//! Values by breakdown (issue 33, items 2–4): a department reports a measure by sex or age
+//! beside its total; the reviewer sees where the parts disagree with the total; the public
+//! reads each cell's series, the gap between the sexes and the consistency of a year — and the
+//! targets stay judged by the total.
+
+use plangraph::auth::UserRole;
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::{code, TestApp};
+use crate::workflow::{login, user, REVIEW};
+
+const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $b: [BreakdownInput!]) { submitValue(input: { indicatorId: $i, year: $y, value: $v, breakdown: $b }) { value { id status version value breakdown { dimension code label } } } }";
+const CHECKS: &str =
+    "query($id: ID!) { reportedValue(id: $id) { checks { code severity message } } }";
+
+async fn indicator(app: &TestApp, name: &str) -> Value {
+    let body = app
+        .query(&format!(
+            r#"{{ indicators(filter: {{ text: "{name}" }}) {{ nodes {{ id name }} }} }}"#
+        ))
+        .await;
+    body["data"]["indicators"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|n| n["name"] == name)
+        .map(|n| n["id"].clone())
+        .unwrap_or_else(|| panic!("no {name}: {body}"))
+}
+
+fn sex(code: &str) -> Value {
+    json!([{ "dimension": "SEX", "code": code }])
+}
+
+/// Submits and returns the stored value's ID.
+async fn submit(
+    app: &TestApp,
+    token: &str,
+    id: &Value,
+    year: i32,
+    value: f64,
+    cell: Value,
+) -> Value {
+    let vars = json!({ "i": id, "y": year, "v": value, "b": cell });
+    let body = app.query_as(Some(token), SUBMIT, vars).await;
+    body["data"]["submitValue"]["value"]["id"].clone()
+}
+
+async fn approve(app: &TestApp, token: &str, id: &Value, comment: Option<&str>) -> Value {
+    app.query_as(
+        Some(token),
+        REVIEW,
+        json!({ "id": id, "d": "APPROVE", "c": comment }),
+    )
+    .await
+}
+
+async fn checks(app: &TestApp, token: &str, id: &Value) -> Value {
+    let body = app.query_as(Some(token), CHECKS, json!({ "id": id })).await;
+    body["data"]["reportedValue"]["checks"].clone()
+}
+
+on_both_backends!(
+    figures_by_sex_are_reported_checked_and_compared,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
+        let infant = indicator(&app, "婴儿死亡率").await;
+
+        // A cell the declaration does not have is refused with why, and nothing is stored.
+        let vars = json!({ "i": infant, "y": 2021, "v": 2.0, "b": [{ "dimension": "AGE", "code": "Y_LT1" }] });
+        let body = app.query_as(Some(&ann), SUBMIT, vars).await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(
+            body["errors"][0]["message"],
+            "breakdown: 婴儿死亡率 is not reported by AGE"
+        );
+        let ratio = indicator(&app, "出生人口性别比").await;
+        let body = app
+            .query_as(
+                Some(&ann),
+                SUBMIT,
+                json!({ "i": ratio, "y": 2021, "v": 105.0, "b": sex("F") }),
+            )
+            .await;
+        assert_eq!(
+            body["errors"][0]["message"],
+            "breakdown: 出生人口性别比 is not reported by SEX"
+        );
+
+        // The total, then girls: the reviewer sees that boys are missing.
+        let total = submit(&app, &ann, &infant, 2021, 2.3, Value::Null).await;
+        let girls = submit(&app, &ann, &infant, 2021, 2.0, sex("F")).await;
+        assert_eq!(
+            checks(&app, &dai, &girls).await,
+            json!([{ "code": "REQUIRED_CELLS", "severity": "WARNING", "message": "SEX：缺少分组：男" }])
+        );
+        let boys = submit(&app, &ann, &infant, 2021, 2.5, sex("M")).await;
+        assert_eq!(checks(&app, &dai, &girls).await, json!([]));
+        assert_eq!(checks(&app, &dai, &total).await, json!([]));
+        for id in [&total, &girls, &boys] {
+            let body = approve(&app, &dai, id, None).await;
+            assert_eq!(
+                body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+                "{body}"
+            );
+        }
+
+        let body = app
+            .query(&format!(
+                r#"{{ node(id: "{}") {{ ... on Indicator {{
+                    series {{ year value breakdown {{ code }} }}
+                    girls: series(breakdown: [{{ dimension: SEX, code: "F" }}]) {{ year value breakdown {{ dimension code label }} }}
+                    boys: values(breakdown: [{{ dimension: SEX, code: "M" }}]) {{ year value version breakdown {{ code }} }}
+                    gap(year: 2021) {{ year female male difference ratio parityIndex adjustedParityIndex favours smallCounts }}
+                    none: gap(year: 2022) {{ year }}
+                    femaleShare(year: 2021)
+                    consistency(year: 2021) {{ rule dimension ok imbalance message }}
+                    breakdownCoverage {{ breakdown {{ code }} years }} }} }} }}"#,
+                infant.as_str().unwrap_or_default()
+            ))
+            .await;
+        let node = &body["data"]["node"];
+        // The total stays the series the targets are judged by, though boys were approved last.
+        assert_eq!(
+            node["series"],
+            json!([{ "year": 2020, "value": 2.27, "breakdown": [] }, { "year": 2021, "value": 2.3, "breakdown": [] }]),
+            "{body}"
+        );
+        assert_eq!(
+            node["girls"],
+            json!([{ "year": 2021, "value": 2.0, "breakdown": [{ "dimension": "SEX", "code": "F", "label": "女" }] }])
+        );
+        assert_eq!(
+            node["boys"],
+            json!([{ "year": 2021, "value": 2.5, "version": 1, "breakdown": [{ "code": "M" }] }])
+        );
+        // Lower is better for a death rate: girls' 2.0‰ against boys' 2.5‰ favours girls;
+        // GPI = 2.0 / 2.5 = 0.8, below 1 so the adjusted index is the same.
+        assert_eq!(
+            node["gap"],
+            json!({ "year": 2021, "female": 2.0, "male": 2.5, "difference": -0.5, "ratio": 0.8,
+                    "parityIndex": 0.8, "adjustedParityIndex": 0.8, "favours": "FEMALE", "smallCounts": false })
+        );
+        assert_eq!(node["none"], Value::Null);
+        assert_eq!(
+            node["femaleShare"],
+            Value::Null,
+            "a rate has no female share"
+        );
+        assert_eq!(
+            node["consistency"],
+            json!([
+                { "rule": "REQUIRED_CELLS", "dimension": "SEX", "ok": true, "imbalance": null, "message": "各分组均已填报" },
+                { "rule": "TOTAL_BETWEEN_PARTS", "dimension": "SEX", "ok": true, "imbalance": 0.0, "message": "合计 2.3 在分组的范围 2–2.5" },
+                { "rule": "SAME_SOURCE", "dimension": "SEX", "ok": true, "imbalance": null, "message": "合计与分组均来自县卫健局" }
+            ])
+        );
+        assert_eq!(
+            node["breakdownCoverage"],
+            json!([{ "breakdown": [{ "code": "F" }], "years": [2021] }, { "breakdown": [{ "code": "M" }], "years": [2021] }])
+        );
+        // A cell a reader names wrongly is a clear error.
+        let body = app
+            .query(&format!(
+                r#"{{ node(id: "{}") {{ ... on Indicator {{ series(breakdown: [{{ dimension: SEX, code: "X" }}]) {{ year }} }} }} }}"#,
+                infant.as_str().unwrap_or_default()
+            ))
+            .await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(
+            body["errors"][0]["message"],
+            "SEX has no code \"X\" (codes: F, M, _T)"
+        );
+    }
+);
+
+on_both_backends!(
+    parts_that_disagree_with_their_total_are_flagged,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "zzb.li", UserRole::Submitter, Some("县委组织部")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let (ann, li, dai) = (
+            login(&app, "wj.ann").await,
+            login(&app, "zzb.li").await,
+            login(&app, "stats.dai").await,
+        );
+
+        // A rate: 3.5‰ in all is not between girls' 2.0 and boys' 2.5.
+        let under5 = indicator(&app, "5岁以下儿童死亡率").await;
+        let total = submit(&app, &ann, &under5, 2021, 3.5, Value::Null).await;
+        submit(&app, &ann, &under5, 2021, 2.0, sex("F")).await;
+        submit(&app, &ann, &under5, 2021, 2.5, sex("M")).await;
+        assert_eq!(
+            checks(&app, &dai, &total).await,
+            json!([{ "code": "TOTAL_BETWEEN_PARTS", "severity": "WARNING", "message": "SEX：合计 3.5 不在分组的范围 2–2.5" }])
+        );
+        let body = approve(&app, &dai, &total, None).await;
+        assert_eq!(
+            code(&body),
+            "BAD_USER_INPUT",
+            "approving needs a comment: {body}"
+        );
+        let body = approve(&app, &dai, &total, Some("合计含户籍外死亡，分性别未含")).await;
+        assert_eq!(
+            body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+            "{body}"
+        );
+
+        // A count: women cadres by age, 5 + 4 against a total of 12.
+        let cadres = indicator(&app, "镇级党委、政府领导班子配备女干部数").await;
+        let age = |code: &str| json!([{ "dimension": "AGE", "code": code }]);
+        let total = submit(&app, &li, &cadres, 2021, 12.0, Value::Null).await;
+        let young = submit(&app, &li, &cadres, 2021, 5.0, age("Y25T44")).await;
+        let older = submit(&app, &li, &cadres, 2021, 4.0, age("Y45T64")).await;
+        assert_eq!(
+            checks(&app, &dai, &young).await,
+            json!([{ "code": "PARTS_ADD_UP", "severity": "WARNING", "message": "AGE：分组之和 9 与合计 12 相差 3（允许 1）" }])
+        );
+        for id in [&total, &young, &older] {
+            let body = approve(&app, &dai, id, Some("组织部核实：3名女干部年龄未登记")).await;
+            assert_eq!(
+                body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+                "{body}"
+            );
+        }
+        let body = app
+            .query(&format!(
+                r#"{{ node(id: "{}") {{ ... on Indicator {{ aggregation femaleShare(year: 2021) gap(year: 2021) {{ year }}
+                    consistency(year: 2021) {{ rule dimension ok imbalance }} series {{ year value }} }} }} }}"#,
+                cadres.as_str().unwrap_or_default()
+            ))
+            .await;
+        assert_eq!(
+            body["data"]["node"],
+            json!({ "aggregation": "COUNT", "femaleShare": null, "gap": null,
+                "consistency": [
+                    { "rule": "REQUIRED_CELLS", "dimension": "AGE", "ok": true, "imbalance": null },
+                    { "rule": "PART_WITHIN_TOTAL", "dimension": "AGE", "ok": true, "imbalance": 0.0 },
+                    { "rule": "PARTS_ADD_UP", "dimension": "AGE", "ok": false, "imbalance": 3.0 },
+                    { "rule": "SAME_SOURCE", "dimension": "AGE", "ok": true, "imbalance": null }
+                ],
+                "series": [{ "year": 2021, "value": 12.0 }] }),
+            "{body}"
+        );
+    }
+);
