@@ -18,10 +18,12 @@ pub struct Obligation {
     pub department: department::Model,
     pub indicator: indicator::Model,
     pub year: i32,
+    /// The breakdown cell (`SEX=F`) of a measure reported by breakdown; empty for the total.
+    pub cell: String,
     /// The targets on the indicator, each with its plan's short title (妇女发展规划), in
     /// document order.
     pub targets: Vec<(String, target::Model)>,
-    /// The newest published value of a year before this one.
+    /// The newest published value of the cell in a year before this one.
     pub last_published: Option<indicator_value::Model>,
     /// The value for the year the template fills in: one waiting for review, else the
     /// published one, else a rejected one.
@@ -64,21 +66,50 @@ pub async fn obligations(
                 continue;
             };
             for &owed in &years {
-                out.push(Obligation {
-                    department: department.clone(),
-                    indicator: indicator.clone(),
-                    year: owed,
-                    targets: on_it.clone(),
-                    last_published: values.last_before(indicator.id, owed),
-                    current: values.current.get(&(indicator.id, owed)).cloned(),
-                    unavailable: stated.get(&(department.id, indicator.id, owed)).cloned(),
-                });
+                // The cells by breakdown are asked for the template's year only.
+                let cells = if owed == year {
+                    cells_of(indicator)
+                } else {
+                    vec![String::new()]
+                };
+                for cell in cells {
+                    let slot = (indicator.id, cell);
+                    out.push(Obligation {
+                        department: department.clone(),
+                        indicator: indicator.clone(),
+                        year: owed,
+                        targets: on_it.clone(),
+                        last_published: values.last_before(&slot, owed),
+                        current: values.current.get(&(slot.0, owed, slot.1.clone())).cloned(),
+                        unavailable: if slot.1.is_empty() {
+                            stated.get(&(department.id, indicator.id, owed)).cloned()
+                        } else {
+                            None
+                        },
+                        cell: slot.1,
+                    });
+                }
             }
         }
     }
     // By department, then as the indicators come (the sort is stable).
     out.sort_by_key(|o| o.department.id);
     Ok(out)
+}
+
+/// The cells a template asks of an indicator: the total, then each code of each dimension it
+/// is declared to be reported by (`SEX=F`, `SEX=M`, `URBANISATION=U` …).
+fn cells_of(indicator: &indicator::Model) -> Vec<String> {
+    let mut out = vec![String::new()];
+    if let Some(declared) = crate::breakdowns::of(&indicator.name) {
+        for (dimension, list) in &declared.breakdowns {
+            out.extend(
+                list.parts()
+                    .map(|code| format!("{}={code}", dimension.as_str())),
+            );
+        }
+    }
+    out
 }
 
 /// Every target with its plan's short title, by indicator, in document order.
@@ -119,24 +150,30 @@ fn owed_years(
         .filter(|b| *b < year)
         .min();
     match baseline {
-        Some(b) if !values.published.contains_key(&indicator_id) => vec![b, year],
+        Some(b)
+            if !values
+                .published
+                .contains_key(&(indicator_id, String::new())) =>
+        {
+            vec![b, year]
+        }
         _ => vec![year],
     }
 }
 
 /// The values of the years up to the template's.
 struct Values {
-    /// Per indicator, its published values in year order.
-    published: HashMap<i32, Vec<indicator_value::Model>>,
-    /// Per indicator and year, the value a template fills in.
-    current: HashMap<(i32, i32), indicator_value::Model>,
+    /// Per indicator and cell, its published values in year order.
+    published: HashMap<(i32, String), Vec<indicator_value::Model>>,
+    /// Per indicator, year and cell, the value a template fills in.
+    current: HashMap<(i32, i32, String), indicator_value::Model>,
 }
 
 impl Values {
     /// The newest published value of a year before `year`.
-    fn last_before(&self, indicator_id: i32, year: i32) -> Option<indicator_value::Model> {
+    fn last_before(&self, slot: &(i32, String), year: i32) -> Option<indicator_value::Model> {
         self.published
-            .get(&indicator_id)?
+            .get(slot)?
             .iter()
             .rev()
             .find(|v| v.year < year)
@@ -151,7 +188,6 @@ async fn values_by_indicator(db: &impl ConnectionTrait, year: i32) -> Result<Val
         indicator_value::Entity::find()
             .filter(indicator_value::Column::Year.lte(year))
             .filter(indicator_value::Column::Status.ne(ValueStatus::Superseded))
-            .filter(indicator_value::Column::Breakdown.eq(""))
             .order_by_asc(indicator_value::Column::Year)
             .order_by_asc(indicator_value::Column::Version)
             .order_by_asc(indicator_value::Column::Id),
@@ -171,11 +207,11 @@ async fn values_by_indicator(db: &impl ConnectionTrait, year: i32) -> Result<Val
     for v in values {
         if v.status == ValueStatus::Published {
             out.published
-                .entry(v.indicator_id)
+                .entry((v.indicator_id, v.breakdown.clone()))
                 .or_default()
                 .push(v.clone());
         }
-        let key = (v.indicator_id, v.year);
+        let key = (v.indicator_id, v.year, v.breakdown.clone());
         let kept = out.current.get(&key).map_or(0, |c| rank(c.status));
         if rank(v.status) >= kept {
             out.current.insert(key, v);

@@ -17,6 +17,8 @@ pub struct Columns {
     pub note: Option<u32>,
     /// The department a row is for (the all-departments workbook's, or any template's).
     pub department: Option<u32>,
+    /// The breakdown cell a row is for (templates of measures reported by sex or age).
+    pub breakdown: Option<u32>,
 }
 
 /// One data row.
@@ -34,6 +36,9 @@ pub struct Entry {
     /// The department the row names (its store id), or why the cell names none; `None` when
     /// the file has no such column or the cell is empty.
     pub department: Option<Result<i32, String>>,
+    /// The codes of the breakdown cell the row is for (empty: the total), or why the cell
+    /// names none.
+    pub breakdown: Result<Vec<(crate::breakdowns::Dimension, String)>, String>,
 }
 
 /// The column named `name` (or its label, or the label's words before its bracket).
@@ -86,6 +91,7 @@ pub fn columns(grid: &Grid) -> Result<Columns, Refusal> {
             value,
             note: find(row, "note"),
             department: find(row, "department_id"),
+            breakdown: find(row, "breakdown"),
         });
     }
     Err(Refusal {
@@ -117,6 +123,7 @@ pub fn entries(grid: &Grid, columns: &Columns) -> Vec<Entry> {
                 _ => None,
             }),
             department: columns.department.and_then(at).and_then(department),
+            breakdown: breakdown(columns.breakdown.and_then(at)),
         });
     }
     out
@@ -140,6 +147,16 @@ fn department(raw: &Raw) -> Option<Result<i32, String>> {
         ids::decode_as(&async_graphql::ID(text.to_string()), Kind::Department)
             .map_err(|_| format!("“{text}”不是填报单位ID：请勿修改模板的 department_id 列")),
     )
+}
+
+fn breakdown(raw: Option<&Raw>) -> Result<Vec<(crate::breakdowns::Dimension, String)>, String> {
+    let text = match raw {
+        Some(Raw::Text(t)) => t.trim(),
+        _ => return Ok(Vec::new()),
+    };
+    crate::breakdowns::Cell::parse(text)
+        .map(|cell| cell.codes().to_vec())
+        .map_err(|_| format!("“{text}”不是分组：请勿修改模板的 breakdown 列"))
 }
 
 fn year(raw: Option<&Raw>) -> Result<i32, String> {

@@ -3,7 +3,9 @@
 //! what is already submitted or published for the year, pre-filled. Pure.
 //!
 //! Its columns are a contract (docs/REPORTING.md): the upload reads `indicator_id`, `year`,
-//! `value` and `note` by their names, never by their labels or positions.
+//! `value`, `note`, `department_id` and `breakdown` by their names, never by their labels or
+//! positions. A measure reported by sex or age gets a row per code of each of its dimensions
+//! after its total's row; those rows may stay empty.
 
 use entity::target;
 
@@ -15,7 +17,7 @@ use crate::repo::templates::Obligation;
 use crate::rules::progress::shown;
 
 /// The columns, in order; the input columns are `value` and `note`.
-pub const COLUMNS: [(&str, &str); 12] = [
+pub const COLUMNS: [(&str, &str); 13] = [
     ("indicator_id", "指标ID（勿改）"),
     ("indicator", "指标"),
     ("unit", "单位"),
@@ -28,6 +30,7 @@ pub const COLUMNS: [(&str, &str); 12] = [
     ("value", "本年度数值（按“单位”列填写；不适用填“不适用”）"),
     ("note", "备注（数据来源、口径变化等）"),
     ("department_id", "填报单位ID（勿改）"),
+    ("breakdown", "分组（勿改；空为合计）"),
 ];
 
 /// Where the input columns are (0-based), for the workbook's unlocked cells.
@@ -58,6 +61,8 @@ pub struct TemplateRow {
     /// The department's store id: the monitoring office's upload reports each row for it.
     pub department_id: i32,
     pub year: i32,
+    /// The breakdown cell's key (`SEX=F`); empty for the total.
+    pub breakdown: String,
     pub targets: String,
     pub last_year: Option<i32>,
     pub last_value: Option<f64>,
@@ -128,11 +133,12 @@ fn row(o: &Obligation) -> TemplateRow {
     let current = o.current.as_ref().filter(|_| stated.is_none());
     TemplateRow {
         indicator_id: o.indicator.id,
-        indicator: o.indicator.name.clone(),
+        indicator: named(o),
         unit: o.indicator.unit.clone(),
         department: o.department.name.clone(),
         department_id: o.department.id,
         year: o.year,
+        breakdown: o.cell.clone(),
         targets: targets(o),
         last_year: o.last_published.as_ref().map(|v| v.year),
         last_value: o.last_published.as_ref().map(|v| shown(v.value)),
@@ -143,6 +149,27 @@ fn row(o: &Obligation) -> TemplateRow {
             None => current.and_then(|v| v.note.clone()),
         },
         not_available: stated.is_some(),
+    }
+}
+
+/// The indicator's name, and for a cell its labels: `婴儿死亡率（女）`.
+fn named(o: &Obligation) -> String {
+    let declared = crate::breakdowns::of(&o.indicator.name);
+    let cell = crate::breakdowns::Cell::parse(&o.cell).unwrap_or_default();
+    let labels: Vec<&str> = cell
+        .codes()
+        .iter()
+        .map(|(d, code)| {
+            declared
+                .and_then(|x| x.codelist(*d))
+                .and_then(|l| l.label(code))
+                .unwrap_or(code)
+        })
+        .collect();
+    if labels.is_empty() {
+        o.indicator.name.clone()
+    } else {
+        format!("{}（{}）", o.indicator.name, labels.join("，"))
     }
 }
 
@@ -210,5 +237,10 @@ fn cells(r: &TemplateRow) -> Vec<Cell> {
         },
         opt_text(&r.note),
         Cell::Text(ids::encode(Kind::Department, r.department_id).to_string()),
+        if r.breakdown.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(r.breakdown.clone())
+        },
     ]
 }

@@ -52,13 +52,14 @@ fn row(answer: &Value, row: usize) -> (Value, Value) {
     (found["outcome"].clone(), found["code"].clone())
 }
 
-/// Rows of 2025 by indicator: (record index, department id) in sheet order.
+/// Rows of 2025 totals by indicator: (record index, department id) in sheet order.
 fn by_indicator(records: &[Vec<String>]) -> HashMap<String, Vec<(usize, String)>> {
     let col = |name: &str| records[0].iter().position(|h| h == name).unwrap_or(0);
     let (i, y, d) = (col("indicator_id"), col("year"), col("department_id"));
+    let cell = col("breakdown");
     let mut out: HashMap<String, Vec<(usize, String)>> = HashMap::new();
     for (n, r) in records.iter().enumerate().skip(1) {
-        if r[y] == "2025" {
+        if r[y] == "2025" && r[cell].is_empty() {
             out.entry(r[i].clone()).or_default().push((n, r[d].clone()));
         }
     }
@@ -77,7 +78,10 @@ on_both_backends!(
         let records = all_departments(&app, &dai).await;
         let col = |name: &str| records[0].iter().position(|h| h == name).unwrap_or(0);
         let (value, department) = (col("value"), col("department_id"));
-        assert_eq!(records[0].last().map(String::as_str), Some("department_id"));
+        assert_eq!(
+            records[0][records[0].len() - 2..],
+            ["department_id".to_string(), "breakdown".to_string()]
+        );
         let rows = by_indicator(&records);
         // An indicator two departments report, and one a single department reports that is
         // not 县卫健局's (so its submitter may not send it).

@@ -11,7 +11,7 @@ use crate::python;
 use crate::support::TestApp;
 use crate::workflow::{login, user, REVIEW, SUBMIT};
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 13] = [
     "indicator_id",
     "indicator",
     "unit",
@@ -24,6 +24,7 @@ const HEADER: [&str; 12] = [
     "value",
     "note",
     "department_id",
+    "breakdown",
 ];
 
 const WORKBOOK: &str = r#"
@@ -40,7 +41,7 @@ print(json.dumps({
     "protected": ws.protection.sheet,
     "header": list(rows[0]),
     "rows": len(rows) - 1,
-    "locked": [ws.cell(row=2, column=c).protection.locked for c in range(1, 13)],
+    "locked": [ws.cell(row=2, column=c).protection.locked for c in range(1, 14)],
     "validations": len(dv),
     "validated": sorted(str(v.sqref) for v in dv)[:2],
     "rule": [v.formula1 for v in dv if str(v.sqref) == "J2"],
@@ -138,8 +139,17 @@ on_both_backends!(
             .iter()
             .map(|r| r[column(&h, "year")].as_str())
             .collect();
-        assert_eq!(years.iter().filter(|y| **y == "2025").count(), 74);
+        let cells = column(&h, "breakdown");
+        let totals = rows.iter().filter(|r| r[cells].is_empty());
+        assert_eq!(
+            totals.filter(|r| r[column(&h, "year")] == "2025").count(),
+            74
+        );
         assert_eq!(years.iter().filter(|y| **y == "2020").count(), 1);
+        // And a row per code of each declared breakdown of its measures (data/breakdowns.json):
+        // 4 for each of the three child death rates and 居民健康素养水平 (sex, urban/rural), 2
+        // for anaemia, stunting and myopia (sex), 9 for smoking (sex, seven age bands).
+        assert_eq!(rows.iter().filter(|r| !r[cells].is_empty()).count(), 31);
         let status = app
             .query_as(
                 Some(&dai),
@@ -174,8 +184,16 @@ on_both_backends!(
                 "",
                 "",
                 // Department:1, 县卫健局 (the import's first department)
-                "RGVwYXJ0bWVudDox"
+                "RGVwYXJ0bWVudDox",
+                ""
             ]
+        );
+        let girls = row(&rows, "婴儿死亡率（女）", "2025");
+        assert_eq!(girls[cells], "SEX=F");
+        assert_eq!(
+            girls[column(&h, "last_value")],
+            "",
+            "no figure by sex was published"
         );
         let accidents = row(&rows, "儿童意外伤害死亡率", "2020");
         assert_eq!(accidents[4], "儿童发展规划 2025年 比2020年下降20%");
@@ -231,13 +249,14 @@ on_both_backends!(
         assert_eq!(book["states"], json!(["visible", "veryHidden"]));
         assert_eq!(book["protected"], true);
         assert_eq!(book["header"], json!(HEADER));
-        // 乳腺癌免费检查率 is owed by the five departments of its goal, as 宫颈癌's is
-        assert_eq!(book["rows"], 285);
-        assert_eq!(book["keys"], 285);
+        // 乳腺癌免费检查率 is owed by the five departments of its goal, as 宫颈癌's is; 285 rows
+        // of totals and 110 of figures by breakdown.
+        assert_eq!(book["rows"], 395);
+        assert_eq!(book["keys"], 395);
         assert_eq!(book["keys_match"], true);
-        let locked: Vec<bool> = (0..12).map(|c| c != 9 && c != 10).collect();
+        let locked: Vec<bool> = (0..13).map(|c| c != 9 && c != 10).collect();
         assert_eq!(book["locked"], json!(locked));
-        assert_eq!(book["validations"], 285);
+        assert_eq!(book["validations"], 395);
         assert_eq!(book["meta"]["department"], "all");
         assert_eq!(book["meta"]["year"], "2025");
         assert!(book["meta"]["template_id"]

@@ -8,6 +8,7 @@ use entity::indicator;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::auth::{Actor, UserRole};
+use crate::breakdowns::Cell;
 use crate::domain::ValueStatus;
 use crate::error::AppError;
 use crate::reporting::figure::{self, Figure};
@@ -30,13 +31,14 @@ pub(super) enum Verdict {
     Rejected(&'static str, String),
 }
 
-/// What earlier rows of the file said: the value each (indicator, year) took and its cell —
+/// What earlier rows of the file said: the value each (indicator, year, breakdown cell) took
+/// and its spreadsheet cell —
 /// the all-departments workbook lists an indicator once per department that reports it, so
 /// the same figure twice is one figure and two different figures a conflict — and the
 /// statements made (department, indicator, year).
 #[derive(Default)]
 pub(super) struct Seen {
-    values: HashMap<(i32, i32), (f64, String)>,
+    values: HashMap<(i32, i32, String), (f64, String)>,
     stated: HashSet<(i32, i32, i32)>,
 }
 
@@ -57,8 +59,16 @@ pub(super) async fn verdict(
             "指标ID不存在：请使用最新模板".into(),
         ));
     };
+    let cell = match cell_of(&indicator, e) {
+        Ok(cell) => cell,
+        Err(rejected) => return Ok(rejected),
+    };
     let figure = match figure::read(&e.value, indicator.unit.as_deref()) {
         Ok(Figure::Blank) => return Ok(Verdict::Skip("EMPTY", "未填写".into())),
+        Ok(Figure::NotAvailable) if !cell.is_total() => {
+            let message = "分组行无需注明“不适用”：未填写的分组不计为缺报".to_string();
+            return Ok(Verdict::Skip("EMPTY", message));
+        }
         Ok(figure) => figure,
         Err(u) => return Ok(Verdict::Rejected(u.code, u.message)),
     };
@@ -76,16 +86,17 @@ pub(super) async fn verdict(
         return Ok(rejected);
     }
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
-    if let Some((earlier, cell)) = seen.values.get(&(indicator_id, year)) {
+    let key = cell.key();
+    if let Some((earlier, at)) = seen.values.get(&(indicator_id, year, key.clone())) {
         if !close(value, *earlier) {
             let message = format!(
-                "同一指标、同一年份已在 {cell} 填报了 {}：两处数值不同，只能保留一个",
+                "同一指标、同一年份已在 {at} 填报了 {}：两处数值不同，只能保留一个",
                 crate::export::csv::number(*earlier)
             );
             return Ok(Verdict::Rejected("DUPLICATE_ROW", message));
         }
     }
-    let stored = values::latest(db, indicator_id, year, "").await?;
+    let stored = values::latest(db, indicator_id, year, &key).await?;
     let same = stored.as_ref().is_some_and(|s| {
         matches!(s.status, ValueStatus::Submitted | ValueStatus::Published)
             && close(value, s.value)
@@ -93,7 +104,7 @@ pub(super) async fn verdict(
     });
     let again = seen
         .values
-        .insert((indicator_id, year), (value, e.cell.clone()))
+        .insert((indicator_id, year, key), (value, e.cell.clone()))
         .is_some();
     let submission = Submission {
         indicator_id,
@@ -102,13 +113,27 @@ pub(super) async fn verdict(
         note: e.note.clone(),
         expected_version: None,
         department_id: Some(department),
-        breakdown: Vec::new(),
+        breakdown: cell.codes().to_vec(),
     };
     Ok(if same || again {
         Verdict::Same(submission)
     } else {
         Verdict::Submit(submission)
     })
+}
+
+/// The breakdown cell a row names, checked against its measure's declaration.
+fn cell_of(indicator: &indicator::Model, e: &Entry) -> Result<Cell, Verdict> {
+    let codes = e
+        .breakdown
+        .as_ref()
+        .map_err(|m| Verdict::Rejected("BAD_KEY", m.clone()))?;
+    Cell::of(
+        &indicator.name,
+        crate::breakdowns::of(&indicator.name),
+        codes,
+    )
+    .map_err(|m| Verdict::Rejected("BAD_KEY", format!("分组有误（{m}）：请使用最新模板")))
 }
 
 /// The department a row is reported for: a submitter's own (a row naming another is out of
