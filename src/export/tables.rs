@@ -1,5 +1,5 @@
-//! The three tables of the downloads, one row per target, per indicator and year, and per
-//! department on a goal.
+//! The three tables of the downloads, one row per target, per indicator, year and breakdown
+//! cell (tidy: a column per dimension, `_T` marking a total), and per department on a goal.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -181,11 +181,17 @@ pub fn values_of(
         "department" => "报送部门" : string,
         "source_line" => "原文行" : integer,
         "as_written" => "原文表述" : string,
+        "sex" => "性别（F 女，M 男，_T 合计）" : string,
+        "age" => "年龄组（_T 合计）" : string,
+        "urbanisation" => "城乡（U 城镇，R 乡村，_T 合计）" : string,
     ];
     let rows = values
         .iter()
         .map(|v| {
             let indicator = indicators.get(&v.indicator_id);
+            let cell = crate::breakdowns::Cell::parse(&v.breakdown).unwrap_or_default();
+            let code = |d| Cell::text(cell.code(d).unwrap_or(crate::breakdowns::TOTAL));
+            use crate::breakdowns::Dimension::{Age, Sex, Urbanisation};
             vec![
                 Cell::text(ids::encode(Kind::Indicator, v.indicator_id).0),
                 Cell::opt_text(indicator.map(|i| i.name.clone())),
@@ -204,6 +210,9 @@ pub fn values_of(
                 ),
                 Cell::opt_int(v.line_start),
                 Cell::opt_text(v.raw.clone()),
+                code(Sex),
+                code(Age),
+                code(Urbanisation),
             ]
         })
         .collect();

@@ -198,7 +198,10 @@ pub async fn indicator_values(
         Ok(Some(v)) => {
             let id = ids::encode(Kind::Indicator, v.indicator.id).0;
             let indicators = std::collections::HashMap::from([(v.indicator.id, v.indicator)]);
-            let table = crate::export::tables::values_of(&v.values, &indicators, &v.departments);
+            let mut values = v.values;
+            values.extend(v.cells);
+            values.sort_by(|a, b| (a.year, &a.breakdown).cmp(&(b.year, &b.breakdown)));
+            let table = crate::export::tables::values_of(&values, &indicators, &v.departments);
             HttpResponse::Ok()
                 .content_type(crate::export::Format::Csv.media_type())
                 .insert_header((header::ETAG, tag))

@@ -31,6 +31,7 @@ pub fn indicator(v: &IndicatorView) -> String {
     b.push_str(&figure(v, &unit));
     b.push_str(&targets_table(v));
     b.push_str(&values_table(v, &unit));
+    b.push_str(&super::cells::section(v, &unit));
     b.push_str(&quotes(v));
     // An indicator's rows are in the downloads of every plan that sets a target for it.
     b.push_str(&super::downloads("all"));

@@ -3,6 +3,7 @@
 //! text alternative), usable on a phone. Each page links its downloads and shows the GraphQL
 //! query that fetches the same data.
 
+pub mod cells;
 pub mod chart;
 pub mod evaluation;
 pub mod feed;

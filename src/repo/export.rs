@@ -84,21 +84,30 @@ pub async fn snapshot(
     let mut values = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.is_in(indicator_order.clone()))
         .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
-        .filter(indicator_value::Column::Breakdown.eq(""))
         .order_by_asc(indicator_value::Column::IndicatorId)
         .order_by_asc(indicator_value::Column::Year)
+        .order_by_asc(indicator_value::Column::Breakdown)
         .order_by_asc(indicator_value::Column::Version)
         .all(db)
         .await?;
-    // The newest published value of each year is the series' (as `Indicator.series`).
+    // The newest published value of each year and cell: the total's is the series' (as
+    // `Indicator.series`), each cell's the breakdown's.
     values.reverse();
-    values.dedup_by_key(|v| (v.indicator_id, v.year));
+    values.dedup_by(|a, b| {
+        (a.indicator_id, a.year, &a.breakdown) == (b.indicator_id, b.year, &b.breakdown)
+    });
     let position: HashMap<i32, usize> = indicator_order
         .iter()
         .enumerate()
         .map(|(n, id)| (*id, n))
         .collect();
-    values.sort_by_key(|v| (position.get(&v.indicator_id).copied(), v.year));
+    values.sort_by(|a, b| {
+        (position.get(&a.indicator_id), a.year, &a.breakdown).cmp(&(
+            position.get(&b.indicator_id),
+            b.year,
+            &b.breakdown,
+        ))
+    });
     let mut links: Vec<goal_department::Model> = goal_department::Entity::find()
         .filter(goal_department::Column::GoalId.is_in(goals.keys().copied()))
         .all(db)
@@ -163,7 +172,10 @@ pub struct IndicatorView {
         Assessment,
         Vec<crate::rules::progress::Point>,
     )>,
+    /// Published totals, by year and version.
     pub values: Vec<indicator_value::Model>,
+    /// Published values of breakdown cells, by year and version.
+    pub cells: Vec<indicator_value::Model>,
     pub series: Vec<crate::rules::progress::Point>,
     pub plans: HashMap<i32, plan::Model>,
     pub departments: HashMap<i32, department::Model>,
@@ -197,21 +209,25 @@ pub async fn indicator_view(
             (t, a, path)
         })
         .collect();
-    let values = indicator_value::Entity::find()
+    let (values, cells): (Vec<_>, Vec<_>) = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.eq(id))
         .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
-        .filter(indicator_value::Column::Breakdown.eq(""))
         .order_by_asc(indicator_value::Column::Year)
         .order_by_asc(indicator_value::Column::Version)
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .partition(|v| v.breakdown.is_empty());
     let plans = super::plans(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
     let departments = department::Entity::find()
-        .filter(department::Column::Id.is_in(values.iter().filter_map(|v| v.department_id)))
+        .filter(
+            department::Column::Id
+                .is_in(values.iter().chain(&cells).filter_map(|v| v.department_id)),
+        )
         .all(db)
         .await?
         .into_iter()
@@ -226,6 +242,7 @@ pub async fn indicator_view(
         indicator,
         targets,
         values,
+        cells,
         series,
         plans,
         departments,

@@ -6,9 +6,12 @@
 use plangraph::auth::UserRole;
 use serde_json::{json, Value};
 
+use crate::downloads::{column, get, read_csv};
 use crate::on_both_backends;
+use crate::python;
 use crate::support::{code, TestApp};
-use crate::workflow::{login, user, REVIEW};
+use crate::upload::plain;
+use crate::workflow::{login, scalar, user, REVIEW};
 
 const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $b: [BreakdownInput!]) { submitValue(input: { indicatorId: $i, year: $y, value: $v, breakdown: $b }) { value { id status version value breakdown { dimension code label } } } }";
 const CHECKS: &str =
@@ -165,6 +168,17 @@ on_both_backends!(
             node["breakdownCoverage"],
             json!([{ "breakdown": [{ "code": "F" }], "years": [2021] }, { "breakdown": [{ "code": "M" }], "years": [2021] }])
         );
+        // The indicator's page shows the cells and compares the sexes.
+        let page = get(
+            &app,
+            &format!("/indicators/{}", infant.as_str().unwrap_or_default()),
+            &[],
+        )
+        .await;
+        let html = String::from_utf8(page.body).unwrap_or_default();
+        assert!(html.contains(r#"<h2>分组数值</h2>"#), "{html}");
+        assert!(html.contains(r#"<tr><td class="n">2021</td><td>女</td><td class="n">2‰</td></tr><tr><td class="n">2021</td><td>男</td><td class="n">2.5‰</td></tr>"#), "{html}");
+        assert!(html.contains(r#"<tr><td class="n">2021</td><td class="n">2</td><td class="n">2.5</td><td class="n">-0.5</td><td>0.8（有利于女性）</td></tr>"#), "{html}");
         // A cell a reader names wrongly is a clear error.
         let body = app
             .query(&format!(
@@ -251,6 +265,127 @@ on_both_backends!(
                 ],
                 "series": [{ "year": 2021, "value": 12.0 }] }),
             "{body}"
+        );
+    }
+);
+
+/// The department's template for 2025 as CSV records (header first).
+async fn template(app: &TestApp, token: &str, py: &std::path::PathBuf) -> Vec<Vec<String>> {
+    let auth = format!("Bearer {token}");
+    let f = get(
+        app,
+        "/templates/县卫健局/2025.csv",
+        &[("authorization", &auth)],
+    )
+    .await;
+    let (header, rows) = read_csv(py, &f.body);
+    std::iter::once(header).chain(rows).collect()
+}
+
+fn to_csv(records: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for r in records {
+        writer.write_record(r).unwrap_or_else(|e| panic!("{e}"));
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+on_both_backends!(
+    figures_by_breakdown_go_round_a_template_and_the_downloads,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let Some(py) = python::python().await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
+
+        // The template has a row for girls and one for boys under the total: fill all three.
+        let mut records = template(&app, &ann, &py).await;
+        let (name, value, cell) = (
+            column(&records[0], "indicator"),
+            column(&records[0], "value"),
+            column(&records[0], "breakdown"),
+        );
+        for (row, figure, key) in [
+            ("婴儿死亡率", "2.3", ""),
+            ("婴儿死亡率（女）", "2.0", "SEX=F"),
+            ("婴儿死亡率（男）", "2.5", "SEX=M"),
+        ] {
+            let r = records
+                .iter_mut()
+                .find(|r| r[name] == row)
+                .unwrap_or_else(|| panic!("no row {row}"));
+            assert_eq!(r[cell], key);
+            r[value] = figure.into();
+        }
+        let (status, body) = plain(&app, Some(&ann), &to_csv(&records), false).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            (&body["imported"], &body["stored"]),
+            (&json!(3), &json!(true)),
+            "{body}"
+        );
+        let stored = "SELECT COUNT(*) FROM indicator_value WHERE origin = 'submission' AND year = 2025 \
+                      AND ((breakdown = '' AND value = 2.3) OR (breakdown = 'SEX=F' AND value = 2.0) \
+                      OR (breakdown = 'SEX=M' AND value = 2.5))";
+        assert_eq!(scalar(&app, stored).await, 3);
+        // The same file again changes nothing; the template now shows what waits for review.
+        let (_, body) = plain(&app, Some(&ann), &to_csv(&records), false).await;
+        assert_eq!(body["imported"], 0, "{body}");
+        let again = template(&app, &ann, &py).await;
+        let girls = again
+            .iter()
+            .find(|r| r[name] == "婴儿死亡率（女）")
+            .unwrap_or_else(|| panic!("no girls' row"));
+        assert_eq!(
+            (
+                girls[value].as_str(),
+                girls[column(&again[0], "status")].as_str()
+            ),
+            ("2", "SUBMITTED")
+        );
+
+        let body = app
+            .query_as(
+                Some(&dai),
+                "{ reportedValues(filter: { status: SUBMITTED }) { nodes { id } } }",
+                json!({}),
+            )
+            .await;
+        for node in body["data"]["reportedValues"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let done = approve(&app, &dai, &node["id"], None).await;
+            assert!(done["errors"].is_null(), "{done}");
+        }
+
+        // values.csv: one tidy row per cell, the total marked _T in every dimension.
+        let f = get(&app, "/downloads/health/values.csv", &[]).await;
+        let (h, rows) = read_csv(&py, &f.body);
+        let of = |n: &str| column(&h, n);
+        let infant: Vec<Vec<&str>> = rows
+            .iter()
+            .filter(|r| r[of("indicator")] == "婴儿死亡率" && r[of("year")] == "2025")
+            .map(|r| {
+                ["value", "sex", "age", "urbanisation", "department"]
+                    .iter()
+                    .map(|c| r[of(c)].as_str())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            infant,
+            [
+                ["2.3", "_T", "_T", "_T", "县卫健局"],
+                ["2", "F", "_T", "_T", "县卫健局"],
+                ["2.5", "M", "_T", "_T", "县卫健局"]
+            ]
         );
     }
 );

@@ -166,12 +166,12 @@ on_both_backends!(
             Some("text/csv; charset=utf-8")
         );
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines[0], "indicator_id,indicator,unit,year,value,origin,year_inferred,department,source_line,as_written");
+        assert_eq!(lines[0], "indicator_id,indicator,unit,year,value,origin,year_inferred,department,source_line,as_written,sex,age,urbanisation");
         assert_eq!(lines.len(), 2, "{csv}");
         // (the 2020 of this figure is read from the sentence's context: inferred)
         assert_eq!(
             lines[1],
-            format!("{id},婴儿死亡率,‰,2020,2.27,DOCUMENT,true,,456,2.27‰")
+            format!("{id},婴儿死亡率,‰,2020,2.27,DOCUMENT,true,,456,2.27‰,_T,_T,_T")
         );
         assert_eq!(html(&app, "/indicators/not-an-id/values.csv").await.0, 404);
 
