@@ -33,6 +33,20 @@ impl Cell {
             .map(|(_, c)| c.as_str())
     }
 
+    /// Each code's label in a measure's declaration (女, 不满1岁), in key order; a code the
+    /// declaration does not have is its own label.
+    pub fn labels<'a>(&'a self, declared: Option<&'a Declared>) -> Vec<&'a str> {
+        self.0
+            .iter()
+            .map(|(d, code)| {
+                declared
+                    .and_then(|x| x.codelist(*d))
+                    .and_then(|l| l.label(code))
+                    .unwrap_or(code)
+            })
+            .collect()
+    }
+
     /// The key the store keeps.
     pub fn key(&self) -> String {
         self.0

@@ -113,19 +113,28 @@ pub fn given(input: Option<&[BreakdownInput]>) -> Vec<(breakdowns::Dimension, St
 /// The parts of a stored cell key, labelled from the declaration of its measure; a code the
 /// declaration no longer has keeps its code as label.
 pub fn parts_of(key: &str, measure: &str) -> Vec<BreakdownPart> {
-    let declared = breakdowns::of(measure);
-    Cell::parse(key)
-        .unwrap_or_default()
-        .codes()
+    let cell = Cell::parse(key).unwrap_or_default();
+    let labels = cell.labels(breakdowns::of(measure));
+    cell.codes()
         .iter()
-        .map(|(dimension, code)| BreakdownPart {
+        .zip(labels)
+        .map(|((dimension, code), label)| BreakdownPart {
             dimension: (*dimension).into(),
             code: code.clone(),
-            label: declared
-                .and_then(|d| d.codelist(*dimension))
-                .and_then(|l| l.label(code))
-                .unwrap_or(code)
-                .to_string(),
+            label: label.to_string(),
         })
         .collect()
+}
+
+/// The cell of a stored value, labelled from its indicator's declaration; empty for a total.
+pub async fn parts_of_value(
+    ctx: &async_graphql::Context<'_>,
+    value: &entity::indicator_value::Model,
+) -> crate::error::ApiResult<Vec<BreakdownPart>> {
+    if value.breakdown.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id = value.indicator_id;
+    let indicator = super::load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
+    Ok(parts_of(&value.breakdown, &indicator.name))
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object};
 use entity::indicator_value;
 
-use super::breakdown::{parts_of, BreakdownPart};
+use super::breakdown::{parts_of_value, BreakdownPart};
 use super::department::Department;
 use super::enums::{Comparator, ValueOrigin};
 use super::load_one;
@@ -60,12 +60,7 @@ impl IndicatorValue {
     /// The cell of a declared breakdown it is for (`SEX` `F`); empty for the total, which the
     /// series and the targets use.
     async fn breakdown(&self, ctx: &Context<'_>) -> ApiResult<Vec<BreakdownPart>> {
-        if self.0.breakdown.is_empty() {
-            return Ok(Vec::new());
-        }
-        let id = self.0.indicator_id;
-        let indicator = load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
-        Ok(parts_of(&self.0.breakdown, &indicator.name))
+        parts_of_value(ctx, &self.0).await
     }
 
     /// Version within the indicator, year and cell: the highest published one of the total is

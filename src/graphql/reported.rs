@@ -5,7 +5,7 @@ use async_graphql::{Context, Enum, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::{audit_log, indicator_value};
 
-use super::breakdown::{parts_of, BreakdownPart};
+use super::breakdown::{parts_of_value, BreakdownPart};
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
@@ -77,12 +77,7 @@ impl ReportedValue {
 
     /// The cell of a declared breakdown it is for (`SEX` `F`); empty for the total.
     async fn breakdown(&self, ctx: &Context<'_>) -> ApiResult<Vec<BreakdownPart>> {
-        if self.0.breakdown.is_empty() {
-            return Ok(Vec::new());
-        }
-        let id = self.0.indicator_id;
-        let indicator = load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
-        Ok(parts_of(&self.0.breakdown, &indicator.name))
+        parts_of_value(ctx, &self.0).await
     }
 
     /// The statistics bureau's data-quality checks (质量审核) on the value, against the

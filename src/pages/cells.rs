@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{esc, num};
-use crate::breakdowns::{self, Aggregation, Cell, Dimension};
+use crate::breakdowns::{self, Aggregation, Dimension};
 use crate::repo::cells::newest;
 use crate::repo::export::IndicatorView;
 use crate::rules::breakdown::{gap, small, Favours};
@@ -26,7 +26,7 @@ pub fn section(v: &IndicatorView, unit: &str) -> String {
             let _ = write!(
                 b,
                 r#"<tr><td class="n">{year}</td><td>{}</td><td class="n">{}{}</td></tr>"#,
-                esc(&label(declared, &cell)),
+                esc(&cell.labels(declared).join("，")),
                 num(value.value),
                 esc(unit)
             );
@@ -35,21 +35,6 @@ pub fn section(v: &IndicatorView, unit: &str) -> String {
     b.push_str("</tbody></table></div>");
     b.push_str(&parity(v, &years));
     b
-}
-
-/// A cell's labels: 女, 不满1岁, 女，城镇.
-fn label(declared: Option<&breakdowns::Declared>, cell: &Cell) -> String {
-    let labels: Vec<&str> = cell
-        .codes()
-        .iter()
-        .map(|(d, code)| {
-            declared
-                .and_then(|x| x.codelist(*d))
-                .and_then(|l| l.label(code))
-                .unwrap_or(code)
-        })
-        .collect();
-    labels.join("，")
 }
 
 /// The sexes compared, year by year, where both were published.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use entity::{department, indicator_value};
+use entity::indicator_value;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::breakdowns::consistency::{Figure, Finding};
@@ -75,24 +75,6 @@ pub async fn live(
         .await
 }
 
-/// The names of the departments that reported `values`.
-pub async fn department_names(
-    db: &impl ConnectionTrait,
-    values: &[&indicator_value::Model],
-) -> Result<HashMap<i32, String>, sea_orm::DbErr> {
-    let ids: Vec<i32> = values.iter().filter_map(|v| v.department_id).collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(department::Entity::find()
-        .filter(department::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect())
-}
-
 /// A value as the consistency rules see it: its number and where it came from (文件 for the
 /// document's figure, else the reporting department's name).
 pub fn figure(v: &indicator_value::Model, names: &HashMap<i32, String>) -> Figure {
@@ -124,7 +106,7 @@ pub async fn consistency(
     }
     let mut all: Vec<&indicator_value::Model> = found.cells.iter().map(|(_, v)| *v).collect();
     all.extend(found.total);
-    let names = department_names(db, &all).await?;
+    let names = super::departments::names(db, all.iter().filter_map(|v| v.department_id)).await?;
     let cells: Vec<(Cell, Figure)> = found
         .cells
         .iter()

@@ -2,7 +2,9 @@
 
 use entity::{department, department_alias};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::page::{self, Keyset, Page, PageArgs, SortKey};
 use crate::domain::DepartmentKind;
@@ -14,6 +16,26 @@ pub struct DepartmentFilter {
     pub kind: Option<DepartmentKind>,
     /// A substring of the canonical name or of any published spelling.
     pub text: Option<String>,
+}
+
+/// The names of departments by id (ids may repeat).
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, DbErr> {
+    let mut ids: Vec<i32> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(department::Entity::find()
+        .filter(department::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect())
 }
 
 /// One page of the departments a filter selects, by canonical name.

@@ -33,16 +33,7 @@ async fn names(
     db: &impl ConnectionTrait,
     rows: &[&self_assessment::Model],
 ) -> Result<HashMap<i32, String>, AppError> {
-    let mut ids: Vec<i32> = rows.iter().map(|r| r.department_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(department::Entity::find()
-        .filter(department::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect())
+    Ok(super::departments::names(db, rows.iter().map(|r| r.department_id)).await?)
 }
 
 fn named(names: &HashMap<i32, String>, row: self_assessment::Model) -> Assessed {

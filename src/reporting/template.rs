@@ -156,16 +156,7 @@ fn row(o: &Obligation) -> TemplateRow {
 fn named(o: &Obligation) -> String {
     let declared = crate::breakdowns::of(&o.indicator.name);
     let cell = crate::breakdowns::Cell::parse(&o.cell).unwrap_or_default();
-    let labels: Vec<&str> = cell
-        .codes()
-        .iter()
-        .map(|(d, code)| {
-            declared
-                .and_then(|x| x.codelist(*d))
-                .and_then(|l| l.label(code))
-                .unwrap_or(code)
-        })
-        .collect();
+    let labels = cell.labels(declared);
     if labels.is_empty() {
         o.indicator.name.clone()
     } else {
