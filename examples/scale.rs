@@ -2,7 +2,8 @@
 //! imports the bundled document if it is empty, and copies its indicators and targets until
 //! the store holds FACTOR times them, with ten published yearly values per copy
 //! (`plangraph::import::scale`). Run with `cargo run --release --example scale [FACTOR]`
-//! (default 100) on a store made for measuring: the copies are not the document's.
+//! (default 100) on a store made for measuring: the copies are not the document's. With
+//! BREAKDOWNS=1 a quarter of the indicators also get values by sex and urban/rural.
 
 use plangraph::config::Settings;
 
@@ -24,5 +25,9 @@ async fn main() -> anyhow::Result<()> {
         scaled.values,
         started.elapsed().as_secs_f64()
     );
+    if std::env::var("BREAKDOWNS").is_ok_and(|v| v == "1") {
+        let added = plangraph::import::scale::add_breakdowns(&db).await?;
+        println!("{added} values by breakdown on a quarter of the indicators");
+    }
     Ok(())
 }
