@@ -942,6 +942,7 @@ INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000019_eva
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261206_000020_self_assessment', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261207_000021_monitored', 0);
 INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261207_000022_value_breakdown', 0);
+INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20261207_000023_value_cells_index', 0);
 SELECT pg_catalog.setval('app_user_id_seq', 1, false);
 SELECT pg_catalog.setval('audit_log_id_seq', 1, false);
 SELECT pg_catalog.setval('department_alias_id_seq', 1, false);
@@ -1144,7 +1145,7 @@ CREATE INDEX idx_value_event_indicator ON value_event USING btree (indicator_id,
 CREATE INDEX idx_value_event_value ON value_event USING btree (value_id);
 CREATE INDEX idx_value_indicator_year ON indicator_value USING btree (indicator_id, year, status);
 CREATE UNIQUE INDEX idx_value_slot_version ON indicator_value USING btree (indicator_id, year, breakdown, version);
-CREATE INDEX idx_value_status_indicator ON indicator_value USING btree (status, indicator_id, year);
+CREATE INDEX idx_value_status_indicator ON indicator_value USING btree (status, indicator_id, breakdown, year);
 CREATE INDEX publication_at ON publication USING btree (at_us);
 CREATE UNIQUE INDEX self_assessment_one_per_round ON self_assessment USING btree (kind, through_year, target_id, department_id);
 CREATE UNIQUE INDEX ux_item_position ON evaluation_item USING btree (evaluation_id, ordinal);

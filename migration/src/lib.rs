@@ -23,6 +23,7 @@ mod m20261206_000019_evaluation_as_of;
 mod m20261206_000020_self_assessment;
 mod m20261207_000021_monitored;
 mod m20261207_000022_value_breakdown;
+mod m20261207_000023_value_cells_index;
 
 pub mod applied;
 pub mod baseline;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_self_assessment::Migration),
             Box::new(m20261207_000021_monitored::Migration),
             Box::new(m20261207_000022_value_breakdown::Migration),
+            Box::new(m20261207_000023_value_cells_index::Migration),
         ]
     }
 }
