@@ -1,11 +1,12 @@
 //! The indicator page's figures by breakdown: each year's published cells beside the total,
 //! and, where both sexes are published, the gap between them (parity index, who it favours).
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{esc, num};
 use crate::breakdowns::{self, Aggregation, Dimension};
-use crate::repo::cells::newest;
+use crate::repo::cells::{newest_by_year, Figures};
 use crate::repo::export::IndicatorView;
 use crate::rules::breakdown::{gap, small, Favours};
 
@@ -15,14 +16,12 @@ pub fn section(v: &IndicatorView, unit: &str) -> String {
         return String::new();
     }
     let declared = breakdowns::of(&v.indicator.name);
-    let mut years: Vec<i32> = v.cells.iter().map(|c| c.year).collect();
-    years.sort_unstable();
-    years.dedup();
+    let years = newest_by_year(&v.cells);
     let mut b = String::from(
         r#"<h2>分组数值</h2><div class="table" tabindex="0" role="region" aria-label="按性别、年龄或城乡公布的数值"><table><caption>按性别、年龄或城乡公布的数值</caption><thead><tr><th scope="col">年份</th><th scope="col">分组</th><th scope="col">数值</th></tr></thead><tbody>"#,
     );
-    for year in &years {
-        for (cell, value) in newest(&v.cells, *year).cells {
+    for (year, found) in &years {
+        for (cell, value) in &found.cells {
             let _ = write!(
                 b,
                 r#"<tr><td class="n">{year}</td><td>{}</td><td class="n">{}{}</td></tr>"#,
@@ -38,13 +37,12 @@ pub fn section(v: &IndicatorView, unit: &str) -> String {
 }
 
 /// The sexes compared, year by year, where both were published.
-fn parity(v: &IndicatorView, years: &[i32]) -> String {
+fn parity(v: &IndicatorView, years: &BTreeMap<i32, Figures<'_>>) -> String {
     let Some(declared) = breakdowns::of(&v.indicator.name) else {
         return String::new();
     };
     let mut rows = String::new();
-    for year in years {
-        let found = newest(&v.cells, *year);
+    for (year, found) in years {
         let of = |code: &str| {
             found
                 .cells

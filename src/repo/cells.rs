@@ -36,6 +36,30 @@ pub fn newest(values: &[indicator_value::Model], year: i32) -> Figures<'_> {
     Figures { total, cells }
 }
 
+/// [`newest`] for every year `values` has, in one pass over them.
+pub fn newest_by_year(values: &[indicator_value::Model]) -> BTreeMap<i32, Figures<'_>> {
+    let mut slots: BTreeMap<(i32, &str), &indicator_value::Model> = BTreeMap::new();
+    for v in values {
+        let slot = slots.entry((v.year, v.breakdown.as_str())).or_insert(v);
+        if v.version > slot.version {
+            *slot = v;
+        }
+    }
+    let mut out: BTreeMap<i32, Figures<'_>> = BTreeMap::new();
+    for ((year, key), v) in slots {
+        let figures = out.entry(year).or_default();
+        if key.is_empty() {
+            figures.total = Some(v);
+        } else if let Ok(cell) = Cell::parse(key) {
+            figures.cells.push((cell, v));
+        }
+    }
+    for figures in out.values_mut() {
+        figures.cells.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    out
+}
+
 /// Every cell ever published for an indicator, with the years it has a value for, in key
 /// order (the total left out).
 pub fn coverage(values: &[indicator_value::Model]) -> Vec<(Cell, Vec<i32>)> {

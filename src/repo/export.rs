@@ -209,15 +209,18 @@ pub async fn indicator_view(
             (t, a, path)
         })
         .collect();
-    let (values, cells): (Vec<_>, Vec<_>) = indicator_value::Entity::find()
-        .filter(indicator_value::Column::IndicatorId.eq(id))
-        .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
-        .order_by_asc(indicator_value::Column::Year)
-        .order_by_asc(indicator_value::Column::Version)
-        .all(db)
-        .await?
-        .into_iter()
-        .partition(|v| v.breakdown.is_empty());
+    // Decoded by position: with figures by breakdown the page reads five times the rows.
+    let (values, cells): (Vec<_>, Vec<_>) = super::rows::all(
+        db,
+        indicator_value::Entity::find()
+            .filter(indicator_value::Column::IndicatorId.eq(id))
+            .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
+            .order_by_asc(indicator_value::Column::Year)
+            .order_by_asc(indicator_value::Column::Version),
+    )
+    .await?
+    .into_iter()
+    .partition(|v| v.breakdown.is_empty());
     let plans = super::plans(db)
         .await?
         .into_iter()
