@@ -389,3 +389,95 @@ on_both_backends!(
         );
     }
 );
+
+/// xorshift64*: generated arguments, reproducible from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n.max(1)
+    }
+}
+
+/// Whether 婴儿死亡率 (by SEX F/M and URBANISATION U/R) has the cell `given` names.
+fn names_a_cell(given: &[(&str, String)]) -> bool {
+    let codes = |d: &str| match d {
+        "SEX" => ["F", "M", "_T"].as_slice(),
+        "URBANISATION" => ["U", "R", "_T"].as_slice(),
+        _ => [].as_slice(),
+    };
+    given.len() <= 3
+        && given.iter().all(|(d, c)| {
+            codes(d).contains(&c.as_str()) && given.iter().filter(|(e, _)| e == d).count() == 1
+        })
+}
+
+on_both_backends!(
+    generated_breakdown_arguments_are_answered_or_refused_and_the_server_still_serves,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let infant = indicator(&app, "婴儿死亡率").await;
+        let id = infant.as_str().unwrap_or_default().to_string();
+        let seed = std::env::var("PLANGRAPH_FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Rng(seed);
+        for case in 0..40 {
+            let len = [0, 1, 2, 3, 4, 60, 3000][rng.below(7)];
+            let given: Vec<(&str, String)> = (0..len)
+                .map(|_| {
+                    let dimension = ["SEX", "AGE", "URBANISATION"][rng.below(3)];
+                    let code = match rng.below(5) {
+                        0 => "F".to_string(),
+                        1 => "_T".to_string(),
+                        2 => "U".to_string(),
+                        3 => "Y_LT1".to_string(),
+                        _ => "\u{202e}码".repeat(rng.below(400)),
+                    };
+                    (dimension, code)
+                })
+                .collect();
+            let list: Vec<String> = given
+                .iter()
+                .map(|(d, c)| format!(r#"{{ dimension: {d}, code: "{c}" }}"#))
+                .collect();
+            let query = format!(
+                r#"{{ node(id: "{id}") {{ ... on Indicator {{ series(breakdown: [{l}]) {{ year }} values(breakdown: [{l}]) {{ year }} }} }} }}"#,
+                l = list.join(", ")
+            );
+            let body = app.query(&query).await;
+            let sent = serde_json::to_vec(&json!({ "query": query })).map_or(0, |b| b.len());
+            let expected = if sent > 64 * 1024 {
+                "PAYLOAD_TOO_LARGE"
+            } else if names_a_cell(&given) {
+                ""
+            } else {
+                "BAD_USER_INPUT"
+            };
+            if expected.is_empty() {
+                assert!(
+                    body["errors"].is_null(),
+                    "case {case} ({len} codes): {body}"
+                );
+                assert!(
+                    body["data"]["node"]["series"].is_array(),
+                    "case {case}: {body}"
+                );
+            } else {
+                assert_eq!(
+                    code(&body),
+                    expected,
+                    "case {case} ({len} codes, {sent} bytes): {body}"
+                );
+            }
+        }
+        let body = app.query("{ plans { code } }").await;
+        assert_eq!(body["data"]["plans"][0]["code"], "women", "{body}");
+    }
+);
