@@ -93,17 +93,5 @@ for store in sqlite postgres; do
   echo
   echo "| query | p50 now | p50 asOf | ratio | p99 now | p99 asOf | ratio |"
   echo "|---|---|---|---|---|---|---|"
-  python3 - "$work/results" "${order[@]}" <<'PY'
-import statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    side, name, p50, p99 = line.split()
-    rows.setdefault((side, name), []).append((float(p50), float(p99)))
-def median(side, name, i):
-    return statistics.median(r[i] for r in rows[(side, name)])
-for name in sys.argv[2:]:
-    n50, a50 = median("now", name, 0), median("asof", name, 0)
-    n99, a99 = median("now", name, 1), median("asof", name, 1)
-    print(f"| {name} | {n50:.2f} | {a50:.2f} | {a50/n50:.2f} | {n99:.2f} | {a99:.2f} | {a99/n99:.2f} |")
-PY
+  median_rows "$work/results" now asof "${order[@]}"
 done

@@ -84,17 +84,5 @@ print(next(n["id"] for n in nodes if n["breakdownCoverage"]))')
   echo "### $store: one connection, cache off, 100× with breakdowns on a quarter of the indicators vs 100× (ms; medians of $rounds interleaved rounds of $DURATION)"
   echo "| read path | p50 100× | p50 with breakdowns | ratio | p99 100× | p99 with breakdowns | ratio |"
   echo "|---|---|---|---|---|---|---|"
-  python3 - "$work/results" "${order[@]}" <<'PY'
-import statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    side, name, p50, p99 = line.split()
-    rows.setdefault((side, name), []).append((float(p50), float(p99)))
-def median(side, name, i):
-    return statistics.median(r[i] for r in rows[(side, name)])
-for name in sys.argv[2:]:
-    b50, s50 = median("plain", name, 0), median("cells", name, 0)
-    b99, s99 = median("plain", name, 1), median("cells", name, 1)
-    print(f"| {name} | {b50:.2f} | {s50:.2f} | {s50/b50:.2f} | {b99:.2f} | {s99:.2f} | {s99/b99:.2f} |")
-PY
+  median_rows "$work/results" plain cells "${order[@]}"
 done

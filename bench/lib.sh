@@ -79,3 +79,22 @@ load() {
   [ -z "$non2xx" ] || { echo "$2: $non2xx non-2xx answers" >&2; exit 1; }
   echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
 }
+
+# The Markdown rows of a paired run: from $1 (lines "side path p50 p99", one per round), per path
+# $4…, the medians over the rounds of p50 and p99 on side $2 and side $3, and $3 / $2.
+median_rows() {
+  python3 - "$@" <<'PY'
+import statistics, sys
+path, one, other = sys.argv[1:4]
+rows = {}
+for line in open(path):
+    side, name, p50, p99 = line.split()
+    rows.setdefault((side, name), []).append((float(p50), float(p99)))
+def median(side, name, i):
+    return statistics.median(r[i] for r in rows[(side, name)])
+for name in sys.argv[4:]:
+    a50, b50 = median(one, name, 0), median(other, name, 0)
+    a99, b99 = median(one, name, 1), median(other, name, 1)
+    print(f"| {name} | {a50:.2f} | {b50:.2f} | {b50/a50:.2f} | {a99:.2f} | {b99:.2f} | {b99/a99:.2f} |")
+PY
+}

@@ -98,17 +98,5 @@ for store in sqlite postgres; do
   echo "### $store: one connection, cache off, ${factor}× vs base (ms; medians of $rounds interleaved rounds of $DURATION)"
   echo "| read path | p50 base | p50 ${factor}× | ratio | p99 base | p99 ${factor}× | ratio |"
   echo "|---|---|---|---|---|---|---|"
-  python3 - "$work/results" "${order[@]}" <<'PY'
-import statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    side, name, p50, p99 = line.split()
-    rows.setdefault((side, name), []).append((float(p50), float(p99)))
-def median(side, name, i):
-    return statistics.median(r[i] for r in rows[(side, name)])
-for name in sys.argv[2:]:
-    b50, s50 = median("base", name, 0), median("scaled", name, 0)
-    b99, s99 = median("base", name, 1), median("scaled", name, 1)
-    print(f"| {name} | {b50:.2f} | {s50:.2f} | {s50/b50:.2f} | {b99:.2f} | {s99:.2f} | {s99/b99:.2f} |")
-PY
+  median_rows "$work/results" base scaled "${order[@]}"
 done
