@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::downloads::{column, get, read_csv};
 use crate::on_both_backends;
 use crate::python;
+use crate::quality::indicator;
 use crate::support::{code, TestApp};
 use crate::upload::plain;
 use crate::workflow::{login, scalar, user, REVIEW};
@@ -16,21 +17,6 @@ use crate::workflow::{login, scalar, user, REVIEW};
 const SUBMIT: &str = "mutation($i: ID!, $y: Int!, $v: Float!, $b: [BreakdownInput!]) { submitValue(input: { indicatorId: $i, year: $y, value: $v, breakdown: $b }) { value { id status version value breakdown { dimension code label } } } }";
 const CHECKS: &str =
     "query($id: ID!) { reportedValue(id: $id) { checks { code severity message } } }";
-
-async fn indicator(app: &TestApp, name: &str) -> Value {
-    let body = app
-        .query(&format!(
-            r#"{{ indicators(filter: {{ text: "{name}" }}) {{ nodes {{ id name }} }} }}"#
-        ))
-        .await;
-    body["data"]["indicators"]["nodes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|n| n["name"] == name)
-        .map(|n| n["id"].clone())
-        .unwrap_or_else(|| panic!("no {name}: {body}"))
-}
 
 fn sex(code: &str) -> Value {
     json!([{ "dimension": "SEX", "code": code }])

@@ -13,7 +13,8 @@ const CHECKS: &str =
     "query($id: ID!) { reportedValue(id: $id) { value checks { code severity message } } }";
 const WARNINGS: &str = r#"{ earlyWarnings(planCode: "health", first: 100) { nodes { indicator { name } warnings { kind year reason } } } }"#;
 
-async fn indicator(app: &TestApp, name: &str) -> Value {
+/// The global ID of the indicator named exactly `name`.
+pub(crate) async fn indicator(app: &TestApp, name: &str) -> Value {
     let body = app
         .query(&format!(
             r#"{{ indicators(filter: {{ text: "{name}" }}) {{ nodes {{ id name }} }} }}"#
