@@ -96,11 +96,17 @@ impl TypeTable {
                             sizes.most_input_fields = sizes.most_input_fields.max(i.fields.len());
                             continue;
                         }
-                        TypeKind::Union(_) | TypeKind::Scalar => continue,
+                        TypeKind::Union(u) => {
+                            sizes.possible += u.members.len();
+                            continue;
+                        }
+                        TypeKind::Scalar => continue,
                     };
                     sizes.with_fields += 1;
                     sizes.fields += fields.len();
                     sizes.interfaces += implements;
+                    // An object is a possible type of each interface it implements.
+                    sizes.possible += implements;
                     sizes.most_fields = sizes.most_fields.max(fields.len());
                     sizes.most_interfaces = sizes.most_interfaces.max(implements);
                     for field in fields {
@@ -157,8 +163,9 @@ impl TypeTable {
                 ("__Schema", "directives") => sizes.directives.max(builtin_directives),
                 ("__Type", "fields") => average(sizes.fields, sizes.with_fields),
                 ("__Type", "interfaces") => average(sizes.interfaces, sizes.with_fields),
-                // An interface's possible types: at most every type with fields.
-                ("__Type", "possibleTypes") => sizes.with_fields.max(1),
+                // Every interface's and union's possible types together: one per
+                // implementation and one per member.
+                ("__Type", "possibleTypes") => average(sizes.possible, sizes.with_fields),
                 ("__Type", "enumValues") => average(sizes.enum_values, sizes.enums),
                 ("__Type", "inputFields") => average(sizes.input_fields, sizes.inputs),
                 _ => average(sizes.args, sizes.with_args),
@@ -219,6 +226,8 @@ pub(super) struct IntrospectionSizes {
     pub(super) inputs: usize,
     pub(super) input_fields: usize,
     pub(super) interfaces: usize,
+    /// Implementations of interfaces and members of unions: all `possibleTypes` together.
+    pub(super) possible: usize,
     /// The longest of each list on one type, for a type reached one at a time (a field's
     /// type), where any type may be the one.
     pub(super) most_fields: usize,
