@@ -250,13 +250,13 @@ async fn bring_up(
         return Ok(false);
     }
     upgrade(db, bundled).await?;
-    // A store of this data model written before statuses were stored (or by rules that have
-    // changed since) holds statuses the rules would not give, or no tally of them: restate
-    // them (writes only what differs; a few milliseconds on the document). One transaction:
-    // the tally is recounted under a lock that only a transaction holds.
+    // Statuses stored by older rules (or none, or no tally) are restated (only what differs),
+    // and declarations the store lacks are seeded; one transaction, as the tally is recounted
+    // under a lock that only a transaction holds.
     let txn = db.begin().await?;
     let restated =
         crate::service::statuses::restate(&txn, crate::service::statuses::Which::All).await?;
+    crate::service::declarations::seed(&txn).await?;
     migration::history::publish(&txn).await?;
     txn.commit().await?;
     if !restated.is_empty() {

@@ -9,6 +9,8 @@
 
 pub mod app_user;
 pub mod audit_log;
+pub mod breakdown_declaration;
+pub mod codelist;
 pub mod department;
 pub mod department_alias;
 pub mod document;

@@ -24,6 +24,7 @@ mod m20261206_000020_self_assessment;
 mod m20261207_000021_monitored;
 mod m20261207_000022_value_breakdown;
 mod m20261207_000023_value_cells_index;
+mod m20261207_000024_breakdown_declarations;
 
 pub mod applied;
 pub mod baseline;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_monitored::Migration),
             Box::new(m20261207_000022_value_breakdown::Migration),
             Box::new(m20261207_000023_value_cells_index::Migration),
+            Box::new(m20261207_000024_breakdown_declarations::Migration),
         ]
     }
 }

@@ -116,7 +116,7 @@ impl Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::breakdowns::of;
+    use crate::breakdowns::bundled_of as of;
 
     fn given(codes: &[(Dimension, &str)]) -> Vec<(Dimension, String)> {
         codes.iter().map(|(d, c)| (*d, c.to_string())).collect()

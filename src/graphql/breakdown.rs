@@ -1,5 +1,5 @@
-//! `Breakdown`: a dimension an indicator is reported by (sex, age, urban/rural), as declared in
-//! `data/breakdowns.json` (`crate::breakdowns`).
+//! `Breakdown`: a dimension an indicator is reported by (sex, age, urban/rural), as the store
+//! declares it (`crate::breakdowns`, `repo::declarations`).
 
 use async_graphql::{Enum, InputObject, SimpleObject};
 
@@ -52,14 +52,17 @@ pub struct Breakdown {
     pub codes: Vec<BreakdownCode>,
 }
 
-/// What an indicator of this name is declared to be reported by; empty if nothing.
-pub fn breakdowns_of(name: &str) -> Vec<Breakdown> {
-    breakdowns::of(name).map_or_else(Vec::new, map)
+/// What an indicator is declared to be reported by, if anything (batched per level).
+pub async fn declared(
+    ctx: &async_graphql::Context<'_>,
+    indicator_id: i32,
+) -> crate::error::ApiResult<Option<Declared>> {
+    super::load_one_opt(ctx, crate::repo::batch::DeclarationOf(indicator_id)).await
 }
 
-/// The declared aggregation of an indicator of this name, if declared.
-pub fn aggregation_of(name: &str) -> Option<Aggregation> {
-    breakdowns::of(name).map(|d| d.aggregation.into())
+/// The dimensions of a declaration, with their codes; empty if nothing is declared.
+pub fn breakdowns(declared: Option<&Declared>) -> Vec<Breakdown> {
+    declared.map_or_else(Vec::new, map)
 }
 
 fn map(declared: &Declared) -> Vec<Breakdown> {
@@ -111,10 +114,10 @@ pub fn given(input: Option<&[BreakdownInput]>) -> Vec<(breakdowns::Dimension, St
 }
 
 /// The parts of a stored cell key, labelled from the declaration of its measure; a code the
-/// declaration no longer has keeps its code as label.
-pub fn parts_of(key: &str, measure: &str) -> Vec<BreakdownPart> {
+/// declaration does not have keeps its code as label.
+pub fn parts_of(key: &str, declared: Option<&Declared>) -> Vec<BreakdownPart> {
     let cell = Cell::parse(key).unwrap_or_default();
-    let labels = cell.labels(breakdowns::of(measure));
+    let labels = cell.labels(declared);
     cell.codes()
         .iter()
         .zip(labels)
@@ -134,7 +137,6 @@ pub async fn parts_of_value(
     if value.breakdown.is_empty() {
         return Ok(Vec::new());
     }
-    let id = value.indicator_id;
-    let indicator = super::load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
-    Ok(parts_of(&value.breakdown, &indicator.name))
+    let declared = declared(ctx, value.indicator_id).await?;
+    Ok(parts_of(&value.breakdown, declared.as_ref()))
 }

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use entity::{indicator, indicator_value, target};
 
-use super::breakdown::{parts_of, Aggregation, Breakdown, BreakdownInput, BreakdownPart};
+use super::breakdown::{Aggregation, Breakdown, BreakdownInput, BreakdownPart};
 use super::department::Department;
 use super::discrepancy::Discrepancy;
 use super::enums::{Direction, OrderDirection, Role};
@@ -81,17 +81,19 @@ impl Indicator {
         self.0.direction_inferred
     }
 
-    /// How its parts relate to its total, where `data/breakdowns.json` declares it reported by
-    /// sex, age or urban/rural; null where nothing is declared.
-    async fn aggregation(&self) -> Option<Aggregation> {
-        super::breakdown::aggregation_of(&self.0.name)
+    /// How its parts relate to its total, where it is declared reported by sex, age or
+    /// urban/rural (`declareBreakdowns`; a new store starts with `data/breakdowns.json`); null
+    /// where nothing is declared.
+    async fn aggregation(&self, ctx: &Context<'_>) -> ApiResult<Option<Aggregation>> {
+        let declared = super::breakdown::declared(ctx, self.0.id).await?;
+        Ok(declared.map(|d| d.aggregation.into()))
     }
 
-    /// The dimensions it is reported by (分性别、分年龄统计), with their codes, as
-    /// `data/breakdowns.json` declares; empty where nothing is declared. Values by breakdown
-    /// are not reported yet: every value is the total.
-    async fn breakdowns(&self) -> Vec<Breakdown> {
-        super::breakdown::breakdowns_of(&self.0.name)
+    /// The dimensions it is reported by (分性别、分年龄统计), with the codes of each, as
+    /// declared; empty where nothing is declared.
+    async fn breakdowns(&self, ctx: &Context<'_>) -> ApiResult<Vec<Breakdown>> {
+        let declared = super::breakdown::declared(ctx, self.0.id).await?;
+        Ok(super::breakdown::breakdowns(declared.as_ref()))
     }
 
     /// The plans that set a target for it or follow it without one (`monitoredBy`), in plan
@@ -142,7 +144,7 @@ impl Indicator {
         #[graphql(desc = "The cell (`[{ dimension: SEX, code: \"F\" }]`); none: the total.")]
         breakdown: Option<Vec<BreakdownInput>>,
     ) -> ApiResult<Vec<IndicatorValue>> {
-        let key = cells::key_of(&self.0, breakdown.as_deref())?;
+        let (key, _) = cells::key_of(ctx, &self.0, breakdown.as_deref()).await?;
         Ok(cells::published(ctx, &self.0, &key)
             .await?
             .into_iter()
@@ -163,13 +165,12 @@ impl Indicator {
         #[graphql(desc = "The cell (`[{ dimension: SEX, code: \"F\" }]`); none: the total.")]
         breakdown: Option<Vec<BreakdownInput>>,
     ) -> ApiResult<Vec<YearValue>> {
-        let key = cells::key_of(&self.0, breakdown.as_deref())?;
+        let (key, parts) = cells::key_of(ctx, &self.0, breakdown.as_deref()).await?;
         let points = if key.is_empty() {
             load_one(ctx, Series(self.0.id)).await?
         } else {
             cells::series(&cells::published(ctx, &self.0, &key).await?)
         };
-        let parts = parts_of(&key, &self.0.name);
         Ok(points
             .into_iter()
             .filter(|(y, _)| from_year.is_none_or(|f| *y >= f) && to_year.is_none_or(|t| *y <= t))

@@ -6,7 +6,7 @@
 use async_graphql::{Context, Enum, SimpleObject};
 use entity::{indicator, indicator_value};
 
-use super::breakdown::{parts_of, BreakdownInput, BreakdownPart, Dimension};
+use super::breakdown::{declared, parts_of, BreakdownInput, BreakdownPart, Dimension};
 use super::{load_one, store};
 use crate::breakdowns::{self, Aggregation, Cell};
 use crate::error::{ApiResult, AppError};
@@ -77,12 +77,23 @@ pub struct BreakdownCoverage {
     pub years: Vec<i32>,
 }
 
-/// The stored key of the cell an argument names for this indicator (none: the total).
-pub fn key_of(indicator: &indicator::Model, given: Option<&[BreakdownInput]>) -> ApiResult<String> {
+/// The stored key of the cell an argument names for this indicator (none: the total), with
+/// its parts labelled; the declaration is read only when a cell is named.
+pub async fn key_of(
+    ctx: &Context<'_>,
+    indicator: &indicator::Model,
+    given: Option<&[BreakdownInput]>,
+) -> ApiResult<(String, Vec<BreakdownPart>)> {
     let codes = super::breakdown::given(given);
-    let cell = Cell::of(&indicator.name, breakdowns::of(&indicator.name), &codes)
-        .map_err(AppError::BadUserInput)?;
-    Ok(cell.key())
+    if codes.is_empty() {
+        return Ok((String::new(), Vec::new()));
+    }
+    let declared = declared(ctx, indicator.id).await?;
+    let cell =
+        Cell::of(&indicator.name, declared.as_ref(), &codes).map_err(AppError::BadUserInput)?;
+    let key = cell.key();
+    let parts = parts_of(&key, declared.as_ref());
+    Ok((key, parts))
 }
 
 /// Published values of one cell, by year and version.
@@ -132,7 +143,7 @@ pub async fn gap(
     indicator: &indicator::Model,
     year: i32,
 ) -> ApiResult<Option<Gap>> {
-    let Some(declared) = breakdowns::of(&indicator.name) else {
+    let Some(declared) = declared(ctx, indicator.id).await? else {
         return Ok(None);
     };
     let values = load_one(ctx, PublishedValues(indicator.id)).await?;
@@ -164,7 +175,7 @@ pub async fn female_share(
     indicator: &indicator::Model,
     year: i32,
 ) -> ApiResult<Option<f64>> {
-    let declared = breakdowns::of(&indicator.name);
+    let declared = declared(ctx, indicator.id).await?;
     if declared.is_none_or(|d| d.aggregation != Aggregation::Count) {
         return Ok(None);
     }
@@ -184,8 +195,11 @@ pub async fn consistency(
     indicator: &indicator::Model,
     year: i32,
 ) -> ApiResult<Vec<ConsistencyCheck>> {
+    let Some(declared) = declared(ctx, indicator.id).await? else {
+        return Ok(Vec::new());
+    };
     let values = load_one(ctx, PublishedValues(indicator.id)).await?;
-    let found = cells::consistency(store(ctx)?, &indicator.name, &values, year).await?;
+    let found = cells::consistency(store(ctx)?, &declared, &values, year).await?;
     Ok(found
         .into_iter()
         .map(|f| ConsistencyCheck {
@@ -204,10 +218,15 @@ pub async fn coverage(
     indicator: &indicator::Model,
 ) -> ApiResult<Vec<BreakdownCoverage>> {
     let values = load_one(ctx, PublishedValues(indicator.id)).await?;
-    Ok(cells::coverage(&values)
+    let covered = cells::coverage(&values);
+    if covered.is_empty() {
+        return Ok(Vec::new());
+    }
+    let declared = declared(ctx, indicator.id).await?;
+    Ok(covered
         .into_iter()
         .map(|(cell, years)| BreakdownCoverage {
-            breakdown: parts_of(&cell.key(), &indicator.name),
+            breakdown: parts_of(&cell.key(), declared.as_ref()),
             years,
         })
         .collect())

@@ -2,6 +2,7 @@
 
 pub mod breakdown;
 pub mod change;
+pub mod declarations;
 pub mod department;
 pub mod discrepancy;
 pub mod domain;
@@ -62,6 +63,7 @@ pub struct QueryRoot(
     evaluation_diff::EvaluationDiffQuery,
     self_assessment::SelfAssessmentQuery,
     change::ChangeQuery,
+    declarations::DeclarationQuery,
 );
 
 /// Everything that changes the store: sessions, accounts, and the reporting workflow. Each
@@ -75,6 +77,7 @@ pub struct MutationRoot(
     upload::UploadMutation,
     evaluation::EvaluationMutation,
     self_assessment::SelfAssessmentMutation,
+    declarations::DeclarationMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

@@ -101,10 +101,11 @@ impl ReportedValue {
             self.0.year,
             self.0.value,
         );
-        found.extend(
-            crate::repo::cells::review_checks(store(ctx)?, &indicator.name, id, self.0.year)
-                .await?,
-        );
+        if let Some(declared) = super::breakdown::declared(ctx, id).await? {
+            found.extend(
+                crate::repo::cells::review_checks(store(ctx)?, &declared, id, self.0.year).await?,
+            );
+        }
         Ok(found
             .into_iter()
             .map(|c| QualityCheck {

@@ -74,6 +74,8 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         // Three dimensions at most; the longest code list (age) has eight codes.
         ("Indicator", "breakdowns", Fixed(3)),
         ("Breakdown", "codes", Fixed(crate::breakdowns::MOST_CODES)),
+        ("Codelist", "codes", Fixed(crate::breakdowns::MOST_CODES)),
+        ("Query", "codelists", Fixed(3)),
         // A cell fixes at most one code per dimension.
         ("YearValue", "breakdown", Fixed(3)),
         ("IndicatorValue", "breakdown", Fixed(3)),

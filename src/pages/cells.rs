@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{esc, num};
-use crate::breakdowns::{self, Aggregation, Dimension};
+use crate::breakdowns::{Aggregation, Dimension};
 use crate::repo::cells::{newest_by_year, Figures};
 use crate::repo::export::IndicatorView;
 use crate::rules::breakdown::{gap, small, Favours};
@@ -15,7 +15,7 @@ pub fn section(v: &IndicatorView, unit: &str) -> String {
     if v.cells.is_empty() {
         return String::new();
     }
-    let declared = breakdowns::of(&v.indicator.name);
+    let declared = v.declared.as_ref();
     let years = newest_by_year(&v.cells);
     let mut b = String::from(
         r#"<h2>分组数值</h2><div class="table" tabindex="0" role="region" aria-label="按性别、年龄或城乡公布的数值"><table><caption>按性别、年龄或城乡公布的数值</caption><thead><tr><th scope="col">年份</th><th scope="col">分组</th><th scope="col">数值</th></tr></thead><tbody>"#,
@@ -38,7 +38,7 @@ pub fn section(v: &IndicatorView, unit: &str) -> String {
 
 /// The sexes compared, year by year, where both were published.
 fn parity(v: &IndicatorView, years: &BTreeMap<i32, Figures<'_>>) -> String {
-    let Some(declared) = breakdowns::of(&v.indicator.name) else {
+    let Some(declared) = v.declared.as_ref() else {
         return String::new();
     };
     let mut rows = String::new();

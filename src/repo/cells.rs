@@ -8,7 +8,7 @@ use entity::indicator_value;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::breakdowns::consistency::{Figure, Finding};
-use crate::breakdowns::Cell;
+use crate::breakdowns::{Cell, Declared};
 use crate::domain::{ValueOrigin, ValueStatus};
 
 /// The newest value of each cell of one year: the total apart.
@@ -20,24 +20,15 @@ pub struct Figures<'a> {
 
 /// The newest (highest version) of `values` for each cell of `year`; cells in key order.
 pub fn newest(values: &[indicator_value::Model], year: i32) -> Figures<'_> {
-    let mut by_cell: BTreeMap<&str, &indicator_value::Model> = BTreeMap::new();
-    for v in values.iter().filter(|v| v.year == year) {
-        let slot = by_cell.entry(v.breakdown.as_str()).or_insert(v);
-        if v.version > slot.version {
-            *slot = v;
-        }
-    }
-    let total = by_cell.remove("");
-    let mut cells: Vec<(Cell, &indicator_value::Model)> = by_cell
-        .into_iter()
-        .filter_map(|(key, v)| Cell::parse(key).ok().map(|c| (c, v)))
-        .collect();
-    cells.sort_by(|a, b| a.0.cmp(&b.0));
-    Figures { total, cells }
+    newest_by_year(values.iter().filter(|v| v.year == year))
+        .remove(&year)
+        .unwrap_or_default()
 }
 
 /// [`newest`] for every year `values` has, in one pass over them.
-pub fn newest_by_year(values: &[indicator_value::Model]) -> BTreeMap<i32, Figures<'_>> {
+pub fn newest_by_year<'a>(
+    values: impl IntoIterator<Item = &'a indicator_value::Model>,
+) -> BTreeMap<i32, Figures<'a>> {
     let mut slots: BTreeMap<(i32, &str), &indicator_value::Model> = BTreeMap::new();
     for v in values {
         let slot = slots.entry((v.year, v.breakdown.as_str())).or_insert(v);
@@ -113,17 +104,14 @@ pub fn figure(v: &indicator_value::Model, names: &HashMap<i32, String>) -> Figur
     }
 }
 
-/// What the consistency rules find for an indicator and year over `values` (the newest of each
-/// cell); nothing for a measure without declared breakdowns.
+/// What the consistency rules of a declaration find for an indicator and year over `values`
+/// (the newest of each cell).
 pub async fn consistency(
     db: &impl ConnectionTrait,
-    measure: &str,
+    declared: &Declared,
     values: &[indicator_value::Model],
     year: i32,
 ) -> Result<Vec<Finding>, sea_orm::DbErr> {
-    let Some(declared) = crate::breakdowns::of(measure) else {
-        return Ok(Vec::new());
-    };
     let found = newest(values, year);
     if found.cells.is_empty() {
         return Ok(Vec::new());
@@ -149,15 +137,12 @@ pub async fn consistency(
 /// cell.
 pub async fn review_checks(
     db: &impl ConnectionTrait,
-    measure: &str,
+    declared: &Declared,
     indicator_id: i32,
     year: i32,
 ) -> Result<Vec<crate::rules::quality::Check>, sea_orm::DbErr> {
-    if crate::breakdowns::of(measure).is_none() {
-        return Ok(Vec::new());
-    }
     let values = live(db, indicator_id, year).await?;
-    Ok(consistency(db, measure, &values, year)
+    Ok(consistency(db, declared, &values, year)
         .await?
         .into_iter()
         .filter(|f| !f.ok)

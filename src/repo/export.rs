@@ -176,6 +176,8 @@ pub struct IndicatorView {
     pub values: Vec<indicator_value::Model>,
     /// Published values of breakdown cells, by year and version.
     pub cells: Vec<indicator_value::Model>,
+    /// What it is declared to be reported by (read only when it has published cells).
+    pub declared: Option<crate::breakdowns::Declared>,
     pub series: Vec<crate::rules::progress::Point>,
     pub plans: HashMap<i32, plan::Model>,
     pub departments: HashMap<i32, department::Model>,
@@ -241,11 +243,17 @@ pub async fn indicator_view(
         .order_by_asc(monitored::Column::LineStart)
         .all(db)
         .await?;
+    let declared = if cells.is_empty() {
+        None
+    } else {
+        super::declarations::of(db, id).await?
+    };
     Ok(Some(IndicatorView {
         indicator,
         targets,
         values,
         cells,
+        declared,
         series,
         plans,
         departments,

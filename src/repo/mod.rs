@@ -7,6 +7,7 @@ pub mod audit;
 pub mod batch;
 pub mod cells;
 pub mod changes;
+pub mod declarations;
 pub mod departments;
 pub mod evaluations;
 pub mod export;

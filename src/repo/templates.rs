@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::breakdowns::{Declared, TOTAL};
 use entity::{department, indicator, indicator_value, plan, target};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -20,6 +21,8 @@ pub struct Obligation {
     pub year: i32,
     /// The breakdown cell (`SEX=F`) of a measure reported by breakdown; empty for the total.
     pub cell: String,
+    /// The labels of the cell's codes (女, 城镇); empty for the total.
+    pub cell_labels: Vec<String>,
     /// The targets on the indicator, each with its plan's short title (妇女发展规划), in
     /// document order.
     pub targets: Vec<(String, target::Model)>,
@@ -54,6 +57,7 @@ pub async fn obligations(
     let targets = targets_by_indicator(db).await?;
     let values = values_by_indicator(db, year).await?;
     let stated = super::unavailable::up_to(db, year).await?;
+    let declared = super::declarations::of_many(db, None).await?;
     let mut out = Vec::new();
     for indicator in &indicators {
         let on_it = targets.get(&indicator.id).cloned().unwrap_or_default();
@@ -68,11 +72,11 @@ pub async fn obligations(
             for &owed in &years {
                 // The cells by breakdown are asked for the template's year only.
                 let cells = if owed == year {
-                    cells_of(indicator)
+                    cells_of(declared.get(&indicator.id))
                 } else {
-                    vec![String::new()]
+                    vec![(String::new(), Vec::new())]
                 };
-                for cell in cells {
+                for (cell, cell_labels) in cells {
                     let slot = (indicator.id, cell);
                     out.push(Obligation {
                         department: department.clone(),
@@ -87,6 +91,7 @@ pub async fn obligations(
                             None
                         },
                         cell: slot.1,
+                        cell_labels,
                     });
                 }
             }
@@ -97,17 +102,17 @@ pub async fn obligations(
     Ok(out)
 }
 
-/// The cells a template asks of an indicator: the total, then each code of each dimension it
-/// is declared to be reported by (`SEX=F`, `SEX=M`, `URBANISATION=U` …).
-fn cells_of(indicator: &indicator::Model) -> Vec<String> {
-    let mut out = vec![String::new()];
-    if let Some(declared) = crate::breakdowns::of(&indicator.name) {
-        for (dimension, list) in &declared.breakdowns {
-            out.extend(
-                list.parts()
-                    .map(|code| format!("{}={code}", dimension.as_str())),
-            );
-        }
+/// The cells a template asks of an indicator, with their labels: the total, then each code
+/// of each dimension it is declared to be reported by (`SEX=F` 女, `URBANISATION=U` 城镇 …).
+fn cells_of(declared: Option<&Declared>) -> Vec<(String, Vec<String>)> {
+    let mut out = vec![(String::new(), Vec::new())];
+    for (dimension, list) in declared.iter().flat_map(|d| &d.breakdowns) {
+        out.extend(list.codes.iter().filter(|c| c.code != TOTAL).map(|c| {
+            (
+                format!("{}={}", dimension.as_str(), c.code),
+                vec![c.label.clone()],
+            )
+        }));
     }
     out
 }

@@ -154,13 +154,10 @@ fn row(o: &Obligation) -> TemplateRow {
 
 /// The indicator's name, and for a cell its labels: `婴儿死亡率（女）`.
 fn named(o: &Obligation) -> String {
-    let declared = crate::breakdowns::of(&o.indicator.name);
-    let cell = crate::breakdowns::Cell::parse(&o.cell).unwrap_or_default();
-    let labels = cell.labels(declared);
-    if labels.is_empty() {
+    if o.cell_labels.is_empty() {
         o.indicator.name.clone()
     } else {
-        format!("{}（{}）", o.indicator.name, labels.join("，"))
+        format!("{}（{}）", o.indicator.name, o.cell_labels.join("，"))
     }
 }
 

@@ -4,6 +4,7 @@
 //! has its audit entry, and a refused one changes nothing.
 
 pub mod audit;
+pub mod declarations;
 pub mod evaluations;
 pub mod indicators;
 pub mod login;

@@ -103,3 +103,13 @@ pub const REVIEW_SELF_ASSESSMENT: Kind = Kind {
     action: "reviewSelfAssessment",
     roles: &[UserRole::Reviewer],
 };
+/// A new version of a dimension's code list (`defineCodelist`).
+pub const DEFINE_CODELIST: Kind = Kind {
+    action: "defineCodelist",
+    roles: ADMIN,
+};
+/// What an indicator is reported by (`declareBreakdowns`).
+pub const DECLARE_BREAKDOWNS: Kind = Kind {
+    action: "declareBreakdowns",
+    roles: ADMIN,
+};

@@ -26,9 +26,11 @@ pub async fn checks(
         .map_or(&[][..], Vec::as_slice);
     let mut found =
         crate::rules::quality::checks(indicator.unit.as_deref(), earlier, value.year, value.value);
-    found.extend(
-        crate::repo::cells::review_checks(db, &indicator.name, indicator.id, value.year).await?,
-    );
+    if let Some(declared) = crate::repo::declarations::of(db, indicator.id).await? {
+        found.extend(
+            crate::repo::cells::review_checks(db, &declared, indicator.id, value.year).await?,
+        );
+    }
     Ok(found)
 }
 

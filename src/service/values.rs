@@ -265,18 +265,19 @@ pub async fn submit(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
-    let cell = Cell::of(
-        &indicator.name,
-        crate::breakdowns::of(&indicator.name),
-        &input.breakdown,
-    )
-    .map_err(|message| {
-        invalid(&[FieldError {
-            field: "breakdown",
-            message,
-        }])
-    })?
-    .key();
+    let declared = if input.breakdown.is_empty() {
+        None
+    } else {
+        crate::repo::declarations::of(db, indicator.id).await?
+    };
+    let cell = Cell::of(&indicator.name, declared.as_ref(), &input.breakdown)
+        .map_err(|message| {
+            invalid(&[FieldError {
+                field: "breakdown",
+                message,
+            }])
+        })?
+        .key();
     let department_id = workflow::acting_for(actor.role, actor.department_id, input.department_id)
         .map_err(AppError::Forbidden)?;
     if !crate::repo::values::reporters(db, &indicator)

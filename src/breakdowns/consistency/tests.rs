@@ -1,5 +1,5 @@
 use super::*;
-use crate::breakdowns::of;
+use crate::breakdowns::bundled_of as of;
 
 fn figure(value: f64, source: &str) -> Figure {
     Figure {

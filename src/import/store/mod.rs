@@ -186,6 +186,15 @@ async fn write<C: ConnectionTrait>(db: &C, data: &Dataset) -> Result<Report, DbE
         std::mem::take(&mut existing.monitored),
     )
     .await?;
+    // The bundled breakdown declarations of the measures that have none (a new indicator's,
+    // or all of them in a new store); an admin's declarations stay as they are.
+    let seeded = crate::service::declarations::seed(db).await?;
+    if seeded > 0 {
+        report
+            .table("breakdown_declaration")
+            .inserted
+            .push(format!("{seeded} declarations and code lists"));
+    }
     let values_now = std::mem::take(&mut existing.values);
     values::write_values(db, &mut report, data, &indicator_ids, values_now, now).await?;
     // Last, so that they follow the targets and series as now written (and fill the column

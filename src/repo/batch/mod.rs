@@ -2,6 +2,7 @@
 //! one statement, so the statement count grows with the query's depth, not with its rows.
 
 mod counts;
+mod declarations;
 mod goals;
 mod indicators;
 mod series;
@@ -148,6 +149,7 @@ children!(
 
 pub use crate::repo::tally::Scope;
 pub use counts::CountsOf;
+pub use declarations::DeclarationOf;
 pub use goals::{GoalById, GoalSourceById, GoalsOfDepartment, Link, LinksOfGoal, Work, WorkOf};
 pub use indicators::IndicatorsOfPlan;
 pub use series::{ApprovalsOf, PublishedValues, ReportersOf, Series};

@@ -59,7 +59,7 @@ pub(super) async fn verdict(
             "指标ID不存在：请使用最新模板".into(),
         ));
     };
-    let cell = match cell_of(&indicator, e) {
+    let cell = match cell_of(db, &indicator, e).await? {
         Ok(cell) => cell,
         Err(rejected) => return Ok(rejected),
     };
@@ -122,18 +122,24 @@ pub(super) async fn verdict(
     })
 }
 
-/// The breakdown cell a row names, checked against its measure's declaration.
-fn cell_of(indicator: &indicator::Model, e: &Entry) -> Result<Cell, Verdict> {
-    let codes = e
-        .breakdown
-        .as_ref()
-        .map_err(|m| Verdict::Rejected("BAD_KEY", m.clone()))?;
-    Cell::of(
-        &indicator.name,
-        crate::breakdowns::of(&indicator.name),
-        codes,
-    )
-    .map_err(|m| Verdict::Rejected("BAD_KEY", format!("分组有误（{m}）：请使用最新模板")))
+/// The breakdown cell a row names, checked against its measure's declaration (read only for
+/// a row that names a cell).
+async fn cell_of(
+    db: &impl ConnectionTrait,
+    indicator: &indicator::Model,
+    e: &Entry,
+) -> Result<Result<Cell, Verdict>, AppError> {
+    let codes = match e.breakdown.as_ref() {
+        Ok(codes) => codes,
+        Err(m) => return Ok(Err(Verdict::Rejected("BAD_KEY", m.clone()))),
+    };
+    let declared = if codes.is_empty() {
+        None
+    } else {
+        crate::repo::declarations::of(db, indicator.id).await?
+    };
+    Ok(Cell::of(&indicator.name, declared.as_ref(), codes)
+        .map_err(|m| Verdict::Rejected("BAD_KEY", format!("分组有误（{m}）：请使用最新模板"))))
 }
 
 /// The department a row is reported for: a submitter's own (a row naming another is out of
