@@ -47,6 +47,18 @@ impl Cell {
             .collect()
     }
 
+    /// The cell with one dimension fewer fixed: the margin a cross-classified cell is a part
+    /// of (女 for 女, 25-44岁).
+    pub fn without(&self, dimension: Dimension) -> Cell {
+        Cell(
+            self.0
+                .iter()
+                .filter(|(d, _)| *d != dimension)
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// The key the store keeps.
     pub fn key(&self) -> String {
         self.0

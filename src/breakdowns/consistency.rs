@@ -4,8 +4,9 @@
 //! reported, never corrected, and a total from another source than its parts is compared with
 //! them, never replaced by their sum.
 //!
-//! Only cells that fix one dimension are compared with the total; a cell fixing two (women
-//! aged 25–44) has no total of its own to agree with here.
+//! A cell fixing two dimensions (women aged 25–44) is a part of two margins (women; all aged
+//! 25–44): a margin is judged against its parts as the total is against the cells fixing one
+//! dimension ([`within`]), and its findings name it.
 
 use super::{Aggregation, Cell, Declared, Dimension};
 use crate::rules::breakdown::{parts_add_up, total_between_parts};
@@ -49,6 +50,8 @@ impl Rule {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub rule: Rule,
+    /// The cell whose parts were compared: the total (no code fixed), or a margin (女).
+    pub within: Cell,
     pub dimension: Dimension,
     pub ok: bool,
     /// The numbers' disagreement: total − sum of parts (PARTS_ADD_UP), the largest part −
@@ -78,17 +81,32 @@ pub fn tolerance(total: f64, parts: &[f64]) -> f64 {
     parts.len() as f64 * 0.5 * unit
 }
 
-/// Every rule's finding for every declared dimension some part was reported for.
+/// Every rule's finding for the total, for every declared dimension some part was reported for.
 pub fn check(
     declared: &Declared,
     total: Option<&Figure>,
     cells: &[(Cell, Figure)],
 ) -> Vec<Finding> {
+    within(declared, &Cell::total(), total, cells)
+}
+
+/// Every rule's finding for one margin (the total, or a cell such as 女) and each declared
+/// dimension it does not fix: its parts are the cells fixing its codes and one more.
+pub fn within(
+    declared: &Declared,
+    margin: &Cell,
+    figure: Option<&Figure>,
+    cells: &[(Cell, Figure)],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (dimension, list) in &declared.breakdowns {
+        if margin.code(*dimension).is_some() {
+            continue;
+        }
         let parts: Vec<(&str, &Figure)> = cells
             .iter()
-            .filter(|(c, _)| c.codes().len() == 1)
+            .filter(|(c, _)| c.codes().len() == margin.codes().len() + 1)
+            .filter(|(c, _)| c.without(*dimension) == *margin)
             .filter_map(|(c, f)| c.code(*dimension).map(|code| (code, f)))
             .collect();
         if parts.is_empty() {
@@ -98,18 +116,22 @@ pub fn check(
             .parts()
             .filter(|code| !parts.iter().any(|(c, _)| c == code))
             .collect();
-        out.push(required(*dimension, list, &missing));
-        if let Some(total) = total {
+        let mut found = vec![required(*dimension, list, &missing)];
+        if let Some(total) = figure {
             let values: Vec<f64> = parts.iter().map(|(_, f)| f.value).collect();
-            out.extend(against_total(
+            found.extend(against_total(
                 declared.aggregation,
                 *dimension,
                 total,
                 &values,
                 missing.is_empty(),
             ));
-            out.push(same_source(*dimension, total, &parts));
+            found.push(same_source(*dimension, total, &parts));
         }
+        out.extend(found.into_iter().map(|f| Finding {
+            within: margin.clone(),
+            ..f
+        }));
     }
     out
 }
@@ -118,6 +140,7 @@ fn required(dimension: Dimension, list: &super::Codelist, missing: &[&str]) -> F
     let labels: Vec<&str> = missing.iter().filter_map(|c| list.label(c)).collect();
     Finding {
         rule: Rule::RequiredCells,
+        within: Cell::total(),
         dimension,
         ok: missing.is_empty(),
         imbalance: None,
@@ -143,6 +166,7 @@ fn against_total(
             let over = largest - total.value;
             out.push(Finding {
                 rule: Rule::PartWithinTotal,
+                within: Cell::total(),
                 dimension,
                 ok: over <= 0.0,
                 imbalance: Some(if over > 0.0 {
@@ -166,6 +190,7 @@ fn against_total(
             let high = parts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             out.push(Finding {
                 rule: Rule::TotalBetweenParts,
+                within: Cell::total(),
                 dimension,
                 ok: agreement.ok,
                 imbalance: Some(agreement.imbalance),
@@ -189,6 +214,7 @@ fn add_up(dimension: Dimension, total: f64, parts: &[f64]) -> Finding {
     let sum: f64 = parts.iter().sum();
     Finding {
         rule: Rule::PartsAddUp,
+        within: Cell::total(),
         dimension,
         ok: agreement.ok,
         imbalance: Some(agreement.imbalance),
@@ -212,6 +238,7 @@ fn same_source(dimension: Dimension, total: &Figure, parts: &[(&str, &Figure)]) 
     others.dedup();
     Finding {
         rule: Rule::SameSource,
+        within: Cell::total(),
         dimension,
         ok: others.is_empty(),
         imbalance: None,

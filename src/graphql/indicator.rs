@@ -203,13 +203,18 @@ impl Indicator {
     }
 
     /// Whether a year's published figures by breakdown agree with their total, per rule and
-    /// dimension (empty when no part was published that year).
+    /// dimension (empty when no part was published that year); with `within`, whether a
+    /// cell's parts by the other dimensions agree with it (women by age with women).
     async fn consistency(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The year.")] year: i32,
+        #[graphql(
+            desc = "The cell whose parts are judged (`[{ dimension: SEX, code: \"F\" }]`); none: the total."
+        )]
+        within: Option<Vec<BreakdownInput>>,
     ) -> ApiResult<Vec<cells::ConsistencyCheck>> {
-        cells::consistency(ctx, &self.0, year).await
+        cells::consistency(ctx, &self.0, year, within.as_deref()).await
     }
 
     /// Every cell of a breakdown with a published value, and its years.

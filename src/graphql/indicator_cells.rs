@@ -56,6 +56,9 @@ pub struct Gap {
 pub struct ConsistencyCheck {
     /// REQUIRED_CELLS, PARTS_ADD_UP, PART_WITHIN_TOTAL, TOTAL_BETWEEN_PARTS or SAME_SOURCE.
     pub rule: String,
+    /// The cell whose parts were compared: empty for the total, else the margin asked for
+    /// (女, whose parts are 女 by age).
+    pub within: Vec<BreakdownPart>,
     /// The dimension whose parts were compared.
     pub dimension: Dimension,
     /// Whether the figures agree.
@@ -189,21 +192,27 @@ pub async fn female_share(
     Ok(rules::female_share(f.value, male, total))
 }
 
-/// What the consistency rules find over `year`'s published figures.
+/// What the consistency rules find over `year`'s published figures, within the total or
+/// within one cell (女: its parts by the other dimensions).
 pub async fn consistency(
     ctx: &Context<'_>,
     indicator: &indicator::Model,
     year: i32,
+    within: Option<&[BreakdownInput]>,
 ) -> ApiResult<Vec<ConsistencyCheck>> {
     let Some(declared) = declared(ctx, indicator.id).await? else {
         return Ok(Vec::new());
     };
+    let codes = super::breakdown::given(within);
+    let margin =
+        Cell::of(&indicator.name, Some(&declared), &codes).map_err(AppError::BadUserInput)?;
     let values = load_one(ctx, PublishedValues(indicator.id)).await?;
-    let found = cells::consistency(store(ctx)?, &declared, &values, year).await?;
+    let found = cells::consistency(store(ctx)?, &declared, &values, year, &[margin]).await?;
     Ok(found
         .into_iter()
         .map(|f| ConsistencyCheck {
             rule: f.rule.code().to_string(),
+            within: parts_of(&f.within.key(), Some(&declared)),
             dimension: f.dimension.into(),
             ok: f.ok,
             imbalance: f.imbalance,

@@ -103,7 +103,14 @@ impl ReportedValue {
         );
         if let Some(declared) = super::breakdown::declared(ctx, id).await? {
             found.extend(
-                crate::repo::cells::review_checks(store(ctx)?, &declared, id, self.0.year).await?,
+                crate::repo::cells::review_checks(
+                    store(ctx)?,
+                    &declared,
+                    id,
+                    self.0.year,
+                    &crate::breakdowns::Cell::parse(&self.0.breakdown).unwrap_or_default(),
+                )
+                .await?,
             );
         }
         Ok(found

@@ -81,6 +81,7 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("IndicatorValue", "breakdown", Fixed(3)),
         ("ReportedValue", "breakdown", Fixed(3)),
         ("BreakdownCoverage", "breakdown", Fixed(3)),
+        ("ConsistencyCheck", "within", Fixed(3)),
         // Five rules for each of three dimensions at most.
         ("Indicator", "consistency", Fixed(15)),
         // A cell with a published value has at least one of the indicator's values.
@@ -106,8 +107,10 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("DepartmentReporting", "notAvailable", Measured(Indicators)),
         ("ReportedValue", "history", Measured(EventsPerValue)),
         // One per check (range, percent as fraction, fluctuation) and up to five consistency
-        // rules for each of three dimensions; one per kind of warning.
-        ("ReportedValue", "checks", Fixed(18)),
+        // rules for each (margin, dimension) a value is weighed in: at most five (a cell of one
+        // code: the total's three dimensions and its own two; of two codes: two margins with
+        // two each and its own one; of three: three margins with one each).
+        ("ReportedValue", "checks", Fixed(3 + 5 * 5)),
         ("Target", "warnings", Fixed(2)),
         // One per class; a group per plan, domain, lead department or nature.
         ("Evaluation", "summary", Fixed(7)),

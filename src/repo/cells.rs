@@ -105,12 +105,14 @@ pub fn figure(v: &indicator_value::Model, names: &HashMap<i32, String>) -> Figur
 }
 
 /// What the consistency rules of a declaration find for an indicator and year over `values`
-/// (the newest of each cell).
+/// (the newest of each cell), within each of `margins` (the total, or cells such as 女 whose
+/// parts fix one more dimension).
 pub async fn consistency(
     db: &impl ConnectionTrait,
     declared: &Declared,
     values: &[indicator_value::Model],
     year: i32,
+    margins: &[Cell],
 ) -> Result<Vec<Finding>, sea_orm::DbErr> {
     let found = newest(values, year);
     if found.cells.is_empty() {
@@ -125,31 +127,58 @@ pub async fn consistency(
         .map(|(c, v)| (c.clone(), figure(v, &names)))
         .collect();
     let total = found.total.map(|v| figure(v, &names));
-    Ok(crate::breakdowns::consistency::check(
-        declared,
-        total.as_ref(),
-        &cells,
-    ))
+    let figure_of = |margin: &Cell| {
+        if margin.is_total() {
+            total.as_ref()
+        } else {
+            cells.iter().find(|(c, _)| c == margin).map(|(_, f)| f)
+        }
+    };
+    Ok(margins
+        .iter()
+        .flat_map(|m| crate::breakdowns::consistency::within(declared, m, figure_of(m), &cells))
+        .collect())
 }
 
-/// The consistency findings a reviewer sees on a value, as quality checks (WARNING): the rules
-/// that fail for its indicator and year over the newest submitted or published value of each
-/// cell.
+/// The margins a value of `cell` is weighed in: those it is a part of (its cell with one code
+/// fewer) and its own, whose parts fix one more code; the total's own for a total.
+pub fn margins_of(cell: &Cell) -> Vec<Cell> {
+    let mut out: Vec<Cell> = cell.codes().iter().map(|(d, _)| cell.without(*d)).collect();
+    out.push(cell.clone());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The consistency findings a reviewer sees on a value of `cell`, as quality checks (WARNING):
+/// the rules that fail within its margins ([`margins_of`]) for its indicator and year, over the
+/// newest submitted or published value of each cell. A margin other than the total is named
+/// before the dimension: `女，AGE：…`.
 pub async fn review_checks(
     db: &impl ConnectionTrait,
     declared: &Declared,
     indicator_id: i32,
     year: i32,
+    cell: &Cell,
 ) -> Result<Vec<crate::rules::quality::Check>, sea_orm::DbErr> {
     let values = live(db, indicator_id, year).await?;
-    Ok(consistency(db, declared, &values, year)
+    let margins = margins_of(cell);
+    Ok(consistency(db, declared, &values, year, &margins)
         .await?
         .into_iter()
         .filter(|f| !f.ok)
-        .map(|f| crate::rules::quality::Check {
-            code: f.rule.code(),
-            severity: crate::rules::quality::Severity::Warning,
-            message: format!("{}：{}", f.dimension.as_str(), f.message),
+        .map(|f| {
+            let within: String = f
+                .within
+                .labels(Some(declared))
+                .iter()
+                .map(|l| format!("{l}，"))
+                .collect();
+            crate::rules::quality::Check {
+                code: f.rule.code(),
+                severity: crate::rules::quality::Severity::Warning,
+                message: format!("{within}{}：{}", f.dimension.as_str(), f.message),
+            }
         })
         .collect())
 }

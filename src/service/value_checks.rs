@@ -28,7 +28,14 @@ pub async fn checks(
         crate::rules::quality::checks(indicator.unit.as_deref(), earlier, value.year, value.value);
     if let Some(declared) = crate::repo::declarations::of(db, indicator.id).await? {
         found.extend(
-            crate::repo::cells::review_checks(db, &declared, indicator.id, value.year).await?,
+            crate::repo::cells::review_checks(
+                db,
+                &declared,
+                indicator.id,
+                value.year,
+                &crate::breakdowns::Cell::parse(&value.breakdown).unwrap_or_default(),
+            )
+            .await?,
         );
     }
     Ok(found)

@@ -252,6 +252,47 @@ on_both_backends!(
                 "series": [{ "year": 2021, "value": 12.0 }] }),
             "{body}"
         );
+
+        // Cross-classified: women by age are judged against women, and each age band by sex.
+        let smoking = indicator(&app, "15岁以上人群吸烟率").await;
+        let women_aged = |code: &str| json!([{ "dimension": "SEX", "code": "F" }, { "dimension": "AGE", "code": code }]);
+        let women = submit(&app, &ann, &smoking, 2021, 20.0, sex("F")).await;
+        let young = submit(&app, &ann, &smoking, 2021, 10.0, women_aged("Y15T24")).await;
+        let adult = submit(&app, &ann, &smoking, 2021, 15.0, women_aged("Y25T44")).await;
+        assert_eq!(
+            checks(&app, &dai, &adult).await,
+            json!([
+                { "code": "REQUIRED_CELLS", "severity": "WARNING", "message": "女，AGE：缺少分组：不满1岁、1-4岁、5-14岁、45-64岁、65岁及以上" },
+                { "code": "TOTAL_BETWEEN_PARTS", "severity": "WARNING", "message": "女，AGE：合计 20 不在分组的范围 10–15" },
+                { "code": "REQUIRED_CELLS", "severity": "WARNING", "message": "25-44岁，SEX：缺少分组：男" }
+            ])
+        );
+        for id in [&women, &young, &adult] {
+            let body = approve(&app, &dai, id, Some("抽样调查，仅女性分年龄")).await;
+            assert_eq!(
+                body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+                "{body}"
+            );
+        }
+        let body = app
+            .query(&format!(
+                r#"{{ node(id: "{}") {{ ... on Indicator {{
+                    women: consistency(year: 2021, within: [{{ dimension: SEX, code: "F" }}]) {{ rule within {{ code label }} dimension ok imbalance }}
+                    total: consistency(year: 2021) {{ rule within {{ code }} dimension ok }} }} }} }}"#,
+                smoking.as_str().unwrap_or_default()
+            ))
+            .await;
+        let female = json!([{ "code": "F", "label": "女" }]);
+        assert_eq!(
+            body["data"]["node"],
+            json!({ "women": [
+                    { "rule": "REQUIRED_CELLS", "within": female, "dimension": "AGE", "ok": false, "imbalance": null },
+                    { "rule": "TOTAL_BETWEEN_PARTS", "within": female, "dimension": "AGE", "ok": false, "imbalance": 5.0 },
+                    { "rule": "SAME_SOURCE", "within": female, "dimension": "AGE", "ok": true, "imbalance": null }
+                ],
+                "total": [{ "rule": "REQUIRED_CELLS", "within": [], "dimension": "SEX", "ok": false }] }),
+            "{body}"
+        );
     }
 );
 

@@ -117,3 +117,56 @@ fn the_tolerance_is_half_a_unit_of_the_last_place_per_part() {
     assert!((tolerance(12.3, &[7.25, 5.0]) - 0.01).abs() < 1e-12);
     assert_eq!(shown(0.1 + 0.2), "0.3");
 }
+
+#[test]
+fn a_cross_classified_cell_is_judged_within_its_margin() {
+    use crate::breakdowns::bundled::{bundle, declare};
+    let ages = Some(vec!["Y25T44".to_string(), "Y45T64".to_string()]);
+    let dimensions = [(Dimension::Sex, None), (Dimension::Age, ages)];
+    let declared = declare(Aggregation::Count, &dimensions, &bundle().codelists, 1);
+    let declared = declared.unwrap_or_else(|e| panic!("{e}"));
+    let source = "县委组织部";
+    let cells = [
+        (cell("SEX=F"), figure(7.0, source)),
+        (cell("SEX=M"), figure(5.0, source)),
+        (cell("SEX=F;AGE=Y25T44"), figure(3.0, source)),
+        (cell("SEX=F;AGE=Y45T64"), figure(2.0, source)),
+    ];
+    // The total's parts by sex agree; the cross-classified cells are no part of the total.
+    let total = check(&declared, Some(&figure(12.0, source)), &cells);
+    assert!(found(&total, Rule::PartsAddUp).ok);
+    assert!(total.iter().all(|f| f.within == Cell::total()));
+    assert!(
+        total.iter().all(|f| f.dimension == Dimension::Sex),
+        "{total:?}"
+    );
+    // Women's parts by age do not add up to women's figure.
+    let women = within(
+        &declared,
+        &cell("SEX=F"),
+        Some(&figure(7.0, source)),
+        &cells,
+    );
+    let sum = found(&women, Rule::PartsAddUp);
+    assert_eq!((sum.ok, sum.imbalance), (false, Some(2.0)));
+    assert_eq!(sum.message, "分组之和 5 与合计 7 相差 2（允许 1）");
+    assert_eq!(
+        (sum.within.key(), sum.dimension),
+        ("SEX=F".to_string(), Dimension::Age)
+    );
+    // Those aged 25–44 have no figure of their own: only the missing men are said.
+    let young = within(&declared, &cell("AGE=Y25T44"), None, &cells);
+    assert_eq!(young.len(), 1, "{young:?}");
+    assert_eq!(
+        (young[0].rule, young[0].message.as_str()),
+        (Rule::RequiredCells, "缺少分组：男")
+    );
+    // Men have no parts by age.
+    assert!(within(
+        &declared,
+        &cell("SEX=M"),
+        Some(&figure(5.0, source)),
+        &cells
+    )
+    .is_empty());
+}
