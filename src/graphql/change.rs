@@ -1,7 +1,6 @@
 //! The public changes as GraphQL types: `Query.changes` (the list after a place, a
 //! publication or an instant) and what the subscriptions send (`graphql::subscription`).
 
-use async_graphql::connection::CursorType;
 use async_graphql::{Context, Enum, Object, ID};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -13,7 +12,7 @@ use super::{load_one, store};
 use crate::error::{ApiResult, AppError};
 use crate::repo::batch::IndicatorById;
 use crate::repo::changes::{self, Change, Place, Window};
-use crate::repo::page::{Cursor, Page, SortKey, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::repo::page::{Page, SortKey, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::repo::publications;
 
 /// When a change's publication was committed.
@@ -204,8 +203,8 @@ async fn start(
 ) -> Result<Place, AppError> {
     match (after, after_seq, updated_after) {
         (None, None, None) => Ok(Place::default()),
-        (Some(cursor), None, None) => match Cursor::decode_cursor(&cursor).map(|c| c.0) {
-            Ok(SortKey::Ints(seq, order)) => Ok(Place {
+        (Some(cursor), None, None) => match SortKey::from_cursor(&cursor) {
+            Some(SortKey::Ints(seq, order)) => Ok(Place {
                 seq: i64::from(seq),
                 order,
             }),

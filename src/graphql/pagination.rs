@@ -30,7 +30,7 @@ macro_rules! connection {
 
             /// Cursors and whether there are pages before and after this one.
             async fn page_info(&self) -> async_graphql::connection::PageInfo {
-                self.0.page_info()
+                $crate::graphql::pagination::page_info(&self.0)
             }
 
             /// How many items match the filter, over all pages.
@@ -67,3 +67,13 @@ macro_rules! connection {
     };
 }
 pub(crate) use connection;
+
+/// A page's first and last cursors and whether there are pages before and after it.
+pub fn page_info<N>(page: &crate::repo::page::Page<N>) -> async_graphql::connection::PageInfo {
+    async_graphql::connection::PageInfo {
+        has_previous_page: page.has_previous_page,
+        has_next_page: page.has_next_page,
+        start_cursor: page.edges.first().map(|(k, _)| k.cursor()),
+        end_cursor: page.edges.last().map(|(k, _)| k.cursor()),
+    }
+}

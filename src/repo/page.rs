@@ -1,9 +1,8 @@
 //! Keyset pagination: a cursor holds the sort key of its row, the next page starts strictly
 //! after it, and every page is one `LIMIT n + 1` statement, plus a count when `totalCount` is
-//! asked for. The GraphQL layer
-//! turns a [`Page`] into a typed Relay connection.
+//! asked for. The GraphQL layer turns a [`Page`] into a typed Relay connection.
 
-use async_graphql::connection::{CursorType, OpaqueCursor, PageInfo};
+use base64::Engine;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
     Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
@@ -27,9 +26,20 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    /// The opaque cursor a client passes back as `after` or `before`.
+    /// The opaque cursor a client passes back as `after` or `before`: the key as JSON in
+    /// URL-safe base64 without padding (the form of async-graphql's `OpaqueCursor`, so the
+    /// cursors clients hold stay good).
     pub fn cursor(&self) -> String {
-        OpaqueCursor(self.clone()).encode_cursor()
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// The key a cursor of [`SortKey::cursor`] holds; None for anything else.
+    pub fn from_cursor(cursor: &str) -> Option<SortKey> {
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()?;
+        serde_json::from_slice(&json).ok()
     }
 
     fn values(&self) -> (Value, Value) {
@@ -39,8 +49,6 @@ impl SortKey {
         }
     }
 }
-
-pub type Cursor = OpaqueCursor<SortKey>;
 
 /// One page of nodes with their sort keys, before it becomes a typed connection (which
 /// encodes a key as a cursor when one is asked for).
@@ -59,16 +67,6 @@ impl<N> Page<N> {
             has_previous_page: self.has_previous_page,
             has_next_page: self.has_next_page,
             total_count: self.total_count,
-        }
-    }
-
-    /// Its first and last cursors and whether there are pages before and after it.
-    pub fn page_info(&self) -> PageInfo {
-        PageInfo {
-            has_previous_page: self.has_previous_page,
-            has_next_page: self.has_next_page,
-            start_cursor: self.edges.first().map(|(k, _)| k.cursor()),
-            end_cursor: self.edges.last().map(|(k, _)| k.cursor()),
         }
     }
 }
@@ -141,7 +139,7 @@ impl PageArgs {
                 || AppError::BadUserInput(format!("`{name}` is not a cursor this API issued"));
             let key = text
                 .as_deref()
-                .map(|c| Cursor::decode_cursor(c).map(|c| c.0).map_err(|_| refused()))
+                .map(|c| SortKey::from_cursor(c).ok_or_else(refused))
                 .transpose()?;
             // Only a forged cursor holds a NUL, which PostgreSQL cannot compare.
             if matches!(&key, Some(SortKey::Text(t, _)) if t.contains('\0')) {

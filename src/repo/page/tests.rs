@@ -95,3 +95,16 @@ fn beyond_a_cursor_is_one_row_value_comparison() {
     assert_eq!(sql(true, true), expect("<"));
     assert_eq!(sql(true, false), expect(">"));
 }
+
+/// Cursors keep the form clients already hold (async-graphql's `OpaqueCursor`: the key as
+/// JSON in URL-safe base64 without padding), and only such a cursor is read back.
+#[test]
+fn cursors_keep_their_form_and_read_back() {
+    let ints = SortKey::Ints(3, 7);
+    assert_eq!(ints.cursor(), "eyJJbnRzIjpbMyw3XX0");
+    let text = SortKey::Text("婴儿死亡率".into(), 12);
+    assert_eq!(text.cursor(), "eyJUZXh0IjpbIuWptOWEv-atu-S6oeeOhyIsMTJdfQ");
+    assert_eq!(SortKey::from_cursor(&text.cursor()), Some(text));
+    assert_eq!(SortKey::from_cursor("eyJJbnRzIjpbMyw3XX0="), None);
+    assert_eq!(SortKey::from_cursor("not a cursor"), None);
+}
