@@ -9,9 +9,9 @@ use super::breakdown::{parts_of_value, BreakdownPart};
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
+use super::load_one;
 use super::pagination::connection;
 use super::session::{actor, AccountRole};
-use super::{load_one, store};
 use crate::error::{ApiResult, AppError};
 use crate::service::values;
 
@@ -90,6 +90,12 @@ impl ReportedValue {
     async fn checks(&self, ctx: &Context<'_>) -> ApiResult<Vec<QualityCheck>> {
         let id = self.0.indicator_id;
         let indicator = load_one(ctx, crate::repo::batch::IndicatorById(id)).await?;
+        // Every value of a page asks the same loaders in the same order, so each level is one
+        // batch: the consistency rules' reads first, the series (totals only) last.
+        let consistency = match super::breakdown::declared(ctx, id).await? {
+            Some(declared) => consistency_checks(ctx, &declared, &self.0).await?,
+            None => Vec::new(),
+        };
         let series = if self.0.breakdown.is_empty() {
             load_one(ctx, crate::repo::batch::Series(id)).await?
         } else {
@@ -101,18 +107,7 @@ impl ReportedValue {
             self.0.year,
             self.0.value,
         );
-        if let Some(declared) = super::breakdown::declared(ctx, id).await? {
-            found.extend(
-                crate::repo::cells::review_checks(
-                    store(ctx)?,
-                    &declared,
-                    id,
-                    self.0.year,
-                    &crate::breakdowns::Cell::parse(&self.0.breakdown).unwrap_or_default(),
-                )
-                .await?,
-            );
-        }
+        found.extend(consistency);
         Ok(found
             .into_iter()
             .map(|c| QualityCheck {
@@ -375,4 +370,28 @@ pub struct Publication {
     pub value: f64,
     /// When it was approved.
     pub published_at: DateTime<Utc>,
+}
+
+/// The consistency rules that fail within the margins of a value's cell, read through the
+/// request's loaders: a page of values costs two statements, not two per value.
+async fn consistency_checks(
+    ctx: &Context<'_>,
+    declared: &crate::breakdowns::Declared,
+    value: &entity::indicator_value::Model,
+) -> ApiResult<Vec<crate::rules::quality::Check>> {
+    use crate::repo::batch::{DepartmentById, LiveValues};
+    use crate::repo::cells;
+    let values = load_one(ctx, LiveValues(value.indicator_id, value.year)).await?;
+    let mut ids: Vec<i32> = values.iter().filter_map(|v| v.department_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let departments = futures_util::future::try_join_all(
+        ids.into_iter().map(|d| load_one(ctx, DepartmentById(d))),
+    )
+    .await?;
+    let names = departments.into_iter().map(|d| (d.id, d.name)).collect();
+    let cell = crate::breakdowns::Cell::parse(&value.breakdown).unwrap_or_default();
+    let margins = cells::margins_of(&cell);
+    let found = cells::judge(declared, &values, value.year, &margins, &names);
+    Ok(cells::as_checks(declared, found))
 }

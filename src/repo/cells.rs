@@ -114,19 +114,29 @@ pub async fn consistency(
     year: i32,
     margins: &[Cell],
 ) -> Result<Vec<Finding>, sea_orm::DbErr> {
+    let departments = values.iter().filter(|v| v.year == year);
+    let names = super::departments::names(db, departments.filter_map(|v| v.department_id)).await?;
+    Ok(judge(declared, values, year, margins, &names))
+}
+
+/// [`consistency`] with the reporting departments' names at hand (by id).
+pub fn judge(
+    declared: &Declared,
+    values: &[indicator_value::Model],
+    year: i32,
+    margins: &[Cell],
+    names: &HashMap<i32, String>,
+) -> Vec<Finding> {
     let found = newest(values, year);
     if found.cells.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let mut all: Vec<&indicator_value::Model> = found.cells.iter().map(|(_, v)| *v).collect();
-    all.extend(found.total);
-    let names = super::departments::names(db, all.iter().filter_map(|v| v.department_id)).await?;
     let cells: Vec<(Cell, Figure)> = found
         .cells
         .iter()
-        .map(|(c, v)| (c.clone(), figure(v, &names)))
+        .map(|(c, v)| (c.clone(), figure(v, names)))
         .collect();
-    let total = found.total.map(|v| figure(v, &names));
+    let total = found.total.map(|v| figure(v, names));
     let figure_of = |margin: &Cell| {
         if margin.is_total() {
             total.as_ref()
@@ -134,10 +144,10 @@ pub async fn consistency(
             cells.iter().find(|(c, _)| c == margin).map(|(_, f)| f)
         }
     };
-    Ok(margins
+    margins
         .iter()
         .flat_map(|m| crate::breakdowns::consistency::within(declared, m, figure_of(m), &cells))
-        .collect())
+        .collect()
 }
 
 /// The margins a value of `cell` is weighed in: those it is a part of (its cell with one code
@@ -152,8 +162,7 @@ pub fn margins_of(cell: &Cell) -> Vec<Cell> {
 
 /// The consistency findings a reviewer sees on a value of `cell`, as quality checks (WARNING):
 /// the rules that fail within its margins ([`margins_of`]) for its indicator and year, over the
-/// newest submitted or published value of each cell. A margin other than the total is named
-/// before the dimension: `女，AGE：…`.
+/// newest submitted or published value of each cell ([`live`]).
 pub async fn review_checks(
     db: &impl ConnectionTrait,
     declared: &Declared,
@@ -163,8 +172,14 @@ pub async fn review_checks(
 ) -> Result<Vec<crate::rules::quality::Check>, sea_orm::DbErr> {
     let values = live(db, indicator_id, year).await?;
     let margins = margins_of(cell);
-    Ok(consistency(db, declared, &values, year, &margins)
-        .await?
+    let found = consistency(db, declared, &values, year, &margins).await?;
+    Ok(as_checks(declared, found))
+}
+
+/// The findings that fail, as a reviewer's checks; a margin other than the total is named
+/// before the dimension: `女，AGE：…`.
+pub fn as_checks(declared: &Declared, found: Vec<Finding>) -> Vec<crate::rules::quality::Check> {
+    found
         .into_iter()
         .filter(|f| !f.ok)
         .map(|f| {
@@ -180,5 +195,5 @@ pub async fn review_checks(
                 message: format!("{within}{}：{}", f.dimension.as_str(), f.message),
             }
         })
-        .collect())
+        .collect()
 }

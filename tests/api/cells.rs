@@ -508,3 +508,39 @@ on_both_backends!(
         assert_eq!(body["data"]["plans"][0]["code"], "women", "{body}");
     }
 );
+
+on_both_backends!(
+    a_page_of_reported_cells_is_checked_in_a_fixed_number_of_statements,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
+        let page = "{ reportedValues(first: 50) { nodes { checks { code message } } } }";
+        let infant = indicator(&app, "婴儿死亡率").await;
+        submit(&app, &ann, &infant, 2021, 2.3, Value::Null).await;
+        submit(&app, &ann, &infant, 2021, 2.0, sex("F")).await;
+        let few = crate::statements::fewest(&app, Some(&dai), page, 0).await;
+        // Four more values by sex, of two more measures and years, each with its checks.
+        for name in ["5岁以下儿童死亡率", "新生儿死亡率"] {
+            let id = indicator(&app, name).await;
+            for (year, code) in [(2022, "F"), (2023, "M")] {
+                submit(&app, &ann, &id, year, 2.0, sex(code)).await;
+            }
+        }
+        let body = app.query_as(Some(&dai), page, json!({})).await;
+        let nodes = body["data"]["reportedValues"]["nodes"]
+            .as_array()
+            .map(Vec::len);
+        assert_eq!(nodes, Some(6), "{body}");
+        assert_eq!(
+            body["data"]["reportedValues"]["nodes"][0]["checks"],
+            json!([{ "code": "REQUIRED_CELLS", "message": "SEX：缺少分组：女" }]),
+            "{body}"
+        );
+        let many = crate::statements::fewest(&app, Some(&dai), page, few).await;
+        assert_eq!(many, few, "statements for 2 values: {few}, for 6: {many}");
+    }
+);

@@ -152,7 +152,7 @@ pub(crate) async fn statements_for(app: &TestApp, token: Option<&str>, query: &s
 /// read by two statements (on PostgreSQL, two connections) wait for whichever answers first,
 /// so a batch may split in one run and not the next; an N+1 would show in every run (a
 /// statement per row).
-async fn fewest(app: &TestApp, token: Option<&str>, query: &str, enough: u64) -> u64 {
+pub(crate) async fn fewest(app: &TestApp, token: Option<&str>, query: &str, enough: u64) -> u64 {
     let mut best = u64::MAX;
     for n in 0..5 {
         // Trailing spaces make each run a different request, so none comes from the cache.

@@ -152,6 +152,6 @@ pub use counts::CountsOf;
 pub use declarations::DeclarationOf;
 pub use goals::{GoalById, GoalSourceById, GoalsOfDepartment, Link, LinksOfGoal, Work, WorkOf};
 pub use indicators::IndicatorsOfPlan;
-pub use series::{ApprovalsOf, PublishedValues, ReportersOf, Series};
+pub use series::{ApprovalsOf, LiveValues, PublishedValues, ReportersOf, Series};
 pub use sizes::SizeOf;
 pub use slices::*;

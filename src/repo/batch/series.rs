@@ -61,6 +61,44 @@ impl Loader<PublishedValues> for Store {
     }
 }
 
+/// The values of an indicator and year not superseded or rejected (submitted or published),
+/// in the order they came: what a reviewer weighs a submission against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LiveValues(pub i32, pub i32);
+
+impl Loader<LiveValues> for Store {
+    type Value = Vec<indicator_value::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[LiveValues],
+    ) -> Result<HashMap<LiveValues, Self::Value>, Self::Error> {
+        let mut out: HashMap<LiveValues, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        let rows = rows::all(
+            &self.db,
+            indicator_value::Entity::find()
+                .filter(indicator_value::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
+                .filter(indicator_value::Column::Year.is_in(keys.iter().map(|k| k.1)))
+                .filter(indicator_value::Column::Status.is_in([
+                    crate::domain::ValueStatus::Submitted,
+                    crate::domain::ValueStatus::Published,
+                ]))
+                .order_by_asc(indicator_value::Column::Id),
+        )
+        .await
+        .map_err(db_err)?;
+        // Ids and years are asked apart: a row of an id with another key's year is not wanted.
+        for row in rows {
+            if let Some(slot) = out.get_mut(&LiveValues(row.indicator_id, row.year)) {
+                slot.push(row);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Departments that may report an indicator (the one rule, in `repo::values`), fetched
 /// with their rows in the same batch: two statements however many indicators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
