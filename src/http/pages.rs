@@ -196,10 +196,13 @@ pub async fn indicator_values(
     };
     match view_of(db, id.into_inner()).await {
         Ok(Some(v)) => {
+            let mut values = v.values;
+            match repo::export::published_cell_rows(db, v.indicator.id).await {
+                Ok(cells) => values.extend(cells),
+                Err(e) => return failed(e),
+            }
             let id = ids::encode(Kind::Indicator, v.indicator.id).0;
             let indicators = std::collections::HashMap::from([(v.indicator.id, v.indicator)]);
-            let mut values = v.values;
-            values.extend(v.cells);
             values.sort_by(|a, b| (a.year, &a.breakdown).cmp(&(b.year, &b.breakdown)));
             let table = crate::export::tables::values_of(&values, &indicators, &v.departments);
             HttpResponse::Ok()

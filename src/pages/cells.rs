@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::{esc, num};
 use crate::breakdowns::{Aggregation, Dimension};
-use crate::repo::cells::{newest_by_year, Figures};
+use crate::repo::cells::{newest_by_year, CellValue, Figures};
 use crate::repo::export::IndicatorView;
 use crate::rules::breakdown::{gap, small, Favours};
 
@@ -37,7 +37,7 @@ pub fn section(v: &IndicatorView, unit: &str) -> String {
 }
 
 /// The sexes compared, year by year, where both were published.
-fn parity(v: &IndicatorView, years: &BTreeMap<i32, Figures<'_>>) -> String {
+fn parity(v: &IndicatorView, years: &BTreeMap<i32, Figures<'_, CellValue>>) -> String {
     let Some(declared) = v.declared.as_ref() else {
         return String::new();
     };

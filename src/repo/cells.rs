@@ -11,11 +11,64 @@ use crate::breakdowns::consistency::{Figure, Finding};
 use crate::breakdowns::{Cell, Declared};
 use crate::domain::{ValueOrigin, ValueStatus};
 
+/// What picking the newest value of a cell needs of a value: its year, cell and version.
+pub trait Slotted {
+    fn year(&self) -> i32;
+    /// The cell's key (empty for the total).
+    fn cell(&self) -> &str;
+    fn version(&self) -> i32;
+}
+
+impl Slotted for indicator_value::Model {
+    fn year(&self) -> i32 {
+        self.year
+    }
+    fn cell(&self) -> &str {
+        &self.breakdown
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// A published value of a cell with only what the indicator page shows of it: read by five
+/// columns, not the stored row's 23 (the page of a measure by sex and urban/rural lists
+/// four cells a year beside the total).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellValue {
+    pub year: i32,
+    pub breakdown: String,
+    pub value: f64,
+    pub version: i32,
+    pub department_id: Option<i32>,
+}
+
+impl Slotted for CellValue {
+    fn year(&self) -> i32 {
+        self.year
+    }
+    fn cell(&self) -> &str {
+        &self.breakdown
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
 /// The newest value of each cell of one year: the total apart.
-#[derive(Debug, Default)]
-pub struct Figures<'a> {
-    pub total: Option<&'a indicator_value::Model>,
-    pub cells: Vec<(Cell, &'a indicator_value::Model)>,
+#[derive(Debug)]
+pub struct Figures<'a, V = indicator_value::Model> {
+    pub total: Option<&'a V>,
+    pub cells: Vec<(Cell, &'a V)>,
+}
+
+impl<V> Default for Figures<'_, V> {
+    fn default() -> Self {
+        Figures {
+            total: None,
+            cells: Vec::new(),
+        }
+    }
 }
 
 /// The newest (highest version) of `values` for each cell of `year`; cells in key order.
@@ -26,17 +79,17 @@ pub fn newest(values: &[indicator_value::Model], year: i32) -> Figures<'_> {
 }
 
 /// [`newest`] for every year `values` has, in one pass over them.
-pub fn newest_by_year<'a>(
-    values: impl IntoIterator<Item = &'a indicator_value::Model>,
-) -> BTreeMap<i32, Figures<'a>> {
-    let mut slots: BTreeMap<(i32, &str), &indicator_value::Model> = BTreeMap::new();
+pub fn newest_by_year<'a, V: Slotted>(
+    values: impl IntoIterator<Item = &'a V>,
+) -> BTreeMap<i32, Figures<'a, V>> {
+    let mut slots: BTreeMap<(i32, &str), &V> = BTreeMap::new();
     for v in values {
-        let slot = slots.entry((v.year, v.breakdown.as_str())).or_insert(v);
-        if v.version > slot.version {
+        let slot = slots.entry((v.year(), v.cell())).or_insert(v);
+        if v.version() > slot.version() {
             *slot = v;
         }
     }
-    let mut out: BTreeMap<i32, Figures<'_>> = BTreeMap::new();
+    let mut out: BTreeMap<i32, Figures<'_, V>> = BTreeMap::new();
     for ((year, key), v) in slots {
         let figures = out.entry(year).or_default();
         if key.is_empty() {

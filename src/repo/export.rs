@@ -174,8 +174,8 @@ pub struct IndicatorView {
     )>,
     /// Published totals, by year and version.
     pub values: Vec<indicator_value::Model>,
-    /// Published values of breakdown cells, by year and version.
-    pub cells: Vec<indicator_value::Model>,
+    /// Published values of breakdown cells, by year and version (what the page shows of them).
+    pub cells: Vec<super::cells::CellValue>,
     /// What it is declared to be reported by (read only when it has published cells).
     pub declared: Option<crate::breakdowns::Declared>,
     pub series: Vec<crate::rules::progress::Point>,
@@ -211,18 +211,17 @@ pub async fn indicator_view(
             (t, a, path)
         })
         .collect();
-    // Decoded by position: with figures by breakdown the page reads five times the rows.
-    let (values, cells): (Vec<_>, Vec<_>) = super::rows::all(
+    // Totals decoded by position; the cells, up to four a year beside each total, by the five
+    // columns the page shows.
+    let values = super::rows::all(
         db,
-        indicator_value::Entity::find()
-            .filter(indicator_value::Column::IndicatorId.eq(id))
-            .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
+        published_of(id)
+            .filter(indicator_value::Column::Breakdown.eq(""))
             .order_by_asc(indicator_value::Column::Year)
             .order_by_asc(indicator_value::Column::Version),
     )
-    .await?
-    .into_iter()
-    .partition(|v| v.breakdown.is_empty());
+    .await?;
+    let cells = published_cells(db, id).await?;
     let plans = super::plans(db)
         .await?
         .into_iter()
@@ -230,8 +229,12 @@ pub async fn indicator_view(
         .collect();
     let departments = department::Entity::find()
         .filter(
-            department::Column::Id
-                .is_in(values.iter().chain(&cells).filter_map(|v| v.department_id)),
+            department::Column::Id.is_in(
+                values
+                    .iter()
+                    .filter_map(|v| v.department_id)
+                    .chain(cells.iter().filter_map(|c| c.department_id)),
+            ),
         )
         .all(db)
         .await?
@@ -307,4 +310,59 @@ pub async fn feed(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<FeedEntry
             }
         })
         .collect())
+}
+
+/// An indicator's published values (totals and cells).
+fn published_of(id: i32) -> sea_orm::Select<indicator_value::Entity> {
+    indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.eq(id))
+        .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
+}
+
+/// An indicator's published values of cells, by year, cell and version, as the page shows them.
+async fn published_cells(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Vec<super::cells::CellValue>, AppError> {
+    use indicator_value::Column as C;
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i32, String, f64, i32, Option<i32>)> = published_of(id)
+        .filter(C::Breakdown.ne(""))
+        .select_only()
+        .columns([C::Year, C::Breakdown, C::Value, C::Version, C::DepartmentId])
+        .order_by_asc(C::Year)
+        .order_by_asc(C::Breakdown)
+        .order_by_asc(C::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(year, breakdown, value, version, department_id)| super::cells::CellValue {
+                year,
+                breakdown,
+                value,
+                version,
+                department_id,
+            },
+        )
+        .collect())
+}
+
+/// An indicator's published values of cells as stored rows, for its `values.csv`, by year,
+/// cell and version.
+pub async fn published_cell_rows(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Vec<indicator_value::Model>, AppError> {
+    Ok(super::rows::all(
+        db,
+        published_of(id)
+            .filter(indicator_value::Column::Breakdown.ne(""))
+            .order_by_asc(indicator_value::Column::Year)
+            .order_by_asc(indicator_value::Column::Breakdown)
+            .order_by_asc(indicator_value::Column::Version),
+    )
+    .await?)
 }
