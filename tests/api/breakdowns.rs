@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::on_both_backends;
 use crate::quality::indicator;
 use crate::support::{code, TestApp};
-use crate::workflow::{login, user};
+use crate::workflow::{login, scalar, user};
 
 on_both_backends!(
     indicators_say_what_they_are_reported_by,
@@ -82,21 +82,6 @@ async fn reporter(app: &TestApp, id: &Value) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("{body}"))
         .to_string()
-}
-
-async fn scalar_sql(app: &TestApp, sql: &str) -> i64 {
-    use sea_orm::ConnectionTrait;
-    let row = app
-        .db
-        .query_one_raw(sea_orm::Statement::from_string(
-            app.db.get_database_backend(),
-            sql,
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no row: {sql}"));
-    row.try_get_by_index::<i64>(0)
-        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 on_both_backends!(
@@ -225,7 +210,7 @@ on_both_backends!(
         );
         let smoking_version = "SELECT CAST(version AS BIGINT) FROM breakdown_declaration d \
              JOIN indicator i ON i.id = d.indicator_id WHERE i.name = '15岁以上人群吸烟率'";
-        assert_eq!(scalar_sql(&app, smoking_version).await, 1);
+        assert_eq!(scalar(&app, smoking_version).await, 1);
 
         // By urban/rural too: a value for it is taken only once declared.
         let rural =
@@ -270,7 +255,7 @@ on_both_backends!(
             "dimensions: a sex ratio has no parts by sex"
         );
         // The audit log has each change with what it was before.
-        let audited = scalar_sql(
+        let audited = scalar(
             &app,
             "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action IN ('defineCodelist', 'declareBreakdowns') AND outcome = 'ok'",
         )
