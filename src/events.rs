@@ -92,6 +92,7 @@ impl Events {
                 up_to: None,
                 limit: BATCH,
                 newest_first: false,
+                cells: false,
             };
             let Ok(found) = repo::changes::after(db, window).await else {
                 return;

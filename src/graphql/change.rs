@@ -5,6 +5,7 @@ use async_graphql::{Context, Enum, Object, ID};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
+use super::breakdown::BreakdownPart;
 use super::enums::ValueOrigin;
 use super::indicator::Indicator;
 use super::pagination::connection;
@@ -81,9 +82,22 @@ impl ValueChange {
         self.value.value
     }
 
-    /// Its version among the values reported for the indicator and year.
+    /// Its version among the values reported for the indicator and year (and cell).
     async fn version(&self) -> i32 {
         self.value.version
+    }
+
+    /// The codes of its cell of a declared breakdown; empty for the total (only
+    /// `changes(includeCells: true)` lists cells).
+    async fn breakdown(&self, ctx: &Context<'_>) -> ApiResult<Vec<BreakdownPart>> {
+        if self.value.breakdown.is_empty() {
+            return Ok(Vec::new());
+        }
+        let declared = super::breakdown::declared(ctx, self.value.indicator_id).await?;
+        Ok(super::breakdown::parts_of(
+            &self.value.breakdown,
+            declared.as_ref(),
+        ))
     }
 
     /// A document figure or a department's report.
@@ -244,6 +258,11 @@ impl ChangeQuery {
         #[graphql(desc = "Only changes published after this instant.")] updated_after: Option<
             DateTime<Utc>,
         >,
+        #[graphql(
+            desc = "Also values of breakdown cells (`ValueChange.breakdown`), not only totals.",
+            default = false
+        )]
+        include_cells: bool,
     ) -> ApiResult<PublicChangeConnection> {
         let size = first.unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1..=MAX_PAGE_SIZE).contains(&size) {
@@ -264,6 +283,7 @@ impl ChangeQuery {
             up_to,
             limit: limit + 1,
             newest_first: false,
+            cells: include_cells,
         };
         let mut found = changes::after(db, window).await?;
         let has_next_page = found.len() as u64 > limit;

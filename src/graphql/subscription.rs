@@ -46,6 +46,7 @@ impl Follow {
                     up_to: None,
                     limit: CATCH_UP,
                     newest_first: false,
+                    cells: false,
                 };
                 // A store that cannot be read ends the subscription (the client reconnects
                 // with the last `seq` it has).

@@ -82,6 +82,7 @@ pub const LIST_BOUNDS: &[(&str, &str, Bound)] = {
         ("ReportedValue", "breakdown", Fixed(3)),
         ("BreakdownCoverage", "breakdown", Fixed(3)),
         ("ConsistencyCheck", "within", Fixed(3)),
+        ("ValueChange", "breakdown", Fixed(3)),
         // Five rules for each of three dimensions at most.
         ("Indicator", "consistency", Fixed(15)),
         // A cell with a published value has at least one of the indicator's values.

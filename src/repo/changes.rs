@@ -32,6 +32,8 @@ pub struct ChangedValue {
     pub version: i32,
     pub origin: ValueOrigin,
     pub department_id: Option<i32>,
+    /// The cell of a declared breakdown (`SEX=F`); empty for the total.
+    pub breakdown: String,
 }
 
 /// The document as that import left it.
@@ -89,6 +91,9 @@ pub struct Window {
     pub limit: u64,
     /// The newest first (the Atom feed), not the oldest.
     pub newest_first: bool,
+    /// Values of breakdown cells too, not only totals (asked for: a client that takes every
+    /// published value for its series' new figure would take a girls' figure for the total).
+    pub cells: bool,
 }
 
 impl Window {
@@ -111,17 +116,21 @@ impl Window {
     }
 }
 
-/// The approvals and the supersedings of public totals, each with the value in force at it
-/// (a cell of a breakdown changes no series, so the feed leaves it out).
+/// The approvals and the supersedings of public totals (and of cells, when the window asks),
+/// each with the value in force at it.
 fn values_sql(w: &Window) -> String {
+    let totals = if w.cells {
+        ""
+    } else {
+        "AND COALESCE(v.breakdown, '') = '' "
+    };
     format!(
         "SELECT x.h_from, p.at_us, x.id, x.action, v.id, v.indicator_id, v.year, v.value, \
-         v.version, v.origin, v.department_id FROM value_event__history x \
-         JOIN publication p ON p.seq = x.h_from \
+         v.version, v.origin, v.department_id, COALESCE(v.breakdown, '') \
+         FROM value_event__history x JOIN publication p ON p.seq = x.h_from \
          JOIN indicator_value__history v ON v.id = x.value_id AND v.h_from IS NOT NULL \
          AND v.h_from <= x.h_from AND (v.h_to IS NULL OR v.h_to = -1 OR v.h_to > x.h_from) \
-         AND COALESCE(v.breakdown, '') = '' \
-         WHERE {} AND (x.action = 'approve' OR (x.action = 'supersede' AND x.old_status = 'published')) \
+         {totals}WHERE {} AND (x.action = 'approve' OR (x.action = 'supersede' AND x.old_status = 'published')) \
          ORDER BY x.h_from {d}, x.id {d} LIMIT {}",
         w.condition("x.id"),
         w.limit,
@@ -159,6 +168,7 @@ fn value_change(row: &QueryResult) -> Result<Change, DbErr> {
             version: row.try_get_by_index(8)?,
             origin: row.try_get_by_index(9)?,
             department_id: row.try_get_by_index(10)?,
+            breakdown: row.try_get_by_index(11)?,
         }),
         document: None,
     })

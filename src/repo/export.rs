@@ -280,6 +280,7 @@ pub async fn feed(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<FeedEntry
         up_to: None,
         limit,
         newest_first: true,
+        cells: false,
     };
     let changes = changes::after(db, window).await?;
     let values = || changes.iter().filter_map(|c| c.value.as_ref());

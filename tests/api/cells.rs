@@ -177,6 +177,36 @@ on_both_backends!(
             body["errors"][0]["message"],
             "SEX has no code \"X\" (codes: F, M, _T)"
         );
+        // The change list tells the total; asked, the cells too, each with its codes.
+        let body = app
+            .query(
+                "{ totals: changes(first: 100) { totalCount nodes { kind value { year value breakdown { code } } } }
+                   all: changes(first: 100, includeCells: true) { totalCount nodes { kind value { year value breakdown { code label } } } } }",
+            )
+            .await;
+        let published = |list: &str| -> Vec<Value> {
+            body["data"][list]["nodes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{body}"))
+                .iter()
+                .filter(|n| n["kind"] == "VALUE_PUBLISHED")
+                .map(|n| n["value"].clone())
+                .collect()
+        };
+        assert_eq!(
+            published("totals"),
+            [json!({ "year": 2021, "value": 2.3, "breakdown": [] })]
+        );
+        assert_eq!(
+            published("all"),
+            [
+                json!({ "year": 2021, "value": 2.3, "breakdown": [] }),
+                json!({ "year": 2021, "value": 2.0, "breakdown": [{ "code": "F", "label": "女" }] }),
+                json!({ "year": 2021, "value": 2.5, "breakdown": [{ "code": "M", "label": "男" }] })
+            ]
+        );
+        let counted = |list: &str| body["data"][list]["totalCount"].as_i64().unwrap_or(-1);
+        assert_eq!(counted("all") - counted("totals"), 2, "{body}");
     }
 );
 
