@@ -92,7 +92,8 @@ impl Events {
                 up_to: None,
                 limit: BATCH,
                 newest_first: false,
-                cells: false,
+                // Every subscriber hears the cells' changes too and keeps them only if asked.
+                cells: true,
             };
             let Ok(found) = repo::changes::after(db, window).await else {
                 return;

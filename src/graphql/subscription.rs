@@ -46,7 +46,7 @@ impl Follow {
                     up_to: None,
                     limit: CATCH_UP,
                     newest_first: false,
-                    cells: false,
+                    cells: true,
                 };
                 // A store that cannot be read ends the subscription (the client reconnects
                 // with the last `seq` it has).
@@ -88,19 +88,30 @@ fn follow(
     Ok(futures_util::stream::unfold(state, Follow::next))
 }
 
-/// The changes of some kinds, of one indicator or all.
+/// Which changes a subscription keeps.
+struct Pick {
+    kinds: &'static [ChangeKind],
+    /// One indicator's values only.
+    indicator_id: Option<ID>,
+    /// The values of breakdown cells too, not only totals.
+    cells: bool,
+}
+
+/// The changes of some kinds, of one indicator or all, of totals or of cells too.
 fn picked(
     ctx: &Context<'_>,
     after_seq: Option<i64>,
-    indicator_id: Option<ID>,
-    kinds: &'static [ChangeKind],
+    pick: Pick,
 ) -> ApiResult<impl Stream<Item = Change> + use<>> {
-    let only = indicator_filter(indicator_id)?;
+    let only = indicator_filter(pick.indicator_id)?;
+    let (kinds, cells) = (pick.kinds, pick.cells);
     Ok(futures_util::StreamExt::filter(
         follow(ctx, after_seq)?,
         move |c| {
+            let value = c.value.as_ref();
             let kept = kinds.contains(&c.kind)
-                && only.is_none_or(|i| c.value.as_ref().is_some_and(|v| v.indicator_id == i));
+                && only.is_none_or(|i| value.is_some_and(|v| v.indicator_id == i))
+                && (cells || value.is_none_or(|v| v.breakdown.is_empty()));
             std::future::ready(kept)
         },
     ))
@@ -131,6 +142,11 @@ impl SubscriptionRoot {
         >,
         #[graphql(desc = "Only this indicator's values (global ID); no document imports.")]
         indicator_id: Option<ID>,
+        #[graphql(
+            desc = "Also values of breakdown cells, not only totals.",
+            default = false
+        )]
+        include_cells: bool,
     ) -> async_graphql::Result<impl Stream<Item = PublicChange> + use<>> {
         let kinds: &[ChangeKind] = if indicator_id.is_some() {
             &[ChangeKind::ValuePublished, ChangeKind::ValueSuperseded]
@@ -141,7 +157,12 @@ impl SubscriptionRoot {
                 ChangeKind::DocumentImported,
             ]
         };
-        let stream = picked(ctx, after_seq, indicator_id, kinds)?;
+        let pick = Pick {
+            kinds,
+            indicator_id,
+            cells: include_cells,
+        };
+        let stream = picked(ctx, after_seq, pick)?;
         Ok(futures_util::StreamExt::map(stream, PublicChange))
     }
 
@@ -154,13 +175,18 @@ impl SubscriptionRoot {
         #[graphql(desc = "Start after this publication (default: from now).")] after_seq: Option<
             i64,
         >,
+        #[graphql(
+            desc = "Also values of breakdown cells, not only totals.",
+            default = false
+        )]
+        include_cells: bool,
     ) -> async_graphql::Result<impl Stream<Item = ValueChange> + use<>> {
-        Ok(values(picked(
-            ctx,
-            after_seq,
+        let pick = Pick {
+            kinds: &[ChangeKind::ValuePublished],
             indicator_id,
-            &[ChangeKind::ValuePublished],
-        )?))
+            cells: include_cells,
+        };
+        Ok(values(picked(ctx, after_seq, pick)?))
     }
 
     /// A public value was replaced by a newer approved one for the same indicator and year.
@@ -171,13 +197,18 @@ impl SubscriptionRoot {
         #[graphql(desc = "Start after this publication (default: from now).")] after_seq: Option<
             i64,
         >,
+        #[graphql(
+            desc = "Also values of breakdown cells, not only totals.",
+            default = false
+        )]
+        include_cells: bool,
     ) -> async_graphql::Result<impl Stream<Item = ValueChange> + use<>> {
-        Ok(values(picked(
-            ctx,
-            after_seq,
+        let pick = Pick {
+            kinds: &[ChangeKind::ValueSuperseded],
             indicator_id,
-            &[ChangeKind::ValueSuperseded],
-        )?))
+            cells: include_cells,
+        };
+        Ok(values(picked(ctx, after_seq, pick)?))
     }
 
     /// The source document was imported again (targets and figures may have changed).
@@ -188,7 +219,12 @@ impl SubscriptionRoot {
             i64,
         >,
     ) -> async_graphql::Result<impl Stream<Item = DocumentImport> + use<>> {
-        let stream = picked(ctx, after_seq, None, &[ChangeKind::DocumentImported])?;
+        let pick = Pick {
+            kinds: &[ChangeKind::DocumentImported],
+            indicator_id: None,
+            cells: false,
+        };
+        let stream = picked(ctx, after_seq, pick)?;
         Ok(futures_util::StreamExt::filter_map(stream, |c| {
             std::future::ready(DocumentImport::of(&c))
         }))

@@ -325,3 +325,80 @@ on_both_backends!(
         let _ = client.wait().await;
     }
 );
+
+on_both_backends!(
+    a_subscriber_hears_the_cells_only_when_it_asks,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        if !client_ready() {
+            return;
+        }
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.eve", UserRole::Reviewer, None).await;
+        let ann = crate::workflow::login(&app, "wj.ann").await;
+        let eve = crate::workflow::login(&app, "stats.eve").await;
+        let infant = crate::quality::indicator(&app, "婴儿死亡率").await;
+        let submit = "mutation($i: ID!, $y: Int!, $v: Float!, $b: [BreakdownInput!]) { submitValue(input: { indicatorId: $i, year: $y, value: $v, breakdown: $b }) { value { id } } }";
+        let publish = |year: i32, value: f64, code: Option<&'static str>| {
+            let (app, ann, eve, infant) = (&app, &ann, &eve, &infant);
+            async move {
+                let cell = code.map(|c| json!([{ "dimension": "SEX", "code": c }]));
+                let vars = json!({ "i": infant, "y": year, "v": value, "b": cell });
+                let body = app.query_as(Some(ann), submit, vars).await;
+                let id = body["data"]["submitValue"]["value"]["id"].clone();
+                let review = json!({ "id": id, "d": "APPROVE", "c": "分性别数据另行核实" });
+                let body = app.query_as(Some(eve), REVIEW, review).await;
+                assert_eq!(
+                    body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+                    "{body}"
+                );
+            }
+        };
+        // Published while nobody listened: girls' figure, then the total.
+        publish(2021, 2.0, Some("F")).await;
+        publish(2021, 2.3, None).await;
+        let fields = "{ value year breakdown { code } }";
+        let (mut totals, mut totals_out) = subscribe(
+            &app,
+            &format!("subscription {{ valuePublished(afterSeq: 1) {fields} }}"),
+            2,
+        )
+        .await;
+        let (mut all, mut all_out) = subscribe(
+            &app,
+            &format!("subscription {{ valuePublished(afterSeq: 1, includeCells: true) {fields} }}"),
+            3,
+        )
+        .await;
+        // The JavaScript client prints 2.0 as 2.
+        let heard = |value: Value, year: i32, codes: Value| json!({ "data": { "valuePublished": { "value": value, "year": year, "breakdown": codes } } });
+        // Caught up from the store.
+        assert_eq!(
+            next(&mut totals_out).await["result"],
+            heard(json!(2.3), 2021, json!([]))
+        );
+        assert_eq!(
+            next(&mut all_out).await["result"],
+            heard(json!(2), 2021, json!([{ "code": "F" }]))
+        );
+        assert_eq!(
+            next(&mut all_out).await["result"],
+            heard(json!(2.3), 2021, json!([]))
+        );
+        // Live: boys' figure reaches only the subscriber that asked; the next total both.
+        publish(2021, 2.5, Some("M")).await;
+        publish(2022, 2.2, None).await;
+        assert_eq!(
+            next(&mut all_out).await["result"],
+            heard(json!(2.5), 2021, json!([{ "code": "M" }]))
+        );
+        assert_eq!(
+            next(&mut totals_out).await["result"],
+            heard(json!(2.2), 2022, json!([]))
+        );
+        let _ = totals.wait().await;
+        let _ = all.wait().await;
+    }
+);
