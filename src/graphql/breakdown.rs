@@ -129,14 +129,16 @@ pub fn parts_of(key: &str, declared: Option<&Declared>) -> Vec<BreakdownPart> {
         .collect()
 }
 
-/// The cell of a stored value, labelled from its indicator's declaration; empty for a total.
+/// A value's cell (its stored key), labelled from its indicator's declaration; empty for a
+/// total.
 pub async fn parts_of_value(
     ctx: &async_graphql::Context<'_>,
-    value: &entity::indicator_value::Model,
+    indicator_id: i32,
+    key: &str,
 ) -> crate::error::ApiResult<Vec<BreakdownPart>> {
-    if value.breakdown.is_empty() {
+    if key.is_empty() {
         return Ok(Vec::new());
     }
-    let declared = declared(ctx, value.indicator_id).await?;
-    Ok(parts_of(&value.breakdown, declared.as_ref()))
+    let declared = declared(ctx, indicator_id).await?;
+    Ok(parts_of(key, declared.as_ref()))
 }

@@ -90,14 +90,8 @@ impl ValueChange {
     /// The codes of its cell of a declared breakdown; empty for the total (only
     /// `changes(includeCells: true)` lists cells).
     async fn breakdown(&self, ctx: &Context<'_>) -> ApiResult<Vec<BreakdownPart>> {
-        if self.value.breakdown.is_empty() {
-            return Ok(Vec::new());
-        }
-        let declared = super::breakdown::declared(ctx, self.value.indicator_id).await?;
-        Ok(super::breakdown::parts_of(
-            &self.value.breakdown,
-            declared.as_ref(),
-        ))
+        let (indicator, key) = (self.value.indicator_id, &self.value.breakdown);
+        super::breakdown::parts_of_value(ctx, indicator, key).await
     }
 
     /// A document figure or a department's report.

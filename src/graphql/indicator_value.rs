@@ -60,7 +60,7 @@ impl IndicatorValue {
     /// The cell of a declared breakdown it is for (`SEX` `F`); empty for the total, which the
     /// series and the targets use.
     async fn breakdown(&self, ctx: &Context<'_>) -> ApiResult<Vec<BreakdownPart>> {
-        parts_of_value(ctx, &self.0).await
+        parts_of_value(ctx, self.0.indicator_id, &self.0.breakdown).await
     }
 
     /// Version within the indicator, year and cell: the highest published one of the total is

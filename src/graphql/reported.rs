@@ -77,7 +77,7 @@ impl ReportedValue {
 
     /// The cell of a declared breakdown it is for (`SEX` `F`); empty for the total.
     async fn breakdown(&self, ctx: &Context<'_>) -> ApiResult<Vec<BreakdownPart>> {
-        parts_of_value(ctx, &self.0).await
+        parts_of_value(ctx, self.0.indicator_id, &self.0.breakdown).await
     }
 
     /// The statistics bureau's data-quality checks (质量审核) on the value, against the
