@@ -14,6 +14,10 @@ pub const VALUE_FIELDS: &[&str] = &[
     "Indicator.latestValue",
     "Indicator.discrepancies",
     "Indicator.publicationHistory",
+    "Indicator.gap",
+    "Indicator.femaleShare",
+    "Indicator.consistency",
+    "Indicator.breakdownCoverage",
     "Target.status",
     "Target.progress",
     "Target.statusReason",
@@ -76,6 +80,9 @@ mod tests {
         "StatusCount",
         "TargetStatus",
         "Discrepancy",
+        "Gap",
+        "ConsistencyCheck",
+        "BreakdownCoverage",
         "TrajectoryPoint",
         "ReportedValue",
         "ReportedValueConnection",
@@ -193,5 +200,14 @@ mod tests {
             ""
         ));
         assert!(reads_values("{ changes { totalCount } }", ""));
+        // Figures by breakdown are values; their declaration is structure.
+        assert!(reads_values(
+            "{ indicators { nodes { femaleShare(year: 2021) } } }",
+            ""
+        ));
+        assert!(!reads_values(
+            "{ indicators { nodes { aggregation breakdowns { dimension } } } }",
+            ""
+        ));
     }
 }
