@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, SimpleObject};
 use entity::{indicator, indicator_value};
 
 use super::breakdown::{declared, parts_of, BreakdownInput, BreakdownPart, Dimension};
-use super::{load_one, store};
+use super::load_one;
 use crate::breakdowns::{self, Aggregation, Cell};
 use crate::error::{ApiResult, AppError};
 use crate::repo::batch::PublishedValues;
@@ -207,7 +207,8 @@ pub async fn consistency(
     let margin =
         Cell::of(&indicator.name, Some(&declared), &codes).map_err(AppError::BadUserInput)?;
     let values = load_one(ctx, PublishedValues(indicator.id)).await?;
-    let found = cells::consistency(store(ctx)?, &declared, &values, year, &[margin]).await?;
+    let names = department_names(ctx, &values, year).await?;
+    let found = cells::judge(&declared, &values, year, &[margin], &names);
     Ok(found
         .into_iter()
         .map(|f| ConsistencyCheck {
@@ -239,4 +240,26 @@ pub async fn coverage(
             years,
         })
         .collect())
+}
+
+/// The names of the departments that reported `year`'s values, through the request's loaders:
+/// a level of indicators or values asks for them in one statement.
+pub async fn department_names(
+    ctx: &Context<'_>,
+    values: &[indicator_value::Model],
+    year: i32,
+) -> ApiResult<std::collections::HashMap<i32, String>> {
+    let mut ids: Vec<i32> = values
+        .iter()
+        .filter(|v| v.year == year)
+        .filter_map(|v| v.department_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let departments = futures_util::future::try_join_all(
+        ids.into_iter()
+            .map(|d| load_one(ctx, crate::repo::batch::DepartmentById(d))),
+    )
+    .await?;
+    Ok(departments.into_iter().map(|d| (d.id, d.name)).collect())
 }

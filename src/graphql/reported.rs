@@ -379,17 +379,10 @@ async fn consistency_checks(
     declared: &crate::breakdowns::Declared,
     value: &entity::indicator_value::Model,
 ) -> ApiResult<Vec<crate::rules::quality::Check>> {
-    use crate::repo::batch::{DepartmentById, LiveValues};
+    use crate::repo::batch::LiveValues;
     use crate::repo::cells;
     let values = load_one(ctx, LiveValues(value.indicator_id, value.year)).await?;
-    let mut ids: Vec<i32> = values.iter().filter_map(|v| v.department_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let departments = futures_util::future::try_join_all(
-        ids.into_iter().map(|d| load_one(ctx, DepartmentById(d))),
-    )
-    .await?;
-    let names = departments.into_iter().map(|d| (d.id, d.name)).collect();
+    let names = super::indicator_cells::department_names(ctx, &values, value.year).await?;
     let cell = crate::breakdowns::Cell::parse(&value.breakdown).unwrap_or_default();
     let margins = cells::margins_of(&cell);
     let found = cells::judge(declared, &values, value.year, &margins, &names);

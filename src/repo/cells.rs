@@ -159,20 +159,7 @@ pub fn figure(v: &indicator_value::Model, names: &HashMap<i32, String>) -> Figur
 
 /// What the consistency rules of a declaration find for an indicator and year over `values`
 /// (the newest of each cell), within each of `margins` (the total, or cells such as 女 whose
-/// parts fix one more dimension).
-pub async fn consistency(
-    db: &impl ConnectionTrait,
-    declared: &Declared,
-    values: &[indicator_value::Model],
-    year: i32,
-    margins: &[Cell],
-) -> Result<Vec<Finding>, sea_orm::DbErr> {
-    let departments = values.iter().filter(|v| v.year == year);
-    let names = super::departments::names(db, departments.filter_map(|v| v.department_id)).await?;
-    Ok(judge(declared, values, year, margins, &names))
-}
-
-/// [`consistency`] with the reporting departments' names at hand (by id).
+/// parts fix one more dimension); `names` are the reporting departments' (by id).
 pub fn judge(
     declared: &Declared,
     values: &[indicator_value::Model],
@@ -224,8 +211,9 @@ pub async fn review_checks(
     cell: &Cell,
 ) -> Result<Vec<crate::rules::quality::Check>, sea_orm::DbErr> {
     let values = live(db, indicator_id, year).await?;
-    let margins = margins_of(cell);
-    let found = consistency(db, declared, &values, year, &margins).await?;
+    let of_year = values.iter().filter_map(|v| v.department_id);
+    let names = super::departments::names(db, of_year).await?;
+    let found = judge(declared, &values, year, &margins_of(cell), &names);
     Ok(as_checks(declared, found))
 }
 

@@ -574,3 +574,59 @@ on_both_backends!(
         assert_eq!(many, few, "statements for 2 values: {few}, for 6: {many}");
     }
 );
+
+on_both_backends!(
+    consistency_over_a_page_of_indicators_costs_the_same_statements,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "wj.ann", UserRole::Submitter, Some("县卫健局")).await;
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let (ann, dai) = (login(&app, "wj.ann").await, login(&app, "stats.dai").await);
+        let page = r#"{ indicators(first: 100, filter: { text: "死亡率" }) { nodes { name consistency(year: 2021) { rule ok message } } } }"#;
+        // Girls' and boys' figures of one measure, then of two more, each from the department.
+        let publish_by_sex = |name: &'static str| {
+            let (app, ann, dai) = (&app, &ann, &dai);
+            async move {
+                let id = indicator(app, name).await;
+                for code in ["F", "M"] {
+                    let value = submit(app, ann, &id, 2021, 2.0, sex(code)).await;
+                    let body = approve(app, dai, &value, Some("分性别另行统计")).await;
+                    assert_eq!(
+                        body["data"]["reviewValue"]["value"]["status"], "PUBLISHED",
+                        "{body}"
+                    );
+                }
+            }
+        };
+        let judged = |body: &Value| -> Vec<Value> {
+            body["data"]["indicators"]["nodes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{body}"))
+                .iter()
+                .filter(|n| n["consistency"].as_array().is_some_and(|c| !c.is_empty()))
+                .cloned()
+                .collect()
+        };
+        publish_by_sex("婴儿死亡率").await;
+        assert_eq!(judged(&app.query(page).await).len(), 1);
+        let one = crate::statements::fewest(&app, None, page, 0).await;
+        publish_by_sex("5岁以下儿童死亡率").await;
+        publish_by_sex("新生儿死亡率").await;
+        // The same text again: approvals move the answer (it follows the data version, not
+        // the structure's, which they leave as it was).
+        let after = judged(&app.query(page).await);
+        assert_eq!(after.len(), 3, "{after:?}");
+        // No total was reported: both sexes are there, from the same department.
+        assert_eq!(
+            after[0]["consistency"],
+            json!([{ "rule": "REQUIRED_CELLS", "ok": true, "message": "各分组均已填报" }])
+        );
+        let three = crate::statements::fewest(&app, None, page, one).await;
+        assert_eq!(
+            three, one,
+            "statements for 1 measure with cells: {one}, for 3: {three}"
+        );
+    }
+);
