@@ -5,6 +5,8 @@
 //! like `data/measures.json`, so a reviewer can check it against national monitoring without
 //! reading code.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::rules::breakdown::Aggregation;
@@ -138,6 +140,38 @@ pub fn narrowed(
             .filter(|c| c.code == TOTAL || codes.contains(&c.code))
             .cloned()
             .collect(),
+    })
+}
+
+/// A measure's declaration from the code lists in force: each dimension once, at most the
+/// three there are, a sex ratio without parts by sex, each code named in its list.
+pub fn declare(
+    aggregation: Aggregation,
+    dimensions: &[(Dimension, Option<Vec<String>>)],
+    lists: &HashMap<Dimension, Codelist>,
+    version: i32,
+) -> Result<Declared, String> {
+    if dimensions.len() > Dimension::ALL.len() {
+        return Err(format!("at most {} dimensions", Dimension::ALL.len()));
+    }
+    if aggregation == Aggregation::SexRatio && dimensions.iter().any(|(d, _)| *d == Dimension::Sex)
+    {
+        return Err("a sex ratio has no parts by sex".into());
+    }
+    let mut breakdowns: Vec<(Dimension, Codelist)> = Vec::new();
+    for (dimension, codes) in dimensions {
+        if breakdowns.iter().any(|(d, _)| d == dimension) {
+            return Err(format!("{} is declared twice", dimension.as_str()));
+        }
+        let list = lists
+            .get(dimension)
+            .ok_or_else(|| format!("no code list {}", dimension.as_str()))?;
+        breakdowns.push((*dimension, narrowed(*dimension, list, codes.as_deref())?));
+    }
+    Ok(Declared {
+        aggregation,
+        breakdowns,
+        version,
     })
 }
 

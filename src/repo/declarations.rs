@@ -12,15 +12,14 @@ use sea_orm::{
 
 use crate::breakdowns::{Codelist, Declared, Dimension};
 
-fn declared(row: &breakdown_declaration::Model) -> Result<Declared, DbErr> {
+/// The declaration a stored row holds.
+pub fn declared(row: &breakdown_declaration::Model) -> Result<Declared, DbErr> {
     Declared::from_stored(&row.aggregation, &row.dimensions, row.version).map_err(DbErr::Custom)
 }
 
 /// What an indicator is declared to be reported by, if anything.
 pub async fn of(db: &impl ConnectionTrait, indicator_id: i32) -> Result<Option<Declared>, DbErr> {
-    breakdown_declaration::Entity::find()
-        .filter(breakdown_declaration::Column::IndicatorId.eq(indicator_id))
-        .one(db)
+    row(db, indicator_id)
         .await?
         .as_ref()
         .map(declared)

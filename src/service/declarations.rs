@@ -156,15 +156,11 @@ pub async fn declare(
         .await?
         .ok_or_else(|| AppError::NotFound("no such indicator".into()))?;
     let row = declarations::row(db, indicator.id).await?;
-    let old = row
-        .as_ref()
-        .map(|r| Declared::from_stored(&r.aggregation, &r.dimensions, r.version))
-        .transpose()
-        .map_err(AppError::internal)?;
+    let old = row.as_ref().map(declarations::declared).transpose()?;
     let lists: HashMap<Dimension, Codelist> =
         declarations::codelists(db).await?.into_iter().collect();
     let version = old.as_ref().map_or(1, |o| o.version + 1);
-    let new = bundled::declare(input.aggregation, &input.dimensions, &lists, version)
+    let new = crate::breakdowns::declare(input.aggregation, &input.dimensions, &lists, version)
         .map_err(|m| invalid("dimensions", m))?;
     if let Some(old) = &old {
         if (Declared {

@@ -120,7 +120,8 @@ fn the_tolerance_is_half_a_unit_of_the_last_place_per_part() {
 
 #[test]
 fn a_cross_classified_cell_is_judged_within_its_margin() {
-    use crate::breakdowns::bundled::{bundle, declare};
+    use crate::breakdowns::bundled::bundle;
+    use crate::breakdowns::declare;
     let ages = Some(vec!["Y25T44".to_string(), "Y45T64".to_string()]);
     let dimensions = [(Dimension::Sex, None), (Dimension::Age, ages)];
     let declared = declare(Aggregation::Count, &dimensions, &bundle().codelists, 1);
