@@ -40,6 +40,15 @@ pub struct BreakdownCode {
     pub label: String,
 }
 
+impl From<&breakdowns::Code> for BreakdownCode {
+    fn from(c: &breakdowns::Code) -> Self {
+        BreakdownCode {
+            code: c.code.clone(),
+            label: c.label.clone(),
+        }
+    }
+}
+
 /// A dimension the indicator is reported by, with the codes of its code list.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Breakdown {
@@ -72,14 +81,7 @@ fn map(declared: &Declared) -> Vec<Breakdown> {
         .map(|(dimension, list)| Breakdown {
             dimension: (*dimension).into(),
             codelist_version: list.version,
-            codes: list
-                .codes
-                .iter()
-                .map(|c| BreakdownCode {
-                    code: c.code.clone(),
-                    label: c.label.clone(),
-                })
-                .collect(),
+            codes: list.codes.iter().map(BreakdownCode::from).collect(),
         })
         .collect()
 }

@@ -29,14 +29,7 @@ fn codelist(dimension: breakdowns::Dimension, list: breakdowns::Codelist) -> Cod
     Codelist {
         dimension: dimension.into(),
         version: list.version,
-        codes: list
-            .codes
-            .into_iter()
-            .map(|c| BreakdownCode {
-                code: c.code,
-                label: c.label,
-            })
-            .collect(),
+        codes: list.codes.iter().map(BreakdownCode::from).collect(),
     }
 }
 
