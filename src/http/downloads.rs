@@ -397,15 +397,13 @@ pub async fn download(
             .insert_header((header::LAST_MODIFIED, header::HttpDate::from(modified)))
             .finish();
     }
+    let name = file.file_name();
     HttpResponse::Ok()
         .content_type(file.media_type())
         .insert_header((header::ETAG, etag))
         .insert_header((header::LAST_MODIFIED, header::HttpDate::from(modified)))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", file.file_name()),
-        ))
+        .insert_header(super::attachment::attachment(&name, &name))
         .body(bytes)
 }
 

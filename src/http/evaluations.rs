@@ -169,10 +169,7 @@ fn respond(
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"));
     if let Some(name) = name {
-        r.insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ));
+        r.insert_header(super::attachment::attachment(&name, &name));
     }
     r.body(bytes)
 }

@@ -1,5 +1,6 @@
 //! HTTP: routes, CORS and the pieces each route is made of.
 
+pub mod attachment;
 pub mod base;
 pub mod cache;
 pub mod catalog;

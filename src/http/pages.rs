@@ -209,9 +209,9 @@ pub async fn indicator_values(
                 .content_type(crate::export::Format::Csv.media_type())
                 .insert_header((header::ETAG, tag))
                 .insert_header((header::CACHE_CONTROL, "no-cache"))
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"indicator-{id}-values.csv\""),
+                .insert_header(super::attachment::attachment(
+                    &format!("indicator-{id}-values.csv"),
+                    "values.csv",
                 ))
                 .body(crate::export::csv::write(&table))
         }

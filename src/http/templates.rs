@@ -181,24 +181,11 @@ fn answer(bytes: Vec<u8>, format: Format, file_name: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(media)
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"template.{extension}\"; filename*=UTF-8''{}.{extension}",
-                percent(file_name)
-            ),
+        .insert_header(super::attachment::attachment(
+            &format!("{file_name}.{extension}"),
+            &format!("template.{extension}"),
         ))
         .body(bytes)
-}
-
-/// A file name for `filename*` (RFC 8187): every byte but letters, digits and `-` escaped.
-fn percent(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub(super) fn refuse(err: &AppError) -> HttpResponse {
