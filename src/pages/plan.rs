@@ -171,21 +171,9 @@ fn section_table(s: &Snapshot, section: Option<i32>, title: &str, n: usize) -> S
 /// has no number (not escaped).
 pub fn target_text(t: &entity::target::Model) -> String {
     match (t.comparator, t.value) {
-        (Some(c), Some(v)) => format!(
-            "{}{}{}",
-            comparator(c),
-            num(v),
-            t.unit.as_deref().unwrap_or("")
-        ),
+        (Some(c), Some(v)) => {
+            crate::rules::progress::level_text(c, &num(v), t.unit.as_deref().unwrap_or(""))
+        }
         _ => t.raw.clone(),
-    }
-}
-
-pub fn comparator(c: crate::domain::Comparator) -> &'static str {
-    match c {
-        crate::domain::Comparator::AtLeast => "≥",
-        crate::domain::Comparator::AtMost => "≤",
-        crate::domain::Comparator::About => "约",
-        crate::domain::Comparator::Exactly => "=",
     }
 }

@@ -10,7 +10,7 @@
 use entity::target;
 
 use super::figure::NOT_AVAILABLE;
-use crate::domain::{Comparator, Direction, TargetBasis, ValueStatus};
+use crate::domain::{Direction, TargetBasis, ValueStatus};
 use crate::export::{Cell, Column, Table};
 use crate::ids::{self, Kind};
 use crate::repo::templates::Obligation;
@@ -185,15 +185,10 @@ fn aim(t: &target::Model) -> Option<String> {
         "提高"
     };
     Some(match t.basis {
-        TargetBasis::Level => {
-            let symbol = match t.comparator.unwrap_or(Comparator::Exactly) {
-                Comparator::AtLeast => "≥",
-                Comparator::AtMost => "≤",
-                Comparator::About => "约",
-                Comparator::Exactly => "",
-            };
-            format!("{symbol}{number}{unit}")
-        }
+        TargetBasis::Level => match t.comparator {
+            Some(c) => crate::rules::progress::level_text(c, &number, unit),
+            None => format!("{number}{unit}"),
+        },
         TargetBasis::ChangeFromBaseline => match t.baseline_year {
             Some(b) => format!("比{b}年{way}{number}%"),
             None => format!("{way}{number}%"),

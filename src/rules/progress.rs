@@ -314,12 +314,7 @@ fn meets(value: f64, level: f64, comparator: Comparator) -> bool {
 pub(super) fn describe(comparator: Comparator, level: f64, language: Language) -> String {
     let n = num(level);
     match language {
-        Language::Chinese => match comparator {
-            Comparator::AtLeast => format!("≥{n}"),
-            Comparator::AtMost => format!("≤{n}"),
-            Comparator::About => format!("{n}左右"),
-            Comparator::Exactly => format!("={n}"),
-        },
+        Language::Chinese => level_text(comparator, &n, ""),
         Language::English => {
             let word = match comparator {
                 Comparator::AtLeast => "at least",
@@ -329,6 +324,17 @@ pub(super) fn describe(comparator: Comparator, level: f64, language: Language) -
             };
             format!("{word} {n}")
         }
+    }
+}
+
+/// A level as the plans write it: ≥80%, ≤3.3‰, 45%左右, =95% (the one Chinese form of a
+/// target's level on pages, templates and reasons).
+pub fn level_text(comparator: Comparator, number: &str, unit: &str) -> String {
+    match comparator {
+        Comparator::AtLeast => format!("≥{number}{unit}"),
+        Comparator::AtMost => format!("≤{number}{unit}"),
+        Comparator::About => format!("{number}{unit}左右"),
+        Comparator::Exactly => format!("={number}{unit}"),
     }
 }
 

@@ -98,6 +98,11 @@ on_both_backends!(
             .count();
         assert_eq!(indicators, 160);
 
+        // a level reads as the document writes it, the same on every page and template
+        let (_, women, _) = html(&app, "/plans/women").await;
+        assert!(women.contains(r#"<td data-label="目标">45%左右</td>"#));
+        assert!(women.contains(r#"<td data-label="目标">=95%</td>"#));
+
         // health 表1 rows 12, 31, 32 set nothing: listed as monitored, linked, not targets
         let (_, page, _) = html(&app, "/plans/health").await;
         let listed: Vec<&str> =

@@ -268,3 +268,12 @@ fn a_change_target_without_a_start_says_its_change() {
         "目标为2025年比基线下降20%；尚无公布数据，也无基线"
     );
 }
+
+#[test]
+fn a_level_is_written_as_the_plans_write_it() {
+    // women's plan lines 92 and 127: 保持在45%左右, 总体为95%; children: ≤3.3‰
+    assert_eq!(level_text(Comparator::About, "45", "%"), "45%左右");
+    assert_eq!(level_text(Comparator::Exactly, "95", "%"), "=95%");
+    assert_eq!(level_text(Comparator::AtMost, "3.3", "‰"), "≤3.3‰");
+    assert_eq!(level_text(Comparator::AtLeast, "80", "%"), "≥80%");
+}
