@@ -1,6 +1,7 @@
 //! Integration tests: one binary (one link), modules by subject.
 
 mod asof;
+mod asof_leftovers;
 mod attacks;
 mod baseline;
 mod breakdowns;

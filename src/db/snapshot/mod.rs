@@ -2,8 +2,10 @@
 //! rows in force then (`migration::history`), in a store of the same kind — a SQLite file
 //! beside the store, or a schema of the same PostgreSQL database — so that the read side runs
 //! unchanged on it and answers byte for byte as it did then. A copy is made on first use and
-//! kept while it is among the [`KEPT`] last used; one is made at a time, whoever asks.
+//! kept while it is among the [`KEPT`] last used; one is made at a time, whoever asks. Copies
+//! a process left when it ended are removed by the next process's first copy ([`lease`]).
 
+pub mod lease;
 mod postgres;
 mod sqlite;
 
@@ -47,25 +49,21 @@ type Cell = Arc<OnceCell<Result<Arc<Snapshot>, String>>>;
 pub struct Snapshots {
     live: DatabaseConnection,
     url: String,
-    /// Distinguishes this process's copies from another's on a shared PostgreSQL.
-    token: String,
+    /// Names this process's copies apart from another's sharing the store.
+    token: u32,
+    /// The lock on `token`, taken before the first copy.
+    lease: tokio::sync::Mutex<Option<lease::Lease>>,
     building: Semaphore,
     held: Mutex<Vec<(i64, Cell)>>,
 }
 
 impl Snapshots {
     pub fn new(live: DatabaseConnection, url: &str) -> Arc<Snapshots> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let token = format!("{:x}{:x}", std::process::id(), nanos);
-        if live.get_database_backend() == DbBackend::Sqlite {
-            sqlite::clear_dir(url);
-        }
         Arc::new(Snapshots {
             live,
             url: url.to_string(),
-            token,
+            token: lease::token(),
+            lease: tokio::sync::Mutex::new(None),
             building: Semaphore::new(1),
             held: Mutex::new(Vec::new()),
         })
@@ -118,7 +116,8 @@ impl Snapshots {
             .acquire()
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))?;
-        let name = format!("asof_{seq}_{}", self.token);
+        self.hold_lease().await?;
+        let name = lease::copy_name(seq, self.token);
         match self.live.get_database_backend() {
             DbBackend::Postgres => {
                 let db = postgres::make(&self.live, &self.url, &name, seq).await?;
@@ -135,6 +134,23 @@ impl Snapshots {
                 })
             }
         }
+    }
+}
+
+impl Snapshots {
+    /// Holds this process's lease (taking it again if its connection was cut).
+    async fn hold_lease(&self) -> Result<(), DbErr> {
+        let mut held = self.lease.lock().await;
+        if let Some(lease) = held.as_mut() {
+            if lease.holds().await {
+                return Ok(());
+            }
+        }
+        *held = Some(match self.live.get_database_backend() {
+            DbBackend::Postgres => lease::take_postgres(&self.url, self.token).await?,
+            _ => lease::take_file(&sqlite::dir(&self.live).await?, self.token)?,
+        });
+        Ok(())
     }
 }
 

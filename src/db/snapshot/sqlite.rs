@@ -21,23 +21,17 @@ async fn store_file(live: &DatabaseConnection) -> Result<String, DbErr> {
         .unwrap_or_default())
 }
 
-fn dir_of(store: &Path) -> PathBuf {
-    let mut dir = store.as_os_str().to_owned();
-    dir.push(".asof");
-    PathBuf::from(dir)
-}
-
-/// Removes copies a previous process left (they are made again when asked).
-pub(super) fn clear_dir(url: &str) {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or("");
-    if !path.is_empty() {
-        let _ = std::fs::remove_dir_all(dir_of(Path::new(path)));
+/// The copies' directory: `<store>.asof/` beside the store's file.
+pub(super) async fn dir(live: &DatabaseConnection) -> Result<PathBuf, DbErr> {
+    let store = store_file(live).await?;
+    if store.is_empty() {
+        return Err(DbErr::Custom(
+            "a store in memory keeps no copies for asOf reads".into(),
+        ));
     }
+    let mut dir = Path::new(&store).as_os_str().to_owned();
+    dir.push(".asof");
+    Ok(PathBuf::from(dir))
 }
 
 /// Removes a copy's file and its WAL.
@@ -60,12 +54,7 @@ pub(super) async fn make(
     seq: i64,
 ) -> Result<(DatabaseConnection, PathBuf), DbErr> {
     let store = store_file(live).await?;
-    if store.is_empty() {
-        return Err(DbErr::Custom(
-            "a store in memory keeps no copies for asOf reads".into(),
-        ));
-    }
-    let dir = dir_of(Path::new(&store));
+    let dir = dir(live).await?;
     crate::private::create_dir(&dir).map_err(|e| DbErr::Custom(e.to_string()))?;
     let path = dir.join(format!("{name}.sqlite"));
     remove(&path);
