@@ -117,7 +117,7 @@ impl Window {
 }
 
 /// The approvals and the supersedings of public totals (and of cells, when the window asks),
-/// each with the value in force at it.
+/// each with the value in force at it; unordered and unlimited ([`page`] adds both).
 fn values_sql(w: &Window) -> String {
     let totals = if w.cells {
         ""
@@ -130,11 +130,8 @@ fn values_sql(w: &Window) -> String {
          FROM value_event__history x JOIN publication p ON p.seq = x.h_from \
          JOIN indicator_value__history v ON v.id = x.value_id AND v.h_from IS NOT NULL \
          AND v.h_from <= x.h_from AND (v.h_to IS NULL OR v.h_to = -1 OR v.h_to > x.h_from) \
-         {totals}WHERE {} AND (x.action = 'approve' OR (x.action = 'supersede' AND x.old_status = 'published')) \
-         ORDER BY x.h_from {d}, x.id {d} LIMIT {}",
+         {totals}WHERE {} AND (x.action = 'approve' OR (x.action = 'supersede' AND x.old_status = 'published'))",
         w.condition("x.id"),
-        w.limit,
-        d = w.direction()
     )
 }
 
@@ -142,8 +139,15 @@ fn values_sql(w: &Window) -> String {
 fn documents_sql(w: &Window) -> String {
     format!(
         "SELECT x.h_from, p.at_us, x.number, x.sha256, x.imported_at FROM document__history x \
-         JOIN publication p ON p.seq = x.h_from WHERE {} ORDER BY x.h_from {d}, x.id {d} LIMIT {}",
+         JOIN publication p ON p.seq = x.h_from WHERE {}",
         w.condition("0"),
+    )
+}
+
+/// One of the two lists in the window's order, at most its limit.
+fn page(w: &Window, select: &str) -> String {
+    format!(
+        "{select} ORDER BY x.h_from {d}, x.id {d} LIMIT {}",
         w.limit,
         d = w.direction()
     )
@@ -200,8 +204,9 @@ async fn rows(
 
 /// The changes in `window`, in publication order (or its reverse).
 pub async fn after(db: &impl ConnectionTrait, window: Window) -> Result<Vec<Change>, DbErr> {
-    let mut all = rows(db, documents_sql(&window), document_change).await?;
-    all.extend(rows(db, values_sql(&window), value_change).await?);
+    let documents = page(&window, &documents_sql(&window));
+    let mut all = rows(db, documents, document_change).await?;
+    all.extend(rows(db, page(&window, &values_sql(&window)), value_change).await?);
     all.sort_by_key(|c| c.place());
     if window.newest_first {
         all.reverse();
@@ -213,8 +218,7 @@ pub async fn after(db: &impl ConnectionTrait, window: Window) -> Result<Vec<Chan
 /// How many changes `window` holds, whatever its limit.
 pub async fn count(db: &impl ConnectionTrait, window: Window) -> Result<u64, DbErr> {
     let mut total = 0;
-    for sql in [documents_sql(&window), values_sql(&window)] {
-        let (select, _) = sql.split_once(" ORDER BY").unwrap_or((&sql, ""));
+    for select in [documents_sql(&window), values_sql(&window)] {
         let statement = Statement::from_string(
             db.get_database_backend(),
             format!("SELECT COUNT(*) FROM ({select}) c"),
