@@ -173,6 +173,12 @@ impl Evaluation {
     fn rules_kind(&self) -> Kind {
         Kind::parse(&self.0.kind).unwrap_or(Kind::Annual)
     }
+
+    /// Every item, for the counts and groups: the items of a page of evaluations in one
+    /// statement, read once however many of these fields are asked.
+    async fn all_items(&self, ctx: &Context<'_>) -> ApiResult<Vec<evaluation_item::Model>> {
+        super::load_one(ctx, crate::repo::batch::ItemsOfEvaluation(self.0.id)).await
+    }
 }
 
 /// A frozen evaluation (年度监测、中期评估、终期评估) of a plan or of all plans: every target
@@ -286,14 +292,14 @@ impl Evaluation {
 
     /// Counts per class, in the order of `EvaluationClass`.
     async fn summary(&self, ctx: &Context<'_>) -> ApiResult<Vec<ClassCount>> {
-        let items = repo::all_items(store(ctx)?, self.0.id).await?;
+        let items = self.all_items(ctx).await?;
         let tally = Tally::of(items.iter().map(class_of));
         Ok(summary(self.rules_kind(), &tally))
     }
 
     /// The achievement rate (达标率) over the monitorable targets.
     async fn achievement_rate(&self, ctx: &Context<'_>) -> ApiResult<AchievementRate> {
-        let items = repo::all_items(store(ctx)?, self.0.id).await?;
+        let items = self.all_items(ctx).await?;
         Ok(rate(&Tally::of(items.iter().map(class_of))))
     }
 
@@ -303,7 +309,7 @@ impl Evaluation {
         ctx: &Context<'_>,
         #[graphql(desc = "How to group.")] by: EvaluationGrouping,
     ) -> ApiResult<Vec<EvaluationGroup>> {
-        let items = repo::all_items(store(ctx)?, self.0.id).await?;
+        let items = self.all_items(ctx).await?;
         let mut groups: BTreeMap<String, Vec<Class>> = BTreeMap::new();
         for item in &items {
             for key in keys(item, by) {

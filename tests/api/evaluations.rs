@@ -546,3 +546,46 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    a_page_of_evaluations_reads_their_items_once,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let dai = login(&app, "stats.dai").await;
+        let page = "{ evaluations(first: 100) { nodes { planCode summary { class count } achievementRate { rate } groups(by: DOMAIN) { key summary { count } } } } }";
+        freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
+        let one = crate::statements::fewest(&app, None, page, 0).await;
+        freeze(&app, &dai, "FINAL", Some("children"), 2025).await;
+        freeze(&app, &dai, "ANNUAL", Some("women"), 2022).await;
+        let body = app.query(page).await;
+        let nodes = body["data"]["evaluations"]["nodes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(nodes.len(), 3, "{body}");
+        // each counted from its own items: the plans' targets, newest evaluation first
+        let total = |n: &Value| -> i64 {
+            n["summary"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| c["count"].as_i64().unwrap_or(0))
+                .sum()
+        };
+        let by_plan: Vec<(String, i64)> = nodes
+            .iter()
+            .map(|n| (n["planCode"].as_str().unwrap_or("").to_string(), total(n)))
+            .collect();
+        assert_eq!(
+            by_plan,
+            pairs(&[("women", 35), ("children", 39), ("health", 103)])
+        );
+        let three = crate::statements::fewest(&app, None, page, one).await;
+        assert_eq!(
+            three, one,
+            "statements for 1 evaluation: {one}, for 3: {three}"
+        );
+    }
+);

@@ -15,8 +15,8 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use entity::{
-    department, department_alias, document, domain, goal_group, indicator, monitored, plan, target,
-    value_event,
+    department, department_alias, document, domain, evaluation_item, goal_group, indicator,
+    monitored, plan, target, value_event,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -144,6 +144,14 @@ children!(
     IndicatorId,
     LineStart,
     |r| Some(r.indicator_id)
+);
+// A frozen evaluation's items in document order (its summary, rate and groups).
+children!(
+    ItemsOfEvaluation,
+    evaluation_item,
+    EvaluationId,
+    Ordinal,
+    |r| Some(r.evaluation_id)
 );
 // Goals without their source text, as lists show them (`GoalRow`).
 
