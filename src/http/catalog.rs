@@ -137,6 +137,7 @@ pub async fn build(
     datasets.extend(
         super::catalog_evaluations::datasets(
             db,
+            &downloads.released,
             base,
             &plans,
             (&common.publisher, &common.contact),

@@ -208,6 +208,8 @@ pub struct Built {
 #[derive(Default)]
 pub struct Downloads {
     built: Mutex<HashMap<String, (i64, Built)>>,
+    /// The frozen evaluations' files as the catalog lists them.
+    pub released: super::catalog_evaluations::ReleasedFiles,
 }
 
 impl Downloads {

@@ -589,3 +589,43 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    the_catalog_makes_an_evaluations_files_once,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        user(&app, "stats.dai", UserRole::Reviewer, None).await;
+        let dai = login(&app, "stats.dai").await;
+        // Statements of one catalog request (without If-None-Match: built, not a 304).
+        let catalog = || async {
+            let before = app.statements.load(std::sync::atomic::Ordering::SeqCst);
+            let got = get(&app, "/catalog.jsonld", &[]).await;
+            assert_eq!(got.status, 200);
+            let doc: Value = serde_json::from_slice(&got.body).unwrap_or_default();
+            let evaluations = doc["dcat:dataset"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|d| d["dcat:version"].is_string())
+                .count();
+            let after = app.statements.load(std::sync::atomic::Ordering::SeqCst);
+            (evaluations, after - before)
+        };
+        freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
+        catalog().await;
+        let (listed, one) = catalog().await;
+        assert_eq!(listed, 1);
+        freeze(&app, &dai, "FINAL", Some("children"), 2025).await;
+        freeze(&app, &dai, "ANNUAL", Some("women"), 2022).await;
+        catalog().await;
+        let (listed, three) = catalog().await;
+        assert_eq!(listed, 3);
+        // An evaluation never changes: its files are described from what was made once.
+        assert_eq!(
+            three, one,
+            "statements with 1 evaluation: {one}, with 3: {three}"
+        );
+    }
+);
