@@ -34,7 +34,7 @@ fn changed_document() -> Vec<u8> {
 }
 
 /// POSTs a query (with `extensions` when given) and returns the body's exact text.
-async fn raw(
+pub(crate) async fn raw(
     app: &TestApp,
     query: &str,
     extensions: Option<Value>,
@@ -54,7 +54,7 @@ async fn raw(
     (status, response.text().await.unwrap_or_default())
 }
 
-fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 

@@ -89,17 +89,9 @@ on_both_backends!(
         assert!(exists(&app, backend, &gone).await);
 
         // The first asOf read makes this server's copy, taking its lease first.
-        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        let body = app
-            .client
-            .post(format!("{}/graphql", app.address))
-            .json(&json!({ "query": "{ plans { code } }", "extensions": { "asOf": at } }))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .text()
-            .await
-            .unwrap_or_default();
+        let at = crate::asof::rfc3339(chrono::Utc::now());
+        let asked = Some(json!({ "asOf": at }));
+        let (_, body) = crate::asof::raw(&app, "{ plans { code } }", asked).await;
         assert!(body.contains("\"resolvedSeq\":1"), "{body}");
 
         assert!(!exists(&app, backend, &gone).await, "{gone} left");
