@@ -138,10 +138,9 @@ async fn start() -> ExitCode {
 
 /// mimalloc asks the kernel for transparent huge pages (unless built without, as here), and
 /// a kernel set to deal them to every process (`always`) gives them unasked: each is filled
-/// with zeros, 2 MiB at a time, at its first touch. From start to first answer that was 12% to
-/// 62% of the server's CPU samples on a two-core machine (perf: clear_page_erms under
-/// mimalloc's page faults), and it raised the peak RSS under load. Turned off for the whole
-/// process, before the runtime starts its threads.
+/// with zeros, 2 MiB at a time, at its first touch: a cold start spends its CPU zeroing pages
+/// it barely uses, and the peak RSS under load grows (docs/BENCHMARKS.md, "Figures behind the
+/// code"). Turned off for the whole process, before the runtime starts its threads.
 fn without_huge_pages() {
     #[cfg(target_os = "linux")]
     {
