@@ -15,8 +15,8 @@ use super::{load_one, nested_page, store};
 use crate::domain;
 use crate::error::ApiResult;
 use crate::repo::batch::{
-    DepartmentById, DomainById, GoalById, GoalSourceById, GroupsOfGoal, LinksOfGoal, PlanById,
-    SizeOf, TargetsOfGoal,
+    DomainById, GoalById, GoalSourceById, GroupsOfGoal, LinksOfGoal, PlanById, SizeOf,
+    TargetsOfGoal,
 };
 use crate::repo::goals::GoalRow;
 
@@ -127,10 +127,8 @@ impl GoalDepartment {
     }
 
     /// The department, under its canonical name.
-    async fn department(&self, ctx: &Context<'_>) -> ApiResult<Department> {
-        Ok(Department(
-            load_one(ctx, DepartmentById(self.0.department_id)).await?,
-        ))
+    async fn department(&self) -> Department {
+        Department(self.0.department.as_ref().clone())
     }
 
     /// The spelling the tag uses (e.g. 发改局 for 县发改局).

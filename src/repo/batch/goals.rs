@@ -40,54 +40,6 @@ impl Loader<GoalById> for Store {
     }
 }
 
-/// A goal's department link as the API shows it: which department, in which role, spelled
-/// how. Not its source lines, which are the goal's own and would be read again for each of
-/// a goal's links.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Link {
-    pub department_id: i32,
-    pub role: crate::domain::Role,
-    pub raw: String,
-}
-
-/// A goal's department links, in tag order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct LinksOfGoal(pub i32);
-
-impl Loader<LinksOfGoal> for Store {
-    type Value = Vec<Link>;
-    type Error = LoadError;
-
-    async fn load(
-        &self,
-        keys: &[LinksOfGoal],
-    ) -> Result<HashMap<LinksOfGoal, Self::Value>, Self::Error> {
-        use goal_department::Column as L;
-        let mut query = Query::select();
-        query
-            .columns([L::GoalId, L::DepartmentId, L::Role, L::Raw])
-            .from(goal_department::Entity)
-            .and_where(Expr::col(L::GoalId).is_in(keys.iter().map(|k| k.0)))
-            .order_by(L::GoalId, Order::Asc)
-            .order_by(L::Ordinal, Order::Asc)
-            .order_by(L::Id, Order::Asc);
-        let statement = self.db.get_database_backend().build(&query);
-        let mut out: HashMap<LinksOfGoal, Self::Value> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in self.db.query_all_raw(statement).await.map_err(db_err)? {
-            use rows::Cell;
-            let goal = i32::cell(&row, 0).map_err(db_err)?;
-            let link = Link {
-                department_id: i32::cell(&row, 1).map_err(db_err)?,
-                role: Cell::cell(&row, 2).map_err(db_err)?,
-                raw: String::cell(&row, 3).map_err(db_err)?,
-            };
-            out.entry(LinksOfGoal(goal)).or_default().push(link);
-        }
-        Ok(out)
-    }
-}
-
 /// A goal's source text, for the goals whose `source` a query asks for (lists read goals
 /// without it: `GoalRow`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

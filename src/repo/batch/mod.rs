@@ -5,6 +5,7 @@ mod counts;
 mod declarations;
 mod goals;
 mod indicators;
+mod links;
 mod series;
 mod sizes;
 mod slices;
@@ -158,8 +159,9 @@ children!(
 pub use crate::repo::tally::Scope;
 pub use counts::CountsOf;
 pub use declarations::DeclarationOf;
-pub use goals::{GoalById, GoalSourceById, GoalsOfDepartment, Link, LinksOfGoal, Work, WorkOf};
+pub use goals::{GoalById, GoalSourceById, GoalsOfDepartment, Work, WorkOf};
 pub use indicators::IndicatorsOfPlan;
+pub use links::{Link, LinksOfGoal};
 pub use series::{ApprovalsOf, LiveValues, PublishedValues, ReportersOf, Series};
 pub use sizes::SizeOf;
 pub use slices::*;
