@@ -6,7 +6,7 @@
 //! the store the migrations make, and rewrites it when run with `PLANGRAPH_BLESS=1`.
 //!
 //! SQLite stores run the migrations themselves: there they are local calls, not round trips.
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbErr};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbErr, Statement};
 
 /// The script (migration/baseline/postgres.sql).
 pub const POSTGRES: &str = include_str!("../baseline/postgres.sql");
@@ -37,6 +37,59 @@ pub fn parts() -> (&'static str, &'static str) {
     POSTGRES.split_once(KEYS).unwrap_or((POSTGRES, ""))
 }
 
+/// Whether a line of the keys part is a plain index: no constraint rests on it (keys, unique
+/// indexes and foreign keys do), so a seeded store may answer its first requests without it.
+fn is_plain_index(line: &str) -> bool {
+    line.starts_with("CREATE INDEX ")
+}
+
+/// The keys part without its plain indexes: what a seeded store needs before it answers.
+fn keys_now() -> String {
+    let (_, keys) = parts();
+    keys.lines()
+        .filter(|line| !is_plain_index(line))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// The plain indexes of the script: (name, statement).
+pub fn deferred_indexes() -> Vec<(&'static str, &'static str)> {
+    let (_, keys) = parts();
+    keys.lines()
+        .filter(|line| is_plain_index(line))
+        .filter_map(|line| {
+            let name = line.strip_prefix("CREATE INDEX ")?.split(' ').next()?;
+            Some((name, line))
+        })
+        .collect()
+}
+
+/// Makes the plain indexes a seeded store was loaded without ([`load_seeded`]). Only the
+/// missing ones, each in a statement of its own, as `history::ensure_indexes` does (making an
+/// index locks its table against writes; several in one transaction beside other writers
+/// would deadlock with them). Only with a current script: then the store, migrated by this
+/// build, has exactly the script's indexes, none dropped by a migration newer than it.
+pub async fn ensure_deferred_indexes(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if !is_current() {
+        return Ok(());
+    }
+    let have: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()",
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0))
+        .collect::<Result<_, _>>()?;
+    for (name, statement) in deferred_indexes() {
+        if !have.iter().any(|h| h == name) {
+            db.execute_unprepared(statement).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Errors of [`load_seeded`]: the script's (the caller may run the migrations instead, as
 /// after [`load`]) or the seed's (the store's first rows were refused: nothing is made).
 #[derive(Debug)]
@@ -50,17 +103,21 @@ pub enum SeedError {
 /// tables were each checked against every foreign key (one query per row and key: 3,501 for
 /// the bundled document's 1,849 rows) and entered in every index. The keys and
 /// foreign keys are checked as they are made, so rows that break one fail the whole load, as
-/// they would have failed one by one.
+/// they would have failed one by one. The plain indexes are left for
+/// [`ensure_deferred_indexes`] after the first answer: on the seed's few thousand rows they
+/// buy the first requests nothing.
 pub async fn load_seeded<C: ConnectionTrait>(
     db: &C,
     seed: impl AsyncFnOnce(&C) -> Result<(), DbErr>,
 ) -> Result<(), SeedError> {
-    let (tables, keys) = parts();
+    let (tables, _) = parts();
     db.execute_unprepared(tables)
         .await
         .map_err(SeedError::Schema)?;
     seed(db).await.map_err(SeedError::Seed)?;
-    db.execute_unprepared(keys).await.map_err(SeedError::Seed)?;
+    db.execute_unprepared(&keys_now())
+        .await
+        .map_err(SeedError::Seed)?;
     date(db).await.map_err(SeedError::Schema)
 }
 

@@ -147,10 +147,12 @@ pub(super) async fn migrate_postgres(
     Migrator::up(txn, None).await?;
     migration::versioning::ensure(txn).await?;
     migration::history::ensure(txn).await?;
-    // A seeded store's history holds only the seed: its indexes are made after the server's
-    // first answer (`startup`), out of the cold start.
+    // A seeded store's history holds only the seed: its indexes, and the plain read indexes
+    // the baseline left out, are made after the server's first answer (`startup`), out of the
+    // cold start; any other start makes those still missing (a server stopped before).
     if !seeded {
         migration::history::ensure_indexes(txn).await?;
+        migration::baseline::ensure_deferred_indexes(txn).await?;
     }
     Ok(seeded)
 }

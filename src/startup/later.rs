@@ -9,8 +9,8 @@ use crate::import;
 /// slows it.
 const AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Spawns the work: a new store's history indexes (`indexes`), and the planner's statistics
-/// of a fresh import (`analyze`).
+/// Spawns the work: a new store's history indexes and plain read indexes (`indexes`), and the
+/// planner's statistics of a fresh import (`analyze`).
 pub(super) fn spawn(db: DatabaseConnection, analyze: bool, indexes: bool) {
     if !(analyze || indexes) {
         return;
@@ -20,6 +20,9 @@ pub(super) fn spawn(db: DatabaseConnection, analyze: bool, indexes: bool) {
         if indexes {
             if let Err(err) = migration::history::ensure_indexes(&db).await {
                 tracing::warn!(error = %err, "the history's indexes were not made");
+            }
+            if let Err(err) = migration::baseline::ensure_deferred_indexes(&db).await {
+                tracing::warn!(error = %err, "the read indexes were not made");
             }
         }
         if analyze {

@@ -209,6 +209,12 @@ async fn a_store_seeded_as_it_is_made_holds_what_an_import_writes() {
         .await
         .unwrap_or_else(|e| panic!("history indexes: {e}"));
     assert_eq!(history_indexes(&opened.db).await, HISTORY_INDEXES);
+    // So are its plain read indexes; its keys, unique indexes and foreign keys are there.
+    assert_eq!(read_indexes(&opened.db).await, 0);
+    migration::baseline::ensure_deferred_indexes(&opened.db)
+        .await
+        .unwrap_or_else(|e| panic!("read indexes: {e}"));
+    assert_eq!(read_indexes(&opened.db).await, READ_INDEXES);
     let _ = opened.db.close().await;
 
     let db = imported.connect().await;
@@ -354,6 +360,33 @@ async fn the_statements_made_at_every_start_run_only_when_they_changed() {
     let _ = db.close().await;
 }
 
+/// The script's plain indexes (`CREATE INDEX`, no constraint on them): 25, from
+/// idx_alias_department to publication_at.
+const READ_INDEXES: i64 = 25;
+
+/// How many of the script's plain indexes the store has.
+async fn read_indexes(db: &sea_orm::DatabaseConnection) -> i64 {
+    let names: Vec<String> = migration::baseline::deferred_indexes()
+        .iter()
+        .map(|(name, _)| format!("'{name}'"))
+        .collect();
+    assert_eq!(names.len() as i64, READ_INDEXES);
+    let sql = format!(
+        "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() \
+         AND indexname IN ({})",
+        names.join(", ")
+    );
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        sql,
+    ))
+    .await
+    .ok()
+    .flatten()
+    .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+    .unwrap_or(-1)
+}
+
 /// The history's indexes: 20 history tables with two each, and three read indexes.
 const HISTORY_INDEXES: i64 = 43;
 
@@ -370,8 +403,8 @@ async fn history_indexes(db: &sea_orm::DatabaseConnection) -> i64 {
     .unwrap_or(-1)
 }
 
-/// The server makes a new store's history indexes after its first answer; any other open
-/// makes them at once.
+/// The server makes a new store's history indexes and plain read indexes after its first
+/// answer; any other open makes them at once.
 #[tokio::test]
 async fn the_history_indexes_are_made_after_the_first_answer() {
     let Some(store) = TestDb::new(Backend::Postgres).await else {
@@ -379,6 +412,7 @@ async fn the_history_indexes_are_made_after_the_first_answer() {
     };
     let db = store.connect().await;
     assert_eq!(history_indexes(&db).await, HISTORY_INDEXES);
+    assert_eq!(read_indexes(&db).await, READ_INDEXES);
     let _ = db.close().await;
 
     let Some(app) = crate::support::TestApp::spawn(Backend::Postgres).await else {
@@ -386,13 +420,17 @@ async fn the_history_indexes_are_made_after_the_first_answer() {
     };
     let body = app.query("{ plans { code } }").await;
     assert_eq!(body["data"]["plans"][0]["code"], "women");
-    let mut made = -1;
+    let mut made = (-1, -1);
     for _ in 0..100 {
-        made = history_indexes(&app.db).await;
-        if made == HISTORY_INDEXES {
+        made = (history_indexes(&app.db).await, read_indexes(&app.db).await);
+        if made == (HISTORY_INDEXES, READ_INDEXES) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(made, HISTORY_INDEXES, "the server did not make them");
+    assert_eq!(
+        made,
+        (HISTORY_INDEXES, READ_INDEXES),
+        "the server did not make them"
+    );
 }
