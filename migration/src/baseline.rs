@@ -6,7 +6,7 @@
 //! the store the migrations make, and rewrites it when run with `PLANGRAPH_BLESS=1`.
 //!
 //! SQLite stores run the migrations themselves: there they are local calls, not round trips.
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbErr};
 
 /// The script (migration/baseline/postgres.sql).
 pub const POSTGRES: &str = include_str!("../baseline/postgres.sql");
@@ -64,24 +64,17 @@ pub fn deferred_indexes() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Makes the plain indexes a seeded store was loaded without ([`load_seeded`]). Only the
-/// missing ones, each in a statement of its own, as `history::ensure_indexes` does (making an
-/// index locks its table against writes; several in one transaction beside other writers
-/// would deadlock with them). Only with a current script: then the store, migrated by this
-/// build, has exactly the script's indexes, none dropped by a migration newer than it.
-pub async fn ensure_deferred_indexes(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+/// Makes those of the plain indexes a seeded store was loaded without ([`load_seeded`]) that
+/// are not in `have`, each in a statement of its own (`crate::later`). Only with a current
+/// script: then the store, migrated by this build, has exactly the script's indexes, none
+/// dropped by a migration newer than it.
+pub(crate) async fn ensure_deferred_indexes(
+    db: &impl ConnectionTrait,
+    have: &[String],
+) -> Result<(), DbErr> {
     if !is_current() {
         return Ok(());
     }
-    let have: Vec<String> = db
-        .query_all_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema()",
-        ))
-        .await?
-        .iter()
-        .map(|row| row.try_get_by_index::<String>(0))
-        .collect::<Result<_, _>>()?;
     for (name, statement) in deferred_indexes() {
         if !have.iter().any(|h| h == name) {
             db.execute_unprepared(statement).await?;
@@ -104,7 +97,7 @@ pub enum SeedError {
 /// the bundled document's 1,849 rows) and entered in every index. The keys and
 /// foreign keys are checked as they are made, so rows that break one fail the whole load, as
 /// they would have failed one by one. The plain indexes are left for
-/// [`ensure_deferred_indexes`] after the first answer: on the seed's few thousand rows they
+/// `crate::later::ensure_indexes` after the first answer: on the seed's few thousand rows they
 /// buy the first requests nothing.
 pub async fn load_seeded<C: ConnectionTrait>(
     db: &C,
@@ -195,7 +188,7 @@ pub fn from_dump(dump: &str) -> String {
         {
             continue;
         }
-        // A history's indexes are `history::ensure_indexes`'s, made after the start.
+        // A history's indexes are `later::ensure_indexes`'s, made after the start.
         if line.starts_with("CREATE INDEX ") && line.contains(crate::history::SUFFIX) {
             continue;
         }

@@ -11,7 +11,7 @@
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
 mod indexes;
-pub use indexes::ensure_indexes;
+pub(crate) use indexes::ensure_indexes;
 
 /// The history table of `t` is `t` followed by this.
 pub const SUFFIX: &str = "__history";
@@ -189,7 +189,7 @@ fn quoted(names: &[String]) -> Vec<String> {
 }
 
 /// Gives every historized table its history table, columns and triggers (idempotent; the
-/// indexes are [`ensure_indexes`]'s). Rows of a table whose history is new are copied into it and published, so
+/// indexes are [`crate::later::ensure_indexes`]'s). Rows of a table whose history is new are copied into it and published, so
 /// an upgraded store answers `asOf` from the moment it was upgraded. The statements go to the
 /// store in one round trip, and on PostgreSQL only when they changed (`applied`): this runs at
 /// every start.

@@ -29,6 +29,7 @@ mod m20261207_000024_breakdown_declarations;
 pub mod applied;
 pub mod baseline;
 pub mod history;
+pub mod later;
 pub mod versioning;
 
 pub struct Migrator;

@@ -151,8 +151,7 @@ pub(super) async fn migrate_postgres(
     // the baseline left out, are made after the server's first answer (`startup`), out of the
     // cold start; any other start makes those still missing (a server stopped before).
     if !seeded {
-        migration::history::ensure_indexes(txn).await?;
-        migration::baseline::ensure_deferred_indexes(txn).await?;
+        migration::later::ensure_indexes(txn).await?;
     }
     Ok(seeded)
 }
@@ -169,7 +168,7 @@ pub(super) async fn migrate_sqlite(db: &DatabaseConnection) -> Result<(), DbErr>
         Migrator::up(db, None).await?;
         migration::versioning::ensure(db).await?;
         migration::history::ensure(db).await?;
-        migration::history::ensure_indexes(db).await
+        migration::later::ensure_indexes(db).await
     }
     .await;
     let checked = match migrated {

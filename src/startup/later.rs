@@ -18,11 +18,8 @@ pub(super) fn spawn(db: DatabaseConnection, analyze: bool, indexes: bool) {
     tokio::spawn(async move {
         tokio::time::sleep(AFTER).await;
         if indexes {
-            if let Err(err) = migration::history::ensure_indexes(&db).await {
-                tracing::warn!(error = %err, "the history's indexes were not made");
-            }
-            if let Err(err) = migration::baseline::ensure_deferred_indexes(&db).await {
-                tracing::warn!(error = %err, "the read indexes were not made");
+            if let Err(err) = migration::later::ensure_indexes(&db).await {
+                tracing::warn!(error = %err, "the history's or the read indexes were not made");
             }
         }
         if analyze {

@@ -1,6 +1,6 @@
-//! The history tables' indexes (`super::ensure_indexes`), apart from the tables and triggers
-//! because they are made apart: after a new store's first answer, one at a time.
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+//! The history tables' indexes, apart from the tables and triggers because they are made
+//! apart: after a new store's first answer, one at a time (`crate::later`).
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbErr};
 
 use super::{historized, history_tables, quoted, Catalog, SUFFIX};
 
@@ -24,9 +24,11 @@ const READ_INDEXES: &[(&str, &str)] = &[
 /// Only the missing ones are made, each in a statement of its own: making an index locks its
 /// table against writes, and one transaction making several while writers of the same tables
 /// run (a server answering, another process) would deadlock with them.
-pub async fn ensure_indexes(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+pub(crate) async fn ensure_indexes(
+    db: &impl ConnectionTrait,
+    have: &[String],
+) -> Result<(), DbErr> {
     let existing = history_tables(db).await?;
-    let have = index_names(db).await?;
     let catalog = Catalog::read(db).await?;
     for table in historized(db).await? {
         let history = format!("{table}{SUFFIX}");
@@ -45,26 +47,6 @@ pub async fn ensure_indexes(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         }
     }
     Ok(())
-}
-
-/// The names of the indexes on history tables.
-async fn index_names(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
-             AND tablename LIKE '%!_!_history' ESCAPE '!'"
-        }
-        _ => {
-            "SELECT name FROM sqlite_master WHERE type = 'index' \
-             AND tbl_name LIKE '%!_!_history' ESCAPE '!'"
-        }
-    };
-    db.query_all_raw(Statement::from_string(backend, sql))
-        .await?
-        .iter()
-        .map(|row| row.try_get_by_index(0))
-        .collect()
 }
 
 /// A history table's indexes by name, with the statement that makes each: one for both of
