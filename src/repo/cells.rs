@@ -132,15 +132,21 @@ pub async fn live(
     indicator_id: i32,
     year: i32,
 ) -> Result<Vec<indicator_value::Model>, sea_orm::DbErr> {
-    indicator_value::Entity::find()
+    live_values()
         .filter(indicator_value::Column::IndicatorId.eq(indicator_id))
         .filter(indicator_value::Column::Year.eq(year))
+        .all(db)
+        .await
+}
+
+/// The values a reviewer weighs a submission against (submitted or published), in the order
+/// they came: [`live`] and its batch loader (`repo::batch::LiveValues`) narrow it.
+pub fn live_values() -> sea_orm::Select<indicator_value::Entity> {
+    indicator_value::Entity::find()
         .filter(
             indicator_value::Column::Status.is_in([ValueStatus::Submitted, ValueStatus::Published]),
         )
         .order_by_asc(indicator_value::Column::Id)
-        .all(db)
-        .await
 }
 
 /// A value as the consistency rules see it: its number and where it came from (文件 for the

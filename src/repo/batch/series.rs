@@ -78,14 +78,9 @@ impl Loader<LiveValues> for Store {
             keys.iter().map(|k| (*k, Vec::new())).collect();
         let rows = rows::all(
             &self.db,
-            indicator_value::Entity::find()
+            crate::repo::cells::live_values()
                 .filter(indicator_value::Column::IndicatorId.is_in(keys.iter().map(|k| k.0)))
-                .filter(indicator_value::Column::Year.is_in(keys.iter().map(|k| k.1)))
-                .filter(indicator_value::Column::Status.is_in([
-                    crate::domain::ValueStatus::Submitted,
-                    crate::domain::ValueStatus::Published,
-                ]))
-                .order_by_asc(indicator_value::Column::Id),
+                .filter(indicator_value::Column::Year.is_in(keys.iter().map(|k| k.1))),
         )
         .await
         .map_err(db_err)?;
