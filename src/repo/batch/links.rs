@@ -17,7 +17,6 @@ use crate::repo::rows::Cell;
 /// a goal's links.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
-    pub department_id: i32,
     pub role: crate::domain::Role,
     pub raw: String,
     /// The department it names (shared by every link to it in the batch).
@@ -70,7 +69,6 @@ impl Loader<LinksOfGoal> for Store {
                 }
             };
             let link = Link {
-                department_id,
                 role: Cell::cell(&row, 2).map_err(db_err)?,
                 raw: String::cell(&row, 3).map_err(db_err)?,
                 department,
