@@ -373,9 +373,12 @@ pub async fn download(
     downloads: web::Data<Downloads>,
 ) -> HttpResponse {
     let Some(file) = File::parse(&path) else {
-        return not_found(&format!(
-            "no download /downloads/{path}; the catalog at /catalog.jsonld lists every one"
-        ));
+        return super::missing::missing_saying(
+            &req,
+            &format!(
+                "no download /downloads/{path}; the catalog at /catalog.jsonld lists every one"
+            ),
+        );
     };
     let stamp = match version.stamp(db.get_ref()).await {
         Ok(stamp) => stamp,
@@ -449,12 +452,6 @@ fn fresh(req: &HttpRequest, etag: &str, modified: SystemTime) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<header::HttpDate>().ok())
         .is_some_and(|since| SystemTime::from(since) >= modified)
-}
-
-pub(crate) fn not_found(message: &str) -> HttpResponse {
-    HttpResponse::NotFound()
-        .content_type("text/plain; charset=utf-8")
-        .body(format!("{message}\n"))
 }
 
 pub(crate) fn failed(err: AppError) -> HttpResponse {

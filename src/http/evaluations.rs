@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sea_orm::DatabaseConnection;
 
-use super::downloads::{content_etag, failed, not_found, not_modified};
+use super::downloads::{content_etag, failed, not_modified};
 use crate::db::snapshot::Snapshots;
 use crate::error::AppError;
 use crate::export::evaluation as release;
@@ -68,10 +68,13 @@ pub async fn file(
         .await;
     }
     let missing = || {
-        not_found(&format!(
-            "no file /evaluations/{path}: an evaluation's files are /evaluations/{{id}}.csv, \
-             .json, .xlsx and /evaluations/{{id}}/manifest.json, {{id}} its global ID"
-        ))
+        super::missing::missing_saying(
+            &req,
+            &format!(
+                "no file /evaluations/{path}: an evaluation's files are /evaluations/{{id}}.csv, \
+                 .json, .xlsx and /evaluations/{{id}}/manifest.json, {{id}} its global ID"
+            ),
+        )
     };
     let Some((id, wanted)) = parse(&path) else {
         return missing();

@@ -17,6 +17,7 @@ pub mod head;
 pub mod health;
 pub mod ide;
 pub mod log_gate;
+pub mod missing;
 pub mod pages;
 pub mod subscriptions;
 pub mod templates;

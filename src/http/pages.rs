@@ -5,14 +5,12 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sea_orm::DatabaseConnection;
 
-use super::downloads::{etag, failed, not_found, not_modified};
+use super::downloads::{etag, failed, not_modified};
+use super::missing::{missing, CSP};
 use crate::error::AppError;
 use crate::ids::{self, Kind};
 use crate::repo::{self, targets::TargetFilter, Stamp};
 use crate::version::DataVersion;
-
-/// Nothing on these pages comes from another host, and nothing may.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// The data version and the tag of this path's answer at it; or the answer already: 304 when
 /// the client holds it, 503 when the store does not answer.
@@ -74,37 +72,6 @@ where
     }
 }
 
-/// 404 for a path that leads nowhere: a page in Chinese for a browser, a line of text for
-/// anything else (curl, a link checker), both pointing at the plans and the catalog.
-pub fn missing(req: &HttpRequest) -> HttpResponse {
-    let message = format!("{} 不存在。", req.path());
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if !wants_html {
-        let mut plain = not_found(&format!(
-            "no such page: {}; the plans are at / and every download is listed at /catalog.jsonld",
-            req.path()
-        ));
-        plain
-            .headers_mut()
-            .insert(header::VARY, header::HeaderValue::from_static("Accept"));
-        return plain;
-    }
-    // The answer depends on Accept: a cache must not give the page to curl or the text to a
-    // browser.
-    HttpResponse::NotFound()
-        .insert_header((header::VARY, "Accept"))
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
-        .body(crate::pages::stamped(
-            &crate::pages::not_found(&message),
-            None,
-        ))
-}
-
 /// `default_service`: every path no route takes.
 pub async fn fallback(req: HttpRequest) -> HttpResponse {
     missing(&req)
@@ -141,7 +108,8 @@ pub async fn index(
             let counts = repo::targets::counts(db, &filter, None).await?;
             plans.push((p, counts));
         }
-        Ok(Some(crate::pages::plan::index(&plans)))
+        let evaluations = repo::evaluations::all(db).await?;
+        Ok(Some(crate::pages::plan::index(&plans, &evaluations)))
     })
     .await
 }
@@ -160,7 +128,9 @@ pub async fn plan(
             return Ok(None);
         }
         let snapshot = repo::export::snapshot(db, Some(&code)).await?;
-        Ok(Some(crate::pages::plan::plan(&snapshot)))
+        let mut evaluations = repo::evaluations::all(db).await?;
+        evaluations.retain(|e| e.plan_code.as_ref().is_none_or(|c| *c == code));
+        Ok(Some(crate::pages::plan::plan(&snapshot, &evaluations)))
     })
     .await
 }

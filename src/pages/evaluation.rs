@@ -19,6 +19,41 @@ fn class_of(i: &evaluation_item::Model) -> Class {
     Class::stored(&i.class)
 }
 
+/// The frozen evaluations, newest first, each with its report page and files: how a person
+/// who never writes a query finds and cites them (on the plans page and each plan's page).
+/// One that a later evaluation revises says so and links the revision.
+pub fn list(evaluations: &[evaluation::Model]) -> String {
+    let mut b = String::from(r#"<h2 id="evaluations">监测评估报告</h2>"#);
+    if evaluations.is_empty() {
+        b.push_str("<p>尚无冻结的监测评估。年度监测、中期评估和终期评估冻结后，其报告和数据文件列在这里。</p>");
+        return b;
+    }
+    b.push_str(r#"<ul class="dl">"#);
+    for e in evaluations.iter().rev() {
+        let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
+        let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
+        let id = ids::encode(IdKind::Evaluation, e.id).0;
+        let revised = evaluations
+            .iter()
+            .filter(|later| later.revises_id == Some(e.id))
+            .map(|later| ids::encode(IdKind::Evaluation, later.id).0)
+            .next_back()
+            .map_or(String::new(), |later| {
+                format!("，已被<a href=\"/evaluations/{later}\">修订</a>")
+            });
+        let _ = write!(
+            b,
+            "<li><a href=\"/evaluations/{id}\">{}</a>（冻结于 {}{revised}）：\
+             <a href=\"/evaluations/{id}.csv\">CSV</a> · <a href=\"/evaluations/{id}.json\">JSON</a> · \
+             <a href=\"/evaluations/{id}.xlsx\">XLSX</a></li>",
+            esc(&title),
+            e.frozen_at.format("%Y-%m-%d")
+        );
+    }
+    b.push_str("</ul>");
+    b
+}
+
 /// The rate in words, with its denominator.
 fn rate(t: &Tally) -> String {
     match t.rate() {

@@ -136,8 +136,9 @@ pub fn not_found(message: &str) -> String {
         "页面不存在",
         &[],
         &format!(
-            "<h1>页面不存在</h1><p>{}</p><p>请从<a href=\"/\">全部规划</a>开始浏览，\
-             或查看<a href=\"/catalog.jsonld\">数据目录</a>中的全部下载文件。</p>",
+            "<h1>页面不存在</h1><p>{}</p><p>请从<a href=\"/\">全部规划</a>开始浏览：\
+             那里列有<a href=\"/#evaluations\">监测评估报告</a>和<a href=\"/#downloads\">下载文件</a>\
+             （开放数据平台可采集<a href=\"/catalog.jsonld\">数据目录</a>）。</p>",
             esc(message)
         ),
     )

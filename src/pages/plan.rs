@@ -10,7 +10,10 @@ use crate::rules::progress::Status;
 
 /// The landing page: what is here, then each plan as a card with how many of its targets
 /// have each status (cards, not a wide table, so a phone shows whole titles).
-pub fn index(plans: &[(entity::plan::Model, Vec<(Status, usize)>)]) -> String {
+pub fn index(
+    plans: &[(entity::plan::Model, Vec<(Status, usize)>)],
+    evaluations: &[entity::evaluation::Model],
+) -> String {
     let mut b = String::from(
         "<h1>昌乐县“十四五”规划目标与监测</h1><p>乐政字〔2022〕16号印发的四个规划（2021—2025年）\
          所设定的目标、指标的年度数值及其进展。点开一个规划查看它的目标；每个页面都可下载数据。</p>\
@@ -32,6 +35,7 @@ pub fn index(plans: &[(entity::plan::Model, Vec<(Status, usize)>)]) -> String {
         b.push_str("</ul></li>");
     }
     b.push_str("</ul>");
+    b.push_str(&super::evaluation::list(evaluations));
     b.push_str(&downloads("all"));
     b.push_str(
         "<h2>其他获取方式</h2><ul class=\"dl\">\
@@ -46,8 +50,9 @@ pub fn index(plans: &[(entity::plan::Model, Vec<(Status, usize)>)]) -> String {
     page("全部规划", &[], &b)
 }
 
-/// A plan's page: targets grouped by domain, in document order.
-pub fn plan(s: &Snapshot) -> String {
+/// A plan's page: targets grouped by domain, in document order, then the evaluations that
+/// class them (the plan's own and those of all plans).
+pub fn plan(s: &Snapshot, evaluations: &[entity::evaluation::Model]) -> String {
     let Some(p) = s.plans.first() else {
         return page("规划", &[], "<h1>没有这个规划</h1>");
     };
@@ -94,11 +99,12 @@ pub fn plan(s: &Snapshot) -> String {
     if !s.monitored.is_empty() {
         b.push_str(r##"<li><a href="#monitored">监测指标（不设目标值）</a></li>"##);
     }
-    b.push_str(r##"<li><a href="#downloads">下载</a></li></ol></nav>"##);
+    b.push_str(r##"<li><a href="#evaluations">监测评估报告</a></li><li><a href="#downloads">下载</a></li></ol></nav>"##);
     for (n, (section, title)) in sections.iter().zip(&titles).enumerate() {
         b.push_str(&section_table(s, *section, title, n + 1));
     }
     b.push_str(&monitored(s));
+    b.push_str(&super::evaluation::list(evaluations));
     b.push_str(&downloads(&p.code));
     b.push_str(&query(&format!(
         "{{ plan(code: \"{}\") {{ title statusCounts {{ status count }} targets(first: 100) {{ nodes {{ indicator {{ name }} year comparator value unit nature status progress source {{ lineStart }} }} }} }} }}",

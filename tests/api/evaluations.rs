@@ -47,6 +47,47 @@ pub(crate) async fn publish(app: &TestApp, ann: &str, eve: &str, name: &str, val
     assert!(body["errors"].is_null(), "{name}: {body}");
 }
 
+/// The plans page and the health plan's page list these evaluations, newest first, each
+/// revised one linking its revision (all of health; the women's page lists none).
+async fn listed(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
+    let mut entries = Vec::new();
+    for (e, revised_by) in newest_first {
+        let id = e["id"].as_str().unwrap_or("");
+        let body = app
+            .query_as(
+                None,
+                "query($id: ID!) { evaluation(id: $id) { kind throughYear frozenAt } }",
+                json!({ "id": id }),
+            )
+            .await;
+        let e = &body["data"]["evaluation"];
+        let kind = if e["kind"] == "FINAL" {
+            "终期评估"
+        } else {
+            "中期评估"
+        };
+        let day = e["frozenAt"].as_str().unwrap_or("").get(..10).unwrap_or("");
+        let revised = match revised_by.and_then(|r| r["id"].as_str()) {
+            Some(later) => format!("，已被<a href=\"/evaluations/{later}\">修订</a>"),
+            None => String::new(),
+        };
+        entries.push(format!(
+            "<li><a href=\"/evaluations/{id}\">昌乐县“十四五”规划{kind}（health，截至{}年）</a>（冻结于 {day}{revised}）：<a href=\"/evaluations/{id}.csv\">CSV</a> · <a href=\"/evaluations/{id}.json\">JSON</a> · <a href=\"/evaluations/{id}.xlsx\">XLSX</a></li>",
+            e["throughYear"]
+        ));
+    }
+    let list = format!(
+        "<h2 id=\"evaluations\">监测评估报告</h2><ul class=\"dl\">{}</ul>",
+        entries.concat()
+    );
+    for path in ["/", "/plans/health"] {
+        let page = String::from_utf8(get(app, path, &[]).await.body).unwrap_or_default();
+        assert!(page.contains(&list), "{path}: {list} not in {page}");
+    }
+    let women = String::from_utf8(get(app, "/plans/women", &[]).await.body).unwrap_or_default();
+    assert!(women.contains("<p>尚无冻结的监测评估。"), "{women}");
+}
+
 async fn freeze(app: &TestApp, token: &str, kind: &str, plan: Option<&str>, year: i32) -> Value {
     let body = app
         .query_as(
@@ -294,6 +335,16 @@ on_both_backends!(
         let revised = freeze(&app, &dai, "MIDTERM", Some("health"), 2022).await;
         assert_ne!(revised["id"], midterm["id"]);
         assert_eq!(revised["revises"]["id"], midterm["id"]);
+        listed(
+            &app,
+            &[
+                (&revised, None),
+                (&after, None),
+                (&midterm, Some(&revised)),
+                (&before, Some(&after)),
+            ],
+        )
+        .await;
         assert_eq!(
             revised["achievementRate"],
             json!({ "achieved": 6, "monitorable": 11, "rate": 0.545 })

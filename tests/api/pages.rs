@@ -51,6 +51,15 @@ on_both_backends!(
             "{index}"
         );
         assert_eq!(index.matches(r#"<li class="card">"#).count(), 4);
+        // where the reports will be listed, and the downloads the 404 page points at
+        assert!(
+            index.contains(concat!(
+                r#"<h2 id="evaluations">监测评估报告</h2><p>尚无冻结的监测评估。"#,
+                r#"年度监测、中期评估和终期评估冻结后，其报告和数据文件列在这里。</p>"#,
+                r#"<h2 id="downloads">下载</h2>"#
+            )),
+            "{index}"
+        );
 
         let mut checked = std::collections::BTreeSet::new();
         for code in ["women", "children", "health", "earthquake"] {
@@ -180,8 +189,21 @@ on_both_backends!(
         );
         assert_eq!(html(&app, "/indicators/not-an-id/values.csv").await.0, 404);
 
-        // unknown pages: a page in Chinese for a browser, a line of text for anything else
-        for path in ["/plans/mars", "/indicators/not-an-id", "/no/such/thing"] {
+        // unknown pages, and unknown files under the routes of files: a page in Chinese for a
+        // browser (pointing at the lists of reports and downloads on the plans page), a line
+        // of text for anything else saying what the route's paths look like
+        for (path, said) in [
+            ("/plans/mars", "/catalog.jsonld"),
+            ("/indicators/not-an-id", "/catalog.jsonld"),
+            ("/no/such/thing", "/catalog.jsonld"),
+            ("/downloads/", "no download /downloads/; the catalog"),
+            (
+                "/downloads/mars/targets.csv",
+                "no download /downloads/mars/targets.csv;",
+            ),
+            ("/evaluations/", "/catalog.jsonld"),
+            ("/evaluations/nonsense.pdf", "an evaluation's files are"),
+        ] {
             let r = app
                 .client
                 .get(format!("{}{path}", app.address))
@@ -196,6 +218,10 @@ on_both_backends!(
                 "{path}"
             );
             assert!(page.contains("<h1>页面不存在</h1>"), "{path}: {page}");
+            assert!(
+                page.contains(r#"<a href="/#evaluations">监测评估报告</a>和<a href="/#downloads">下载文件</a>"#),
+                "{path}: {page}"
+            );
             let (status, text, headers) = html(&app, path).await;
             assert_eq!(status, 404, "{path}");
             assert_eq!(
@@ -203,7 +229,7 @@ on_both_backends!(
                 Some("text/plain; charset=utf-8"),
                 "{path}"
             );
-            assert!(text.contains("/catalog.jsonld"), "{path}: {text}");
+            assert!(text.contains(said), "{path}: {text}");
             let vary = headers
                 .get("vary")
                 .and_then(|v| v.to_str().ok())
