@@ -214,15 +214,26 @@ pub async fn feed(
     if let Some(unchanged) = not_modified(&req, &tag) {
         return unchanged;
     }
-    match repo::export::feed(db, FEED_ENTRIES).await {
-        Ok(entries) => {
+    let read = async {
+        let changes = repo::export::feed(db, FEED_ENTRIES).await?;
+        let evaluations = repo::evaluations::newest(db, FEED_ENTRIES).await?;
+        Ok::<_, AppError>((changes, evaluations))
+    };
+    match read.await {
+        Ok((changes, evaluations)) => {
             let updated = chrono::DateTime::from_timestamp(changed_at, 0).unwrap_or_default();
             HttpResponse::Ok()
                 .content_type("application/atom+xml; charset=utf-8")
                 .insert_header((header::VARY, super::base::vary(configured)))
                 .insert_header((header::ETAG, tag))
                 .insert_header((header::CACHE_CONTROL, "no-cache"))
-                .body(crate::pages::feed::atom(&base, &entries, updated))
+                .body(crate::pages::feed::atom(
+                    &base,
+                    &changes,
+                    &evaluations,
+                    FEED_ENTRIES as usize,
+                    updated,
+                ))
         }
         Err(e) => failed(e),
     }

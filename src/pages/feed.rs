@@ -1,10 +1,13 @@
 //! The Atom feed of the public changes (RFC 4287): one entry per change — a value published,
-//! a public value superseded, the document imported — newest first, for people who follow the
-//! data in a feed reader. Each entry names its publication (`seq`), as the API does.
+//! a public value superseded, the document imported — and per evaluation frozen, newest
+//! first, for people who follow the data in a feed reader. Each entry names its publication
+//! (`seq`), as the API does.
 
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
+
+use entity::evaluation;
 
 use super::{esc, num};
 use crate::ids::{self, Kind};
@@ -70,23 +73,85 @@ fn entry_text(e: &FeedEntry, at: &DateTime<Utc>) -> (String, String, String, Str
     }
 }
 
-/// The feed for a server reached at `base`; `updated` is when the data last changed.
-pub fn atom(base: &str, entries: &[FeedEntry], updated: DateTime<Utc>) -> String {
+/// A frozen evaluation's entry: its report, when it was frozen and on which publication.
+fn evaluation_text(e: &evaluation::Model) -> (String, String, String, String) {
+    use crate::rules::evaluation::{title, Kind as EvaluationKind};
+    let kind = EvaluationKind::parse(&e.kind).unwrap_or(EvaluationKind::Annual);
+    let revises = if e.revises_id.is_some() {
+        "；它修订了此前的一份"
+    } else {
+        ""
+    };
+    let data = e
+        .publication_seq
+        .map_or(String::new(), |seq| format!("第{seq}次发布的数据，"));
+    (
+        title(kind, e.plan_code.as_deref(), e.through_year),
+        format!(
+            "{}冻结（{data}共{}个目标），报告与数据文件不再改变{revises}。",
+            e.frozen_at.format("%Y-%m-%d"),
+            e.item_count
+        ),
+        format!("evaluation-{}", e.id),
+        format!("/evaluations/{}", ids::encode(Kind::Evaluation, e.id).0),
+    )
+}
+
+/// One entry of the feed: a public change or a frozen evaluation.
+enum Item<'a> {
+    Change(&'a FeedEntry),
+    Evaluation(&'a evaluation::Model),
+}
+
+impl Item<'_> {
+    fn at(&self) -> DateTime<Utc> {
+        match self {
+            Item::Change(e) => DateTime::from_timestamp_micros(e.change.at_us).unwrap_or_default(),
+            Item::Evaluation(e) => e.frozen_at,
+        }
+    }
+}
+
+/// The changes and the evaluations (each newest first), newest first, at most `limit`.
+fn merged<'a>(
+    changes: &'a [FeedEntry],
+    evaluations: &'a [evaluation::Model],
+    limit: usize,
+) -> Vec<Item<'a>> {
+    let mut items: Vec<Item<'a>> = changes.iter().map(Item::Change).collect();
+    items.extend(evaluations.iter().map(Item::Evaluation));
+    items.sort_by_key(|i| std::cmp::Reverse(i.at()));
+    items.truncate(limit);
+    items
+}
+
+/// The feed for a server reached at `base`: the newest `limit` of the changes and the
+/// evaluations; `updated` is when the data last changed.
+pub fn atom(
+    base: &str,
+    changes: &[FeedEntry],
+    evaluations: &[evaluation::Model],
+    limit: usize,
+    updated: DateTime<Utc>,
+) -> String {
     // The base is checked where it is chosen (`http::base`); escaped here all the same, as
     // everything written into XML is.
     let base = esc(base);
-    let at = |e: &FeedEntry| DateTime::from_timestamp_micros(e.change.at_us).unwrap_or_default();
-    let updated = entries.first().map_or(updated, at).to_rfc3339();
+    let entries = merged(changes, evaluations, limit);
+    let updated = entries.first().map_or(updated, Item::at).to_rfc3339();
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\
-         <title>昌乐县规划监测数据发布</title><subtitle>经审核发布的指标年度数值及其更正、规划文本的导入</subtitle>\
+         <title>昌乐县规划监测数据发布</title><subtitle>经审核发布的指标年度数值及其更正、规划文本的导入、冻结的监测评估</subtitle>\
          <id>{base}/feed.atom</id><link rel=\"self\" type=\"application/atom+xml\" href=\"{base}/feed.atom\"/>\
          <link rel=\"alternate\" type=\"text/html\" href=\"{base}/plans\"/><updated>{updated}</updated>\
          <author><name>昌乐县人民政府</name></author>"
     );
-    for e in entries {
-        let when = at(e);
-        let (title, summary, fragment, page) = entry_text(e, &when);
+    for item in &entries {
+        let when = item.at();
+        let (title, summary, fragment, page) = match item {
+            Item::Change(e) => entry_text(e, &when),
+            Item::Evaluation(e) => evaluation_text(e),
+        };
         let _ = write!(
             s,
             "<entry><title>{}</title><id>{base}/feed.atom#{fragment}</id>\

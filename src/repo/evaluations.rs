@@ -221,6 +221,21 @@ pub async fn plan(db: &impl ConnectionTrait, code: &str) -> Result<Option<plan::
         .await?)
 }
 
+/// The newest evaluations, newest first (at most `limit`; for the feed).
+pub async fn newest(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<evaluation::Model>, AppError> {
+    use sea_orm::QuerySelect;
+    Ok(rows::all(
+        db,
+        evaluation::Entity::find()
+            .order_by_desc(evaluation::Column::Id)
+            .limit(limit),
+    )
+    .await?)
+}
+
 /// Every evaluation, oldest first (for the catalog).
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<evaluation::Model>, AppError> {
     Ok(rows::all(

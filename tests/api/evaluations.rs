@@ -86,6 +86,54 @@ async fn listed(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
     }
     let women = String::from_utf8(get(app, "/plans/women", &[]).await.body).unwrap_or_default();
     assert!(women.contains("<p>尚无冻结的监测评估。"), "{women}");
+    feed_entries(app, newest_first).await;
+}
+
+/// The Atom feed has an entry per evaluation, newest first among the changes: the newest
+/// entry is the newest evaluation's (nothing was published after it).
+async fn feed_entries(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
+    let feed = String::from_utf8(get(app, "/feed.atom", &[]).await.body).unwrap_or_default();
+    let entries: Vec<&str> = feed.split("<entry>").skip(1).collect();
+    for (n, (e, _)) in newest_first.iter().enumerate() {
+        let id = e["id"].as_str().unwrap_or("");
+        let link = format!("/evaluations/{id}\"/>");
+        let entry = entries
+            .iter()
+            .find(|entry| entry.contains(&link))
+            .unwrap_or_else(|| panic!("no entry for {id}: {feed}"));
+        if n == 0 {
+            assert!(entries[0].contains(&link), "{feed}");
+        }
+        let body = app
+            .query_as(
+                None,
+                "query($id: ID!) { evaluation(id: $id) { kind throughYear frozenAt revises { id } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        let e = &body["data"]["evaluation"];
+        let kind = if e["kind"] == "FINAL" {
+            "终期评估"
+        } else {
+            "中期评估"
+        };
+        let day = e["frozenAt"].as_str().unwrap_or("").get(..10).unwrap_or("");
+        let revises = if e["revises"].is_null() {
+            ""
+        } else {
+            "；它修订了此前的一份"
+        };
+        let title = format!(
+            "<title>昌乐县“十四五”规划{kind}（health，截至{}年）</title>",
+            e["throughYear"]
+        );
+        let summary = format!(
+            "<summary>{day}冻结（第{}次发布的数据，共103个目标），报告与数据文件不再改变{revises}。</summary>",
+            newest_first[n].0["seq"]
+        );
+        assert!(entry.starts_with(&title), "{entry}");
+        assert!(entry.contains(&summary), "{summary} not in {entry}");
+    }
 }
 
 async fn freeze(app: &TestApp, token: &str, kind: &str, plan: Option<&str>, year: i32) -> Value {
