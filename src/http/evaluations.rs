@@ -58,11 +58,13 @@ pub async fn file(
                     .await?;
             let snapshots = snapshots.map(web::Data::into_inner);
             let fluctuating = fluctuating_then(&e, &targets, snapshots.as_ref()).await?;
+            let revised_by = repo::revised_by(db, n).await?;
             Ok(Some(crate::pages::evaluation::report(
                 &e,
                 &items,
                 &said,
                 fluctuating.as_deref(),
+                revised_by,
             )))
         })
         .await;

@@ -67,13 +67,14 @@ fn rate(t: &Tally) -> String {
     }
 }
 
-/// The report page of an evaluation, its items (in order) and the approved self-assessments
-/// of its round, by target.
+/// The report page of an evaluation, its items (in order), the approved self-assessments
+/// of its round, by target, and the evaluation that revises it, if one does.
 pub fn report(
     e: &evaluation::Model,
     items: &[evaluation_item::Model],
     said: &HashMap<i32, Vec<Assessed>>,
     fluctuating: Option<&[Fluctuating]>,
+    revised_by: Option<i32>,
 ) -> String {
     let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
     let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
@@ -97,6 +98,15 @@ pub fn report(
             "<p>修订：<a href=\"/evaluations/{prior}\">此前的评估</a>。</p>"
         );
     }
+    // The report stays citable as it was; a reader is told that a later one corrects it.
+    if let Some(later) = revised_by {
+        let later = ids::encode(IdKind::Evaluation, later).0;
+        let _ = write!(
+            b,
+            "<p><strong>本评估已被<a href=\"/evaluations/{later}\">较新的评估</a>修订</strong>\
+             （数值更正后另行冻结）；此处保留冻结时的内容，以便引用。</p>"
+        );
+    }
     let all = Tally::of(items.iter().map(class_of));
     let _ = write!(b, "<h2 id=\"summary\">概要</h2><p>{}。</p>", rate(&all));
     b.push_str(&counts_table("各类目标数（个）", kind, &[("全部", &all)]));
@@ -113,7 +123,7 @@ pub fn report(
          <li>清单与校验值：<a href=\"/evaluations/{id}/manifest.json\">manifest.json</a>\
          （用 <code>plangraph verify evaluation</code> 离线核对）</li></ul>"
     );
-    page(&title, &[], &b)
+    page(&title, &[("/#evaluations", "监测评估报告")], &b)
 }
 
 /// Counts per class (columns) for each row of `rows`, and the rate.

@@ -221,6 +221,16 @@ pub async fn plan(db: &impl ConnectionTrait, code: &str) -> Result<Option<plan::
         .await?)
 }
 
+/// The newest evaluation that revises this one, if any.
+pub async fn revised_by(db: &impl ConnectionTrait, id: i32) -> Result<Option<i32>, AppError> {
+    Ok(evaluation::Entity::find()
+        .filter(evaluation::Column::RevisesId.eq(id))
+        .order_by_desc(evaluation::Column::Id)
+        .one(db)
+        .await?
+        .map(|e| e.id))
+}
+
 /// The newest evaluations, newest first (at most `limit`; for the feed).
 pub async fn newest(
     db: &impl ConnectionTrait,

@@ -414,6 +414,13 @@ on_both_backends!(
             let page = get(&app, &format!("/evaluations/{id}"), &[]).await;
             let html = String::from_utf8(page.body).unwrap_or_default();
             assert_eq!(html.contains(&warned), expected, "{id}");
+            // the frozen one says, as it was, that a later one revises it; the revision not
+            let note = format!(
+                "<p><strong>本评估已被<a href=\"/evaluations/{}\">较新的评估</a>修订</strong>",
+                revised["id"].as_str().unwrap_or("")
+            );
+            assert_eq!(html.contains(&note), !expected, "{id}");
+            assert!(html.contains(r#"<nav aria-label="位置"><a href="/">全部规划</a> › <a href="/#evaluations">监测评估报告</a></nav>"#));
         }
 
         // What the revision changed: the two 老年医学科 targets (the plan sets it twice), with why.
