@@ -47,33 +47,43 @@ pub(crate) async fn publish(app: &TestApp, ann: &str, eve: &str, name: &str, val
     assert!(body["errors"].is_null(), "{name}: {body}");
 }
 
+/// A health evaluation as people read it: its title (昌乐县“十四五”规划中期评估（health，
+/// 截至2022年）), the day it was frozen, and whether it revises another.
+async fn described(app: &TestApp, id: &str) -> (String, String, bool) {
+    let body = app
+        .query_as(
+            None,
+            "query($id: ID!) { evaluation(id: $id) { kind throughYear frozenAt revises { id } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let e = &body["data"]["evaluation"];
+    let kind = if e["kind"] == "FINAL" {
+        "终期评估"
+    } else {
+        "中期评估"
+    };
+    let title = format!(
+        "昌乐县“十四五”规划{kind}（health，截至{}年）",
+        e["throughYear"]
+    );
+    let day = e["frozenAt"].as_str().unwrap_or("").get(..10).unwrap_or("");
+    (title, day.to_string(), !e["revises"].is_null())
+}
+
 /// The plans page and the health plan's page list these evaluations, newest first, each
 /// revised one linking its revision (all of health; the women's page lists none).
 async fn listed(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
     let mut entries = Vec::new();
     for (e, revised_by) in newest_first {
         let id = e["id"].as_str().unwrap_or("");
-        let body = app
-            .query_as(
-                None,
-                "query($id: ID!) { evaluation(id: $id) { kind throughYear frozenAt } }",
-                json!({ "id": id }),
-            )
-            .await;
-        let e = &body["data"]["evaluation"];
-        let kind = if e["kind"] == "FINAL" {
-            "终期评估"
-        } else {
-            "中期评估"
-        };
-        let day = e["frozenAt"].as_str().unwrap_or("").get(..10).unwrap_or("");
+        let (title, day, _) = described(app, id).await;
         let revised = match revised_by.and_then(|r| r["id"].as_str()) {
             Some(later) => format!("，已被<a href=\"/evaluations/{later}\">修订</a>"),
             None => String::new(),
         };
         entries.push(format!(
-            "<li><a href=\"/evaluations/{id}\">昌乐县“十四五”规划{kind}（health，截至{}年）</a>（冻结于 {day}{revised}）：<a href=\"/evaluations/{id}.csv\">CSV</a> · <a href=\"/evaluations/{id}.json\">JSON</a> · <a href=\"/evaluations/{id}.xlsx\">XLSX</a></li>",
-            e["throughYear"]
+            "<li><a href=\"/evaluations/{id}\">{title}</a>（冻结于 {day}{revised}）：<a href=\"/evaluations/{id}.csv\">CSV</a> · <a href=\"/evaluations/{id}.json\">JSON</a> · <a href=\"/evaluations/{id}.xlsx\">XLSX</a></li>"
         ));
     }
     let list = format!(
@@ -104,34 +114,20 @@ async fn feed_entries(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) 
         if n == 0 {
             assert!(entries[0].contains(&link), "{feed}");
         }
-        let body = app
-            .query_as(
-                None,
-                "query($id: ID!) { evaluation(id: $id) { kind throughYear frozenAt revises { id } } }",
-                json!({ "id": id }),
-            )
-            .await;
-        let e = &body["data"]["evaluation"];
-        let kind = if e["kind"] == "FINAL" {
-            "终期评估"
-        } else {
-            "中期评估"
-        };
-        let day = e["frozenAt"].as_str().unwrap_or("").get(..10).unwrap_or("");
-        let revises = if e["revises"].is_null() {
-            ""
-        } else {
+        let (title, day, revises) = described(app, id).await;
+        let revises = if revises {
             "；它修订了此前的一份"
+        } else {
+            ""
         };
-        let title = format!(
-            "<title>昌乐县“十四五”规划{kind}（health，截至{}年）</title>",
-            e["throughYear"]
-        );
         let summary = format!(
             "<summary>{day}冻结（第{}次发布的数据，共103个目标），报告与数据文件不再改变{revises}。</summary>",
-            newest_first[n].0["seq"]
+            e["seq"]
         );
-        assert!(entry.starts_with(&title), "{entry}");
+        assert!(
+            entry.starts_with(&format!("<title>{title}</title>")),
+            "{entry}"
+        );
         assert!(entry.contains(&summary), "{summary} not in {entry}");
     }
 }
