@@ -18,7 +18,7 @@ use super::{load_one, store};
 use crate::domain;
 use crate::error::ApiResult;
 use crate::repo::batch::{
-    MonitoredOfIndicator, PlanById, PublishedValues, Series, TargetsOfIndicator,
+    MonitoredOfIndicator, PlanById, PublishedValues, Series, SeriesEnds, TargetsOfIndicator,
 };
 use crate::repo::indicators as repo;
 use crate::repo::retired::Whereabouts;
@@ -227,7 +227,7 @@ impl Indicator {
 
     /// The series' latest year; null when it has no value.
     async fn latest_value(&self, ctx: &Context<'_>) -> ApiResult<Option<YearValue>> {
-        Ok(load_one(ctx, Series(self.0.id))
+        Ok(load_one(ctx, SeriesEnds(self.0.id, None))
             .await?
             .last()
             .map(|(year, value)| YearValue {

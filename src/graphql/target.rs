@@ -16,7 +16,9 @@ use super::plan::Plan;
 use super::source::Source;
 use super::{load_many, load_one, store};
 use crate::error::{ApiResult, AppError};
-use crate::repo::batch::{DomainById, GoalById, IndicatorById, LinksOfGoal, PlanById, Series};
+use crate::repo::batch::{
+    DomainById, GoalById, IndicatorById, LinksOfGoal, PlanById, Series, SeriesEnds,
+};
 use crate::repo::page::PageArgs;
 use crate::repo::targets::{self as repo, TargetFilter as Query};
 use crate::rules::progress::{self, Assessment};
@@ -62,8 +64,9 @@ pub struct StatusCount {
 
 impl Target {
     pub async fn assess(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<Assessment> {
-        let series = load_one(ctx, Series(self.0.indicator_id)).await?;
-        Ok(progress::assess(&repo::rules(&self.0), &series, year))
+        // The series' first and latest point up to the year: all the rules read of it.
+        let ends = load_one(ctx, SeriesEnds(self.0.indicator_id, year)).await?;
+        Ok(progress::assess(&repo::rules(&self.0), &ends, year))
     }
 }
 

@@ -21,6 +21,7 @@ pub mod retired;
 pub mod rows;
 pub mod search;
 pub mod self_assessments;
+pub mod series_ends;
 pub mod tally;
 pub mod targets;
 pub mod templates;

@@ -282,3 +282,48 @@ on_both_backends!(
 );
 
 const SEARCH: &str = r#"{ search(text: "婴儿死亡率", first: 20) { totalCount nodes { __typename ... on Indicator { name } } } }"#;
+
+on_both_backends!(
+    the_ends_of_each_series_are_its_first_and_latest_points,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        // Ten-year series (2016–2025) for each copied indicator, beside the document's figures.
+        scale(&app.db, 3).await.unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<i32> = <entity::indicator::Entity as sea_orm::EntityTrait>::find()
+            .select_only()
+            .column(entity::indicator::Column::Id)
+            .into_tuple()
+            .all(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ids.len(), 480);
+        let series = plangraph::repo::targets::series_of_many(&app.db, &ids)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut compared = 0;
+        for as_of in [None, Some(2015), Some(2016), Some(2020), Some(2025)] {
+            let ends = plangraph::repo::series_ends::of_many(&app.db, &ids, as_of)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(ends.len(), ids.len());
+            for id in &ids {
+                let known: Vec<(i32, f64)> = series[id]
+                    .iter()
+                    .copied()
+                    .filter(|(y, _)| as_of.is_none_or(|a| *y <= a))
+                    .collect();
+                let expected: Vec<(i32, f64)> = match (known.first(), known.last()) {
+                    (Some(first), Some(last)) if first.0 != last.0 => vec![*first, *last],
+                    (Some(only), _) => vec![*only],
+                    _ => vec![],
+                };
+                assert_eq!(ends[id], expected, "indicator {id} as of {as_of:?}");
+                compared += usize::from(expected.len() == 2);
+            }
+        }
+        // most copied series have two ends at every year asked but 2015 and 2016
+        assert!(compared > 3 * 320, "{compared}");
+    }
+);

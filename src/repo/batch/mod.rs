@@ -162,6 +162,6 @@ pub use declarations::DeclarationOf;
 pub use goals::{GoalById, GoalSourceById, GoalsOfDepartment, Work, WorkOf};
 pub use indicators::IndicatorsOfPlan;
 pub use links::{Link, LinksOfGoal};
-pub use series::{ApprovalsOf, LiveValues, PublishedValues, ReportersOf, Series};
+pub use series::{ApprovalsOf, LiveValues, PublishedValues, ReportersOf, Series, SeriesEnds};
 pub use sizes::SizeOf;
 pub use slices::*;

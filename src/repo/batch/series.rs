@@ -28,6 +28,35 @@ impl Loader<Series> for Store {
     }
 }
 
+/// The ends of an indicator's series up to a year (all years when none): its first and latest
+/// point, all a target's assessment and the latest value need (`repo::series_ends`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SeriesEnds(pub i32, pub Option<i32>);
+
+impl Loader<SeriesEnds> for Store {
+    type Value = Vec<crate::rules::progress::Point>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[SeriesEnds],
+    ) -> Result<HashMap<SeriesEnds, Self::Value>, Self::Error> {
+        // One statement per year asked for (one, in practice: a query asks with one year).
+        let mut years: Vec<Option<i32>> = keys.iter().map(|k| k.1).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut out = HashMap::new();
+        for year in years {
+            let ids: Vec<i32> = keys.iter().filter(|k| k.1 == year).map(|k| k.0).collect();
+            let found = crate::repo::series_ends::of_many(&self.db, &ids, year)
+                .await
+                .map_err(db_err)?;
+            out.extend(found.into_iter().map(|(id, s)| (SeriesEnds(id, year), s)));
+        }
+        Ok(out)
+    }
+}
+
 /// Published values of an indicator, by year: the only values the public sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PublishedValues(pub i32);
