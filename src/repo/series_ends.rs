@@ -7,12 +7,9 @@ use std::collections::HashMap;
 
 use entity::indicator_value;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr, UnionType};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr};
 
-use crate::domain::ValueStatus;
+use super::targets;
 use crate::rules::progress::Point;
 
 /// The ends of indicators' series — each one's first and latest year (up to `as_of`), with
@@ -26,21 +23,13 @@ pub async fn of_many(
 ) -> Result<HashMap<i32, Vec<Point>>, DbErr> {
     use indicator_value::Column as V;
     if db.get_database_backend() == DbBackend::Postgres {
-        let series = crate::repo::targets::series_of_many(db, indicator_ids).await?;
+        let series = targets::series_of_many(db, indicator_ids).await?;
         return Ok(series
             .into_iter()
             .map(|(id, points)| (id, ends(&points, as_of)))
             .collect());
     }
-    let mut out: HashMap<i32, Vec<Point>> =
-        indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
-    if indicator_ids.is_empty() {
-        return Ok(out);
-    }
-    let mut public = Condition::all()
-        .add(V::IndicatorId.is_in(indicator_ids.iter().copied()))
-        .add(V::Status.eq(ValueStatus::Published))
-        .add(V::Breakdown.eq(""));
+    let mut public = targets::public_totals(indicator_ids);
     if let Some(year) = as_of {
         public = public.add(V::Year.lte(year));
     }
@@ -56,27 +45,8 @@ pub async fn of_many(
     let ends = end(Expr::col(V::Year).min())
         .union(UnionType::All, end(Expr::col(V::Year).max()))
         .to_owned();
-    let rows: Vec<(i32, i32, f64)> = indicator_value::Entity::find()
-        .select_only()
-        .column(V::IndicatorId)
-        .column(V::Year)
-        .column(V::Value)
-        .filter(public.clone())
-        .filter(Expr::tuple([Expr::col(V::IndicatorId), Expr::col(V::Year)]).in_subquery(ends))
-        .order_by_asc(V::IndicatorId)
-        .order_by_asc(V::Year)
-        .order_by_asc(V::Version)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (indicator, year, value) in rows {
-        let series = out.entry(indicator).or_default();
-        match series.last_mut() {
-            Some(last) if last.0 == year => last.1 = value,
-            _ => series.push((year, value)),
-        }
-    }
-    Ok(out)
+    let at_ends = Expr::tuple([Expr::col(V::IndicatorId), Expr::col(V::Year)]).in_subquery(ends);
+    targets::points(db, indicator_ids, public.add(at_ends)).await
 }
 
 /// The first and latest of a series' points (in year order) up to `as_of`: one point when

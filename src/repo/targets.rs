@@ -247,6 +247,24 @@ pub async fn series_of_many(
     db: &impl ConnectionTrait,
     indicator_ids: &[i32],
 ) -> Result<HashMap<i32, Vec<Point>>, DbErr> {
+    points(db, indicator_ids, public_totals(indicator_ids)).await
+}
+
+/// The published totals (no breakdown cell) of these indicators: the values a series is made of.
+pub(crate) fn public_totals(indicator_ids: &[i32]) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(indicator_value::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
+        .add(indicator_value::Column::Status.eq(ValueStatus::Published))
+        .add(indicator_value::Column::Breakdown.eq(""))
+}
+
+/// The values `which` picks, as each indicator's points by year (the newest version of a
+/// year), keyed by every id asked for.
+pub(crate) async fn points(
+    db: &impl ConnectionTrait,
+    indicator_ids: &[i32],
+    which: sea_orm::Condition,
+) -> Result<HashMap<i32, Vec<Point>>, DbErr> {
     let mut out: HashMap<i32, Vec<Point>> =
         indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
     if indicator_ids.is_empty() {
@@ -259,9 +277,7 @@ pub async fn series_of_many(
         .column(indicator_value::Column::IndicatorId)
         .column(indicator_value::Column::Year)
         .column(indicator_value::Column::Value)
-        .filter(indicator_value::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
-        .filter(indicator_value::Column::Status.eq(ValueStatus::Published))
-        .filter(indicator_value::Column::Breakdown.eq(""))
+        .filter(which)
         .order_by_asc(indicator_value::Column::IndicatorId)
         .order_by_asc(indicator_value::Column::Year)
         .order_by_asc(indicator_value::Column::Version)
