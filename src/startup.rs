@@ -419,24 +419,8 @@ fn run(
             )
             .configure(|cfg| http::graphql::routes(cfg, state.clone()))
             .route("/healthz", web::get().to(http::health::healthz))
-            .route(
-                "/downloads/{path:.*}",
-                web::get().to(http::downloads::download),
-            )
-            .route(
-                "/reporting/{file}",
-                web::get().to(http::templates::completion),
-            )
-            .route("/templates/upload", web::post().to(http::upload::upload))
-            .route(
-                "/templates/{department}/{file}",
-                web::get().to(http::templates::template),
-            )
-            .route(
-                "/evaluations/{path:.*}",
-                web::get().to(http::evaluations::file),
-            )
-            .configure(people_routes);
+            .configure(http::routes::files)
+            .configure(http::routes::people);
         if settings.discovery {
             app = app
                 .route("/graphiql", web::get().to(http::ide::page))
@@ -447,25 +431,6 @@ fn run(
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-/// What people and harvesters read without writing a query: the catalog, the pages, the
-/// feed, the schema, the icon.
-fn people_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/catalog.jsonld", web::get().to(http::catalog::catalog))
-        .route("/catalog.ttl", web::get().to(http::catalog::turtle))
-        .route("/", web::get().to(http::pages::index))
-        .route("/plans", web::get().to(http::pages::index))
-        .route("/favicon.svg", web::get().to(http::pages::favicon))
-        .route("/favicon.ico", web::get().to(http::pages::favicon))
-        .route("/plans/{code}", web::get().to(http::pages::plan))
-        .route("/indicators/{id}", web::get().to(http::pages::indicator))
-        .route(
-            "/indicators/{id}/values.csv",
-            web::get().to(http::pages::indicator_values),
-        )
-        .route("/feed.atom", web::get().to(http::pages::feed))
-        .route("/schema.graphql", web::get().to(http::pages::schema));
 }
 
 #[cfg(test)]

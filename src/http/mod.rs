@@ -19,6 +19,7 @@ pub mod ide;
 pub mod log_gate;
 pub mod missing;
 pub mod pages;
+pub mod routes;
 pub mod subscriptions;
 pub mod templates;
 pub mod upload;

@@ -1,0 +1,37 @@
+//! The paths served besides GraphQL and the IDE: the files (downloads, templates, the
+//! reporting tables, evaluations) and what people and harvesters read without a query.
+
+use actix_web::web;
+
+use super::{catalog, downloads, evaluations, pages, templates, upload};
+
+/// The routes of files.
+pub fn files(cfg: &mut web::ServiceConfig) {
+    cfg.route("/downloads/{path:.*}", web::get().to(downloads::download))
+        .route("/reporting/{file}", web::get().to(templates::completion))
+        .route("/templates/upload", web::post().to(upload::upload))
+        .route(
+            "/templates/{department}/{file}",
+            web::get().to(templates::template),
+        )
+        .route("/evaluations/{path:.*}", web::get().to(evaluations::file));
+}
+
+/// What people and harvesters read without writing a query: the catalog, the pages, the
+/// feed, the schema, the icon.
+pub fn people(cfg: &mut web::ServiceConfig) {
+    cfg.route("/catalog.jsonld", web::get().to(catalog::catalog))
+        .route("/catalog.ttl", web::get().to(catalog::turtle))
+        .route("/", web::get().to(pages::index))
+        .route("/plans", web::get().to(pages::index))
+        .route("/favicon.svg", web::get().to(pages::favicon))
+        .route("/favicon.ico", web::get().to(pages::favicon))
+        .route("/plans/{code}", web::get().to(pages::plan))
+        .route("/indicators/{id}", web::get().to(pages::indicator))
+        .route(
+            "/indicators/{id}/values.csv",
+            web::get().to(pages::indicator_values),
+        )
+        .route("/feed.atom", web::get().to(pages::feed))
+        .route("/schema.graphql", web::get().to(pages::schema));
+}
