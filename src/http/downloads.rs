@@ -376,7 +376,7 @@ pub async fn download(
         return super::missing::missing_saying(
             &req,
             &format!(
-                "no download /downloads/{path}; the catalog at /catalog.jsonld lists every one"
+                "no download /downloads/{path}; /downloads/ lists every one, with its SHA-256"
             ),
         );
     };

@@ -8,6 +8,14 @@ use actix_web::{HttpRequest, HttpResponse};
 /// Nothing on the pages comes from another host, and nothing may.
 pub(crate) const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
+/// Whether the client reads pages (a browser) rather than text.
+pub(crate) fn wants_html(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// A 404 with a line of text.
 pub(crate) fn not_found(message: &str) -> HttpResponse {
     HttpResponse::NotFound()
@@ -21,7 +29,8 @@ pub fn missing(req: &HttpRequest) -> HttpResponse {
     missing_saying(
         req,
         &format!(
-            "no such page: {}; the plans are at / and every download is listed at /catalog.jsonld",
+            "no such page: {}; the plans are at /, the downloads at /downloads/ and the catalog \
+             at /catalog.jsonld",
             req.path()
         ),
     )
@@ -31,12 +40,7 @@ pub fn missing(req: &HttpRequest) -> HttpResponse {
 /// its paths look like); a browser gets the same page as for any other path.
 pub fn missing_saying(req: &HttpRequest, plain: &str) -> HttpResponse {
     let message = format!("{} 不存在。", req.path());
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if !wants_html {
+    if !wants_html(req) {
         let mut plain = not_found(plain);
         plain
             .headers_mut()

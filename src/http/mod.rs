@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod head;
 pub mod health;
 pub mod ide;
+pub mod listing;
 pub mod log_gate;
 pub mod missing;
 pub mod pages;

@@ -3,17 +3,22 @@
 
 use actix_web::web;
 
-use super::{catalog, downloads, evaluations, pages, templates, upload};
+use super::{catalog, downloads, evaluations, listing, pages, templates, upload};
 
-/// The routes of files.
+/// The routes of files. Each folder's own address comes before the route of its files, which
+/// would take it with an empty name.
 pub fn files(cfg: &mut web::ServiceConfig) {
-    cfg.route("/downloads/{path:.*}", web::get().to(downloads::download))
+    cfg.route("/downloads", web::get().to(listing::to_folder))
+        .route("/downloads/", web::get().to(listing::downloads))
+        .route("/downloads/{path:.*}", web::get().to(downloads::download))
         .route("/reporting/{file}", web::get().to(templates::completion))
         .route("/templates/upload", web::post().to(upload::upload))
         .route(
             "/templates/{department}/{file}",
             web::get().to(templates::template),
         )
+        .route("/evaluations", web::get().to(listing::to_folder))
+        .route("/evaluations/", web::get().to(listing::evaluations))
         .route("/evaluations/{path:.*}", web::get().to(evaluations::file));
 }
 

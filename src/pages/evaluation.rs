@@ -123,7 +123,7 @@ pub fn report(
          <li>清单与校验值：<a href=\"/evaluations/{id}/manifest.json\">manifest.json</a>\
          （用 <code>plangraph verify evaluation</code> 离线核对）</li></ul>"
     );
-    page(&title, &[("/#evaluations", "监测评估报告")], &b)
+    page(&title, &[("/evaluations/", "监测评估报告")], &b)
 }
 
 /// Counts per class (columns) for each row of `rows`, and the rate.

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod evaluation;
 pub mod feed;
 pub mod indicator;
+pub mod listing;
 pub mod plan;
 
 use std::fmt::Write;
@@ -47,7 +48,7 @@ th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 pre{background:#f6f6f6;padding:.75rem;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem}\
 blockquote{margin:.5rem 0;padding:.25rem .75rem;border-left:4px solid #c8c8c8;color:#333}\
 figure{margin:1rem 0}svg{max-width:100%;height:auto}\
-ul.dl{padding-left:1.2rem}\
+ul.dl{padding-left:1.2rem}td code{word-break:break-all}\
 ul.cards{list-style:none;padding:0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr))}\
 li.card{border:1px solid #c8c8c8;border-radius:.4rem;padding:.5rem .75rem}li.card h2{font-size:1.1rem;margin:.25rem 0}\
 li.card p{margin:.25rem 0}ul.counts{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.4rem}\
@@ -136,8 +137,8 @@ pub fn not_found(message: &str) -> String {
         "页面不存在",
         &[],
         &format!(
-            "<h1>页面不存在</h1><p>{}</p><p>请从<a href=\"/\">全部规划</a>开始浏览：\
-             那里列有<a href=\"/#evaluations\">监测评估报告</a>和<a href=\"/#downloads\">下载文件</a>\
+            "<h1>页面不存在</h1><p>{}</p><p>请从<a href=\"/\">全部规划</a>开始浏览，\
+             或查看<a href=\"/evaluations/\">监测评估报告</a>和<a href=\"/downloads/\">下载文件</a>\
              （开放数据平台可采集<a href=\"/catalog.jsonld\">数据目录</a>）。</p>",
             esc(message)
         ),
@@ -160,11 +161,8 @@ pub fn status(s: Status) -> String {
 /// The downloads of a scope, as a list of links.
 pub fn downloads(scope: &str) -> String {
     let mut s = String::from(r#"<h2 id="downloads">下载</h2><ul class="dl">"#);
-    for (table, name) in [
-        ("targets", "目标"),
-        ("values", "年度数值"),
-        ("departments", "部门分工"),
-    ] {
+    for table in crate::export::TABLES {
+        let name = table_name(table);
         let _ = write!(
             s,
             "<li>{name}：<a href=\"/downloads/{scope}/{table}.csv\">CSV</a> · \
@@ -178,9 +176,19 @@ pub fn downloads(scope: &str) -> String {
          <a href=\"/downloads/{scope}/datapackage.json\">Frictionless 数据包</a> · \
          <a href=\"/downloads/{scope}/csv-metadata.json\">CSVW 元数据</a></li>\
          <li>原文：<a href=\"/downloads/changle-2022-16-plans.txt\">TXT</a>\
-         （<a href=\"/downloads/changle-2022-16-plans.txt.sha256\">SHA-256</a>）</li></ul>"
+         （<a href=\"/downloads/changle-2022-16-plans.txt.sha256\">SHA-256</a>）</li>\
+         <li><a href=\"/downloads/\">全部文件</a>（大小、更新时间与 SHA-256）</li></ul>"
     );
     s
+}
+
+/// A download table's name as the pages say it.
+pub fn table_name(table: &str) -> &'static str {
+    match table {
+        "targets" => "目标",
+        "values" => "年度数值",
+        _ => "部门分工",
+    }
 }
 
 /// The GraphQL query that fetches what the page shows, to copy.

@@ -90,13 +90,43 @@ async fn listed(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
         "<h2 id=\"evaluations\">监测评估报告</h2><ul class=\"dl\">{}</ul>",
         entries.concat()
     );
-    for path in ["/", "/plans/health"] {
-        let page = String::from_utf8(get(app, path, &[]).await.body).unwrap_or_default();
+    let browser = [("accept", "text/html")];
+    for path in ["/", "/plans/health", "/evaluations/"] {
+        let page = String::from_utf8(get(app, path, &browser).await.body).unwrap_or_default();
         assert!(page.contains(&list), "{path}: {list} not in {page}");
     }
     let women = String::from_utf8(get(app, "/plans/women", &[]).await.body).unwrap_or_default();
     assert!(women.contains("<p>尚无冻结的监测评估。"), "{women}");
     feed_entries(app, newest_first).await;
+    lines(app, newest_first).await;
+}
+
+/// `/evaluations/` for a client that does not ask for a page: a line each, newest first
+/// (report, frozen at, title).
+async fn lines(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
+    let text = String::from_utf8(get(app, "/evaluations/", &[]).await.body).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), newest_first.len(), "{text}");
+    for ((e, _), line) in newest_first.iter().zip(lines) {
+        let id = e["id"].as_str().unwrap_or("");
+        let (title, _, _) = described(app, id).await;
+        let body = app
+            .query_as(
+                None,
+                "query($id: ID!) { evaluation(id: $id) { frozenAt } }",
+                json!({ "id": id }),
+            )
+            .await;
+        let at = chrono::DateTime::parse_from_rfc3339(
+            body["data"]["evaluation"]["frozenAt"]
+                .as_str()
+                .unwrap_or(""),
+        )
+        .unwrap_or_else(|e| panic!("{e}: {body}"));
+        let at = at.with_timezone(&chrono::Utc);
+        let frozen = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        assert_eq!(line, format!("/evaluations/{id}\t{frozen}\t{title}"));
+    }
 }
 
 /// The Atom feed has an entry per evaluation, newest first among the changes: the newest
@@ -416,7 +446,7 @@ on_both_backends!(
                 revised["id"].as_str().unwrap_or("")
             );
             assert_eq!(html.contains(&note), !expected, "{id}");
-            assert!(html.contains(r#"<nav aria-label="位置"><a href="/">全部规划</a> › <a href="/#evaluations">监测评估报告</a></nav>"#));
+            assert!(html.contains(r#"<nav aria-label="位置"><a href="/">全部规划</a> › <a href="/evaluations/">监测评估报告</a></nav>"#));
         }
 
         // What the revision changed: the two 老年医学科 targets (the plan sets it twice), with why.

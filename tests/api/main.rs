@@ -15,6 +15,7 @@ mod driver;
 mod evaluations;
 mod evaluator;
 mod facts;
+mod folders;
 mod freshness;
 mod http;
 mod logins;

@@ -196,12 +196,11 @@ on_both_backends!(
             ("/plans/mars", "/catalog.jsonld"),
             ("/indicators/not-an-id", "/catalog.jsonld"),
             ("/no/such/thing", "/catalog.jsonld"),
-            ("/downloads/", "no download /downloads/; the catalog"),
             (
                 "/downloads/mars/targets.csv",
-                "no download /downloads/mars/targets.csv;",
+                "no download /downloads/mars/targets.csv; /downloads/ lists every one",
             ),
-            ("/evaluations/", "/catalog.jsonld"),
+            ("/downloads/all/", "no download /downloads/all/;"),
             ("/evaluations/nonsense.pdf", "an evaluation's files are"),
         ] {
             let r = app
@@ -219,7 +218,7 @@ on_both_backends!(
             );
             assert!(page.contains("<h1>页面不存在</h1>"), "{path}: {page}");
             assert!(
-                page.contains(r#"<a href="/#evaluations">监测评估报告</a>和<a href="/#downloads">下载文件</a>"#),
+                page.contains(r#"<a href="/evaluations/">监测评估报告</a>和<a href="/downloads/">下载文件</a>"#),
                 "{path}: {page}"
             );
             let (status, text, headers) = html(&app, path).await;
