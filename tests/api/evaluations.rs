@@ -730,20 +730,26 @@ on_both_backends!(
         };
         user(&app, "stats.dai", UserRole::Reviewer, None).await;
         let dai = login(&app, "stats.dai").await;
-        // Statements of one catalog request (without If-None-Match: built, not a 304).
+        // Statements of one catalog request (without If-None-Match: built, not a 304): the
+        // fewest of three, since the counter also counts the server's own reads beside the
+        // requests (the change feed reading what a freeze published) that may fall inside one.
         let catalog = || async {
-            let before = app.statements.load(std::sync::atomic::Ordering::SeqCst);
-            let got = get(&app, "/catalog.jsonld", &[]).await;
-            assert_eq!(got.status, 200);
-            let doc: Value = serde_json::from_slice(&got.body).unwrap_or_default();
-            let evaluations = doc["dcat:dataset"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|d| d["dcat:version"].is_string())
-                .count();
-            let after = app.statements.load(std::sync::atomic::Ordering::SeqCst);
-            (evaluations, after - before)
+            let mut fewest = (0, u64::MAX);
+            for _ in 0..3 {
+                let before = app.statements.load(std::sync::atomic::Ordering::SeqCst);
+                let got = get(&app, "/catalog.jsonld", &[]).await;
+                let after = app.statements.load(std::sync::atomic::Ordering::SeqCst);
+                assert_eq!(got.status, 200);
+                let doc: Value = serde_json::from_slice(&got.body).unwrap_or_default();
+                let evaluations = doc["dcat:dataset"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|d| d["dcat:version"].is_string())
+                    .count();
+                fewest = (evaluations, fewest.1.min(after - before));
+            }
+            fewest
         };
         freeze(&app, &dai, "FINAL", Some("health"), 2025).await;
         catalog().await;
