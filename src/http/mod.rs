@@ -21,6 +21,7 @@ pub mod log_gate;
 pub mod missing;
 pub mod pages;
 pub mod routes;
+pub mod sitemap;
 pub mod subscriptions;
 pub mod templates;
 pub mod upload;

@@ -3,7 +3,7 @@
 
 use actix_web::web;
 
-use super::{catalog, downloads, evaluations, listing, pages, templates, upload};
+use super::{catalog, downloads, evaluations, listing, pages, sitemap, templates, upload};
 
 /// The routes of files. Each folder's own address comes before the route of its files, which
 /// would take it with an empty name.
@@ -23,7 +23,7 @@ pub fn files(cfg: &mut web::ServiceConfig) {
 }
 
 /// What people and harvesters read without writing a query: the catalog, the pages, the
-/// feed, the schema, the icon.
+/// feed, the schema, the icon, and what a search engine reads first.
 pub fn people(cfg: &mut web::ServiceConfig) {
     cfg.route("/catalog.jsonld", web::get().to(catalog::catalog))
         .route("/catalog.ttl", web::get().to(catalog::turtle))
@@ -38,5 +38,7 @@ pub fn people(cfg: &mut web::ServiceConfig) {
             web::get().to(pages::indicator_values),
         )
         .route("/feed.atom", web::get().to(pages::feed))
-        .route("/schema.graphql", web::get().to(pages::schema));
+        .route("/schema.graphql", web::get().to(pages::schema))
+        .route("/robots.txt", web::get().to(sitemap::robots))
+        .route("/sitemap.xml", web::get().to(sitemap::sitemap));
 }

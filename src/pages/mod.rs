@@ -10,6 +10,7 @@ pub mod feed;
 pub mod indicator;
 pub mod listing;
 pub mod plan;
+pub mod sitemap;
 
 use std::fmt::Write;
 

@@ -127,3 +127,15 @@ pub async fn of_target(db: &impl ConnectionTrait, target_id: i32) -> Result<Opti
         .await?
         .map(|t| t.indicator_id))
 }
+
+/// Every indicator's id, in id order: each has a page.
+pub async fn ids(db: &impl ConnectionTrait) -> Result<Vec<i32>, AppError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(indicator::Entity::find()
+        .select_only()
+        .column(indicator::Column::Id)
+        .order_by_asc(indicator::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

@@ -98,13 +98,14 @@ async fn listed(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
     let women = String::from_utf8(get(app, "/plans/women", &[]).await.body).unwrap_or_default();
     assert!(women.contains("<p>尚无冻结的监测评估。"), "{women}");
     feed_entries(app, newest_first).await;
-    lines(app, newest_first).await;
+    lines_and_sitemap(app, newest_first).await;
 }
 
 /// `/evaluations/` for a client that does not ask for a page: a line each, newest first
-/// (report, frozen at, title).
-async fn lines(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
+/// (report, frozen at, title); the sitemap lists each report with its freezing time.
+async fn lines_and_sitemap(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
     let text = String::from_utf8(get(app, "/evaluations/", &[]).await.body).unwrap_or_default();
+    let sitemap = String::from_utf8(get(app, "/sitemap.xml", &[]).await.body).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), newest_first.len(), "{text}");
     for ((e, _), line) in newest_first.iter().zip(lines) {
@@ -126,6 +127,11 @@ async fn lines(app: &TestApp, newest_first: &[(&Value, Option<&Value>)]) {
         let at = at.with_timezone(&chrono::Utc);
         let frozen = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         assert_eq!(line, format!("/evaluations/{id}\t{frozen}\t{title}"));
+        let url = format!(
+            "/evaluations/{id}</loc><lastmod>{}</lastmod>",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+        );
+        assert!(sitemap.contains(&url), "{url} not in {sitemap}");
     }
 }
 

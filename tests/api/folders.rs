@@ -1,5 +1,6 @@
-//! What the folders of files say they hold: `/downloads/` lists every download with the
-//! SHA-256 of the bytes it serves.
+//! What the folders of files say they hold, and what a search engine reads first: `/downloads/`
+//! lists every download with the SHA-256 of the bytes it serves, `robots.txt` points at the
+//! sitemap, and the sitemap lists every page.
 
 use sha2::{Digest, Sha256};
 
@@ -154,5 +155,67 @@ on_both_backends!(
         .await;
         assert_eq!(again.status, 304);
         assert!(header(&again, "vary").split(", ").any(|v| v == "Accept"));
+    }
+);
+
+on_both_backends!(
+    robots_point_at_a_sitemap_of_every_page,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let base = app.address.clone();
+        let robots = get(&app, "/robots.txt", &[]).await;
+        assert_eq!(robots.status, 200);
+        assert_eq!(
+            String::from_utf8(robots.body).unwrap_or_default(),
+            format!(
+                "User-agent: *\nDisallow: /graphql\nDisallow: /graphiql\nDisallow: /templates/\n\
+                 Disallow: /reporting/\nAllow: /\n\nSitemap: {base}/sitemap.xml\n"
+            )
+        );
+        let sitemap = get(&app, "/sitemap.xml", &[]).await;
+        assert_eq!(sitemap.status, 200);
+        assert_eq!(
+            header(&sitemap, "content-type"),
+            "application/xml; charset=utf-8"
+        );
+        let xml = String::from_utf8(sitemap.body).unwrap_or_default();
+        let locs: Vec<&str> = xml
+            .split("<loc>")
+            .skip(1)
+            .filter_map(|l| l.split("</loc>").next())
+            .collect();
+        // the plans page, four plans, 160 indicators, the two folders (no evaluation yet)
+        assert_eq!(locs.len(), 1 + 4 + 160 + 2, "{xml}");
+        let plans: Vec<String> = [
+            "",
+            "plans/women",
+            "plans/children",
+            "plans/health",
+            "plans/earthquake",
+        ]
+        .iter()
+        .map(|p| format!("{base}/{p}"))
+        .collect();
+        assert_eq!(locs[..5], plans);
+        assert_eq!(
+            locs[165..],
+            [format!("{base}/evaluations/"), format!("{base}/downloads/")]
+        );
+        // each page it names is served, 婴儿死亡率's among them
+        let infant = app
+            .query(r#"{ indicators(first: 1, filter: { text: "婴儿死亡率" }) { nodes { id } } }"#)
+            .await;
+        let id = infant["data"]["indicators"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap_or("");
+        assert!(
+            locs.contains(&format!("{base}/indicators/{id}").as_str()),
+            "{id}"
+        );
+        for loc in locs.iter().step_by(20) {
+            assert_eq!(get(&app, loc, &[]).await.status, 200, "{loc}");
+        }
     }
 );
