@@ -770,10 +770,10 @@ on_both_backends!(
         assert_eq!(header(&gz, "content-encoding"), "gzip");
         assert!(gz.body.starts_with(&[0x1f, 0x8b]), "not gzip");
 
-        // An unknown file is a 404 that points at the catalog; the server still serves.
+        // An unknown file is a 404 that points at the folder's list; the server still serves.
         let f = get(&app, "/downloads/all/secrets.csv", &[]).await;
         assert_eq!(f.status, 404);
-        assert!(String::from_utf8_lossy(&f.body).contains("/catalog.jsonld"));
+        assert!(String::from_utf8_lossy(&f.body).contains("; /downloads/ lists every one"));
         assert_eq!(
             get(&app, "/downloads/all/targets.csv", &[]).await.status,
             200
