@@ -376,6 +376,7 @@ fn run(
         rate: Arc::clone(&rate),
         running: Arc::new(tokio::sync::Semaphore::new(settings.limits.executions)),
         documents: Default::default(),
+        persisted: Default::default(),
         snapshots: Some(Arc::clone(&snapshots)),
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());

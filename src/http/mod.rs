@@ -20,6 +20,7 @@ pub mod listing;
 pub mod log_gate;
 pub mod missing;
 pub mod pages;
+pub mod persisted;
 pub mod routes;
 pub mod sitemap;
 pub mod subscriptions;

@@ -30,8 +30,10 @@ pub(crate) fn ready(dir: &Path) -> Result<(), String> {
     if !node.is_ok_and(|o| o.status.success()) {
         return Err("no node on PATH".into());
     }
-    if dir.join("node_modules/puppeteer-core").exists()
-        && dir.join("node_modules/axe-core").exists()
+    let packages = ["puppeteer-core", "axe-core", "graphql-ws", "@apollo/client"];
+    if packages
+        .iter()
+        .all(|p| dir.join("node_modules").join(p).exists())
     {
         return Ok(());
     }

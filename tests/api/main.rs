@@ -21,6 +21,7 @@ mod http;
 mod logins;
 mod office;
 mod pages;
+mod persisted;
 mod python;
 mod quality;
 mod read_api;

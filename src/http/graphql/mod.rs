@@ -10,6 +10,7 @@ mod asof;
 pub(crate) mod body;
 mod multipart;
 mod outcome;
+mod persisted;
 mod refusal;
 mod single;
 mod transport;
@@ -85,6 +86,8 @@ pub struct GraphqlState<E> {
     pub running: Arc<tokio::sync::Semaphore>,
     /// Documents parsed before, by their text.
     pub documents: super::documents::Documents,
+    /// Query texts clients sent with their hash (automatic persisted queries).
+    pub persisted: super::persisted::PersistedQueries,
     /// The store's copies at past publications, for `asOf` queries (None: not answered).
     pub snapshots: Option<Arc<crate::db::snapshot::Snapshots>>,
 }

@@ -50,6 +50,17 @@ impl Refusal {
         Refusal::document("BAD_USER_INPUT", message)
     }
 
+    /// Input refused for how it is written, before any parser reads it: 400.
+    pub(super) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Refusal::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// The persisted-query protocol's "send the text": 200 whatever the response type, as
+    /// Apollo Server answers it and its clients expect, and never cached.
+    pub(super) fn persisted(code: &'static str, message: impl Into<String>) -> Self {
+        Refusal::new(StatusCode::OK, code, message)
+    }
+
     pub(super) fn too_deep(limits: &Limits) -> Self {
         Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -89,6 +100,10 @@ impl Refusal {
             StatusCode::TOO_MANY_REQUESTS => {
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            StatusCode::OK => {
+                r.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
             _ => {}
         }

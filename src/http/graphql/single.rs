@@ -8,6 +8,7 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{Executor, Request};
 
 use super::outcome::{answer, CacheSlot};
+use super::persisted;
 use super::refusal::prepare;
 use super::{cache, caller, client, reply, unavailable, with_context, GraphqlState};
 
@@ -23,6 +24,10 @@ pub(super) async fn single<E: Executor>(
     if state.store_down() {
         return unavailable(content_type);
     }
+    let asked = match persisted::resolve(&state.persisted, &mut request) {
+        Ok(asked) => asked,
+        Err(refusal) => return refusal.response(content_type),
+    };
     let who = caller(req);
     let as_of = match super::asof::asked(&request) {
         Some(Ok(text)) => Some(text),
@@ -51,6 +56,7 @@ pub(super) async fn single<E: Executor>(
             Err(refusal) => return refusal.response(content_type),
         }
     };
+    persisted::keep(&state.persisted, asked, &request.query);
     if let Some(text) = as_of {
         return match super::asof::resolve(state, &text, operation, content_type).await {
             Ok(resolved) => {

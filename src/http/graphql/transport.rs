@@ -107,6 +107,13 @@ async fn batch_of<E: Executor>(
     // Each answer is serialized on its own, so its fields keep the order the query asked for.
     let mut out: Vec<String> = Vec::with_capacity(requests.len());
     for mut request in requests {
+        let asked = match super::persisted::resolve(&state.persisted, &mut request) {
+            Ok(asked) => asked,
+            Err(refusal) => {
+                out.push(refusal.body().to_string());
+                continue;
+            }
+        };
         if super::asof::asked(&request).is_some() {
             let refusal =
                 Refusal::input("asOf is not answered inside a batch: send that query alone");
@@ -120,6 +127,7 @@ async fn batch_of<E: Executor>(
                 continue;
             }
         };
+        super::persisted::keep(&state.persisted, asked, &request.query);
         let request = with_context(state, request, caller(req), operation);
         let started = Instant::now();
         let response = execute(&state.executor, request, &state.limits, &state.running).await;
@@ -173,7 +181,13 @@ pub async fn get<E: Executor>(
 ) -> HttpResponse {
     let content_type = response_type(&req);
     let params = params.into_inner();
-    let Some(query) = params.query.filter(|q| !q.trim().is_empty()) else {
+    // A persisted query's GET names its text by hash in `extensions` and sends no `query`.
+    let named = params
+        .extensions
+        .as_deref()
+        .is_some_and(|e| !e.trim().is_empty());
+    let query = params.query.unwrap_or_default();
+    if query.trim().is_empty() && !named {
         // A person (or a link checker) following the endpoint's link from the catalog, rather
         // than a GraphQL client, which asks for JSON: say what the endpoint is.
         let accept = req
@@ -192,7 +206,7 @@ pub async fn get<E: Executor>(
             "give the query in the `query` parameter",
             "BAD_REQUEST",
         );
-    };
+    }
     let mut request = Request::new(query);
     let variables_text = params.variables.unwrap_or_default();
     if nesting::json_depth(variables_text.as_bytes(), state.limits.nesting) > state.limits.nesting {
