@@ -141,7 +141,7 @@ pub fn files(
     let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
     let (items, summary) = (items(list), summary(kind, list));
     let about = xlsx::About {
-        title: crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year),
+        title: crate::rules::evaluation::title_of(e),
         changed_at: e.frozen_at.timestamp(),
     };
     Ok(vec![

@@ -99,7 +99,7 @@ fn dataset(
     let scope = e.plan_code.as_deref().unwrap_or("all");
     let kind = crate::rules::evaluation::Kind::parse(&e.kind)
         .unwrap_or(crate::rules::evaluation::Kind::Annual);
-    let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
+    let title = crate::rules::evaluation::title_of(e);
     let kind_en = match kind {
         crate::rules::evaluation::Kind::Annual => "Annual monitoring",
         crate::rules::evaluation::Kind::Midterm => "Mid-term evaluation",

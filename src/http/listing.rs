@@ -199,16 +199,14 @@ pub async fn evaluations(
 /// A line per frozen evaluation, newest first: its report's path, when it was frozen, its
 /// title (tab-separated).
 fn evaluation_lines(list: &[entity::evaluation::Model]) -> String {
-    use crate::rules::evaluation::{title, Kind};
     let mut out = String::new();
     for e in list.iter().rev() {
-        let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
         let id = crate::ids::encode(crate::ids::Kind::Evaluation, e.id).0;
         out.push_str(&format!(
             "/evaluations/{id}\t{}\t{}\n",
             e.frozen_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            title(kind, e.plan_code.as_deref(), e.through_year)
+            crate::rules::evaluation::title_of(e)
         ));
     }
     out

@@ -30,8 +30,7 @@ pub fn list(evaluations: &[evaluation::Model]) -> String {
     }
     b.push_str(r#"<ul class="dl">"#);
     for e in evaluations.iter().rev() {
-        let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
-        let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
+        let title = crate::rules::evaluation::title_of(e);
         let id = ids::encode(IdKind::Evaluation, e.id).0;
         let revised = evaluations
             .iter()
@@ -77,7 +76,7 @@ pub fn report(
     revised_by: Option<i32>,
 ) -> String {
     let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
-    let title = crate::rules::evaluation::title(kind, e.plan_code.as_deref(), e.through_year);
+    let title = crate::rules::evaluation::title_of(e);
     let id = ids::encode(IdKind::Evaluation, e.id).0;
     let mut b = format!(
         "<h1>{}</h1><p>数据截至 {}（发布序号 {}），冻结于 {}，规则版本 {}；共 {} 个目标。\

@@ -75,8 +75,6 @@ fn entry_text(e: &FeedEntry, at: &DateTime<Utc>) -> (String, String, String, Str
 
 /// A frozen evaluation's entry: its report, when it was frozen and on which publication.
 fn evaluation_text(e: &evaluation::Model) -> (String, String, String, String) {
-    use crate::rules::evaluation::{title, Kind as EvaluationKind};
-    let kind = EvaluationKind::parse(&e.kind).unwrap_or(EvaluationKind::Annual);
     let revises = if e.revises_id.is_some() {
         "；它修订了此前的一份"
     } else {
@@ -86,7 +84,7 @@ fn evaluation_text(e: &evaluation::Model) -> (String, String, String, String) {
         .publication_seq
         .map_or(String::new(), |seq| format!("第{seq}次发布的数据，"));
     (
-        title(kind, e.plan_code.as_deref(), e.through_year),
+        crate::rules::evaluation::title_of(e),
         format!(
             "{}冻结（{data}共{}个目标），报告与数据文件不再改变{revises}。",
             e.frozen_at.format("%Y-%m-%d"),

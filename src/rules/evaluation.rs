@@ -59,6 +59,12 @@ impl Kind {
     }
 }
 
+/// A frozen evaluation's title, from its row.
+pub fn title_of(e: &entity::evaluation::Model) -> String {
+    let kind = Kind::parse(&e.kind).unwrap_or(Kind::Annual);
+    title(kind, e.plan_code.as_deref(), e.through_year)
+}
+
 /// An evaluation's title: 昌乐县“十四五”规划中期评估（health，截至2022年）.
 pub fn title(kind: Kind, plan_code: Option<&str>, through_year: i32) -> String {
     format!(
