@@ -62,7 +62,7 @@ pub enum Described {
 }
 
 impl Described {
-    const ALL: [Described; 2] = [Described::DataPackage, Described::Csvw];
+    pub(crate) const ALL: [Described; 2] = [Described::DataPackage, Described::Csvw];
 
     fn file_name(self) -> &'static str {
         match self {
@@ -80,19 +80,27 @@ impl File {
     pub fn all() -> Vec<File> {
         let mut files = vec![File::Source, File::SourceChecksum];
         for scope in std::iter::once("all").chain(PLAN_CODES) {
-            for table in TABLES {
-                for format in [Format::Csv, Format::Json] {
-                    files.push(File::Table {
-                        scope: scope.to_string(),
-                        table,
-                        format,
-                    });
-                }
-            }
-            files.push(File::Workbook {
-                scope: scope.to_string(),
-            });
+            files.extend(File::data_of(scope));
         }
+        files
+    }
+
+    /// A scope's data: each table as CSV and JSON, then the workbook.
+    pub fn data_of(scope: &str) -> Vec<File> {
+        let mut files = Vec::new();
+        for table in TABLES {
+            for format in [Format::Csv, Format::Json] {
+                let scope = scope.to_string();
+                files.push(File::Table {
+                    scope,
+                    table,
+                    format,
+                });
+            }
+        }
+        files.push(File::Workbook {
+            scope: scope.to_string(),
+        });
         files
     }
 

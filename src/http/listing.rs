@@ -107,23 +107,10 @@ async fn sections(
     Ok(sections)
 }
 
-/// A scope's files, in the order its pages link them.
+/// A scope's files, in the order its pages link them: its data, then their descriptions.
 fn scope_files(scope: &str) -> Vec<File> {
-    let mut files = Vec::new();
-    for table in crate::export::TABLES {
-        for format in [Format::Csv, Format::Json] {
-            let scope = scope.to_string();
-            files.push(File::Table {
-                scope,
-                table,
-                format,
-            });
-        }
-    }
-    files.push(File::Workbook {
-        scope: scope.to_string(),
-    });
-    for form in [Described::DataPackage, Described::Csvw] {
+    let mut files = File::data_of(scope);
+    for form in Described::ALL {
         let scope = scope.to_string();
         files.push(File::Described { scope, form });
     }
