@@ -97,11 +97,7 @@ fn size(bytes: usize) -> String {
 
 /// Unix seconds as a Beijing date and time.
 fn beijing(at: i64) -> String {
-    chrono::FixedOffset::east_opt(8 * 3600)
-        .zip(chrono::DateTime::from_timestamp(at, 0))
-        .map_or_else(String::new, |(zone, t)| {
-            t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
-        })
+    super::beijing(at).map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M").to_string())
 }
 
 #[cfg(test)]

@@ -105,17 +105,20 @@ fn footer() -> String {
 /// The page with its footer's last-change time filled in (Unix seconds, shown in Beijing
 /// time), or without one when the time is not known.
 pub fn stamped(html: &str, changed_at: Option<i64>) -> String {
-    let shown = chrono::FixedOffset::east_opt(8 * 3600)
-        .zip(changed_at.and_then(|t| chrono::DateTime::from_timestamp(t, 0)))
-        .map(|(beijing, t)| t.with_timezone(&beijing))
-        .map_or_else(String::new, |t| {
-            format!(
-                " · 数据更新：<time datetime=\"{}\">{}</time>",
-                t.to_rfc3339(),
-                t.format("%Y-%m-%d %H:%M")
-            )
-        });
+    let shown = changed_at.and_then(beijing).map_or_else(String::new, |t| {
+        format!(
+            " · 数据更新：<time datetime=\"{}\">{}</time>",
+            t.to_rfc3339(),
+            t.format("%Y-%m-%d %H:%M")
+        )
+    });
     html.replacen(UPDATED, &shown, 1)
+}
+
+/// Unix seconds in Beijing time, as the pages show times.
+pub fn beijing(at: i64) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let zone = chrono::FixedOffset::east_opt(8 * 3600)?;
+    chrono::DateTime::from_timestamp(at, 0).map(|t| t.with_timezone(&zone))
 }
 
 /// What `GET /graphql` shows a person: what the endpoint is and where to go.
