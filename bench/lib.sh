@@ -35,11 +35,12 @@ wait_for() {
   echo "$1 did not answer" >&2; cat "$2" >&2; exit 1
 }
 
-# Starts plangraph: $1 store URL, $2 port, $3 cores (taskset list); the rest of the environment
-# passes through. Sets $server_pid (also stopped on exit).
+# Starts plangraph: $1 store URL, $2 port, $3 cores (taskset list), $4 the build (the release
+# build by default); the rest of the environment passes through. Sets $server_pid (also
+# stopped on exit).
 start_plangraph() {
   PLANGRAPH_RATE_LIMIT=off DATABASE_URL="$1" RUST_LOG="${RUST_LOG:-warn}" \
-    taskset -c "$3" target/release/plangraph serve --bind "127.0.0.1:$2" >"$work/server-$2.log" 2>&1 &
+    taskset -c "$3" "${4:-target/release/plangraph}" serve --bind "127.0.0.1:$2" >"$work/server-$2.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   wait_for "http://127.0.0.1:$2/healthz" "$work/server-$2.log"
