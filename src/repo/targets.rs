@@ -265,10 +265,8 @@ pub(crate) async fn points(
     indicator_ids: &[i32],
     which: sea_orm::Condition,
 ) -> Result<HashMap<i32, Vec<Point>>, DbErr> {
-    let mut out: HashMap<i32, Vec<Point>> =
-        indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
     if indicator_ids.is_empty() {
-        return Ok(out);
+        return Ok(series_from(indicator_ids, []));
     }
     // The three columns a series is made of, not whole rows: a page of targets at 100× the
     // data reads a thousand values.
@@ -284,6 +282,17 @@ pub(crate) async fn points(
         .into_tuple()
         .all(db)
         .await?;
+    Ok(series_from(indicator_ids, rows))
+}
+
+/// Each indicator's points from `(indicator, year, value)` rows in indicator, year and
+/// version order: a year's last row is its newest version. Keyed by every id asked for.
+pub(crate) fn series_from(
+    indicator_ids: &[i32],
+    rows: impl IntoIterator<Item = (i32, i32, f64)>,
+) -> HashMap<i32, Vec<Point>> {
+    let mut out: HashMap<i32, Vec<Point>> =
+        indicator_ids.iter().map(|id| (*id, Vec::new())).collect();
     for (indicator, year, value) in rows {
         let series = out.entry(indicator).or_default();
         match series.last_mut() {
@@ -291,7 +300,7 @@ pub(crate) async fn points(
             _ => series.push((year, value)),
         }
     }
-    Ok(out)
+    out
 }
 
 /// The rules' view of a stored target.

@@ -299,6 +299,10 @@ on_both_backends!(
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(ids.len(), 480);
+        // A newer version of a year at each end of three series, with values a 15-digit
+        // rendering would change: the ends are the newest versions, to the last bit.
+        let awkward = [1.0_f64 / 3.0, 0.1 + 0.2];
+        let renewed = renew_ends(&app, &awkward).await;
         let series = plangraph::repo::targets::series_of_many(&app.db, &ids)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -325,5 +329,54 @@ on_both_backends!(
         }
         // most copied series have two ends at every year asked but 2015 and 2016
         assert!(compared > 3 * 320, "{compared}");
+        let ends = plangraph::repo::series_ends::of_many(&app.db, &renewed, None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for id in &renewed {
+            let values: Vec<f64> = ends[id].iter().map(|(_, v)| *v).collect();
+            assert_eq!(values, awkward, "indicator {id}");
+        }
     }
 );
+
+/// Gives the first three copied indicators a second version of their first and latest
+/// year, valued `values[0]` and `values[1]`; returns their ids.
+async fn renew_ends(app: &TestApp, values: &[f64; 2]) -> Vec<i32> {
+    let backend = app.db.get_database_backend();
+    let first: Vec<i32> = app
+        .db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT DISTINCT indicator_id FROM indicator_value WHERE year = 2016 \
+             ORDER BY indicator_id LIMIT 3",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| r.try_get_by_index(0).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    assert_eq!(first.len(), 3);
+    for (year, value) in [("MIN(year)", values[0]), ("MAX(year)", values[1])] {
+        // {:e} writes the shortest digits that read back to the same double.
+        let sql = format!(
+            "INSERT INTO indicator_value (indicator_id, year, value, status, origin, version, \
+             created_at, breakdown) SELECT v.indicator_id, v.year, {value:e}, v.status, \
+             v.origin, v.version + 1, v.created_at, v.breakdown FROM indicator_value v \
+             WHERE v.indicator_id IN ({}) AND v.breakdown = '' AND v.status = 'published' \
+             AND v.year = (SELECT {year} FROM indicator_value w \
+             WHERE w.indicator_id = v.indicator_id AND w.breakdown = '')",
+            first
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let done = app
+            .db
+            .execute_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(done.rows_affected(), 3);
+    }
+    first
+}
