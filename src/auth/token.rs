@@ -142,7 +142,7 @@ impl Keys {
             exp: now + self.lifetime_secs,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            jti: jti.iter().map(|b| format!("{b:02x}")).collect(),
+            jti: hex::encode(jti),
             ver: version,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)

@@ -242,7 +242,7 @@ impl Downloads {
         let mut kept = self.lock();
         let mut found = None;
         for (f, bytes) in made {
-            let sha256 = hex(&Sha256::digest(&bytes));
+            let sha256 = format!("{:x}", Sha256::digest(&bytes));
             let etag = etag_of_hash(&sha256);
             let modified = match kept.get(&f.path()) {
                 Some((_, old)) if old.etag == etag => old.modified,
@@ -274,7 +274,7 @@ pub async fn build(db: &DatabaseConnection, file: &File) -> Result<Vec<u8>, AppE
         File::Source => source(db).await,
         File::SourceChecksum => {
             let text = source(db).await?;
-            Ok(format!("{}  {SOURCE_NAME}\n", hex(&Sha256::digest(&text))).into_bytes())
+            Ok(format!("{:x}  {SOURCE_NAME}\n", Sha256::digest(&text)).into_bytes())
         }
         File::Dictionary => Ok(DICTIONARY.as_bytes().to_vec()),
         File::Table { scope, .. } | File::Workbook { scope } | File::Described { scope, .. } => {
@@ -356,7 +356,7 @@ pub async fn build_scope(
 
 /// The document the store holds, byte for byte: the bundled one, when it is the one imported.
 async fn source(db: &DatabaseConnection) -> Result<Vec<u8>, AppError> {
-    let bundled = hex(&Sha256::digest(BUNDLED_DOCUMENT));
+    let bundled = format!("{:x}", Sha256::digest(BUNDLED_DOCUMENT));
     match repo::export::document(db).await?.map(|d| d.sha256) {
         Some(sha) if sha == bundled => Ok(BUNDLED_DOCUMENT.to_vec()),
         Some(_) => Err(AppError::NotFound(
@@ -366,10 +366,6 @@ async fn source(db: &DatabaseConnection) -> Result<Vec<u8>, AppError> {
         )),
         None => Err(AppError::NotFound("no document is imported".into())),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `GET /downloads/{path}`.
@@ -422,7 +418,7 @@ pub async fn download(
 
 /// A file's ETag: the first 128 bits of its SHA-256, so it changes exactly when its bytes do.
 pub fn content_etag(bytes: &[u8]) -> String {
-    etag_of_hash(&hex(&Sha256::digest(bytes)))
+    etag_of_hash(&format!("{:x}", Sha256::digest(bytes)))
 }
 
 /// The content ETag of bytes whose SHA-256 (hex) is known already.

@@ -84,7 +84,7 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset, ImportError> {
         }
     }
     let (mut document, notice_titles, body_start) = outline::header(&lines)?;
-    document.sha256 = hex(&Sha256::digest(bytes));
+    document.sha256 = format!("{:x}", Sha256::digest(bytes));
     let mut plans = outline::plans(&lines, body_start, &notice_titles)?;
     let departments = collect_departments(&plans);
     check_aliases(&departments)?;
@@ -150,10 +150,6 @@ fn check_aliases(departments: &[DepartmentData]) -> Result<(), ImportError> {
         }
     }
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The summary `plangraph import` prints: per plan, domains, goals by kind, indicators and
