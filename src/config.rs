@@ -124,6 +124,10 @@ pub struct Limits {
     pub batch: usize,
     /// Bytes of answers kept in the in-memory response cache (0 turns it off).
     pub cache_bytes: u64,
+    /// Bytes of query text kept for automatic persisted queries (`PLANGRAPH_PERSISTED_BYTES`;
+    /// 0 keeps none: a hash alone is then always answered `PersistedQueryNotFound`, and
+    /// clients send their texts).
+    pub persisted_bytes: u64,
     /// Operations executed at once (`PLANGRAPH_MAX_EXECUTIONS`); more wait their turn, within
     /// their time limit. What a request holds while it runs (rows, the answer being built) is
     /// what bounds the memory of many uncached requests; waiting ones hold only their text.
@@ -149,6 +153,8 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(10),
             batch: 10,
             cache_bytes: 64 * 1024 * 1024,
+            // some hundreds of a front end's queries
+            persisted_bytes: 4 * 1024 * 1024,
             batch_delay: Duration::ZERO,
             executions: 8,
         }
@@ -277,6 +283,11 @@ impl Reader<'_> {
             )?),
             batch: self.positive("PLANGRAPH_MAX_BATCH", d.batch)?,
             cache_bytes: self.parse("PLANGRAPH_CACHE_BYTES", d.cache_bytes, "a number of bytes")?,
+            persisted_bytes: self.parse(
+                "PLANGRAPH_PERSISTED_BYTES",
+                d.persisted_bytes,
+                "a number of bytes",
+            )?,
             executions: self.positive("PLANGRAPH_MAX_EXECUTIONS", d.executions)?,
         })
     }

@@ -376,7 +376,7 @@ fn run(
         rate: Arc::clone(&rate),
         running: Arc::new(tokio::sync::Semaphore::new(settings.limits.executions)),
         documents: Default::default(),
-        persisted: Default::default(),
+        persisted: http::persisted::PersistedQueries::new(settings.limits.persisted_bytes),
         snapshots: Some(Arc::clone(&snapshots)),
     });
     let trusted = Arc::new(settings.trusted_proxies.clone());

@@ -22,6 +22,7 @@ fn reads_values() {
         ("PLANGRAPH_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
         ("PLANGRAPH_MAX_SELECTIONS", "500"),
         ("PLANGRAPH_MAX_WS_PER_ADDRESS", "2"),
+        ("PLANGRAPH_PERSISTED_BYTES", "0"),
         (
             "PLANGRAPH_PUBLIC_URL",
             "https://data.example.gov.cn/plangraph/",
@@ -29,6 +30,7 @@ fn reads_values() {
     ])
     .unwrap();
     assert_eq!(s.limits.selections, 500);
+    assert_eq!(s.limits.persisted_bytes, 0);
     assert_eq!(s.ws_per_address, 2);
     assert_eq!(
         s.public_url.as_deref(),
@@ -53,6 +55,7 @@ fn a_malformed_value_names_its_variable() {
         ("PLANGRAPH_TOKEN_TTL_SECS", "0"),
         ("PLANGRAPH_MAX_SELECTIONS", "0"),
         ("PLANGRAPH_MAX_WS_PER_ADDRESS", "none"),
+        ("PLANGRAPH_PERSISTED_BYTES", "4MB"),
         ("PLANGRAPH_PUBLIC_URL", "data.example.gov.cn"),
         ("PLANGRAPH_PUBLIC_URL", "https://evil.example/\"><x>"),
     ] {

@@ -12,9 +12,6 @@ use std::sync::Arc;
 /// What an entry costs beyond its text (key, bookkeeping).
 const ENTRY_OVERHEAD: u32 = 96;
 
-/// How many bytes of query text a server keeps: some hundreds of a front end's queries.
-pub const KEPT_BYTES: u64 = 4 << 20;
-
 /// Query texts by their SHA-256.
 pub struct PersistedQueries {
     texts: moka::sync::Cache<[u8; 32], Arc<str>>,
@@ -53,12 +50,6 @@ impl PersistedQueries {
     pub fn weight(&self) -> u64 {
         self.texts.run_pending_tasks();
         self.texts.weighted_size()
-    }
-}
-
-impl Default for PersistedQueries {
-    fn default() -> Self {
-        PersistedQueries::new(KEPT_BYTES)
     }
 }
 

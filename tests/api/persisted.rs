@@ -13,10 +13,7 @@ use crate::support::TestApp;
 const HEALTH: &str = r#"{ plan(code: "health") { title period { start end } } }"#;
 
 fn sha(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
 fn extension(text: &str) -> Value {
@@ -171,7 +168,7 @@ on_both_backends!(
                 assert_eq!(body, not_found());
             }
         }
-        let bound = 4 << 20;
+        let bound = plangraph::config::Limits::default().persisted_bytes;
         assert!(
             found > 0 && found * 20_000 <= bound,
             "{found} of 300 texts of 20 KB kept"
@@ -181,6 +178,24 @@ on_both_backends!(
         assert_eq!(post(&app, &full, "application/json").await.1, health());
         let by_hash = json!({ "extensions": extension(HEALTH) });
         assert_eq!(post(&app, &by_hash, "application/json").await.1, health());
+    }
+);
+
+on_both_backends!(
+    a_server_set_to_keep_no_texts_answers_every_hash_not_found,
+    |backend| async move {
+        let Some(app) = TestApp::spawn_with(backend, |s| s.limits.persisted_bytes = 0).await else {
+            return;
+        };
+        let full = json!({ "query": HEALTH, "extensions": extension(HEALTH) });
+        let by_hash = json!({ "extensions": extension(HEALTH) });
+        for _ in 0..2 {
+            assert_eq!(post(&app, &full, "application/json").await.1, health());
+            assert_eq!(
+                post(&app, &by_hash, "application/json").await.1,
+                not_found()
+            );
+        }
     }
 );
 

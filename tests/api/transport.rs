@@ -383,7 +383,9 @@ async fn a_panicking_resolver_answers_500_and_the_server_carries_on() {
         rate: std::sync::Arc::new(plangraph::limits::rate::RateLimiter::new(Default::default())),
         running: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
         documents: Default::default(),
-        persisted: Default::default(),
+        persisted: plangraph::http::persisted::PersistedQueries::new(
+            Limits::default().persisted_bytes,
+        ),
         snapshots: None,
     });
     let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
