@@ -18,7 +18,10 @@ pub mod users;
 pub mod value_checks;
 pub mod values;
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 use crate::auth::{Actor, UserRole};
 use crate::error::AppError;
@@ -90,7 +93,14 @@ pub async fn run<T>(
     };
     let result = async {
         actor.require(operation.roles)?;
-        let txn = db.begin().await?;
+        // On SQLite the write lock is taken at BEGIN, waiting out another process's write:
+        // a deferred transaction that has read cannot wait for it when it comes to write.
+        let txn = db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
         match work(&txn, actor).await {
             Ok(done) if done.keep => {
                 audit::record(&txn, entry("ok", done.before, done.after)).await?;
