@@ -11,7 +11,7 @@ use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
 use entity::plan;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::config::Settings;
 use crate::db::StoreHealth;
@@ -253,7 +253,7 @@ async fn bring_up(
     // Statuses stored by older rules (or none, or no tally) are restated (only what differs),
     // and declarations the store lacks are seeded; one transaction, as the tally is recounted
     // under a lock that only a transaction holds.
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let restated =
         crate::service::statuses::restate(&txn, crate::service::statuses::Which::All).await?;
     crate::service::declarations::seed(&txn).await?;

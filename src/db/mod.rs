@@ -203,3 +203,18 @@ async fn probe_postgres(url: &str, wait: Duration) -> Result<(), OpenError> {
         ))),
     }
 }
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at BEGIN
+/// (IMMEDIATE), inside the busy wait: a deferred transaction that has read cannot always wait
+/// for another process's write when it comes to write, and fails with "database is locked".
+/// PostgreSQL ignores the mode.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

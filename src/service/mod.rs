@@ -18,10 +18,7 @@ pub mod users;
 pub mod value_checks;
 pub mod values;
 
-use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use crate::auth::{Actor, UserRole};
 use crate::error::AppError;
@@ -93,14 +90,7 @@ pub async fn run<T>(
     };
     let result = async {
         actor.require(operation.roles)?;
-        // On SQLite the write lock is taken at BEGIN, waiting out another process's write:
-        // a deferred transaction that has read cannot wait for it when it comes to write.
-        let txn = db
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await?;
+        let txn = crate::db::begin_write(db).await?;
         match work(&txn, actor).await {
             Ok(done) if done.keep => {
                 audit::record(&txn, entry("ok", done.before, done.after)).await?;

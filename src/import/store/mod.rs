@@ -26,7 +26,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::document;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    IntoActiveModel, QueryFilter,
 };
 
 use super::dataset::{Dataset, Source};
@@ -125,7 +125,7 @@ pub async fn import(db: &DatabaseConnection, data: &Dataset) -> Result<Report, D
 /// [`import`] without the [`analyze`] after it, for a caller that runs it later (the server
 /// answers its first request first).
 pub async fn import_unanalyzed(db: &DatabaseConnection, data: &Dataset) -> Result<Report, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let report = write(&txn, data).await?;
     txn.commit().await?;
     Ok(report)
