@@ -419,13 +419,13 @@ fn run(
                     .to(http::subscriptions::websocket),
             )
             .configure(|cfg| http::graphql::routes(cfg, state.clone()))
-            .route("/healthz", web::get().to(http::health::healthz))
+            .service(http::routes::get("/healthz", http::health::healthz))
             .configure(http::routes::files)
             .configure(http::routes::people);
         if settings.discovery {
             app = app
-                .route("/graphiql", web::get().to(http::ide::page))
-                .route("/ide/{name}", web::get().to(http::ide::asset));
+                .service(http::routes::get("/graphiql", http::ide::page))
+                .service(http::routes::get("/ide/{name}", http::ide::asset));
         }
         app.default_service(web::to(http::pages::fallback))
     })

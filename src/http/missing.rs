@@ -1,8 +1,9 @@
 //! 404s: a page in Chinese for a browser, a line of text for anything else, from every route
 //! (an unknown path, and an unknown file under a route of files), so a person who follows a
-//! stale link is always pointed at the plans, their reports and downloads.
+//! stale link is always pointed at the plans, their reports and downloads. And 405s: a path
+//! that exists, asked with a method it does not answer, says which ones it does.
 
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::{HttpRequest, HttpResponse};
 
 /// Nothing on the pages comes from another host, and nothing may.
@@ -56,5 +57,27 @@ pub fn missing_saying(req: &HttpRequest, plain: &str) -> HttpResponse {
         .body(crate::pages::stamped(
             &crate::pages::not_found(&message),
             None,
+        ))
+}
+
+/// OPTIONS on a path (not a CORS preflight, which the CORS layer answers): its methods.
+pub(crate) fn options(allow: &'static str) -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((header::ALLOW, allow))
+        .finish()
+}
+
+/// 405 for a path of pages or files asked with another method: a line of text and `Allow`.
+pub fn wrong_method(req: &HttpRequest, allow: &'static str) -> HttpResponse {
+    if req.method() == Method::OPTIONS {
+        return options(allow);
+    }
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .content_type("text/plain; charset=utf-8")
+        .body(format!(
+            "{} answers {allow} only, not {}\n",
+            req.path(),
+            req.method()
         ))
 }

@@ -19,6 +19,7 @@ mod folders;
 mod freshness;
 mod http;
 mod logins;
+mod methods;
 mod office;
 mod pages;
 mod persisted;

@@ -18,7 +18,7 @@ mod transport;
 use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Executor, Request};
@@ -99,16 +99,31 @@ pub fn routes<E: Executor>(cfg: &mut web::ServiceConfig, state: web::Data<Graphq
         .route("/graphql", web::get().to(get::<E>))
         .route(
             "/graphql",
-            web::route().to(|| async {
-                HttpResponse::MethodNotAllowed()
-                    .insert_header((header::ALLOW, "GET, POST"))
-                    .finish()
-            }),
+            web::route().to(|req: HttpRequest| async move { wrong_method(&req, "GET, POST") }),
         );
 }
 
 fn error_body(message: &str, code: &str) -> serde_json::Value {
     serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
+}
+
+/// 405 for a path of the API (`/graphql`, the upload) asked with another method: the API's
+/// error shape with `extensions.code` METHOD_NOT_ALLOWED, and `Allow`.
+pub fn wrong_method(req: &HttpRequest, allow: &'static str) -> HttpResponse {
+    if req.method() == Method::OPTIONS {
+        return super::missing::options(allow);
+    }
+    let message = format!("{} answers {allow} only, not {}", req.path(), req.method());
+    let mut answer = reply(
+        StatusCode::METHOD_NOT_ALLOWED,
+        JSON,
+        &message,
+        "METHOD_NOT_ALLOWED",
+    );
+    answer
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    answer
 }
 
 /// An error answer in the API's one error shape.
