@@ -364,7 +364,13 @@ on_both_backends!(
         }
         assert_eq!(answers[0]["data"]["plans"][2]["code"], "health");
         // Sixteen requests at once, one computation: those that came while it ran waited for
-        // it, those after it found it in the cache.
-        assert_eq!(spent, once + 16 * per_request, "{once} per computation");
+        // it, those after it found it in the cache. That one computation may split a batch
+        // (see `fewest`) and cost more than the fewest; a second would cost at least as much
+        // again.
+        let computing = spent - 16 * per_request;
+        assert!(
+            (once..2 * once).contains(&computing),
+            "{computing} statements computing, {once} per computation"
+        );
     }
 );
