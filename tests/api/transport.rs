@@ -701,3 +701,56 @@ on_both_backends!(
         assert_eq!(body["data"]["plans"][3]["code"], "earthquake", "{body}");
     }
 );
+
+on_both_backends!(
+    a_body_that_is_no_graphql_request_is_told_what_is_wrong,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let no_query = "the request has no query: send { \"query\": \"{ … }\" } (with variables \
+                        and operationName when it needs them)";
+        let not_an_object =
+            "the body must be a JSON object { \"query\": … } (or an array of them for a batch)";
+        let variables = "`variables` must be a JSON object of the variables' values (or null)";
+        let query = "`query` must be a string holding the GraphQL document (left out when a \
+                     persisted query's hash stands for it)";
+        let cases = [
+            ("{}", no_query.to_string()),
+            (r#"{"query":""}"#, no_query.to_string()),
+            ("[]", "a batch must hold at least one operation".to_string()),
+            ("null", not_an_object.to_string()),
+            (r#""{ plans { code } }""#, not_an_object.to_string()),
+            (
+                r#"["{ plans { code } }"]"#,
+                "operation 0 of the batch: it is not a JSON object { \"query\": … }".to_string(),
+            ),
+            (
+                r#"{"query":"{ plans { code } }","variables":"{}"}"#,
+                variables.to_string(),
+            ),
+            (r#"{"query":null}"#, query.to_string()),
+            (
+                r#"[{"query":"{ plans { code } }"},{"query":"{ plans { code } }","variables":[]}]"#,
+                format!("operation 1 of the batch: {variables}"),
+            ),
+        ];
+        for (sent, said) in cases {
+            let r = post_raw(&app, sent.to_string(), "application/json").await;
+            assert_eq!(r.status().as_u16(), 400, "{sent}");
+            let body: Value = r.json().await.unwrap_or_default();
+            assert_eq!(code(&body), "BAD_REQUEST", "{sent}: {body}");
+            assert_eq!(body["errors"][0]["message"], said, "{sent}");
+        }
+        // inside a batch, the member with no query is refused on its own
+        let r = post_raw(
+            &app,
+            r#"[{"query":"{ plans { code } }"},{}]"#.to_string(),
+            "application/json",
+        )
+        .await;
+        let body: Value = r.json().await.unwrap_or_default();
+        assert_eq!(body[0]["data"]["plans"][0]["code"], "women", "{body}");
+        assert_eq!(body[1]["errors"][0]["message"], no_query, "{body}");
+    }
+);

@@ -8,6 +8,7 @@
 
 mod asof;
 pub(crate) mod body;
+mod malformed;
 mod multipart;
 mod outcome;
 mod persisted;

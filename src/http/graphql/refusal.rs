@@ -120,6 +120,13 @@ pub(super) fn prepare<E>(
     via_get: bool,
 ) -> Result<Option<OperationType>, Refusal> {
     let limits = &state.limits;
+    if request.query.is_empty() {
+        return Err(Refusal::bad_request(
+            "BAD_REQUEST",
+            "the request has no query: send { \"query\": \"{ … }\" } (with variables and \
+             operationName when it needs them)",
+        ));
+    }
     if nesting::graphql_depth(&request.query, limits.nesting) > limits.nesting {
         return Err(Refusal::too_deep(limits));
     }

@@ -55,18 +55,15 @@ pub async fn post<E: Executor>(
     if nesting::json_depth(&body, state.limits.nesting) > state.limits.nesting {
         return Refusal::too_deep(&state.limits).response(content_type);
     }
+    let malformed = |why: String| reply(StatusCode::BAD_REQUEST, content_type, &why, "BAD_REQUEST");
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => {
-            return reply(
-                StatusCode::BAD_REQUEST,
-                content_type,
-                &format!("the body is not a GraphQL request: {e}"),
-                "BAD_REQUEST",
-            )
-        }
+        Err(e) => return malformed(super::malformed::explain(&body, &e)),
     };
     match batch {
+        BatchRequest::Single(_) if body.trim_ascii_start().starts_with(b"[") => malformed(
+            super::malformed::explain(&body, &"an array that is no batch"),
+        ),
         BatchRequest::Single(request) => {
             let variables = serde_json::to_string(&request.variables).unwrap_or_default();
             single(&req, &state, request, &variables, content_type, false).await
