@@ -72,9 +72,29 @@ where
     }
 }
 
-/// `default_service`: every path no route takes.
+/// `default_service`: every path no route takes. A served path written with a slash at its
+/// end (`/plans/health/`, as people and some link writers add it) is sent to the path.
 pub async fn fallback(req: HttpRequest) -> HttpResponse {
-    missing(&req)
+    let path = req.path();
+    match path.strip_suffix('/') {
+        // (never to `//host`, which a browser reads as another site)
+        Some(bare)
+            if !bare.is_empty()
+                && !bare.starts_with("//")
+                && req.resource_map().has_resource(bare) =>
+        {
+            let query = req.query_string();
+            let to = if query.is_empty() {
+                bare.to_string()
+            } else {
+                format!("{bare}?{query}")
+            };
+            HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, to))
+                .finish()
+        }
+        _ => missing(&req),
+    }
 }
 
 /// `GET /favicon.svg` (and `/favicon.ico`, which browsers ask for unprompted): the site icon,

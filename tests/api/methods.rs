@@ -1,6 +1,7 @@
-//! Methods: every path the server serves, asked with a method it does not answer, says which
-//! ones it does (405 with `Allow`; OPTIONS 204 with `Allow`) instead of the 404 that says the
-//! path does not exist. The paths come from the server's own lists (sitemap, downloads).
+//! How a served path may be asked: with a method it does not answer it says which ones it
+//! does (405 with `Allow`; OPTIONS 204 with `Allow`) instead of the 404 that says the path
+//! does not exist; with a slash at its end it sends the client to the path. The paths come
+//! from the server's own lists (sitemap, downloads).
 
 use regex_lite::Regex;
 use reqwest::Method;
@@ -117,6 +118,49 @@ on_both_backends!(
                 text.starts_with("no such page: /plans/health/extra;"),
                 "{text}"
             );
+        }
+    }
+);
+
+on_both_backends!(
+    a_served_path_with_a_slash_at_its_end_sends_to_the_path,
+    |backend| async move {
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let slashed = |path: &str| {
+            let client = client.clone();
+            let url = format!("{}{path}/?from=test", app.address);
+            async move {
+                let r = client
+                    .get(&url)
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{url}: {e}"));
+                let to = r.headers().get("location").and_then(|v| v.to_str().ok());
+                (r.status().as_u16(), to.map(str::to_string))
+            }
+        };
+        for path in served_paths(&app).await {
+            if path.ends_with('/') {
+                continue;
+            }
+            let (status, to) = slashed(&path).await;
+            if path.starts_with("/downloads/") {
+                // a file's route takes any name under its folder, and no file ends with a slash
+                assert_eq!(status, 404, "{path}/");
+            } else {
+                assert_eq!(status, 308, "{path}/");
+                assert_eq!(to, Some(format!("{path}?from=test")), "{path}/");
+            }
+        }
+        // never to another site, nor for a path that leads nowhere
+        for path in ["//example.org", "/plans/mars/extra", "/no/such/thing"] {
+            assert_eq!(slashed(path).await, (404, None), "{path}/");
         }
     }
 );
