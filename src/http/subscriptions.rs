@@ -83,6 +83,12 @@ impl Checked {
                  cached for good",
             ));
         }
+        let persisted = &self.state.persisted;
+        let asked = super::graphql::persisted::resolve_subscribe(persisted, request)
+            .map_err(|(code, message)| refused(code, message))?;
+        if request.query.is_empty() {
+            return Err(refused("BAD_REQUEST", super::graphql::NO_QUERY));
+        }
         let checker = &self.state.checker;
         checker
             .check_text(&request.query)
@@ -102,6 +108,7 @@ impl Checked {
                 "mutations are sent with POST to /graphql, not over a subscription connection",
             ));
         }
+        super::graphql::persisted::keep(persisted, asked, &request.query);
         Ok(operation)
     }
 }

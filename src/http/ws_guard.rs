@@ -30,6 +30,8 @@ struct Envelope {
     #[serde(rename = "type")]
     kind: String,
     id: Option<String>,
+    /// A subscribe's request (read for its shape only; async-graphql decodes it again).
+    payload: Option<serde_json::Value>,
 }
 
 /// One connection's protocol state.
@@ -97,7 +99,7 @@ impl Guard {
         }
         match kind {
             "connection_init" => self.initialised_now(),
-            "subscribe" => self.subscribe(envelope.id, allowed),
+            "subscribe" => self.subscribe(envelope.id, envelope.payload.as_ref(), allowed),
             "complete" => {
                 if let Some(id) = envelope.id {
                     self.active.remove(&id);
@@ -124,7 +126,12 @@ impl Guard {
         Verdict::Pass
     }
 
-    fn subscribe(&mut self, id: Option<String>, allowed: impl FnOnce() -> bool) -> Verdict {
+    fn subscribe(
+        &mut self,
+        id: Option<String>,
+        payload: Option<&serde_json::Value>,
+        allowed: impl FnOnce() -> bool,
+    ) -> Verdict {
         let Some(id) = id.filter(|id| !id.is_empty()) else {
             return Verdict::Close(
                 4400,
@@ -133,6 +140,9 @@ impl Guard {
         };
         if !self.initialised {
             return Verdict::Close(4401, "Unauthorized".into());
+        }
+        if let Some(fault) = subscribe_fault(payload) {
+            return Verdict::Close(4400, format!("Invalid message received: {fault}"));
         }
         if self.active.contains(&id) {
             return Verdict::Close(4409, format!("Subscriber for {id} already exists"));
@@ -174,6 +184,15 @@ impl Guard {
             }
         }
         Some(text)
+    }
+}
+
+/// What is wrong with a subscribe's payload, if its shape is not a request's: the protocol
+/// closes with 4400 for it, where async-graphql would close with 1002 and serde's words.
+fn subscribe_fault(payload: Option<&serde_json::Value>) -> Option<&'static str> {
+    match payload {
+        None => Some("subscribe needs a payload { \"query\": … }"),
+        Some(payload) => crate::http::graphql::malformed::fault(payload),
     }
 }
 
@@ -326,6 +345,42 @@ mod tests {
             g.inbound(b"[1,2]", || true),
             Verdict::Close(4400, _)
         ));
+    }
+
+    #[test]
+    fn a_subscribe_whose_payload_is_no_request_closes_with_4400() {
+        let mut g = Guard::new(true);
+        g.inbound(
+            &frame(serde_json::json!({ "type": "connection_init" })),
+            || true,
+        );
+        let sent = |payload: Option<serde_json::Value>| {
+            let mut message = serde_json::json!({ "id": "p", "type": "subscribe" });
+            if let Some(payload) = payload {
+                message["payload"] = payload;
+            }
+            frame(message)
+        };
+        let closed =
+            |reason: &str| Verdict::Close(4400, format!("Invalid message received: {reason}"));
+        assert_eq!(
+            g.inbound(&sent(None), || true),
+            closed("subscribe needs a payload { \"query\": … }")
+        );
+        assert_eq!(
+            g.inbound(&sent(Some(serde_json::json!("{ plans { code } }"))), || {
+                true
+            }),
+            closed("it is not a JSON object { \"query\": … }")
+        );
+        let variables = serde_json::json!({ "query": "{ plans { code } }", "variables": "{}" });
+        assert_eq!(
+            g.inbound(&sent(Some(variables)), || true),
+            closed("`variables` must be a JSON object of the variables' values (or null)")
+        );
+        // a payload with no query is the protocol's: the check of the request answers it
+        let hash_only = serde_json::json!({ "extensions": { "persistedQuery": {} } });
+        assert_eq!(g.inbound(&sent(Some(hash_only)), || true), Verdict::Pass);
     }
 
     #[test]

@@ -257,3 +257,68 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_subscribe_message_takes_a_persisted_query_as_a_post_does,
+    |backend| async move {
+        use crate::attacks::websocket::{next, ready, send};
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let mut ws = ready(&app).await;
+        let subscribe =
+            |id: &str, payload: Value| json!({ "id": id, "type": "subscribe", "payload": payload });
+        // unknown hash: the protocol's error, with what the persisted-query links look for
+        send(
+            &mut ws,
+            subscribe("a", json!({ "extensions": extension(HEALTH) })),
+        )
+        .await;
+        let m = next(&mut ws).await;
+        assert_eq!(
+            m,
+            json!({ "id": "a", "type": "error", "payload": not_found()["errors"] })
+        );
+        // the text with its hash is answered, and kept
+        let with_text = json!({ "query": HEALTH, "extensions": extension(HEALTH) });
+        send(&mut ws, subscribe("b", with_text)).await;
+        let m = next(&mut ws).await;
+        assert_eq!(m["payload"], health(), "{m}");
+        assert_eq!(
+            next(&mut ws).await,
+            json!({ "id": "b", "type": "complete" })
+        );
+        // then the hash alone, over this connection and by POST
+        send(
+            &mut ws,
+            subscribe("c", json!({ "extensions": extension(HEALTH) })),
+        )
+        .await;
+        assert_eq!(next(&mut ws).await["payload"], health());
+        assert_eq!(next(&mut ws).await["type"], "complete");
+        let by_hash = json!({ "extensions": extension(HEALTH) });
+        assert_eq!(post(&app, &by_hash, "application/json").await.1, health());
+        // a text whose hash is not its own is refused
+        let lying = json!({ "query": HEALTH, "extensions": extension("{ plans { code } }") });
+        send(&mut ws, subscribe("d", lying)).await;
+        let m = next(&mut ws).await;
+        assert_eq!(m["type"], "error", "{m}");
+        assert_eq!(
+            m["payload"][0]["extensions"]["code"],
+            "PERSISTED_QUERY_HASH_MISMATCH"
+        );
+        // no query and no hash: told so, as over HTTP
+        send(&mut ws, subscribe("e", json!({}))).await;
+        let m = next(&mut ws).await;
+        assert_eq!(m["payload"][0]["extensions"]["code"], "BAD_REQUEST", "{m}");
+        assert_eq!(
+            m["payload"][0]["message"],
+            "the request has no query: send { \"query\": \"{ … }\" } (with variables and \
+             operationName when it needs them)"
+        );
+        // a payload that is no request closes the connection as the protocol says
+        let variables = json!({ "query": HEALTH, "variables": "{}" });
+        send(&mut ws, subscribe("f", variables)).await;
+        assert_eq!(next(&mut ws).await, json!({ "close": 4400 }));
+    }
+);

@@ -29,7 +29,7 @@ pub(super) fn explain(body: &[u8], error: &dyn std::fmt::Display) -> String {
 }
 
 /// What is wrong with one request object, if anything the request's members can say.
-fn fault(request: &Value) -> Option<&'static str> {
+pub(crate) fn fault(request: &Value) -> Option<&'static str> {
     let Value::Object(members) = request else {
         return Some("it is not a JSON object { \"query\": … }");
     };

@@ -8,10 +8,10 @@
 
 mod asof;
 pub(crate) mod body;
-mod malformed;
+pub(crate) mod malformed;
 mod multipart;
 mod outcome;
-mod persisted;
+pub(crate) mod persisted;
 mod refusal;
 mod single;
 mod transport;
@@ -92,6 +92,10 @@ pub struct GraphqlState<E> {
     /// The store's copies at past publications, for `asOf` queries (None: not answered).
     pub snapshots: Option<Arc<crate::db::snapshot::Snapshots>>,
 }
+
+/// What a request with no query text is told, on every transport.
+pub(crate) const NO_QUERY: &str = "the request has no query: send { \"query\": \"{ … }\" } \
+                                    (with variables and operationName when it needs them)";
 
 /// Routes `/graphql` (POST and GET) for any executor.
 pub fn routes<E: Executor>(cfg: &mut web::ServiceConfig, state: web::Data<GraphqlState<E>>) {

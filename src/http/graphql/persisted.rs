@@ -11,7 +11,7 @@ use super::refusal::Refusal;
 use crate::http::persisted::PersistedQueries;
 
 /// What the request's persisted-query extension asks.
-pub(super) enum Asked {
+pub(crate) enum Asked {
     /// No extension: an ordinary request.
     Nothing,
     /// The text came with its hash: keep it once the request is accepted.
@@ -43,8 +43,20 @@ pub(super) fn resolve(kept: &PersistedQueries, request: &mut Request) -> Result<
     Ok(Asked::Keep(hash))
 }
 
+/// [`resolve`] for a subscribe message, whose refusals the protocol carries as a code and a
+/// message.
+pub(crate) fn resolve_subscribe(
+    kept: &PersistedQueries,
+    request: &mut Request,
+) -> Result<Asked, (&'static str, String)> {
+    resolve(kept, request).map_err(|r| {
+        let (code, message) = r.parts();
+        (code, message.to_string())
+    })
+}
+
 /// Keeps a text that came with its hash, once its request has passed every check.
-pub(super) fn keep(kept: &PersistedQueries, asked: Asked, text: &str) {
+pub(crate) fn keep(kept: &PersistedQueries, asked: Asked, text: &str) {
     if let Asked::Keep(hash) = asked {
         kept.put(hash, text);
     }

@@ -69,6 +69,11 @@ impl Refusal {
         )
     }
 
+    /// Its code and message, for a transport with its own error shape (a subscribe message).
+    pub(super) fn parts(&self) -> (&'static str, &str) {
+        (self.code, &self.message)
+    }
+
     /// The refusal in the one error shape, with `locations` when it has them.
     pub(super) fn body(&self) -> serde_json::Value {
         let mut error =
@@ -121,11 +126,7 @@ pub(super) fn prepare<E>(
 ) -> Result<Option<OperationType>, Refusal> {
     let limits = &state.limits;
     if request.query.is_empty() {
-        return Err(Refusal::bad_request(
-            "BAD_REQUEST",
-            "the request has no query: send { \"query\": \"{ … }\" } (with variables and \
-             operationName when it needs them)",
-        ));
+        return Err(Refusal::bad_request("BAD_REQUEST", super::NO_QUERY));
     }
     if nesting::graphql_depth(&request.query, limits.nesting) > limits.nesting {
         return Err(Refusal::too_deep(limits));

@@ -57,7 +57,7 @@ pub(crate) async fn next_text(ws: &mut Ws) -> String {
 }
 
 /// The next protocol message, or `{"close": code}` when the server closes; pings skipped.
-async fn next(ws: &mut Ws) -> Value {
+pub(crate) async fn next(ws: &mut Ws) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), ws.next())
             .await
