@@ -101,7 +101,11 @@ impl Checked {
         checker
             .check(document, &variables)
             .map_err(|e| refused(e.code, e.message))?;
-        let operation = cost::selected_operation(document, operation_name.as_deref());
+        let name = operation_name.as_deref();
+        if let Some(missing) = super::graphql::variables::missing(document, name, &variables) {
+            return Err(refused("BAD_USER_INPUT", missing));
+        }
+        let operation = cost::selected_operation(document, name);
         if operation == Some(OperationType::Mutation) {
             return Err(refused(
                 "METHOD_NOT_ALLOWED",

@@ -13,8 +13,8 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection,
-    SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, OperationType,
+    Selection, SelectionSet,
 };
 use async_graphql::{Name, Positioned, Value as ConstValue, Variables};
 use async_graphql_value::Value;
@@ -329,14 +329,22 @@ pub fn selected_operation(
     document: &ExecutableDocument,
     name: Option<&str>,
 ) -> Option<OperationType> {
+    selected(document, name).map(|op| op.ty)
+}
+
+/// The operation that will run: the named one, or the only one.
+pub fn selected<'a>(
+    document: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a OperationDefinition> {
     match &document.operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Single(op) => Some(&op.node),
         DocumentOperations::Multiple(ops) => match name {
             Some(name) => ops
                 .iter()
                 .find(|(n, _)| n.as_str() == name)
-                .map(|(_, op)| op.node.ty),
-            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+                .map(|(_, op)| &op.node),
+            None if ops.len() == 1 => ops.values().next().map(|op| &op.node),
             None => None,
         },
     }

@@ -754,3 +754,70 @@ on_both_backends!(
         assert_eq!(body[1]["errors"][0]["message"], no_query, "{body}");
     }
 );
+
+on_both_backends!(
+    a_required_variable_left_out_is_a_request_error_on_every_transport,
+    |backend| async move {
+        use crate::attacks::websocket::{next, ready, send};
+        let Some(app) = TestApp::spawn(backend).await else {
+            return;
+        };
+        let query = "query Plan($code: String!) { plan(code: $code) { code } }";
+        let left_out = "Variable \"$code\" of required type \"String!\" was not provided.";
+        let null = "Variable \"$code\" of non-null type \"String!\" must not be null.";
+        for (variables, said) in [(json!({}), left_out), (json!({ "code": null }), null)] {
+            let sent = json!({ "query": query, "variables": variables }).to_string();
+            for (accept, status) in [
+                ("application/json", 200),
+                ("application/graphql-response+json", 400),
+            ] {
+                let r = post_raw(&app, sent.clone(), accept).await;
+                assert_eq!(r.status().as_u16(), status, "{sent} {accept}");
+                let body: Value = r.json().await.unwrap_or_default();
+                assert_eq!(
+                    body,
+                    json!({ "errors": [{ "message": said, "extensions": { "code": "BAD_USER_INPUT" } }] }),
+                    "{sent} {accept}"
+                );
+            }
+        }
+        let r = get(&app, query, &[]).await;
+        let body: Value = r.json().await.unwrap_or_default();
+        assert_eq!(body["errors"][0]["message"], left_out, "{body}");
+        // variables that are no object are refused by GET as by POST
+        for variables in [r#""health""#, "[1]", "7"] {
+            let r = app
+                .client
+                .get(format!("{}/graphql", app.address))
+                .query(&[("query", query), ("variables", variables)])
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GET: {e}"));
+            assert_eq!(r.status().as_u16(), 400, "{variables}");
+            let body: Value = r.json().await.unwrap_or_default();
+            assert_eq!(
+                body["errors"][0]["message"],
+                "`variables` must be a JSON object of the variables' values (or null)",
+                "{variables}"
+            );
+        }
+        let mut ws = ready(&app).await;
+        let payload = json!({ "query": query, "variables": { "code": null } });
+        send(
+            &mut ws,
+            json!({ "id": "v", "type": "subscribe", "payload": payload }),
+        )
+        .await;
+        let m = next(&mut ws).await;
+        assert_eq!(m["type"], "error", "{m}");
+        assert_eq!(m["payload"][0]["message"], null);
+        // given, the operation runs
+        let sent = json!({ "query": query, "variables": { "code": "health" } }).to_string();
+        let body: Value = post_raw(&app, sent, "application/json")
+            .await
+            .json()
+            .await
+            .unwrap_or_default();
+        assert_eq!(body, json!({ "data": { "plan": { "code": "health" } } }));
+    }
+);

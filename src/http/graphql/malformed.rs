@@ -5,6 +5,10 @@
 
 use serde_json::Value;
 
+/// What `variables` of another kind than an object are told, by POST, GET or WebSocket.
+pub(crate) const VARIABLES: &str =
+    "`variables` must be a JSON object of the variables' values (or null)";
+
 /// The first thing wrong with `body`, in a sentence; `error` is what decoding it said.
 pub(super) fn explain(body: &[u8], error: &dyn std::fmt::Display) -> String {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
@@ -41,7 +45,7 @@ pub(crate) fn fault(request: &Value) -> Option<&'static str> {
         );
     }
     if of("variables").is_some_and(|v| !v.is_object()) {
-        return Some("`variables` must be a JSON object of the variables' values (or null)");
+        return Some(VARIABLES);
     }
     if of("operationName").is_some_and(|v| !v.is_string()) {
         return Some("`operationName` must be a string (or null)");

@@ -15,6 +15,7 @@ pub(crate) mod persisted;
 mod refusal;
 mod single;
 mod transport;
+pub(crate) mod variables;
 
 use std::sync::Arc;
 

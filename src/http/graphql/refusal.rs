@@ -149,6 +149,11 @@ pub(super) fn prepare<E>(
         .checker
         .check(document, &variables)
         .map_err(|e| Refusal::document(e.code, e.message))?;
+    if let Some(missing) =
+        super::variables::missing(document, operation_name.as_deref(), &variables)
+    {
+        return Err(Refusal::input(missing));
+    }
     let operation = cost::selected_operation(document, operation_name.as_deref());
     if operation == Some(OperationType::Mutation) {
         if via_get {

@@ -211,7 +211,13 @@ pub async fn get<E: Executor>(
     }
     if !variables_text.trim().is_empty() {
         match serde_json::from_str::<serde_json::Value>(&variables_text) {
-            Ok(v) => request = request.variables(Variables::from_json(v)),
+            Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Null)) => {
+                request = request.variables(Variables::from_json(v));
+            }
+            Ok(_) => {
+                let why = super::malformed::VARIABLES;
+                return reply(StatusCode::BAD_REQUEST, content_type, why, "BAD_REQUEST");
+            }
             Err(e) => {
                 return reply(
                     StatusCode::BAD_REQUEST,
