@@ -7,14 +7,12 @@
 //! whose bytes did not change keeps its tag across versions; `Last-Modified` is the time the
 //! version moved (ETags take precedence for a client that sends both).
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web;
 use actix_web::{HttpRequest, HttpResponse};
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
@@ -22,8 +20,11 @@ use sha2::{Digest, Sha256};
 use crate::error::AppError;
 use crate::export::{self, Format, TABLES};
 use crate::import::BUNDLED_DOCUMENT;
-use crate::repo::{self, Stamp};
+use crate::repo;
 use crate::version::DataVersion;
+
+mod kept;
+pub use kept::{Built, Downloads};
 
 /// The source document's file name.
 pub const SOURCE_NAME: &str = "changle-2022-16-plans.txt";
@@ -195,76 +196,6 @@ impl File {
             | File::Described { scope, .. } => Some(scope.as_str()),
             File::Dictionary | File::Source | File::SourceChecksum => None,
         }
-    }
-}
-
-/// A built file: its bytes, their tag, and when its content last changed.
-#[derive(Clone)]
-pub struct Built {
-    pub bytes: Bytes,
-    /// The bytes' SHA-256 in hex, and the ETag made from it.
-    pub sha256: String,
-    pub etag: String,
-    /// Unix seconds: the data change that first gave the file these bytes, as far as this
-    /// process has seen (its first build counts from the latest change of any data).
-    pub modified: i64,
-}
-
-/// Files built for a data version, kept until the version moves. A file rebuilt with the
-/// same bytes keeps its modification time, so an approval in one plan leaves the other
-/// plans' files' dates (and the catalog's dates of their datasets) as they were.
-#[derive(Default)]
-pub struct Downloads {
-    built: Mutex<HashMap<String, (i64, Built)>>,
-    /// The frozen evaluations' files as the catalog lists them.
-    pub released: super::catalog_evaluations::ReleasedFiles,
-}
-
-impl Downloads {
-    /// The file as of the data version `stamp` names, built if it is not kept yet.
-    pub async fn get(
-        &self,
-        db: &DatabaseConnection,
-        file: &File,
-        stamp: &Stamp,
-    ) -> Result<Built, AppError> {
-        let key = file.path();
-        if let Some((v, built)) = self.lock().get(&key) {
-            if *v == stamp.version {
-                return Ok(built.clone());
-            }
-        }
-        // The files of a scope come from one snapshot: built together, kept together.
-        let made = match file.scope_name() {
-            Some(scope) => build_scope(db, scope).await?,
-            None => vec![(file.clone(), build(db, file).await?)],
-        };
-        let mut kept = self.lock();
-        let mut found = None;
-        for (f, bytes) in made {
-            let sha256 = format!("{:x}", Sha256::digest(&bytes));
-            let etag = etag_of_hash(&sha256);
-            let modified = match kept.get(&f.path()) {
-                Some((_, old)) if old.etag == etag => old.modified,
-                _ => stamp.changed_at,
-            };
-            let built = Built {
-                bytes: Bytes::from(bytes),
-                sha256,
-                etag,
-                modified,
-            };
-            if f == *file {
-                found = Some(built.clone());
-            }
-            kept.insert(f.path(), (stamp.version, built));
-        }
-        found.ok_or_else(|| AppError::internal(format!("{key} was not built")))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (i64, Built)>> {
-        // A panic while holding the map leaves nothing half-written in it.
-        self.built.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

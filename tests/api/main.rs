@@ -10,6 +10,7 @@ mod cells;
 mod changes;
 mod cli;
 mod documented;
+mod download_builds;
 mod downloads;
 mod driver;
 mod evaluations;
