@@ -60,24 +60,34 @@ pub fn missing_saying(req: &HttpRequest, plain: &str) -> HttpResponse {
         ))
 }
 
-/// OPTIONS on a path (not a CORS preflight, which the CORS layer answers): its methods.
-pub(crate) fn options(allow: &'static str) -> HttpResponse {
-    HttpResponse::NoContent()
-        .insert_header((header::ALLOW, allow))
-        .finish()
-}
-
-/// 405 for a path of pages or files asked with another method: a line of text and `Allow`.
-pub fn wrong_method(req: &HttpRequest, allow: &'static str) -> HttpResponse {
-    if req.method() == Method::OPTIONS {
-        return options(allow);
-    }
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, allow))
-        .content_type("text/plain; charset=utf-8")
-        .body(format!(
-            "{} answers {allow} only, not {}\n",
+/// A path asked with a method it does not answer: OPTIONS (not a CORS preflight, which the
+/// CORS layer answers) gets the path's methods, 204; any other method a 405 with `Allow` and
+/// the one sentence saying so, in the shape the path's answers have (`shaped`).
+pub(crate) fn wrong_method_as(
+    req: &HttpRequest,
+    allow: &'static str,
+    shaped: impl FnOnce(&str) -> HttpResponse,
+) -> HttpResponse {
+    let mut answer = if req.method() == Method::OPTIONS {
+        HttpResponse::NoContent().finish()
+    } else {
+        shaped(&format!(
+            "{} answers {allow} only, not {}",
             req.path(),
             req.method()
         ))
+    };
+    answer
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    answer
+}
+
+/// [`wrong_method_as`] for a path of pages or files: a line of text.
+pub fn wrong_method(req: &HttpRequest, allow: &'static str) -> HttpResponse {
+    wrong_method_as(req, allow, |sentence| {
+        HttpResponse::MethodNotAllowed()
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("{sentence}\n"))
+    })
 }

@@ -20,7 +20,7 @@ pub(crate) mod variables;
 use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Executor, Request};
@@ -116,20 +116,14 @@ fn error_body(message: &str, code: &str) -> serde_json::Value {
 /// 405 for a path of the API (`/graphql`, the upload) asked with another method: the API's
 /// error shape with `extensions.code` METHOD_NOT_ALLOWED, and `Allow`.
 pub fn wrong_method(req: &HttpRequest, allow: &'static str) -> HttpResponse {
-    if req.method() == Method::OPTIONS {
-        return super::missing::options(allow);
-    }
-    let message = format!("{} answers {allow} only, not {}", req.path(), req.method());
-    let mut answer = reply(
-        StatusCode::METHOD_NOT_ALLOWED,
-        JSON,
-        &message,
-        "METHOD_NOT_ALLOWED",
-    );
-    answer
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
-    answer
+    super::missing::wrong_method_as(req, allow, |sentence| {
+        reply(
+            StatusCode::METHOD_NOT_ALLOWED,
+            JSON,
+            sentence,
+            "METHOD_NOT_ALLOWED",
+        )
+    })
 }
 
 /// An error answer in the API's one error shape.
